@@ -1,0 +1,334 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Failover.Infra.Config;
+
+/// Turns raw stack inputs into a validated StackConfig, or into the full list of problems.
+public static partial class ConfigParser
+{
+    /// Statistics a Route 53 CLOUDWATCH_METRIC health check accepts (no percentiles).
+    public static readonly IReadOnlyList<string> Route53Statistics = ["Average", "Minimum", "Maximum", "Sum", "SampleCount"];
+
+    public static readonly IReadOnlyList<int> LogRetentionValues =
+        [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+    private static readonly string[] ComparisonOperators =
+        ["GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"];
+
+    private static readonly string[] MissingDataTreatments = ["breaching", "notBreaching", "ignore", "missing"];
+
+    /// Longest stack name whose derived names still fit the ALB and target group 32-character limit.
+    private const int MaxNameLength = 32;
+
+    public static ConfigResult Parse(StackInputs inputs)
+    {
+        var r = new ConfigReader(inputs);
+
+        var role = r.Choice<Role?>("role", null, new Dictionary<string, Role?> { ["primary"] = Role.Primary, ["secondary"] = Role.Secondary });
+        if (!r.IsSet("role")) r.Fail("role", "is required: primary or secondary");
+
+        var region = r.Required("aws:region", "the AWS region this stack deploys to, e.g. us-east-1") ?? "";
+        if (region.Length > 0 && !RegionPattern().IsMatch(region)) r.Fail("aws:region", $"is not an AWS region name (got '{region}')");
+        var peerRegion = r.Required("peerRegion", "the region of the other stack") ?? "";
+        if (peerRegion.Length > 0 && !RegionPattern().IsMatch(peerRegion)) r.Fail("peerRegion", $"is not an AWS region name (got '{peerRegion}')");
+        else if (peerRegion.Length > 0 && peerRegion == region) r.Fail("peerRegion", $"must differ from aws:region (both are '{region}'): failover needs a second region");
+
+        var prefix = $"{inputs.Project}-{inputs.Stack}";
+        if (!NamePattern().IsMatch(prefix) || prefix.Length + "-tg".Length > MaxNameLength)
+            r.Problem($"stack '{inputs.Stack}' cannot name its resources: project and stack must be lowercase letters, digits and dashes, at most {MaxNameLength - 3} characters together (got '{prefix}')");
+
+        var dns = ParseDns(r, region);
+        var container = ParseContainer(r);
+        var capacity = ParseCapacity(r);
+        var alarms = ParseAlarms(r);
+        var network = ParseNetwork(r);
+
+        var emails = r.List("notificationEmails");
+        foreach (var email in emails.Where(e => !EmailPattern().IsMatch(e)))
+            r.Fail("notificationEmails", $"has '{email}', which is not an email address");
+
+        var flag = r.Choice("defaultFlag", FlagMode.Auto, new Dictionary<string, FlagMode>
+        {
+            ["auto"] = FlagMode.Auto, ["block"] = FlagMode.Block, ["force"] = FlagMode.Force,
+            ["true"] = FlagMode.Auto, ["false"] = FlagMode.Block,
+        });
+
+        var retention = r.Int("logRetentionDays", 30, 1);
+        if (!LogRetentionValues.Contains(retention))
+            r.Fail("logRetentionDays", $"must be one of CloudWatch's retention values {string.Join(", ", LogRetentionValues)} (got {retention})");
+
+        var tags = ParseTags(r, inputs, role ?? Role.Primary);
+
+        r.RejectUnknownKeys();
+        if (r.Errors.Count > 0 || role is null) return new ConfigResult(null, r.Errors);
+
+        return new ConfigResult(new StackConfig
+        {
+            Project = inputs.Project,
+            Stack = inputs.Stack,
+            Role = role.Value,
+            Region = region,
+            PeerRegion = peerRegion,
+            Dns = dns,
+            Container = container,
+            Capacity = capacity,
+            Alarms = alarms,
+            Network = network,
+            NotificationEmails = emails,
+            DefaultFlag = flag,
+            LogRetentionDays = retention,
+            Tags = tags,
+        }, []);
+    }
+
+    private static DnsSettings ParseDns(ConfigReader r, string region)
+    {
+        var domain = (r.Required("domainName", "the application's DNS name, e.g. app.example.com") ?? "").TrimEnd('.').ToLowerInvariant();
+        if (domain.Length > 0 && !DomainPattern().IsMatch(domain)) r.Fail("domainName", $"is not a DNS name (got '{domain}')");
+        var zone = r.Required("hostedZoneId", "the Route 53 hosted zone that holds domainName, e.g. Z0123456789ABCDEFGHIJ") ?? "";
+        if (zone.Length > 0 && !ZonePattern().IsMatch(zone)) r.Fail("hostedZoneId", $"is not a Route 53 hosted zone id (got '{zone}')");
+
+        var certificate = r.Raw("certificateArn");
+        if (certificate is not null)
+        {
+            var match = CertificatePattern().Match(certificate);
+            if (!match.Success) r.Fail("certificateArn", $"is not an ACM certificate ARN (got '{certificate}')");
+            else if (region.Length > 0 && match.Groups["region"].Value != region)
+                r.Fail("certificateArn", $"is in {match.Groups["region"].Value}, but an ALB needs a certificate in its own region ({region})");
+        }
+
+        var interval = r.Int("endpointCheckIntervalSeconds", 10, 10, 30);
+        if (interval is not (10 or 30)) r.Fail("endpointCheckIntervalSeconds", $"must be 10 or 30, the intervals Route 53 offers (got {interval})");
+
+        return new DnsSettings
+        {
+            DomainName = domain,
+            HostedZoneId = zone,
+            CertificateArn = certificate,
+            EndpointCheckIntervalSeconds = interval,
+            EndpointFailureThreshold = r.Int("endpointFailureThreshold", 3, 1, 10),
+            InsufficientDataHealthStatus = r.Choice("insufficientDataHealthStatus", "LastKnownStatus", new Dictionary<string, string>
+            {
+                ["healthy"] = "Healthy", ["unhealthy"] = "Unhealthy", ["lastknownstatus"] = "LastKnownStatus",
+            }),
+        };
+    }
+
+    private static ContainerSettings ParseContainer(ConfigReader r)
+    {
+        var image = r.Required("containerImage", "the image to run, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.4.2") ?? "";
+        if (image.Any(char.IsWhiteSpace)) r.Fail("containerImage", $"must not contain spaces (got '{image}')");
+        var port = r.Int("containerPort", 8080, 1, 65535);
+        var path = r.String("healthCheckPath", "/health");
+        if (!path.StartsWith('/') || path.Any(char.IsWhiteSpace)) r.Fail("healthCheckPath", $"must be a URL path starting with '/' (got '{path}')");
+        var command = r.String("healthCheckCommand", $"curl -fsS -o /dev/null http://127.0.0.1:{port}{path} || exit 1");
+        if (string.IsNullOrWhiteSpace(command)) r.Fail("healthCheckCommand", "must not be empty");
+
+        var cpu = r.Int("cpu", 512, 256);
+        var memory = r.Int("memory", 1024, 512);
+        if (!FargateSizes.TryGetValue(cpu, out var sizes)) r.Fail("cpu", $"must be a Fargate CPU size {string.Join(", ", FargateSizes.Keys)} (got {cpu})");
+        else if (!sizes.Contains(memory))
+            r.Fail("memory", $"must be a Fargate memory size for cpu {cpu}: {sizes.Min()}-{sizes.Max()} MiB in steps of {sizes[1] - sizes[0]} (got {memory})");
+
+        return new ContainerSettings { Image = image, Port = port, HealthCheckPath = path, HealthCheckCommand = command, Cpu = cpu, Memory = memory };
+    }
+
+    private static CapacitySettings ParseCapacity(ConfigReader r)
+    {
+        var active = r.Int("activeCount", 2, 1, 1000);
+        var standby = r.Int("standbyCount", 1, 0, 1000);
+        var min = r.Int("autoscalingMin", active, 1, 1000);
+        var max = r.Int("autoscalingMax", Math.Max(6, active), 1, 1000);
+        var target = r.Int("cpuTargetPercent", 60, 10, 90);
+        if (min > max) r.Fail("autoscalingMin", $"must be <= autoscalingMax ({max}) (got {min})");
+        if (active < min || active > max) r.Fail("activeCount", $"must lie within autoscalingMin..autoscalingMax ({min}..{max}) (got {active})");
+        if (standby > max) r.Fail("standbyCount", $"must be <= autoscalingMax ({max}) (got {standby})");
+        return new CapacitySettings { ActiveCount = active, StandbyCount = standby, AutoscalingMin = min, AutoscalingMax = max, CpuTargetPercent = target };
+    }
+
+    private static AlarmSettings ParseAlarms(ConfigReader r)
+    {
+        var period = r.Int("alarmPeriodSeconds", 60, 10, 86400);
+        CheckStandardResolution(r, "alarmPeriodSeconds", period);
+        var evaluation = r.Int("alarmEvaluationPeriods", 2, 1, 100);
+        var datapoints = r.Int("alarmDatapointsToAlarm", evaluation, 1, 100);
+        if (datapoints > evaluation) r.Fail("alarmDatapointsToAlarm", $"must be <= alarmEvaluationPeriods ({evaluation}) (got {datapoints})");
+        if ((long)period * evaluation > 86400) r.Fail("alarmEvaluationPeriods", $"times alarmPeriodSeconds must be <= 86400 s, CloudWatch's limit (got {period * (long)evaluation})");
+
+        return new AlarmSettings
+        {
+            PeriodSeconds = period,
+            EvaluationPeriods = evaluation,
+            DatapointsToAlarm = datapoints,
+            MinHealthyHosts = r.Int("minHealthyHosts", 1, 1, 1000),
+            Target5xxThreshold = r.Int("target5xxThreshold", 10, 1),
+            MinRunningTasks = r.Int("minRunningTasks", 1, 1, 1000),
+            Extra = ParseExtraAlarms(r, period, evaluation),
+        };
+    }
+
+    // Route 53 accepts only standard-resolution alarms: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html
+    private static void CheckStandardResolution(ConfigReader r, string key, int period)
+    {
+        if (period < 60 || period % 60 != 0)
+            r.Fail(key, $"must be a multiple of 60 s: Route 53 health checks accept only standard-resolution alarms (got {period})");
+    }
+
+    private static readonly HashSet<string> ExtraAlarmFields =
+        ["name", "namespace", "metricName", "statistic", "dimensions", "threshold", "comparisonOperator", "period", "evaluationPeriods", "treatMissingData"];
+
+    private static IReadOnlyList<ExtraAlarm> ParseExtraAlarms(ConfigReader r, int defaultPeriod, int defaultEvaluation)
+    {
+        const string key = "extraAlarms";
+        var list = r.Array(key);
+        if (list is null) return [];
+        var alarms = new List<ExtraAlarm>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] is not JsonObject item) { r.Fail(key, $"[{i}] must be an object"); continue; }
+            var at = $"[{i}]";
+            void Bad(string why) => r.Fail(key, $"{at} {why}");
+
+            if (item.ContainsKey("metrics") || item.ContainsKey("expression"))
+                Bad("uses metric math; a Route 53 health check needs an alarm on a single metric");
+            if (item.ContainsKey("extendedStatistic"))
+                Bad($"uses an extended statistic; Route 53 accepts only {string.Join(", ", Route53Statistics)}");
+            if (item.ContainsKey("accountId"))
+                Bad("names an account; Route 53 needs the alarm's metric in this stack's own account");
+            foreach (var field in item.Select(e => e.Key).Where(f => !ExtraAlarmFields.Contains(f) && f is not ("metrics" or "expression" or "extendedStatistic" or "accountId")))
+                Bad($"has unknown field '{field}' (known: {string.Join(", ", ExtraAlarmFields)})");
+
+            string Text(string field, bool required = true)
+            {
+                var value = item[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+                if (value is null && required) Bad($"needs '{field}' (a string)");
+                return value ?? "";
+            }
+            int Whole(string field, int fallback)
+            {
+                if (item[field] is null) return fallback;
+                if (item[field] is JsonValue v && v.TryGetValue<int>(out var n)) return n;
+                Bad($"'{field}' must be a whole number");
+                return fallback;
+            }
+
+            var name = Text("name");
+            if (name.Length > 0 && (!NamePattern().IsMatch(name) || name.Length > 40)) Bad($"name must be lowercase letters, digits and dashes, at most 40 (got '{name}')");
+            else if (name.Length > 0 && !names.Add(name)) Bad($"name '{name}' is used twice");
+            var statistic = Text("statistic");
+            if (statistic.Length > 0 && !Route53Statistics.Contains(statistic))
+                Bad($"statistic must be one of {string.Join(", ", Route53Statistics)}, the ones Route 53 accepts (got '{statistic}')");
+            var comparison = Text("comparisonOperator");
+            if (comparison.Length > 0 && !ComparisonOperators.Contains(comparison))
+                Bad($"comparisonOperator must be one of {string.Join(", ", ComparisonOperators)} (got '{comparison}')");
+            var missing = item["treatMissingData"] is null ? "missing" : Text("treatMissingData");
+            if (!MissingDataTreatments.Contains(missing)) Bad($"treatMissingData must be one of {string.Join(", ", MissingDataTreatments)} (got '{missing}')");
+            var period = Whole("period", defaultPeriod);
+            if (period < 60 || period % 60 != 0) Bad($"period must be a multiple of 60 s: Route 53 health checks accept only standard-resolution alarms (got {period})");
+            var evaluation = Whole("evaluationPeriods", defaultEvaluation);
+            if (evaluation < 1) Bad($"evaluationPeriods must be >= 1 (got {evaluation})");
+            double threshold = 0;
+            if (item["threshold"] is JsonValue t && t.GetValueKind() == JsonValueKind.Number) threshold = t.GetValue<double>();
+            else Bad("needs 'threshold' (a number)");
+
+            var dimensions = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            if (item["dimensions"] is JsonObject dims)
+                foreach (var (k, v) in dims)
+                    if (v is JsonValue dv && dv.TryGetValue<string>(out var s)) dimensions[k] = s;
+                    else Bad($"dimension '{k}' must be a string");
+            else if (item["dimensions"] is not null) Bad("'dimensions' must be an object of strings");
+
+            alarms.Add(new ExtraAlarm
+            {
+                Name = name,
+                Namespace = Text("namespace"),
+                MetricName = Text("metricName"),
+                Statistic = statistic,
+                Dimensions = dimensions,
+                Threshold = threshold,
+                ComparisonOperator = comparison,
+                PeriodSeconds = period,
+                EvaluationPeriods = evaluation,
+                TreatMissingData = missing,
+            });
+        }
+        return alarms;
+    }
+
+    private static NetworkSettings ParseNetwork(ConfigReader r)
+    {
+        var cidr = r.String("vpcCidr", "10.0.0.0/16");
+        if (!CidrPattern().IsMatch(cidr)) r.Fail("vpcCidr", $"must be an IPv4 CIDR block between /16 and /24 (got '{cidr}')");
+        var vpcId = r.Raw("vpcId");
+        var subnets = r.List("subnetIds");
+        if (vpcId is not null && !VpcPattern().IsMatch(vpcId)) r.Fail("vpcId", $"is not a VPC id (got '{vpcId}')");
+        foreach (var subnet in subnets.Where(s => !SubnetPattern().IsMatch(s))) r.Fail("subnetIds", $"has '{subnet}', which is not a subnet id");
+        if (vpcId is not null && subnets.Count < 2) r.Fail("subnetIds", $"must list at least 2 subnets in different AZs of {vpcId} (got {subnets.Count})");
+        if (vpcId is null && subnets.Count > 0) r.Fail("vpcId", "is required when subnetIds is set");
+        return new NetworkSettings { VpcCidr = cidr, ExistingVpcId = vpcId, ExistingSubnetIds = subnets };
+    }
+
+    private static IReadOnlyDictionary<string, string> ParseTags(ConfigReader r, StackInputs inputs, Role role)
+    {
+        var tags = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in r.StringMap("tags"))
+        {
+            if (k is "Project" or "Stack" or "Role") r.Fail("tags", $"sets '{k}', which the program sets itself");
+            else if (k.StartsWith("aws:", StringComparison.OrdinalIgnoreCase)) r.Fail("tags", $"key '{k}' uses the reserved prefix aws:");
+            else if (k.Length is 0 or > 128) r.Fail("tags", $"key '{k}' must be 1-128 characters");
+            else if (v.Length > 256) r.Fail("tags", $"value of '{k}' must be at most 256 characters");
+            else tags[k] = v;
+        }
+        tags["Project"] = inputs.Project;
+        tags["Stack"] = inputs.Stack;
+        tags["Role"] = role.ToString().ToLowerInvariant();
+        return tags;
+    }
+
+    /// Fargate's valid CPU/memory pairs: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html
+    private static readonly SortedDictionary<int, int[]> FargateSizes = new()
+    {
+        [256] = [512, 1024, 2048],
+        [512] = Steps(1024, 4096, 1024),
+        [1024] = Steps(2048, 8192, 1024),
+        [2048] = Steps(4096, 16384, 1024),
+        [4096] = Steps(8192, 30720, 1024),
+        [8192] = Steps(16384, 61440, 4096),
+        [16384] = Steps(32768, 122880, 8192),
+    };
+
+    private static int[] Steps(int from, int to, int step) => Enumerable.Range(0, (to - from) / step + 1).Select(i => from + i * step).ToArray();
+
+    [GeneratedRegex(@"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")]
+    private static partial Regex RegionPattern();
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex(@"^(?=.{1,253}$)([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")]
+    private static partial Regex DomainPattern();
+
+    [GeneratedRegex("^Z[A-Z0-9]{1,32}$")]
+    private static partial Regex ZonePattern();
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:acm:(?<region>[a-z0-9-]+):\d{12}:certificate/[A-Za-z0-9-]+$")]
+    private static partial Regex CertificatePattern();
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    private static partial Regex EmailPattern();
+
+    [GeneratedRegex(@"^(\d{1,3}\.){3}\d{1,3}/(1[6-9]|2[0-4])$")]
+    private static partial Regex CidrPattern();
+
+    [GeneratedRegex("^vpc-[0-9a-f]{8,17}$")]
+    private static partial Regex VpcPattern();
+
+    [GeneratedRegex("^subnet-[0-9a-f]{8,17}$")]
+    private static partial Regex SubnetPattern();
+}
+
+/// Either a config or the problems that stop it; never both.
+public sealed record ConfigResult(StackConfig? Config, IReadOnlyList<string> Errors);

@@ -1,0 +1,140 @@
+using Failover.Infra.Config;
+using Failover.Infra.Yaml;
+
+namespace Failover.Infra.Regional;
+
+/// The internet-facing ALB, its security group, the target group the service registers in, and the listeners.
+public sealed record LoadBalancer
+{
+    public required Resource Alb { get; init; }
+    public required Resource TargetGroup { get; init; }
+    public required Resource SecurityGroup { get; init; }
+    /// The listeners the ECS service must wait for: a target group is usable only once a listener forwards to it.
+    public required IReadOnlyList<Resource> Listeners { get; init; }
+    /// HTTPS when a certificate is configured; Route 53's endpoint check probes the same way users arrive.
+    public required bool Https { get; init; }
+
+    public int Port => Https ? 443 : 80;
+
+    public static LoadBalancer Create(PulumiProgram program, StackConfig config, Network network)
+    {
+        var https = config.Dns.CertificateArn is not null;
+        var prefix = config.NamePrefix;
+        var ingress = new List<Value> { Tcp(80, "HTTP from anywhere (redirected to HTTPS when a certificate is set)") };
+        if (https) ingress.Add(Tcp(443, "HTTPS from anywhere"));
+
+        var securityGroup = program.Add(new Resource
+        {
+            Name = "alb-security-group",
+            Type = "aws:ec2/securityGroup:SecurityGroup",
+            Properties = Map.Of(
+                ("name", $"{prefix}-alb"),
+                ("description", "Internet-facing ALB of the failover-protected service"),
+                ("vpcId", network.VpcId),
+                ("ingress", Value.List(ingress)),
+                ("egress", Value.List(AllEgress())),
+                ("tags", Map.Of(config.TagsNamed($"{prefix}-alb")))),
+        });
+
+        var alb = program.Add(new Resource
+        {
+            Name = "alb",
+            Type = "aws:lb/loadBalancer:LoadBalancer",
+            Properties = Map.Of(
+                ("name", prefix),
+                ("loadBalancerType", "application"),
+                ("internal", false),
+                ("securityGroups", Value.List(securityGroup.Out("id"))),
+                ("subnets", Value.List(network.SubnetIds)),
+                ("dropInvalidHeaderFields", true),
+                ("tags", Map.Of(config.TagsNamed(prefix)))),
+        });
+
+        var health = config.Container;
+        var targetGroup = program.Add(new Resource
+        {
+            Name = "target-group",
+            Type = "aws:lb/targetGroup:TargetGroup",
+            Properties = Map.Of(
+                ("name", $"{prefix}-tg"),
+                ("port", health.Port),
+                ("protocol", "HTTP"),
+                ("targetType", "ip"),
+                ("vpcId", network.VpcId),
+                // 10 s instead of the 300 s default: draining is not what failover should wait on.
+                ("deregistrationDelay", 10),
+                ("healthCheck", Map.Of(
+                    ("enabled", true),
+                    ("path", health.HealthCheckPath),
+                    ("protocol", "HTTP"),
+                    ("matcher", "200-399"),
+                    // 5 s interval and threshold 2 (AWS defaults: 30 s and 5): a new task is in service in ~10 s, not minutes.
+                    ("interval", 5),
+                    ("timeout", 4),
+                    ("healthyThreshold", 2),
+                    ("unhealthyThreshold", 2))),
+                ("tags", Map.Of(config.TagsNamed($"{prefix}-tg")))),
+        });
+
+        var forward = Value.List(Map.Of(("type", "forward"), ("targetGroupArn", targetGroup.Out("arn"))));
+        var listeners = new List<Resource>();
+        if (https)
+        {
+            listeners.Add(program.Add(new Resource
+            {
+                Name = "https-listener",
+                Type = "aws:lb/listener:Listener",
+                Properties = Map.Of(
+                    ("loadBalancerArn", alb.Out("arn")),
+                    ("port", 443),
+                    ("protocol", "HTTPS"),
+                    ("sslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06"),
+                    ("certificateArn", config.Dns.CertificateArn!),
+                    ("defaultActions", forward),
+                    ("tags", Map.Of(config.TagsNamed($"{prefix}-https")))),
+            }));
+            listeners.Add(program.Add(new Resource
+            {
+                Name = "http-listener",
+                Type = "aws:lb/listener:Listener",
+                Properties = Map.Of(
+                    ("loadBalancerArn", alb.Out("arn")),
+                    ("port", 80),
+                    ("protocol", "HTTP"),
+                    ("defaultActions", Value.List(Map.Of(
+                        ("type", "redirect"),
+                        ("redirect", Map.Of(("port", "443"), ("protocol", "HTTPS"), ("statusCode", "HTTP_301")))))),
+                    ("tags", Map.Of(config.TagsNamed($"{prefix}-http")))),
+            }));
+        }
+        else
+        {
+            listeners.Add(program.Add(new Resource
+            {
+                Name = "http-listener",
+                Type = "aws:lb/listener:Listener",
+                Properties = Map.Of(
+                    ("loadBalancerArn", alb.Out("arn")),
+                    ("port", 80),
+                    ("protocol", "HTTP"),
+                    ("defaultActions", forward),
+                    ("tags", Map.Of(config.TagsNamed($"{prefix}-http")))),
+            }));
+        }
+        return new LoadBalancer { Alb = alb, TargetGroup = targetGroup, SecurityGroup = securityGroup, Listeners = listeners, Https = https };
+    }
+
+    private static Map Tcp(int port, string description) => Map.Of(
+        ("description", description),
+        ("protocol", "tcp"),
+        ("fromPort", port),
+        ("toPort", port),
+        ("cidrBlocks", Value.List("0.0.0.0/0")));
+
+    internal static Map AllEgress() => Map.Of(
+        ("description", "All outbound"),
+        ("protocol", "-1"),
+        ("fromPort", 0),
+        ("toPort", 0),
+        ("cidrBlocks", Value.List("0.0.0.0/0")));
+}
