@@ -1,0 +1,136 @@
+using Failover.Infra.Config;
+
+namespace Failover.Infra.Tests.Config;
+
+public sealed class ConfigParserTests
+{
+    [Fact]
+    public void A_minimal_stack_gets_documented_defaults()
+    {
+        var config = TestStacks.Config();
+
+        config.Role.Should().Be(Role.Primary);
+        config.Container.Port.Should().Be(8080);
+        config.Container.HealthCheckPath.Should().Be("/health");
+        config.Container.HealthCheckCommand.Should().Be("curl -fsS -o /dev/null http://127.0.0.1:8080/health || exit 1");
+        config.Container.Cpu.Should().Be(512);
+        config.Container.Memory.Should().Be(1024);
+        config.Capacity.ActiveCount.Should().Be(2);
+        config.Capacity.StandbyCount.Should().Be(1);
+        config.Alarms.PeriodSeconds.Should().Be(60);
+        config.DefaultFlag.Should().Be(FlagMode.Auto);
+        config.LogRetentionDays.Should().Be(30);
+        config.Dns.EndpointCheckIntervalSeconds.Should().Be(10);
+        config.NamePrefix.Should().Be("failover-primary");
+    }
+
+    [Theory]
+    [InlineData("auto", FlagMode.Auto)]
+    [InlineData("block", FlagMode.Block)]
+    [InlineData("FORCE", FlagMode.Force)]
+    [InlineData("true", FlagMode.Auto)]
+    [InlineData("false", FlagMode.Block)]
+    public void Default_flag_accepts_modes_and_seed_booleans(string raw, FlagMode expected) =>
+        TestStacks.Config(overrides: ("defaultFlag", raw)).DefaultFlag.Should().Be(expected);
+
+    [Fact]
+    public void Default_flag_rejects_other_words() =>
+        TestStacks.Errors(overrides: ("defaultFlag", "maybe")).Should().ContainSingle()
+            .Which.Should().Be("failover:defaultFlag must be one of auto, block, force, true, false (got 'maybe') in Pulumi.primary.yaml");
+
+    [Theory]
+    [InlineData("role", "failover:role is required")]
+    [InlineData("aws:region", "aws:region is required")]
+    [InlineData("peerRegion", "failover:peerRegion is required")]
+    [InlineData("domainName", "failover:domainName is required")]
+    [InlineData("hostedZoneId", "failover:hostedZoneId is required")]
+    [InlineData("containerImage", "failover:containerImage is required")]
+    public void Required_keys_are_named_when_missing(string key, string expected) =>
+        TestStacks.Errors(overrides: (key, null)).Should().ContainSingle().Which.Should().StartWith(expected);
+
+    [Theory]
+    [InlineData("role", "tertiary", "failover:role must be one of primary, secondary")]
+    [InlineData("aws:region", "mars-1", "aws:region is not an AWS region name")]
+    [InlineData("peerRegion", "us-east-1", "failover:peerRegion must differ from aws:region")]
+    [InlineData("domainName", "not a name", "failover:domainName is not a DNS name")]
+    [InlineData("hostedZoneId", "zone-1", "failover:hostedZoneId is not a Route 53 hosted zone id")]
+    [InlineData("containerImage", "my image", "failover:containerImage must not contain spaces")]
+    [InlineData("containerPort", "70000", "failover:containerPort must be <= 65535")]
+    [InlineData("containerPort", "eighty", "failover:containerPort must be a whole number")]
+    [InlineData("healthCheckPath", "health", "failover:healthCheckPath must be a URL path")]
+    [InlineData("healthCheckCommand", " ", "failover:healthCheckCommand must not be empty")]
+    [InlineData("cpu", "300", "failover:cpu must be a Fargate CPU size")]
+    [InlineData("memory", "8192", "failover:memory must be a Fargate memory size for cpu 512")]
+    [InlineData("activeCount", "0", "failover:activeCount must be >= 1")]
+    [InlineData("standbyCount", "-1", "failover:standbyCount must be >= 0 (got -1)")]
+    [InlineData("standbyCount", "50", "failover:standbyCount must be <= autoscalingMax")]
+    [InlineData("autoscalingMin", "3", "failover:activeCount must lie within autoscalingMin..autoscalingMax (3..6)")]
+    [InlineData("cpuTargetPercent", "95", "failover:cpuTargetPercent must be <= 90")]
+    [InlineData("alarmPeriodSeconds", "30", "failover:alarmPeriodSeconds must be a multiple of 60 s: Route 53 health checks accept only standard-resolution alarms")]
+    [InlineData("alarmPeriodSeconds", "90", "failover:alarmPeriodSeconds must be a multiple of 60 s")]
+    [InlineData("alarmDatapointsToAlarm", "3", "failover:alarmDatapointsToAlarm must be <= alarmEvaluationPeriods (2)")]
+    [InlineData("notificationEmails", "[\"oncall\"]", "failover:notificationEmails has 'oncall', which is not an email address")]
+    [InlineData("logRetentionDays", "10", "failover:logRetentionDays must be one of CloudWatch's retention values")]
+    [InlineData("endpointCheckIntervalSeconds", "20", "failover:endpointCheckIntervalSeconds must be 10 or 30")]
+    [InlineData("insufficientDataHealthStatus", "Maybe", "failover:insufficientDataHealthStatus must be one of healthy, unhealthy, lastknownstatus")]
+    [InlineData("certificateArn", "arn:aws:acm:eu-west-1:123456789012:certificate/abc-123", "failover:certificateArn is in eu-west-1, but an ALB needs a certificate in its own region (us-east-1)")]
+    [InlineData("certificateArn", "cert", "failover:certificateArn is not an ACM certificate ARN")]
+    [InlineData("vpcId", "vpc-0123456789abcdef0", "failover:subnetIds must list at least 2 subnets")]
+    [InlineData("subnetIds", "subnet-0123456789abcdef0,subnet-0123456789abcdef1", "failover:vpcId is required when subnetIds is set")]
+    [InlineData("vpcCidr", "10.0.0.0/8", "failover:vpcCidr must be an IPv4 CIDR block between /16 and /24")]
+    [InlineData("tags", "{\"Project\":\"x\"}", "failover:tags sets 'Project', which the program sets itself")]
+    [InlineData("tags", "{\"aws:owner\":\"x\"}", "failover:tags key 'aws:owner' uses the reserved prefix aws:")]
+    [InlineData("tags", "[1]", "failover:tags must be an object of string values")]
+    [InlineData("desiredCont", "3", "failover:desiredCont is not a known setting")]
+    public void Each_rule_names_its_key_and_why(string key, string value, string expected) =>
+        TestStacks.Errors(overrides: (key, value)).Should().Contain(e => e.StartsWith(expected, StringComparison.Ordinal));
+
+    [Fact]
+    public void Errors_say_which_file_to_fix() =>
+        TestStacks.Errors("secondary", ("standbyCount", "-1")).Should().ContainSingle()
+            .Which.Should().Be("failover:standbyCount must be >= 0 (got -1) in Pulumi.secondary.yaml");
+
+    [Fact]
+    public void Every_problem_is_reported_in_one_run()
+    {
+        var errors = TestStacks.Errors(overrides: [("role", null), ("cpu", "300"), ("alarmPeriodSeconds", "10"), ("domainName", "x y"), ("typo", "1")]);
+
+        errors.Should().HaveCount(5);
+        errors.Should().Contain(e => e.StartsWith("failover:role is required"));
+        errors.Should().Contain(e => e.StartsWith("failover:cpu must be"));
+        errors.Should().Contain(e => e.StartsWith("failover:alarmPeriodSeconds must be a multiple of 60"));
+        errors.Should().Contain(e => e.StartsWith("failover:domainName is not a DNS name"));
+        errors.Should().Contain(e => e.StartsWith("failover:typo is not a known setting"));
+    }
+
+    [Fact]
+    public void Stack_names_too_long_for_alb_names_are_refused()
+    {
+        var inputs = TestStacks.Inputs() with { Stack = "primary-with-a-very-long-name" };
+        ConfigParser.Parse(inputs).Errors.Should().ContainSingle().Which.Should().Contain("at most 29 characters");
+    }
+
+    [Fact]
+    public void Lists_accept_json_arrays_and_comma_separated_strings()
+    {
+        TestStacks.Config(overrides: ("notificationEmails", "[\"a@example.com\",\"b@example.com\"]")).NotificationEmails
+            .Should().Equal("a@example.com", "b@example.com");
+        TestStacks.Config(overrides: ("notificationEmails", "a@example.com, b@example.com")).NotificationEmails
+            .Should().Equal("a@example.com", "b@example.com");
+    }
+
+    [Fact]
+    public void Configured_tags_are_joined_by_project_stack_and_role() =>
+        TestStacks.Config("secondary", ("tags", "{\"Team\":\"platform\"}")).Tags.Should().Equal(new Dictionary<string, string>
+        {
+            ["Project"] = "failover", ["Role"] = "secondary", ["Stack"] = "secondary", ["Team"] = "platform",
+        });
+
+    [Fact]
+    public void An_existing_vpc_needs_two_subnets_and_then_replaces_the_built_one()
+    {
+        var config = TestStacks.Config(overrides: [("vpcId", "vpc-0123456789abcdef0"), ("subnetIds", "subnet-0123456789abcdef0,subnet-0123456789abcdef1")]);
+        config.Network.UsesExistingVpc.Should().BeTrue();
+        config.Network.ExistingSubnetIds.Should().HaveCount(2);
+    }
+}

@@ -1,0 +1,63 @@
+using Failover.Infra.Config;
+using Failover.Infra.Yaml;
+
+namespace Failover.Infra.Tests;
+
+/// Config for tests: a valid stack of either role, with the keys a test cares about overridden.
+internal static class TestStacks
+{
+    public static StackInputs Inputs(string role = "primary", params (string Key, string? Value)[] overrides)
+    {
+        var values = new Dictionary<string, string>
+        {
+            ["aws:region"] = role == "primary" ? "us-east-1" : "us-west-2",
+            ["failover:role"] = role,
+            ["failover:peerRegion"] = role == "primary" ? "us-west-2" : "us-east-1",
+            ["failover:domainName"] = "app.example.com",
+            ["failover:hostedZoneId"] = "Z0123456789ABCDEFGHIJ",
+            ["failover:containerImage"] = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0.0",
+        };
+        foreach (var (key, value) in overrides)
+        {
+            var full = key.Contains(':') ? key : $"failover:{key}";
+            if (value is null) values.Remove(full);
+            else values[full] = value;
+        }
+        return new StackInputs("failover", role, "organization", values, $"Pulumi.{role}.yaml");
+    }
+
+    public static StackConfig Config(string role = "primary", params (string Key, string? Value)[] overrides)
+    {
+        var result = ConfigParser.Parse(Inputs(role, overrides));
+        result.Errors.Should().BeEmpty();
+        return result.Config!;
+    }
+
+    public static PulumiProgram Program(string role = "primary", params (string Key, string? Value)[] overrides) =>
+        RegionStack.Build(Config(role, overrides));
+
+    public static string Yaml(string role = "primary", params (string Key, string? Value)[] overrides) =>
+        YamlWriter.Write(Program(role, overrides));
+
+    public static IReadOnlyList<string> Errors(string role = "primary", params (string Key, string? Value)[] overrides)
+    {
+        var result = ConfigParser.Parse(Inputs(role, overrides));
+        result.Config.Should().BeNull("invalid config must not produce a stack");
+        return result.Errors;
+    }
+}
+
+/// Where the repository is, so tests can read Pulumi.*.yaml, the goldens and the oracles.
+internal static class Repo
+{
+    public static string Root { get; } = Find();
+
+    public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "failover.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("failover.slnx not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs the test oracles from their lockfile, then runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "error: $1 is required ($2)" >&2; exit 1; }; }
+need dotnet "the .NET 10 SDK builds and runs everything"
+need node "the schema oracle type-checks compiled programs against the real Pulumi provider types"
+need npm "installs the oracles from tests/oracles/package-lock.json"
+
+# npm ci reinstalls from scratch; skip it when node_modules was installed from this very lockfile.
+oracles=tests/oracles
+stamp="$oracles/node_modules/.installed-from-lock"
+lock_hash=$(sha256sum "$oracles/package-lock.json" | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
+  echo "Installing test oracles (npm ci in $oracles)..."
+  npm ci --prefix "$oracles" --ignore-scripts --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > "$stamp"
+fi
+
+dotnet test failover.slnx -c Release
