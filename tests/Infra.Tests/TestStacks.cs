@@ -46,18 +46,3 @@ internal static class TestStacks
         return result.Errors;
     }
 }
-
-/// Where the repository is, so tests can read Pulumi.*.yaml, the goldens and the oracles.
-internal static class Repo
-{
-    public static string Root { get; } = Find();
-
-    public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
-
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "failover.slnx"))) return dir.FullName;
-        throw new InvalidOperationException("failover.slnx not found above " + AppContext.BaseDirectory);
-    }
-}

@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+
+namespace Failover.Functions.Aws;
+
+/// Application Auto Scaling for one ECS service's desired count: read and set the scalable target's bounds.
+public sealed class ApplicationAutoScalingClient(AwsHttpClient client)
+{
+    private const string Prefix = "AnyScaleFrontendService.";
+    private readonly AwsService _service = new("Application Auto Scaling", "application-autoscaling",
+        client.Environment.Endpoint("Application Auto Scaling", $"https://application-autoscaling.{client.Environment.Region}.amazonaws.com"),
+        client.Environment.Region);
+
+    public sealed record ScalableTarget(string ResourceId, int MinCapacity, int MaxCapacity);
+
+    public async Task<ScalableTarget> DescribeScalableTargetAsync(string resourceId, CancellationToken cancellationToken)
+    {
+        var response = await JsonRpc.CallAsync(client, _service, Prefix + "DescribeScalableTargets", new JsonObject
+        {
+            ["ServiceNamespace"] = "ecs",
+            ["ScalableDimension"] = "ecs:service:DesiredCount",
+            ["ResourceIds"] = new JsonArray(resourceId),
+        }, cancellationToken);
+        var target = response["ScalableTargets"]?.AsArray().OfType<JsonObject>().FirstOrDefault()
+            ?? throw new AwsServiceException("Application Auto Scaling", "ObjectNotFoundException", $"no scalable target {resourceId}", 400, null);
+        return new ScalableTarget(resourceId, target["MinCapacity"]?.GetValue<int>() ?? 0, target["MaxCapacity"]?.GetValue<int>() ?? 0);
+    }
+
+    /// Updates the bounds of an existing target (RegisterScalableTarget is the documented update call).
+    public async Task RegisterScalableTargetAsync(string resourceId, int minCapacity, int maxCapacity, CancellationToken cancellationToken) =>
+        await JsonRpc.CallAsync(client, _service, Prefix + "RegisterScalableTarget", new JsonObject
+        {
+            ["ServiceNamespace"] = "ecs",
+            ["ScalableDimension"] = "ecs:service:DesiredCount",
+            ["ResourceId"] = resourceId,
+            ["MinCapacity"] = minCapacity,
+            ["MaxCapacity"] = maxCapacity,
+        }, cancellationToken);
+}

@@ -1,0 +1,21 @@
+using System.Xml.Linq;
+
+namespace Failover.Functions.Aws;
+
+/// CloudWatch alarm states, read in a given region (the primary's, from the secondary).
+public sealed class CloudWatchClient(AwsHttpClient client, string region)
+{
+    private readonly AwsService _service = new("CloudWatch", "monitoring",
+        client.Environment.Endpoint("CloudWatch", $"https://monitoring.{region}.amazonaws.com"), region);
+
+    public sealed record Alarm(string Name, string State);
+
+    public async Task<IReadOnlyList<Alarm>> DescribeAlarmsAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        var parameters = new List<(string, string)> { ("Action", "DescribeAlarms"), ("Version", "2010-08-01") };
+        parameters.AddRange(names.Select((n, i) => ($"AlarmNames.member.{i + 1}", n)));
+        var xml = XDocument.Parse(await QueryApi.CallAsync(client, _service, parameters, cancellationToken));
+        return Xml.All(xml, "MetricAlarms").SelectMany(m => m.Elements())
+            .Select(a => new Alarm(Xml.Child(a, "AlarmName") ?? "", Xml.Child(a, "StateValue") ?? "")).ToList();
+    }
+}

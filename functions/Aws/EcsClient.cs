@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+
+namespace Failover.Functions.Aws;
+
+/// The ECS calls the workflow needs: read a service's counts and deployments, set its desired count.
+public sealed class EcsClient(AwsHttpClient client)
+{
+    private const string Prefix = "AmazonEC2ContainerServiceV20141113.";
+    private readonly AwsService _service = new("ECS", "ecs",
+        client.Environment.Endpoint("ECS", $"https://ecs.{client.Environment.Region}.amazonaws.com"), client.Environment.Region);
+
+    public sealed record Service(string Name, int DesiredCount, int RunningCount, string? PrimaryRolloutState, int DeploymentCount);
+
+    public async Task<Service> DescribeServiceAsync(string cluster, string service, CancellationToken cancellationToken)
+    {
+        var response = await JsonRpc.CallAsync(client, _service, Prefix + "DescribeServices",
+            new JsonObject { ["cluster"] = cluster, ["services"] = new JsonArray(service) }, cancellationToken);
+        var found = response["services"]?.AsArray().OfType<JsonObject>().FirstOrDefault();
+        if (found is null)
+        {
+            var reason = response["failures"]?.AsArray().OfType<JsonObject>().FirstOrDefault()?["reason"]?.GetValue<string>() ?? "not found";
+            throw new AwsServiceException("ECS", "ServiceNotFoundException", $"service {service} in {cluster}: {reason}", 400, null);
+        }
+        var deployments = found["deployments"]?.AsArray().OfType<JsonObject>().ToList() ?? [];
+        var primary = deployments.FirstOrDefault(d => d["status"]?.GetValue<string>() == "PRIMARY");
+        return new Service(
+            found["serviceName"]?.GetValue<string>() ?? service,
+            found["desiredCount"]?.GetValue<int>() ?? 0,
+            found["runningCount"]?.GetValue<int>() ?? 0,
+            primary?["rolloutState"]?.GetValue<string>(),
+            deployments.Count);
+    }
+
+    public async Task UpdateServiceAsync(string cluster, string service, int desiredCount, CancellationToken cancellationToken) =>
+        await JsonRpc.CallAsync(client, _service, Prefix + "UpdateService",
+            new JsonObject { ["cluster"] = cluster, ["service"] = service, ["desiredCount"] = desiredCount }, cancellationToken);
+}

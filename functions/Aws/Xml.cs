@@ -1,0 +1,13 @@
+using System.Xml.Linq;
+
+namespace Failover.Functions.Aws;
+
+/// Namespace-agnostic reads of AWS XML responses (Query and REST-XML protocols).
+internal static class Xml
+{
+    public static IEnumerable<XElement> All(XContainer node, string name) => node.Descendants().Where(e => e.Name.LocalName == name);
+
+    public static string? First(XContainer node, string name) => All(node, name).FirstOrDefault()?.Value;
+
+    public static string? Child(XElement element, string name) => element.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
+}

@@ -1,0 +1,77 @@
+namespace Failover.Functions.Handlers;
+
+/// Everything the decision depends on, already gathered.
+public sealed record DecisionInput
+{
+    public required FailoverAction Action { get; init; }
+    public required FlagMode Flag { get; init; }
+    /// The caller asked for force; it upgrades `auto`, never overrides `block`.
+    public bool ForceRequested { get; init; }
+    public required Health Health { get; init; }
+    /// Traffic already sits where the action would put it (failed over for failover, primary for failback).
+    public required bool AlreadyDone { get; init; }
+    public required bool InCooldown { get; init; }
+    /// Another execution holds an unexpired lock.
+    public required bool LockedByOther { get; init; }
+}
+
+public sealed record DecisionOutcome(Decision Decision, string Reason, bool Alert = false)
+{
+    public bool Acts => Decision is Decision.Failover or Decision.Failback or Decision.Drill;
+}
+
+/// The decision table of design §5, extended to failback and drills; pure, so it is tested exhaustively.
+public static class DecisionTable
+{
+    public static DecisionOutcome Decide(DecisionInput input)
+    {
+        var mode = input.Flag == FlagMode.Auto && input.ForceRequested ? FlagMode.Force : input.Flag;
+        var outcome = input.Action switch
+        {
+            FailoverAction.Failover => Failover(input, mode),
+            FailoverAction.Failback => Failback(input, mode),
+            _ => Drill(input, mode),
+        };
+        if (!outcome.Acts) return outcome;
+        // Force acts against health and cooldown, never against another execution's lock.
+        if (input.InCooldown && mode != FlagMode.Force && input.Action != FailoverAction.Drill)
+            return new DecisionOutcome(Decision.NoAction, "in cooldown after the last transition");
+        if (input.LockedByOther)
+            return new DecisionOutcome(Decision.NoAction, "another execution holds the lock");
+        return outcome;
+    }
+
+    private static DecisionOutcome Failover(DecisionInput input, FlagMode mode)
+    {
+        if (input.AlreadyDone) return new(Decision.NoAction, "already failed over");
+        return (input.Health, mode) switch
+        {
+            (_, FlagMode.Force) => new(Decision.Failover, $"flag force (primary {input.Health.Wire()})"),
+            (Health.Healthy, _) => new(Decision.NoAction, "primary is healthy"),
+            (Health.Unhealthy, FlagMode.Auto) => new(Decision.Failover, "primary is unhealthy and the flag is auto"),
+            (Health.Unhealthy, _) => new(Decision.Blocked, "primary is unhealthy but the flag is block"),
+            (_, FlagMode.Auto) => new(Decision.NoAction, "primary health is unknown (evidence missing): not acting, alerting", Alert: true),
+            _ => new(Decision.Blocked, "primary health is unknown and the flag is block"),
+        };
+    }
+
+    private static DecisionOutcome Failback(DecisionInput input, FlagMode mode)
+    {
+        if (input.AlreadyDone) return new(Decision.NoAction, "traffic is already on the primary");
+        return (input.Health, mode) switch
+        {
+            (_, FlagMode.Block) => new(Decision.Blocked, "the flag is block"),
+            (_, FlagMode.Force) => new(Decision.Failback, $"flag force (primary {input.Health.Wire()})"),
+            (Health.Healthy, _) => new(Decision.Failback, "primary is healthy again"),
+            (Health.Unhealthy, _) => new(Decision.NoAction, "primary is still unhealthy"),
+            _ => new(Decision.NoAction, "primary health is unknown (evidence missing): not failing back, alerting", Alert: true),
+        };
+    }
+
+    private static DecisionOutcome Drill(DecisionInput input, FlagMode mode)
+    {
+        if (mode == FlagMode.Block) return new(Decision.Blocked, "the flag is block");
+        if (input.AlreadyDone) return new(Decision.NoAction, "traffic is failed over: the standby is serving, nothing to drill");
+        return new(Decision.Drill, "drill: scale and verify the standby, move no traffic");
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text.Json.Serialization;
+
+namespace Failover.Functions.Json;
+
+/// Input of `decide`: what the workflow was started for, by whom, and the alarm event that triggered it, if any.
+public sealed record DecideRequest
+{
+    public string? Action { get; init; }
+    public string? Source { get; init; }
+    /// An operator's "act regardless of health"; a `block` flag still wins.
+    public bool? Force { get; init; }
+    public string? Reason { get; init; }
+    /// The Step Functions execution id: the lock's owner. Defaults to the Lambda request id.
+    public string? ExecutionId { get; init; }
+    /// The `detail` of an EventBridge "CloudWatch Alarm State Change" event.
+    public AlarmEvent? Alarm { get; init; }
+}
+
+public sealed record AlarmEvent
+{
+    public string? AlarmName { get; init; }
+    public AlarmEventState? State { get; init; }
+}
+
+public sealed record AlarmEventState
+{
+    public string? Value { get; init; }
+    public string? Reason { get; init; }
+}
+
+/// Output of `decide`.
+public sealed record DecideResponse
+{
+    /// FAILOVER | FAILBACK | DRILL | BLOCKED | NO_ACTION
+    public required string Decision { get; init; }
+    public required string Action { get; init; }
+    public required string Reason { get; init; }
+    public required FlagView Flag { get; init; }
+    public required HealthView Health { get; init; }
+    /// Present when this execution holds the lock and must release it.
+    public string? LockId { get; init; }
+    /// Someone should look: the evidence was missing, so automation did nothing.
+    public bool Alert { get; init; }
+}
+
+/// The flag as it was applied, and where it came from.
+public sealed record FlagView
+{
+    public required string Mode { get; init; }
+    /// `override` (control table) or `default` (pulumi config).
+    public required string Source { get; init; }
+    public string? Reason { get; init; }
+    public string? SetBy { get; init; }
+    public string? ExpiresAt { get; init; }
+}
+
+public sealed record HealthView
+{
+    /// HEALTHY | UNHEALTHY | UNKNOWN
+    public required string Status { get; init; }
+    public required IReadOnlyList<EvidenceView> Evidence { get; init; }
+}
+
+public sealed record EvidenceView
+{
+    public required string Source { get; init; }
+    /// HEALTHY | UNHEALTHY | UNKNOWN
+    public required string Verdict { get; init; }
+    public required string Detail { get; init; }
+}
+
+/// Input of `scale-service`, `shift-traffic`: failover | failback | drill.
+public sealed record ActionRequest
+{
+    public string? Action { get; init; }
+}
+
+public sealed record ScaleServiceResponse
+{
+    public required string Action { get; init; }
+    public required int DesiredCount { get; init; }
+    public required int MinCapacity { get; init; }
+    public required int PreviousDesiredCount { get; init; }
+    public required int PreviousMinCapacity { get; init; }
+    public required bool Changed { get; init; }
+}
+
+public sealed record CheckServiceResponse
+{
+    public required bool Ready { get; init; }
+    public required int Running { get; init; }
+    public required int Desired { get; init; }
+    public required int HealthyTargets { get; init; }
+    public string? RolloutState { get; init; }
+}
+
+public sealed record ShiftTrafficResponse
+{
+    /// False when the gate was already where the action wants it (idempotent retry).
+    public required bool Shifted { get; init; }
+    public required string Gate { get; init; }
+    public required bool Inverted { get; init; }
+}
+
+/// Input of `release-lock`: the lock to give back and how the run ended.
+public sealed record ReleaseLockRequest
+{
+    public string? LockId { get; init; }
+    public string? Action { get; init; }
+    /// SUCCEEDED records the transition (active region, epoch, time); FAILED only releases.
+    public string? Outcome { get; init; }
+}
+
+public sealed record ReleaseLockResponse
+{
+    public required bool Released { get; init; }
+    public required bool StateRecorded { get; init; }
+    public string? ActiveRegion { get; init; }
+    public long Epoch { get; init; }
+}
+
+/// What the Runtime API's /error endpoints take.
+public sealed record ErrorResponse(
+    [property: JsonPropertyName("errorType")] string ErrorType,
+    [property: JsonPropertyName("errorMessage")] string ErrorMessage);

@@ -1,0 +1,215 @@
+using System.Text.Json.Nodes;
+using Failover.Functions.Tests.Moto;
+
+namespace Failover.Functions.Tests.Handlers;
+
+[Collection("moto")]
+public sealed class DecideTests(MotoServer moto)
+{
+    private const string Failover = """{"action":"failover","source":"alarm","executionId":"exec-1"}""";
+
+    private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+
+    private static async Task<World> WithPrimaryAlarmFiring(MotoServer moto)
+    {
+        var world = await World.ArrangeAsync(moto);
+        await world.Ask("alarm-state", world.Alarms[0], "ALARM");
+        return world;
+    }
+
+    [Fact]
+    public async Task An_unhealthy_primary_with_flag_auto_fails_over_and_takes_the_lock()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+
+        var response = await world.InvokeAsync("decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        response["lockId"]!.GetValue<string>().Should().Be("exec-1");
+        response["health"]!["status"]!.GetValue<string>().Should().Be("UNHEALTHY");
+        response["flag"]!["mode"]!.GetValue<string>().Should().Be("auto");
+        response["flag"]!["source"]!.GetValue<string>().Should().Be("default");
+        var lockItem = (await world.Ask("item", "lock"))!;
+        lockItem["owner"]!.GetValue<string>().Should().Be("exec-1");
+        lockItem["action"]!.GetValue<string>().Should().Be("failover");
+    }
+
+    [Fact]
+    public async Task Every_decision_is_recorded_with_its_evidence_and_a_ttl()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+
+        await world.InvokeAsync("decide", Failover);
+
+        var record = (await world.Ask("decisions"))!.AsArray().Should().ContainSingle().Subject!;
+        record["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        record["source"]!.GetValue<string>().Should().Be("alarm");
+        record["owner"]!.GetValue<string>().Should().Be("exec-1");
+        record["evidence"]!.GetValue<string>().Should().Contain("failover-primary-healthy-hosts");
+        record["ttl"]!.GetValue<long>().Should().BeGreaterThan(DateTimeOffset.UtcNow.AddDays(30).ToUnixTimeSeconds());
+    }
+
+    [Fact]
+    public async Task A_healthy_primary_with_flag_auto_is_left_alone_and_no_lock_is_taken()
+    {
+        var world = await World.ArrangeAsync(moto);
+
+        var response = await world.InvokeAsync("decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        response["health"]!["status"]!.GetValue<string>().Should().Be("HEALTHY");
+        response["lockId"].Should().BeNull();
+        (await world.Ask("item", "lock")).Should().BeNull();
+        (await world.Ask("decisions"))!.AsArray().Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_block_override_stops_a_failover_and_says_who_set_it()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        await world.Ask("put-item", $$"""{"pk":"flag","mode":"block","reason":"migration","setBy":"alice","expiresAt":"{{Iso(DateTimeOffset.UtcNow.AddHours(1))}}"}""");
+
+        var response = await world.InvokeAsync("decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("BLOCKED");
+        response["flag"]!["source"]!.GetValue<string>().Should().Be("override");
+        response["flag"]!["setBy"]!.GetValue<string>().Should().Be("alice");
+        response["flag"]!["reason"]!.GetValue<string>().Should().Be("migration");
+        (await world.Ask("item", "lock")).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task An_expired_override_falls_back_to_the_configured_default()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        await world.Ask("put-item", $$"""{"pk":"flag","mode":"block","setBy":"alice","expiresAt":"{{Iso(DateTimeOffset.UtcNow.AddHours(-1))}}"}""");
+
+        var response = await world.InvokeAsync("decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        response["flag"]!["source"]!.GetValue<string>().Should().Be("default");
+        response["reason"]!.GetValue<string>().Should().Contain("expired");
+    }
+
+    [Fact]
+    public async Task The_seed_value_false_in_configuration_means_block()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+
+        var response = await world.InvokeAsync("decide", Failover, new() { ["DEFAULT_FLAG"] = "false" });
+
+        response["decision"]!.GetValue<string>().Should().Be("BLOCKED");
+        response["flag"]!["mode"]!.GetValue<string>().Should().Be("block");
+    }
+
+    [Fact]
+    public async Task A_force_override_fails_over_a_healthy_primary()
+    {
+        var world = await World.ArrangeAsync(moto);
+        await world.Ask("put-item", """{"pk":"flag","mode":"force","setBy":"bob"}""");
+
+        var response = await world.InvokeAsync("decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        response["health"]!["status"]!.GetValue<string>().Should().Be("HEALTHY");
+    }
+
+    [Fact]
+    public async Task The_triggering_alarm_event_counts_as_evidence()
+    {
+        var world = await World.ArrangeAsync(moto);
+
+        var response = await world.InvokeAsync("decide",
+            """{"action":"failover","source":"eventbridge","executionId":"exec-2","alarm":{"alarmName":"failover-primary-running-tasks","state":{"value":"ALARM"}}}""");
+
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        response["health"]!["evidence"]!.AsArray().Should().Contain(e => e!["source"]!.GetValue<string>() == "trigger" && e["verdict"]!.GetValue<string>() == "UNHEALTHY");
+    }
+
+    [Fact]
+    public async Task An_unreachable_primary_cloudwatch_is_evidence_of_trouble()
+    {
+        var world = await World.ArrangeAsync(moto);
+
+        var response = await world.InvokeAsync("decide", Failover, new() { ["AWS_ENDPOINT_URL_CLOUDWATCH"] = $"http://127.0.0.1:{MotoServer.FreePort()}" });
+
+        response["health"]!["status"]!.GetValue<string>().Should().Be("UNHEALTHY");
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+    }
+
+    [Fact]
+    public async Task Without_any_evidence_auto_does_nothing_and_raises_an_alert()
+    {
+        var world = await World.ArrangeAsync(moto);
+
+        var response = await world.InvokeAsync("decide", Failover, new() { ["PRIMARY_ALARM_NAMES"] = "", ["PRIMARY_ENDPOINT_HEALTH_CHECK_ID"] = "" });
+
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        response["health"]!["status"]!.GetValue<string>().Should().Be("UNKNOWN");
+        response["alert"]!.GetValue<bool>().Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_lock_held_by_another_execution_means_no_action()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        await world.Ask("put-item", $$"""{"pk":"lock","owner":"exec-other","action":"failover","leaseExpiresAt":{{DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds()}}}""");
+
+        var response = await world.InvokeAsync("decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        response["reason"]!.GetValue<string>().Should().Contain("lock");
+        (await world.Ask("item", "lock"))!["owner"]!.GetValue<string>().Should().Be("exec-other");
+    }
+
+    [Fact]
+    public async Task An_expired_lock_is_taken_over()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        await world.Ask("put-item", $$"""{"pk":"lock","owner":"exec-crashed","action":"failover","leaseExpiresAt":{{DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds()}}}""");
+
+        var response = await world.InvokeAsync("decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        (await world.Ask("item", "lock"))!["owner"]!.GetValue<string>().Should().Be("exec-1");
+    }
+
+    [Fact]
+    public async Task A_recent_transition_holds_off_a_new_one_until_the_cooldown_ends()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        await world.Ask("put-item", $$"""{"pk":"state","activeRegion":"us-east-1","epoch":2,"lastTransitionAt":"{{Iso(DateTimeOffset.UtcNow.AddMinutes(-5))}}"}""");
+
+        var response = await world.InvokeAsync("decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        response["reason"]!.GetValue<string>().Should().Contain("cooldown");
+    }
+
+    [Fact]
+    public async Task An_already_failed_over_stack_takes_no_action_even_when_forced()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        await world.Ask("put-item", """{"pk":"state","activeRegion":"us-west-2","epoch":1,"lastTransitionAt":"2026-01-01T00:00:00Z"}""");
+        await world.Ask("put-item", """{"pk":"flag","mode":"force"}""");
+
+        var response = await world.InvokeAsync("decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        response["reason"]!.GetValue<string>().Should().Contain("already failed over");
+    }
+
+    [Fact]
+    public async Task Of_many_concurrent_executions_that_all_want_to_act_exactly_one_gets_the_lock()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+
+        var responses = await Task.WhenAll(Enumerable.Range(1, 8).Select(i =>
+            world.InvokeAsync("decide", $$"""{"action":"failover","source":"alarm","executionId":"exec-{{i}}"}""")));
+
+        var winners = responses.Where(r => r["decision"]!.GetValue<string>() == "FAILOVER").ToList();
+        winners.Should().ContainSingle();
+        responses.Count(r => r["decision"]!.GetValue<string>() == "NO_ACTION").Should().Be(7);
+        (await world.Ask("item", "lock"))!["owner"]!.GetValue<string>().Should().Be(winners[0]["lockId"]!.GetValue<string>());
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+
+namespace Failover.Functions.Tests.Moto;
+
+/// A moto server on 127.0.0.1 for the test run, reset before each test that arranges a world.
+public class MotoServer : IAsyncLifetime
+{
+    private Process? _process;
+    private readonly HttpClient _http = new();
+
+    public string Url { get; private set; } = "";
+
+    /// Extra server environment (e.g. INITIAL_NO_AUTH_ACTION_COUNT) for subclasses.
+    protected virtual IReadOnlyDictionary<string, string> ServerEnvironment => new Dictionary<string, string>();
+
+    public async Task InitializeAsync()
+    {
+        var check = Process.Start(new ProcessStartInfo("python3", ["-c", "import moto"]) { RedirectStandardError = true })!;
+        await check.WaitForExitAsync();
+        if (check.ExitCode != 0)
+            throw new InvalidOperationException("moto is not installed: `python3 -c \"import moto\"` failed. The function tests need the moto AWS emulator (pip install 'moto[server]').");
+
+        var port = FreePort();
+        Url = $"http://127.0.0.1:{port}";
+        var start = new ProcessStartInfo("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        // moto reports this many running tasks for a new service, and its deployment COMPLETED when that covers the desired count (design §9).
+        start.Environment["MOTO_ECS_SERVICE_RUNNING"] = "1";
+        foreach (var (k, v) in ServerEnvironment) start.Environment[k] = v;
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        for (var i = 0; i < 150; i++)
+        {
+            try
+            {
+                using var response = await _http.GetAsync($"{Url}/moto-api/");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            if (_process.HasExited) throw new InvalidOperationException($"moto exited with code {_process.ExitCode} before it answered");
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"moto did not answer on {Url} within 15 s");
+    }
+
+    public async Task ResetAsync()
+    {
+        using var response = await _http.PostAsync($"{Url}/moto-api/reset", null);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// Runs Moto/world.py (boto3) against this server and returns its JSON answer.
+    public async Task<JsonNode?> WorldAsync(params string[] args)
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "Moto", "world.py");
+        var start = new ProcessStartInfo("python3", [script, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["MOTO_URL"] = Url;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"world.py {string.Join(' ', args)} failed: {await stderr}");
+        return JsonNode.Parse(await stdout);
+    }
+
+    public Task DisposeAsync()
+    {
+        if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
+        _process?.Dispose();
+        _http.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition("moto")]
+public sealed class MotoCollection : ICollectionFixture<MotoServer>;

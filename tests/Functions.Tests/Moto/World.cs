@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using Failover.Functions.Aws;
+using Failover.Functions.Handlers;
+using Failover.Functions.Runtime;
+
+namespace Failover.Functions.Tests.Moto;
+
+/// One arranged world in moto (fresh per test) and the functions' environment pointing at it.
+public sealed class World
+{
+    private readonly MotoServer _moto;
+
+    private World(MotoServer moto, JsonNode ids)
+    {
+        _moto = moto;
+        Table = ids["table"]!.GetValue<string>();
+        Gate = ids["gate"]!.GetValue<string>();
+        Endpoint = ids["endpoint"]!.GetValue<string>();
+        TargetGroup = ids["targetGroup"]!.GetValue<string>();
+        Alarms = ids["alarms"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+    }
+
+    public string Table { get; }
+    public string Gate { get; }
+    public string Endpoint { get; }
+    public string TargetGroup { get; }
+    public IReadOnlyList<string> Alarms { get; }
+
+    public static async Task<World> ArrangeAsync(MotoServer moto, int standby = 1)
+    {
+        await moto.ResetAsync();
+        return new World(moto, (await moto.WorldAsync("setup", standby.ToString()))!);
+    }
+
+    /// What Lambda would set for the secondary's functions (every handler's settings; each reads its own).
+    public Dictionary<string, string> Environment() => new()
+    {
+        ["AWS_ACCESS_KEY_ID"] = "testing",
+        ["AWS_SECRET_ACCESS_KEY"] = "testing",
+        ["AWS_SESSION_TOKEN"] = "session",
+        ["AWS_REGION"] = "us-west-2",
+        ["AWS_ENDPOINT_URL"] = _moto.Url,
+        ["CONTROL_TABLE_NAME"] = Table,
+        ["DEFAULT_FLAG"] = "auto",
+        ["PRIMARY_REGION"] = "us-east-1",
+        ["SECONDARY_REGION"] = "us-west-2",
+        ["PRIMARY_ENDPOINT_HEALTH_CHECK_ID"] = Endpoint,
+        ["PRIMARY_ALARM_NAMES"] = string.Join(',', Alarms),
+        ["CLUSTER_NAME"] = "failover-secondary",
+        ["SERVICE_NAME"] = "failover-secondary",
+        ["TARGET_GROUP_ARN"] = TargetGroup,
+        ["ACTIVE_DESIRED_COUNT"] = "3",
+        ["ACTIVE_MIN_CAPACITY"] = "2",
+        ["STANDBY_DESIRED_COUNT"] = "1",
+        ["STANDBY_MIN_CAPACITY"] = "1",
+        ["GATE_HEALTH_CHECK_ID"] = Gate,
+        ["COOLDOWN_SECONDS"] = "900",
+    };
+
+    public Task<JsonNode?> Ask(params string[] args) => _moto.WorldAsync(args);
+
+    /// Invokes a handler in-process, as the loop would, with this world's environment (plus overrides).
+    public async Task<JsonNode> InvokeAsync(string handler, string eventJson, Dictionary<string, string>? overrides = null, TimeProvider? time = null)
+    {
+        var env = Environment();
+        foreach (var (k, v) in overrides ?? []) env[k] = v;
+        return JsonNode.Parse(await Invoke(handler, eventJson, env, time ?? TimeProvider.System))!;
+    }
+
+    public static async Task<string> Invoke(string handler, string eventJson, IReadOnlyDictionary<string, string> env, TimeProvider time)
+    {
+        using var http = new HttpClient();
+        Func<string, string?> lookup = k => env.TryGetValue(k, out var v) ? v : null;
+        var aws = new AwsClients(lookup, http, time, new RetryPolicy(2, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)));
+        var found = HandlerCatalog.Find(handler, lookup, aws, time) ?? throw new ArgumentException($"no handler {handler}");
+        var context = new InvocationContext(Guid.NewGuid().ToString(), "arn:aws:lambda:us-west-2:123456789012:function:test", time.GetUtcNow().AddMinutes(1),
+            new JsonLog(TextWriter.Null, time));
+        return await found.InvokeAsync(eventJson, context, CancellationToken.None);
+    }
+}

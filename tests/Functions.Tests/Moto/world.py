@@ -1,0 +1,107 @@
+"""Arranges and inspects the moto world the function tests run against, with boto3: an independent AWS client.
+
+    MOTO_URL=http://127.0.0.1:PORT python3 world.py COMMAND [ARGS...]   -> one JSON document on stdout
+"""
+import json
+import os
+import sys
+
+import boto3
+
+PRIMARY, SECONDARY = "us-east-1", "us-west-2"
+TABLE, CLUSTER, SERVICE = "failover-control", "failover-secondary", "failover-secondary"
+RESOURCE_ID = f"service/{CLUSTER}/{SERVICE}"
+ALARMS = ["failover-primary-healthy-hosts", "failover-primary-target-5xx"]
+
+
+def client(service, region=SECONDARY):
+    return boto3.client(service, region_name=region, endpoint_url=os.environ["MOTO_URL"],
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def setup(standby="1"):
+    """The secondary region as the workflow finds it: control table, standby service, target group, gate, primary alarms."""
+    standby = int(standby)
+    client("dynamodb").create_table(
+        TableName=TABLE, BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+    ec2 = client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.0.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName="service", Description="service", VpcId=vpc)["GroupId"]
+    ecs = client("ecs")
+    ecs.create_cluster(clusterName=CLUSTER)
+    ecs.register_task_definition(family="app", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+                                 containerDefinitions=[{"name": "app", "image": "nginx", "essential": True}])
+    ecs.create_service(cluster=CLUSTER, serviceName=SERVICE, taskDefinition="app", desiredCount=standby, launchType="FARGATE",
+                       networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}})
+    client("application-autoscaling").register_scalable_target(
+        ServiceNamespace="ecs", ResourceId=RESOURCE_ID, ScalableDimension="ecs:service:DesiredCount", MinCapacity=standby, MaxCapacity=6)
+    target_group = client("elbv2").create_target_group(
+        Name="failover-secondary-tg", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+    route53 = client("route53")
+    gate = route53.create_health_check(CallerReference="gate", HealthCheckConfig={
+        "Type": "CALCULATED", "HealthThreshold": 0, "ChildHealthChecks": []})["HealthCheck"]["Id"]
+    endpoint = route53.create_health_check(CallerReference="endpoint", HealthCheckConfig={
+        "Type": "HTTP", "FullyQualifiedDomainName": "primary.example.com", "Port": 80, "ResourcePath": "/health"})["HealthCheck"]["Id"]
+    cloudwatch = client("cloudwatch", PRIMARY)
+    for name in ALARMS:
+        cloudwatch.put_metric_alarm(AlarmName=name, Namespace="AWS/ApplicationELB", MetricName="HealthyHostCount", Statistic="Minimum",
+                                    Period=60, EvaluationPeriods=1, Threshold=1, ComparisonOperator="LessThanThreshold")
+        cloudwatch.set_alarm_state(AlarmName=name, StateValue="OK", StateReason="arranged")
+    return {"table": TABLE, "cluster": CLUSTER, "service": SERVICE, "targetGroup": target_group, "gate": gate,
+            "endpoint": endpoint, "alarms": ALARMS, "primaryRegion": PRIMARY, "secondaryRegion": SECONDARY}
+
+
+def gate(health_check_id):
+    config = client("route53").get_health_check(HealthCheckId=health_check_id)["HealthCheck"]["HealthCheckConfig"]
+    return {"inverted": bool(config.get("Inverted", False))}
+
+
+def service():
+    found = client("ecs").describe_services(cluster=CLUSTER, services=[SERVICE])["services"][0]
+    return {"desired": found["desiredCount"], "running": found["runningCount"]}
+
+
+def scalable_target():
+    target = client("application-autoscaling").describe_scalable_targets(ServiceNamespace="ecs", ResourceIds=[RESOURCE_ID])["ScalableTargets"][0]
+    return {"min": target["MinCapacity"], "max": target["MaxCapacity"]}
+
+
+def plain(item):
+    return {k: (v.get("S") if "S" in v else int(v["N"]) if "N" in v else v) for k, v in item.items()}
+
+
+def item(key):
+    found = client("dynamodb").get_item(TableName=TABLE, Key={"pk": {"S": key}}, ConsistentRead=True).get("Item")
+    return plain(found) if found else None
+
+
+def decisions():
+    items = client("dynamodb").scan(TableName=TABLE)["Items"]
+    return sorted((plain(i) for i in items if i["pk"]["S"].startswith("decision#")), key=lambda i: i["pk"])
+
+
+def put_item(document):
+    fields = json.loads(document)
+    client("dynamodb").put_item(TableName=TABLE, Item={
+        k: ({"N": str(v)} if isinstance(v, int) else {"S": v}) for k, v in fields.items()})
+    return {"ok": True}
+
+
+def alarm_state(name, value):
+    client("cloudwatch", PRIMARY).set_alarm_state(AlarmName=name, StateValue=value, StateReason="arranged")
+    return {"ok": True}
+
+
+def register_targets(target_group, count):
+    client("elbv2").register_targets(TargetGroupArn=target_group, Targets=[{"Id": f"10.1.0.{10 + i}", "Port": 80} for i in range(int(count))])
+    return {"ok": True}
+
+
+COMMANDS = {"setup": setup, "gate": gate, "service": service, "scalable-target": scalable_target, "item": item,
+            "decisions": decisions, "put-item": put_item, "alarm-state": alarm_state, "register-targets": register_targets}
+
+if __name__ == "__main__":
+    print(json.dumps(COMMANDS[sys.argv[1]](*sys.argv[2:])))
