@@ -7,6 +7,12 @@ need() { command -v "$1" >/dev/null 2>&1 || { echo "error: $1 is required ($2)" 
 need dotnet "the .NET 10 SDK builds and runs everything"
 need node "the schema oracle type-checks compiled programs against the real Pulumi provider types"
 need npm "installs the oracles from tests/oracles/package-lock.json"
+need python3 "runs moto, the AWS emulator the function tests use"
+need readelf "checks which glibc the native binary needs (binutils)"
+if ! python3 -c "import moto, boto3" 2>/dev/null; then
+  echo "error: moto (with boto3) is not installed: \`python3 -c \"import moto\"\` failed. The function tests run against moto's AWS emulator; install it with pip install 'moto[server]'." >&2
+  exit 1
+fi
 
 # npm ci reinstalls from scratch; skip it when node_modules was installed from this very lockfile.
 oracles=tests/oracles
@@ -17,5 +23,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
   npm ci --prefix "$oracles" --ignore-scripts --no-audit --no-fund --loglevel=error
   echo "$lock_hash" > "$stamp"
 fi
+
+# The native binary and its zip are artifacts under test (glibc, zip layout, end-to-end runs).
+dotnet publish functions -c Release --nologo -v quiet
 
 dotnet test failover.slnx -c Release

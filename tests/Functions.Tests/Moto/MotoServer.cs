@@ -6,15 +6,12 @@ using System.Text.Json.Nodes;
 namespace Failover.Functions.Tests.Moto;
 
 /// A moto server on 127.0.0.1 for the test run, reset before each test that arranges a world.
-public class MotoServer : IAsyncLifetime
+public sealed class MotoServer : IAsyncLifetime
 {
     private Process? _process;
     private readonly HttpClient _http = new();
 
     public string Url { get; private set; } = "";
-
-    /// Extra server environment (e.g. INITIAL_NO_AUTH_ACTION_COUNT) for subclasses.
-    protected virtual IReadOnlyDictionary<string, string> ServerEnvironment => new Dictionary<string, string>();
 
     public async Task InitializeAsync()
     {
@@ -32,7 +29,6 @@ public class MotoServer : IAsyncLifetime
         };
         // moto reports this many running tasks for a new service, and its deployment COMPLETED when that covers the desired count (design §9).
         start.Environment["MOTO_ECS_SERVICE_RUNNING"] = "1";
-        foreach (var (k, v) in ServerEnvironment) start.Environment[k] = v;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
@@ -53,28 +49,52 @@ public class MotoServer : IAsyncLifetime
         throw new TimeoutException($"moto did not answer on {Url} within 15 s");
     }
 
+    /// From now on every request must be signed by credentials moto knows and allowed by their policies (0), or none (inf).
+    public async Task EnforceAuthAsync(bool enforce)
+    {
+        using var response = await _http.PostAsync($"{Url}/moto-api/reset-auth", new StringContent(enforce ? "0" : "inf"));
+        response.EnsureSuccessStatusCode();
+    }
+
     public async Task ResetAsync()
     {
         using var response = await _http.PostAsync($"{Url}/moto-api/reset", null);
         response.EnsureSuccessStatusCode();
     }
 
-    /// Runs Moto/world.py (boto3) against this server and returns its JSON answer.
+    private Process? _world;
+    private readonly SemaphoreSlim _worldGate = new(1, 1);
+
+    /// Asks Moto/world.py (boto3, one long-lived process) to arrange or inspect this server; returns its JSON answer.
     public async Task<JsonNode?> WorldAsync(params string[] args)
     {
-        var script = Path.Combine(AppContext.BaseDirectory, "Moto", "world.py");
-        var start = new ProcessStartInfo("python3", [script, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["MOTO_URL"] = Url;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"world.py {string.Join(' ', args)} failed: {await stderr}");
-        return JsonNode.Parse(await stdout);
+        await _worldGate.WaitAsync();
+        try
+        {
+            if (_world is null || _world.HasExited)
+            {
+                var script = Path.Combine(AppContext.BaseDirectory, "Moto", "world.py");
+                var start = new ProcessStartInfo("python3", [script, "serve"]) { RedirectStandardInput = true, RedirectStandardOutput = true };
+                start.Environment["MOTO_URL"] = Url;
+                _world = Process.Start(start)!;
+            }
+            await _world.StandardInput.WriteLineAsync(new JsonArray(args.Select(a => (JsonNode?)a).ToArray()).ToJsonString());
+            await _world.StandardInput.FlushAsync();
+            var line = await _world.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("world.py exited");
+            var answer = JsonNode.Parse(line)!;
+            if (answer["error"] is { } error) throw new InvalidOperationException($"world.py {string.Join(' ', args)} failed: {error}");
+            return answer["result"];
+        }
+        finally
+        {
+            _worldGate.Release();
+        }
     }
 
     public Task DisposeAsync()
     {
+        if (_world is { HasExited: false }) _world.Kill();
+        _world?.Dispose();
         if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
         _process?.Dispose();
         _http.Dispose();

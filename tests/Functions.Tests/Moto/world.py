@@ -1,6 +1,7 @@
 """Arranges and inspects the moto world the function tests run against, with boto3: an independent AWS client.
 
     MOTO_URL=http://127.0.0.1:PORT python3 world.py COMMAND [ARGS...]   -> one JSON document on stdout
+    MOTO_URL=http://127.0.0.1:PORT python3 world.py serve               -> one JSON line per JSON-array line on stdin
 """
 import json
 import os
@@ -100,8 +101,32 @@ def register_targets(target_group, count):
     return {"ok": True}
 
 
-COMMANDS = {"setup": setup, "gate": gate, "service": service, "scalable-target": scalable_target, "item": item,
+def assume_role(name, policy):
+    """A role holding `policy`, assumed now: temporary credentials as Lambda hands them to a function."""
+    iam = client("iam")
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    iam.put_role_policy(RoleName=name, PolicyName="function", PolicyDocument=policy)
+    credentials = client("sts").assume_role(RoleArn=arn, RoleSessionName="test")["Credentials"]
+    return {"accessKeyId": credentials["AccessKeyId"], "secretAccessKey": credentials["SecretAccessKey"], "sessionToken": credentials["SessionToken"]}
+
+
+COMMANDS = {"assume-role": assume_role, "setup": setup, "gate": gate, "service": service, "scalable-target": scalable_target, "item": item,
             "decisions": decisions, "put-item": put_item, "alarm-state": alarm_state, "register-targets": register_targets}
 
+def serve():
+    """Answers commands until stdin closes: boto3 is imported once, not once per question."""
+    for line in sys.stdin:
+        command, *args = json.loads(line)
+        try:
+            answer = {"result": COMMANDS[command](*args)}
+        except Exception as error:  # reported to the test, which fails with it
+            answer = {"error": f"{type(error).__name__}: {error}"}
+        print(json.dumps(answer), flush=True)
+
+
 if __name__ == "__main__":
-    print(json.dumps(COMMANDS[sys.argv[1]](*sys.argv[2:])))
+    if sys.argv[1] == "serve":
+        serve()
+    else:
+        print(json.dumps(COMMANDS[sys.argv[1]](*sys.argv[2:])))

@@ -1,0 +1,76 @@
+using Failover.Functions.Runtime;
+using Failover.Functions.Tests.Aws;
+
+namespace Failover.Functions.Tests.Handlers;
+
+/// Bad input changes nothing: an error response, and not one request reaches AWS.
+public sealed class BadInputTests : IDisposable
+{
+    private readonly RecordingEndpoint _aws = new();
+
+    public void Dispose() => _aws.Dispose();
+
+    private Dictionary<string, string> Environment() => new()
+    {
+        ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE", ["AWS_SECRET_ACCESS_KEY"] = "secret", ["AWS_REGION"] = "us-west-2",
+        ["AWS_ENDPOINT_URL"] = _aws.Url,
+        ["CONTROL_TABLE_NAME"] = "t", ["DEFAULT_FLAG"] = "auto", ["PRIMARY_REGION"] = "us-east-1", ["SECONDARY_REGION"] = "us-west-2",
+        ["CLUSTER_NAME"] = "c", ["SERVICE_NAME"] = "s", ["TARGET_GROUP_ARN"] = "arn:tg",
+        ["ACTIVE_DESIRED_COUNT"] = "3", ["ACTIVE_MIN_CAPACITY"] = "2", ["STANDBY_DESIRED_COUNT"] = "1", ["STANDBY_MIN_CAPACITY"] = "1",
+        ["GATE_HEALTH_CHECK_ID"] = "gate",
+    };
+
+    public static TheoryData<string, string, string> BadEvents => new()
+    {
+        { "decide", "{not json", "InvalidInput" },
+        { "decide", """{"action":"explode","source":"ops"}""", "InvalidInput" },
+        { "decide", """{"action":"failover"}""", "InvalidInput" },
+        { "decide", "null", "InvalidInput" },
+        { "shift-traffic", """{"action":"sideways"}""", "InvalidInput" },
+        { "shift-traffic", "[1,2]", "InvalidInput" },
+        { "scale-service", """{}""", "InvalidInput" },
+        { "release-lock", """{"action":"failover","outcome":"SUCCEEDED"}""", "InvalidInput" },
+        { "release-lock", """{"action":"failover","lockId":"x","outcome":"MAYBE"}""", "InvalidInput" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadEvents))]
+    public async Task A_malformed_or_unknown_request_is_refused_before_any_aws_call(string handler, string eventJson, string errorType)
+    {
+        var act = () => Moto.World.Invoke(handler, eventJson, Environment(), TimeProvider.System);
+
+        (await act.Should().ThrowAsync<FunctionException>()).Which.ErrorType.Should().Be(errorType);
+        _aws.Requests.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("decide", """{"action":"failover","source":"ops"}""", "CONTROL_TABLE_NAME")]
+    [InlineData("decide", """{"action":"failover","source":"ops"}""", "DEFAULT_FLAG")]
+    [InlineData("shift-traffic", """{"action":"failover"}""", "GATE_HEALTH_CHECK_ID")]
+    [InlineData("scale-service", """{"action":"failover"}""", "ACTIVE_DESIRED_COUNT")]
+    [InlineData("check-service", "{}", "TARGET_GROUP_ARN")]
+    [InlineData("release-lock", """{"action":"failover","lockId":"x","outcome":"FAILED"}""", "SECONDARY_REGION")]
+    [InlineData("shift-traffic", """{"action":"failover"}""", "AWS_SECRET_ACCESS_KEY")]
+    public async Task Missing_configuration_is_named_and_nothing_is_called(string handler, string eventJson, string missing)
+    {
+        var env = Environment();
+        env.Remove(missing);
+
+        var act = () => Moto.World.Invoke(handler, eventJson, env, TimeProvider.System);
+
+        (await act.Should().ThrowAsync<ConfigurationException>()).Which.Message.Should().Contain(missing);
+        _aws.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_malformed_setting_is_named_too()
+    {
+        var env = Environment();
+        env["DEFAULT_FLAG"] = "sometimes";
+
+        var act = () => Moto.World.Invoke("decide", """{"action":"failover","source":"ops"}""", env, TimeProvider.System);
+
+        (await act.Should().ThrowAsync<ConfigurationException>()).Which.Message.Should().Contain("DEFAULT_FLAG must be auto, block or force (got 'sometimes')");
+        _aws.Requests.Should().BeEmpty();
+    }
+}
