@@ -31,12 +31,7 @@ public sealed class AwsEnvironment
     }
 
     /// AWS_ENDPOINT_URL_<SERVICE_ID>, then AWS_ENDPOINT_URL, then the public endpoint (the SDKs' documented order).
-    public Uri Endpoint(string serviceId, string defaultUrl)
-    {
-        var specific = _env($"AWS_ENDPOINT_URL_{serviceId.ToUpperInvariant().Replace(' ', '_')}");
-        var general = _env("AWS_ENDPOINT_URL");
-        return new Uri(!string.IsNullOrEmpty(specific) ? specific : !string.IsNullOrEmpty(general) ? general : defaultUrl);
-    }
+    public Uri Endpoint(string serviceId, string defaultUrl) => new(EndpointOverride(serviceId) ?? defaultUrl);
 
     /// Set when a test points a client at an emulator; the SDK clients need it as ServiceURL.
     public string? EndpointOverride(string serviceId)

@@ -84,9 +84,9 @@ public sealed class AwsHttpClient(HttpClient http, AwsEnvironment aws, RetryPoli
             }
             if (trimmed.StartsWith('<'))
             {
-                var error = XDocument.Parse(trimmed).Descendants().FirstOrDefault(e => e.Name.LocalName == "Error");
+                var error = Xml.All(XDocument.Parse(trimmed), "Error").FirstOrDefault();
                 if (error is not null)
-                    return (Child(error, "Code") ?? "Unknown", Child(error, "Message") ?? "");
+                    return (Xml.Child(error, "Code") ?? "Unknown", Xml.Child(error, "Message") ?? "");
             }
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or System.Xml.XmlException or InvalidOperationException)
@@ -95,8 +95,6 @@ public sealed class AwsHttpClient(HttpClient http, AwsEnvironment aws, RetryPoli
         }
         return ("Unknown", body.Length > 300 ? body[..300] : body);
     }
-
-    private static string? Child(XElement element, string name) => element.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
 
     private static string? RequestId(HttpResponseMessage response) =>
         response.Headers.TryGetValues("x-amzn-RequestId", out var a) ? a.FirstOrDefault()
