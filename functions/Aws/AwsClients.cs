@@ -25,6 +25,10 @@ public sealed class AwsClients(Func<string, string?> env, HttpClient http, TimeP
 
     public CloudWatchClient CloudWatch(string region) => new(Signed, region);
 
+    /// Few attempts per endpoint: the next endpoint is a better bet than waiting on a sick one.
+    public RecoveryClusterClient RecoveryCluster(IReadOnlyList<ClusterEndpoint> endpoints) =>
+        new(new AwsHttpClient(http, Environment, retry with { MaxAttempts = Math.Min(2, retry.MaxAttempts) }, time), endpoints);
+
     public ControlTable ControlTable(string tableName) => new(Dynamo, tableName);
 
     private IAmazonDynamoDB Dynamo => _dynamo ??= CreateDynamo();

@@ -45,6 +45,8 @@ public sealed class Settings(Func<string, string?> env)
         return FlagMode.Block;
     }
 
+    public void Problem(string message) => _problems.Add(message);
+
     /// Throws before any AWS call when anything was missing.
     public void ThrowIfInvalid(string handler)
     {

@@ -4,29 +4,64 @@ using Failover.Functions.Runtime;
 
 namespace Failover.Functions.Handlers;
 
-/// `shift-traffic`: inverts the primary's traffic gate (failover) or restores it (failback); Route 53 does the rest.
+/// `shift-traffic`: closes the primary's traffic gate (failover) or opens it again (failback); Route 53 does the rest.
+/// The gate is a health check whose inversion we flip, or (TRAFFIC_GATE_MODE=arc) an ARC routing control.
 public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients aws)
 {
     public async Task<ShiftTrafficResponse> HandleAsync(ActionRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
         var action = Vocabulary.ParseAction(request.Action);
         var s = new Settings(env);
+        var mode = s.Optional("TRAFFIC_GATE_MODE") ?? "gate";
+        if (mode == "arc")
+        {
+            var control = s.Required("ROUTING_CONTROL_ARN");
+            var endpoints = ParseEndpoints(s.Required("ARC_CLUSTER_ENDPOINTS"), s);
+            s.ThrowIfInvalid("shift-traffic");
+            return await ShiftRoutingControlAsync(action, control, endpoints, context, cancellationToken);
+        }
+        if (mode != "gate") throw new ConfigurationException($"shift-traffic cannot run: TRAFFIC_GATE_MODE must be gate or arc (got '{mode}').");
         var gate = s.Required("GATE_HEALTH_CHECK_ID");
         s.ThrowIfInvalid("shift-traffic");
+        return await ShiftGateAsync(action, gate, context, cancellationToken);
+    }
 
+    private async Task<ShiftTrafficResponse> ShiftGateAsync(FailoverAction action, string gate, InvocationContext context, CancellationToken cancellationToken)
+    {
         var current = await aws.Route53.GetHealthCheckAsync(gate, cancellationToken);
-        if (action == FailoverAction.Drill)
-        {
-            context.Log.Info("drill: traffic not moved", ("gate", gate), ("inverted", current.Inverted));
-            return new ShiftTrafficResponse { Shifted = false, Gate = gate, Inverted = current.Inverted };
-        }
-
         var wanted = action == FailoverAction.Failover;
-        if (current.Inverted == wanted)
+        if (action == FailoverAction.Drill || current.Inverted == wanted)
             return new ShiftTrafficResponse { Shifted = false, Gate = gate, Inverted = current.Inverted };
 
         var updated = await aws.Route53.UpdateHealthCheckAsync(gate, current.Version, wanted, cancellationToken);
         context.Log.Info("traffic gate updated", ("gate", gate), ("inverted", updated.Inverted), ("action", action.Wire()));
         return new ShiftTrafficResponse { Shifted = true, Gate = gate, Inverted = updated.Inverted };
+    }
+
+    private async Task<ShiftTrafficResponse> ShiftRoutingControlAsync(FailoverAction action, string control, IReadOnlyList<ClusterEndpoint> endpoints,
+        InvocationContext context, CancellationToken cancellationToken)
+    {
+        var cluster = aws.RecoveryCluster(endpoints);
+        var current = await cluster.GetRoutingControlStateAsync(control, cancellationToken);
+        var wanted = action == FailoverAction.Failover ? "Off" : "On";
+        if (action == FailoverAction.Drill || current == wanted)
+            return new ShiftTrafficResponse { Shifted = false, Gate = control, Inverted = current == "Off", Mode = "arc" };
+
+        var state = await cluster.UpdateRoutingControlStateAsync(control, wanted, cancellationToken);
+        context.Log.Info("routing control updated", ("routingControl", control), ("state", state), ("action", action.Wire()));
+        return new ShiftTrafficResponse { Shifted = true, Gate = control, Inverted = state == "Off", Mode = "arc" };
+    }
+
+    /// `us-east-1=https://host1,us-west-2=https://host2`: the cluster's ClusterEndpoints, in the order to try.
+    private static IReadOnlyList<ClusterEndpoint> ParseEndpoints(string raw, Settings settings)
+    {
+        var endpoints = new List<ClusterEndpoint>();
+        foreach (var item in raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = item.Split('=', 2);
+            if (parts.Length == 2 && Uri.TryCreate(parts[1], UriKind.Absolute, out var url)) endpoints.Add(new ClusterEndpoint(parts[0], url));
+            else settings.Problem($"ARC_CLUSTER_ENDPOINTS has '{item}', expected REGION=URL");
+        }
+        return endpoints;
     }
 }

@@ -98,8 +98,12 @@ public sealed record ShiftTrafficResponse
 {
     /// False when the gate was already where the action wants it (idempotent retry).
     public required bool Shifted { get; init; }
+    /// The gate health check id, or the routing control ARN in ARC mode.
     public required string Gate { get; init; }
+    /// True while the gate keeps traffic off the primary (health check inverted, routing control Off).
     public required bool Inverted { get; init; }
+    /// `gate` (health check inversion) or `arc` (routing control).
+    public string Mode { get; init; } = "gate";
 }
 
 /// Input of `release-lock`: the lock to give back and how the run ended.
