@@ -121,6 +121,8 @@ function generate(program) {
     "// A resource whose arguments have `tags` must set them (configured tags plus Project, Stack, Role).",
     'type Tagged<A> = "tags" extends keyof A ? A & { tags: { Project: string; Stack: string; Role: string } } : A;',
     "function args<A>(a: Tagged<A>): A { return a as A; }",
+    "// aws-native tags are key/value lists, not maps: their arguments are checked as they are.",
+    "function native<A>(a: A): A { return a; }",
     "function props<A>(...names: (keyof A & string)[]): string[] { return names; }",
     "",
   ];
@@ -140,7 +142,8 @@ function generate(program) {
     if (o.protect !== undefined) opts.push(`protect: ${JSON.stringify(o.protect)}`);
     const unknownOptions = Object.keys(o).filter(k => !["dependsOn", "ignoreChanges", "protect"].includes(k));
     if (unknownOptions.length) throw new Error(`${name}: unsupported options ${unknownOptions.join(", ")}`);
-    lines.push(`const r_${ident(name)} = new ${cls}(${JSON.stringify(name)}, args<Args<typeof ${cls}>>(${expr(r.properties ?? {}, program)}), { ${opts.join(", ")} });`);
+    const check = r.type.startsWith("aws-native:") ? "native" : "args";
+    lines.push(`const r_${ident(name)} = new ${cls}(${JSON.stringify(name)}, ${check}<Args<typeof ${cls}>>(${expr(r.properties ?? {}, program)}), { ${opts.join(", ")} });`);
   }
   for (const [k, v] of Object.entries(program.outputs ?? {})) {
     where.push([lines.length + 1, `output ${k}`]);

@@ -63,6 +63,11 @@ public sealed class SchemaConformanceTests(SchemaOracle oracle) : IClassFixture<
     [InlineData("dangling-reference", "Cannot find name 'undeclared_nowhere'")]
     [InlineData("unknown-output", "Property 'dnsName' does not exist on type 'Cluster'")]
     [InlineData("unknown-ignored-property", "'\"invertHealthCheck\"' is not assignable")]
+    [InlineData("native-misspelled", "'\"healthCheckTagz\"' does not exist")]
     public void The_oracle_catches_each_kind_of_mistake(string resource, string message) =>
         oracle.Results["broken"].Should().Contain(e => e.StartsWith(resource + ":", StringComparison.Ordinal) && e.Contains(message, StringComparison.Ordinal));
+
+    [Fact]
+    public void A_correct_aws_native_resource_passes_so_both_provider_sdks_are_wired() =>
+        oracle.Results["broken"].Should().NotContain(e => e.StartsWith("native-valid:", StringComparison.Ordinal));
 }
