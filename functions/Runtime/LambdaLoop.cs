@@ -34,8 +34,16 @@ public sealed class LambdaLoop(IRuntimeApi api, IHandler handler, JsonLog log, T
         {
             var context = new InvocationContext(invocation.RequestId, invocation.InvokedFunctionArn, invocation.Deadline, requestLog);
             var response = await handler.InvokeAsync(invocation.Body, context, deadline.Token);
-            await api.RespondAsync(invocation.RequestId, response, stop);
-            return;
+            try
+            {
+                await api.RespondAsync(invocation.RequestId, response, stop);
+                return;
+            }
+            catch (HttpRequestException e)
+            {
+                // The Runtime API refused the response (e.g. 413, too large): report that instead of dying.
+                error = new ErrorResponse("ResponseRejected", $"The Runtime API refused the response: {e.Message}");
+            }
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !stop.IsCancellationRequested)
         {
@@ -54,6 +62,13 @@ public sealed class LambdaLoop(IRuntimeApi api, IHandler handler, JsonLog log, T
             error = new ErrorResponse(e.GetType().Name, e.Message);
         }
         requestLog.Error("invocation failed", ("errorType", error.ErrorType), ("errorMessage", error.ErrorMessage));
-        await api.ReportErrorAsync(invocation.RequestId, error, stop);
+        try
+        {
+            await api.ReportErrorAsync(invocation.RequestId, error, stop);
+        }
+        catch (HttpRequestException e)
+        {
+            requestLog.Error("the Runtime API refused the error report", ("errorMessage", e.Message));
+        }
     }
 }

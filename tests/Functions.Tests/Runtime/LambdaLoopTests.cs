@@ -103,6 +103,21 @@ public sealed class LambdaLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task A_response_the_runtime_api_refuses_is_reported_as_an_error_and_the_loop_keeps_serving()
+    {
+        _api.MaxResponseBytes = 100;
+        StartLoop(new ProbeHandler());
+
+        var refused = await _api.Invoke($$"""{"action":"{{new string('x', 200)}}"}""").WaitAsync(TimeSpan.FromSeconds(10));
+        _api.MaxResponseBytes = int.MaxValue;
+        var next = await _api.Invoke("""{"action":"ping"}""").WaitAsync(TimeSpan.FromSeconds(10));
+
+        refused.IsError.Should().BeTrue();
+        refused.ErrorType.Should().Be("ResponseRejected");
+        next.IsError.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task Log_lines_are_json_with_level_request_id_and_fields()
     {
         StartLoop(new ProbeHandler());

@@ -33,6 +33,9 @@ public sealed class LocalRuntimeApi : IDisposable
 
     public Task<RuntimeResult> InitError => _initError.Task;
 
+    /// Lambda refuses responses over 6 MB with 413; tests set a smaller bound.
+    public int MaxResponseBytes { get; set; } = 6 * 1024 * 1024;
+
     /// Queues an event and returns what the function answers for it.
     public Task<RuntimeResult> Invoke(string body, TimeSpan? timeLeft = null, string? traceId = null, string? requestId = null)
     {
@@ -80,6 +83,11 @@ public sealed class LocalRuntimeApi : IDisposable
                 return;
             }
             var parts = path[(Prefix.Length + "/invocation/".Length)..].Split('/');
+            if (parts.Length == 2 && parts[1] == "response" && Encoding.UTF8.GetByteCount(text) > MaxResponseBytes)
+            {
+                await Write(response, 413, """{"errorMessage":"Response payload size exceeded maximum allowed payload size","errorType":"RequestEntityTooLarge"}""");
+                return;
+            }
             if (parts.Length == 2 && parts[1] is "response" or "error")
             {
                 _results.GetOrAdd(parts[0], _ => new TaskCompletionSource<RuntimeResult>()).TrySetResult(new RuntimeResult(parts[1] == "error", text, errorType));
