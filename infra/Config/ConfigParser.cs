@@ -8,7 +8,7 @@ namespace Failover.Infra.Config;
 /// Turns raw stack inputs into a validated StackConfig, or into the full list of problems.
 public static partial class ConfigParser
 {
-    /// Statistics a Route 53 CLOUDWATCH_METRIC health check accepts (no percentiles).
+    /// Statistics a Route 53 CLOUDWATCH_METRIC health check accepts (no extended statistics; API_AlarmIdentifier).
     public static readonly IReadOnlyList<string> Route53Statistics = ["Average", "Minimum", "Maximum", "Sum", "SampleCount"];
 
     public static readonly IReadOnlyList<int> LogRetentionValues =
@@ -169,7 +169,7 @@ public static partial class ConfigParser
         };
     }
 
-    // Route 53 accepts only standard-resolution alarms: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html
+    // Route 53 accepts only standard-resolution alarms: https://docs.aws.amazon.com/Route53/latest/APIReference/API_AlarmIdentifier.html
     private static void CheckStandardResolution(ConfigReader r, string key, int period)
     {
         if (period < 60 || period % 60 != 0)

@@ -16,7 +16,7 @@ public sealed class CompilerTests : IDisposable
         runtime:
           name: yaml
         config:
-          failover:defaultFlag:
+          defaultFlag:
             default: block
         """;
 
