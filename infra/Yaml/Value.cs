@@ -24,10 +24,13 @@ public abstract record Value
 /// A literal string; the writer escapes any `${` in it so Pulumi does not read it as a reference.
 public sealed record Str(string Text) : Value;
 
+/// A number, written without quotes so the provider sees a number.
 public sealed record Num(double Number) : Value;
 
+/// A boolean, written `true` / `false`.
 public sealed record Bool(bool Flag) : Value;
 
+/// A list, in the order given.
 public sealed record Seq(IReadOnlyList<Value> Items) : Value;
 
 /// A mapping; the writer sorts its keys so the output is stable.
@@ -59,6 +62,7 @@ public sealed record ToJson(Value Body) : Value;
 /// `fn::invoke`: a provider function call, such as the region's availability zones.
 public sealed record Invoke(string Function, Map Arguments, string? Return) : Value;
 
+/// Collects the literal parts and value holes of `Value.Format($"...")`.
 [InterpolatedStringHandler]
 public ref struct InterpolationBuilder
 {
