@@ -18,5 +18,4 @@ namespace Failover.Functions.Json;
 [JsonSerializable(typeof(ReleaseLockRequest))]
 [JsonSerializable(typeof(ReleaseLockResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
-[JsonSerializable(typeof(Dictionary<string, string>))]
 public sealed partial class FunctionsJson : JsonSerializerContext;

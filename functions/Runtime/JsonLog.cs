@@ -12,8 +12,6 @@ public sealed class JsonLog(TextWriter output, TimeProvider time, string? reques
 
     public void Info(string message, params (string Key, object? Value)[] fields) => Write("INFO", message, fields);
 
-    public void Warn(string message, params (string Key, object? Value)[] fields) => Write("WARN", message, fields);
-
     public void Error(string message, params (string Key, object? Value)[] fields) => Write("ERROR", message, fields);
 
     private void Write(string level, string message, (string Key, object? Value)[] fields)

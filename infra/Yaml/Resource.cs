@@ -33,7 +33,5 @@ public sealed record ResourceOptions
     /// Properties that something other than Pulumi changes on purpose (autoscaling, the failover workflow).
     public IReadOnlyList<string> IgnoreChanges { get; init; } = [];
 
-    public bool Protect { get; init; }
-
-    public bool IsEmpty => DependsOn.Count == 0 && IgnoreChanges.Count == 0 && !Protect;
+    public bool IsEmpty => DependsOn.Count == 0 && IgnoreChanges.Count == 0;
 }

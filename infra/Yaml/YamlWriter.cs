@@ -41,8 +41,7 @@ public static partial class YamlWriter
 
     private static Map Options(ResourceOptions options) => Map.Of(
         ("dependsOn", options.DependsOn.Count == 0 ? null : Value.List(options.DependsOn.Select(r => (Value)r.Self))),
-        ("ignoreChanges", options.IgnoreChanges.Count == 0 ? null : Value.Strings(options.IgnoreChanges)),
-        ("protect", options.Protect ? true : null));
+        ("ignoreChanges", options.IgnoreChanges.Count == 0 ? null : Value.Strings(options.IgnoreChanges)));
 
     private static IEnumerable<string> Entry(string key, Value value)
     {
