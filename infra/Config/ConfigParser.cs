@@ -172,9 +172,12 @@ public static partial class ConfigParser
     // Route 53 accepts only standard-resolution alarms: https://docs.aws.amazon.com/Route53/latest/APIReference/API_AlarmIdentifier.html
     private static void CheckStandardResolution(ConfigReader r, string key, int period)
     {
-        if (period < 60 || period % 60 != 0)
-            r.Fail(key, $"must be a multiple of 60 s: Route 53 health checks accept only standard-resolution alarms (got {period})");
+        if (StandardResolutionProblem(period) is { } problem) r.Fail(key, problem);
     }
+
+    private static string? StandardResolutionProblem(int period) => period < 60 || period % 60 != 0
+        ? $"must be a multiple of 60 s: Route 53 health checks accept only standard-resolution alarms (got {period})"
+        : null;
 
     private static readonly HashSet<string> ExtraAlarmFields =
         ["name", "namespace", "metricName", "statistic", "dimensions", "threshold", "comparisonOperator", "period", "evaluationPeriods", "treatMissingData"];
@@ -227,7 +230,7 @@ public static partial class ConfigParser
             var missing = item["treatMissingData"] is null ? "missing" : Text("treatMissingData");
             if (!MissingDataTreatments.Contains(missing)) Bad($"treatMissingData must be one of {string.Join(", ", MissingDataTreatments)} (got '{missing}')");
             var period = Whole("period", defaultPeriod);
-            if (period < 60 || period % 60 != 0) Bad($"period must be a multiple of 60 s: Route 53 health checks accept only standard-resolution alarms (got {period})");
+            if (StandardResolutionProblem(period) is { } problem) Bad($"period {problem}");
             var evaluation = Whole("evaluationPeriods", defaultEvaluation);
             if (evaluation < 1) Bad($"evaluationPeriods must be >= 1 (got {evaluation})");
             double threshold = 0;
