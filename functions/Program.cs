@@ -23,7 +23,7 @@ var name = env("_HANDLER");
 var handler = HandlerCatalog.Find(name, env, new AwsClients(env, http, time, RetryPolicy.Default), time);
 if (handler is null)
 {
-    var message = $"Unknown handler '{name}': expected one of {string.Join(", ", HandlerCatalog.Names)}.";
+    var message = $"Unknown handler '{name}': expected one of {string.Join(", ", HandlerNames.All)}.";
     log.Error(message);
     await api.ReportInitErrorAsync(new ErrorResponse("UnknownHandler", message), CancellationToken.None);
     return 1;

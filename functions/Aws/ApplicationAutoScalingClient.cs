@@ -22,7 +22,9 @@ public sealed class ApplicationAutoScalingClient(AwsHttpClient client)
         }, cancellationToken);
         var target = response["ScalableTargets"]?.AsArray().OfType<JsonObject>().FirstOrDefault()
             ?? throw new AwsServiceException("Application Auto Scaling", "ObjectNotFoundException", $"no scalable target {resourceId}", 400, null);
-        return new ScalableTarget(resourceId, target["MinCapacity"]?.GetValue<int>() ?? 0, target["MaxCapacity"]?.GetValue<int>() ?? 0);
+        return new ScalableTarget(resourceId,
+            target["MinCapacity"]?.GetValue<int>() ?? throw new AwsMalformedResponseException(_service.Name, "DescribeScalableTargets", "MinCapacity"),
+            target["MaxCapacity"]?.GetValue<int>() ?? throw new AwsMalformedResponseException(_service.Name, "DescribeScalableTargets", "MaxCapacity"));
     }
 
     /// Updates the bounds of an existing target (RegisterScalableTarget is the documented update call).

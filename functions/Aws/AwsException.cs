@@ -15,3 +15,13 @@ public class AwsServiceException(string service, string code, string message, in
 /// The service could not be reached at all (connection refused, DNS, timeouts) after every retry.
 public sealed class AwsUnreachableException(string service, string endpoint, Exception inner)
     : FunctionException("AwsUnreachable", $"{service} at {endpoint} could not be reached: {inner.Message}");
+
+/// AWS answered with success but without a field the workflow acts on. Reading it as 0, false or a default could act
+/// on a fiction (scale to zero, skip a version check), so the call fails; unlike InvalidInput, the request itself was fine.
+public sealed class AwsMalformedResponseException(string service, string action, string field)
+    : FunctionException("AwsMalformedResponse", $"{service} {action} answered without {field}; nothing was read from it.")
+{
+    public string Service { get; } = service;
+    public string Action { get; } = action;
+    public string Field { get; } = field;
+}

@@ -16,6 +16,10 @@ public sealed class CloudWatchClient(AwsHttpClient client, string region)
         parameters.AddRange(names.Select((n, i) => ($"AlarmNames.member.{i + 1}", n)));
         var xml = XDocument.Parse(await QueryApi.CallAsync(client, _service, parameters, cancellationToken));
         return Xml.All(xml, "MetricAlarms").SelectMany(m => m.Elements())
-            .Select(a => new Alarm(Xml.Child(a, "AlarmName") ?? "", Xml.Child(a, "StateValue") ?? "")).ToList();
+            .Select(a => new Alarm(Required(a, "AlarmName"), Required(a, "StateValue"))).ToList();
     }
+
+    // An alarm without a name cannot be matched to the ones asked for, and one without a state has no state to guess.
+    private static string Required(XElement alarm, string field) =>
+        Xml.Child(alarm, field) ?? throw new AwsMalformedResponseException("CloudWatch", "DescribeAlarms", field);
 }

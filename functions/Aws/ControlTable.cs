@@ -8,10 +8,17 @@ namespace Failover.Functions.Aws;
 public sealed record FlagOverride(string Mode, string? Reason, string? SetBy, string? SetAt, DateTimeOffset? ExpiresAt);
 
 /// Which region serves, how many transitions there have been, and when the last one happened.
-public sealed record ControlState(string? ActiveRegion, long Epoch, DateTimeOffset? LastTransitionAt);
+/// Each is null when the item lacks it (an item written by hand): unknown, never 0.
+public sealed record ControlState(string? ActiveRegion, long? Epoch, DateTimeOffset? LastTransitionAt);
 
-/// The lock's current holder.
-public sealed record LockHolder(string Owner, string Action, DateTimeOffset LeaseExpiresAt);
+/// The lock item as stored; an owner or lease that is missing stays missing.
+public sealed record LockHolder(string? Owner, DateTimeOffset? LeaseExpiresAt)
+{
+    /// Whether the lock stops `owner` from taking it, by the same rule as the conditional write in TryAcquireLockAsync
+    /// (`#lease < :now OR #owner = :owner`): that comparison fails for a missing lease, so a lock without one is held.
+    public bool HeldAgainst(string owner, DateTimeOffset now) =>
+        Owner != owner && !(LeaseExpiresAt is { } lease && lease.ToUnixTimeSeconds() < now.ToUnixTimeSeconds());
+}
 
 /// One decision, kept for the record with a TTL.
 public sealed record DecisionRecord(string Decision, string Action, string Source, string Reason, string FlagMode, string Health, string Owner, string? Evidence);
@@ -32,14 +39,15 @@ public sealed class ControlTable(IAmazonDynamoDB dynamo, string tableName)
     {
         var item = await GetAsync("state", cancellationToken);
         if (item is null) return null;
-        return new ControlState(Text(item, "activeRegion"), Number(item, "epoch") ?? 0, Time(item, "lastTransitionAt"));
+        return new ControlState(Text(item, "activeRegion"), Number(item, "epoch"), Time(item, "lastTransitionAt"));
     }
 
     public async Task<LockHolder?> GetLockAsync(CancellationToken cancellationToken)
     {
         var item = await GetAsync("lock", cancellationToken);
-        if (item is null || Text(item, "owner") is not { } owner) return null;
-        return new LockHolder(owner, Text(item, "action") ?? "", DateTimeOffset.FromUnixTimeSeconds(Number(item, "leaseExpiresAt") ?? 0));
+        if (item is null) return null;
+        var lease = Number(item, "leaseExpiresAt");
+        return new LockHolder(Text(item, "owner"), lease is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null);
     }
 
     /// One conditional write: free, expired, or already ours (a retried step). Two executions never both get it.
@@ -91,8 +99,8 @@ public sealed class ControlTable(IAmazonDynamoDB dynamo, string tableName)
         }
     }
 
-    /// Records a completed transition: the new active region, the next epoch, the time (the cooldown's start).
-    public async Task<ControlState> RecordTransitionAsync(string activeRegion, string action, string owner, DateTimeOffset now, CancellationToken cancellationToken)
+    /// Records a completed transition: the new active region, the next epoch, the time (the cooldown's start). Returns the new epoch.
+    public async Task<long> RecordTransitionAsync(string activeRegion, string action, string owner, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var response = await dynamo.UpdateItemAsync(new UpdateItemRequest
         {
@@ -105,7 +113,8 @@ public sealed class ControlTable(IAmazonDynamoDB dynamo, string tableName)
             },
             ReturnValues = ReturnValue.ALL_NEW,
         }, cancellationToken);
-        return new ControlState(activeRegion, Number(response.Attributes, "epoch") ?? 1, now);
+        // `ADD epoch :one` leaves the attribute on the item, so ALL_NEW without it is not an answer to this request.
+        return Number(response.Attributes, "epoch") ?? throw new AwsMalformedResponseException("DynamoDB", "UpdateItem", "epoch");
     }
 
     public async Task RecordDecisionAsync(DecisionRecord record, DateTimeOffset now, TimeSpan keep, CancellationToken cancellationToken)

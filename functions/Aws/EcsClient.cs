@@ -9,7 +9,7 @@ public sealed class EcsClient(AwsHttpClient client)
     private readonly AwsService _service = new("ECS", "ecs",
         client.Environment.Endpoint("ECS", $"https://ecs.{client.Environment.Region}.amazonaws.com"), client.Environment.Region);
 
-    public sealed record Service(string Name, int DesiredCount, int RunningCount, string? PrimaryRolloutState, int DeploymentCount);
+    public sealed record Service(int DesiredCount, int RunningCount, string? PrimaryRolloutState);
 
     public async Task<Service> DescribeServiceAsync(string cluster, string service, CancellationToken cancellationToken)
     {
@@ -23,12 +23,11 @@ public sealed class EcsClient(AwsHttpClient client)
         }
         var deployments = found["deployments"]?.AsArray().OfType<JsonObject>().ToList() ?? [];
         var primary = deployments.FirstOrDefault(d => d["status"]?.GetValue<string>() == "PRIMARY");
+        // No rollout state is a state of its own (check-service is then not ready); a missing count is not 0.
         return new Service(
-            found["serviceName"]?.GetValue<string>() ?? service,
-            found["desiredCount"]?.GetValue<int>() ?? 0,
-            found["runningCount"]?.GetValue<int>() ?? 0,
-            primary?["rolloutState"]?.GetValue<string>(),
-            deployments.Count);
+            found["desiredCount"]?.GetValue<int>() ?? throw new AwsMalformedResponseException("ECS", "DescribeServices", "desiredCount"),
+            found["runningCount"]?.GetValue<int>() ?? throw new AwsMalformedResponseException("ECS", "DescribeServices", "runningCount"),
+            primary?["rolloutState"]?.GetValue<string>());
     }
 
     public async Task UpdateServiceAsync(string cluster, string service, int desiredCount, CancellationToken cancellationToken) =>

@@ -15,7 +15,8 @@ public sealed class RecoveryClusterClient(AwsHttpClient client, IReadOnlyList<Cl
 
     public Task<string> GetRoutingControlStateAsync(string arn, CancellationToken cancellationToken) =>
         OnAnyEndpointAsync("GetRoutingControlState", new JsonObject { ["RoutingControlArn"] = arn },
-            response => response["RoutingControlState"]?.GetValue<string>() ?? "Off", cancellationToken);
+            response => response["RoutingControlState"]?.GetValue<string>()
+                ?? throw new AwsMalformedResponseException("Route 53 ARC", "GetRoutingControlState", "RoutingControlState"), cancellationToken);
 
     public Task<string> UpdateRoutingControlStateAsync(string arn, string state, CancellationToken cancellationToken) =>
         OnAnyEndpointAsync("UpdateRoutingControlState", new JsonObject { ["RoutingControlArn"] = arn, ["RoutingControlState"] = state },

@@ -18,9 +18,7 @@ public sealed class Route53Client(AwsHttpClient client)
     public async Task<HealthCheck> GetHealthCheckAsync(string id, CancellationToken cancellationToken)
     {
         var xml = XDocument.Parse(await client.SendAsync(_service, HttpMethod.Get, $"/2013-04-01/healthcheck/{Uri.EscapeDataString(id)}", null, null, null, cancellationToken));
-        return new HealthCheck(id,
-            string.Equals(Xml.First(xml, "Inverted"), "true", StringComparison.OrdinalIgnoreCase),
-            long.Parse(Xml.First(xml, "HealthCheckVersion") ?? "1", CultureInfo.InvariantCulture));
+        return Read(id, xml, "GetHealthCheck");
     }
 
     /// Sets only the inversion; HealthCheckVersion makes a concurrent edit fail instead of being overwritten.
@@ -32,15 +30,22 @@ public sealed class Route53Client(AwsHttpClient client)
             new XElement(ns + "Inverted", inverted ? "true" : "false")));
         var xml = XDocument.Parse(await client.SendAsync(_service, HttpMethod.Post, $"/2013-04-01/healthcheck/{Uri.EscapeDataString(id)}",
             Encoding.UTF8.GetBytes(body.ToString(SaveOptions.DisableFormatting)), "application/xml", null, cancellationToken));
-        return new HealthCheck(id,
-            string.Equals(Xml.First(xml, "Inverted"), "true", StringComparison.OrdinalIgnoreCase),
-            long.Parse(Xml.First(xml, "HealthCheckVersion") ?? "1", CultureInfo.InvariantCulture));
+        return Read(id, xml, "UpdateHealthCheck");
     }
 
     /// What each Route 53 checker last saw, e.g. "Success: HTTP Status Code 200, OK" or "Failure: ...".
     public async Task<IReadOnlyList<string>> GetHealthCheckStatusAsync(string id, CancellationToken cancellationToken)
     {
         var xml = XDocument.Parse(await client.SendAsync(_service, HttpMethod.Get, $"/2013-04-01/healthcheck/{Uri.EscapeDataString(id)}/status", null, null, null, cancellationToken));
-        return Xml.All(xml, "StatusReport").Select(r => Xml.Child(r, "Status") ?? "").ToList();
+        return Xml.All(xml, "StatusReport")
+            .Select(r => Xml.Child(r, "Status") ?? throw new AwsMalformedResponseException(_service.Name, "GetHealthCheckStatus", "StatusReport/Status")).ToList();
+    }
+
+    // HealthCheckVersion is a required member of HealthCheck in the API model, and guessing one would defeat the concurrent-edit check.
+    // Inverted is an optional member of HealthCheckConfig (only Type is required): an absent Inverted is a health check not inverted.
+    private HealthCheck Read(string id, XDocument xml, string action)
+    {
+        var version = Xml.First(xml, "HealthCheckVersion") ?? throw new AwsMalformedResponseException(_service.Name, action, "HealthCheckVersion");
+        return new HealthCheck(id, string.Equals(Xml.First(xml, "Inverted"), "true", StringComparison.OrdinalIgnoreCase), long.Parse(version, CultureInfo.InvariantCulture));
     }
 }

@@ -9,11 +9,11 @@ public sealed class CheckServiceHandler(Func<string, string?> env, AwsClients aw
 {
     public async Task<CheckServiceResponse> HandleAsync(ActionRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
-        var s = new Settings(env);
-        var cluster = s.Required("CLUSTER_NAME");
-        var service = s.Required("SERVICE_NAME");
-        var targetGroup = s.Required("TARGET_GROUP_ARN");
-        s.ThrowIfInvalid("check-service");
+        var s = new Settings(env, HandlerNames.CheckService);
+        var cluster = s.Required(EnvNames.ClusterName);
+        var service = s.Required(EnvNames.ServiceName);
+        var targetGroup = s.Required(EnvNames.TargetGroupArn);
+        s.ThrowIfInvalid();
 
         var current = await aws.Ecs.DescribeServiceAsync(cluster, service, cancellationToken);
         var healthy = (await aws.ElbV2.DescribeTargetHealthAsync(targetGroup, cancellationToken)).Count(state => state == "healthy");

@@ -13,19 +13,19 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients aws, Tim
         var action = Vocabulary.ParseAction(request.Action);
         if (string.IsNullOrWhiteSpace(request.Source)) throw new InvalidInputException("'source' is required: who or what started this run (alarm, schedule, operator name).");
 
-        var s = new Settings(env);
-        var tableName = s.Required("CONTROL_TABLE_NAME");
-        var defaultFlag = s.Flag("DEFAULT_FLAG");
-        var primaryRegion = s.Required("PRIMARY_REGION");
-        var secondaryRegion = s.Required("SECONDARY_REGION");
-        var endpointCheck = s.Optional("PRIMARY_ENDPOINT_HEALTH_CHECK_ID");
-        var alarmNames = s.List("PRIMARY_ALARM_NAMES");
+        var s = new Settings(env, HandlerNames.Decide);
+        var tableName = s.Required(EnvNames.ControlTableName);
+        var defaultFlag = s.Flag(EnvNames.DefaultFlag);
+        var primaryRegion = s.Required(EnvNames.PrimaryRegion);
+        var secondaryRegion = s.Required(EnvNames.SecondaryRegion);
+        var endpointCheck = s.Optional(EnvNames.PrimaryEndpointHealthCheckId);
+        var alarmNames = s.List(EnvNames.PrimaryAlarmNames);
         // 15 min: longer than a flapping alarm's cycle, shorter than an on-call response.
-        var cooldown = TimeSpan.FromSeconds(s.Int("COOLDOWN_SECONDS", 900));
+        var cooldown = TimeSpan.FromSeconds(s.Int(EnvNames.CooldownSeconds, 900));
         // 1 h: outlasts the slowest workflow (scale-up wait loop); an orphaned lock frees itself.
-        var lease = TimeSpan.FromSeconds(s.Int("LOCK_LEASE_SECONDS", 3600, min: 60));
-        var keep = TimeSpan.FromDays(s.Int("DECISION_TTL_DAYS", 90, min: 1));
-        s.ThrowIfInvalid("decide");
+        var lease = TimeSpan.FromSeconds(s.Int(EnvNames.LockLeaseSeconds, 3600, min: 60));
+        var keep = TimeSpan.FromDays(s.Int(EnvNames.DecisionTtlDays, 90, min: 1));
+        s.ThrowIfInvalid();
 
         var owner = string.IsNullOrWhiteSpace(request.ExecutionId) ? context.RequestId : request.ExecutionId;
         var table = aws.ControlTable(tableName);
@@ -47,24 +47,24 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients aws, Tim
             Health = health,
             AlreadyDone = action == FailoverAction.Failback ? activeRegion == primaryRegion : activeRegion == secondaryRegion,
             InCooldown = state?.LastTransitionAt is { } last && now - last < cooldown,
-            LockedByOther = holder is not null && holder.Owner != owner && holder.LeaseExpiresAt > now,
+            LockedByOther = holder is not null && holder.HeldAgainst(owner, now),
         });
 
         string? lockId = null;
         if (outcome.Acts)
         {
-            if (await table.TryAcquireLockAsync(owner, action.Wire(), now, lease, cancellationToken)) lockId = owner;
+            if (await table.TryAcquireLockAsync(owner, Wire.Of(action), now, lease, cancellationToken)) lockId = owner;
             else outcome = new DecisionOutcome(Decision.NoAction, "another execution took the lock first");
         }
 
         var response = new DecideResponse
         {
-            Decision = outcome.Decision.Wire(),
-            Action = action.Wire(),
+            Decision = Wire.Of(outcome.Decision),
+            Action = Wire.Of(action),
             Reason = flag.Note is null ? outcome.Reason : $"{outcome.Reason}; {flag.Note}",
             Flag = new FlagView
             {
-                Mode = flag.Mode.Wire(),
+                Mode = Wire.Of(flag.Mode),
                 Source = flag.FromOverride ? "override" : "default",
                 Reason = flag.FromOverride ? flag.Override?.Reason : null,
                 SetBy = flag.FromOverride ? flag.Override?.SetBy : null,
@@ -72,8 +72,8 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients aws, Tim
             },
             Health = new HealthView
             {
-                Status = health.Wire(),
-                Evidence = evidence.Select(e => new EvidenceView { Source = e.Source, Verdict = e.Verdict.Wire(), Detail = e.Detail }).ToList(),
+                Status = Wire.Of(health),
+                Evidence = evidence.Select(e => new EvidenceView { Source = e.Source, Verdict = Wire.Of(e.Verdict), Detail = e.Detail }).ToList(),
             },
             LockId = lockId,
             Alert = outcome.Alert,

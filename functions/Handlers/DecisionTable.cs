@@ -46,7 +46,7 @@ public static class DecisionTable
         if (input.AlreadyDone) return new(Decision.NoAction, "already failed over");
         return (input.Health, mode) switch
         {
-            (_, FlagMode.Force) => new(Decision.Failover, $"flag force (primary {input.Health.Wire()})"),
+            (_, FlagMode.Force) => new(Decision.Failover, $"flag force (primary {Wire.Of(input.Health)})"),
             (Health.Healthy, _) => new(Decision.NoAction, "primary is healthy"),
             (Health.Unhealthy, FlagMode.Auto) => new(Decision.Failover, "primary is unhealthy and the flag is auto"),
             (Health.Unhealthy, _) => new(Decision.Blocked, "primary is unhealthy but the flag is block"),
@@ -61,7 +61,7 @@ public static class DecisionTable
         return (input.Health, mode) switch
         {
             (_, FlagMode.Block) => new(Decision.Blocked, "the flag is block"),
-            (_, FlagMode.Force) => new(Decision.Failback, $"flag force (primary {input.Health.Wire()})"),
+            (_, FlagMode.Force) => new(Decision.Failback, $"flag force (primary {Wire.Of(input.Health)})"),
             (Health.Healthy, _) => new(Decision.Failback, "primary is healthy again"),
             (Health.Unhealthy, _) => new(Decision.NoAction, "primary is still unhealthy"),
             _ => new(Decision.NoAction, "primary health is unknown (evidence missing): not failing back, alerting", Alert: true),

@@ -12,7 +12,7 @@ public static class FlagResolver
         if (flagOverride is null) return new ResolvedFlag(defaultMode, false, null, null);
         if (flagOverride.ExpiresAt is { } expires && expires <= now)
             return new ResolvedFlag(defaultMode, false, flagOverride, $"override '{flagOverride.Mode}' expired at {expires:O}");
-        if (Vocabulary.ParseFlag(flagOverride.Mode) is not { } mode)
+        if (Wire.ParseFlag(flagOverride.Mode) is not { } mode)
             return new ResolvedFlag(defaultMode, false, flagOverride, $"override '{flagOverride.Mode}' is not auto, block or force; using the default");
         return new ResolvedFlag(mode, true, flagOverride, null);
     }

@@ -7,19 +7,17 @@ namespace Failover.Functions.Handlers;
 /// The handlers this binary serves, by the name the function's handler setting (_HANDLER) gives.
 public static class HandlerCatalog
 {
-    public static readonly IReadOnlyList<string> Names = ["decide", "shift-traffic", "scale-service", "check-service", "release-lock"];
-
     public static IHandler? Find(string? name, Func<string, string?> env, AwsClients aws, TimeProvider time) => name switch
     {
-        "decide" => new JsonHandler<DecideRequest, DecideResponse>(FunctionsJson.Default.DecideRequest, FunctionsJson.Default.DecideResponse,
+        HandlerNames.Decide => new JsonHandler<DecideRequest, DecideResponse>(FunctionsJson.Default.DecideRequest, FunctionsJson.Default.DecideResponse,
             new DecideHandler(env, aws, time).HandleAsync),
-        "shift-traffic" => new JsonHandler<ActionRequest, ShiftTrafficResponse>(FunctionsJson.Default.ActionRequest, FunctionsJson.Default.ShiftTrafficResponse,
+        HandlerNames.ShiftTraffic => new JsonHandler<ActionRequest, ShiftTrafficResponse>(FunctionsJson.Default.ActionRequest, FunctionsJson.Default.ShiftTrafficResponse,
             new ShiftTrafficHandler(env, aws).HandleAsync),
-        "scale-service" => new JsonHandler<ActionRequest, ScaleServiceResponse>(FunctionsJson.Default.ActionRequest, FunctionsJson.Default.ScaleServiceResponse,
+        HandlerNames.ScaleService => new JsonHandler<ActionRequest, ScaleServiceResponse>(FunctionsJson.Default.ActionRequest, FunctionsJson.Default.ScaleServiceResponse,
             new ScaleServiceHandler(env, aws).HandleAsync),
-        "check-service" => new JsonHandler<ActionRequest, CheckServiceResponse>(FunctionsJson.Default.ActionRequest, FunctionsJson.Default.CheckServiceResponse,
+        HandlerNames.CheckService => new JsonHandler<ActionRequest, CheckServiceResponse>(FunctionsJson.Default.ActionRequest, FunctionsJson.Default.CheckServiceResponse,
             new CheckServiceHandler(env, aws).HandleAsync),
-        "release-lock" => new JsonHandler<ReleaseLockRequest, ReleaseLockResponse>(FunctionsJson.Default.ReleaseLockRequest, FunctionsJson.Default.ReleaseLockResponse,
+        HandlerNames.ReleaseLock => new JsonHandler<ReleaseLockRequest, ReleaseLockResponse>(FunctionsJson.Default.ReleaseLockRequest, FunctionsJson.Default.ReleaseLockResponse,
             new ReleaseLockHandler(env, aws, time).HandleAsync),
         _ => null,
     };

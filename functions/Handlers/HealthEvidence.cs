@@ -46,7 +46,7 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         {
             return new Evidence("route53-endpoint", Health.Unknown, $"status unavailable: {e.Code}");
         }
-        catch (AwsUnreachableException e)
+        catch (Exception e) when (e is AwsUnreachableException or AwsMalformedResponseException)
         {
             return new Evidence("route53-endpoint", Health.Unknown, e.Message);
         }
@@ -72,6 +72,11 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         catch (AwsServiceException e) when (e.StatusCode >= 500)
         {
             return new Evidence("primary-alarms", Health.Unhealthy, $"primary CloudWatch failing: {e.Code}");
+        }
+        catch (AwsMalformedResponseException e)
+        {
+            // CloudWatch answered, so the region is reachable, but the answer says nothing either way.
+            return new Evidence("primary-alarms", Health.Unknown, e.Message);
         }
     }
 }

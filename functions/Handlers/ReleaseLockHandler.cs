@@ -17,21 +17,22 @@ public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients aws
             "FAILED" => false,
             _ => throw new InvalidInputException($"'outcome' must be SUCCEEDED or FAILED (got '{request.Outcome}')."),
         };
-        var s = new Settings(env);
-        var tableName = s.Required("CONTROL_TABLE_NAME");
-        var primaryRegion = s.Required("PRIMARY_REGION");
-        var secondaryRegion = s.Required("SECONDARY_REGION");
-        s.ThrowIfInvalid("release-lock");
+        var s = new Settings(env, HandlerNames.ReleaseLock);
+        var tableName = s.Required(EnvNames.ControlTableName);
+        var primaryRegion = s.Required(EnvNames.PrimaryRegion);
+        var secondaryRegion = s.Required(EnvNames.SecondaryRegion);
+        s.ThrowIfInvalid();
 
         var table = aws.ControlTable(tableName);
-        ControlState? state = null;
+        string? activeRegion = null;
+        long? epoch = null;
         if (succeeded && action != FailoverAction.Drill)
         {
-            var active = action == FailoverAction.Failover ? secondaryRegion : primaryRegion;
-            state = await table.RecordTransitionAsync(active, action.Wire(), request.LockId, time.GetUtcNow(), cancellationToken);
+            activeRegion = action == FailoverAction.Failover ? secondaryRegion : primaryRegion;
+            epoch = await table.RecordTransitionAsync(activeRegion, Wire.Of(action), request.LockId, time.GetUtcNow(), cancellationToken);
         }
         var released = await table.ReleaseLockAsync(request.LockId, cancellationToken);
-        context.Log.Info("lock released", ("lockId", request.LockId), ("released", released), ("activeRegion", state?.ActiveRegion));
-        return new ReleaseLockResponse { Released = released, StateRecorded = state is not null, ActiveRegion = state?.ActiveRegion, Epoch = state?.Epoch ?? 0 };
+        context.Log.Info("lock released", ("lockId", request.LockId), ("released", released), ("activeRegion", activeRegion), ("epoch", epoch));
+        return new ReleaseLockResponse { Released = released, StateRecorded = epoch is not null, ActiveRegion = activeRegion, Epoch = epoch ?? 0 };
     }
 }

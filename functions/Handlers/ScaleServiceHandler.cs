@@ -10,14 +10,14 @@ public sealed class ScaleServiceHandler(Func<string, string?> env, AwsClients aw
     public async Task<ScaleServiceResponse> HandleAsync(ActionRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
         var action = Vocabulary.ParseAction(request.Action);
-        var s = new Settings(env);
-        var cluster = s.Required("CLUSTER_NAME");
-        var service = s.Required("SERVICE_NAME");
-        var activeCount = s.Int("ACTIVE_DESIRED_COUNT", min: 1);
-        var activeMin = s.Int("ACTIVE_MIN_CAPACITY", min: 1);
-        var standbyCount = s.Int("STANDBY_DESIRED_COUNT");
-        var standbyMin = s.Int("STANDBY_MIN_CAPACITY");
-        s.ThrowIfInvalid("scale-service");
+        var s = new Settings(env, HandlerNames.ScaleService);
+        var cluster = s.Required(EnvNames.ClusterName);
+        var service = s.Required(EnvNames.ServiceName);
+        var activeCount = s.Int(EnvNames.ActiveDesiredCount, min: 1);
+        var activeMin = s.Int(EnvNames.ActiveMinCapacity, min: 1);
+        var standbyCount = s.Int(EnvNames.StandbyDesiredCount);
+        var standbyMin = s.Int(EnvNames.StandbyMinCapacity);
+        s.ThrowIfInvalid();
 
         var (desired, min) = action == FailoverAction.Failback ? (standbyCount, standbyMin) : (activeCount, activeMin);
         var resourceId = $"service/{cluster}/{service}";
@@ -36,10 +36,10 @@ public sealed class ScaleServiceHandler(Func<string, string?> env, AwsClients aw
             await aws.Ecs.UpdateServiceAsync(cluster, service, desired, cancellationToken);
             changed = true;
         }
-        context.Log.Info("scaled", ("action", action.Wire()), ("desiredCount", desired), ("minCapacity", min), ("changed", changed));
+        context.Log.Info("scaled", ("action", Wire.Of(action)), ("desiredCount", desired), ("minCapacity", min), ("changed", changed));
         return new ScaleServiceResponse
         {
-            Action = action.Wire(),
+            Action = Wire.Of(action),
             DesiredCount = desired,
             MinCapacity = min,
             PreviousDesiredCount = current.DesiredCount,

@@ -3,23 +3,34 @@ using Failover.Functions.Runtime;
 
 namespace Failover.Functions.Handlers;
 
-/// Reads a handler's environment and names every missing or malformed variable at once.
-public sealed class Settings(Func<string, string?> env)
+/// Reads one handler's environment and names every missing or malformed variable at once.
+/// Only the variables the contract declares for that handler can be read, so the functions and infra/ cannot drift apart silently.
+public sealed class Settings
 {
+    private readonly Func<string, string?> _env;
+    private readonly HandlerEnvironment _declared;
     private readonly List<string> _problems = [];
+
+    public Settings(Func<string, string?> env, string handler)
+    {
+        _env = env;
+        _declared = FunctionContract.Environment.TryGetValue(handler, out var declared)
+            ? declared
+            : throw new InvalidOperationException($"The contract declares no handler '{handler}' (FunctionContract.Environment).");
+    }
 
     public string Required(string name)
     {
-        var value = env(name);
+        var value = Read(name);
         if (string.IsNullOrWhiteSpace(value)) _problems.Add($"{name} is not set");
         return value ?? "";
     }
 
-    public string? Optional(string name) => string.IsNullOrWhiteSpace(env(name)) ? null : env(name);
+    public string? Optional(string name) => Read(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value : null;
 
     public int Int(string name, int? fallback = null, int min = 0)
     {
-        var raw = env(name);
+        var raw = Read(name);
         if (string.IsNullOrWhiteSpace(raw))
         {
             if (fallback is null) _problems.Add($"{name} is not set");
@@ -34,13 +45,13 @@ public sealed class Settings(Func<string, string?> env)
     }
 
     public IReadOnlyList<string> List(string name) =>
-        (env(name) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        (Read(name) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public FlagMode Flag(string name)
     {
-        var raw = env(name);
+        var raw = Read(name);
         if (string.IsNullOrWhiteSpace(raw)) { _problems.Add($"{name} is not set"); return FlagMode.Block; }
-        if (Vocabulary.ParseFlag(raw) is { } mode) return mode;
+        if (Wire.ParseFlag(raw) is { } mode) return mode;
         _problems.Add($"{name} must be auto, block or force (got '{raw}')");
         return FlagMode.Block;
     }
@@ -48,8 +59,14 @@ public sealed class Settings(Func<string, string?> env)
     public void Problem(string message) => _problems.Add(message);
 
     /// Throws before any AWS call when anything was missing.
-    public void ThrowIfInvalid(string handler)
+    public void ThrowIfInvalid()
     {
-        if (_problems.Count > 0) throw new ConfigurationException($"{handler} cannot run: {string.Join("; ", _problems)}.");
+        if (_problems.Count > 0) throw new ConfigurationException($"{_declared.Handler} cannot run: {string.Join("; ", _problems)}.");
     }
+
+    // An undeclared name is a programming error, not a deployment one: infra/ would never set it.
+    private string? Read(string name) =>
+        _declared.Declares(name)
+            ? _env(name)
+            : throw new InvalidOperationException($"{_declared.Handler} reads {name}, which FunctionContract.Environment does not declare for it.");
 }

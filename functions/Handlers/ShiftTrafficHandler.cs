@@ -11,18 +11,20 @@ public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients aw
     public async Task<ShiftTrafficResponse> HandleAsync(ActionRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
         var action = Vocabulary.ParseAction(request.Action);
-        var s = new Settings(env);
-        var mode = s.Optional("TRAFFIC_GATE_MODE") ?? "gate";
-        if (mode == "arc")
+        var s = new Settings(env, HandlerNames.ShiftTraffic);
+        var mode = s.Optional(EnvNames.TrafficGateMode) ?? TrafficGateModes.Gate;
+        if (mode == TrafficGateModes.Arc)
         {
-            var control = s.Required("ROUTING_CONTROL_ARN");
-            var endpoints = ParseEndpoints(s.Required("ARC_CLUSTER_ENDPOINTS"), s);
-            s.ThrowIfInvalid("shift-traffic");
+            var control = s.Required(EnvNames.RoutingControlArn);
+            var endpoints = ParseEndpoints(s.Required(EnvNames.ArcClusterEndpoints), s);
+            s.ThrowIfInvalid();
             return await ShiftRoutingControlAsync(action, control, endpoints, context, cancellationToken);
         }
-        if (mode != "gate") throw new ConfigurationException($"shift-traffic cannot run: TRAFFIC_GATE_MODE must be gate or arc (got '{mode}').");
-        var gate = s.Required("GATE_HEALTH_CHECK_ID");
-        s.ThrowIfInvalid("shift-traffic");
+        if (mode != TrafficGateModes.Gate)
+            throw new ConfigurationException(
+                $"{HandlerNames.ShiftTraffic} cannot run: {EnvNames.TrafficGateMode} must be {TrafficGateModes.Gate} or {TrafficGateModes.Arc} (got '{mode}').");
+        var gate = s.Required(EnvNames.GateHealthCheckId);
+        s.ThrowIfInvalid();
         return await ShiftGateAsync(action, gate, context, cancellationToken);
     }
 
@@ -34,7 +36,7 @@ public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients aw
             return new ShiftTrafficResponse { Shifted = false, Gate = gate, Inverted = current.Inverted };
 
         var updated = await aws.Route53.UpdateHealthCheckAsync(gate, current.Version, wanted, cancellationToken);
-        context.Log.Info("traffic gate updated", ("gate", gate), ("inverted", updated.Inverted), ("action", action.Wire()));
+        context.Log.Info("traffic gate updated", ("gate", gate), ("inverted", updated.Inverted), ("action", Wire.Of(action)));
         return new ShiftTrafficResponse { Shifted = true, Gate = gate, Inverted = updated.Inverted };
     }
 
@@ -45,11 +47,11 @@ public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients aw
         var current = await cluster.GetRoutingControlStateAsync(control, cancellationToken);
         var wanted = action == FailoverAction.Failover ? "Off" : "On";
         if (action == FailoverAction.Drill || current == wanted)
-            return new ShiftTrafficResponse { Shifted = false, Gate = control, Inverted = current == "Off", Mode = "arc" };
+            return new ShiftTrafficResponse { Shifted = false, Gate = control, Inverted = current == "Off", Mode = TrafficGateModes.Arc };
 
         var state = await cluster.UpdateRoutingControlStateAsync(control, wanted, cancellationToken);
-        context.Log.Info("routing control updated", ("routingControl", control), ("state", state), ("action", action.Wire()));
-        return new ShiftTrafficResponse { Shifted = true, Gate = control, Inverted = state == "Off", Mode = "arc" };
+        context.Log.Info("routing control updated", ("routingControl", control), ("state", state), ("action", Wire.Of(action)));
+        return new ShiftTrafficResponse { Shifted = true, Gate = control, Inverted = state == "Off", Mode = TrafficGateModes.Arc };
     }
 
     /// `us-east-1=https://host1,us-west-2=https://host2`: the cluster's ClusterEndpoints, in the order to try.
@@ -60,7 +62,7 @@ public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients aw
         {
             var parts = item.Split('=', 2);
             if (parts.Length == 2 && Uri.TryCreate(parts[1], UriKind.Absolute, out var url)) endpoints.Add(new ClusterEndpoint(parts[0], url));
-            else settings.Problem($"ARC_CLUSTER_ENDPOINTS has '{item}', expected REGION=URL");
+            else settings.Problem($"{EnvNames.ArcClusterEndpoints} has '{item}', expected REGION=URL");
         }
         return endpoints;
     }

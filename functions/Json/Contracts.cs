@@ -103,7 +103,7 @@ public sealed record ShiftTrafficResponse
     /// True while the gate keeps traffic off the primary (health check inverted, routing control Off).
     public required bool Inverted { get; init; }
     /// `gate` (health check inversion) or `arc` (routing control).
-    public string Mode { get; init; } = "gate";
+    public string Mode { get; init; } = TrafficGateModes.Gate;
 }
 
 /// Input of `release-lock`: the lock to give back and how the run ended.
@@ -120,7 +120,8 @@ public sealed record ReleaseLockResponse
     public required bool Released { get; init; }
     public required bool StateRecorded { get; init; }
     public string? ActiveRegion { get; init; }
-    public long Epoch { get; init; }
+    /// The transition's epoch when one was recorded; 0 when nothing was (a failed run, a drill).
+    public required long Epoch { get; init; }
 }
 
 /// What the Runtime API's /error endpoints take.

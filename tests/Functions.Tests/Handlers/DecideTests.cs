@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Failover.Functions.Tests.Aws;
 using Failover.Functions.Tests.Moto;
 
 namespace Failover.Functions.Tests.Handlers;
@@ -138,6 +139,22 @@ public sealed class DecideTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task Alarms_answered_without_their_states_are_no_evidence_of_health()
+    {
+        var world = await World.ArrangeAsync(moto);
+        using var cloudWatch = new RecordingEndpoint();
+        cloudWatch.Then(200, $"<DescribeAlarmsResponse><DescribeAlarmsResult><MetricAlarms><member><AlarmName>{world.Alarms[0]}</AlarmName></member></MetricAlarms></DescribeAlarmsResult></DescribeAlarmsResponse>", "text/xml");
+
+        var response = await world.InvokeAsync("decide", Failover, new() { ["AWS_ENDPOINT_URL_CLOUDWATCH"] = cloudWatch.Url, ["PRIMARY_ENDPOINT_HEALTH_CHECK_ID"] = "" });
+
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        response["alert"]!.GetValue<bool>().Should().BeTrue();
+        var evidence = response["health"]!["evidence"]!.AsArray().Should().ContainSingle().Subject!;
+        evidence["verdict"]!.GetValue<string>().Should().Be("UNKNOWN");
+        evidence["detail"]!.GetValue<string>().Should().Contain("StateValue");
+    }
+
+    [Fact]
     public async Task Without_any_evidence_auto_does_nothing_and_raises_an_alert()
     {
         var world = await World.ArrangeAsync(moto);
@@ -160,6 +177,43 @@ public sealed class DecideTests(MotoServer moto)
         response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
         response["reason"]!.GetValue<string>().Should().Contain("lock");
         (await world.Ask("item", "lock"))!["owner"]!.GetValue<string>().Should().Be("exec-other");
+    }
+
+    [Fact]
+    public async Task A_lock_without_a_lease_expiry_is_held_by_its_owner_not_free()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        await world.Ask("put-item", """{"pk":"lock","owner":"exec-other","action":"failover"}""");
+
+        var response = await world.InvokeAsync("decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        response["reason"]!.GetValue<string>().Should().Contain("another execution holds the lock");
+        (await world.Ask("item", "lock"))!["owner"]!.GetValue<string>().Should().Be("exec-other");
+    }
+
+    [Fact]
+    public async Task A_lock_without_a_lease_expiry_that_this_execution_owns_is_retaken()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        await world.Ask("put-item", """{"pk":"lock","owner":"exec-1","action":"failover"}""");
+
+        var response = await world.InvokeAsync("decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        (await world.Ask("item", "lock"))!["leaseExpiresAt"]!.GetValue<long>().Should().BeGreaterThan(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    }
+
+    [Fact]
+    public async Task A_state_written_without_an_epoch_still_says_where_traffic_is()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        await world.Ask("put-item", """{"pk":"state","activeRegion":"us-west-2","lastTransitionAt":"2026-01-01T00:00:00Z"}""");
+
+        var response = await world.InvokeAsync("decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        response["reason"]!.GetValue<string>().Should().Contain("already failed over");
     }
 
     [Fact]

@@ -3,101 +3,164 @@ using Failover.Functions.Handlers;
 
 namespace Failover.Functions.Tests.Handlers;
 
-/// The decision table of design §5, checked over every combination of health × flag × lock × cooldown × expiry × state.
+/// The decision table of design §5 (failback and drills added), specified without restating the production logic:
+/// the table as literal rows, then rules that must hold over every combination of the other inputs.
 public sealed class DecisionTableTests
 {
-    // The design's table, row by row: (health, flag) -> decision when nothing else stands in the way.
-    private static readonly Dictionary<(Health, FlagMode), Decision> FailoverTable = new()
+    private static DecisionOutcome Decide(FailoverAction action, Health health, FlagMode flag, bool forceRequested = false,
+        bool alreadyDone = false, bool inCooldown = false, bool locked = false) =>
+        DecisionTable.Decide(new DecisionInput
+        {
+            Action = action, Flag = flag, ForceRequested = forceRequested, Health = health,
+            AlreadyDone = alreadyDone, InCooldown = inCooldown, LockedByOther = locked,
+        });
+
+    // Health × effective flag, nothing else standing in the way: the decision, a phrase of the reason a user reads, and the alert.
+    public static TheoryData<FailoverAction, Health, FlagMode, Decision, string, bool> Table => new()
     {
-        [(Health.Healthy, FlagMode.Auto)] = Decision.NoAction,
-        [(Health.Healthy, FlagMode.Block)] = Decision.NoAction,
-        [(Health.Healthy, FlagMode.Force)] = Decision.Failover,
-        [(Health.Unhealthy, FlagMode.Auto)] = Decision.Failover,
-        [(Health.Unhealthy, FlagMode.Block)] = Decision.Blocked,
-        [(Health.Unhealthy, FlagMode.Force)] = Decision.Failover,
-        [(Health.Unknown, FlagMode.Auto)] = Decision.NoAction,
-        [(Health.Unknown, FlagMode.Block)] = Decision.Blocked,
-        [(Health.Unknown, FlagMode.Force)] = Decision.Failover,
+        { FailoverAction.Failover, Health.Healthy, FlagMode.Auto, Decision.NoAction, "primary is healthy", false },
+        { FailoverAction.Failover, Health.Healthy, FlagMode.Block, Decision.NoAction, "primary is healthy", false },
+        { FailoverAction.Failover, Health.Healthy, FlagMode.Force, Decision.Failover, "flag force (primary HEALTHY)", false },
+        { FailoverAction.Failover, Health.Unhealthy, FlagMode.Auto, Decision.Failover, "primary is unhealthy and the flag is auto", false },
+        { FailoverAction.Failover, Health.Unhealthy, FlagMode.Block, Decision.Blocked, "the flag is block", false },
+        { FailoverAction.Failover, Health.Unhealthy, FlagMode.Force, Decision.Failover, "flag force (primary UNHEALTHY)", false },
+        { FailoverAction.Failover, Health.Unknown, FlagMode.Auto, Decision.NoAction, "evidence missing", true },
+        { FailoverAction.Failover, Health.Unknown, FlagMode.Block, Decision.Blocked, "the flag is block", false },
+        { FailoverAction.Failover, Health.Unknown, FlagMode.Force, Decision.Failover, "flag force (primary UNKNOWN)", false },
+
+        { FailoverAction.Failback, Health.Healthy, FlagMode.Auto, Decision.Failback, "primary is healthy again", false },
+        { FailoverAction.Failback, Health.Healthy, FlagMode.Block, Decision.Blocked, "the flag is block", false },
+        { FailoverAction.Failback, Health.Healthy, FlagMode.Force, Decision.Failback, "flag force (primary HEALTHY)", false },
+        { FailoverAction.Failback, Health.Unhealthy, FlagMode.Auto, Decision.NoAction, "primary is still unhealthy", false },
+        { FailoverAction.Failback, Health.Unhealthy, FlagMode.Block, Decision.Blocked, "the flag is block", false },
+        { FailoverAction.Failback, Health.Unhealthy, FlagMode.Force, Decision.Failback, "flag force (primary UNHEALTHY)", false },
+        { FailoverAction.Failback, Health.Unknown, FlagMode.Auto, Decision.NoAction, "evidence missing", true },
+        { FailoverAction.Failback, Health.Unknown, FlagMode.Block, Decision.Blocked, "the flag is block", false },
+        { FailoverAction.Failback, Health.Unknown, FlagMode.Force, Decision.Failback, "flag force (primary UNKNOWN)", false },
+
+        { FailoverAction.Drill, Health.Healthy, FlagMode.Auto, Decision.Drill, "move no traffic", false },
+        { FailoverAction.Drill, Health.Healthy, FlagMode.Block, Decision.Blocked, "the flag is block", false },
+        { FailoverAction.Drill, Health.Healthy, FlagMode.Force, Decision.Drill, "move no traffic", false },
+        { FailoverAction.Drill, Health.Unhealthy, FlagMode.Auto, Decision.Drill, "move no traffic", false },
+        { FailoverAction.Drill, Health.Unhealthy, FlagMode.Block, Decision.Blocked, "the flag is block", false },
+        { FailoverAction.Drill, Health.Unhealthy, FlagMode.Force, Decision.Drill, "move no traffic", false },
+        { FailoverAction.Drill, Health.Unknown, FlagMode.Auto, Decision.Drill, "move no traffic", false },
+        { FailoverAction.Drill, Health.Unknown, FlagMode.Block, Decision.Blocked, "the flag is block", false },
+        { FailoverAction.Drill, Health.Unknown, FlagMode.Force, Decision.Drill, "move no traffic", false },
     };
 
-    // Failback mirrors it: back to the primary only when it is healthy, unless forced; block always blocks.
-    private static readonly Dictionary<(Health, FlagMode), Decision> FailbackTable = new()
+    [Theory]
+    [MemberData(nameof(Table))]
+    public void Each_row_of_the_design_table_decides_and_explains_as_written(
+        FailoverAction action, Health health, FlagMode flag, Decision decision, string reason, bool alert)
     {
-        [(Health.Healthy, FlagMode.Auto)] = Decision.Failback,
-        [(Health.Healthy, FlagMode.Block)] = Decision.Blocked,
-        [(Health.Healthy, FlagMode.Force)] = Decision.Failback,
-        [(Health.Unhealthy, FlagMode.Auto)] = Decision.NoAction,
-        [(Health.Unhealthy, FlagMode.Block)] = Decision.Blocked,
-        [(Health.Unhealthy, FlagMode.Force)] = Decision.Failback,
-        [(Health.Unknown, FlagMode.Auto)] = Decision.NoAction,
-        [(Health.Unknown, FlagMode.Block)] = Decision.Blocked,
-        [(Health.Unknown, FlagMode.Force)] = Decision.Failback,
-    };
+        var outcome = Decide(action, health, flag);
 
-    private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        outcome.Decision.Should().Be(decision, outcome.Reason);
+        outcome.Reason.Should().Contain(reason);
+        outcome.Alert.Should().Be(alert);
+    }
 
-    public static TheoryData<FailoverAction, Health, FlagMode, bool, bool, bool, bool> AllCombinations()
+    private static readonly bool[] Both = [false, true];
+
+    /// Every combination of the inputs other than `toggled`, which each rule varies itself.
+    private static TheoryData<FailoverAction, Health, FlagMode, bool, bool, bool> Others()
     {
-        var data = new TheoryData<FailoverAction, Health, FlagMode, bool, bool, bool, bool>();
+        var data = new TheoryData<FailoverAction, Health, FlagMode, bool, bool, bool>();
         foreach (var action in Enum.GetValues<FailoverAction>())
         foreach (var health in Enum.GetValues<Health>())
-        foreach (var overrideMode in Enum.GetValues<FlagMode>())
-        foreach (var expired in new[] { false, true })
-        foreach (var locked in new[] { false, true })
-        foreach (var cooldown in new[] { false, true })
-        foreach (var alreadyDone in new[] { false, true })
-            data.Add(action, health, overrideMode, expired, locked, cooldown, alreadyDone);
+        foreach (var flag in Enum.GetValues<FlagMode>())
+        foreach (var a in Both)
+        foreach (var b in Both)
+        foreach (var c in Both)
+            data.Add(action, health, flag, a, b, c);
+        return data;
+    }
+
+    // (action, health, flag, forceRequested, inCooldown, locked)
+    public static TheoryData<FailoverAction, Health, FlagMode, bool, bool, bool> WithoutAlreadyDone => Others();
+
+    // (action, health, flag, forceRequested, alreadyDone, inCooldown)
+    public static TheoryData<FailoverAction, Health, FlagMode, bool, bool, bool> WithoutLock => Others();
+
+    // (action, health, flag, forceRequested, alreadyDone, locked)
+    public static TheoryData<FailoverAction, Health, FlagMode, bool, bool, bool> WithoutCooldown => Others();
+
+    [Theory]
+    [MemberData(nameof(WithoutAlreadyDone))]
+    public void Once_traffic_is_where_the_action_would_put_it_nothing_is_done_whatever_else_holds(
+        FailoverAction action, Health health, FlagMode flag, bool forceRequested, bool inCooldown, bool locked)
+    {
+        var outcome = Decide(action, health, flag, forceRequested, alreadyDone: true, inCooldown, locked);
+
+        var (decision, reason) = action switch
+        {
+            FailoverAction.Failover => (Decision.NoAction, "already failed over"),
+            FailoverAction.Failback => (Decision.NoAction, "traffic is already on the primary"),
+            // A drill on a failed-over stack has no standby to exercise; block still says block.
+            _ when flag == FlagMode.Block => (Decision.Blocked, "the flag is block"),
+            _ => (Decision.NoAction, "nothing to drill"),
+        };
+        outcome.Decision.Should().Be(decision, outcome.Reason);
+        outcome.Reason.Should().Contain(reason);
+        outcome.Alert.Should().BeFalse();
+    }
+
+    [Theory]
+    [MemberData(nameof(WithoutLock))]
+    public void A_held_lock_turns_an_acting_decision_into_no_action_and_changes_nothing_else(
+        FailoverAction action, Health health, FlagMode flag, bool forceRequested, bool alreadyDone, bool inCooldown)
+    {
+        var free = Decide(action, health, flag, forceRequested, alreadyDone, inCooldown, locked: false);
+
+        var held = Decide(action, health, flag, forceRequested, alreadyDone, inCooldown, locked: true);
+
+        if (free.Acts) held.Should().Be(new DecisionOutcome(Decision.NoAction, "another execution holds the lock"));
+        else held.Should().Be(free);
+    }
+
+    [Theory]
+    [MemberData(nameof(WithoutCooldown))]
+    public void The_cooldown_holds_off_an_unforced_failover_or_failback_but_not_a_forced_one_or_a_drill(
+        FailoverAction action, Health health, FlagMode flag, bool forceRequested, bool alreadyDone, bool locked)
+    {
+        var unhindered = Decide(action, health, flag, forceRequested, alreadyDone);
+
+        var cooling = Decide(action, health, flag, forceRequested, alreadyDone, inCooldown: true, locked);
+
+        // README: a request's force upgrades auto but never overrides block.
+        var forced = flag == FlagMode.Force || (flag == FlagMode.Auto && forceRequested);
+        if (forced || action == FailoverAction.Drill)
+            cooling.Should().Be(Decide(action, health, flag, forceRequested, alreadyDone, inCooldown: false, locked));
+        else if (unhindered.Acts)
+            cooling.Should().Be(new DecisionOutcome(Decision.NoAction, "in cooldown after the last transition"));
+        else
+            cooling.Should().Be(unhindered);
+    }
+
+    // (action, health, alreadyDone, inCooldown, locked)
+    public static TheoryData<FailoverAction, Health, bool, bool, bool> WithoutFlag()
+    {
+        var data = new TheoryData<FailoverAction, Health, bool, bool, bool>();
+        foreach (var action in Enum.GetValues<FailoverAction>())
+        foreach (var health in Enum.GetValues<Health>())
+        foreach (var alreadyDone in Both)
+        foreach (var inCooldown in Both)
+        foreach (var locked in Both)
+            data.Add(action, health, alreadyDone, inCooldown, locked);
         return data;
     }
 
     [Theory]
-    [MemberData(nameof(AllCombinations))]
-    public void Every_combination_decides_as_the_design_says(
-        FailoverAction action, Health health, FlagMode overrideMode, bool expired, bool locked, bool cooldown, bool alreadyDone)
+    [MemberData(nameof(WithoutFlag))]
+    public void A_requested_force_makes_auto_behave_as_force_and_leaves_block_and_force_as_they_are(
+        FailoverAction action, Health health, bool alreadyDone, bool inCooldown, bool locked)
     {
-        // The configured default is auto; an expired override must fall back to it.
-        var flag = FlagResolver.Resolve(new FlagOverride(overrideMode.ToString(), "r", "ops", null, Now.AddMinutes(expired ? -1 : 1)), FlagMode.Auto, Now);
-        var effective = expired ? FlagMode.Auto : overrideMode;
-        flag.Mode.Should().Be(effective);
+        DecisionOutcome With(FlagMode flag, bool forceRequested) => Decide(action, health, flag, forceRequested, alreadyDone, inCooldown, locked);
 
-        var outcome = DecisionTable.Decide(new DecisionInput
-        {
-            Action = action, Flag = flag.Mode, Health = health, AlreadyDone = alreadyDone, InCooldown = cooldown, LockedByOther = locked,
-        });
-
-        outcome.Decision.Should().Be(Expected(action, health, effective, locked, cooldown, alreadyDone), outcome.Reason);
-    }
-
-    private static Decision Expected(FailoverAction action, Health health, FlagMode flag, bool locked, bool cooldown, bool alreadyDone)
-    {
-        Decision basis = action switch
-        {
-            FailoverAction.Failover => alreadyDone ? Decision.NoAction : FailoverTable[(health, flag)],
-            FailoverAction.Failback => alreadyDone ? Decision.NoAction : FailbackTable[(health, flag)],
-            _ => flag == FlagMode.Block ? Decision.Blocked : alreadyDone ? Decision.NoAction : Decision.Drill,
-        };
-        var acts = basis is Decision.Failover or Decision.Failback or Decision.Drill;
-        if (acts && cooldown && flag != FlagMode.Force && action != FailoverAction.Drill) return Decision.NoAction;
-        if (acts && locked) return Decision.NoAction;
-        return basis;
-    }
-
-    [Fact]
-    public void Unknown_health_under_auto_raises_an_alert() =>
-        DecisionTable.Decide(new DecisionInput
-        {
-            Action = FailoverAction.Failover, Flag = FlagMode.Auto, Health = Health.Unknown, AlreadyDone = false, InCooldown = false, LockedByOther = false,
-        }).Alert.Should().BeTrue();
-
-    [Fact]
-    public void A_requested_force_upgrades_auto_but_never_overrides_block()
-    {
-        DecisionInput Input(FlagMode flag) => new()
-        {
-            Action = FailoverAction.Failover, Flag = flag, ForceRequested = true, Health = Health.Healthy, AlreadyDone = false, InCooldown = false, LockedByOther = false,
-        };
-        DecisionTable.Decide(Input(FlagMode.Auto)).Decision.Should().Be(Decision.Failover);
-        DecisionTable.Decide(Input(FlagMode.Block)).Decision.Should().Be(Decision.NoAction);
+        With(FlagMode.Auto, forceRequested: true).Should().Be(With(FlagMode.Force, forceRequested: false));
+        With(FlagMode.Block, forceRequested: true).Should().Be(With(FlagMode.Block, forceRequested: false));
+        With(FlagMode.Force, forceRequested: true).Should().Be(With(FlagMode.Force, forceRequested: false));
     }
 }
 
@@ -119,6 +182,31 @@ public sealed class FlagResolverTests
     [Fact]
     public void An_override_without_expiry_stays_in_force() =>
         FlagResolver.Resolve(new FlagOverride("block", null, "ops", null, null), FlagMode.Auto, Now).FromOverride.Should().BeTrue();
+
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("block")]
+    [InlineData("force")]
+    public void An_override_applies_until_it_expires(string mode)
+    {
+        var flag = FlagResolver.Resolve(new FlagOverride(mode, "r", "ops", null, Now.AddSeconds(1)), FlagMode.Block, Now);
+
+        flag.Mode.Should().Be(Wire.ParseFlag(mode));
+        flag.FromOverride.Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("auto", FlagMode.Block, 0)]
+    [InlineData("block", FlagMode.Auto, 60)]
+    [InlineData("force", FlagMode.Block, 60)]
+    public void An_expired_override_gives_way_to_the_default_and_says_so(string mode, FlagMode configured, int expiredSecondsAgo)
+    {
+        var flag = FlagResolver.Resolve(new FlagOverride(mode, "r", "ops", null, Now.AddSeconds(-expiredSecondsAgo)), configured, Now);
+
+        flag.Mode.Should().Be(configured);
+        flag.FromOverride.Should().BeFalse();
+        flag.Note.Should().Contain("expired");
+    }
 
     [Fact]
     public void An_unreadable_override_falls_back_to_the_default_and_says_so()

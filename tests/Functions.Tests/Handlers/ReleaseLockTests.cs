@@ -22,7 +22,9 @@ public sealed class ReleaseLockTests(MotoServer moto)
         var response = await world.InvokeAsync("release-lock", """{"lockId":"exec-1","action":"failover","outcome":"SUCCEEDED"}""");
 
         response["released"]!.GetValue<bool>().Should().BeTrue();
+        response["stateRecorded"]!.GetValue<bool>().Should().BeTrue();
         response["activeRegion"]!.GetValue<string>().Should().Be("us-west-2");
+        response["epoch"]!.GetValue<long>().Should().Be(1);
         (await world.Ask("item", "lock")).Should().BeNull();
         var state = (await world.Ask("item", "state"))!;
         state["activeRegion"]!.GetValue<string>().Should().Be("us-west-2");
@@ -38,6 +40,8 @@ public sealed class ReleaseLockTests(MotoServer moto)
         var next = await world.InvokeAsync("decide", """{"action":"failover","source":"alarm","executionId":"exec-2"}""");
 
         next["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        // The cooldown has started too; the reason must be the recorded state, not the clock.
+        next["reason"]!.GetValue<string>().Should().Contain("already failed over");
         (await world.Ask("item", "lock")).Should().BeNull();
     }
 

@@ -1,0 +1,163 @@
+// One contract across the process boundary: compiled into the functions (which read it) and into the
+// compiler in infra/ (which sets each function's environment and reads its results). Renaming a value
+// here changes both sides at once; a test on each side fails when either drifts from it.
+namespace Failover.Contract;
+
+/// What a workflow run was started to do.
+public enum FailoverAction { Failover, Failback, Drill }
+
+/// The user request flag: let automation act, stop it, or make it act.
+public enum FlagMode { Auto, Block, Force }
+
+/// The primary's health as the evidence shows it.
+public enum Health { Healthy, Unhealthy, Unknown }
+
+/// What `decide` tells the workflow to do.
+public enum Decision { Failover, Failback, Drill, Blocked, NoAction }
+
+/// The wire spellings of the vocabulary, and lenient parsing of what operators and seed data write.
+public static class Wire
+{
+    /// Every spelling a flag may have: the modes, and the seed booleans `true`/`false` meaning auto/block.
+    public static readonly IReadOnlyDictionary<string, FlagMode> FlagSpellings = new Dictionary<string, FlagMode>(StringComparer.Ordinal)
+    {
+        ["auto"] = FlagMode.Auto, ["block"] = FlagMode.Block, ["force"] = FlagMode.Force,
+        ["true"] = FlagMode.Auto, ["false"] = FlagMode.Block,
+    };
+
+    public static readonly IReadOnlyDictionary<string, FailoverAction> ActionSpellings = new Dictionary<string, FailoverAction>(StringComparer.Ordinal)
+    {
+        ["failover"] = FailoverAction.Failover, ["failback"] = FailoverAction.Failback, ["drill"] = FailoverAction.Drill,
+    };
+
+    /// A flag as an operator, `pulumi config` or the seed data wrote it (any case, surrounding spaces), or null.
+    public static FlagMode? ParseFlag(string? value) =>
+        value is not null && FlagSpellings.TryGetValue(value.Trim().ToLowerInvariant(), out var mode) ? mode : null;
+
+    public static FailoverAction? ParseAction(string? value) =>
+        value is not null && ActionSpellings.TryGetValue(value.Trim().ToLowerInvariant(), out var action) ? action : null;
+
+    public static string Of(FailoverAction action) => action.ToString().ToLowerInvariant();
+
+    public static string Of(FlagMode mode) => mode.ToString().ToLowerInvariant();
+
+    public static string Of(Health health) => health.ToString().ToUpperInvariant();
+
+    public static string Of(Decision decision) => decision == Decision.NoAction ? "NO_ACTION" : decision.ToString().ToUpperInvariant();
+}
+
+/// The handler names a function's `handler` setting (`_HANDLER`) may carry.
+public static class HandlerNames
+{
+    public const string Decide = "decide";
+    public const string ScaleService = "scale-service";
+    public const string CheckService = "check-service";
+    public const string ShiftTraffic = "shift-traffic";
+    public const string ReleaseLock = "release-lock";
+
+    public static readonly IReadOnlyList<string> All = [Decide, ShiftTraffic, ScaleService, CheckService, ReleaseLock];
+}
+
+/// Environment variables the compiler sets on the functions.
+public static class EnvNames
+{
+    public const string ControlTableName = "CONTROL_TABLE_NAME";
+    public const string DefaultFlag = "DEFAULT_FLAG";
+    public const string PrimaryRegion = "PRIMARY_REGION";
+    public const string SecondaryRegion = "SECONDARY_REGION";
+    public const string PrimaryEndpointHealthCheckId = "PRIMARY_ENDPOINT_HEALTH_CHECK_ID";
+    public const string PrimaryAlarmNames = "PRIMARY_ALARM_NAMES";
+    public const string CooldownSeconds = "COOLDOWN_SECONDS";
+    public const string LockLeaseSeconds = "LOCK_LEASE_SECONDS";
+    public const string DecisionTtlDays = "DECISION_TTL_DAYS";
+    public const string ClusterName = "CLUSTER_NAME";
+    public const string ServiceName = "SERVICE_NAME";
+    public const string TargetGroupArn = "TARGET_GROUP_ARN";
+    public const string ActiveDesiredCount = "ACTIVE_DESIRED_COUNT";
+    public const string ActiveMinCapacity = "ACTIVE_MIN_CAPACITY";
+    public const string StandbyDesiredCount = "STANDBY_DESIRED_COUNT";
+    public const string StandbyMinCapacity = "STANDBY_MIN_CAPACITY";
+    public const string GateHealthCheckId = "GATE_HEALTH_CHECK_ID";
+    public const string TrafficGateMode = "TRAFFIC_GATE_MODE";
+    public const string RoutingControlArn = "ROUTING_CONTROL_ARN";
+    public const string ArcClusterEndpoints = "ARC_CLUSTER_ENDPOINTS";
+}
+
+/// The values of TRAFFIC_GATE_MODE, also echoed as shift-traffic's `mode`: which kind of traffic gate the function moves.
+public static class TrafficGateModes
+{
+    /// The default: a Route 53 health check whose inversion closes the gate.
+    public const string Gate = "gate";
+    /// A Route 53 ARC routing control, set through the cluster's data-plane endpoints.
+    public const string Arc = "arc";
+}
+
+/// The variables one handler reads: those it cannot run without, and those with a default or a mode of their own.
+public sealed record HandlerEnvironment(string Handler, IReadOnlyList<string> Required, IReadOnlyList<string> Optional)
+{
+    public bool Declares(string name) => Required.Contains(name) || Optional.Contains(name);
+}
+
+/// Result fields the workflow reads from each handler's JSON response (camelCase, as the functions write them).
+public static class ResultFields
+{
+    public const string Decision = "decision";
+    public const string Action = "action";
+    public const string Reason = "reason";
+    public const string Flag = "flag";
+    public const string Health = "health";
+    public const string LockId = "lockId";
+    public const string Alert = "alert";
+    public const string DesiredCount = "desiredCount";
+    public const string MinCapacity = "minCapacity";
+    public const string PreviousDesiredCount = "previousDesiredCount";
+    public const string PreviousMinCapacity = "previousMinCapacity";
+    public const string Changed = "changed";
+    public const string Ready = "ready";
+    public const string Running = "running";
+    public const string Desired = "desired";
+    public const string HealthyTargets = "healthyTargets";
+    public const string RolloutState = "rolloutState";
+    public const string Shifted = "shifted";
+    public const string Gate = "gate";
+    public const string Inverted = "inverted";
+    public const string Mode = "mode";
+    public const string Released = "released";
+    public const string StateRecorded = "stateRecorded";
+    public const string ActiveRegion = "activeRegion";
+    public const string Epoch = "epoch";
+}
+
+/// Per handler: the environment it reads and the result fields it always writes.
+public static class FunctionContract
+{
+    public static readonly IReadOnlyDictionary<string, HandlerEnvironment> Environment = new Dictionary<string, HandlerEnvironment>(StringComparer.Ordinal)
+    {
+        [HandlerNames.Decide] = new(HandlerNames.Decide,
+            [EnvNames.ControlTableName, EnvNames.DefaultFlag, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion],
+            [EnvNames.PrimaryEndpointHealthCheckId, EnvNames.PrimaryAlarmNames, EnvNames.CooldownSeconds, EnvNames.LockLeaseSeconds, EnvNames.DecisionTtlDays]),
+        [HandlerNames.ScaleService] = new(HandlerNames.ScaleService,
+            [EnvNames.ClusterName, EnvNames.ServiceName, EnvNames.ActiveDesiredCount, EnvNames.ActiveMinCapacity, EnvNames.StandbyDesiredCount, EnvNames.StandbyMinCapacity],
+            []),
+        [HandlerNames.CheckService] = new(HandlerNames.CheckService,
+            [EnvNames.ClusterName, EnvNames.ServiceName, EnvNames.TargetGroupArn],
+            []),
+        // The gate id is required in the default (health check) mode; ARC mode needs the routing control instead.
+        [HandlerNames.ShiftTraffic] = new(HandlerNames.ShiftTraffic,
+            [EnvNames.GateHealthCheckId],
+            [EnvNames.TrafficGateMode, EnvNames.RoutingControlArn, EnvNames.ArcClusterEndpoints]),
+        [HandlerNames.ReleaseLock] = new(HandlerNames.ReleaseLock,
+            [EnvNames.ControlTableName, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion],
+            []),
+    };
+
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Results = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        [HandlerNames.Decide] = [ResultFields.Decision, ResultFields.Action, ResultFields.Reason, ResultFields.Flag, ResultFields.Health, ResultFields.Alert],
+        [HandlerNames.ScaleService] = [ResultFields.Action, ResultFields.DesiredCount, ResultFields.MinCapacity, ResultFields.PreviousDesiredCount,
+            ResultFields.PreviousMinCapacity, ResultFields.Changed],
+        [HandlerNames.CheckService] = [ResultFields.Ready, ResultFields.Running, ResultFields.Desired, ResultFields.HealthyTargets],
+        [HandlerNames.ShiftTraffic] = [ResultFields.Shifted, ResultFields.Gate, ResultFields.Inverted, ResultFields.Mode],
+        [HandlerNames.ReleaseLock] = [ResultFields.Released, ResultFields.StateRecorded, ResultFields.Epoch],
+    };
+}

@@ -1,0 +1,62 @@
+using Failover.Functions.Aws;
+using Failover.Functions.Tests.Moto;
+
+namespace Failover.Functions.Tests.Aws;
+
+/// Control table items as operators or older versions may have left them: a missing attribute stays unknown.
+[Collection("moto")]
+public sealed class ControlTableTests(MotoServer moto)
+{
+    // The control table goes through the DynamoDB SDK, which brings its own HTTP client.
+    private static ControlTable Table(World world)
+    {
+        var env = world.Environment();
+        return new AwsClients(env.GetValueOrDefault, null!, TimeProvider.System, RetryPolicy.Default).ControlTable(world.Table);
+    }
+
+    [Fact]
+    public async Task A_state_without_an_epoch_reads_as_unknown_not_zero()
+    {
+        var world = await World.ArrangeAsync(moto);
+        await world.Ask("put-item", """{"pk":"state","activeRegion":"us-west-2"}""");
+
+        var state = await Table(world).GetStateAsync(CancellationToken.None);
+
+        state.Should().Be(new ControlState("us-west-2", null, null));
+    }
+
+    [Fact]
+    public async Task A_lock_without_a_lease_reads_as_having_none()
+    {
+        var world = await World.ArrangeAsync(moto);
+        await world.Ask("put-item", """{"pk":"lock","owner":"exec-other"}""");
+
+        var holder = await Table(world).GetLockAsync(CancellationToken.None);
+
+        holder.Should().Be(new LockHolder("exec-other", null));
+    }
+}
+
+/// LockHolder.HeldAgainst must agree with the conditional write (`#lease < :now OR #owner = :owner`) that takes the lock.
+public sealed class LockHolderTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData("exec-other", 60, true)]
+    [InlineData("exec-other", 0, true)]
+    [InlineData("exec-other", -1, false)]
+    [InlineData("exec-1", 60, false)]
+    [InlineData(null, 60, true)]
+    [InlineData(null, -1, false)]
+    public void A_lease_in_the_future_or_this_second_holds_the_lock_against_other_owners(string? owner, int leaseSecondsFromNow, bool held) =>
+        new LockHolder(owner, Now.AddSeconds(leaseSecondsFromNow)).HeldAgainst("exec-1", Now).Should().Be(held);
+
+    [Fact]
+    public void A_lock_without_a_lease_is_held_by_another_owner() =>
+        new LockHolder("exec-other", null).HeldAgainst("exec-1", Now).Should().BeTrue();
+
+    [Fact]
+    public void A_lock_without_a_lease_that_we_own_is_ours() =>
+        new LockHolder("exec-1", null).HeldAgainst("exec-1", Now).Should().BeFalse();
+}
