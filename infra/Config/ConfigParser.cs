@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Failover.Contract;
 
 namespace Failover.Infra.Config;
 
@@ -19,8 +20,9 @@ public static partial class ConfigParser
 
     private static readonly string[] MissingDataTreatments = ["breaching", "notBreaching", "ignore", "missing"];
 
-    /// Longest stack name whose derived names still fit the ALB and target group 32-character limit.
-    private const int MaxNameLength = 32;
+    /// Longest `project-stack` prefix: physical names derive from it (`failover-primary-target-5xx`) and must stay
+    /// readable in a console column; resources with short AWS limits (ALB, target group) are auto-named instead.
+    private const int MaxNameLength = 40;
 
     public static ConfigResult Parse(StackInputs inputs)
     {
@@ -36,8 +38,8 @@ public static partial class ConfigParser
         else if (peerRegion.Length > 0 && peerRegion == region) r.Fail("peerRegion", $"must differ from aws:region (both are '{region}'): failover needs a second region");
 
         var prefix = $"{inputs.Project}-{inputs.Stack}";
-        if (!NamePattern().IsMatch(prefix) || prefix.Length + "-tg".Length > MaxNameLength)
-            r.Problem($"stack '{inputs.Stack}' cannot name its resources: project and stack must be lowercase letters, digits and dashes, at most {MaxNameLength - 3} characters together (got '{prefix}')");
+        if (!NamePattern().IsMatch(prefix) || prefix.Length > MaxNameLength)
+            r.Problem($"stack '{inputs.Stack}' cannot name its resources: project and stack must be lowercase letters, digits and dashes, at most {MaxNameLength} characters together (got '{prefix}')");
 
         var dns = ParseDns(r, region);
         var container = ParseContainer(r);
@@ -49,18 +51,19 @@ public static partial class ConfigParser
         foreach (var email in emails.Where(e => !EmailPattern().IsMatch(e)))
             r.Fail("notificationEmails", $"has '{email}', which is not an email address");
 
-        var flag = r.Choice("defaultFlag", FlagMode.Auto, new Dictionary<string, FlagMode>
-        {
-            ["auto"] = FlagMode.Auto, ["block"] = FlagMode.Block, ["force"] = FlagMode.Force,
-            ["true"] = FlagMode.Auto, ["false"] = FlagMode.Block,
-        });
+        var flag = r.Choice("defaultFlag", StackConfig.DefaultFlagDefault, Wire.FlagSpellings);
 
-        var retention = r.Int("logRetentionDays", 30, 1);
+        var retention = r.Int("logRetentionDays", StackConfig.LogRetentionDaysDefault, 1);
         if (!LogRetentionValues.Contains(retention))
             r.Fail("logRetentionDays", $"must be one of CloudWatch's retention values {string.Join(", ", LogRetentionValues)} (got {retention})");
 
         var tags = ParseTags(r, inputs, role ?? Role.Primary);
+        if (role == Role.Secondary) CheckStandby(r, dns, capacity);
+        CheckCapacitySignals(r, role, capacity, alarms);
 
+        r.Retired("insufficientDataHealthStatus",
+            "each alarm-backed check now has its own insufficient-data status (see the README's health signals); set insufficientDataHealthStatus on an extraAlarms item instead");
+        r.Retired("subnetIds", "it was split into publicSubnetIds (the internet-facing ALB) and privateSubnetIds (the tasks)");
         r.RejectUnknownKeys();
         if (r.Errors.Count > 0 || role is null) return new ConfigResult(null, r.Errors);
 
@@ -99,7 +102,7 @@ public static partial class ConfigParser
                 r.Fail("certificateArn", $"is in {match.Groups["region"].Value}, but an ALB needs a certificate in its own region ({region})");
         }
 
-        var interval = r.Int("endpointCheckIntervalSeconds", 10, 10, 30);
+        var interval = r.Int("endpointCheckIntervalSeconds", DnsSettings.EndpointCheckIntervalSecondsDefault, 10, 30);
         if (interval is not (10 or 30)) r.Fail("endpointCheckIntervalSeconds", $"must be 10 or 30, the intervals Route 53 offers (got {interval})");
 
         return new DnsSettings
@@ -107,12 +110,12 @@ public static partial class ConfigParser
             DomainName = domain,
             HostedZoneId = zone,
             CertificateArn = certificate,
-            EndpointCheckIntervalSeconds = interval,
-            EndpointFailureThreshold = r.Int("endpointFailureThreshold", 3, 1, 10),
-            InsufficientDataHealthStatus = r.Choice("insufficientDataHealthStatus", "LastKnownStatus", new Dictionary<string, string>
+            Failover = r.Choice("dnsFailover", DnsSettings.FailoverDefault, new Dictionary<string, DnsFailover>
             {
-                ["healthy"] = "Healthy", ["unhealthy"] = "Unhealthy", ["lastknownstatus"] = "LastKnownStatus",
+                ["gated"] = DnsFailover.Gated, ["endpoint"] = DnsFailover.Endpoint, ["automatic"] = DnsFailover.Automatic,
             }),
+            EndpointCheckIntervalSeconds = interval,
+            EndpointFailureThreshold = r.Int("endpointFailureThreshold", DnsSettings.EndpointFailureThresholdDefault, 1, 10),
         };
     }
 
@@ -120,14 +123,14 @@ public static partial class ConfigParser
     {
         var image = r.Required("containerImage", "the image to run, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.4.2") ?? "";
         if (image.Any(char.IsWhiteSpace)) r.Fail("containerImage", $"must not contain spaces (got '{image}')");
-        var port = r.Int("containerPort", 8080, 1, 65535);
-        var path = r.String("healthCheckPath", "/health");
+        var port = r.Int("containerPort", ContainerSettings.PortDefault, 1, 65535);
+        var path = r.String("healthCheckPath", ContainerSettings.HealthCheckPathDefault);
         if (!path.StartsWith('/') || path.Any(char.IsWhiteSpace)) r.Fail("healthCheckPath", $"must be a URL path starting with '/' (got '{path}')");
-        var command = r.String("healthCheckCommand", $"curl -fsS -o /dev/null http://127.0.0.1:{port}{path} || exit 1");
+        var command = r.String("healthCheckCommand", ContainerSettings.HealthCheckCommandDefault(port, path));
         if (string.IsNullOrWhiteSpace(command)) r.Fail("healthCheckCommand", "must not be empty");
 
-        var cpu = r.Int("cpu", 512, 256);
-        var memory = r.Int("memory", 1024, 512);
+        var cpu = r.Int("cpu", ContainerSettings.CpuDefault, 256);
+        var memory = r.Int("memory", ContainerSettings.MemoryDefault, 512);
         if (!FargateSizes.TryGetValue(cpu, out var sizes)) r.Fail("cpu", $"must be a Fargate CPU size {string.Join(", ", FargateSizes.Keys)} (got {cpu})");
         else if (!sizes.Contains(memory))
             r.Fail("memory", $"must be a Fargate memory size for cpu {cpu}: {sizes.Min()}-{sizes.Max()} MiB in steps of {sizes[1] - sizes[0]} (got {memory})");
@@ -137,11 +140,11 @@ public static partial class ConfigParser
 
     private static CapacitySettings ParseCapacity(ConfigReader r)
     {
-        var active = r.Int("activeCount", 2, 1, 1000);
-        var standby = r.Int("standbyCount", 1, 0, 1000);
+        var active = r.Int("activeCount", CapacitySettings.ActiveCountDefault, 1, 1000);
+        var standby = r.Int("standbyCount", CapacitySettings.StandbyCountDefault, 0, 1000);
         var min = r.Int("autoscalingMin", active, 1, 1000);
-        var max = r.Int("autoscalingMax", Math.Max(6, active), 1, 1000);
-        var target = r.Int("cpuTargetPercent", 60, 10, 90);
+        var max = r.Int("autoscalingMax", CapacitySettings.AutoscalingMaxDefault(active), 1, 1000);
+        var target = r.Int("cpuTargetPercent", CapacitySettings.CpuTargetPercentDefault, 10, 90);
         if (min > max) r.Fail("autoscalingMin", $"must be <= autoscalingMax ({max}) (got {min})");
         if (active < min || active > max) r.Fail("activeCount", $"must lie within autoscalingMin..autoscalingMax ({min}..{max}) (got {active})");
         if (standby > max) r.Fail("standbyCount", $"must be <= autoscalingMax ({max}) (got {standby})");
@@ -150,9 +153,9 @@ public static partial class ConfigParser
 
     private static AlarmSettings ParseAlarms(ConfigReader r)
     {
-        var period = r.Int("alarmPeriodSeconds", 60, 10, 86400);
+        var period = r.Int("alarmPeriodSeconds", AlarmSettings.PeriodSecondsDefault, 10, 86400);
         CheckStandardResolution(r, "alarmPeriodSeconds", period);
-        var evaluation = r.Int("alarmEvaluationPeriods", 2, 1, 100);
+        var evaluation = r.Int("alarmEvaluationPeriods", AlarmSettings.EvaluationPeriodsDefault, 1, 100);
         var datapoints = r.Int("alarmDatapointsToAlarm", evaluation, 1, 100);
         if (datapoints > evaluation) r.Fail("alarmDatapointsToAlarm", $"must be <= alarmEvaluationPeriods ({evaluation}) (got {datapoints})");
         if ((long)period * evaluation > 86400) r.Fail("alarmEvaluationPeriods", $"times alarmPeriodSeconds must be <= 86400 s, CloudWatch's limit (got {period * (long)evaluation})");
@@ -162,9 +165,9 @@ public static partial class ConfigParser
             PeriodSeconds = period,
             EvaluationPeriods = evaluation,
             DatapointsToAlarm = datapoints,
-            MinHealthyHosts = r.Int("minHealthyHosts", 1, 1, 1000),
-            Target5xxThreshold = r.Int("target5xxThreshold", 10, 1),
-            MinRunningTasks = r.Int("minRunningTasks", 1, 1, 1000),
+            MinHealthyHosts = r.Int("minHealthyHosts", AlarmSettings.MinHealthyHostsDefault, 1, 1000),
+            Target5xxThreshold = r.Int("target5xxThreshold", AlarmSettings.Target5xxThresholdDefault, 1),
+            MinRunningTasks = r.Int("minRunningTasks", AlarmSettings.MinRunningTasksDefault, 1, 1000),
             Extra = ParseExtraAlarms(r, period, evaluation),
         };
     }
@@ -180,7 +183,10 @@ public static partial class ConfigParser
         : null;
 
     private static readonly HashSet<string> ExtraAlarmFields =
-        ["name", "namespace", "metricName", "statistic", "dimensions", "threshold", "comparisonOperator", "period", "evaluationPeriods", "treatMissingData"];
+        ["name", "namespace", "metricName", "statistic", "dimensions", "threshold", "comparisonOperator", "period", "evaluationPeriods", "treatMissingData",
+            "insufficientDataHealthStatus"];
+
+    private static readonly string[] InsufficientDataStatuses = ["Healthy", "Unhealthy", "LastKnownStatus"];
 
     private static IReadOnlyList<ExtraAlarm> ParseExtraAlarms(ConfigReader r, int defaultPeriod, int defaultEvaluation)
     {
@@ -229,6 +235,9 @@ public static partial class ConfigParser
                 Bad($"comparisonOperator must be one of {string.Join(", ", ComparisonOperators)} (got '{comparison}')");
             var missing = item["treatMissingData"] is null ? "missing" : Text("treatMissingData");
             if (!MissingDataTreatments.Contains(missing)) Bad($"treatMissingData must be one of {string.Join(", ", MissingDataTreatments)} (got '{missing}')");
+            var insufficient = item["insufficientDataHealthStatus"] is null ? ExtraAlarm.InsufficientDataHealthStatusFor(missing) : Text("insufficientDataHealthStatus");
+            if (!InsufficientDataStatuses.Contains(insufficient))
+                Bad($"insufficientDataHealthStatus must be one of {string.Join(", ", InsufficientDataStatuses)} (got '{insufficient}')");
             var period = Whole("period", defaultPeriod);
             if (StandardResolutionProblem(period) is { } problem) Bad($"period {problem}");
             var evaluation = Whole("evaluationPeriods", defaultEvaluation);
@@ -256,6 +265,7 @@ public static partial class ConfigParser
                 PeriodSeconds = period,
                 EvaluationPeriods = evaluation,
                 TreatMissingData = missing,
+                InsufficientDataHealthStatus = insufficient,
             });
         }
         return alarms;
@@ -263,15 +273,55 @@ public static partial class ConfigParser
 
     private static NetworkSettings ParseNetwork(ConfigReader r)
     {
-        var cidr = r.String("vpcCidr", "10.0.0.0/16");
+        var cidr = r.String("vpcCidr", NetworkSettings.VpcCidrDefault);
         if (!CidrPattern().IsMatch(cidr)) r.Fail("vpcCidr", $"must be an IPv4 CIDR block between /16 and /24 (got '{cidr}')");
         var vpcId = r.Raw("vpcId");
-        var subnets = r.List("subnetIds");
         if (vpcId is not null && !VpcPattern().IsMatch(vpcId)) r.Fail("vpcId", $"is not a VPC id (got '{vpcId}')");
-        foreach (var subnet in subnets.Where(s => !SubnetPattern().IsMatch(s))) r.Fail("subnetIds", $"has '{subnet}', which is not a subnet id");
-        if (vpcId is not null && subnets.Count < 2) r.Fail("subnetIds", $"must list at least 2 subnets in different AZs of {vpcId} (got {subnets.Count})");
-        if (vpcId is null && subnets.Count > 0) r.Fail("vpcId", "is required when subnetIds is set");
-        return new NetworkSettings { VpcCidr = cidr, ExistingVpcId = vpcId, ExistingSubnetIds = subnets };
+
+        // The ALB needs subnets routed to an internet gateway; tasks without public IPs need NAT or endpoints: one list cannot be both.
+        var lists = new[]
+        {
+            ("publicSubnetIds", "the internet-facing ALB"),
+            ("privateSubnetIds", "the tasks (no public IP: give them NAT or VPC endpoints for ECR, S3 and CloudWatch Logs)"),
+        }.ToDictionary(l => l.Item1, l =>
+        {
+            var (key, what) = l;
+            var subnets = r.List(key);
+            foreach (var subnet in subnets.Where(s => !SubnetPattern().IsMatch(s))) r.Fail(key, $"has '{subnet}', which is not a subnet id");
+            if (vpcId is not null && subnets.Count < 2) r.Fail(key, $"must list at least 2 subnets in different AZs of {vpcId} for {what} (got {subnets.Count})");
+            if (vpcId is null && subnets.Count > 0) r.Fail(key, "needs vpcId: subnets are used only with an existing VPC");
+            return subnets;
+        });
+        foreach (var shared in lists["publicSubnetIds"].Intersect(lists["privateSubnetIds"]))
+            r.Fail("privateSubnetIds", $"repeats {shared} from publicSubnetIds: tasks there would have no public IP and no route out");
+
+        return new NetworkSettings
+        {
+            VpcCidr = cidr,
+            ExistingVpcId = vpcId,
+            PublicSubnetIds = lists["publicSubnetIds"],
+            PrivateSubnetIds = lists["privateSubnetIds"],
+        };
+    }
+
+    // A standby must not read as broken while idle, and DNS must never be left with two unhealthy records.
+    private static void CheckStandby(ConfigReader r, DnsSettings dns, CapacitySettings capacity)
+    {
+        if (capacity.StandbyCount == 0 && dns.Failover != DnsFailover.Gated)
+            r.Fail("dnsFailover", $"{dns.Failover.ToString().ToLowerInvariant()} needs a warm standby (standbyCount >= 1): a pilot-light secondary has no " +
+                "healthy target, so Route 53 would see both records unhealthy and keep answering PRIMARY; use gated with standbyCount 0");
+    }
+
+    // The capacity alarms use the same thresholds in both roles, so an idle warm standby and the active region must both clear them.
+    private static void CheckCapacitySignals(ConfigReader r, Role? role, CapacitySettings capacity, AlarmSettings alarms)
+    {
+        foreach (var (key, threshold) in new[] { ("minRunningTasks", alarms.MinRunningTasks), ("minHealthyHosts", alarms.MinHealthyHosts) })
+        {
+            if (threshold > capacity.ActiveCount)
+                r.Fail(key, $"({threshold}) is above activeCount ({capacity.ActiveCount}): the serving region would always be in alarm");
+            else if (role == Role.Secondary && capacity.StandbyCount > 0 && threshold > capacity.StandbyCount)
+                r.Fail(key, $"({threshold}) is above standbyCount ({capacity.StandbyCount}): the idle warm standby would read as broken; lower it or raise standbyCount");
+        }
     }
 
     private static IReadOnlyDictionary<string, string> ParseTags(ConfigReader r, StackInputs inputs, Role role)

@@ -102,6 +102,12 @@ internal sealed class ConfigReader(StackInputs inputs)
         return null;
     }
 
+    /// A key an earlier version read: refuse it with what replaced it, rather than ignore a setting someone relies on.
+    public void Retired(string name, string replacement)
+    {
+        if (Raw(name) is not null) Fail(name, $"is no longer read: {replacement}");
+    }
+
     /// Config keys in this project's namespace that no setting reads: almost always a typo.
     public void RejectUnknownKeys()
     {

@@ -1,14 +1,29 @@
+using Failover.Contract;
+
 namespace Failover.Infra.Config;
 
 /// Which side of the failover pair a stack deploys.
 public enum Role { Primary, Secondary }
 
-/// The user request flag: let automation act, stop it, or make it act.
-public enum FlagMode { Auto, Block, Force }
+/// What decides each failover record's health, i.e. what may move traffic without the workflow.
+public enum DnsFailover
+{
+    /// The traffic gate alone: DNS moves only when the workflow (flag honoured, standby scaled and verified) flips it.
+    Gated,
+    /// Gate and endpoint check, target health evaluated: an unreachable region or an ALB without healthy targets loses traffic on its own.
+    Endpoint,
+    /// The region's calculated check over every alarm, the endpoint and the gate: any alarm moves traffic, the flag cannot stop it.
+    Automatic,
+}
 
-/// The validated configuration of one region stack.
+/// The validated configuration of one region stack. Each default sits next to its property, with its reason.
 public sealed record StackConfig
 {
+    /// auto: automation may act unless an operator blocks it; the flag exists to stop it, not to enable it.
+    public const FlagMode DefaultFlagDefault = FlagMode.Auto;
+    /// 30 days: long enough to investigate a failover after a holiday weekend.
+    public const int LogRetentionDaysDefault = 30;
+
     public required string Project { get; init; }
     public required string Stack { get; init; }
     public required Role Role { get; init; }
@@ -22,7 +37,6 @@ public sealed record StackConfig
     public required IReadOnlyList<string> NotificationEmails { get; init; }
     /// The flag's value when no override is set in the control table.
     public required FlagMode DefaultFlag { get; init; }
-    /// 30 days: long enough to investigate a failover after a holiday weekend.
     public required int LogRetentionDays { get; init; }
     /// Configured tags plus Project, Stack and Role.
     public required IReadOnlyDictionary<string, string> Tags { get; init; }
@@ -30,57 +44,91 @@ public sealed record StackConfig
     /// `failover-primary`: the prefix of every physical name, so both stacks fit one account.
     public string NamePrefix => $"{Project}-{Stack}";
 
-    /// The stack's tags plus a Name tag, for the consoles that list resources by it.
-    public IReadOnlyDictionary<string, string> TagsNamed(string name) =>
-        new SortedDictionary<string, string>(Tags.ToDictionary(), StringComparer.Ordinal) { ["Name"] = name };
+    public Naming Naming => new(NamePrefix, Tags);
 }
 
-/// The application's DNS name and the zone that holds the failover records.
+/// The application's DNS name, the zone that holds the failover records, and what may move traffic.
 public sealed record DnsSettings
 {
+    /// gated: traffic moves only by decision (the flag can stop it, the standby is scaled first); see the README's table.
+    public const DnsFailover FailoverDefault = DnsFailover.Gated;
+    /// 10 s: Route 53's fast interval, so the endpoint check sees an outage in ~30 s instead of ~90 s.
+    public const int EndpointCheckIntervalSecondsDefault = 10;
+    /// 3 failures before Route 53 calls the endpoint unhealthy (its own default): one lost probe is not an outage.
+    public const int EndpointFailureThresholdDefault = 3;
+
     public required string DomainName { get; init; }
     public required string HostedZoneId { get; init; }
     /// Serve HTTPS on the ALB when set (an ACM certificate in this stack's region).
     public string? CertificateArn { get; init; }
-    /// 10 s: Route 53's fast interval, so the endpoint check sees an outage in ~30 s instead of ~90 s.
+    public required DnsFailover Failover { get; init; }
     public required int EndpointCheckIntervalSeconds { get; init; }
-    /// 3 failures before Route 53 calls the endpoint unhealthy (its default).
     public required int EndpointFailureThreshold { get; init; }
-    /// What an alarm-backed check reports while its alarm has no data.
-    public required string InsufficientDataHealthStatus { get; init; }
 }
 
 /// The container and its Fargate task size.
 public sealed record ContainerSettings
 {
+    /// 8080: the common unprivileged port of application images.
+    public const int PortDefault = 8080;
+    /// /health: the conventional path; it must answer 2xx/3xx when the region can serve.
+    public const string HealthCheckPathDefault = "/health";
+    /// 0.5 vCPU / 1 GiB: the smallest size most web services start comfortably in.
+    public const int CpuDefault = 512, MemoryDefault = 1024;
+
     public required string Image { get; init; }
     public required int Port { get; init; }
-    /// Path the ALB and Route 53 probe; it must answer 2xx/3xx when the region can serve.
+    /// Path the ALB and Route 53 probe.
     public required string HealthCheckPath { get; init; }
     /// Shell command run inside the container; a non-zero exit marks the task unhealthy.
     public required string HealthCheckCommand { get; init; }
     public required int Cpu { get; init; }
     public required int Memory { get; init; }
+
+    /// `curl` against the health path on the container's own port: what the ALB checks, seen from inside.
+    public static string HealthCheckCommandDefault(int port, string path) => $"curl -fsS -o /dev/null http://127.0.0.1:{port}{path} || exit 1";
 }
 
 /// Task counts for the active and standby roles, and the CPU target-tracking bounds.
 public sealed record CapacitySettings
 {
+    /// 2: one task per availability zone, so losing a zone does not empty the region.
+    public const int ActiveCountDefault = 2;
+    /// 1: a warm standby; Fargate tasks take ~30-60 s to start, which a pilot light (0) adds to every failover.
+    public const int StandbyCountDefault = 1;
+    /// 60 %: headroom for a region that suddenly takes the other's traffic.
+    public const int CpuTargetPercentDefault = 60;
+
     /// Desired tasks in the region that serves traffic.
     public required int ActiveCount { get; init; }
     /// Desired tasks in the standby region: 1+ is a warm standby, 0 a pilot light (slower to fail over).
     public required int StandbyCount { get; init; }
+    /// Defaults to ActiveCount: the serving region never scales in below its active size.
     public required int AutoscalingMin { get; init; }
+    /// Defaults to max(6, ActiveCount): room for three times the active size before requests queue.
     public required int AutoscalingMax { get; init; }
     public required int CpuTargetPercent { get; init; }
+
+    public static int AutoscalingMaxDefault(int activeCount) => Math.Max(6, activeCount);
 }
 
 /// The alarms that say "this region cannot serve", each backing a Route 53 health check.
 public sealed record AlarmSettings
 {
     /// 60 s: the shortest standard-resolution period, the finest Route 53 accepts.
+    public const int PeriodSecondsDefault = 60;
+    /// 2 periods: one bad minute is noise, two are an incident (~2 min to detect).
+    public const int EvaluationPeriodsDefault = 2;
+    /// 1: a region without a single healthy target cannot serve.
+    public const int MinHealthyHostsDefault = 1;
+    /// 10 per period: a few errors are the application's business, a burst is the region's.
+    public const int Target5xxThresholdDefault = 10;
+    /// 1: a service without a running task cannot serve.
+    public const int MinRunningTasksDefault = 1;
+
     public required int PeriodSeconds { get; init; }
     public required int EvaluationPeriods { get; init; }
+    /// Defaults to EvaluationPeriods (N of N).
     public required int DatapointsToAlarm { get; init; }
     public required int MinHealthyHosts { get; init; }
     public required int Target5xxThreshold { get; init; }
@@ -88,7 +136,7 @@ public sealed record AlarmSettings
     public required IReadOnlyList<ExtraAlarm> Extra { get; init; }
 }
 
-/// A user-defined single-metric alarm that also gates the region's health.
+/// A user-defined single-metric alarm that also backs a Route 53 health check.
 public sealed record ExtraAlarm
 {
     public required string Name { get; init; }
@@ -101,14 +149,31 @@ public sealed record ExtraAlarm
     public required int PeriodSeconds { get; init; }
     public required int EvaluationPeriods { get; init; }
     public required string TreatMissingData { get; init; }
+    /// What its Route 53 check reports without data; defaults to what treatMissingData says no data means.
+    public required string InsufficientDataHealthStatus { get; init; }
+
+    /// breaching → Unhealthy, notBreaching → Healthy, ignore/missing → LastKnownStatus: Route 53 reads the metric, not
+    /// the alarm state, so its check must say of missing data what the alarm says.
+    public static string InsufficientDataHealthStatusFor(string treatMissingData) => treatMissingData switch
+    {
+        "breaching" => "Unhealthy",
+        "notBreaching" => "Healthy",
+        _ => "LastKnownStatus",
+    };
 }
 
 /// Build a VPC, or use an existing one.
 public sealed record NetworkSettings
 {
+    /// 10.0.0.0/16: room for the two public /18 subnets and later private ones.
+    public const string VpcCidrDefault = "10.0.0.0/16";
+
     /// CIDR of the VPC the stack creates; ignored when an existing VPC is given.
     public required string VpcCidr { get; init; }
     public string? ExistingVpcId { get; init; }
-    public IReadOnlyList<string> ExistingSubnetIds { get; init; } = [];
+    /// Where the internet-facing ALB lives (≥ 2 AZs, routed to an internet gateway).
+    public IReadOnlyList<string> PublicSubnetIds { get; init; } = [];
+    /// Where the tasks run, without public IPs (need NAT or VPC endpoints for ECR, S3 and CloudWatch Logs).
+    public IReadOnlyList<string> PrivateSubnetIds { get; init; } = [];
     public bool UsesExistingVpc => ExistingVpcId is not null;
 }

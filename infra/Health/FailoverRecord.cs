@@ -4,24 +4,62 @@ using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Health;
 
-/// The Route 53 failover alias record for the application name: PRIMARY or SECONDARY, guarded by the region's calculated check.
-public static class FailoverRecord
+/// What the failover record needs to know.
+public sealed record FailoverRecordProps
 {
-    public static Resource Create(PulumiProgram program, StackConfig config, LoadBalancer loadBalancer, RegionHealth health) =>
-        program.Add(new Resource
+    public required Naming Naming { get; init; }
+    public required DnsSettings Dns { get; init; }
+    /// PRIMARY or SECONDARY (the role decides).
+    public required string RecordType { get; init; }
+    public required LoadBalancer LoadBalancer { get; init; }
+    public required RegionHealth Health { get; init; }
+}
+
+/// The Route 53 failover alias record for the application name, and the health check that decides whether Route 53
+/// may answer with it: the gate alone (gated), gate and endpoint (endpoint), or everything (automatic).
+public sealed record FailoverRecord
+{
+    public required Resource Record { get; init; }
+    /// The check Route 53 evaluates for this record.
+    public required Resource Guard { get; init; }
+
+    public static FailoverRecord Create(PulumiProgram program, FailoverRecordProps props)
+    {
+        var health = props.Health;
+        var guard = props.Dns.Failover switch
+        {
+            DnsFailover.Gated => health.Gate.Check,
+            DnsFailover.Endpoint => program.Add(new Resource
+            {
+                Name = "health-record",
+                Type = "aws:route53/healthCheck:HealthCheck",
+                Properties = Map.Of(
+                    ("type", "CALCULATED"),
+                    ("childHealthchecks", Value.List(health.Endpoint.Out("id"), health.Gate.Check.Out("id"))),
+                    ("childHealthThreshold", 2),
+                    ("tags", props.Naming.TagsNamed("record"))),
+            }),
+            DnsFailover.Automatic => health.Calculated,
+            _ => throw new ArgumentOutOfRangeException(nameof(props), props.Dns.Failover, "unknown dnsFailover mode"),
+        };
+        var record = program.Add(new Resource
         {
             Name = "failover-record",
             Type = "aws:route53/record:Record",
             Properties = Map.Of(
-                ("zoneId", config.Dns.HostedZoneId),
-                ("name", config.Dns.DomainName),
+                ("zoneId", props.Dns.HostedZoneId),
+                ("name", props.Dns.DomainName),
                 ("type", "A"),
-                ("setIdentifier", config.NamePrefix),
-                ("failoverRoutingPolicies", Value.List(Map.Of(("type", config.Role == Role.Primary ? "PRIMARY" : "SECONDARY")))),
+                // Both stacks' records share the name; the identifier tells them apart.
+                ("setIdentifier", props.Naming.Prefix),
+                ("failoverRoutingPolicies", Value.List(Map.Of(("type", props.RecordType)))),
                 ("aliases", Value.List(Map.Of(
-                    ("name", loadBalancer.Alb.Out("dnsName")),
-                    ("zoneId", loadBalancer.Alb.Out("zoneId")),
-                    ("evaluateTargetHealth", true)))),
-                ("healthCheckId", health.Calculated.Out("id"))),
+                    ("name", props.LoadBalancer.Alb.Out("dnsName")),
+                    ("zoneId", props.LoadBalancer.Alb.Out("zoneId")),
+                    // Target health moves traffic by itself when the ALB has no healthy target: only where the mode allows it.
+                    ("evaluateTargetHealth", props.Dns.Failover != DnsFailover.Gated)))),
+                ("healthCheckId", guard.Out("id"))),
         });
+        return new FailoverRecord { Record = record, Guard = guard };
+    }
 }

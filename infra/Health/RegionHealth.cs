@@ -1,64 +1,73 @@
 using Failover.Infra.Config;
+using Failover.Infra.Iam;
 using Failover.Infra.Regional;
 using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Health;
 
-/// Route 53's view of the region: a check per alarm, an endpoint check on the ALB, the traffic gate, and one calculated check over all of them.
+/// What Route 53's view of the region needs to know.
+public sealed record RegionHealthProps
+{
+    public required Naming Naming { get; init; }
+    public required AwsAccount Account { get; init; }
+    public required HealthAlarms Alarms { get; init; }
+    public required LoadBalancer LoadBalancer { get; init; }
+    public required string HealthCheckPath { get; init; }
+    public required int EndpointCheckIntervalSeconds { get; init; }
+    public required int EndpointFailureThreshold { get; init; }
+}
+
+/// Route 53's view of the region: a check per alarm, an endpoint check on the ALB, the traffic gate, and one calculated
+/// check over all of them. They are the evidence `decide` reads and what triggers and dashboards watch; which of them
+/// may also move traffic is the failover record's choice (config dnsFailover).
 public sealed record RegionHealth
 {
     public required IReadOnlyList<(string Key, Resource Check)> AlarmChecks { get; init; }
     public required Resource Endpoint { get; init; }
-    /// Always healthy until the workflow inverts it: the one switch that moves traffic (design §4).
-    public required Resource Gate { get; init; }
-    /// Healthy only when every alarm check, the endpoint check and the gate are healthy; the failover record uses it.
+    public required Value EndpointArn { get; init; }
+    public required TrafficGate Gate { get; init; }
+    /// Healthy only when every alarm check, the endpoint check and the gate are healthy.
     public required Resource Calculated { get; init; }
 
-    public static RegionHealth Create(PulumiProgram program, StackConfig config, IReadOnlyList<HealthAlarm> alarms, LoadBalancer loadBalancer)
+    /// decide reads what Route 53's checkers see of this region's endpoint.
+    public void GrantReadEndpointStatus(IamRole role) =>
+        role.Grant(p => p.Allow("ReadEndpointHealth", Actions.Route53.ReadHealthCheckStatus, EndpointArn));
+
+    public static RegionHealth Create(PulumiProgram program, RegionHealthProps props)
     {
-        var prefix = config.NamePrefix;
-        var alarmChecks = alarms.Select(a => (a.Key, program.Add(new Resource
+        var naming = props.Naming;
+        var alarmChecks = props.Alarms.All.Select(a => (a.Key, program.Add(new Resource
         {
             Name = $"health-{a.Key}",
             Type = "aws:route53/healthCheck:HealthCheck",
             Properties = Map.Of(
                 ("type", "CLOUDWATCH_METRIC"),
                 ("cloudwatchAlarmName", a.Alarm.Out("name")),
-                ("cloudwatchAlarmRegion", config.Region),
-                ("insufficientDataHealthStatus", config.Dns.InsufficientDataHealthStatus),
-                ("tags", Map.Of(config.TagsNamed($"{prefix}-{a.Key}")))),
+                ("cloudwatchAlarmRegion", props.Account.Region),
+                ("insufficientDataHealthStatus", a.MissingData.HealthStatus),
+                ("triggers", a.Triggers),
+                ("tags", naming.TagsNamed(a.Key))),
         }))).ToList();
 
+        var lb = props.LoadBalancer;
         var endpoint = program.Add(new Resource
         {
             Name = "health-endpoint",
             Type = "aws:route53/healthCheck:HealthCheck",
             Properties = Map.Of(
-                ("type", loadBalancer.Https ? "HTTPS" : "HTTP"),
-                ("fqdn", loadBalancer.Alb.Out("dnsName")),
-                ("port", loadBalancer.Port),
-                ("resourcePath", config.Container.HealthCheckPath),
-                ("requestInterval", config.Dns.EndpointCheckIntervalSeconds),
-                ("failureThreshold", config.Dns.EndpointFailureThreshold),
-                ("enableSni", loadBalancer.Https ? true : null),
-                ("tags", Map.Of(config.TagsNamed($"{prefix}-endpoint")))),
+                ("type", lb.Https ? "HTTPS" : "HTTP"),
+                ("fqdn", lb.Alb.Out("dnsName")),
+                ("port", lb.Port),
+                ("resourcePath", props.HealthCheckPath),
+                ("requestInterval", props.EndpointCheckIntervalSeconds),
+                ("failureThreshold", props.EndpointFailureThreshold),
+                ("enableSni", lb.Https ? true : null),
+                ("tags", naming.TagsNamed("endpoint"))),
         });
 
-        var gate = program.Add(new Resource
-        {
-            Name = "traffic-gate",
-            Type = "aws:route53/healthCheck:HealthCheck",
-            Properties = Map.Of(
-                // A calculated check with threshold 0 is always healthy; inverted, always unhealthy.
-                ("type", "CALCULATED"),
-                ("childHealthThreshold", 0),
-                ("invertHealthcheck", false),
-                ("tags", Map.Of(config.TagsNamed($"{prefix}-traffic-gate")))),
-            // The workflow flips the inversion at runtime; `pulumi up` must not flip it back.
-            Options = new ResourceOptions { IgnoreChanges = ["invertHealthcheck"] },
-        });
+        var gate = TrafficGate.Create(program, naming, props.Account);
 
-        var children = alarmChecks.Select(c => (Value)c.Item2.Out("id")).Append(endpoint.Out("id")).Append(gate.Out("id")).ToList();
+        var children = alarmChecks.Select(c => (Value)c.Item2.Out("id")).Append(endpoint.Out("id")).Append(gate.Check.Out("id")).ToList();
         var calculated = program.Add(new Resource
         {
             Name = "health-region",
@@ -67,9 +76,16 @@ public sealed record RegionHealth
                 ("type", "CALCULATED"),
                 ("childHealthchecks", Value.List(children)),
                 ("childHealthThreshold", children.Count),
-                ("tags", Map.Of(config.TagsNamed($"{prefix}-region")))),
+                ("tags", naming.TagsNamed("region"))),
         });
 
-        return new RegionHealth { AlarmChecks = alarmChecks, Endpoint = endpoint, Gate = gate, Calculated = calculated };
+        return new RegionHealth
+        {
+            AlarmChecks = alarmChecks,
+            Endpoint = endpoint,
+            EndpointArn = props.Account.HealthCheckArn(endpoint.Out("id")),
+            Gate = gate,
+            Calculated = calculated,
+        };
     }
 }

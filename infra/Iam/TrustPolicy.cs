@@ -2,15 +2,22 @@ using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Iam;
 
-/// Trust policies that let one AWS service assume a role, only on behalf of this account.
+/// Trust policies that let one AWS service assume a role, only on behalf of this account and, where the service
+/// supports it, only for the named source resources (the confused-deputy guard AWS recommends).
 public static class TrustPolicy
 {
-    /// aws:SourceAccount stops another account's use of the service from borrowing the role (confused deputy).
-    public static Value ForService(string servicePrincipal, Value accountId) => new ToJson(Map.Of(
-        ("Version", "2012-10-17"),
-        ("Statement", Value.List(Map.Of(
-            ("Effect", "Allow"),
-            ("Principal", Map.Of(("Service", servicePrincipal))),
-            ("Action", "sts:AssumeRole"),
-            ("Condition", Map.Of(("StringEquals", Map.Of(("aws:SourceAccount", accountId))))))))));
+    /// https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+    public static PolicyDocument ForService(string servicePrincipal, Value accountId, Value? sourceArn = null)
+    {
+        var conditions = new List<Condition> { Condition.StringEquals("aws:SourceAccount", accountId) };
+        if (sourceArn is not null) conditions.Add(Condition.ArnLike("aws:SourceArn", sourceArn));
+        return new PolicyDocument().Add(new Statement
+        {
+            Sid = "TrustedService",
+            Effect = Effect.Allow,
+            Principal = Principal.Service(servicePrincipal),
+            Actions = Actions.Sts.AssumeRole,
+            Conditions = conditions,
+        });
+    }
 }

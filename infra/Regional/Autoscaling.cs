@@ -1,7 +1,18 @@
-using Failover.Infra.Config;
+using Failover.Infra.Iam;
 using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Regional;
+
+/// What service autoscaling needs to know.
+public sealed record AutoscalingProps
+{
+    public required Naming Naming { get; init; }
+    public required EcsService Ecs { get; init; }
+    /// The minimum (the role decides: the autoscaling minimum in the primary, the standby count in the secondary).
+    public required int Floor { get; init; }
+    public required int Max { get; init; }
+    public required int CpuTargetPercent { get; init; }
+}
 
 /// Service Auto Scaling on the ECS service's desired count, with a CPU target-tracking policy.
 public sealed record Autoscaling
@@ -11,11 +22,13 @@ public sealed record Autoscaling
     /// `service/CLUSTER/SERVICE`: the scalable target's id, which the workflow updates.
     public Value ResourceId => Target.Out("resourceId");
 
-    public static Autoscaling Create(PulumiProgram program, StackConfig config, EcsService ecs)
+    /// scale-service moves this one target's floor; reading the bounds has no resource type (unscoped allowlist).
+    public void GrantSetFloor(IamRole role) => role.Grant(p => p
+        .Allow("SetScalingFloor", Actions.ApplicationAutoScaling.RegisterScalableTarget, Target.Out("arn"))
+        .AllowUnscoped("ReadScalingBounds", Actions.ApplicationAutoScaling.DescribeScalableTargets));
+
+    public static Autoscaling Create(PulumiProgram program, AutoscalingProps props)
     {
-        var capacity = config.Capacity;
-        // The standby's floor is its standby count, or target tracking would scale it past what standby should cost.
-        var min = config.Role == Role.Primary ? capacity.AutoscalingMin : capacity.StandbyCount;
         var target = program.Add(new Resource
         {
             Name = "scalable-target",
@@ -23,10 +36,10 @@ public sealed record Autoscaling
             Properties = Map.Of(
                 ("serviceNamespace", "ecs"),
                 ("scalableDimension", "ecs:service:DesiredCount"),
-                ("resourceId", Value.Format($"service/{ecs.Cluster.Out("name")}/{ecs.Service.Out("name")}")),
-                ("minCapacity", min),
-                ("maxCapacity", capacity.AutoscalingMax),
-                ("tags", Map.Of(config.TagsNamed($"{config.NamePrefix}-scaling")))),
+                ("resourceId", Value.Format($"service/{props.Ecs.Cluster.Out("name")}/{props.Ecs.Service.Out("name")}")),
+                ("minCapacity", props.Floor),
+                ("maxCapacity", props.Max),
+                ("tags", props.Naming.TagsNamed("scaling"))),
             // The workflow raises the minimum during a failover; a later `pulumi up` must not lower it under load.
             Options = new ResourceOptions { IgnoreChanges = ["minCapacity"] },
         });
@@ -35,14 +48,15 @@ public sealed record Autoscaling
             Name = "cpu-scaling-policy",
             Type = "aws:appautoscaling/policy:Policy",
             Properties = Map.Of(
-                ("name", $"{config.NamePrefix}-cpu"),
+                // Named on purpose: unique per scalable target only, and a replaced target has a new resource id.
+                ("name", props.Naming.Named("cpu")),
                 ("policyType", "TargetTrackingScaling"),
                 ("serviceNamespace", target.Out("serviceNamespace")),
                 ("scalableDimension", target.Out("scalableDimension")),
                 ("resourceId", target.Out("resourceId")),
                 ("targetTrackingScalingPolicyConfiguration", Map.Of(
                     ("predefinedMetricSpecification", Map.Of(("predefinedMetricType", "ECSServiceAverageCPUUtilization"))),
-                    ("targetValue", capacity.CpuTargetPercent),
+                    ("targetValue", props.CpuTargetPercent),
                     // Out fast, in slowly: a region that just took over traffic must not shed tasks on a lull.
                     ("scaleOutCooldown", 60),
                     ("scaleInCooldown", 300)))),

@@ -1,9 +1,23 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Failover.Infra.Config;
 using Failover.Infra.Iam;
 using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Regional;
+
+/// What the ECS service needs to know.
+public sealed record EcsServiceProps
+{
+    public required Naming Naming { get; init; }
+    public required AwsAccount Account { get; init; }
+    public required ContainerSettings Container { get; init; }
+    /// Tasks the stack starts with (the role decides).
+    public required int DesiredCount { get; init; }
+    public required int LogRetentionDays { get; init; }
+    public required Network Network { get; init; }
+    public required LoadBalancer LoadBalancer { get; init; }
+}
 
 /// The ECS cluster, the Fargate task definition with its container health check, and the service behind the ALB.
 public sealed partial record EcsService
@@ -16,20 +30,29 @@ public sealed partial record EcsService
     /// Tasks this stack starts with: the active count in the primary, the standby count in the secondary.
     public required int DesiredCount { get; init; }
 
-    public static EcsService Create(PulumiProgram program, StackConfig config, Network network, LoadBalancer loadBalancer, Value accountId)
+    /// scale-service reads and sets this one service's desired count.
+    public void GrantScale(IamRole role) =>
+        role.Grant(p => p.Allow("ScaleService", Actions.Ecs.ScaleService, Service.Out("arn")));
+
+    /// check-service reads this one service's counts and deployments.
+    public void GrantDescribe(IamRole role) =>
+        role.Grant(p => p.Allow("DescribeService", Actions.Ecs.DescribeService, Service.Out("arn")));
+
+    public static EcsService Create(PulumiProgram program, EcsServiceProps props)
     {
-        var prefix = config.NamePrefix;
-        var container = config.Container;
+        var naming = props.Naming;
+        var container = props.Container;
 
         var cluster = program.Add(new Resource
         {
             Name = "cluster",
             Type = "aws:ecs/cluster:Cluster",
             Properties = Map.Of(
-                ("name", prefix),
+                // A fixed name on purpose: only a name change replaces a cluster, and operators look for it by name.
+                ("name", naming.Prefix),
                 // Container Insights publishes RunningTaskCount, which one of the health alarms watches.
                 ("settings", Value.List(Map.Of(("name", "containerInsights"), ("value", "enabled")))),
-                ("tags", Map.Of(config.TagsNamed(prefix)))),
+                ("tags", naming.TagsNamed(""))),
         });
 
         var logGroup = program.Add(new Resource
@@ -37,45 +60,33 @@ public sealed partial record EcsService
             Name = "log-group",
             Type = "aws:cloudwatch/logGroup:LogGroup",
             Properties = Map.Of(
-                ("name", $"/ecs/{prefix}"),
-                ("retentionInDays", config.LogRetentionDays),
-                ("tags", Map.Of(config.TagsNamed($"/ecs/{prefix}")))),
+                ("namePrefix", $"/ecs/{naming.Prefix}-"),
+                ("retentionInDays", props.LogRetentionDays),
+                ("tags", naming.TagsNamed("logs"))),
         });
 
-        var executionRole = program.Add(new Resource
-        {
-            Name = "task-execution-role",
-            Type = "aws:iam/role:Role",
-            Properties = Map.Of(
-                ("name", $"{prefix}-task-execution"),
-                ("description", "Lets ECS pull the image and write the container's logs"),
-                ("assumeRolePolicy", TrustPolicy.ForService("ecs-tasks.amazonaws.com", accountId)),
-                ("tags", Map.Of(config.TagsNamed($"{prefix}-task-execution")))),
-        });
-        var executionPolicy = program.Add(new Resource
-        {
-            Name = "task-execution-policy",
-            Type = "aws:iam/rolePolicy:RolePolicy",
-            Properties = Map.Of(
-                ("name", "pull-image-and-write-logs"),
-                ("role", executionRole.Out("id")),
-                ("policy", ExecutionPolicy(config, logGroup).ToValue())),
-        });
+        // Lets ECS (and only ECS, for this account's tasks in this region) pull the image and write the logs.
+        var executionRole = new IamRole("task-execution", "task-execution", "Lets ECS pull the image and write the container's logs",
+            TrustPolicy.ForService("ecs-tasks.amazonaws.com", props.Account.AccountId, props.Account.Arn("ecs", "*")));
+        executionRole.Grant(p => p.Allow("WriteContainerLogs", Actions.Logs.WriteStreams, Value.Format($"{logGroup.Out("arn")}:log-stream:*")));
+        GrantPull(executionRole, container.Image);
+        var executionRoleResource = executionRole.Declare(program, naming);
 
         var taskDefinition = program.Add(new Resource
         {
             Name = "task-definition",
             Type = "aws:ecs/taskDefinition:TaskDefinition",
             Properties = Map.Of(
-                ("family", prefix),
-                ("cpu", container.Cpu.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                ("memory", container.Memory.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                // Families are versioned, not unique: a replacement is a new revision of the same family.
+                ("family", naming.Prefix),
+                ("cpu", container.Cpu.ToString(CultureInfo.InvariantCulture)),
+                ("memory", container.Memory.ToString(CultureInfo.InvariantCulture)),
                 ("networkMode", "awsvpc"),
                 ("requiresCompatibilities", Value.List("FARGATE")),
-                ("executionRoleArn", executionRole.Out("arn")),
+                ("executionRoleArn", executionRoleResource.Out("arn")),
                 ("runtimePlatform", Map.Of(("operatingSystemFamily", "LINUX"), ("cpuArchitecture", "X86_64"))),
-                ("containerDefinitions", new ToJson(Value.List(ContainerDefinition(config, logGroup)))),
-                ("tags", Map.Of(config.TagsNamed(prefix)))),
+                ("containerDefinitions", new ToJson(Value.List(ContainerDefinition(container, props.Account.Region, logGroup)))),
+                ("tags", naming.TagsNamed(""))),
         });
 
         var securityGroup = program.Add(new Resource
@@ -83,37 +94,36 @@ public sealed partial record EcsService
             Name = "service-security-group",
             Type = "aws:ec2/securityGroup:SecurityGroup",
             Properties = Map.Of(
-                ("name", $"{prefix}-service"),
+                ("namePrefix", naming.NamePrefix("service", 100)),
                 ("description", "Tasks of the failover-protected service: reachable from the ALB only"),
-                ("vpcId", network.VpcId),
+                ("vpcId", props.Network.VpcId),
                 ("ingress", Value.List(Map.Of(
                     ("description", "Application port from the ALB"),
                     ("protocol", "tcp"),
                     ("fromPort", container.Port),
                     ("toPort", container.Port),
-                    ("securityGroups", Value.List(loadBalancer.SecurityGroup.Out("id")))))),
+                    ("securityGroups", Value.List(props.LoadBalancer.SecurityGroup.Out("id")))))),
                 ("egress", Value.List(LoadBalancer.AllEgress())),
-                ("tags", Map.Of(config.TagsNamed($"{prefix}-service")))),
+                ("tags", naming.TagsNamed("service"))),
         });
 
-        var desired = config.Role == Role.Primary ? config.Capacity.ActiveCount : config.Capacity.StandbyCount;
         var service = program.Add(new Resource
         {
             Name = "service",
             Type = "aws:ecs/service:Service",
             Properties = Map.Of(
-                ("name", prefix),
+                // Auto-named: a change that replaces the service (launch type, cluster) starts the new one beside the old.
                 ("cluster", cluster.Out("arn")),
                 ("taskDefinition", taskDefinition.Out("arn")),
-                ("desiredCount", desired),
+                ("desiredCount", props.DesiredCount),
                 ("launchType", "FARGATE"),
                 ("platformVersion", "LATEST"),
                 ("networkConfiguration", Map.Of(
-                    ("subnets", Value.List(network.SubnetIds)),
+                    ("subnets", Value.List(props.Network.TaskSubnetIds)),
                     ("securityGroups", Value.List(securityGroup.Out("id"))),
-                    ("assignPublicIp", network.AssignPublicIp))),
+                    ("assignPublicIp", props.Network.AssignPublicIp))),
                 ("loadBalancers", Value.List(Map.Of(
-                    ("targetGroupArn", loadBalancer.TargetGroup.Out("arn")),
+                    ("targetGroupArn", props.LoadBalancer.TargetGroup.Out("arn")),
                     ("containerName", ContainerName),
                     ("containerPort", container.Port)))),
                 // Time for the app to start before failing ALB checks count against a new task.
@@ -124,53 +134,46 @@ public sealed partial record EcsService
                 ("enableEcsManagedTags", true),
                 ("propagateTags", "SERVICE"),
                 ("waitForSteadyState", false),
-                ("tags", Map.Of(config.TagsNamed(prefix)))),
+                ("tags", naming.TagsNamed(""))),
             Options = new ResourceOptions
             {
-                DependsOn = [.. loadBalancer.Listeners, executionPolicy],
+                DependsOn = [.. props.LoadBalancer.Listeners, executionRole.PolicyResource],
                 // Autoscaling and the failover workflow own the running count; `pulumi up` must not undo a failover.
                 IgnoreChanges = ["desiredCount"],
             },
         });
 
-        return new EcsService { Cluster = cluster, Service = service, LogGroup = logGroup, DesiredCount = desired };
+        return new EcsService { Cluster = cluster, Service = service, LogGroup = logGroup, DesiredCount = props.DesiredCount };
     }
 
-    private static Map ContainerDefinition(StackConfig config, Resource logGroup)
-    {
-        var container = config.Container;
-        return Map.Of(
-            ("name", ContainerName),
-            ("image", container.Image),
-            ("essential", true),
-            ("portMappings", Value.List(Map.Of(("containerPort", container.Port), ("protocol", "tcp")))),
-            // CMD-SHELL: the command's exit status decides; non-zero marks the task unhealthy and ECS replaces it.
-            ("healthCheck", Map.Of(
-                ("command", Value.List("CMD-SHELL", container.HealthCheckCommand)),
-                ("interval", 10),
-                ("timeout", 5),
-                ("retries", 3),
-                ("startPeriod", 30))),
-            ("logConfiguration", Map.Of(
-                ("logDriver", "awslogs"),
-                ("options", Map.Of(
-                    ("awslogs-group", logGroup.Out("name")),
-                    ("awslogs-region", config.Region),
-                    ("awslogs-stream-prefix", ContainerName))))));
-    }
+    private static Map ContainerDefinition(ContainerSettings container, string region, Resource logGroup) => Map.Of(
+        ("name", ContainerName),
+        ("image", container.Image),
+        ("essential", true),
+        ("portMappings", Value.List(Map.Of(("containerPort", container.Port), ("protocol", "tcp")))),
+        // CMD-SHELL: the command's exit status decides; non-zero marks the task unhealthy and ECS replaces it.
+        ("healthCheck", Map.Of(
+            ("command", Value.List("CMD-SHELL", container.HealthCheckCommand)),
+            ("interval", 10),
+            ("timeout", 5),
+            ("retries", 3),
+            ("startPeriod", 30))),
+        ("logConfiguration", Map.Of(
+            ("logDriver", "awslogs"),
+            ("options", Map.Of(
+                ("awslogs-group", logGroup.Out("name")),
+                ("awslogs-region", region),
+                ("awslogs-stream-prefix", ContainerName))))));
 
-    private static PolicyDocument ExecutionPolicy(StackConfig config, Resource logGroup)
+    // An ECR image scopes the pull to its one repository; a public image needs no permission at all.
+    private static void GrantPull(IamRole role, string image)
     {
-        var policy = new PolicyDocument()
-            .Allow(["logs:CreateLogStream", "logs:PutLogEvents"], Value.Format($"{logGroup.Out("arn")}:log-stream:*"));
-        var ecr = EcrImage().Match(config.Container.Image);
-        if (ecr.Success)
-        {
-            policy.Allow(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-                $"arn:aws:ecr:{ecr.Groups["region"].Value}:{ecr.Groups["account"].Value}:repository/{ecr.Groups["repository"].Value}");
-            policy.AllowUnscoped("ecr:GetAuthorizationToken");
-        }
-        return policy;
+        var ecr = EcrImage().Match(image);
+        if (!ecr.Success) return;
+        role.Grant(p => p
+            .Allow("PullImage", Actions.Ecr.PullImage,
+                $"arn:aws:ecr:{ecr.Groups["region"].Value}:{ecr.Groups["account"].Value}:repository/{ecr.Groups["repository"].Value}")
+            .AllowUnscoped("GetRegistryToken", Actions.Ecr.GetAuthorizationToken));
     }
 
     [GeneratedRegex(@"^(?<account>\d{12})\.dkr\.ecr\.(?<region>[a-z0-9-]+)\.amazonaws\.com/(?<repository>[^:@]+)")]

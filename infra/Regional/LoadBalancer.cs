@@ -1,9 +1,23 @@
-using Failover.Infra.Config;
+using Failover.Infra.Iam;
 using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Regional;
 
+/// What the load balancer needs to know.
+public sealed record LoadBalancerProps
+{
+    public required Naming Naming { get; init; }
+    public required Network Network { get; init; }
+    /// HTTPS on 443 (and HTTP redirected) when set.
+    public string? CertificateArn { get; init; }
+    /// The container port the target group forwards to.
+    public required int TargetPort { get; init; }
+    public required string HealthCheckPath { get; init; }
+}
+
 /// The internet-facing ALB, its security group, the target group the service registers in, and the listeners.
+/// ALB and target group are auto-named: a change that replaces them (port, protocol, target type, VPC) creates the new
+/// one before deleting the old, which a fixed name would make fail; the Name tag still shows project and stack.
 public sealed record LoadBalancer
 {
     public required Resource Alb { get; init; }
@@ -16,10 +30,15 @@ public sealed record LoadBalancer
 
     public int Port => Https ? 443 : 80;
 
-    public static LoadBalancer Create(PulumiProgram program, StackConfig config, Network network)
+    /// check-service reads target states; ELB's Describe* calls have no resource type, so this is on the unscoped allowlist.
+    public void GrantReadTargetHealth(IamRole role) =>
+        role.Grant(p => p.AllowUnscoped("ReadTargetHealth", Actions.ElasticLoadBalancing.DescribeTargetHealth));
+
+    public static LoadBalancer Create(PulumiProgram program, LoadBalancerProps props)
     {
-        var https = config.Dns.CertificateArn is not null;
-        var prefix = config.NamePrefix;
+        var https = props.CertificateArn is not null;
+        var naming = props.Naming;
+        var network = props.Network;
         var ingress = new List<Value> { Tcp(80, "HTTP from anywhere (redirected to HTTPS when a certificate is set)") };
         if (https) ingress.Add(Tcp(443, "HTTPS from anywhere"));
 
@@ -28,12 +47,13 @@ public sealed record LoadBalancer
             Name = "alb-security-group",
             Type = "aws:ec2/securityGroup:SecurityGroup",
             Properties = Map.Of(
-                ("name", $"{prefix}-alb"),
+                // Security groups are replaced on a description or VPC change: a prefix keeps the new name free.
+                ("namePrefix", naming.NamePrefix("alb", 100)),
                 ("description", "Internet-facing ALB of the failover-protected service"),
                 ("vpcId", network.VpcId),
                 ("ingress", Value.List(ingress)),
                 ("egress", Value.List(AllEgress())),
-                ("tags", Map.Of(config.TagsNamed($"{prefix}-alb")))),
+                ("tags", naming.TagsNamed("alb"))),
         });
 
         var alb = program.Add(new Resource
@@ -41,23 +61,20 @@ public sealed record LoadBalancer
             Name = "alb",
             Type = "aws:lb/loadBalancer:LoadBalancer",
             Properties = Map.Of(
-                ("name", prefix),
                 ("loadBalancerType", "application"),
                 ("internal", false),
                 ("securityGroups", Value.List(securityGroup.Out("id"))),
-                ("subnets", Value.List(network.SubnetIds)),
+                ("subnets", Value.List(network.PublicSubnetIds)),
                 ("dropInvalidHeaderFields", true),
-                ("tags", Map.Of(config.TagsNamed(prefix)))),
+                ("tags", naming.TagsNamed(""))),
         });
 
-        var health = config.Container;
         var targetGroup = program.Add(new Resource
         {
             Name = "target-group",
             Type = "aws:lb/targetGroup:TargetGroup",
             Properties = Map.Of(
-                ("name", $"{prefix}-tg"),
-                ("port", health.Port),
+                ("port", props.TargetPort),
                 ("protocol", "HTTP"),
                 ("targetType", "ip"),
                 ("vpcId", network.VpcId),
@@ -65,7 +82,7 @@ public sealed record LoadBalancer
                 ("deregistrationDelay", 10),
                 ("healthCheck", Map.Of(
                     ("enabled", true),
-                    ("path", health.HealthCheckPath),
+                    ("path", props.HealthCheckPath),
                     ("protocol", "HTTP"),
                     ("matcher", "200-399"),
                     // 5 s interval and threshold 2 (AWS defaults: 30 s and 5): a new task is in service in ~10 s, not minutes.
@@ -73,7 +90,7 @@ public sealed record LoadBalancer
                     ("timeout", 4),
                     ("healthyThreshold", 2),
                     ("unhealthyThreshold", 2))),
-                ("tags", Map.Of(config.TagsNamed($"{prefix}-tg")))),
+                ("tags", naming.TagsNamed("tg"))),
         });
 
         var forward = Value.List(Map.Of(("type", "forward"), ("targetGroupArn", targetGroup.Out("arn"))));
@@ -89,9 +106,9 @@ public sealed record LoadBalancer
                     ("port", 443),
                     ("protocol", "HTTPS"),
                     ("sslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06"),
-                    ("certificateArn", config.Dns.CertificateArn!),
+                    ("certificateArn", props.CertificateArn!),
                     ("defaultActions", forward),
-                    ("tags", Map.Of(config.TagsNamed($"{prefix}-https")))),
+                    ("tags", naming.TagsNamed("https"))),
             }));
             listeners.Add(program.Add(new Resource
             {
@@ -104,7 +121,7 @@ public sealed record LoadBalancer
                     ("defaultActions", Value.List(Map.Of(
                         ("type", "redirect"),
                         ("redirect", Map.Of(("port", "443"), ("protocol", "HTTPS"), ("statusCode", "HTTP_301")))))),
-                    ("tags", Map.Of(config.TagsNamed($"{prefix}-http")))),
+                    ("tags", naming.TagsNamed("http"))),
             }));
         }
         else
@@ -118,7 +135,7 @@ public sealed record LoadBalancer
                     ("port", 80),
                     ("protocol", "HTTP"),
                     ("defaultActions", forward),
-                    ("tags", Map.Of(config.TagsNamed($"{prefix}-http")))),
+                    ("tags", naming.TagsNamed("http"))),
             }));
         }
         return new LoadBalancer { Alb = alb, TargetGroup = targetGroup, SecurityGroup = securityGroup, Listeners = listeners, Https = https };

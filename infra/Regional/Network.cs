@@ -4,30 +4,37 @@ using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Regional;
 
-/// The VPC and the two subnets (in two AZs) the ALB and tasks use: built here, or existing ones from config.
+/// The VPC and subnets (in two AZs) the ALB and tasks use: built here, or existing ones from config.
 public sealed record Network
 {
     public required Value VpcId { get; init; }
-    public required IReadOnlyList<Value> SubnetIds { get; init; }
+    /// Where the internet-facing ALB lives.
+    public required IReadOnlyList<Value> PublicSubnetIds { get; init; }
+    /// Where the tasks run: the public subnets this stack builds, or the private ones given with an existing VPC.
+    public required IReadOnlyList<Value> TaskSubnetIds { get; init; }
     /// Tasks need a public IP to pull images when they sit in the public subnets this stack builds (no NAT gateway).
     public required bool AssignPublicIp { get; init; }
 
     private const int SubnetCount = 2;
 
-    public static Network Create(PulumiProgram program, StackConfig config)
+    public static Network Create(PulumiProgram program, Naming naming, NetworkSettings settings)
     {
-        var settings = config.Network;
         if (settings.UsesExistingVpc)
             return new Network
             {
                 VpcId = settings.ExistingVpcId!,
-                SubnetIds = settings.ExistingSubnetIds.Select(s => (Value)s).ToList(),
+                PublicSubnetIds = settings.PublicSubnetIds.Select(s => (Value)s).ToList(),
+                TaskSubnetIds = settings.PrivateSubnetIds.Select(s => (Value)s).ToList(),
                 AssignPublicIp = false,
             };
 
-        // Letters differ per account and some regions lack "b": ask the provider for the AZ names.
+        // Letters differ per account and some regions lack "b": ask the provider for the AZ names. Only zones every
+        // account has (opt-in-not-required): a Local or Wavelength Zone can sort first and runs no Fargate.
         var zones = program.AddVariable("availability-zones", new Invoke(
-            "aws:index/getAvailabilityZones:getAvailabilityZones", Map.Of(("state", "available")), "names"));
+            "aws:index/getAvailabilityZones:getAvailabilityZones",
+            Map.Of(("state", "available"),
+                ("filters", Value.List(Map.Of(("name", "opt-in-status"), ("values", Value.List("opt-in-not-required")))))),
+            "names"));
 
         var vpc = program.Add(new Resource
         {
@@ -37,13 +44,13 @@ public sealed record Network
                 ("cidrBlock", settings.VpcCidr),
                 ("enableDnsHostnames", true),
                 ("enableDnsSupport", true),
-                ("tags", Map.Of(config.TagsNamed(config.NamePrefix)))),
+                ("tags", naming.TagsNamed(""))),
         });
         var gateway = program.Add(new Resource
         {
             Name = "internet-gateway",
             Type = "aws:ec2/internetGateway:InternetGateway",
-            Properties = Map.Of(("vpcId", vpc.Out("id")), ("tags", Map.Of(config.TagsNamed(config.NamePrefix)))),
+            Properties = Map.Of(("vpcId", vpc.Out("id")), ("tags", naming.TagsNamed(""))),
         });
         var routes = program.Add(new Resource
         {
@@ -52,7 +59,7 @@ public sealed record Network
             Properties = Map.Of(
                 ("vpcId", vpc.Out("id")),
                 ("routes", Value.List(Map.Of(("cidrBlock", "0.0.0.0/0"), ("gatewayId", gateway.Out("id"))))),
-                ("tags", Map.Of(config.TagsNamed($"{config.NamePrefix}-public")))),
+                ("tags", naming.TagsNamed("public"))),
         });
 
         var subnets = new List<Value>();
@@ -68,7 +75,7 @@ public sealed record Network
                     ("vpcId", vpc.Out("id")),
                     ("cidrBlock", cidrs[i]),
                     ("availabilityZone", zones[i]),
-                    ("tags", Map.Of(config.TagsNamed($"{config.NamePrefix}-public-{letter}")))),
+                    ("tags", naming.TagsNamed($"public-{letter}"))),
             });
             program.Add(new Resource
             {
@@ -78,7 +85,7 @@ public sealed record Network
             });
             subnets.Add(subnet.Out("id"));
         }
-        return new Network { VpcId = vpc.Out("id"), SubnetIds = subnets, AssignPublicIp = true };
+        return new Network { VpcId = vpc.Out("id"), PublicSubnetIds = subnets, TaskSubnetIds = subnets, AssignPublicIp = true };
     }
 
     /// The first `count` quarter-blocks of the VPC CIDR (a /16 gives /18s), leaving room for private subnets later.

@@ -1,7 +1,7 @@
 namespace Failover.Infra.Yaml;
 
-/// A whole Pulumi YAML program: variables, resources in declaration order, and stack outputs.
-public sealed class PulumiProgram(string name, string description)
+/// A whole Pulumi YAML program: variables, resources in declaration order, stack outputs, and the provider plugin versions it pins.
+public sealed class PulumiProgram(string name, string description, IReadOnlyDictionary<string, string> pinnedVersions)
 {
     private readonly List<(string Name, Value Value)> _variables = [];
     private readonly List<Resource> _resources = [];
@@ -10,6 +10,9 @@ public sealed class PulumiProgram(string name, string description)
     public string Name { get; } = name;
 
     public string Description { get; } = description;
+
+    /// Package → plugin version; every resource and invoke of a package other than `pulumi` must have one.
+    public IReadOnlyDictionary<string, string> PinnedVersions { get; } = pinnedVersions;
 
     public IReadOnlyList<(string Name, Value Value)> Variables => _variables;
 
@@ -34,6 +37,14 @@ public sealed class PulumiProgram(string name, string description)
     public void Export(string name, Value value)
     {
         if (!_outputs.TryAdd(name, value)) throw new InvalidOperationException($"Output '{name}' is exported twice.");
+    }
+
+    /// The version to pin for a package; `pulumi` (StackReference and other built-ins) has no plugin.
+    public string? VersionOf(string package)
+    {
+        if (package == "pulumi") return null;
+        return PinnedVersions.TryGetValue(package, out var version) ? version
+            : throw new InvalidOperationException($"No pinned plugin version for package '{package}': add it to ProviderVersions.");
     }
 
     private void EnsureUnique(string name)

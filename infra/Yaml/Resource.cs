@@ -6,7 +6,7 @@ public sealed record Resource
     /// Kebab-case logical name; renaming it replaces the resource in production.
     public required string Name { get; init; }
 
-    /// Provider type token, e.g. `aws:ecs/service:Service`.
+    /// Provider type token, e.g. `aws:ecs/service:Service`, or `pulumi:providers:aws` for an explicit provider.
     public required string Type { get; init; }
 
     public required Map Properties { get; init; }
@@ -16,14 +16,26 @@ public sealed record Resource
     /// `${name.property}`: an output other resources may reference.
     public Ref Out(string property) => new(Name, property);
 
-    /// `${name}`: the resource itself (dependsOn, or its id where a provider accepts it).
+    /// `${name}`: the resource itself (dependsOn, provider, or its id where a provider accepts it).
     public Ref Self => new(Name);
 
-    /// The package that serves the type (`aws`, `aws-native`).
-    public string Package => Type[..Type.IndexOf(':')];
+    /// The package whose plugin serves the type (`aws`, `aws-native`; `pulumi` for built-ins such as StackReference).
+    public string Package => PackageOf(Type);
+
+    internal static string PackageOf(string token) =>
+        token.StartsWith("pulumi:providers:", StringComparison.Ordinal) ? token["pulumi:providers:".Length..] : token[..token.IndexOf(':')];
 }
 
-/// Resource options the program uses.
+/// Another name this resource had, so a rename or a move does not replace it.
+public sealed record Alias
+{
+    public string? Name { get; init; }
+    public string? Type { get; init; }
+    /// The full URN it had, when name and type are not enough (another stack or project).
+    public string? Urn { get; init; }
+}
+
+/// The resource options the program uses (Pulumi YAML `options`).
 public sealed record ResourceOptions
 {
     public static readonly ResourceOptions None = new();
@@ -33,5 +45,17 @@ public sealed record ResourceOptions
     /// Properties that something other than Pulumi changes on purpose (autoscaling, the failover workflow).
     public IReadOnlyList<string> IgnoreChanges { get; init; } = [];
 
-    public bool IsEmpty => DependsOn.Count == 0 && IgnoreChanges.Count == 0;
+    /// An explicit provider (`pulumi:providers:aws` in another region) instead of the stack's default one.
+    public Resource? Provider { get; init; }
+
+    /// Pulumi refuses to delete it (state that cannot be rebuilt, such as the control table).
+    public bool Protect { get; init; }
+
+    /// `pulumi destroy` or a removal leaves the cloud resource in place.
+    public bool RetainOnDelete { get; init; }
+
+    public IReadOnlyList<Alias> Aliases { get; init; } = [];
+
+    /// The provider plugin version; the writer pins it for every resource from the program's pins when unset.
+    public string? Version { get; init; }
 }

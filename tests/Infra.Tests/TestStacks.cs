@@ -6,6 +6,14 @@ namespace Failover.Infra.Tests;
 /// Config for tests: a valid stack of either role, with the keys a test cares about overridden.
 internal static class TestStacks
 {
+    /// An existing VPC with its public subnets (the ALB) and private subnets (the tasks).
+    public static readonly (string Key, string? Value)[] ExistingVpc =
+    [
+        ("vpcId", "vpc-0123456789abcdef0"),
+        ("publicSubnetIds", "subnet-0123456789abcdef0,subnet-0123456789abcdef1"),
+        ("privateSubnetIds", "subnet-0123456789abcdef2,subnet-0123456789abcdef3"),
+    ];
+
     public static StackInputs Inputs(string role = "primary", params (string Key, string? Value)[] overrides)
     {
         var values = new Dictionary<string, string>

@@ -2,6 +2,8 @@
 // Each program becomes a TypeScript file: one `new aws.x.Y(name, args, opts)` per resource, references as real
 // property accesses, so unknown properties, wrong literal types, missing required inputs, unknown outputs,
 // dangling references and untagged taggable resources are compile errors from the TypeScript compiler itself.
+// Bodies written through `fn::toJSON` are typed too (IAM policies as aws.iam.PolicyDocument, container definitions as
+// aws.ecs.ContainerDefinition[]), and every resource and invoke must pin exactly the plugin version installed here.
 //
 //   node schema-check.mjs [--json] program.yaml...
 import fs from "node:fs";
@@ -22,7 +24,29 @@ if (files.length === 0) {
 const packages = { "aws": "aws", "aws-native": "awsnative" };
 const ident = name => name.replace(/[^A-Za-z0-9_]/g, "_");
 
+// The plugin versions these types come from: a program must pin exactly these, or it deploys what was not checked.
+const installed = Object.fromEntries(Object.keys(packages).map(pkg => [pkg,
+  JSON.parse(fs.readFileSync(path.join(here, "node_modules", "@pulumi", pkg, "package.json"), "utf8")).version]));
+
+// The type each `fn::toJSON` body must have, by the property that holds it.
+const bodyTypes = {
+  assumeRolePolicy: "aws.iam.PolicyDocument",
+  policy: "aws.iam.PolicyDocument",
+  containerDefinitions: "aws.ecs.ContainerDefinition[]",
+};
+
+function packageOf(token) {
+  if (token.startsWith("pulumi:providers:")) return token.slice("pulumi:providers:".length);
+  return token.split(":")[0];
+}
+
 function classOf(token) {
+  if (token === "pulumi:pulumi:StackReference") return "pulumi.StackReference";
+  if (token.startsWith("pulumi:providers:")) {
+    const pkg = packageOf(token);
+    if (!packages[pkg]) throw new Error(`unknown provider '${token}'`);
+    return `${packages[pkg]}.Provider`;
+  }
   const [pkg, mod, name] = token.split(":");
   if (!packages[pkg] || !mod || !name) throw new Error(`unknown type token '${token}'`);
   const module = mod.split("/")[0];
@@ -67,7 +91,14 @@ function parts(text) {
   return out;
 }
 
-function expr(value, program) {
+function pinned(owner, pkg, version, problems) {
+  if (pkg === "pulumi") return;
+  if (version === undefined) problems.push(`${owner}: no plugin version pinned for ${pkg} (installed ${installed[pkg]})`);
+  else if (String(version) !== installed[pkg]) problems.push(`${owner}: pins ${pkg} ${version}, but the types checked are ${pkg} ${installed[pkg]}`);
+}
+
+// ctx: { owner, property, problems } for typing fn::toJSON bodies and checking invoke versions.
+function expr(value, program, ctx) {
   if (value === null || value === undefined) return "undefined";
   if (typeof value === "number" || typeof value === "boolean") return JSON.stringify(value);
   if (typeof value === "string") {
@@ -78,21 +109,35 @@ function expr(value, program) {
     const body = p.map(x => x.literal !== undefined ? x.literal.replace(/[`\\]/g, c => "\\" + c).replace(/\$\{/g, "\\${") : "${" + refExpr(x.ref, program) + "}").join("");
     return "pulumi.interpolate`" + body + "`";
   }
-  if (Array.isArray(value)) return `[${value.map(v => expr(v, program)).join(", ")}]`;
+  if (Array.isArray(value)) return `[${value.map(v => expr(v, program, ctx)).join(", ")}]`;
   const keys = Object.keys(value);
-  if (keys.length === 1 && keys[0] === "fn::toJSON") return `pulumi.jsonStringify(${expr(value["fn::toJSON"], program)})`;
-  if (keys.length === 1 && keys[0] === "fn::invoke") {
-    const inv = value["fn::invoke"];
-    const call = `${functionOf(inv.function)}(${expr(inv.arguments ?? {}, program)})`;
+  const only = keys.length === 1 ? keys[0] : undefined;
+  if (only === "fn::toJSON") {
+    const type = bodyTypes[ctx.property];
+    if (!type) throw new Error(`${ctx.owner}: fn::toJSON in '${ctx.property}' has no known body type: add it to bodyTypes in schema-check.mjs`);
+    return `pulumi.jsonStringify(typed<${type}>(${expr(value[only], program, ctx)}))`;
+  }
+  if (only === "fn::invoke") {
+    const inv = value[only];
+    const unknown = Object.keys(inv).filter(k => !["function", "arguments", "options", "return"].includes(k));
+    if (unknown.length) throw new Error(`${ctx.owner}: unsupported fn::invoke keys ${unknown.join(", ")}`);
+    const o = inv.options ?? {};
+    pinned(ctx.owner, packageOf(inv.function), o.version, ctx.problems);
+    const opts = o.provider ? `, { provider: ${expr(o.provider, program, ctx)} }` : "";
+    const call = `${functionOf(inv.function)}(${expr(inv.arguments ?? {}, program, ctx)}${opts})`;
     return inv.return ? `${call}.${inv.return}` : call;
   }
-  if (keys.some(k => k.startsWith("fn::"))) throw new Error(`unsupported built-in ${keys.join(", ")}`);
-  return `{ ${keys.map(k => `${JSON.stringify(k)}: ${expr(value[k], program)}`).join(", ")} }`;
+  if (only === "fn::secret") return `pulumi.secret(${expr(value[only], program, ctx)})`;
+  if (only === "fn::fileArchive") return `new pulumi.asset.FileArchive(${expr(value[only], program, ctx)})`;
+  if (only === "fn::fileAsset") return `new pulumi.asset.FileAsset(${expr(value[only], program, ctx)})`;
+  if (keys.some(k => k.startsWith("fn::"))) throw new Error(`${ctx.owner}: unsupported built-in ${keys.join(", ")}`);
+  return `{ ${keys.map(k => `${JSON.stringify(k)}: ${expr(value[k], program, { ...ctx, property: k })}`).join(", ")} }`;
 }
 
 function references(value, acc = new Set()) {
-  if (typeof value === "string") for (const p of parts(value)) if (p.ref) acc.add(/^([A-Za-z0-9_-]+)/.exec(p.ref)?.[1]);
-  else if (Array.isArray(value)) value.forEach(v => references(v, acc));
+  if (typeof value === "string") {
+    for (const p of parts(value)) if (p.ref) acc.add(/^([A-Za-z0-9_-]+)/.exec(p.ref)?.[1]);
+  } else if (Array.isArray(value)) value.forEach(v => references(v, acc));
   else if (value && typeof value === "object") Object.values(value).forEach(v => references(v, acc));
   return acc;
 }
@@ -112,6 +157,8 @@ function order(program) {
   return out;
 }
 
+const supportedOptions = ["dependsOn", "ignoreChanges", "protect", "retainOnDelete", "provider", "aliases", "version", "parent", "deleteBeforeReplace"];
+
 function generate(program) {
   const lines = [
     'import * as pulumi from "@pulumi/pulumi";',
@@ -124,32 +171,39 @@ function generate(program) {
     "// aws-native tags are key/value lists, not maps: their arguments are checked as they are.",
     "function native<A>(a: A): A { return a; }",
     "function props<A>(...names: (keyof A & string)[]): string[] { return names; }",
+    "// A body serialised with fn::toJSON, checked against the type the service expects.",
+    "function typed<T>(body: T): T { return body; }",
     "",
   ];
   const where = [];
+  const problems = [];
   for (const name of order(program)) {
     where.push([lines.length + 1, name]);
+    const ctx = { owner: name, property: undefined, problems };
     if (program.variables && name in program.variables) {
-      lines.push(`const v_${ident(name)} = ${expr(program.variables[name], program)};`);
+      lines.push(`const v_${ident(name)} = ${expr(program.variables[name], program, ctx)};`);
       continue;
     }
     const r = program.resources[name];
     const cls = classOf(r.type);
     const opts = [];
     const o = r.options ?? {};
-    if (o.dependsOn) opts.push(`dependsOn: ${expr(o.dependsOn, program)}`);
-    if (o.ignoreChanges) opts.push(`ignoreChanges: props<Args<typeof ${cls}>>(${o.ignoreChanges.map(s => JSON.stringify(s)).join(", ")})`);
-    if (o.protect !== undefined) opts.push(`protect: ${JSON.stringify(o.protect)}`);
-    const unknownOptions = Object.keys(o).filter(k => !["dependsOn", "ignoreChanges", "protect"].includes(k));
+    const unknownOptions = Object.keys(o).filter(k => !supportedOptions.includes(k));
     if (unknownOptions.length) throw new Error(`${name}: unsupported options ${unknownOptions.join(", ")}`);
-    const check = r.type.startsWith("aws-native:") ? "native" : "args";
-    lines.push(`const r_${ident(name)} = new ${cls}(${JSON.stringify(name)}, ${check}<Args<typeof ${cls}>>(${expr(r.properties ?? {}, program)}), { ${opts.join(", ")} });`);
+    pinned(name, packageOf(r.type), o.version, problems);
+    if (o.dependsOn) opts.push(`dependsOn: ${expr(o.dependsOn, program, ctx)}`);
+    if (o.ignoreChanges) opts.push(`ignoreChanges: props<Args<typeof ${cls}>>(${o.ignoreChanges.map(s => JSON.stringify(s)).join(", ")})`);
+    for (const k of ["protect", "retainOnDelete", "deleteBeforeReplace", "version"]) if (o[k] !== undefined) opts.push(`${k}: ${JSON.stringify(o[k])}`);
+    for (const k of ["provider", "parent"]) if (o[k] !== undefined) opts.push(`${k}: ${expr(o[k], program, ctx)}`);
+    if (o.aliases) opts.push(`aliases: ${expr(o.aliases, program, ctx)}`);
+    const check = r.type.startsWith("aws-native:") || r.type.startsWith("pulumi:") ? "native" : "args";
+    lines.push(`const r_${ident(name)} = new ${cls}(${JSON.stringify(name)}, ${check}<Args<typeof ${cls}>>(${expr(r.properties ?? {}, program, ctx)}), { ${opts.join(", ")} });`);
   }
   for (const [k, v] of Object.entries(program.outputs ?? {})) {
     where.push([lines.length + 1, `output ${k}`]);
-    lines.push(`export const o_${ident(k)} = ${expr(v, program)};`);
+    lines.push(`export const o_${ident(k)} = ${expr(v, program, { owner: `output ${k}`, property: k, problems })};`);
   }
-  return { source: lines.join("\n") + "\n", where };
+  return { source: lines.join("\n") + "\n", where, problems };
 }
 
 const outDir = path.join(here, ".generated");
@@ -160,7 +214,8 @@ for (const file of files) {
   results[file] = [];
   try {
     const program = YAML.parse(fs.readFileSync(file, "utf8"));
-    const { source, where } = generate(program);
+    const { source, where, problems } = generate(program);
+    results[file].push(...problems);
     const tsFile = path.join(outDir, `${path.basename(file).replace(/\W/g, "_")}_${generated.length}.ts`);
     fs.writeFileSync(tsFile, source);
     generated.push({ file, tsFile, where });

@@ -21,6 +21,7 @@ public sealed class ConfigParserTests
         config.DefaultFlag.Should().Be(FlagMode.Auto);
         config.LogRetentionDays.Should().Be(30);
         config.Dns.EndpointCheckIntervalSeconds.Should().Be(10);
+        config.Dns.Failover.Should().Be(DnsFailover.Gated);
         config.NamePrefix.Should().Be("failover-primary");
     }
 
@@ -72,11 +73,9 @@ public sealed class ConfigParserTests
     [InlineData("notificationEmails", "[\"oncall\"]", "failover:notificationEmails has 'oncall', which is not an email address")]
     [InlineData("logRetentionDays", "10", "failover:logRetentionDays must be one of CloudWatch's retention values")]
     [InlineData("endpointCheckIntervalSeconds", "20", "failover:endpointCheckIntervalSeconds must be 10 or 30")]
-    [InlineData("insufficientDataHealthStatus", "Maybe", "failover:insufficientDataHealthStatus must be one of healthy, unhealthy, lastknownstatus")]
     [InlineData("certificateArn", "arn:aws:acm:eu-west-1:123456789012:certificate/abc-123", "failover:certificateArn is in eu-west-1, but an ALB needs a certificate in its own region (us-east-1)")]
     [InlineData("certificateArn", "cert", "failover:certificateArn is not an ACM certificate ARN")]
-    [InlineData("vpcId", "vpc-0123456789abcdef0", "failover:subnetIds must list at least 2 subnets")]
-    [InlineData("subnetIds", "subnet-0123456789abcdef0,subnet-0123456789abcdef1", "failover:vpcId is required when subnetIds is set")]
+    [InlineData("vpcId", "vpc-0123456789abcdef0", "failover:publicSubnetIds must list at least 2 subnets")]
     [InlineData("vpcCidr", "10.0.0.0/8", "failover:vpcCidr must be an IPv4 CIDR block between /16 and /24")]
     [InlineData("tags", "{\"Project\":\"x\"}", "failover:tags sets 'Project', which the program sets itself")]
     [InlineData("tags", "{\"aws:owner\":\"x\"}", "failover:tags key 'aws:owner' uses the reserved prefix aws:")]
@@ -104,10 +103,10 @@ public sealed class ConfigParserTests
     }
 
     [Fact]
-    public void Stack_names_too_long_for_alb_names_are_refused()
+    public void Stack_names_too_long_for_readable_names_are_refused()
     {
-        var inputs = TestStacks.Inputs() with { Stack = "primary-with-a-very-long-name" };
-        ConfigParser.Parse(inputs).Errors.Should().ContainSingle().Which.Should().Contain("at most 29 characters");
+        var inputs = TestStacks.Inputs() with { Stack = "primary-with-a-very-long-name-for-readers" };
+        ConfigParser.Parse(inputs).Errors.Should().ContainSingle().Which.Should().Contain("at most 40 characters");
     }
 
     [Fact]
@@ -127,10 +126,79 @@ public sealed class ConfigParserTests
         });
 
     [Fact]
-    public void An_existing_vpc_needs_two_subnets_and_then_replaces_the_built_one()
+    public void An_existing_vpc_takes_public_subnets_for_the_alb_and_private_subnets_for_the_tasks()
     {
-        var config = TestStacks.Config(overrides: [("vpcId", "vpc-0123456789abcdef0"), ("subnetIds", "subnet-0123456789abcdef0,subnet-0123456789abcdef1")]);
-        config.Network.UsesExistingVpc.Should().BeTrue();
-        config.Network.ExistingSubnetIds.Should().HaveCount(2);
+        var network = TestStacks.Config(overrides: TestStacks.ExistingVpc).Network;
+
+        network.UsesExistingVpc.Should().BeTrue();
+        network.PublicSubnetIds.Should().Equal("subnet-0123456789abcdef0", "subnet-0123456789abcdef1");
+        network.PrivateSubnetIds.Should().Equal("subnet-0123456789abcdef2", "subnet-0123456789abcdef3");
     }
+
+    [Theory]
+    [InlineData("publicSubnetIds", "failover:publicSubnetIds must list at least 2 subnets in different AZs of vpc-0123456789abcdef0 for the internet-facing ALB (got 0)")]
+    [InlineData("privateSubnetIds", "failover:privateSubnetIds must list at least 2 subnets in different AZs of vpc-0123456789abcdef0 for the tasks")]
+    public void An_existing_vpc_needs_both_subnet_lists(string missing, string expected) =>
+        TestStacks.Errors(overrides: [.. TestStacks.ExistingVpc, (missing, null)]).Should().ContainSingle().Which.Should().StartWith(expected);
+
+    [Fact]
+    public void One_list_for_both_alb_and_tasks_is_refused() =>
+        TestStacks.Errors(overrides: [.. TestStacks.ExistingVpc, ("privateSubnetIds", "subnet-0123456789abcdef0,subnet-0123456789abcdef1")])
+            .Should().HaveCount(2).And.OnlyContain(e => e.StartsWith("failover:privateSubnetIds repeats subnet-0123456789abcdef", StringComparison.Ordinal)
+                && e.Contains("no public IP and no route out", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("publicSubnetIds")]
+    [InlineData("privateSubnetIds")]
+    public void Subnets_without_a_vpc_are_refused(string key) =>
+        TestStacks.Errors(overrides: (key, "subnet-0123456789abcdef0,subnet-0123456789abcdef1")).Should().ContainSingle()
+            .Which.Should().StartWith($"failover:{key} needs vpcId");
+
+    [Theory]
+    [InlineData("subnetIds", "subnet-0123456789abcdef0,subnet-0123456789abcdef1", "failover:subnetIds is no longer read: it was split into publicSubnetIds")]
+    [InlineData("insufficientDataHealthStatus", "Healthy", "failover:insufficientDataHealthStatus is no longer read: each alarm-backed check now has its own")]
+    public void Retired_keys_say_what_replaced_them(string key, string value, string expected) =>
+        TestStacks.Errors(overrides: (key, value)).Should().ContainSingle().Which.Should().StartWith(expected);
+
+    [Theory]
+    [InlineData(null, DnsFailover.Gated)]
+    [InlineData("endpoint", DnsFailover.Endpoint)]
+    [InlineData("Automatic", DnsFailover.Automatic)]
+    public void Dns_failover_is_gated_unless_configured(string? raw, DnsFailover expected) =>
+        TestStacks.Config(overrides: ("dnsFailover", raw)).Dns.Failover.Should().Be(expected);
+
+    [Fact]
+    public void Dns_failover_rejects_other_modes() =>
+        TestStacks.Errors(overrides: ("dnsFailover", "always")).Should().ContainSingle()
+            .Which.Should().StartWith("failover:dnsFailover must be one of gated, endpoint, automatic (got 'always')");
+
+    [Theory]
+    [InlineData("endpoint")]
+    [InlineData("automatic")]
+    public void A_pilot_light_secondary_must_be_gated_or_route53_would_keep_answering_primary(string mode) =>
+        TestStacks.Errors("secondary", ("standbyCount", "0"), ("dnsFailover", mode)).Should().ContainSingle()
+            .Which.Should().StartWith($"failover:dnsFailover {mode} needs a warm standby (standbyCount >= 1)")
+            .And.Contain("both records unhealthy and keep answering PRIMARY");
+
+    [Fact]
+    public void A_pilot_light_secondary_is_accepted_when_gated() =>
+        TestStacks.Config("secondary", ("standbyCount", "0")).Capacity.StandbyCount.Should().Be(0);
+
+    [Fact]
+    public void The_primary_does_not_judge_the_standby_count() =>
+        TestStacks.Config("primary", ("standbyCount", "0"), ("dnsFailover", "endpoint"), ("minRunningTasks", "2")).Dns.Failover.Should().Be(DnsFailover.Endpoint);
+
+    [Theory]
+    [InlineData("minRunningTasks")]
+    [InlineData("minHealthyHosts")]
+    public void A_warm_standby_must_clear_the_capacity_alarms_it_would_otherwise_always_fire(string key) =>
+        TestStacks.Errors("secondary", ("standbyCount", "1"), (key, "2")).Should().ContainSingle()
+            .Which.Should().StartWith($"failover:{key} (2) is above standbyCount (1): the idle warm standby would read as broken");
+
+    [Theory]
+    [InlineData("minRunningTasks")]
+    [InlineData("minHealthyHosts")]
+    public void The_serving_region_must_clear_the_capacity_alarms(string key) =>
+        TestStacks.Errors("primary", ("activeCount", "2"), (key, "3")).Should().ContainSingle()
+            .Which.Should().StartWith($"failover:{key} (3) is above activeCount (2): the serving region would always be in alarm");
 }

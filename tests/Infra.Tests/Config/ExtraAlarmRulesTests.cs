@@ -45,4 +45,23 @@ public sealed class ExtraAlarmRulesTests
     public void Every_problem_of_an_alarm_is_named() =>
         ErrorsFor("""{"name":"Bad Name","statistic":"p90","comparisonOperator":"Bigger","period":30,"colour":"red"}""")
             .Should().HaveCount(8);
+
+    [Theory]
+    [InlineData("breaching", "Unhealthy")]
+    [InlineData("notBreaching", "Healthy")]
+    [InlineData("ignore", "LastKnownStatus")]
+    [InlineData("missing", "LastKnownStatus")]
+    public void The_check_says_of_missing_data_what_the_alarm_says(string treatMissingData, string expected) =>
+        TestStacks.Config(overrides: ("extraAlarms", $"[{Valid.Replace("\"threshold\"", $"\"treatMissingData\":\"{treatMissingData}\",\"threshold\"", StringComparison.Ordinal)}]"))
+            .Alarms.Extra.Single().InsufficientDataHealthStatus.Should().Be(expected);
+
+    [Fact]
+    public void An_alarm_may_set_its_own_insufficient_data_status() =>
+        TestStacks.Config(overrides: ("extraAlarms", $"[{Valid.Replace("\"threshold\"", "\"insufficientDataHealthStatus\":\"Unhealthy\",\"threshold\"", StringComparison.Ordinal)}]"))
+            .Alarms.Extra.Single().InsufficientDataHealthStatus.Should().Be("Unhealthy");
+
+    [Fact]
+    public void An_unknown_insufficient_data_status_is_refused() =>
+        ErrorsFor(Valid.Replace("\"threshold\"", "\"insufficientDataHealthStatus\":\"Maybe\",\"threshold\"", StringComparison.Ordinal))
+            .Should().ContainSingle().Which.Should().Contain("insufficientDataHealthStatus must be one of Healthy, Unhealthy, LastKnownStatus (got 'Maybe')");
 }

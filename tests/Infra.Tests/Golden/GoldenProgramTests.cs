@@ -1,17 +1,29 @@
 namespace Failover.Infra.Tests.Golden;
 
-/// The compiled programs of the shipped stacks are artifacts to review: a change shows up as a readable diff.
+/// The compiled programs are artifacts to review: a change shows up as a readable diff. The shipped stacks, and the
+/// shipped primary in each other DNS mode and the shipped secondary as a pilot light.
 public sealed class GoldenProgramTests
 {
     public const string Regenerate = "UPDATE_GOLDENS=1 dotnet test --filter GoldenProgramTests";
 
-    [Theory]
-    [InlineData("primary")]
-    [InlineData("secondary")]
-    public void The_compiled_stack_matches_its_golden_file(string stack)
+    private static readonly Dictionary<string, (string Stack, (string Key, string Value)[] Overrides)> Variants = new()
     {
-        var actual = CompileOffline(stack);
-        var goldenPath = Repo.Path("tests", "golden", $"{stack}.yaml");
+        ["primary"] = ("primary", []),
+        ["secondary"] = ("secondary", []),
+        ["primary-endpoint"] = ("primary", [("failover:dnsFailover", "endpoint")]),
+        ["primary-automatic"] = ("primary", [("failover:dnsFailover", "automatic")]),
+        ["secondary-pilot-light"] = ("secondary", [("failover:standbyCount", "0")]),
+    };
+
+    public static TheoryData<string> Names => new(Variants.Keys);
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void The_compiled_stack_matches_its_golden_file(string name)
+    {
+        var (stack, overrides) = Variants[name];
+        var actual = overrides.Length == 0 ? CompileOffline(stack) : CompileWith(stack, overrides);
+        var goldenPath = Repo.Path("tests", "golden", $"{name}.yaml");
 
         if (Environment.GetEnvironmentVariable("UPDATE_GOLDENS") == "1") File.WriteAllText(goldenPath, actual);
 
@@ -19,10 +31,11 @@ public sealed class GoldenProgramTests
         var expected = File.ReadAllText(goldenPath);
         if (expected != actual)
             throw new Xunit.Sdk.XunitException(
-                $"The compiled '{stack}' program differs from tests/golden/{stack}.yaml:\n{LineDiff.Describe(expected, actual)}\n" +
+                $"The compiled '{name}' program differs from tests/golden/{name}.yaml:\n{LineDiff.Describe(expected, actual)}\n" +
                 $"If the change is intended: {Regenerate}, then review `git diff tests/golden`.");
     }
 
+    /// Exactly what the README's main command prints for a shipped stack.
     internal static string CompileOffline(string stack)
     {
         using var stdout = new StringWriter();
@@ -30,6 +43,16 @@ public sealed class GoldenProgramTests
         var exit = Compiler.Run(["--stack", stack], _ => null, stdout, stderr, Repo.Root);
         exit.Should().Be(Compiler.Ok, stderr.ToString());
         return stdout.ToString();
+    }
+
+    private static string CompileWith(string stack, (string Key, string Value)[] overrides)
+    {
+        var inputs = Failover.Infra.Config.StackInputs.FromFiles(Repo.Root, stack);
+        var values = inputs.Values.ToDictionary();
+        foreach (var (key, value) in overrides) values[key] = value;
+        var result = Failover.Infra.Config.ConfigParser.Parse(inputs with { Values = values });
+        result.Errors.Should().BeEmpty();
+        return Failover.Infra.Yaml.YamlWriter.Write(RegionStack.Build(result.Config!));
     }
 }
 

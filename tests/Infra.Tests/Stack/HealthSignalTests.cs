@@ -38,9 +38,9 @@ public sealed class HealthSignalTests
     }
 
     [Fact]
-    public void Each_alarm_backs_a_cloudwatch_metric_health_check_with_an_explicit_insufficient_data_status()
+    public void Each_alarm_backs_a_cloudwatch_metric_health_check_in_its_region()
     {
-        var program = TestStacks.Program("secondary", ("insufficientDataHealthStatus", "Unhealthy"));
+        var program = TestStacks.Program("secondary");
 
         foreach (var key in new[] { "healthy-hosts", "target-5xx", "running-tasks" })
         {
@@ -48,8 +48,95 @@ public sealed class HealthSignalTests
             check.Text("type").Should().Be("CLOUDWATCH_METRIC");
             check.Prop("cloudwatchAlarmName").Should().Be(new Ref($"alarm-{key}", "name"));
             check.Text("cloudwatchAlarmRegion").Should().Be("us-west-2");
-            check.Text("insufficientDataHealthStatus").Should().Be("Unhealthy");
         }
+    }
+
+    [Theory]
+    [InlineData("primary", "1", "healthy-hosts", "breaching", "Unhealthy")]
+    [InlineData("primary", "1", "running-tasks", "breaching", "Unhealthy")]
+    [InlineData("primary", "1", "target-5xx", "notBreaching", "Healthy")]
+    [InlineData("secondary", "1", "healthy-hosts", "breaching", "Unhealthy")]
+    [InlineData("secondary", "1", "running-tasks", "breaching", "Unhealthy")]
+    [InlineData("secondary", "1", "target-5xx", "notBreaching", "Healthy")]
+    [InlineData("secondary", "0", "healthy-hosts", "notBreaching", "Healthy")]
+    [InlineData("secondary", "0", "running-tasks", "notBreaching", "Healthy")]
+    [InlineData("secondary", "0", "target-5xx", "notBreaching", "Healthy")]
+    public void Each_signal_has_its_own_missing_data_meaning_in_alarm_and_check_alike(
+        string role, string standby, string key, string treatMissingData, string insufficientData)
+    {
+        var program = TestStacks.Program(role, ("standbyCount", standby));
+
+        program.Resource($"alarm-{key}").Text("treatMissingData").Should().Be(treatMissingData);
+        program.Resource($"health-{key}").Text("insufficientDataHealthStatus").Should().Be(insufficientData);
+    }
+
+    [Fact]
+    public void Every_signal_says_why_no_data_means_what_it_means()
+    {
+        var alarms = HealthAlarmsOf(TestStacks.Config("secondary", ("standbyCount", "0")));
+
+        alarms.Should().OnlyContain(a => a.MissingData.Reason.Length > 20);
+        alarms.Single(a => a.Key == "target-5xx").MissingData.Reason.Should().Contain("published only when non-zero");
+        alarms.Single(a => a.Key == "running-tasks").MissingData.Reason.Should().Contain("pilot-light standby");
+    }
+
+    [Fact]
+    public void Target_errors_no_longer_published_after_traffic_leaves_read_as_healthy_not_as_the_last_status() =>
+        TestStacks.Program("primary").Resource("health-target-5xx").Text("insufficientDataHealthStatus").Should().Be("Healthy");
+
+    [Fact]
+    public void A_user_defined_alarm_check_reports_what_its_configuration_says()
+    {
+        var program = TestStacks.Program("primary", ("extraAlarms",
+            """[{"name":"queue-age","namespace":"AWS/SQS","metricName":"ApproximateAgeOfOldestMessage","statistic":"Maximum","threshold":300,"comparisonOperator":"GreaterThanThreshold","treatMissingData":"breaching"}]"""));
+
+        program.Resource("alarm-queue-age").Text("treatMissingData").Should().Be("breaching");
+        program.Resource("health-queue-age").Text("insufficientDataHealthStatus").Should().Be("Unhealthy");
+    }
+
+    [Fact]
+    public void Each_alarm_check_is_triggered_by_the_alarm_settings_route53_copied()
+    {
+        var program = TestStacks.Program("primary", ("alarmPeriodSeconds", "120"), ("alarmEvaluationPeriods", "3"), ("minHealthyHosts", "2"));
+
+        foreach (var key in new[] { "healthy-hosts", "target-5xx", "running-tasks" })
+        {
+            var alarm = program.Resource($"alarm-{key}");
+            var check = program.Resource($"health-{key}");
+            check.Text("triggers.threshold").Should().Be(alarm.Number("threshold")!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            check.Text("triggers.period").Should().Be("120");
+            check.Text("triggers.evaluationPeriods").Should().Be("3");
+            check.Text("triggers.comparisonOperator").Should().Be(alarm.Text("comparisonOperator"));
+            check.Text("triggers.statistic").Should().Be(alarm.Text("statistic"));
+        }
+        program.Resource("health-healthy-hosts").Text("triggers.threshold").Should().Be("2");
+    }
+
+    [Fact]
+    public void Changing_an_alarm_threshold_changes_its_check_triggers_so_the_check_is_not_left_stale()
+    {
+        var before = TestStacks.Program("primary").Resource("health-target-5xx").Prop("triggers");
+        var after = TestStacks.Program("primary", ("target5xxThreshold", "25")).Resource("health-target-5xx").Prop("triggers");
+
+        after.Should().NotBe(before);
+        ((Map)after!).Entries["threshold"].Should().Be(new Str("25"));
+    }
+
+    private static IReadOnlyList<Failover.Infra.Health.HealthAlarm> HealthAlarmsOf(StackConfig config)
+    {
+        var program = new PulumiProgram("p", "d", ProviderVersions.Pinned);
+        var naming = config.Naming;
+        var account = new Failover.Infra.Iam.AwsAccount(new Ref("partition"), new Ref("account-id"), config.Region);
+        var network = Failover.Infra.Regional.Network.Create(program, naming, config.Network);
+        var lb = Failover.Infra.Regional.LoadBalancer.Create(program, new() { Naming = naming, Network = network, TargetPort = 80, HealthCheckPath = "/" });
+        var ecs = Failover.Infra.Regional.EcsService.Create(program, new()
+        {
+            Naming = naming, Account = account, Container = config.Container, DesiredCount = 0, LogRetentionDays = 30, Network = network, LoadBalancer = lb,
+        });
+        return Failover.Infra.Health.HealthAlarms.Create(program, new()
+        {
+            Naming = naming, Settings = config.Alarms, IdleStandby = RoleProfile.For(config).IdleStandby, LoadBalancer = lb, Ecs = ecs,
+        }).All;
     }
 
     [Fact]
@@ -70,14 +157,18 @@ public sealed class HealthSignalTests
 
         gate.Text("type").Should().Be("CALCULATED");
         gate.Number("childHealthThreshold").Should().Be(0);
+        gate.Prop("childHealthchecks").Should().BeNull();
         gate.Prop("invertHealthcheck").Should().Be(new Bool(false));
         gate.Options.IgnoreChanges.Should().Equal("invertHealthcheck");
     }
 
-    [Fact]
-    public void The_region_check_needs_every_alarm_check_the_endpoint_and_the_gate()
+    [Theory]
+    [InlineData("gated")]
+    [InlineData("endpoint")]
+    [InlineData("automatic")]
+    public void The_region_check_over_every_signal_exists_in_every_mode_as_evidence(string mode)
     {
-        var region = TestStacks.Program().Resource("health-region");
+        var region = TestStacks.Program("primary", ("dnsFailover", mode)).Resource("health-region");
 
         region.Text("type").Should().Be("CALCULATED");
         region.Prop("childHealthchecks").Should().BeEquivalentTo(Value.List(
@@ -89,7 +180,7 @@ public sealed class HealthSignalTests
     [Theory]
     [InlineData("primary", "PRIMARY")]
     [InlineData("secondary", "SECONDARY")]
-    public void The_failover_record_aliases_this_alb_with_the_region_check(string role, string failoverType)
+    public void The_failover_record_aliases_this_alb(string role, string failoverType)
     {
         var record = TestStacks.Program(role).Resource("failover-record");
 
@@ -100,9 +191,50 @@ public sealed class HealthSignalTests
         record.Text("setIdentifier").Should().Be($"failover-{role}");
         record.Prop("aliases[0].name").Should().Be(new Ref("alb", "dnsName"));
         record.Prop("aliases[0].zoneId").Should().Be(new Ref("alb", "zoneId"));
-        record.Prop("aliases[0].evaluateTargetHealth").Should().Be(new Bool(true));
-        record.Prop("healthCheckId").Should().Be(new Ref("health-region", "id"));
     }
+
+    [Theory]
+    [InlineData("primary")]
+    [InlineData("secondary")]
+    public void Gated_dns_moves_only_with_the_gate_and_never_on_target_health(string role)
+    {
+        var program = TestStacks.Program(role);
+        var record = program.Resource("failover-record");
+
+        record.Prop("healthCheckId").Should().Be(new Ref("traffic-gate", "id"));
+        record.Prop("aliases[0].evaluateTargetHealth").Should().Be(new Bool(false));
+        program.Outputs["recordHealthCheckId"].Should().Be(new Ref("traffic-gate", "id"));
+    }
+
+    [Fact]
+    public void Endpoint_dns_also_moves_when_route53_cannot_reach_the_region_or_its_alb_has_no_healthy_target()
+    {
+        var program = TestStacks.Program("primary", ("dnsFailover", "endpoint"));
+        var record = program.Resource("failover-record");
+        var guard = program.Resource("health-record");
+
+        record.Prop("healthCheckId").Should().Be(new Ref("health-record", "id"));
+        record.Prop("aliases[0].evaluateTargetHealth").Should().Be(new Bool(true));
+        guard.Text("type").Should().Be("CALCULATED");
+        guard.Prop("childHealthchecks").Should().BeEquivalentTo(Value.List(new Ref("health-endpoint", "id"), new Ref("traffic-gate", "id")),
+            o => o.RespectingRuntimeTypes());
+        guard.Number("childHealthThreshold").Should().Be(2);
+    }
+
+    [Fact]
+    public void Automatic_dns_moves_on_any_signal()
+    {
+        var record = TestStacks.Program("primary", ("dnsFailover", "automatic")).Resource("failover-record");
+
+        record.Prop("healthCheckId").Should().Be(new Ref("health-region", "id"));
+        record.Prop("aliases[0].evaluateTargetHealth").Should().Be(new Bool(true));
+    }
+
+    [Theory]
+    [InlineData("gated")]
+    [InlineData("automatic")]
+    public void Only_the_endpoint_mode_adds_a_record_check(string mode) =>
+        TestStacks.Program("primary", ("dnsFailover", mode)).Resources.Should().NotContain(r => r.Name == "health-record");
 
     [Fact]
     public void The_two_roles_differ_only_where_the_design_says()

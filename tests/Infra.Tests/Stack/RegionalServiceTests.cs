@@ -40,20 +40,42 @@ public sealed class RegionalServiceTests
 
         var zones = program.OfType("aws:ec2/subnet:Subnet").Select(s => s.Prop("availabilityZone")).ToList();
         zones.Should().Equal(new Ref("availability-zones", "[0]"), new Ref("availability-zones", "[1]"));
-        program.Variables.Should().Contain(v => v.Name == "availability-zones");
         program.OfType("aws:ec2/subnet:Subnet").Select(s => s.Text("cidrBlock")).Should().Equal("10.0.0.0/18", "10.0.64.0/18");
     }
 
     [Fact]
-    public void Existing_vpc_and_subnets_are_used_instead_of_building_a_vpc()
+    public void The_zone_lookup_skips_local_and_wavelength_zones_which_run_no_fargate()
     {
-        var program = TestStacks.Program("primary", ("vpcId", "vpc-0123456789abcdef0"), ("subnetIds", "subnet-0123456789abcdef0,subnet-0123456789abcdef1"));
+        var lookup = TestStacks.Program().Variables.Single(v => v.Name == "availability-zones").Value.Should().BeOfType<Invoke>().Subject;
+
+        lookup.Arguments.Entries["state"].Should().Be(new Str("available"));
+        lookup.Arguments.Entries["filters"].Should().BeEquivalentTo(
+            Value.List(Map.Of(("name", "opt-in-status"), ("values", Value.List("opt-in-not-required")))), o => o.RespectingRuntimeTypes());
+    }
+
+    [Fact]
+    public void An_existing_vpc_puts_the_alb_in_public_subnets_and_the_tasks_in_private_ones_without_public_ips()
+    {
+        var program = TestStacks.Program("primary", TestStacks.ExistingVpc);
 
         program.OfType("aws:ec2/vpc:Vpc").Should().BeEmpty();
         program.OfType("aws:ec2/subnet:Subnet").Should().BeEmpty();
         program.Resource("target-group").Text("vpcId").Should().Be("vpc-0123456789abcdef0");
         program.Resource("alb").Prop("subnets").Should().BeEquivalentTo(Value.List("subnet-0123456789abcdef0", "subnet-0123456789abcdef1"));
+        program.Resource("service").Prop("networkConfiguration.subnets").Should().BeEquivalentTo(Value.List("subnet-0123456789abcdef2", "subnet-0123456789abcdef3"));
         program.Resource("service").Prop("networkConfiguration.assignPublicIp").Should().Be(new Bool(false));
+    }
+
+    [Fact]
+    public void A_built_vpc_runs_alb_and_tasks_in_its_public_subnets_with_public_ips()
+    {
+        var program = TestStacks.Program();
+
+        program.Resource("alb").Prop("subnets").Should().BeEquivalentTo(Value.List(new Ref("public-subnet-a", "id"), new Ref("public-subnet-b", "id")),
+            o => o.RespectingRuntimeTypes());
+        program.Resource("service").Prop("networkConfiguration.subnets").Should().BeEquivalentTo(program.Resource("alb").Prop("subnets"),
+            o => o.RespectingRuntimeTypes());
+        program.Resource("service").Prop("networkConfiguration.assignPublicIp").Should().Be(new Bool(true));
     }
 
     [Fact]
@@ -127,15 +149,36 @@ public sealed class RegionalServiceTests
     public void The_task_execution_role_may_pull_only_its_ecr_repository_and_write_only_its_log_group()
     {
         var policy = TestStacks.Program().Resource("task-execution-policy").Prop("policy").Should().BeOfType<ToJson>().Subject;
-        var statements = ((Seq)((Map)policy.Body).Entries["Statement"]).Items.Cast<Map>().ToList();
+        var statements = ((Seq)((Map)policy.Body).Entries["Statement"]).Items.Cast<Map>().ToDictionary(s => ((Str)s.Entries["Sid"]).Text);
 
-        statements.Select(s => s.Entries["Resource"]).Should().BeEquivalentTo(new Value[]
-        {
-            Value.List(new Interpolation([new Ref("log-group", "arn"), new Str(":log-stream:*")])),
-            Value.List("arn:aws:ecr:us-east-1:123456789012:repository/app"),
-            new Str("*"),
-        }, o => o.RespectingRuntimeTypes());
-        statements[2].Entries["Action"].Should().Be(new Str("ecr:GetAuthorizationToken"));
+        statements.Keys.Should().Equal("WriteContainerLogs", "PullImage", "GetRegistryToken");
+        statements["WriteContainerLogs"].Entries["Resource"].Should().BeEquivalentTo(new Interpolation([new Ref("log-group", "arn"), new Str(":log-stream:*")]),
+            o => o.RespectingRuntimeTypes());
+        statements["PullImage"].Entries["Resource"].Should().Be(new Str("arn:aws:ecr:us-east-1:123456789012:repository/app"));
+        statements["GetRegistryToken"].Entries["Resource"].Should().Be(new Str("*"));
+        statements["GetRegistryToken"].Entries["Action"].Should().Be(new Str("ecr:GetAuthorizationToken"));
+    }
+
+    [Fact]
+    public void A_public_image_needs_no_pull_permission_at_all()
+    {
+        var policy = (ToJson)TestStacks.Program("primary", ("containerImage", "public.ecr.aws/nginx/nginx:stable")).Resource("task-execution-policy").Prop("policy")!;
+
+        ((Seq)((Map)policy.Body).Entries["Statement"]).Items.Should().ContainSingle();
+    }
+
+    [Fact]
+    public void Only_ecs_tasks_of_this_account_and_region_may_assume_the_execution_role()
+    {
+        var trust = (ToJson)TestStacks.Program().Resource("task-execution-role").Prop("assumeRolePolicy")!;
+        var statement = (Map)((Seq)((Map)trust.Body).Entries["Statement"]).Items.Single();
+
+        statement.Entries["Principal"].Should().BeEquivalentTo(Map.Of(("Service", "ecs-tasks.amazonaws.com")), o => o.RespectingRuntimeTypes());
+        var conditions = (Map)statement.Entries["Condition"];
+        ((Map)conditions.Entries["StringEquals"]).Entries["aws:SourceAccount"].Should().Be(new Ref("account-id"));
+        ((Map)conditions.Entries["ArnLike"]).Entries["aws:SourceArn"].Should().BeEquivalentTo(
+            new Interpolation([new Str("arn:"), new Ref("partition"), new Str(":ecs:us-east-1:"), new Ref("account-id"), new Str(":*")]),
+            o => o.RespectingRuntimeTypes());
     }
 
     [Fact]
@@ -143,12 +186,15 @@ public sealed class RegionalServiceTests
     {
         var primary = TestStacks.Program("primary");
         var secondary = TestStacks.Program("secondary");
-        string[] named = ["alb", "target-group", "cluster", "service", "log-group", "task-execution-role", "alarm-healthy-hosts"];
 
-        foreach (var name in named)
+        foreach (var resource in primary.Resources.Where(r => r.Prop("tags.Name") is not null))
         {
-            primary.Resource(name).Text("name").Should().Contain("failover-primary");
-            secondary.Resource(name).Text("name").Should().Contain("failover-secondary");
+            resource.Text("tags.Name").Should().StartWith("failover-primary", resource.Name);
+            secondary.Resource(resource.Name).Text("tags.Name").Should().StartWith("failover-secondary", resource.Name);
         }
+        // An inline policy's name is unique per role only and a record's name is the application's; every other carries project and stack.
+        string[] ownNames = ["aws:iam/rolePolicy:RolePolicy", "aws:route53/record:Record"];
+        foreach (var resource in primary.Resources.Where(r => (r.Prop("name") is Str || r.Prop("namePrefix") is Str) && !ownNames.Contains(r.Type)))
+            (resource.Text("name") ?? resource.Text("namePrefix")).Should().Contain("failover-primary", resource.Name);
     }
 }

@@ -8,9 +8,9 @@ public sealed class StackOutputTests
     public void Outputs_later_stacks_read_have_stable_names()
     {
         TestStacks.Program().Outputs.Keys.Should().BeEquivalentTo(
-            "region", "peerRegion", "role", "defaultFlag", "albDnsName", "albZoneId", "albArn", "targetGroupArn",
+            "region", "peerRegion", "role", "defaultFlag", "dnsFailover", "albDnsName", "albZoneId", "albArn", "targetGroupArn",
             "clusterName", "clusterArn", "serviceName", "serviceArn", "scalableTargetId",
-            "calculatedHealthCheckId", "gateHealthCheckId", "endpointHealthCheckId", "alarmHealthCheckIds",
+            "calculatedHealthCheckId", "gateHealthCheckId", "endpointHealthCheckId", "recordHealthCheckId", "alarmHealthCheckIds",
             "alarmNames", "alarmArns", "recordFqdn");
     }
 

@@ -11,7 +11,9 @@ public sealed partial class ReferenceTests
         { "primary", [] },
         { "secondary", [] },
         { "primary", ["certificateArn=arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-0123456789ab"] },
-        { "secondary", ["vpcId=vpc-0123456789abcdef0", "subnetIds=subnet-0123456789abcdef0,subnet-0123456789abcdef1", "healthCheckCommand=test -n ${HOME} || exit 1"] },
+        { "secondary", ["vpcId=vpc-0123456789abcdef0", "publicSubnetIds=subnet-0123456789abcdef0,subnet-0123456789abcdef1",
+            "privateSubnetIds=subnet-0123456789abcdef2,subnet-0123456789abcdef3", "healthCheckCommand=test -n ${HOME} || exit 1"] },
+        { "primary", ["dnsFailover=endpoint"] },
     };
 
     [Theory]

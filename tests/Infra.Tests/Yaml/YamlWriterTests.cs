@@ -7,7 +7,7 @@ public sealed class YamlWriterTests
 {
     private static PulumiProgram OneResource(Map properties)
     {
-        var program = new PulumiProgram("p", "d");
+        var program = new PulumiProgram("p", "d", ProviderVersions.Pinned);
         program.Add(new Resource { Name = "thing", Type = "aws:s3/bucket:Bucket", Properties = properties });
         return program;
     }
@@ -76,5 +76,118 @@ public sealed class YamlWriterTests
         var program = OneResource(Map.Of());
         var twice = () => program.Add(new Resource { Name = "thing", Type = "aws:s3/bucket:Bucket", Properties = Map.Of() });
         twice.Should().Throw<InvalidOperationException>().WithMessage("*'thing' is declared twice*");
+    }
+
+    private static YamlMappingNode ResourceNode(string yaml, string name) =>
+        (YamlMappingNode)((YamlMappingNode)Parse(yaml)["resources"])[name];
+
+    [Fact]
+    public void Every_resource_and_invoke_pins_its_provider_plugin_version()
+    {
+        var program = new PulumiProgram("p", "d", new Dictionary<string, string> { ["aws"] = "1.2.3" });
+        program.AddVariable("zones", new Invoke("aws:index/getAvailabilityZones:getAvailabilityZones", Map.Of(), "names"));
+        program.Add(new Resource { Name = "thing", Type = "aws:s3/bucket:Bucket", Properties = Map.Of() });
+        var yaml = YamlWriter.Write(program);
+
+        ((YamlScalarNode)((YamlMappingNode)ResourceNode(yaml, "thing")["options"])["version"]).Value.Should().Be("1.2.3");
+        var invoke = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)Parse(yaml)["variables"])["zones"])["fn::invoke"];
+        ((YamlScalarNode)((YamlMappingNode)invoke["options"])["version"]).Value.Should().Be("1.2.3");
+    }
+
+    [Fact]
+    public void A_resource_of_a_package_without_a_pinned_version_cannot_be_written()
+    {
+        var program = new PulumiProgram("p", "d", new Dictionary<string, string>());
+        program.Add(new Resource { Name = "thing", Type = "aws:s3/bucket:Bucket", Properties = Map.Of() });
+
+        program.Invoking(p => YamlWriter.Write(p)).Should().Throw<InvalidOperationException>().WithMessage("No pinned plugin version for package 'aws'*");
+    }
+
+    [Fact]
+    public void Builtin_resources_of_pulumi_itself_need_no_plugin_version()
+    {
+        var program = new PulumiProgram("p", "d", new Dictionary<string, string>());
+        program.Add(new Resource { Name = "peer", Type = "pulumi:pulumi:StackReference", Properties = Map.Of(("name", "org/failover/primary")) });
+
+        ResourceNode(YamlWriter.Write(program), "peer").Children.Should().NotContainKey(new YamlScalarNode("options"));
+    }
+
+    [Fact]
+    public void Resource_options_are_written_under_the_keys_pulumi_yaml_reads()
+    {
+        var program = new PulumiProgram("p", "d", ProviderVersions.Pinned);
+        var provider = new AwsProviders(program).For("us-east-1");
+        var other = program.Add(new Resource { Name = "other", Type = "aws:s3/bucket:Bucket", Properties = Map.Of() });
+        program.Add(new Resource
+        {
+            Name = "thing",
+            Type = "aws:s3/bucket:Bucket",
+            Properties = Map.Of(),
+            Options = new ResourceOptions
+            {
+                Provider = provider, Protect = true, RetainOnDelete = true, DependsOn = [other], IgnoreChanges = ["tags"],
+                Aliases = [new Alias { Name = "old-thing" }, new Alias { Urn = "urn:pulumi:s::p::aws:s3/bucket:Bucket::older" }],
+            },
+        });
+
+        var options = (YamlMappingNode)ResourceNode(YamlWriter.Write(program), "thing")["options"];
+
+        options.Children.Keys.Select(k => ((YamlScalarNode)k).Value).Should().Equal(
+            "aliases", "dependsOn", "ignoreChanges", "protect", "provider", "retainOnDelete", "version");
+        ((YamlScalarNode)options["provider"]).Value.Should().Be("${aws-us-east-1}");
+        ((YamlScalarNode)options["protect"]).Value.Should().Be("true");
+        ((YamlScalarNode)options["retainOnDelete"]).Value.Should().Be("true");
+        var aliases = (YamlSequenceNode)options["aliases"];
+        ((YamlScalarNode)((YamlMappingNode)aliases[0])["name"]).Value.Should().Be("old-thing");
+        ((YamlScalarNode)aliases[1]).Value.Should().Be("urn:pulumi:s::p::aws:s3/bucket:Bucket::older");
+    }
+
+    [Fact]
+    public void An_explicit_provider_is_declared_once_per_region_and_pinned()
+    {
+        var program = new PulumiProgram("p", "d", ProviderVersions.Pinned);
+        var providers = new AwsProviders(program);
+
+        providers.For("us-east-1").Should().BeSameAs(providers.For("us-east-1"));
+        providers.For("eu-west-1");
+
+        program.Resources.Select(r => (r.Name, r.Type)).Should().Equal(("aws-us-east-1", "pulumi:providers:aws"), ("aws-eu-west-1", "pulumi:providers:aws"));
+        var node = ResourceNode(YamlWriter.Write(program), "aws-eu-west-1");
+        ((YamlScalarNode)((YamlMappingNode)node["properties"])["region"]).Value.Should().Be("eu-west-1");
+        ((YamlScalarNode)((YamlMappingNode)node["options"])["version"]).Value.Should().Be(ProviderVersions.Aws);
+    }
+
+    [Fact]
+    public void Builtins_are_single_key_mappings()
+    {
+        var yaml = YamlWriter.Write(OneResource(Map.Of(
+            ("code", new FileArchive("functions/dist/lambda.zip")),
+            ("script", new FileAsset("scripts/run.sh")),
+            ("password", new Secret("s3cr3t ${not-a-ref}")),
+            ("policy", new ToJson(Map.Of(("Version", "2012-10-17")))))));
+        var properties = (YamlMappingNode)ResourceNode(yaml, "thing")["properties"];
+
+        Single(properties, "code").Should().Be(("fn::fileArchive", "functions/dist/lambda.zip"));
+        Single(properties, "script").Should().Be(("fn::fileAsset", "scripts/run.sh"));
+        Single(properties, "password").Should().Be(("fn::secret", "s3cr3t $${not-a-ref}"));
+        ((YamlMappingNode)properties["policy"]).Children.Keys.Should().ContainSingle().Which.Should().Be(new YamlScalarNode("fn::toJSON"));
+    }
+
+    private static (string, string) Single(YamlMappingNode properties, string key)
+    {
+        var entry = ((YamlMappingNode)properties[key]).Children.Should().ContainSingle().Subject;
+        return (((YamlScalarNode)entry.Key).Value!, ((YamlScalarNode)entry.Value).Value!);
+    }
+
+    [Fact]
+    public void The_writer_handles_every_kind_of_value_because_each_kind_has_a_visitor_method()
+    {
+        // Value's constructor is private protected: only this assembly adds kinds, and each must dispatch to IValueVisitor.
+        var kinds = typeof(Value).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(Value)) && !t.IsAbstract).ToList();
+        var visited = typeof(IValueVisitor<>).GetMethods().Select(m => m.GetParameters().Single().ParameterType).ToList();
+
+        kinds.Should().BeEquivalentTo(visited);
+        typeof(Value).GetConstructors(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public)
+            .Where(c => c.GetParameters().Length == 0).Should().OnlyContain(c => c.IsFamilyAndAssembly);
     }
 }

@@ -1,0 +1,56 @@
+namespace Failover.Infra.Iam;
+
+/// Every IAM action the stacks grant, named per service, so a reviewer audits the vocabulary in one file.
+/// An independent test checks each against AWS's own IAM data (the action exists; scoped ones have a resource type).
+public static class Actions
+{
+    public static class Logs
+    {
+        /// Write a container's log lines into streams of one log group.
+        public static readonly IReadOnlyList<string> WriteStreams = ["logs:CreateLogStream", "logs:PutLogEvents"];
+    }
+
+    public static class Ecr
+    {
+        /// Pull the layers of images in one repository.
+        public static readonly IReadOnlyList<string> PullImage = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
+        public static readonly IReadOnlyList<string> GetAuthorizationToken = ["ecr:GetAuthorizationToken"];
+    }
+
+    public static class Route53
+    {
+        /// Read and flip one health check's inversion (the traffic gate), with its version for optimistic locking.
+        public static readonly IReadOnlyList<string> UpdateHealthCheck = ["route53:GetHealthCheck", "route53:UpdateHealthCheck"];
+        /// What Route 53's checkers see of one health check.
+        public static readonly IReadOnlyList<string> ReadHealthCheckStatus = ["route53:GetHealthCheckStatus"];
+    }
+
+    public static class Ecs
+    {
+        public static readonly IReadOnlyList<string> DescribeService = ["ecs:DescribeServices"];
+        /// Set one service's desired count.
+        public static readonly IReadOnlyList<string> ScaleService = ["ecs:DescribeServices", "ecs:UpdateService"];
+    }
+
+    public static class ApplicationAutoScaling
+    {
+        /// Move one scalable target's floor (RegisterScalableTarget is the documented update call).
+        public static readonly IReadOnlyList<string> RegisterScalableTarget = ["application-autoscaling:RegisterScalableTarget"];
+        public static readonly IReadOnlyList<string> DescribeScalableTargets = ["application-autoscaling:DescribeScalableTargets"];
+    }
+
+    public static class ElasticLoadBalancing
+    {
+        public static readonly IReadOnlyList<string> DescribeTargetHealth = ["elasticloadbalancing:DescribeTargetHealth"];
+    }
+
+    public static class CloudWatch
+    {
+        public static readonly IReadOnlyList<string> DescribeAlarms = ["cloudwatch:DescribeAlarms"];
+    }
+
+    public static class Sts
+    {
+        public static readonly IReadOnlyList<string> AssumeRole = ["sts:AssumeRole"];
+    }
+}

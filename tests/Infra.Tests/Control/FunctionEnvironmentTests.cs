@@ -1,0 +1,50 @@
+using Failover.Infra.Control;
+using Failover.Infra.Yaml;
+
+namespace Failover.Infra.Tests.Control;
+
+/// The compiler sets a function's environment only through the contract the functions read (functions/Contract).
+public sealed class FunctionEnvironmentTests
+{
+    public static TheoryData<string> Handlers => new(HandlerNames.All);
+
+    [Theory]
+    [MemberData(nameof(Handlers))]
+    public void Every_required_variable_set_builds_the_environment(string handler)
+    {
+        var environment = new FunctionEnvironment(handler);
+        foreach (var name in FunctionContract.Environment[handler].Required) environment.Set(name, new Ref("somewhere", name));
+
+        var variables = (Map)environment.Build().Entries["variables"];
+
+        variables.Entries.Keys.Should().BeEquivalentTo(FunctionContract.Environment[handler].Required);
+    }
+
+    [Theory]
+    [MemberData(nameof(Handlers))]
+    public void A_missing_required_variable_fails_the_compile_naming_it(string handler)
+    {
+        var required = FunctionContract.Environment[handler].Required;
+        var environment = new FunctionEnvironment(handler);
+        foreach (var name in required.Skip(1)) environment.Set(name, "x");
+
+        environment.Invoking(e => e.Build()).Should().Throw<InvalidOperationException>().WithMessage($"{handler} cannot run without {required[0]}.");
+    }
+
+    [Fact]
+    public void A_variable_the_handler_does_not_read_is_refused() =>
+        new FunctionEnvironment(HandlerNames.CheckService).Invoking(e => e.Set(EnvNames.ControlTableName, "table"))
+            .Should().Throw<ArgumentException>().WithMessage("check-service does not read CONTROL_TABLE_NAME*");
+
+    [Fact]
+    public void An_unknown_handler_is_refused() =>
+        FluentActions.Invoking(() => new FunctionEnvironment("decider")).Should().Throw<ArgumentException>().WithMessage("'decider' is not a handler*");
+
+    [Fact]
+    public void The_default_flag_output_and_the_config_accept_the_contracts_spellings()
+    {
+        TestStacks.Program("primary", ("defaultFlag", "false")).Outputs["defaultFlag"].Should().Be(new Str(Wire.Of(FlagMode.Block)));
+        foreach (var (spelling, mode) in Wire.FlagSpellings)
+            TestStacks.Config(overrides: ("defaultFlag", spelling)).DefaultFlag.Should().Be(mode);
+    }
+}

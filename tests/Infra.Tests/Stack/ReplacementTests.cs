@@ -1,0 +1,71 @@
+using Failover.Infra.Yaml;
+
+namespace Failover.Infra.Tests.Stack;
+
+/// Pulumi replaces a resource by creating the new one before deleting the old: a fixed physical name that the change
+/// does not alter makes the create fail ("already exists"). Every fixed name must be one no replacing change keeps.
+public sealed class ReplacementTests
+{
+    // Types whose fixed `name` is safe, and why: nothing but the name itself replaces them, or the name is unique only per parent.
+    private static readonly Dictionary<string, string> NamedOnPurpose = new()
+    {
+        ["aws:ecs/cluster:Cluster"] = "only a name change replaces a cluster; operators look for it by name",
+        ["aws:cloudwatch/metricAlarm:MetricAlarm"] = "only a name change replaces an alarm (PutMetricAlarm updates in place); runbooks use the name",
+        ["aws:appautoscaling/policy:Policy"] = "unique per scalable target, and a replaced target has a new resource id",
+        ["aws:iam/rolePolicy:RolePolicy"] = "unique per role only",
+        ["aws:route53/record:Record"] = "the DNS name and set identifier are its identity: only changing them replaces it",
+    };
+
+    public static TheoryData<string> Programs => new() { "primary", "secondary", "existing-vpc-https" };
+
+    private static PulumiProgram Compile(string which) => which switch
+    {
+        "existing-vpc-https" => TestStacks.Program("primary",
+            [.. TestStacks.ExistingVpc, ("certificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-0123456789ab")]),
+        _ => TestStacks.Program(which),
+    };
+
+    [Theory]
+    [MemberData(nameof(Programs))]
+    public void Only_resources_that_no_other_change_replaces_have_fixed_names(string which)
+    {
+        var named = Compile(which).Resources.Where(r => r.Prop("name") is not null);
+
+        named.Select(r => r.Type).Distinct().Should().BeSubsetOf(NamedOnPurpose.Keys);
+    }
+
+    [Theory]
+    [InlineData("target-group")]
+    [InlineData("alb")]
+    [InlineData("service")]
+    public void Resources_replaced_by_ordinary_changes_are_auto_named(string name)
+    {
+        var resource = TestStacks.Program().Resource(name);
+
+        resource.Prop("name").Should().BeNull();
+        resource.Prop("namePrefix").Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData("alb-security-group", "failover-primary-alb-")]
+    [InlineData("service-security-group", "failover-primary-service-")]
+    [InlineData("log-group", "/ecs/failover-primary-")]
+    [InlineData("task-execution-role", "failover-primary-task-execution-")]
+    public void Resources_whose_consoles_list_them_by_name_get_a_prefix(string name, string prefix)
+    {
+        var resource = TestStacks.Program().Resource(name);
+
+        resource.Prop("name").Should().BeNull();
+        resource.Text("namePrefix").Should().Be(prefix);
+    }
+
+    [Fact]
+    public void A_target_group_port_change_yields_a_target_group_with_no_name_to_collide_with()
+    {
+        var before = TestStacks.Program("primary", ("containerPort", "8080")).Resource("target-group");
+        var after = TestStacks.Program("primary", ("containerPort", "9090")).Resource("target-group");
+
+        after.Number("port").Should().NotBe(before.Number("port"));
+        after.Prop("name").Should().BeNull("a fixed name would make the replacement fail under create-before-delete");
+    }
+}
