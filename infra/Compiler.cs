@@ -1,12 +1,14 @@
+using System.Text.RegularExpressions;
 using Failover.Infra.Config;
 using Failover.Infra.Yaml;
 
 namespace Failover.Infra;
 
 /// The command line: Pulumi's environment protocol, offline `--stack NAME`, or plugin discovery with no input at all.
-public static class Compiler
+/// Every failure is one line per problem on stderr, a non-zero exit and nothing on stdout (Pulumi reads stdout as the program).
+public static partial class Compiler
 {
-    public const int Ok = 0, InvalidConfig = 1, Usage = 2;
+    public const int Ok = 0, InvalidConfig = 1, Usage = 2, CannotWrite = 3;
 
     private const string Help = """
         Compiles a region stack of the failover project to a Pulumi YAML program on stdout.
@@ -15,6 +17,7 @@ public static class Compiler
               Offline: reads Pulumi.yaml and Pulumi.NAME.yaml from the current directory.
           (no arguments, PULUMI_STACK etc. set)  what `pulumi up` runs (Pulumi.yaml options.compiler)
           (no arguments, no PULUMI_STACK)        plugin discovery: a program naming the same providers
+
         """;
 
     public static int Run(string[] args, Func<string, string?> env, TextWriter stdout, TextWriter stderr, string directory)
@@ -22,28 +25,46 @@ public static class Compiler
         string? stack = null, output = null, organization = null;
         for (var i = 0; i < args.Length; i++)
         {
-            switch (args[i])
+            var arg = args[i];
+            if (arg is "-h" or "--help")
             {
-                case "--stack" when i + 1 < args.Length: stack = args[++i]; break;
-                case "--out" when i + 1 < args.Length: output = args[++i]; break;
-                case "--organization" when i + 1 < args.Length: organization = args[++i]; break;
-                case "-h" or "--help": stdout.Write(Help); return Ok;
-                default:
-                    stderr.WriteLine($"error: unexpected argument '{args[i]}'\n\n{Help}");
-                    return Usage;
+                stdout.Write(Help);
+                return Ok;
+            }
+            if (arg is not ("--stack" or "--out" or "--organization"))
+                return Fail(stderr, Usage, $"unexpected argument '{arg}' (run with --help for usage)");
+            if (i + 1 >= args.Length || args[i + 1].StartsWith('-'))
+                return Fail(stderr, Usage, arg switch
+                {
+                    "--stack" => "--stack needs a stack name, e.g. --stack primary",
+                    "--out" => "--out needs a file to write the program to, e.g. --out primary.yaml",
+                    _ => "--organization needs an organization name",
+                });
+            var value = args[++i];
+            switch (arg)
+            {
+                case "--stack": stack = value; break;
+                case "--out": output = value; break;
+                default: organization = value; break;
             }
         }
+
+        // The name becomes part of a file name (Pulumi.NAME.yaml): a path would read some other file.
+        if (stack is not null && (!StackName().IsMatch(stack) || stack.Contains("..", StringComparison.Ordinal)))
+            return Fail(stderr, Usage, $"--stack takes a stack name (letters, digits, '-', '_', '.'), not a path (got '{stack}')");
 
         StackInputs inputs;
         try
         {
             inputs = stack is not null ? StackInputs.FromFiles(directory, stack, organization ?? "organization")
-                : env("PULUMI_STACK") is not null ? StackInputs.FromEnvironment(env)
+                : StackInputs.IsPulumiRun(env) ? StackInputs.FromEnvironment(env)
                 : DiscoveryInputs;
         }
         catch (InputException e)
         {
-            stderr.WriteLine($"error: {e.Message}");
+            if (e.Problems.Count == 1) return Fail(stderr, InvalidConfig, e.Problems[0]);
+            stderr.WriteLine($"error: {e.Problems.Count} problem(s) in {e.Subject}:");
+            foreach (var problem in e.Problems) stderr.WriteLine($"  - {problem}");
             return InvalidConfig;
         }
 
@@ -57,9 +78,30 @@ public static class Compiler
         }
 
         var yaml = YamlWriter.Write(RegionStack.Build(result.Config));
-        if (output is null) stdout.Write(yaml);
-        else File.WriteAllText(output, yaml);
-        return Ok;
+        if (output is null)
+        {
+            stdout.Write(yaml);
+            return Ok;
+        }
+        try
+        {
+            File.WriteAllText(Path.Combine(directory, output), yaml);
+            return Ok;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return Fail(stderr, CannotWrite, $"cannot write {output}: the folder {Path.GetDirectoryName(Path.GetFullPath(Path.Combine(directory, output)))} does not exist");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(stderr, CannotWrite, $"cannot write {output}: {e.Message}");
+        }
+    }
+
+    private static int Fail(TextWriter stderr, int exit, string message)
+    {
+        stderr.WriteLine($"error: {message}");
+        return exit;
     }
 
     /// Pulumi asks for the program once with no stack to learn its plugins: a placeholder primary names the same providers.
@@ -72,4 +114,8 @@ public static class Compiler
         ["failover:hostedZoneId"] = "Z0000000000000000000",
         ["failover:containerImage"] = "public.ecr.aws/nginx/nginx:stable",
     }, "plugin discovery");
+
+    // Pulumi's stack names: letters, digits, hyphens, underscores and periods.
+    [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
+    private static partial Regex StackName();
 }

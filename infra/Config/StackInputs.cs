@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Failover.Infra.Config;
@@ -8,21 +9,42 @@ namespace Failover.Infra.Config;
 /// The raw inputs of one compile: project, stack and flat config (`ns:key` → string), and where they came from.
 public sealed record StackInputs(string Project, string Stack, string Organization, IReadOnlyDictionary<string, string> Values, string Origin)
 {
+    private static readonly string[] PulumiVariables = ["PULUMI_STACK", "PULUMI_PROJECT", "PULUMI_CONFIG"];
+
+    /// Pulumi sets its variables for the real run only; plugin discovery runs the compiler with none of them.
+    public static bool IsPulumiRun(Func<string, string?> env) => PulumiVariables.Any(v => env(v) is not null);
+
     /// Pulumi's protocol: PULUMI_STACK, PULUMI_PROJECT, PULUMI_ORGANIZATION and PULUMI_CONFIG (a JSON object of strings).
+    /// Every missing or malformed variable is reported, in one run.
     public static StackInputs FromEnvironment(Func<string, string?> env)
     {
-        var stack = env("PULUMI_STACK") ?? throw new InputException("PULUMI_STACK is not set.");
-        var project = env("PULUMI_PROJECT") ?? throw new InputException("PULUMI_PROJECT is not set.");
-        var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var json = env("PULUMI_CONFIG");
-        if (!string.IsNullOrWhiteSpace(json))
+        var problems = new List<string>();
+        string Required(string name, string what)
         {
-            JsonObject config;
-            try { config = JsonNode.Parse(json) as JsonObject ?? throw new InputException("PULUMI_CONFIG is not a JSON object."); }
-            catch (JsonException e) { throw new InputException($"PULUMI_CONFIG is not valid JSON: {e.Message}"); }
-            foreach (var (key, value) in config)
-                values[key] = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value?.ToJsonString() ?? "";
+            var value = env(name);
+            if (string.IsNullOrWhiteSpace(value)) problems.Add($"{name} is not set: Pulumi passes {what}");
+            return value ?? "";
         }
+        var stack = Required("PULUMI_STACK", "the stack's name");
+        var project = Required("PULUMI_PROJECT", "the project's name");
+        var json = Required("PULUMI_CONFIG", "the stack's configuration as a JSON object");
+
+        var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (json.Length > 0)
+        {
+            try
+            {
+                if (JsonNode.Parse(json) is not JsonObject config) problems.Add("PULUMI_CONFIG is not a JSON object");
+                else
+                    foreach (var (key, value) in config)
+                    {
+                        if (value is JsonValue v && v.TryGetValue<string>(out var s)) values[key] = s;
+                        else problems.Add($"PULUMI_CONFIG has a non-string value for {key} (Pulumi passes every value as a string)");
+                    }
+            }
+            catch (JsonException e) { problems.Add($"PULUMI_CONFIG is not valid JSON: {e.Message}"); }
+        }
+        if (problems.Count > 0) throw new InputException("Pulumi's environment", problems);
         return new StackInputs(project, stack, env("PULUMI_ORGANIZATION") ?? "organization", values, $"the config of stack '{stack}'");
     }
 
@@ -35,49 +57,67 @@ public sealed record StackInputs(string Project, string Stack, string Organizati
         if (!File.Exists(projectFile)) throw new InputException($"{projectFile} not found: run from the project directory.");
         if (!File.Exists(stackFile)) throw new InputException($"{stackFile} not found: is '{stack}' a stack of this project?");
 
-        var project = Load(projectFile);
-        var name = Scalar(project, "name") ?? throw new InputException($"{projectFile} has no 'name'.");
+        var project = Load(projectFile, "Pulumi.yaml");
+        var name = (Child(project, "name") as YamlScalarNode)?.Value ?? throw new InputException($"{projectFile} has no 'name'.");
         var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
         // Project-level config: `key: {default: v}` or `key: {value: v}`; a key without namespace belongs to the project.
-        if (Child(project, "config") is YamlMappingNode projectConfig)
+        foreach (var (key, v) in ConfigEntries(project, "Pulumi.yaml"))
         {
-            foreach (var (k, v) in projectConfig.Children)
-            {
-                var key = ((YamlScalarNode)k).Value!;
-                var fullKey = key.Contains(':') ? key : $"{name}:{key}";
-                var value = v is YamlMappingNode m ? Child(m, "value") ?? Child(m, "default") : v;
-                if (value is not null) values[fullKey] = Flatten(value, fullKey, projectFile);
-            }
+            var fullKey = key.Contains(':') ? key : $"{name}:{key}";
+            var value = v is YamlMappingNode m ? Child(m, "value") ?? Child(m, "default") : v;
+            if (value is not null) values[fullKey] = Flatten(value, fullKey, "Pulumi.yaml");
         }
-
-        if (Child(Load(stackFile), "config") is YamlMappingNode stackConfig)
-        {
-            foreach (var (k, v) in stackConfig.Children)
-            {
-                var key = ((YamlScalarNode)k).Value!;
-                values[key] = Flatten(v, key, stackFileName);
-            }
-        }
+        foreach (var (key, v) in ConfigEntries(Load(stackFile, stackFileName), stackFileName))
+            values[key] = Flatten(v, key, stackFileName);
         return new StackInputs(name, stack, organization, values, stackFileName);
     }
 
-    private static YamlMappingNode Load(string path)
+    private static YamlMappingNode Load(string path, string file)
     {
         var stream = new YamlStream();
+        var text = File.ReadAllText(path);
         try
         {
-            using var reader = new StreamReader(path);
-            stream.Load(reader);
+            stream.Load(new StringReader(text));
         }
-        catch (YamlDotNet.Core.YamlException e) { throw new InputException($"{path} is not valid YAML: {e.Message}"); }
-        return stream.Documents.FirstOrDefault()?.RootNode as YamlMappingNode ?? new YamlMappingNode();
+        catch (YamlException e)
+        {
+            throw new InputException($"{At(file, e.Start)}: invalid YAML: {Reason(e)}");
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 16 throws this, without a position, for some malformed input (an unclosed `[`): find where it stopped.
+            throw new InputException($"{At(file, WhereScanningStops(text))}: invalid YAML: the text cannot be read from here on (an unclosed bracket or quote?)");
+        }
+        return stream.Documents.FirstOrDefault()?.RootNode switch
+        {
+            null => new YamlMappingNode(),
+            YamlMappingNode root => root,
+            var other => throw new InputException($"{At(file, other.Start)}: the file must be a YAML mapping (keys and values), not a {Kind(other)}"),
+        };
     }
+
+    private static IEnumerable<(string Key, YamlNode Value)> ConfigEntries(YamlMappingNode root, string file)
+    {
+        switch (Child(root, "config"))
+        {
+            case null:
+                yield break;
+            case YamlMappingNode config:
+                foreach (var (k, v) in config.Children) yield return (KeyOf(k, file), v);
+                break;
+            case var other:
+                throw new InputException($"{At(file, other.Start)}: 'config' must be a mapping of keys to values, not a {Kind(other)}");
+        }
+    }
+
+    private static string KeyOf(YamlNode key, string file) => key is YamlScalarNode { Value: { Length: > 0 } text }
+        ? text
+        : throw new InputException($"{At(file, key.Start)}: a config key must be a plain string, not a {Kind(key)}");
 
     private static YamlNode? Child(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
-
-    private static string? Scalar(YamlMappingNode node, string key) => (Child(node, key) as YamlScalarNode)?.Value;
 
     // Pulumi passes structured config values as JSON strings; do the same so both paths compile alike.
     private static string Flatten(YamlNode node, string key, string file) => node switch
@@ -85,20 +125,63 @@ public sealed record StackInputs(string Project, string Stack, string Organizati
         YamlScalarNode s => s.Value ?? "",
         YamlMappingNode m when Child(m, "secure") is not null =>
             throw new InputException($"{key} in {file} is a secret; the offline compiler cannot decrypt it (use `pulumi preview`)."),
-        _ => ToJson(node)?.ToJsonString() ?? "",
+        _ => ToJson(node, file)?.ToJsonString() ?? "",
     };
 
-    private static JsonNode? ToJson(YamlNode node) => node switch
+    private static JsonNode? ToJson(YamlNode node, string file) => node switch
     {
-        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } s when s.Value is "true" or "false" => JsonValue.Create(s.Value == "true"),
-        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } s when long.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => JsonValue.Create(n),
-        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } s when double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => JsonValue.Create(d),
+        YamlScalarNode { Style: ScalarStyle.Plain } s when s.Value is "true" or "false" => JsonValue.Create(s.Value == "true"),
+        YamlScalarNode { Style: ScalarStyle.Plain } s when long.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => JsonValue.Create(n),
+        YamlScalarNode { Style: ScalarStyle.Plain } s when double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => JsonValue.Create(d),
         YamlScalarNode s => JsonValue.Create(s.Value ?? ""),
-        YamlSequenceNode seq => new JsonArray(seq.Children.Select(ToJson).ToArray()),
-        YamlMappingNode map => new JsonObject(map.Children.Select(e => KeyValuePair.Create(((YamlScalarNode)e.Key).Value!, ToJson(e.Value)))),
+        YamlSequenceNode seq => new JsonArray(seq.Children.Select(c => ToJson(c, file)).ToArray()),
+        YamlMappingNode map => new JsonObject(map.Children.Select(e => KeyValuePair.Create(KeyOf(e.Key, file), ToJson(e.Value, file)))),
         _ => null,
     };
+
+    private static Mark WhereScanningStops(string text)
+    {
+        var scanner = new Scanner(new StringReader(text));
+        var last = Mark.Empty;
+        try
+        {
+            while (scanner.MoveNext()) last = scanner.Current!.Start;
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+            // Stopped: `last` is the start of the last token read.
+        }
+        return last;
+    }
+
+    private static string At(string file, Mark mark) => $"{file} line {mark.Line}, column {mark.Column}";
+
+    private static string Kind(YamlNode node) => node switch
+    {
+        YamlMappingNode => "mapping",
+        YamlSequenceNode => "list",
+        YamlScalarNode { Value: null or "" } => "empty value",
+        _ => "single value",
+    };
+
+    // YamlDotNet prefixes its message with the position, which At() already gives.
+    private static string Reason(YamlException e)
+    {
+        var message = e.InnerException?.Message ?? e.Message;
+        var cut = message.IndexOf("): ", StringComparison.Ordinal);
+        return cut >= 0 && message.StartsWith('(') ? message[(cut + 3)..] : message;
+    }
 }
 
-/// The inputs could not be read at all (missing file, bad JSON); reported on stderr.
-public sealed class InputException(string message) : Exception(message);
+/// The inputs could not be read at all (missing file, bad YAML, missing variables): every problem, reported on stderr.
+public sealed class InputException(string subject, IReadOnlyList<string> problems) : Exception(string.Join("; ", problems))
+{
+    public InputException(string problem) : this("the inputs", [problem])
+    {
+    }
+
+    /// What the problems are in (for the headline when there are several).
+    public string Subject { get; } = subject;
+
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

@@ -135,7 +135,96 @@ public sealed class CompilerTests : IDisposable
 
     [Fact]
     public void Unknown_arguments_are_a_usage_error() =>
-        Run(["--stak", "primary"]).Exit.Should().Be(Compiler.Usage);
+        ShouldFailWithOneLine(Run(["--stak", "primary"]), Compiler.Usage, "error: unexpected argument '--stak' (run with --help for usage)");
+
+    [Theory]
+    [InlineData(new[] { "--stack" }, "error: --stack needs a stack name, e.g. --stack primary")]
+    [InlineData(new[] { "--stack", "--out", "x.yaml" }, "error: --stack needs a stack name, e.g. --stack primary")]
+    [InlineData(new[] { "--stack", "eu", "--out" }, "error: --out needs a file to write the program to, e.g. --out primary.yaml")]
+    public void An_option_without_its_value_says_what_it_needs(string[] args, string expected)
+    {
+        WriteStack("eu", StackFile);
+        ShouldFailWithOneLine(Run(args), Compiler.Usage, expected);
+    }
+
+    [Theory]
+    [InlineData("../x")]
+    [InlineData("a/b")]
+    [InlineData("..")]
+    public void A_stack_name_that_is_a_path_is_refused_before_any_file_is_read(string stack) =>
+        ShouldFailWithOneLine(Run(["--stack", stack]), Compiler.Usage,
+            $"error: --stack takes a stack name (letters, digits, '-', '_', '.'), not a path (got '{stack}')");
+
+    [Fact]
+    public void Out_into_a_missing_folder_is_one_clear_line_and_writes_nothing()
+    {
+        WriteStack("eu", StackFile);
+        var target = Path.Combine(_dir, "no-such-folder", "program.yaml");
+
+        ShouldFailWithOneLine(Run(["--stack", "eu", "--out", target]), Compiler.CannotWrite,
+            $"error: cannot write {target}: the folder {Path.Combine(_dir, "no-such-folder")} does not exist");
+        Directory.Exists(Path.Combine(_dir, "no-such-folder")).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Invalid_yaml_names_the_file_line_and_column()
+    {
+        WriteStack("eu", StackFile.Replace("  failover:role: secondary", "  failover:role: [secondary"));
+
+        var result = Run(["--stack", "eu"]);
+
+        ShouldFailWithOneLine(result, Compiler.InvalidConfig, "error: Pulumi.eu.yaml line ");
+        result.Stderr.Should().MatchRegex(@"^error: Pulumi\.eu\.yaml line \d+, column \d+: invalid YAML: \S.*\n$");
+    }
+
+    [Fact]
+    public void A_non_scalar_config_key_names_where_it_is()
+    {
+        WriteStack("eu", StackFile.Replace("  failover:standbyCount: 0", "  ? [a, b]\n  : 0"));
+
+        ShouldFailWithOneLine(Run(["--stack", "eu"]), Compiler.InvalidConfig,
+            "error: Pulumi.eu.yaml line 8, column 5: a config key must be a plain string, not a list");
+    }
+
+    [Fact]
+    public void A_config_section_that_is_not_a_mapping_is_refused()
+    {
+        WriteStack("eu", "config: [a, b]\n");
+
+        ShouldFailWithOneLine(Run(["--stack", "eu"]), Compiler.InvalidConfig,
+            "error: Pulumi.eu.yaml line 1, column 9: 'config' must be a mapping of keys to values, not a list");
+    }
+
+    [Fact]
+    public void The_environment_protocol_reports_every_missing_or_invalid_variable_in_one_run()
+    {
+        var (exit, stdout, stderr) = Run([], new() { ["PULUMI_STACK"] = "eu", ["PULUMI_CONFIG"] = """{"aws:region":"eu-west-1","failover:standbyCount":0}""" });
+
+        exit.Should().Be(Compiler.InvalidConfig);
+        stdout.Should().BeEmpty();
+        stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal(
+            "error: 2 problem(s) in Pulumi's environment:",
+            "  - PULUMI_PROJECT is not set: Pulumi passes the project's name",
+            "  - PULUMI_CONFIG has a non-string value for failover:standbyCount (Pulumi passes every value as a string)");
+    }
+
+    [Fact]
+    public void A_pulumi_run_without_its_stack_is_an_error_not_plugin_discovery()
+    {
+        var (exit, stdout, stderr) = Run([], new() { ["PULUMI_PROJECT"] = "failover", ["PULUMI_CONFIG"] = "{}" });
+
+        exit.Should().Be(Compiler.InvalidConfig);
+        stdout.Should().BeEmpty();
+        stderr.Should().Be("error: PULUMI_STACK is not set: Pulumi passes the stack's name\n");
+    }
+
+    private static void ShouldFailWithOneLine((int Exit, string Stdout, string Stderr) result, int exit, string startOfLine)
+    {
+        result.Exit.Should().Be(exit, result.Stderr);
+        result.Stdout.Should().BeEmpty();
+        result.Stderr.Should().StartWith(startOfLine).And.EndWith("\n");
+        result.Stderr.TrimEnd('\n').Should().NotContain("\n", "one problem is one line").And.NotContain("   at ", "never a stack trace");
+    }
 
     [Fact]
     public void The_built_compiler_speaks_the_protocol_over_real_stdout_and_discovery_names_the_same_packages()
