@@ -65,7 +65,7 @@ public static partial class ConfigParser
             "each alarm-backed check now has its own insufficient-data status (see the README's health signals); set insufficientDataHealthStatus on an extraAlarms item instead");
         r.Retired("subnetIds", "it was split into publicSubnetIds (the internet-facing ALB) and privateSubnetIds (the tasks)");
         r.RejectUnknownKeys();
-        if (r.Errors.Count > 0 || role is null) return new ConfigResult(null, r.Errors);
+        if (r.Errors.Count > 0 || role is null) return new ConfigResult(null, r.Errors, r.KnownKeys);
 
         return new ConfigResult(new StackConfig
         {
@@ -83,7 +83,7 @@ public static partial class ConfigParser
             DefaultFlag = flag,
             LogRetentionDays = retention,
             Tags = tags,
-        }, []);
+        }, [], r.KnownKeys);
     }
 
     private static DnsSettings ParseDns(ConfigReader r, string region)
@@ -383,5 +383,5 @@ public static partial class ConfigParser
     private static partial Regex SubnetPattern();
 }
 
-/// Either a config or the problems that stop it; never both.
-public sealed record ConfigResult(StackConfig? Config, IReadOnlyList<string> Errors);
+/// Either a config or the problems that stop it; never both. KnownKeys: every setting the parser reads.
+public sealed record ConfigResult(StackConfig? Config, IReadOnlyList<string> Errors, IReadOnlyCollection<string> KnownKeys);

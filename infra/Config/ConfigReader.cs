@@ -12,6 +12,9 @@ internal sealed class ConfigReader(StackInputs inputs)
 
     public IReadOnlyList<string> Errors => _errors;
 
+    /// Every key read so far: after a parse, every setting there is.
+    public IReadOnlyCollection<string> KnownKeys => _known;
+
     public string Key(string name) => name.Contains(':') ? name : $"{inputs.Project}:{name}";
 
     public void Fail(string name, string why) => _errors.Add($"{Key(name)} {why} in {inputs.Origin}");

@@ -61,8 +61,10 @@ public sealed class RegionalServiceTests
         program.OfType("aws:ec2/vpc:Vpc").Should().BeEmpty();
         program.OfType("aws:ec2/subnet:Subnet").Should().BeEmpty();
         program.Resource("target-group").Text("vpcId").Should().Be("vpc-0123456789abcdef0");
-        program.Resource("alb").Prop("subnets").Should().BeEquivalentTo(Value.List("subnet-0123456789abcdef0", "subnet-0123456789abcdef1"));
-        program.Resource("service").Prop("networkConfiguration.subnets").Should().BeEquivalentTo(Value.List("subnet-0123456789abcdef2", "subnet-0123456789abcdef3"));
+        program.Resource("alb").Prop("subnets").Should().BeEquivalentTo(Value.List("subnet-0123456789abcdef0", "subnet-0123456789abcdef1"),
+            o => o.RespectingRuntimeTypes());
+        program.Resource("service").Prop("networkConfiguration.subnets").Should().BeEquivalentTo(Value.List("subnet-0123456789abcdef2", "subnet-0123456789abcdef3"),
+            o => o.RespectingRuntimeTypes());
         program.Resource("service").Prop("networkConfiguration.assignPublicIp").Should().Be(new Bool(false));
     }
 
