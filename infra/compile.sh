@@ -1,31 +1,46 @@
 #!/usr/bin/env bash
 # The command Pulumi runs (Pulumi.yaml runtime.options.compiler): prints the Pulumi YAML program on stdout.
-# Pulumi runs it at least twice per preview/up and `dotnet run` spends ~2.4 s deciding whether to build, so this runs
-# the built compiler directly while nothing it is built from has changed, and rebuilds first when something has:
-# build output goes to stderr, so stdout is only ever the program.
+# Pulumi runs it at least twice per preview/up and `dotnet run` spends ~2 s deciding whether to build, so this runs the
+# built compiler directly while nothing it is built from has changed, and rebuilds first when something has: build
+# output goes to stderr, so stdout is only ever the program.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/infra/bin/Release/net10.0"
 dll="$out/failover-infra.dll"
 stamp="$out/.built-from-sources"
-# What the compiler is built from: its sources, the contract it shares with the functions, the build settings.
-sources=(infra functions/Contract Directory.Build.props Directory.Packages.props)
+lock="$root/infra/obj/compile-lock"
 
-stale() {
-  [[ -f "$stamp" && -f "$dll" ]] || return 0
-  # Directories count too: adding, deleting or renaming a file changes its folder's time.
-  [[ -n "$(cd "$root" && find "${sources[@]}" \( -path infra/bin -o -path infra/obj -o -path infra/bench \) -prune -o -newer "$stamp" -print -quit)" ]]
+# What the compiler is built from, by path and content (not modification time: a copy or checkout can keep old times).
+fingerprint() {
+  (
+    cd "$root"
+    files=$(find infra functions/Contract Directory.Build.props Directory.Packages.props \
+      \( -path infra/bin -o -path infra/obj -o -path infra/bench \) -prune -o -type f -print | LC_ALL=C sort)
+    { printf '%s\n' "$files"; printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 cat; } | cksum
+  )
 }
 
-if stale; then
+stale() { [[ ! -f "$dll" || ! -f "$stamp" || "$(cat "$stamp")" != "$1" ]]; }
+
+current=$(fingerprint)
+if stale "$current"; then
+  # One build at a time (two stacks previewed at once share this folder); mkdir is atomic everywhere, flock is not on macOS.
   mkdir -p "$root/infra/obj"
-  # Two stacks previewed at once must not build into the same folder together (flock is absent on macOS: no lock there).
-  if command -v flock >/dev/null 2>&1; then exec 9>"$root/infra/obj/.compile.lock"; flock 9; fi
-  if stale; then
-    # Stamp the start: a source saved during the build is newer than the stamp, so the next run builds again.
-    touch "$stamp.next" 2>/dev/null || { mkdir -p "$out"; touch "$stamp.next"; }
-    DOTNET_NOLOGO=1 dotnet build "$root/infra" -c Release --nologo -v quiet 1>&2
-    mv "$stamp.next" "$stamp"
+  for _ in $(seq 1 1200); do
+    mkdir "$lock" 2>/dev/null && break
+    # A lock older than 10 minutes belongs to a build that died.
+    if [[ -n "$(find "$lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]]; then rmdir "$lock" 2>/dev/null || true; fi
+    sleep 0.5
+  done
+  [[ -d "$lock" ]] || { echo "error: another build of the compiler holds $lock; remove it if no build is running" >&2; exit 1; }
+  trap 'rmdir "$lock" 2>/dev/null || true' EXIT
+  if stale "$current"; then
+    # --no-incremental: MSBuild judges by modification time too, and a source restored with an old time must still count.
+    DOTNET_NOLOGO=1 dotnet build "$root/infra" -c Release --nologo -v quiet --no-incremental 1>&2
+    # The fingerprint taken before the build: a source saved during it makes the next run build again.
+    printf '%s\n' "$current" > "$stamp"
   fi
+  rmdir "$lock" 2>/dev/null || true
+  trap - EXIT
 fi
 exec dotnet "$dll" "$@"

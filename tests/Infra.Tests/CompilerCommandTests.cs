@@ -41,6 +41,11 @@ public sealed class CompilerCommandTests : IDisposable
         third.Stdout.Should().Contain("description: \"Multi-region failover (edited): the primary region");
         new YamlStream().Invoking(y => y.Load(new StringReader(third.Stdout))).Should().NotThrow();
         File.GetLastWriteTimeUtc(Stamp).Should().BeAfter(builtAt);
+
+        // A source restored with an old modification time (a copy, an archive) still counts as a change.
+        File.WriteAllText(source, File.ReadAllText(source).Replace("(edited)", "(restored)", StringComparison.Ordinal));
+        File.SetLastWriteTimeUtc(source, new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        RunCompilerCommand("--stack", "primary").Stdout.Should().Contain("description: \"Multi-region failover (restored): the primary region");
     }
 
     [Fact]
