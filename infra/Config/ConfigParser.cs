@@ -64,6 +64,8 @@ public static partial class ConfigParser
         r.Retired("insufficientDataHealthStatus",
             "each alarm-backed check now has its own insufficient-data status (see the README's health signals); set insufficientDataHealthStatus on an extraAlarms item instead");
         r.Retired("subnetIds", "it was split into publicSubnetIds (the internet-facing ALB) and privateSubnetIds (the tasks)");
+        r.Retired("alarmDatapointsToAlarm", "alarms fire on N of N (alarmEvaluationPeriods), because Route 53 copies no datapoints-to-alarm " +
+            "into its health check and an M-of-N alarm would disagree with its check");
         r.RejectUnknownKeys();
         if (r.Errors.Count > 0 || role is null) return new ConfigResult(null, r.Errors, r.KnownKeys);
 
@@ -156,15 +158,12 @@ public static partial class ConfigParser
         var period = r.Int("alarmPeriodSeconds", AlarmSettings.PeriodSecondsDefault, 10, 86400);
         CheckStandardResolution(r, "alarmPeriodSeconds", period);
         var evaluation = r.Int("alarmEvaluationPeriods", AlarmSettings.EvaluationPeriodsDefault, 1, 100);
-        var datapoints = r.Int("alarmDatapointsToAlarm", evaluation, 1, 100);
-        if (datapoints > evaluation) r.Fail("alarmDatapointsToAlarm", $"must be <= alarmEvaluationPeriods ({evaluation}) (got {datapoints})");
         if ((long)period * evaluation > 86400) r.Fail("alarmEvaluationPeriods", $"times alarmPeriodSeconds must be <= 86400 s, CloudWatch's limit (got {period * (long)evaluation})");
 
         return new AlarmSettings
         {
             PeriodSeconds = period,
             EvaluationPeriods = evaluation,
-            DatapointsToAlarm = datapoints,
             MinHealthyHosts = r.Int("minHealthyHosts", AlarmSettings.MinHealthyHostsDefault, 1, 1000),
             Target5xxThreshold = r.Int("target5xxThreshold", AlarmSettings.Target5xxThresholdDefault, 1),
             MinRunningTasks = r.Int("minRunningTasks", AlarmSettings.MinRunningTasksDefault, 1, 1000),

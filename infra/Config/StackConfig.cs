@@ -128,8 +128,6 @@ public sealed record AlarmSettings
 
     public required int PeriodSeconds { get; init; }
     public required int EvaluationPeriods { get; init; }
-    /// Defaults to EvaluationPeriods (N of N).
-    public required int DatapointsToAlarm { get; init; }
     public required int MinHealthyHosts { get; init; }
     public required int Target5xxThreshold { get; init; }
     public required int MinRunningTasks { get; init; }

@@ -25,7 +25,9 @@ public sealed record StackInputs(string Project, string Stack, string Organizati
             if (string.IsNullOrWhiteSpace(value)) problems.Add($"{name} is not set: Pulumi passes {what}");
             return value ?? "";
         }
-        var stack = Required("PULUMI_STACK", "the stack's name");
+        var stack = Required("PULUMI_STACK", env("PULUMI_STACK") is null
+            ? "the stack's name (PULUMI_PROJECT or PULUMI_CONFIG is set: if your shell exports them, unset them)"
+            : "the stack's name");
         var project = Required("PULUMI_PROJECT", "the project's name");
         var json = Required("PULUMI_CONFIG", "the stack's configuration as a JSON object");
 

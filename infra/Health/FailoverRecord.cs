@@ -16,7 +16,7 @@ public sealed record FailoverRecordProps
 }
 
 /// The Route 53 failover alias record for the application name, and the health check that decides whether Route 53
-/// may answer with it: the gate alone (gated), gate and endpoint (endpoint), or everything (automatic).
+/// may answer with it: the gate alone (gated), gate and endpoint (endpoint), or gate and every signal (automatic).
 public sealed record FailoverRecord
 {
     public required Resource Record { get; init; }
@@ -26,20 +26,22 @@ public sealed record FailoverRecord
     public static FailoverRecord Create(PulumiProgram program, FailoverRecordProps props)
     {
         var health = props.Health;
+        // Gate AND the mode's signal: the workflow's gate can always close a record, whatever else is healthy.
+        Resource GateAnd(Resource signal) => program.Add(new Resource
+        {
+            Name = "health-record",
+            Type = "aws:route53/healthCheck:HealthCheck",
+            Properties = Map.Of(
+                ("type", "CALCULATED"),
+                ("childHealthchecks", Value.List(signal.Out("id"), health.Gate.Check.Out("id"))),
+                ("childHealthThreshold", 2),
+                ("tags", props.Naming.TagsNamed("record"))),
+        });
         var guard = props.Dns.Failover switch
         {
             DnsFailover.Gated => health.Gate.Check,
-            DnsFailover.Endpoint => program.Add(new Resource
-            {
-                Name = "health-record",
-                Type = "aws:route53/healthCheck:HealthCheck",
-                Properties = Map.Of(
-                    ("type", "CALCULATED"),
-                    ("childHealthchecks", Value.List(health.Endpoint.Out("id"), health.Gate.Check.Out("id"))),
-                    ("childHealthThreshold", 2),
-                    ("tags", props.Naming.TagsNamed("record"))),
-            }),
-            DnsFailover.Automatic => health.Calculated,
+            DnsFailover.Endpoint => GateAnd(health.Endpoint),
+            DnsFailover.Automatic => GateAnd(health.Calculated),
             _ => throw new ArgumentOutOfRangeException(nameof(props), props.Dns.Failover, "unknown dnsFailover mode"),
         };
         var record = program.Add(new Resource

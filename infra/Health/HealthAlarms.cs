@@ -65,7 +65,7 @@ public sealed record HealthAlarms
                 Namespace: "AWS/ApplicationELB", Metric: "HealthyHostCount", Statistic: "Minimum",
                 Dimensions: targetDimensions, Threshold: a.MinHealthyHosts, Comparison: "LessThanThreshold",
                 MissingData: capacity("the ALB reports no host counts when no target is registered: as bad as none healthy"),
-                Period: a.PeriodSeconds, EvaluationPeriods: a.EvaluationPeriods, DatapointsToAlarm: a.DatapointsToAlarm)),
+                Period: a.PeriodSeconds, EvaluationPeriods: a.EvaluationPeriods)),
             Add(program, props.Naming, new AlarmSpec(
                 Key: "target-5xx",
                 Description: $"At least {a.Target5xxThreshold} 5XX responses from the targets per {a.PeriodSeconds} s.",
@@ -73,7 +73,7 @@ public sealed record HealthAlarms
                 Dimensions: targetDimensions, Threshold: a.Target5xxThreshold, Comparison: "GreaterThanOrEqualToThreshold",
                 MissingData: MissingData.NotBreaching(
                     "published only when non-zero: no data means no errors, and a region traffic has left must not stay unhealthy on its last status"),
-                Period: a.PeriodSeconds, EvaluationPeriods: a.EvaluationPeriods, DatapointsToAlarm: a.DatapointsToAlarm)),
+                Period: a.PeriodSeconds, EvaluationPeriods: a.EvaluationPeriods)),
             Add(program, props.Naming, new AlarmSpec(
                 Key: "running-tasks",
                 Description: $"Fewer than {a.MinRunningTasks} running tasks in the service.",
@@ -81,7 +81,7 @@ public sealed record HealthAlarms
                 Dimensions: Map.Of(("ClusterName", props.Ecs.Cluster.Out("name")), ("ServiceName", props.Ecs.Service.Out("name"))),
                 Threshold: a.MinRunningTasks, Comparison: "LessThanThreshold",
                 MissingData: capacity("Container Insights publishes nothing for a service without running tasks: as bad as zero"),
-                Period: a.PeriodSeconds, EvaluationPeriods: a.EvaluationPeriods, DatapointsToAlarm: a.DatapointsToAlarm)),
+                Period: a.PeriodSeconds, EvaluationPeriods: a.EvaluationPeriods)),
         };
         foreach (var extra in a.Extra)
         {
@@ -91,14 +91,14 @@ public sealed record HealthAlarms
                 Namespace: extra.Namespace, Metric: extra.MetricName, Statistic: extra.Statistic,
                 Dimensions: Map.Of(extra.Dimensions), Threshold: extra.Threshold, Comparison: extra.ComparisonOperator,
                 MissingData: new MissingData(extra.TreatMissingData, extra.InsufficientDataHealthStatus, "as configured in extraAlarms"),
-                Period: extra.PeriodSeconds, EvaluationPeriods: extra.EvaluationPeriods, DatapointsToAlarm: extra.EvaluationPeriods)));
+                Period: extra.PeriodSeconds, EvaluationPeriods: extra.EvaluationPeriods)));
         }
         return new HealthAlarms { All = alarms };
     }
 
     private sealed record AlarmSpec(
         string Key, string Description, string Namespace, string Metric, string Statistic, Map Dimensions,
-        double Threshold, string Comparison, MissingData MissingData, int Period, int EvaluationPeriods, int DatapointsToAlarm);
+        double Threshold, string Comparison, MissingData MissingData, int Period, int EvaluationPeriods);
 
     private static HealthAlarm Add(PulumiProgram program, Naming naming, AlarmSpec spec)
     {
@@ -116,7 +116,9 @@ public sealed record HealthAlarms
                 ("dimensions", spec.Dimensions),
                 ("period", spec.Period),
                 ("evaluationPeriods", spec.EvaluationPeriods),
-                ("datapointsToAlarm", spec.DatapointsToAlarm),
+                // N of N: Route 53 copies no datapoints-to-alarm into its check (CloudWatchAlarmConfiguration), so an M-of-N
+                // alarm would fire while its check still reads healthy.
+                ("datapointsToAlarm", spec.EvaluationPeriods),
                 ("threshold", spec.Threshold),
                 ("comparisonOperator", spec.Comparison),
                 ("treatMissingData", spec.MissingData.TreatMissingData),
@@ -128,14 +130,17 @@ public sealed record HealthAlarms
             Key = spec.Key,
             Alarm = alarm,
             MissingData = spec.MissingData,
-            Triggers = Map.Of(
+            // Dimensions too: a replaced target group or service gives the alarm new ones, and a check left on the old
+            // ones would watch a metric that no longer exists.
+            Triggers = new Map(spec.Dimensions.Entries.ToDictionary(d => $"dimension:{d.Key}", d => d.Value, StringComparer.Ordinal)
+                .Concat(Map.Of(
                 ("comparisonOperator", spec.Comparison),
-                ("datapointsToAlarm", Text(spec.DatapointsToAlarm)),
                 ("evaluationPeriods", Text(spec.EvaluationPeriods)),
                 ("metric", $"{spec.Namespace}/{spec.Metric}"),
                 ("period", Text(spec.Period)),
                 ("statistic", spec.Statistic),
-                ("threshold", Text(spec.Threshold))),
+                ("threshold", Text(spec.Threshold))).Entries)
+                .ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal)),
         };
     }
 }

@@ -17,16 +17,17 @@ public sealed record RegionHealthProps
     public required int EndpointFailureThreshold { get; init; }
 }
 
-/// Route 53's view of the region: a check per alarm, an endpoint check on the ALB, the traffic gate, and one calculated
-/// check over all of them. They are the evidence `decide` reads and what triggers and dashboards watch; which of them
-/// may also move traffic is the failover record's choice (config dnsFailover).
+/// Route 53's view of the region: a check per alarm, an endpoint check on the ALB, one calculated check over those (the
+/// region's own health), and the traffic gate. They are the evidence `decide` reads and what triggers and dashboards
+/// watch; which of them may also move traffic is the failover record's choice (config dnsFailover).
 public sealed record RegionHealth
 {
     public required IReadOnlyList<(string Key, Resource Check)> AlarmChecks { get; init; }
     public required Resource Endpoint { get; init; }
     public required Value EndpointArn { get; init; }
     public required TrafficGate Gate { get; init; }
-    /// Healthy only when every alarm check, the endpoint check and the gate are healthy.
+    /// Healthy only when every alarm check and the endpoint check are healthy. Not the gate: after a failover the region
+    /// must still be able to show that it recovered, or nothing could tell when to fail back.
     public required Resource Calculated { get; init; }
 
     /// decide reads what Route 53's checkers see of this region's endpoint.
@@ -67,7 +68,7 @@ public sealed record RegionHealth
 
         var gate = TrafficGate.Create(program, naming, props.Account);
 
-        var children = alarmChecks.Select(c => (Value)c.Item2.Out("id")).Append(endpoint.Out("id")).Append(gate.Check.Out("id")).ToList();
+        var children = alarmChecks.Select(c => (Value)c.Item2.Out("id")).Append(endpoint.Out("id")).ToList();
         var calculated = program.Add(new Resource
         {
             Name = "health-region",

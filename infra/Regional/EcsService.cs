@@ -65,11 +65,12 @@ public sealed partial record EcsService
                 ("tags", naming.TagsNamed("logs"))),
         });
 
-        // Lets ECS (and only ECS, for this account's tasks in this region) pull the image and write the logs.
+        // Lets ECS, for this account only, pull the image and write the logs. No aws:SourceArn: AWS documents it for task
+        // roles, not for the execution role the Fargate agent assumes, and a key the agent does not send would stop every task.
         var executionRole = new IamRole("task-execution", "task-execution", "Lets ECS pull the image and write the container's logs",
-            TrustPolicy.ForService("ecs-tasks.amazonaws.com", props.Account.AccountId, props.Account.Arn("ecs", "*")));
+            TrustPolicy.ForService("ecs-tasks.amazonaws.com", props.Account.AccountId));
         executionRole.Grant(p => p.Allow("WriteContainerLogs", Actions.Logs.WriteStreams, Value.Format($"{logGroup.Out("arn")}:log-stream:*")));
-        GrantPull(executionRole, container.Image);
+        GrantPull(executionRole, props.Account, container.Image);
         var executionRoleResource = executionRole.Declare(program, naming);
 
         var taskDefinition = program.Add(new Resource
@@ -166,16 +167,17 @@ public sealed partial record EcsService
                 ("awslogs-stream-prefix", ContainerName))))));
 
     // An ECR image scopes the pull to its one repository; a public image needs no permission at all.
-    private static void GrantPull(IamRole role, string image)
+    private static void GrantPull(IamRole role, AwsAccount account, string image)
     {
         var ecr = EcrImage().Match(image);
         if (!ecr.Success) return;
+        var repository = $"{ecr.Groups["account"].Value}:repository/{ecr.Groups["repository"].Value}";
         role.Grant(p => p
-            .Allow("PullImage", Actions.Ecr.PullImage,
-                $"arn:aws:ecr:{ecr.Groups["region"].Value}:{ecr.Groups["account"].Value}:repository/{ecr.Groups["repository"].Value}")
+            .Allow("PullImage", Actions.Ecr.PullImage, Value.Format($"arn:{account.Partition}:ecr:{ecr.Groups["region"].Value}:{repository}"))
             .AllowUnscoped("GetRegistryToken", Actions.Ecr.GetAuthorizationToken));
     }
 
-    [GeneratedRegex(@"^(?<account>\d{12})\.dkr\.ecr\.(?<region>[a-z0-9-]+)\.amazonaws\.com/(?<repository>[^:@]+)")]
+    // Private registries: ACCOUNT.dkr.ecr[-fips].REGION.amazonaws.com[.cn]/REPOSITORY[:tag|@digest].
+    [GeneratedRegex(@"^(?<account>\d{12})\.dkr\.ecr(-fips)?\.(?<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?/(?<repository>[^:@]+)")]
     private static partial Regex EcrImage();
 }

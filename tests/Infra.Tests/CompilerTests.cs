@@ -215,7 +215,7 @@ public sealed class CompilerTests : IDisposable
 
         exit.Should().Be(Compiler.InvalidConfig);
         stdout.Should().BeEmpty();
-        stderr.Should().Be("error: PULUMI_STACK is not set: Pulumi passes the stack's name\n");
+        stderr.Should().Be("error: PULUMI_STACK is not set: Pulumi passes the stack's name (PULUMI_PROJECT or PULUMI_CONFIG is set: if your shell exports them, unset them)\n");
     }
 
     private static void ShouldFailWithOneLine((int Exit, string Stdout, string Stderr) result, int exit, string startOfLine)

@@ -17,6 +17,20 @@ if (files.length === 0) {
 
 const policyProperties = new Set(["policy", "assumeRolePolicy"]);
 
+// AWS global condition context keys (IAM User Guide, "AWS global condition context keys"); `…/` ones take a tag key.
+const globalKeys = new Set([
+  "aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceIdentity", "aws:SourceIp",
+  "aws:SourceVpc", "aws:SourceVpcArn", "aws:SourceVpce", "aws:VpcSourceIp", "aws:VpceAccount", "aws:VpceOrgID", "aws:VpceOrgPaths",
+  "aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalIsAWSService",
+  "aws:PrincipalServiceName", "aws:PrincipalServiceNamesList", "aws:PrincipalType", "aws:userid", "aws:username",
+  "aws:ResourceAccount", "aws:ResourceOrgID", "aws:ResourceOrgPaths", "aws:TagKeys", "aws:SecureTransport", "aws:CalledVia",
+  "aws:CalledViaFirst", "aws:CalledViaLast", "aws:ViaAWSService", "aws:CurrentTime", "aws:EpochTime", "aws:RequestedRegion",
+  "aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge", "aws:TokenIssueTime", "aws:FederatedProvider", "aws:Referer",
+  "aws:UserAgent", "aws:Ec2InstanceSourceVpc", "aws:Ec2InstanceSourcePrivateIPv4",
+]);
+const globalKeyFamilies = ["aws:PrincipalTag/", "aws:ResourceTag/", "aws:RequestTag/"];
+const isGlobalKey = key => globalKeys.has(key) || globalKeyFamilies.some(f => key.startsWith(f) && key.length > f.length);
+
 // Policy bodies held in fn::toJSON under a policy property, with where they were found.
 function* policies(value, where) {
   if (Array.isArray(value)) { for (const [i, v] of value.entries()) yield* policies(v, `${where}[${i}]`); return; }
@@ -93,7 +107,8 @@ async function check(statement, where, program, problems) {
   for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
     for (const key of Object.keys(keys)) {
       const [prefix] = key.split(":");
-      if (prefix !== "aws" && !(await iamConditionKeyExists(prefix, key))) problems.push(`${at}: condition key ${key} (${operator}) does not exist`);
+      const exists = prefix === "aws" ? isGlobalKey(key) : await iamConditionKeyExists(prefix, key);
+      if (!exists) problems.push(`${at}: condition key ${key} (${operator}) does not exist`);
     }
   }
 }

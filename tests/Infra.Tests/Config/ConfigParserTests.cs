@@ -69,7 +69,7 @@ public sealed class ConfigParserTests
     [InlineData("cpuTargetPercent", "95", "failover:cpuTargetPercent must be <= 90")]
     [InlineData("alarmPeriodSeconds", "30", "failover:alarmPeriodSeconds must be a multiple of 60 s: Route 53 health checks accept only standard-resolution alarms")]
     [InlineData("alarmPeriodSeconds", "90", "failover:alarmPeriodSeconds must be a multiple of 60 s")]
-    [InlineData("alarmDatapointsToAlarm", "3", "failover:alarmDatapointsToAlarm must be <= alarmEvaluationPeriods (2)")]
+    [InlineData("alarmDatapointsToAlarm", "2", "failover:alarmDatapointsToAlarm is no longer read: alarms fire on N of N")]
     [InlineData("notificationEmails", "[\"oncall\"]", "failover:notificationEmails has 'oncall', which is not an email address")]
     [InlineData("logRetentionDays", "10", "failover:logRetentionDays must be one of CloudWatch's retention values")]
     [InlineData("endpointCheckIntervalSeconds", "20", "failover:endpointCheckIntervalSeconds must be 10 or 30")]

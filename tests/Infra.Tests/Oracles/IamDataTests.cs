@@ -30,6 +30,11 @@ public sealed class IamDataTests(IamOracle oracle) : IClassFixture<IamOracle>
         oracle.Results["broken"].Should().Contain(e => e.StartsWith($"policy.policy {sid}:", StringComparison.Ordinal) && e.Contains(message, StringComparison.Ordinal));
 
     [Fact]
+    public void The_oracle_checks_the_global_condition_keys_of_trust_policies_too() =>
+        oracle.Results["broken"].Should().Contain(e => e.StartsWith("trust.assumeRolePolicy MisspelledGlobalKey:", StringComparison.Ordinal)
+            && e.Contains("condition key aws:SourceAcount (StringEquals) does not exist", StringComparison.Ordinal));
+
+    [Fact]
     public void A_correct_statement_passes_so_the_oracle_is_not_just_refusing_everything() =>
         oracle.Results["broken"].Should().NotContain(e => e.StartsWith("policy.policy Control:", StringComparison.Ordinal));
 }

@@ -108,6 +108,8 @@ public sealed class HealthSignalTests
             check.Text("triggers.evaluationPeriods").Should().Be("3");
             check.Text("triggers.comparisonOperator").Should().Be(alarm.Text("comparisonOperator"));
             check.Text("triggers.statistic").Should().Be(alarm.Text("statistic"));
+            foreach (var (name, value) in ((Map)alarm.Prop("dimensions")!).Entries)
+                check.Prop($"triggers.dimension:{name}").Should().Be(value, "a replaced target group or service changes the alarm's dimensions");
         }
         program.Resource("health-healthy-hosts").Text("triggers.threshold").Should().Be("2");
     }
@@ -166,15 +168,15 @@ public sealed class HealthSignalTests
     [InlineData("gated")]
     [InlineData("endpoint")]
     [InlineData("automatic")]
-    public void The_region_check_over_every_signal_exists_in_every_mode_as_evidence(string mode)
+    public void The_region_check_over_every_signal_exists_in_every_mode_as_evidence_without_the_gate(string mode)
     {
         var region = TestStacks.Program("primary", ("dnsFailover", mode)).Resource("health-region");
 
         region.Text("type").Should().Be("CALCULATED");
         region.Prop("childHealthchecks").Should().BeEquivalentTo(Value.List(
             new Ref("health-healthy-hosts", "id"), new Ref("health-target-5xx", "id"), new Ref("health-running-tasks", "id"),
-            new Ref("health-endpoint", "id"), new Ref("traffic-gate", "id")), o => o.RespectingRuntimeTypes());
-        region.Number("childHealthThreshold").Should().Be(5);
+            new Ref("health-endpoint", "id")), o => o.RespectingRuntimeTypes(), "a closed gate must not hide that the region recovered");
+        region.Number("childHealthThreshold").Should().Be(4);
     }
 
     [Theory]
@@ -222,19 +224,22 @@ public sealed class HealthSignalTests
     }
 
     [Fact]
-    public void Automatic_dns_moves_on_any_signal()
+    public void Automatic_dns_moves_on_any_signal_and_on_the_gate()
     {
-        var record = TestStacks.Program("primary", ("dnsFailover", "automatic")).Resource("failover-record");
+        var program = TestStacks.Program("primary", ("dnsFailover", "automatic"));
+        var record = program.Resource("failover-record");
+        var guard = program.Resource("health-record");
 
-        record.Prop("healthCheckId").Should().Be(new Ref("health-region", "id"));
+        record.Prop("healthCheckId").Should().Be(new Ref("health-record", "id"));
         record.Prop("aliases[0].evaluateTargetHealth").Should().Be(new Bool(true));
+        guard.Prop("childHealthchecks").Should().BeEquivalentTo(Value.List(new Ref("health-region", "id"), new Ref("traffic-gate", "id")),
+            o => o.RespectingRuntimeTypes());
+        guard.Number("childHealthThreshold").Should().Be(2);
     }
 
-    [Theory]
-    [InlineData("gated")]
-    [InlineData("automatic")]
-    public void Only_the_endpoint_mode_adds_a_record_check(string mode) =>
-        TestStacks.Program("primary", ("dnsFailover", mode)).Resources.Should().NotContain(r => r.Name == "health-record");
+    [Fact]
+    public void The_gated_mode_adds_no_record_check() =>
+        TestStacks.Program("primary").Resources.Should().NotContain(r => r.Name == "health-record");
 
     [Fact]
     public void The_two_roles_differ_only_where_the_design_says()

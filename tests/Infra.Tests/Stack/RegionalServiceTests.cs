@@ -156,7 +156,8 @@ public sealed class RegionalServiceTests
         statements.Keys.Should().Equal("WriteContainerLogs", "PullImage", "GetRegistryToken");
         statements["WriteContainerLogs"].Entries["Resource"].Should().BeEquivalentTo(new Interpolation([new Ref("log-group", "arn"), new Str(":log-stream:*")]),
             o => o.RespectingRuntimeTypes());
-        statements["PullImage"].Entries["Resource"].Should().Be(new Str("arn:aws:ecr:us-east-1:123456789012:repository/app"));
+        statements["PullImage"].Entries["Resource"].Should().BeEquivalentTo(
+            new Interpolation([new Str("arn:"), new Ref("partition"), new Str(":ecr:us-east-1:123456789012:repository/app")]), o => o.RespectingRuntimeTypes());
         statements["GetRegistryToken"].Entries["Resource"].Should().Be(new Str("*"));
         statements["GetRegistryToken"].Entries["Action"].Should().Be(new Str("ecr:GetAuthorizationToken"));
     }
@@ -170,17 +171,27 @@ public sealed class RegionalServiceTests
     }
 
     [Fact]
-    public void Only_ecs_tasks_of_this_account_and_region_may_assume_the_execution_role()
+    public void Only_ecs_tasks_of_this_account_may_assume_the_execution_role()
     {
         var trust = (ToJson)TestStacks.Program().Resource("task-execution-role").Prop("assumeRolePolicy")!;
         var statement = (Map)((Seq)((Map)trust.Body).Entries["Statement"]).Items.Single();
 
         statement.Entries["Principal"].Should().BeEquivalentTo(Map.Of(("Service", "ecs-tasks.amazonaws.com")), o => o.RespectingRuntimeTypes());
-        var conditions = (Map)statement.Entries["Condition"];
-        ((Map)conditions.Entries["StringEquals"]).Entries["aws:SourceAccount"].Should().Be(new Ref("account-id"));
-        ((Map)conditions.Entries["ArnLike"]).Entries["aws:SourceArn"].Should().BeEquivalentTo(
-            new Interpolation([new Str("arn:"), new Ref("partition"), new Str(":ecs:us-east-1:"), new Ref("account-id"), new Str(":*")]),
+        statement.Entries["Condition"].Should().BeEquivalentTo(Map.Of(("StringEquals", Map.Of(("aws:SourceAccount", new Ref("account-id"))))),
             o => o.RespectingRuntimeTypes());
+    }
+
+    [Theory]
+    [InlineData("123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0.0", "us-east-1")]
+    [InlineData("123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/app@sha256:abc", "us-gov-west-1")]
+    [InlineData("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app", "cn-north-1")]
+    public void The_pull_grant_names_the_repository_in_the_stacks_partition(string image, string region)
+    {
+        var policy = (ToJson)TestStacks.Program("primary", ("containerImage", image)).Resource("task-execution-policy").Prop("policy")!;
+        var pull = ((Seq)((Map)policy.Body).Entries["Statement"]).Items.Cast<Map>().Single(s => s.Entries["Sid"] == new Str("PullImage"));
+
+        pull.Entries["Resource"].Should().BeEquivalentTo(
+            new Interpolation([new Str("arn:"), new Ref("partition"), new Str($":ecr:{region}:123456789012:repository/app")]), o => o.RespectingRuntimeTypes());
     }
 
     [Fact]
