@@ -46,6 +46,51 @@ public static class Wire
     public static string Of(Decision decision) => decision == Decision.NoAction ? "NO_ACTION" : decision.ToString().ToUpperInvariant();
 }
 
+/// How the workflow should treat a function error: the errorType's meaning for Retry and Catch.
+public enum ErrorCategory
+{
+    /// Retrying cannot help: the request or the setup is wrong, or AWS refused it for good. Nothing this call asked for happened.
+    Rejected,
+    /// AWS turned the request away for now (throttling); nothing changed. Retry after a backoff.
+    Transient,
+    /// The call may or may not have taken effect. Every handler is idempotent, so retrying is safe and converges.
+    OutcomeUnknown,
+}
+
+/// The catalogue of errorType values the functions report: one list for the handlers, the README and the workflow's Retry and Catch.
+public static class ErrorTypes
+{
+    public const string InvalidInput = "InvalidInput";
+    public const string ConfigurationError = "ConfigurationError";
+    public const string AwsServiceError = "AwsServiceError";
+    public const string AwsThrottled = "AwsThrottled";
+    public const string AwsServerError = "AwsServerError";
+    public const string AwsUnreachable = "AwsUnreachable";
+    public const string AwsMalformedResponse = "AwsMalformedResponse";
+    public const string DeadlineExceeded = "DeadlineExceeded";
+    public const string ResponseRejected = "ResponseRejected";
+    public const string UnexpectedError = "UnexpectedError";
+
+    public static readonly IReadOnlyDictionary<string, (ErrorCategory Category, string Meaning)> All =
+        new Dictionary<string, (ErrorCategory, string)>(StringComparer.Ordinal)
+        {
+            [InvalidInput] = (ErrorCategory.Rejected, "the event is malformed, too large or asks for something unknown; nothing was done"),
+            [ConfigurationError] = (ErrorCategory.Rejected, "the function's environment lacks or garbles a setting; nothing was done"),
+            [AwsServiceError] = (ErrorCategory.Rejected, "AWS refused a request (access denied, validation, not found) and will refuse it again; earlier steps of the same call may stand"),
+            [ResponseRejected] = (ErrorCategory.Rejected, "the Lambda Runtime API refused the response (too large); the work was done, the answer is lost"),
+            [AwsThrottled] = (ErrorCategory.Transient, "AWS throttled every attempt; that request changed nothing"),
+            [AwsServerError] = (ErrorCategory.OutcomeUnknown, "AWS answered with a server error on every attempt; a write may have landed"),
+            [AwsUnreachable] = (ErrorCategory.OutcomeUnknown, "no answer from AWS (refused, reset, timed out, or out of time for another attempt); a write may have landed"),
+            [AwsMalformedResponse] = (ErrorCategory.OutcomeUnknown, "AWS answered success with a body that could not be read; the change was probably applied"),
+            [DeadlineExceeded] = (ErrorCategory.OutcomeUnknown, "the invocation ran out of time part-way; reported before Lambda's own deadline"),
+            [UnexpectedError] = (ErrorCategory.OutcomeUnknown, "a defect in the function (any other exception); the message names its type"),
+        };
+
+    /// The errorTypes a Retry may repeat: transient and outcome-unknown ones (every handler is idempotent).
+    public static IReadOnlyList<string> Retryable =>
+        [.. All.Where(e => e.Value.Category != ErrorCategory.Rejected).Select(e => e.Key)];
+}
+
 /// The handler names a function's `handler` setting (`_HANDLER`) may carry.
 public static class HandlerNames
 {
