@@ -20,11 +20,11 @@ public sealed class ApplicationAutoScalingClient(AwsHttpClient client)
             ["ScalableDimension"] = "ecs:service:DesiredCount",
             ["ResourceIds"] = new JsonArray(resourceId),
         }, cancellationToken);
-        var target = response["ScalableTargets"]?.AsArray().OfType<JsonObject>().FirstOrDefault()
+        var target = (response["ScalableTargets"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault()
             ?? throw new AwsServiceException("Application Auto Scaling", "ObjectNotFoundException", $"no scalable target {resourceId}", 400, null);
         return new ScalableTarget(resourceId,
-            target["MinCapacity"]?.GetValue<int>() ?? throw new AwsMalformedResponseException(_service.Name, "DescribeScalableTargets", "MinCapacity"),
-            target["MaxCapacity"]?.GetValue<int>() ?? throw new AwsMalformedResponseException(_service.Name, "DescribeScalableTargets", "MaxCapacity"));
+            JsonRpc.Int(target["MinCapacity"], _service, "DescribeScalableTargets", "MinCapacity"),
+            JsonRpc.Int(target["MaxCapacity"], _service, "DescribeScalableTargets", "MaxCapacity"));
     }
 
     /// Updates the bounds of an existing target (RegisterScalableTarget is the documented update call).

@@ -1,7 +1,3 @@
-using Amazon;
-using Amazon.DynamoDBv2;
-using Amazon.Runtime;
-
 namespace Failover.Functions.Aws;
 
 /// The process's AWS clients, made on first use so that bad input or missing settings fail before any of them exists.
@@ -9,11 +5,14 @@ public sealed class AwsClients(Func<string, string?> env, HttpClient http, TimeP
 {
     private AwsEnvironment? _environment;
     private AwsHttpClient? _signed;
-    private IAmazonDynamoDB? _dynamo;
 
     public AwsEnvironment Environment => _environment ??= AwsEnvironment.From(env);
 
     private AwsHttpClient Signed => _signed ??= new AwsHttpClient(http, Environment, retry, time);
+
+    /// The same clients, with every call ending by `stopBy`: an invocation's own deadline, or a tighter budget inside it.
+    public AwsClients Until(DateTimeOffset stopBy) =>
+        new(env, http, time, retry with { StopBy = retry.StopBy is { } earlier && earlier < stopBy ? earlier : stopBy });
 
     public Route53Client Route53 => new(Signed);
 
@@ -29,25 +28,5 @@ public sealed class AwsClients(Func<string, string?> env, HttpClient http, TimeP
     public RecoveryClusterClient RecoveryCluster(IReadOnlyList<ClusterEndpoint> endpoints) =>
         new(new AwsHttpClient(http, Environment, retry with { MaxAttempts = Math.Min(2, retry.MaxAttempts) }, time), endpoints);
 
-    public ControlTable ControlTable(string tableName) => new(Dynamo, tableName);
-
-    private IAmazonDynamoDB Dynamo => _dynamo ??= CreateDynamo();
-
-    private IAmazonDynamoDB CreateDynamo()
-    {
-        var aws = Environment;
-        var config = new AmazonDynamoDBConfig { Timeout = TimeSpan.FromSeconds(5), MaxErrorRetry = retry.MaxAttempts - 1 };
-        if (aws.EndpointOverride("DynamoDB") is { } url)
-        {
-            config.ServiceURL = url;
-            config.AuthenticationRegion = aws.Region;
-        }
-        else
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(aws.Region);
-        }
-        var c = aws.Credentials;
-        AWSCredentials credentials = c.UseToken ? new SessionAWSCredentials(c.AccessKey, c.SecretKey, c.Token) : new BasicAWSCredentials(c.AccessKey, c.SecretKey);
-        return new AmazonDynamoDBClient(credentials, config);
-    }
+    public ControlTable ControlTable(string tableName) => new(new DynamoDbClient(Signed), tableName);
 }

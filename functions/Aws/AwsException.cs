@@ -2,24 +2,41 @@ using Failover.Functions.Runtime;
 
 namespace Failover.Functions.Aws;
 
-/// AWS answered with an error that retrying will not fix (or retries ran out): the code, message and request id.
-public class AwsServiceException(string service, string code, string message, int statusCode, string? requestId)
-    : FunctionException("AwsServiceError", $"{service} {code}: {message} (HTTP {statusCode}, request id {requestId ?? "none"})")
+/// AWS answered with an error after every attempt it was worth: the code, message and request id. The errorType follows the
+/// catalogue: throttling is AwsThrottled, a server error AwsServerError, anything else (a client error) AwsServiceError.
+public sealed class AwsServiceException(string service, string code, string message, int statusCode, string? requestId)
+    : FunctionException(TypeOf(code, statusCode), $"{service} {code}: {Echo.Of(message, 300)} (HTTP {statusCode}, request id {requestId ?? "none"})")
 {
+    private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
+    {
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded", "TooManyRequestsException",
+        "RequestThrottled", "RequestThrottledException", "PriorRequestNotComplete", "SlowDown", "ProvisionedThroughputExceededException",
+        "RequestLimitExceededException",
+    };
+
     public string Service { get; } = service;
     public string Code { get; } = code;
     public int StatusCode { get; } = statusCode;
     public string? RequestId { get; } = requestId;
+
+    /// Worth another attempt: AWS asked us to slow down, or failed on its side.
+    public bool Retryable => ErrorType != ErrorTypes.AwsServiceError;
+
+    private static string TypeOf(string code, int statusCode) =>
+        ThrottlingCodes.Contains(code) || statusCode == 429 ? ErrorTypes.AwsThrottled
+        : statusCode >= 500 ? ErrorTypes.AwsServerError
+        : ErrorTypes.AwsServiceError;
 }
 
-/// The service could not be reached at all (connection refused, DNS, timeouts) after every retry.
+/// No answer from the service (connection refused or reset, DNS, a timeout, or no time left for another attempt).
 public sealed class AwsUnreachableException(string service, string endpoint, Exception inner)
-    : FunctionException("AwsUnreachable", $"{service} at {endpoint} could not be reached: {inner.Message}");
+    : FunctionException(ErrorTypes.AwsUnreachable, $"{service} at {endpoint} could not be reached: {Echo.Of(inner.Message, 300)}");
 
-/// AWS answered with success but without a field the workflow acts on. Reading it as 0, false or a default could act
-/// on a fiction (scale to zero, skip a version check), so the call fails; unlike InvalidInput, the request itself was fine.
+/// AWS answered with success but without a field the workflow acts on, or with a body that is not JSON or XML at all.
+/// Reading it as 0, false or a default could act on a fiction (scale to zero, skip a version check), so the call fails; the
+/// request itself was fine and may have been applied, so the workflow may retry it (every handler is idempotent).
 public sealed class AwsMalformedResponseException(string service, string action, string field)
-    : FunctionException("AwsMalformedResponse", $"{service} {action} answered without {field}; nothing was read from it.")
+    : FunctionException(ErrorTypes.AwsMalformedResponse, $"{service} {action} answered without {field}; nothing was read from it.")
 {
     public string Service { get; } = service;
     public string Action { get; } = action;

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
@@ -8,33 +7,41 @@ namespace Failover.Functions.Aws;
 /// How one service is reached and signed.
 public sealed record AwsService(string Name, string SigningName, Uri Endpoint, string Region);
 
-/// Retry bounds: full-jitter exponential backoff (AWS Architecture Blog, "Exponential Backoff And Jitter").
+/// Retry bounds: full-jitter exponential backoff (AWS Architecture Blog, "Exponential Backoff And Jitter"), and the time by which
+/// the last attempt must have ended.
 public sealed record RetryPolicy(int MaxAttempts, TimeSpan BaseDelay, TimeSpan MaxDelay)
 {
     /// 5 attempts over at most ~6 s: long enough for a throttling burst, short against a Lambda deadline.
     public static readonly RetryPolicy Default = new(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(3));
 
+    /// An attempt is not started with less time than this left: a signed round trip to a regional endpoint takes tens of
+    /// milliseconds when AWS is well, and an attempt that cannot finish only delays the typed error.
+    public static readonly TimeSpan MinimumAttempt = TimeSpan.FromMilliseconds(250);
+
+    /// Every attempt ends by then (cut off as unreachable), and none starts too close to it. Null: only the attempt count bounds.
+    public DateTimeOffset? StopBy { get; init; }
+
     public TimeSpan DelayBefore(int retry) =>
         TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, retry)));
 }
 
-/// Sends signed requests, retries throttling, 5xx and network failures, and turns AWS errors into typed exceptions.
+/// Sends signed requests, retries throttling, 5xx and network failures within the policy's time, and turns every failure into a
+/// typed error of the catalogue (ErrorTypes).
 public sealed class AwsHttpClient(HttpClient http, AwsEnvironment aws, RetryPolicy retry, TimeProvider time)
 {
-    private static readonly HashSet<string> Throttling = new(StringComparer.Ordinal)
-    {
-        "Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded", "TooManyRequestsException",
-        "RequestThrottled", "RequestThrottledException", "PriorRequestNotComplete", "SlowDown",
-    };
-
     public AwsEnvironment Environment => aws;
 
     public async Task<string> SendAsync(AwsService service, HttpMethod method, string pathAndQuery, byte[]? body, string? contentType,
         IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
     {
         var uri = new Uri(service.Endpoint, pathAndQuery);
+        Exception? last = null;
         for (var attempt = 1; ; attempt++)
         {
+            var left = retry.StopBy is { } stop ? stop - time.GetUtcNow() : Timeout.InfiniteTimeSpan;
+            if (retry.StopBy is not null && left < RetryPolicy.MinimumAttempt)
+                throw last ?? Unreachable(service, new TimeoutException($"less than {RetryPolicy.MinimumAttempt.TotalMilliseconds:0} ms left before the deadline"));
+
             using var request = new HttpRequestMessage(method, uri);
             var payload = body ?? [];
             if (body is not null)
@@ -45,30 +52,32 @@ public sealed class AwsHttpClient(HttpClient http, AwsEnvironment aws, RetryPoli
             foreach (var (k, v) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(k, v);
             SigV4.Sign(request, payload, aws.Credentials, service.Region, service.SigningName, time.GetUtcNow().UtcDateTime);
 
-            HttpResponseMessage response;
+            using var attemptTime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (retry.StopBy is not null) attemptTime.CancelAfter(left);
             try
             {
-                response = await http.SendAsync(request, cancellationToken);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                if (attempt >= retry.MaxAttempts) throw new AwsUnreachableException(service.Name, service.Endpoint.ToString(), e);
-                await Task.Delay(retry.DelayBefore(attempt - 1), time, cancellationToken);
-                continue;
-            }
-
-            using (response)
-            {
-                var text = await response.Content.ReadAsStringAsync(cancellationToken);
+                using var response = await http.SendAsync(request, attemptTime.Token);
+                var text = await response.Content.ReadAsStringAsync(attemptTime.Token);
                 if (response.IsSuccessStatusCode) return text;
                 var (code, message) = ParseError(text);
-                var transient = (int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests || Throttling.Contains(code);
-                if (!transient || attempt >= retry.MaxAttempts)
-                    throw new AwsServiceException(service.Name, code, message, (int)response.StatusCode, RequestId(response));
-                await Task.Delay(retry.DelayBefore(attempt - 1), time, cancellationToken);
+                var error = new AwsServiceException(service.Name, code, message, (int)response.StatusCode, RequestId(response));
+                if (!error.Retryable) throw error;
+                last = error;
             }
+            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // HttpClient's own timeout and our deadline both surface as cancellation; either way the service did not answer in time.
+                last = Unreachable(service, e is OperationCanceledException ? new TimeoutException("no answer in time", e) : e);
+            }
+
+            if (attempt >= retry.MaxAttempts) throw last;
+            var delay = retry.DelayBefore(attempt - 1);
+            if (retry.StopBy is { } deadline && time.GetUtcNow() + delay + RetryPolicy.MinimumAttempt > deadline) throw last;
+            await Task.Delay(delay, time, cancellationToken);
         }
     }
+
+    private static AwsUnreachableException Unreachable(AwsService service, Exception cause) => new(service.Name, service.Endpoint.ToString(), cause);
 
     /// JSON protocols send `__type`/`message`; Query and REST-XML send `<Error><Code>/<Message>`.
     internal static (string Code, string Message) ParseError(string body)

@@ -14,7 +14,7 @@ public sealed class CloudWatchClient(AwsHttpClient client, string region)
     {
         var parameters = new List<(string, string)> { ("Action", "DescribeAlarms"), ("Version", "2010-08-01") };
         parameters.AddRange(names.Select((n, i) => ($"AlarmNames.member.{i + 1}", n)));
-        var xml = XDocument.Parse(await QueryApi.CallAsync(client, _service, parameters, cancellationToken));
+        var xml = await QueryApi.CallAsync(client, _service, parameters, cancellationToken);
         return Xml.All(xml, "MetricAlarms").SelectMany(m => m.Elements())
             .Select(a => new Alarm(Required(a, "AlarmName"), Required(a, "StateValue"))).ToList();
     }

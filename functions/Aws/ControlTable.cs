@@ -1,6 +1,5 @@
-using System.Globalization;
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
+using System.Text.Json.Nodes;
+using Failover.Functions.Runtime;
 
 namespace Failover.Functions.Aws;
 
@@ -11,158 +10,166 @@ public sealed record FlagOverride(string Mode, string? Reason, string? SetBy, st
 /// Each is null when the item lacks it (an item written by hand): unknown, never 0.
 public sealed record ControlState(string? ActiveRegion, long? Epoch, DateTimeOffset? LastTransitionAt);
 
-/// The lock item as stored; an owner or lease that is missing stays missing.
+/// The lock as stored; an owner or lease that is missing (or of another type) stays missing.
 public sealed record LockHolder(string? Owner, DateTimeOffset? LeaseExpiresAt)
 {
-    /// Whether the lock stops `owner` from taking it, by the same rule as the conditional write in TryAcquireLockAsync
-    /// (`#lease < :now OR #owner = :owner`): that comparison fails for a missing lease, so a lock without one is held.
+    /// These functions always write both; a lock lacking either was written by something else and is no execution's lock.
+    public bool Unreadable => Owner is null || LeaseExpiresAt is null;
+
+    /// Whether the lock stops `owner` from taking it, by the same rule as the conditional write in TryAcquireLockAsync:
+    /// an unreadable lock is taken over, an expired one is free, one's own lock is re-entered.
     public bool HeldAgainst(string owner, DateTimeOffset now) =>
-        Owner != owner && !(LeaseExpiresAt is { } lease && lease.ToUnixTimeSeconds() < now.ToUnixTimeSeconds());
+        !Unreadable && Owner != owner && LeaseExpiresAt!.Value.ToUnixTimeSeconds() >= now.ToUnixTimeSeconds();
 }
 
-/// One decision, kept for the record with a TTL.
-public sealed record DecisionRecord(string Decision, string Action, string Source, string Reason, string FlagMode, string Health, string Owner, string? Evidence);
+/// The state item: the transition state and the lock that guards the next transition.
+public sealed record ControlItem(ControlState? State, LockHolder? Lock);
 
-/// The DynamoDB control table (design §5): one item per concern under the partition key `pk`.
-public sealed class ControlTable(IAmazonDynamoDB dynamo, string tableName)
+/// What an acting decision writes with the lock, so the lock never exists without the decision that took it.
+public sealed record LockClaim(string Owner, string Action, string Decision, string Source, string? Reason);
+
+/// A transition to record when the lock is released after a successful run.
+public sealed record Transition(string ActiveRegion, string Action);
+
+/// What a release did, and why.
+public sealed record ReleaseOutcome(bool Released, bool StateRecorded, string? ActiveRegion, long? Epoch, string Reason);
+
+/// One decision, kept for the record with a TTL.
+public sealed record DecisionRecord(string Decision, string Action, string Source, string? RequestReason, string Reason, string FlagMode, string Health,
+    string Owner, bool Alert, string? Evidence);
+
+/// The DynamoDB control table (design §5): one item per concern under the partition key `pk`. The lock lives in the `state`
+/// item, so that taking it, and recording a transition while releasing it, are each one conditional write on one item: atomic
+/// in every consistency mode of a global table (multi-Region strong consistency rejects transactions).
+public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
 {
     public const string Key = "pk";
+    private const string StateKey = "state";
+    private static readonly string[] LockAttributes =
+        ["lockOwner", "lockAction", "lockDecision", "lockSource", "lockRequestReason", "lockAcquiredAt", "lockLeaseExpiresAt"];
+
+    // Free, expired, our own (a retried step), or unreadable: the exact negation of LockHolder.HeldAgainst.
+    private const string LockAvailable =
+        "attribute_not_exists(lockOwner) OR NOT attribute_type(lockOwner, :typeS) OR attribute_not_exists(lockLeaseExpiresAt) " +
+        "OR NOT attribute_type(lockLeaseExpiresAt, :typeN) OR lockOwner = :owner OR lockLeaseExpiresAt < :now";
 
     public async Task<FlagOverride?> GetFlagAsync(CancellationToken cancellationToken)
     {
         var item = await GetAsync("flag", cancellationToken);
-        if (item is null || !item.TryGetValue("mode", out var mode) || mode.S is null) return null;
-        return new FlagOverride(mode.S, Text(item, "reason"), Text(item, "setBy"), Text(item, "setAt"), Time(item, "expiresAt"));
+        if (Attr.Text(item, "mode") is not { } mode) return null;
+        return new FlagOverride(mode, Attr.Text(item, "reason"), Attr.Text(item, "setBy"), Attr.Text(item, "setAt"), Attr.Time(item, "expiresAt"));
     }
 
-    public async Task<ControlState?> GetStateAsync(CancellationToken cancellationToken)
+    public async Task<ControlItem> GetControlAsync(CancellationToken cancellationToken)
     {
-        var item = await GetAsync("state", cancellationToken);
-        if (item is null) return null;
-        return new ControlState(Text(item, "activeRegion"), Number(item, "epoch"), Time(item, "lastTransitionAt"));
+        var item = await GetAsync(StateKey, cancellationToken);
+        if (item is null) return new ControlItem(null, null);
+        var hasState = Attr.Has(item, "activeRegion") || Attr.Has(item, "epoch") || Attr.Has(item, "lastTransitionAt");
+        return new ControlItem(
+            hasState ? new ControlState(Attr.Text(item, "activeRegion"), Attr.Number(item, "epoch"), Attr.Time(item, "lastTransitionAt")) : null,
+            ReadLock(item));
     }
 
-    public async Task<LockHolder?> GetLockAsync(CancellationToken cancellationToken)
+    /// One conditional write: free, expired, unreadable or already ours. Two executions never both get it.
+    public async Task<bool> TryAcquireLockAsync(LockClaim claim, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
-        var item = await GetAsync("lock", cancellationToken);
-        if (item is null) return null;
-        var lease = Number(item, "leaseExpiresAt");
-        return new LockHolder(Text(item, "owner"), lease is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null);
-    }
-
-    /// One conditional write: free, expired, or already ours (a retried step). Two executions never both get it.
-    public async Task<bool> TryAcquireLockAsync(string owner, string action, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
-    {
-        try
+        var values = new JsonObject
         {
-            await dynamo.PutItemAsync(new PutItemRequest
-            {
-                TableName = tableName,
-                Item = new Dictionary<string, AttributeValue>
-                {
-                    [Key] = S("lock"),
-                    ["owner"] = S(owner),
-                    ["action"] = S(action),
-                    ["acquiredAt"] = S(Iso(now)),
-                    ["leaseExpiresAt"] = N(now.Add(lease).ToUnixTimeSeconds()),
-                },
-                ConditionExpression = "attribute_not_exists(#pk) OR #lease < :now OR #owner = :owner",
-                ExpressionAttributeNames = new Dictionary<string, string> { ["#pk"] = Key, ["#lease"] = "leaseExpiresAt", ["#owner"] = "owner" },
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":now"] = N(now.ToUnixTimeSeconds()), [":owner"] = S(owner) },
-            }, cancellationToken);
-            return true;
+            [":owner"] = Attr.S(claim.Owner), [":action"] = Attr.S(claim.Action), [":decision"] = Attr.S(claim.Decision),
+            [":source"] = Attr.S(claim.Source), [":at"] = Attr.S(Attr.Iso(now)), [":lease"] = Attr.N(now.Add(lease).ToUnixTimeSeconds()),
+            [":now"] = Attr.N(now.ToUnixTimeSeconds()), [":typeS"] = Attr.S("S"), [":typeN"] = Attr.S("N"),
+        };
+        var set = "SET lockOwner = :owner, lockAction = :action, lockDecision = :decision, lockSource = :source, lockAcquiredAt = :at, lockLeaseExpiresAt = :lease";
+        if (claim.Reason is not null)
+        {
+            set += ", lockRequestReason = :reason";
+            values[":reason"] = Attr.S(claim.Reason);
         }
-        catch (ConditionalCheckFailedException)
+        var (written, _) = await dynamo.WriteAsync("UpdateItem", new JsonObject
         {
-            return false;
-        }
-    }
-
-    /// Deletes the lock only if this owner still holds it.
-    public async Task<bool> ReleaseLockAsync(string owner, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await dynamo.DeleteItemAsync(new DeleteItemRequest
-            {
-                TableName = tableName,
-                Key = new Dictionary<string, AttributeValue> { [Key] = S("lock") },
-                ConditionExpression = "#owner = :owner",
-                ExpressionAttributeNames = new Dictionary<string, string> { ["#owner"] = "owner" },
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":owner"] = S(owner) },
-            }, cancellationToken);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
-    }
-
-    /// Records a completed transition: the new active region, the next epoch, the time (the cooldown's start). Returns the new epoch.
-    public async Task<long> RecordTransitionAsync(string activeRegion, string action, string owner, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var response = await dynamo.UpdateItemAsync(new UpdateItemRequest
-        {
-            TableName = tableName,
-            Key = new Dictionary<string, AttributeValue> { [Key] = S("state") },
-            UpdateExpression = "SET activeRegion = :region, lastTransitionAt = :now, lastAction = :action, lastOwner = :owner ADD epoch :one",
-            ExpressionAttributeValues = new Dictionary<string, AttributeValue>
-            {
-                [":region"] = S(activeRegion), [":now"] = S(Iso(now)), [":action"] = S(action), [":owner"] = S(owner), [":one"] = N(1),
-            },
-            ReturnValues = ReturnValue.ALL_NEW,
+            ["TableName"] = tableName,
+            ["Key"] = StateItemKey(),
+            ["UpdateExpression"] = claim.Reason is null ? $"{set} REMOVE lockRequestReason" : set,
+            ["ConditionExpression"] = LockAvailable,
+            ["ExpressionAttributeValues"] = values,
         }, cancellationToken);
-        // `ADD epoch :one` leaves the attribute on the item, so ALL_NEW without it is not an answer to this request.
-        return Number(response.Attributes, "epoch") ?? throw new AwsMalformedResponseException("DynamoDB", "UpdateItem", "epoch");
+        return written;
     }
 
+    /// Gives the lock back, recording the transition in the same write when there is one. Only the owner can; a repeat of a
+    /// release that already happened answers as the first did and changes nothing.
+    public async Task<ReleaseOutcome> ReleaseLockAsync(string owner, string outcome, Transition? transition, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var values = new JsonObject { [":owner"] = Attr.S(owner), [":now"] = Attr.S(Attr.Iso(now)), [":outcome"] = Attr.S(outcome) };
+        var update = "SET lastReleasedBy = :owner, lastReleasedAt = :now, lastReleaseOutcome = :outcome";
+        if (transition is not null)
+        {
+            update += ", activeRegion = :region, lastTransitionAt = :now, lastAction = :action, lastOwner = :owner";
+            values[":region"] = Attr.S(transition.ActiveRegion);
+            values[":action"] = Attr.S(transition.Action);
+            values[":one"] = Attr.N(1);
+        }
+        update += $" REMOVE {string.Join(", ", LockAttributes)}" + (transition is not null ? " ADD epoch :one" : "");
+        var (written, response) = await dynamo.WriteAsync("UpdateItem", new JsonObject
+        {
+            ["TableName"] = tableName,
+            ["Key"] = StateItemKey(),
+            ["UpdateExpression"] = update,
+            ["ConditionExpression"] = "lockOwner = :owner",
+            ["ExpressionAttributeValues"] = values,
+            ["ReturnValues"] = "ALL_NEW",
+        }, cancellationToken);
+        if (written)
+        {
+            if (transition is null) return new ReleaseOutcome(true, false, null, null, "released; no transition to record");
+            // `ADD epoch :one` leaves the attribute on the item, so ALL_NEW without it is not an answer to this request.
+            var epoch = Attr.Number(response["Attributes"] as JsonObject, "epoch") ?? throw new AwsMalformedResponseException("DynamoDB", "UpdateItem", "epoch");
+            return new ReleaseOutcome(true, true, transition.ActiveRegion, epoch, $"released; transition to {transition.ActiveRegion} recorded as epoch {epoch}");
+        }
+
+        var item = await GetAsync(StateKey, cancellationToken);
+        var holder = ReadLock(item);
+        if (Attr.Text(item, "lastReleasedBy") == owner && holder?.Owner != owner)
+        {
+            var recorded = transition is not null && Attr.Text(item, "lastOwner") == owner;
+            return new ReleaseOutcome(true, recorded, recorded ? Attr.Text(item, "activeRegion") : null, recorded ? Attr.Number(item, "epoch") : null,
+                "already released by this execution (a repeated call); nothing changed");
+        }
+        return new ReleaseOutcome(false, false, null, null, holder is null
+            ? $"not released: no lock is held, so {Echo.Of(owner, 200)} has nothing to release; nothing changed"
+            : $"not released: the lock is held by {Echo.Of(holder.Owner, 200)}, not by {Echo.Of(owner, 200)}; nothing changed");
+    }
+
+    /// One record per execution: a retried decide overwrites its own record instead of adding another.
     public async Task RecordDecisionAsync(DecisionRecord record, DateTimeOffset now, TimeSpan keep, CancellationToken cancellationToken)
     {
-        var item = new Dictionary<string, AttributeValue>
+        var item = new JsonObject
         {
-            [Key] = S($"decision#{Iso(now)}#{record.Owner}"),
-            ["decision"] = S(record.Decision),
-            ["action"] = S(record.Action),
-            ["source"] = S(record.Source),
-            ["reason"] = S(record.Reason),
-            ["flag"] = S(record.FlagMode),
-            ["health"] = S(record.Health),
-            ["owner"] = S(record.Owner),
-            ["decidedAt"] = S(Iso(now)),
-            ["ttl"] = N(now.Add(keep).ToUnixTimeSeconds()),
+            [Key] = Attr.S($"decision#{record.Owner}"),
+            ["decision"] = Attr.S(record.Decision),
+            ["action"] = Attr.S(record.Action),
+            ["source"] = Attr.S(record.Source),
+            ["reason"] = Attr.S(record.Reason),
+            ["flag"] = Attr.S(record.FlagMode),
+            ["health"] = Attr.S(record.Health),
+            ["owner"] = Attr.S(record.Owner),
+            ["alert"] = new JsonObject { ["BOOL"] = record.Alert },
+            ["decidedAt"] = Attr.S(Attr.Iso(now)),
+            ["ttl"] = Attr.N(now.Add(keep).ToUnixTimeSeconds()),
         };
-        if (record.Evidence is not null) item["evidence"] = S(record.Evidence);
-        await dynamo.PutItemAsync(new PutItemRequest { TableName = tableName, Item = item }, cancellationToken);
+        if (record.RequestReason is not null) item["requestReason"] = Attr.S(record.RequestReason);
+        if (record.Evidence is not null) item["evidence"] = Attr.S(record.Evidence);
+        await dynamo.WriteAsync("PutItem", new JsonObject { ["TableName"] = tableName, ["Item"] = item }, cancellationToken);
     }
 
-    private async Task<Dictionary<string, AttributeValue>?> GetAsync(string key, CancellationToken cancellationToken)
-    {
-        var response = await dynamo.GetItemAsync(new GetItemRequest
-        {
-            TableName = tableName,
-            Key = new Dictionary<string, AttributeValue> { [Key] = S(key) },
-            ConsistentRead = true,
-        }, cancellationToken);
-        return response.Item is { Count: > 0 } item ? item : null;
-    }
+    private static LockHolder? ReadLock(JsonObject? item) =>
+        Attr.Has(item, "lockOwner") || Attr.Has(item, "lockLeaseExpiresAt")
+            ? new LockHolder(Attr.Text(item, "lockOwner"), Attr.Number(item, "lockLeaseExpiresAt") is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null)
+            : null;
 
-    private static AttributeValue S(string value) => new() { S = value };
+    private Task<JsonObject?> GetAsync(string key, CancellationToken cancellationToken) =>
+        dynamo.GetItemAsync(tableName, new JsonObject { [Key] = Attr.S(key) }, cancellationToken);
 
-    private static AttributeValue N(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
-
-    private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    private static string? Text(Dictionary<string, AttributeValue> item, string name) => item.TryGetValue(name, out var v) ? v.S : null;
-
-    private static long? Number(Dictionary<string, AttributeValue>? item, string name) =>
-        item is not null && item.TryGetValue(name, out var v) && long.TryParse(v.N, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : null;
-
-    /// Operators write times as ISO-8601 strings; epoch seconds are accepted too.
-    private static DateTimeOffset? Time(Dictionary<string, AttributeValue> item, string name)
-    {
-        if (!item.TryGetValue(name, out var v)) return null;
-        if (v.N is not null && long.TryParse(v.N, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var epoch)) return DateTimeOffset.FromUnixTimeSeconds(epoch);
-        return DateTimeOffset.TryParse(v.S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
-    }
+    private static JsonObject StateItemKey() => new() { [Key] = Attr.S(StateKey) };
 }

@@ -15,19 +15,19 @@ public sealed class EcsClient(AwsHttpClient client)
     {
         var response = await JsonRpc.CallAsync(client, _service, Prefix + "DescribeServices",
             new JsonObject { ["cluster"] = cluster, ["services"] = new JsonArray(service) }, cancellationToken);
-        var found = response["services"]?.AsArray().OfType<JsonObject>().FirstOrDefault();
+        var found = (response["services"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault();
         if (found is null)
         {
-            var reason = response["failures"]?.AsArray().OfType<JsonObject>().FirstOrDefault()?["reason"]?.GetValue<string>() ?? "not found";
+            var reason = JsonRpc.OptionalString((response["failures"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault()?["reason"]) ?? "not found";
             throw new AwsServiceException("ECS", "ServiceNotFoundException", $"service {service} in {cluster}: {reason}", 400, null);
         }
-        var deployments = found["deployments"]?.AsArray().OfType<JsonObject>().ToList() ?? [];
-        var primary = deployments.FirstOrDefault(d => d["status"]?.GetValue<string>() == "PRIMARY");
+        var deployments = (found["deployments"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
+        var primary = deployments.FirstOrDefault(d => JsonRpc.OptionalString(d["status"]) == "PRIMARY");
         // No rollout state is a state of its own (check-service is then not ready); a missing count is not 0.
         return new Service(
-            found["desiredCount"]?.GetValue<int>() ?? throw new AwsMalformedResponseException("ECS", "DescribeServices", "desiredCount"),
-            found["runningCount"]?.GetValue<int>() ?? throw new AwsMalformedResponseException("ECS", "DescribeServices", "runningCount"),
-            primary?["rolloutState"]?.GetValue<string>());
+            JsonRpc.Int(found["desiredCount"], _service, "DescribeServices", "desiredCount"),
+            JsonRpc.Int(found["runningCount"], _service, "DescribeServices", "runningCount"),
+            JsonRpc.OptionalString(primary?["rolloutState"]));
     }
 
     public async Task UpdateServiceAsync(string cluster, string service, int desiredCount, CancellationToken cancellationToken) =>

@@ -12,8 +12,8 @@ public sealed class ElbV2Client(AwsHttpClient client)
     /// One state per registered target: healthy, unhealthy, initial, draining, unused, unavailable.
     public async Task<IReadOnlyList<string>> DescribeTargetHealthAsync(string targetGroupArn, CancellationToken cancellationToken)
     {
-        var xml = XDocument.Parse(await QueryApi.CallAsync(client, _service,
-            [("Action", "DescribeTargetHealth"), ("Version", "2015-12-01"), ("TargetGroupArn", targetGroupArn)], cancellationToken));
+        var xml = await QueryApi.CallAsync(client, _service,
+            [("Action", "DescribeTargetHealth"), ("Version", "2015-12-01"), ("TargetGroupArn", targetGroupArn)], cancellationToken);
         return Xml.All(xml, "TargetHealth").Select(t => Xml.Child(t, "State") ?? "").ToList();
     }
 }

@@ -15,7 +15,7 @@ public sealed class RecoveryClusterClient(AwsHttpClient client, IReadOnlyList<Cl
 
     public Task<string> GetRoutingControlStateAsync(string arn, CancellationToken cancellationToken) =>
         OnAnyEndpointAsync("GetRoutingControlState", new JsonObject { ["RoutingControlArn"] = arn },
-            response => response["RoutingControlState"]?.GetValue<string>()
+            response => JsonRpc.OptionalString(response["RoutingControlState"])
                 ?? throw new AwsMalformedResponseException("Route 53 ARC", "GetRoutingControlState", "RoutingControlState"), cancellationToken);
 
     public Task<string> UpdateRoutingControlStateAsync(string arn, string state, CancellationToken cancellationToken) =>
@@ -32,13 +32,13 @@ public sealed class RecoveryClusterClient(AwsHttpClient client, IReadOnlyList<Cl
             {
                 var text = await client.SendAsync(service, HttpMethod.Post, "/", Encoding.UTF8.GetBytes(request.ToJsonString()),
                     "application/x-amz-json-1.0", new Dictionary<string, string> { ["X-Amz-Target"] = Prefix + action }, cancellationToken);
-                return read(JsonNode.Parse(text) as JsonObject ?? new JsonObject());
+                return read(JsonRpc.Parse(text, service, action));
             }
             catch (AwsUnreachableException e)
             {
                 failures.Add($"{endpoint.Region}: {e.Message}");
             }
-            catch (AwsServiceException e) when (e.StatusCode >= 500 || e.Code is "ThrottlingException" or "EndpointTemporarilyUnavailableException")
+            catch (AwsServiceException e) when (e.Retryable || e.Code is "EndpointTemporarilyUnavailableException")
             {
                 failures.Add($"{endpoint.Region}: {e.Message}");
             }

@@ -17,7 +17,8 @@ public sealed class Route53Client(AwsHttpClient client)
 
     public async Task<HealthCheck> GetHealthCheckAsync(string id, CancellationToken cancellationToken)
     {
-        var xml = XDocument.Parse(await client.SendAsync(_service, HttpMethod.Get, $"/2013-04-01/healthcheck/{Uri.EscapeDataString(id)}", null, null, null, cancellationToken));
+        var xml = Xml.Parse(await client.SendAsync(_service, HttpMethod.Get, $"/2013-04-01/healthcheck/{Uri.EscapeDataString(id)}", null, null, null, cancellationToken),
+            _service, "GetHealthCheck");
         return Read(id, xml, "GetHealthCheck");
     }
 
@@ -28,15 +29,16 @@ public sealed class Route53Client(AwsHttpClient client)
         var body = new XDocument(new XElement(ns + "UpdateHealthCheckRequest",
             new XElement(ns + "HealthCheckVersion", version.ToString(CultureInfo.InvariantCulture)),
             new XElement(ns + "Inverted", inverted ? "true" : "false")));
-        var xml = XDocument.Parse(await client.SendAsync(_service, HttpMethod.Post, $"/2013-04-01/healthcheck/{Uri.EscapeDataString(id)}",
-            Encoding.UTF8.GetBytes(body.ToString(SaveOptions.DisableFormatting)), "application/xml", null, cancellationToken));
+        var xml = Xml.Parse(await client.SendAsync(_service, HttpMethod.Post, $"/2013-04-01/healthcheck/{Uri.EscapeDataString(id)}",
+            Encoding.UTF8.GetBytes(body.ToString(SaveOptions.DisableFormatting)), "application/xml", null, cancellationToken), _service, "UpdateHealthCheck");
         return Read(id, xml, "UpdateHealthCheck");
     }
 
     /// What each Route 53 checker last saw, e.g. "Success: HTTP Status Code 200, OK" or "Failure: ...".
     public async Task<IReadOnlyList<string>> GetHealthCheckStatusAsync(string id, CancellationToken cancellationToken)
     {
-        var xml = XDocument.Parse(await client.SendAsync(_service, HttpMethod.Get, $"/2013-04-01/healthcheck/{Uri.EscapeDataString(id)}/status", null, null, null, cancellationToken));
+        var xml = Xml.Parse(await client.SendAsync(_service, HttpMethod.Get, $"/2013-04-01/healthcheck/{Uri.EscapeDataString(id)}/status", null, null, null, cancellationToken),
+            _service, "GetHealthCheckStatus");
         return Xml.All(xml, "StatusReport")
             .Select(r => Xml.Child(r, "Status") ?? throw new AwsMalformedResponseException(_service.Name, "GetHealthCheckStatus", "StatusReport/Status")).ToList();
     }
@@ -46,6 +48,8 @@ public sealed class Route53Client(AwsHttpClient client)
     private HealthCheck Read(string id, XDocument xml, string action)
     {
         var version = Xml.First(xml, "HealthCheckVersion") ?? throw new AwsMalformedResponseException(_service.Name, action, "HealthCheckVersion");
-        return new HealthCheck(id, string.Equals(Xml.First(xml, "Inverted"), "true", StringComparison.OrdinalIgnoreCase), long.Parse(version, CultureInfo.InvariantCulture));
+        if (!long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            throw new AwsMalformedResponseException(_service.Name, action, "a numeric HealthCheckVersion");
+        return new HealthCheck(id, string.Equals(Xml.First(xml, "Inverted"), "true", StringComparison.OrdinalIgnoreCase), number);
     }
 }

@@ -149,6 +149,8 @@ public static class ResultFields
     public const string Decision = "decision";
     public const string Action = "action";
     public const string Reason = "reason";
+    public const string Source = "source";
+    public const string RequestReason = "requestReason";
     public const string Flag = "flag";
     public const string Health = "health";
     public const string LockId = "lockId";
@@ -198,11 +200,11 @@ public static class FunctionContract
 
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Results = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
     {
-        [HandlerNames.Decide] = [ResultFields.Decision, ResultFields.Action, ResultFields.Reason, ResultFields.Flag, ResultFields.Health, ResultFields.Alert],
+        [HandlerNames.Decide] = [ResultFields.Decision, ResultFields.Action, ResultFields.Reason, ResultFields.Source, ResultFields.Flag, ResultFields.Health, ResultFields.Alert],
         [HandlerNames.ScaleService] = [ResultFields.Action, ResultFields.DesiredCount, ResultFields.MinCapacity, ResultFields.PreviousDesiredCount,
             ResultFields.PreviousMinCapacity, ResultFields.Changed],
         [HandlerNames.CheckService] = [ResultFields.Ready, ResultFields.Running, ResultFields.Desired, ResultFields.HealthyTargets],
         [HandlerNames.ShiftTraffic] = [ResultFields.Shifted, ResultFields.Gate, ResultFields.Inverted, ResultFields.Mode],
-        [HandlerNames.ReleaseLock] = [ResultFields.Released, ResultFields.StateRecorded, ResultFields.Epoch],
+        [HandlerNames.ReleaseLock] = [ResultFields.Released, ResultFields.StateRecorded, ResultFields.Reason, ResultFields.Epoch],
     };
 }

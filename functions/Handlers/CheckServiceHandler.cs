@@ -5,7 +5,7 @@ using Failover.Functions.Runtime;
 namespace Failover.Functions.Handlers;
 
 /// `check-service`: is this region ready for traffic? The workflow waits on it before moving any.
-public sealed class CheckServiceHandler(Func<string, string?> env, AwsClients aws)
+public sealed class CheckServiceHandler(Func<string, string?> env, AwsClients clients)
 {
     public async Task<CheckServiceResponse> HandleAsync(ActionRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
@@ -15,6 +15,7 @@ public sealed class CheckServiceHandler(Func<string, string?> env, AwsClients aw
         var targetGroup = s.Required(EnvNames.TargetGroupArn);
         s.ThrowIfInvalid();
 
+        var aws = clients.Until(context.StopBy);
         var current = await aws.Ecs.DescribeServiceAsync(cluster, service, cancellationToken);
         var healthy = (await aws.ElbV2.DescribeTargetHealthAsync(targetGroup, cancellationToken)).Count(state => state == "healthy");
         // Ready means serving at full size: every task running, the rollout finished, and the ALB sending to all of them.

@@ -6,12 +6,20 @@ using Failover.Functions.Runtime;
 namespace Failover.Functions.Handlers;
 
 /// `decide`: reads the flag and the evidence, applies the decision table, takes the lock when it acts, records the decision.
-public sealed class DecideHandler(Func<string, string?> env, AwsClients aws, TimeProvider time)
+public sealed class DecideHandler(Func<string, string?> env, AwsClients clients, TimeProvider time)
 {
     public async Task<DecideResponse> HandleAsync(DecideRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
         var action = Vocabulary.ParseAction(request.Action);
         if (string.IsNullOrWhiteSpace(request.Source)) throw new InvalidInputException("'source' is required: who or what started this run (alarm, schedule, operator name).");
+        new InputLimits.Check()
+            .Text("source", request.Source, InputLimits.Source)
+            .Text("reason", request.Reason, InputLimits.Reason)
+            .Text("executionId", request.ExecutionId, InputLimits.Id)
+            .Text("alarm.alarmName", request.Alarm?.AlarmName, InputLimits.AlarmName)
+            .Text("alarm.state.value", request.Alarm?.State?.Value, InputLimits.AlarmState)
+            .ThrowIfAny();
+        var requestReason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
 
         var s = new Settings(env, HandlerNames.Decide);
         var tableName = s.Required(EnvNames.ControlTableName);
@@ -28,17 +36,18 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients aws, Tim
         s.ThrowIfInvalid();
 
         var owner = string.IsNullOrWhiteSpace(request.ExecutionId) ? context.RequestId : request.ExecutionId;
+        var aws = clients.Until(context.StopBy);
         var table = aws.ControlTable(tableName);
         var now = time.GetUtcNow();
 
         var flag = FlagResolver.Resolve(await table.GetFlagAsync(cancellationToken), defaultFlag, now);
-        var state = await table.GetStateAsync(cancellationToken);
-        var holder = await table.GetLockAsync(cancellationToken);
-        var evidence = await new HealthEvidence(aws.Route53, alarmNames.Count > 0 ? aws.CloudWatch(primaryRegion) : null, endpointCheck, alarmNames)
+        var control = await table.GetControlAsync(cancellationToken);
+        var gathering = aws.Until(time.GetUtcNow() + HealthEvidence.Budget(time.GetUtcNow(), context.StopBy));
+        var evidence = await new HealthEvidence(gathering.Route53, alarmNames.Count > 0 ? gathering.CloudWatch(primaryRegion) : null, endpointCheck, alarmNames)
             .GatherAsync(request.Alarm, cancellationToken);
         var health = HealthEvidence.Combine(evidence);
 
-        var activeRegion = state?.ActiveRegion ?? primaryRegion;
+        var activeRegion = control.State?.ActiveRegion ?? primaryRegion;
         var outcome = DecisionTable.Decide(new DecisionInput
         {
             Action = action,
@@ -46,14 +55,23 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients aws, Tim
             ForceRequested = request.Force == true,
             Health = health,
             AlreadyDone = action == FailoverAction.Failback ? activeRegion == primaryRegion : activeRegion == secondaryRegion,
-            InCooldown = state?.LastTransitionAt is { } last && now - last < cooldown,
-            LockedByOther = holder is not null && holder.HeldAgainst(owner, now),
+            InCooldown = control.State?.LastTransitionAt is { } last && now - last < cooldown,
+            LockedByOther = control.Lock is { } holder && holder.HeldAgainst(owner, now),
         });
+
+        // A lock these functions did not write is no execution's lock: the next acting run takes it over, and someone should look.
+        var notes = new List<string>();
+        if (flag.Note is not null) notes.Add(flag.Note);
+        var unreadableLock = control.Lock is { Unreadable: true };
+        if (unreadableLock)
+            notes.Add($"the lock in the control table is unreadable (owner {Echo.Of(control.Lock!.Owner, 80)}, lease {(control.Lock.LeaseExpiresAt is null ? "missing" : "set")}): " +
+                      (outcome.Acts ? "taken over" : "it will be taken over by the next run that acts") + "; check what wrote it");
 
         string? lockId = null;
         if (outcome.Acts)
         {
-            if (await table.TryAcquireLockAsync(owner, Wire.Of(action), now, lease, cancellationToken)) lockId = owner;
+            var claim = new LockClaim(owner, Wire.Of(action), Wire.Of(outcome.Decision), request.Source, requestReason);
+            if (await table.TryAcquireLockAsync(claim, now, lease, cancellationToken)) lockId = owner;
             else outcome = new DecisionOutcome(Decision.NoAction, "another execution took the lock first");
         }
 
@@ -61,7 +79,9 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients aws, Tim
         {
             Decision = Wire.Of(outcome.Decision),
             Action = Wire.Of(action),
-            Reason = flag.Note is null ? outcome.Reason : $"{outcome.Reason}; {flag.Note}",
+            Reason = notes.Count == 0 ? outcome.Reason : $"{outcome.Reason}; {string.Join("; ", notes)}",
+            Source = request.Source,
+            RequestReason = requestReason,
             Flag = new FlagView
             {
                 Mode = Wire.Of(flag.Mode),
@@ -76,13 +96,37 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients aws, Tim
                 Evidence = evidence.Select(e => new EvidenceView { Source = e.Source, Verdict = Wire.Of(e.Verdict), Detail = e.Detail }).ToList(),
             },
             LockId = lockId,
-            Alert = outcome.Alert,
+            Alert = outcome.Alert || unreadableLock,
         };
 
-        await table.RecordDecisionAsync(new DecisionRecord(response.Decision, response.Action, request.Source, response.Reason, response.Flag.Mode,
-            response.Health.Status, owner, JsonSerializer.Serialize(response.Health, FunctionsJson.Default.HealthView)), now, keep, cancellationToken);
+        try
+        {
+            await table.RecordDecisionAsync(new DecisionRecord(response.Decision, response.Action, request.Source, requestReason, response.Reason,
+                response.Flag.Mode, response.Health.Status, owner, response.Alert, JsonSerializer.Serialize(response.Health, FunctionsJson.Default.HealthView)),
+                now, keep, cancellationToken);
+        }
+        catch (FunctionException) when (lockId is not null)
+        {
+            // Lock and record go together: a run that cannot record its decision must not keep a lock it will never release.
+            await GiveBackAsync(table, owner, context, cancellationToken);
+            throw;
+        }
         context.Log.Info("decided", ("decision", response.Decision), ("action", response.Action), ("flag", response.Flag.Mode),
-            ("health", response.Health.Status), ("reason", response.Reason), ("lockId", lockId));
+            ("health", response.Health.Status), ("reason", response.Reason), ("lockId", lockId), ("source", Echo.Of(request.Source, 80)));
         return response;
+    }
+
+    private async Task GiveBackAsync(ControlTable table, string owner, InvocationContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var released = await table.ReleaseLockAsync(owner, "DECISION_NOT_RECORDED", null, time.GetUtcNow(), cancellationToken);
+            context.Log.Error("decision not recorded; lock given back", ("released", released.Released), ("reason", released.Reason));
+        }
+        catch (FunctionException e)
+        {
+            // The workflow's failure path releases by execution id, and the lease frees it in any case.
+            context.Log.Error("decision not recorded and the lock could not be given back", ("errorType", e.ErrorType), ("lockId", owner));
+        }
     }
 }

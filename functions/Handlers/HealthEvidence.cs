@@ -6,9 +6,21 @@ namespace Failover.Functions.Handlers;
 /// One source's view of the primary.
 public sealed record Evidence(string Source, Health Verdict, string Detail);
 
-/// Gathers the primary's health from outside it where possible (design §5) and combines it.
+/// Gathers the primary's health from outside it where possible (design §5) and combines it. The clients it is given end their
+/// calls by the evidence budget (see Budget): a source that has not answered by then counts as unreachable.
 public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? primaryCloudWatch, string? endpointHealthCheckId, IReadOnlyList<string> primaryAlarmNames)
 {
+    /// Route 53 and CloudWatch answer in well under a second when they are well; 5 s leaves room for a failed attempt and a retry.
+    public static readonly TimeSpan MaxBudget = TimeSpan.FromSeconds(5);
+
+    /// How long to gather: at most MaxBudget and at most a third of the time left, so the lock, the record and the answer
+    /// (two DynamoDB writes, with retries) keep the rest: with a 15 s deadline evidence gets 4.5 s and the writes 9 s.
+    public static TimeSpan Budget(DateTimeOffset now, DateTimeOffset stopBy)
+    {
+        var third = (stopBy - now) / 3;
+        return third < TimeSpan.Zero ? TimeSpan.Zero : third < MaxBudget ? third : MaxBudget;
+    }
+
     public async Task<IReadOnlyList<Evidence>> GatherAsync(AlarmEvent? trigger, CancellationToken cancellationToken)
     {
         var evidence = new List<Evidence>();
@@ -20,8 +32,11 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
                 _ => Health.Unknown,
             }, $"{trigger.AlarmName ?? "alarm"} is {state}"));
 
-        if (endpointHealthCheckId is not null) evidence.Add(await EndpointAsync(endpointHealthCheckId, cancellationToken));
-        if (primaryCloudWatch is not null && primaryAlarmNames.Count > 0) evidence.Add(await AlarmsAsync(primaryCloudWatch, cancellationToken));
+        // Side by side: a hung source costs the budget once, not once per source.
+        var endpoint = endpointHealthCheckId is not null ? EndpointAsync(endpointHealthCheckId, cancellationToken) : null;
+        var alarms = primaryCloudWatch is not null && primaryAlarmNames.Count > 0 ? AlarmsAsync(primaryCloudWatch, cancellationToken) : null;
+        if (endpoint is not null) evidence.Add(await endpoint);
+        if (alarms is not null) evidence.Add(await alarms);
         return evidence;
     }
 
@@ -66,12 +81,16 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         }
         catch (AwsUnreachableException e)
         {
-            // A region whose CloudWatch cannot be reached is in trouble: evidence against it, not for it.
+            // A region whose CloudWatch cannot be reached, or does not answer within the budget, is in trouble: evidence against it.
             return new Evidence("primary-alarms", Health.Unhealthy, e.Message);
         }
-        catch (AwsServiceException e) when (e.StatusCode >= 500)
+        catch (AwsServiceException e) when (e.ErrorType == ErrorTypes.AwsServerError)
         {
             return new Evidence("primary-alarms", Health.Unhealthy, $"primary CloudWatch failing: {e.Code}");
+        }
+        catch (AwsServiceException e) when (e.ErrorType == ErrorTypes.AwsThrottled)
+        {
+            return new Evidence("primary-alarms", Health.Unknown, $"primary CloudWatch throttled every attempt: {e.Code}");
         }
         catch (AwsMalformedResponseException e)
         {

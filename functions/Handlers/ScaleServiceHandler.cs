@@ -5,7 +5,7 @@ using Failover.Functions.Runtime;
 namespace Failover.Functions.Handlers;
 
 /// `scale-service`: sets this region's service to its active size (failover, drill) or back to standby (failback).
-public sealed class ScaleServiceHandler(Func<string, string?> env, AwsClients aws)
+public sealed class ScaleServiceHandler(Func<string, string?> env, AwsClients clients)
 {
     public async Task<ScaleServiceResponse> HandleAsync(ActionRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
@@ -21,6 +21,7 @@ public sealed class ScaleServiceHandler(Func<string, string?> env, AwsClients aw
 
         var (desired, min) = action == FailoverAction.Failback ? (standbyCount, standbyMin) : (activeCount, activeMin);
         var resourceId = $"service/{cluster}/{service}";
+        var aws = clients.Until(context.StopBy);
         var current = await aws.Ecs.DescribeServiceAsync(cluster, service, cancellationToken);
         var target = await aws.AutoScaling.DescribeScalableTargetAsync(resourceId, cancellationToken);
 

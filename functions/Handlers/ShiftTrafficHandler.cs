@@ -6,7 +6,7 @@ namespace Failover.Functions.Handlers;
 
 /// `shift-traffic`: closes the primary's traffic gate (failover) or opens it again (failback); Route 53 does the rest.
 /// The gate is a health check whose inversion we flip, or (TRAFFIC_GATE_MODE=arc) an ARC routing control.
-public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients aws)
+public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients clients)
 {
     public async Task<ShiftTrafficResponse> HandleAsync(ActionRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
@@ -18,29 +18,42 @@ public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients aw
             var control = s.Required(EnvNames.RoutingControlArn);
             var endpoints = ParseEndpoints(s.Required(EnvNames.ArcClusterEndpoints), s);
             s.ThrowIfInvalid();
-            return await ShiftRoutingControlAsync(action, control, endpoints, context, cancellationToken);
+            return await ShiftRoutingControlAsync(clients.Until(context.StopBy), action, control, endpoints, context, cancellationToken);
         }
         if (mode != TrafficGateModes.Gate)
             throw new ConfigurationException(
                 $"{HandlerNames.ShiftTraffic} cannot run: {EnvNames.TrafficGateMode} must be {TrafficGateModes.Gate} or {TrafficGateModes.Arc} (got '{mode}').");
         var gate = s.Required(EnvNames.GateHealthCheckId);
         s.ThrowIfInvalid();
-        return await ShiftGateAsync(action, gate, context, cancellationToken);
+        return await ShiftGateAsync(clients.Until(context.StopBy).Route53, action, gate, context, cancellationToken);
     }
 
-    private async Task<ShiftTrafficResponse> ShiftGateAsync(FailoverAction action, string gate, InvocationContext context, CancellationToken cancellationToken)
+    /// Route 53 refuses an update made against a stale HealthCheckVersion; someone else changed the gate meanwhile, so read again.
+    private const int VersionConflictAttempts = 3;
+
+    private static async Task<ShiftTrafficResponse> ShiftGateAsync(Route53Client route53, FailoverAction action, string gate, InvocationContext context,
+        CancellationToken cancellationToken)
     {
-        var current = await aws.Route53.GetHealthCheckAsync(gate, cancellationToken);
         var wanted = action == FailoverAction.Failover;
-        if (action == FailoverAction.Drill || current.Inverted == wanted)
-            return new ShiftTrafficResponse { Shifted = false, Gate = gate, Inverted = current.Inverted };
-
-        var updated = await aws.Route53.UpdateHealthCheckAsync(gate, current.Version, wanted, cancellationToken);
-        context.Log.Info("traffic gate updated", ("gate", gate), ("inverted", updated.Inverted), ("action", Wire.Of(action)));
-        return new ShiftTrafficResponse { Shifted = true, Gate = gate, Inverted = updated.Inverted };
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await route53.GetHealthCheckAsync(gate, cancellationToken);
+            if (action == FailoverAction.Drill || current.Inverted == wanted)
+                return new ShiftTrafficResponse { Shifted = false, Gate = gate, Inverted = current.Inverted };
+            try
+            {
+                var updated = await route53.UpdateHealthCheckAsync(gate, current.Version, wanted, cancellationToken);
+                context.Log.Info("traffic gate updated", ("gate", gate), ("inverted", updated.Inverted), ("action", Wire.Of(action)));
+                return new ShiftTrafficResponse { Shifted = true, Gate = gate, Inverted = updated.Inverted };
+            }
+            catch (AwsServiceException e) when (e.Code == "HealthCheckVersionMismatch" && attempt < VersionConflictAttempts)
+            {
+                context.Log.Info("traffic gate changed by someone else meanwhile; reading it again", ("gate", gate), ("attempt", attempt));
+            }
+        }
     }
 
-    private async Task<ShiftTrafficResponse> ShiftRoutingControlAsync(FailoverAction action, string control, IReadOnlyList<ClusterEndpoint> endpoints,
+    private static async Task<ShiftTrafficResponse> ShiftRoutingControlAsync(AwsClients aws, FailoverAction action, string control, IReadOnlyList<ClusterEndpoint> endpoints,
         InvocationContext context, CancellationToken cancellationToken)
     {
         var cluster = aws.RecoveryCluster(endpoints);

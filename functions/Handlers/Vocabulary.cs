@@ -8,7 +8,7 @@ public static class Vocabulary
     public static FailoverAction ParseAction(string? value) =>
         string.IsNullOrWhiteSpace(value)
             ? throw new InvalidInputException($"'action' is required: {Expected}.")
-            : Wire.ParseAction(value) ?? throw new InvalidInputException($"Unknown action '{value}': expected {Expected}.");
+            : Wire.ParseAction(value) ?? throw new InvalidInputException($"Unknown action {Echo.Of(value)}: expected {Expected}.");
 
     private static string Expected => string.Join(", ", Wire.ActionSpellings.Keys);
 }

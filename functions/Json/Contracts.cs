@@ -35,6 +35,10 @@ public sealed record DecideResponse
     public required string Decision { get; init; }
     public required string Action { get; init; }
     public required string Reason { get; init; }
+    /// Who or what started the run, as the request said.
+    public required string Source { get; init; }
+    /// The operator's reason from the request, for the record and the notifications.
+    public string? RequestReason { get; init; }
     public required FlagView Flag { get; init; }
     public required HealthView Health { get; init; }
     /// Present when this execution holds the lock and must release it.
@@ -117,8 +121,11 @@ public sealed record ReleaseLockRequest
 
 public sealed record ReleaseLockResponse
 {
+    /// This execution holds the lock no longer: released now, or by an earlier call of the same execution.
     public required bool Released { get; init; }
     public required bool StateRecorded { get; init; }
+    /// What happened, and when nothing did, why (another execution's lock, no lock, a repeated call).
+    public required string Reason { get; init; }
     public string? ActiveRegion { get; init; }
     /// The transition's epoch when one was recorded; 0 when nothing was (a failed run, a drill).
     public required long Epoch { get; init; }

@@ -126,6 +126,6 @@ public sealed class BootstrapTests(MotoServer moto) : IDisposable
         var response = JsonNode.Parse(result.Body)!;
         response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
         response["lockId"]!.GetValue<string>().Should().Be("exec-native");
-        (await world.Ask("item", "lock"))!["owner"]!.GetValue<string>().Should().Be("exec-native");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-native");
     }
 }

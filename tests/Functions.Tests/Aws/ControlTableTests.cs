@@ -5,13 +5,16 @@ namespace Failover.Functions.Tests.Aws;
 
 /// Control table items as operators or older versions may have left them: a missing attribute stays unknown.
 [Collection("moto")]
-public sealed class ControlTableTests(MotoServer moto)
+public sealed class ControlTableTests(MotoServer moto) : IDisposable
 {
-    // The control table goes through the DynamoDB SDK, which brings its own HTTP client.
-    private static ControlTable Table(World world)
+    private readonly HttpClient _http = new();
+
+    public void Dispose() => _http.Dispose();
+
+    private ControlTable Table(World world)
     {
         var env = world.Environment();
-        return new AwsClients(env.GetValueOrDefault, null!, TimeProvider.System, RetryPolicy.Default).ControlTable(world.Table);
+        return new AwsClients(env.GetValueOrDefault, _http, TimeProvider.System, RetryPolicy.Default).ControlTable(world.Table);
     }
 
     [Fact]
@@ -20,24 +23,38 @@ public sealed class ControlTableTests(MotoServer moto)
         var world = await World.ArrangeAsync(moto);
         await world.Ask("put-item", """{"pk":"state","activeRegion":"us-west-2"}""");
 
-        var state = await Table(world).GetStateAsync(CancellationToken.None);
+        var control = await Table(world).GetControlAsync(CancellationToken.None);
 
-        state.Should().Be(new ControlState("us-west-2", null, null));
+        control.State.Should().Be(new ControlState("us-west-2", null, null));
+        control.Lock.Should().BeNull();
     }
 
     [Fact]
-    public async Task A_lock_without_a_lease_reads_as_having_none()
+    public async Task A_lock_without_a_lease_reads_as_having_none_and_is_unreadable()
     {
         var world = await World.ArrangeAsync(moto);
-        await world.Ask("put-item", """{"pk":"lock","owner":"exec-other"}""");
+        await world.Ask("put-lock", """{"owner":"exec-other"}""");
 
-        var holder = await Table(world).GetLockAsync(CancellationToken.None);
+        var holder = (await Table(world).GetControlAsync(CancellationToken.None)).Lock;
+
+        holder.Should().Be(new LockHolder("exec-other", null));
+        holder!.Unreadable.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_lease_stored_as_text_is_no_lease()
+    {
+        var world = await World.ArrangeAsync(moto);
+        await world.Ask("put-lock", """{"owner":"exec-other","leaseExpiresAt":"tomorrow"}""");
+
+        var holder = (await Table(world).GetControlAsync(CancellationToken.None)).Lock;
 
         holder.Should().Be(new LockHolder("exec-other", null));
     }
 }
 
-/// LockHolder.HeldAgainst must agree with the conditional write (`#lease < :now OR #owner = :owner`) that takes the lock.
+/// LockHolder.HeldAgainst must agree with the conditional write that takes the lock (ControlTable.LockAvailable, whose agreement
+/// with moto is in DecideTests): held only when readable, unexpired and someone else's.
 public sealed class LockHolderTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
@@ -47,14 +64,14 @@ public sealed class LockHolderTests
     [InlineData("exec-other", 0, true)]
     [InlineData("exec-other", -1, false)]
     [InlineData("exec-1", 60, false)]
-    [InlineData(null, 60, true)]
+    [InlineData(null, 60, false)]
     [InlineData(null, -1, false)]
-    public void A_lease_in_the_future_or_this_second_holds_the_lock_against_other_owners(string? owner, int leaseSecondsFromNow, bool held) =>
+    public void A_readable_lease_in_the_future_or_this_second_holds_the_lock_against_other_owners(string? owner, int leaseSecondsFromNow, bool held) =>
         new LockHolder(owner, Now.AddSeconds(leaseSecondsFromNow)).HeldAgainst("exec-1", Now).Should().Be(held);
 
     [Fact]
-    public void A_lock_without_a_lease_is_held_by_another_owner() =>
-        new LockHolder("exec-other", null).HeldAgainst("exec-1", Now).Should().BeTrue();
+    public void A_lock_without_a_lease_is_unreadable_and_holds_nobody_off() =>
+        new LockHolder("exec-other", null).HeldAgainst("exec-1", Now).Should().BeFalse();
 
     [Fact]
     public void A_lock_without_a_lease_that_we_own_is_ours() =>

@@ -118,7 +118,8 @@ public sealed class MalformedResponseTests : IDisposable
     {
         _aws.Then(200, """{"Attributes":{"pk":{"S":"state"},"activeRegion":{"S":"us-west-2"}}}""", Json10);
 
-        await ShouldBeMalformed(() => Clients().ControlTable("t").RecordTransitionAsync("us-west-2", "failover", "exec-1", DateTimeOffset.UtcNow, CancellationToken.None),
+        await ShouldBeMalformed(() => Clients().ControlTable("t").ReleaseLockAsync("exec-1", "SUCCEEDED", new Transition("us-west-2", "failover"),
+                DateTimeOffset.UtcNow, CancellationToken.None),
             "DynamoDB", "UpdateItem", "epoch");
     }
 

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Failover.Functions.Runtime;
 using Failover.Functions.Tests.Aws;
+using Failover.Functions.Tests.Faults;
 using Failover.Functions.Tests.Moto;
 
 namespace Failover.Functions.Tests.Handlers;
@@ -30,7 +32,7 @@ public sealed class DecideTests(MotoServer moto)
         response["health"]!["status"]!.GetValue<string>().Should().Be("UNHEALTHY");
         response["flag"]!["mode"]!.GetValue<string>().Should().Be("auto");
         response["flag"]!["source"]!.GetValue<string>().Should().Be("default");
-        var lockItem = (await world.Ask("item", "lock"))!;
+        var lockItem = (await world.Ask("lock"))!;
         lockItem["owner"]!.GetValue<string>().Should().Be("exec-1");
         lockItem["action"]!.GetValue<string>().Should().Be("failover");
     }
@@ -60,7 +62,7 @@ public sealed class DecideTests(MotoServer moto)
         response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
         response["health"]!["status"]!.GetValue<string>().Should().Be("HEALTHY");
         response["lockId"].Should().BeNull();
-        (await world.Ask("item", "lock")).Should().BeNull();
+        (await world.Ask("lock")).Should().BeNull();
         (await world.Ask("decisions"))!.AsArray().Should().ContainSingle();
     }
 
@@ -76,7 +78,7 @@ public sealed class DecideTests(MotoServer moto)
         response["flag"]!["source"]!.GetValue<string>().Should().Be("override");
         response["flag"]!["setBy"]!.GetValue<string>().Should().Be("alice");
         response["flag"]!["reason"]!.GetValue<string>().Should().Be("migration");
-        (await world.Ask("item", "lock")).Should().BeNull();
+        (await world.Ask("lock")).Should().BeNull();
     }
 
     [Fact]
@@ -170,38 +172,152 @@ public sealed class DecideTests(MotoServer moto)
     public async Task A_lock_held_by_another_execution_means_no_action()
     {
         var world = await WithPrimaryAlarmFiring(moto);
-        await world.Ask("put-item", $$"""{"pk":"lock","owner":"exec-other","action":"failover","leaseExpiresAt":{{DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds()}}}""");
+        await world.Ask("put-lock", $$"""{"owner":"exec-other","action":"failover","leaseExpiresAt":{{DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds()}}}""");
 
         var response = await world.InvokeAsync("decide", Failover);
 
         response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
         response["reason"]!.GetValue<string>().Should().Contain("lock");
-        (await world.Ask("item", "lock"))!["owner"]!.GetValue<string>().Should().Be("exec-other");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-other");
     }
 
-    [Fact]
-    public async Task A_lock_without_a_lease_expiry_is_held_by_its_owner_not_free()
+    [Theory]
+    [InlineData("""{"owner":"exec-other","action":"failover"}""")]
+    [InlineData("""{"owner":"exec-other","leaseExpiresAt":"tomorrow"}""")]
+    [InlineData("""{"leaseExpiresAt":4102444800}""")]
+    public async Task An_unreadable_lock_is_taken_over_by_a_run_that_acts_and_raises_an_alert(string unreadable)
     {
         var world = await WithPrimaryAlarmFiring(moto);
-        await world.Ask("put-item", """{"pk":"lock","owner":"exec-other","action":"failover"}""");
+        await world.Ask("put-lock", unreadable);
 
         var response = await world.InvokeAsync("decide", Failover);
 
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        response["alert"]!.GetValue<bool>().Should().BeTrue();
+        response["reason"]!.GetValue<string>().Should().Contain("unreadable").And.Contain("taken over");
+        var taken = (await world.Ask("lock"))!;
+        taken["owner"]!.GetValue<string>().Should().Be("exec-1");
+        taken["leaseExpiresAt"]!.GetValue<long>().Should().BeGreaterThan(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    }
+
+    [Fact]
+    public async Task An_unreadable_lock_seen_by_a_run_that_does_not_act_raises_an_alert_and_is_left()
+    {
+        var world = await World.ArrangeAsync(moto);
+        await world.Ask("alarm-state", world.Alarms[0], "OK");
+        await world.Ask("put-lock", """{"owner":"exec-other"}""");
+
+        var response = await world.InvokeAsync("decide", """{"action":"failover","source":"probe","executionId":"exec-1","alarm":{"alarmName":"x","state":{"value":"OK"}}}""");
+
         response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
-        response["reason"]!.GetValue<string>().Should().Contain("another execution holds the lock");
-        (await world.Ask("item", "lock"))!["owner"]!.GetValue<string>().Should().Be("exec-other");
+        response["alert"]!.GetValue<bool>().Should().BeTrue();
+        response["reason"]!.GetValue<string>().Should().Contain("unreadable");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-other");
+    }
+
+    [Fact]
+    public async Task The_requests_reason_is_kept_in_the_response_the_lock_and_the_record()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+
+        var response = await world.InvokeAsync("decide",
+            """{"action":"failover","source":"alice","reason":"eu-west-1 is degraded, AWS case 123","executionId":"exec-1"}""");
+
+        response["requestReason"]!.GetValue<string>().Should().Be("eu-west-1 is degraded, AWS case 123");
+        response["source"]!.GetValue<string>().Should().Be("alice");
+        (await world.Ask("lock"))!["requestReason"]!.GetValue<string>().Should().Be("eu-west-1 is degraded, AWS case 123");
+        var record = (await world.Ask("decisions"))!.AsArray().Should().ContainSingle().Subject!;
+        record["requestReason"]!.GetValue<string>().Should().Be("eu-west-1 is degraded, AWS case 123");
+    }
+
+    [Theory]
+    [InlineData("source", 257)]
+    [InlineData("reason", 1025)]
+    [InlineData("executionId", 513)]
+    public async Task Free_text_over_its_bound_is_refused_and_nothing_is_written(string field, int length)
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        var request = new JsonObject { ["action"] = "failover", ["source"] = "alarm", ["executionId"] = "exec-1" };
+        request[field] = new string('x', length);
+
+        var act = () => world.InvokeAsync("decide", request.ToJsonString());
+
+        var error = (await act.Should().ThrowAsync<FunctionException>()).Which;
+        error.ErrorType.Should().Be(ErrorTypes.InvalidInput);
+        error.Message.Should().Contain($"'{field}' is {length} characters");
+        (await world.Ask("lock")).Should().BeNull();
+        (await world.Ask("decisions"))!.AsArray().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_huge_source_is_refused_before_it_can_orphan_the_lock()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+
+        var act = () => world.InvokeAsync("decide", $$"""{"action":"failover","source":"{{new string('s', 450_000)}}","executionId":"exec-1"}""");
+
+        (await act.Should().ThrowAsync<FunctionException>()).Which.ErrorType.Should().Be(ErrorTypes.InvalidInput);
+        var next = await world.InvokeAsync("decide", """{"action":"failover","source":"alarm","executionId":"exec-2"}""");
+        next["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+    }
+
+    [Fact]
+    public async Task When_the_decision_cannot_be_recorded_the_lock_is_given_back()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        using var proxy = new FaultProxy(moto.Url);
+        proxy.Inject(Fault.Status(500, """{"__type":"InternalServerError","message":"injected"}"""),
+            r => r.Target == "DynamoDB_20120810.PutItem" && r.Body.Contains("decision#"));
+
+        var act = () => world.InvokeThroughAsync(proxy, "decide", Failover);
+
+        (await act.Should().ThrowAsync<FunctionException>()).Which.ErrorType.Should().Be(ErrorTypes.AwsServerError);
+        proxy.ForwardedCount(r => r.Target == "DynamoDB_20120810.UpdateItem").Should().Be(2, "the lock was taken, then given back");
+        (await world.Ask("lock")).Should().BeNull();
+        var next = await world.InvokeAsync("decide", """{"action":"failover","source":"alarm","executionId":"exec-2"}""");
+        next["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+    }
+
+    [Fact]
+    public async Task A_retried_decide_of_the_same_execution_keeps_one_record_and_its_lock()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+
+        await world.InvokeAsync("decide", Failover);
+        var again = await world.InvokeAsync("decide", Failover);
+
+        again["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        again["lockId"]!.GetValue<string>().Should().Be("exec-1");
+        (await world.Ask("decisions"))!.AsArray().Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_hung_primary_cloudwatch_counts_as_trouble_and_the_decision_is_made_in_time()
+    {
+        var world = await World.ArrangeAsync(moto);
+        using var cloudWatch = new FaultProxy(moto.Url);
+        cloudWatch.Inject(Fault.Hang);
+        var started = DateTimeOffset.UtcNow;
+
+        var response = await world.InvokeAsync("decide", Failover,
+            new Dictionary<string, string> { ["AWS_ENDPOINT_URL_CLOUDWATCH"] = cloudWatch.Url }, timeLeft: TimeSpan.FromSeconds(15));
+
+        (DateTimeOffset.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(10));
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        var alarms = response["health"]!["evidence"]!.AsArray().Single(e => e!["source"]!.GetValue<string>() == "primary-alarms")!;
+        alarms["verdict"]!.GetValue<string>().Should().Be("UNHEALTHY");
     }
 
     [Fact]
     public async Task A_lock_without_a_lease_expiry_that_this_execution_owns_is_retaken()
     {
         var world = await WithPrimaryAlarmFiring(moto);
-        await world.Ask("put-item", """{"pk":"lock","owner":"exec-1","action":"failover"}""");
+        await world.Ask("put-lock", """{"owner":"exec-1","action":"failover"}""");
 
         var response = await world.InvokeAsync("decide", Failover);
 
         response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
-        (await world.Ask("item", "lock"))!["leaseExpiresAt"]!.GetValue<long>().Should().BeGreaterThan(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        (await world.Ask("lock"))!["leaseExpiresAt"]!.GetValue<long>().Should().BeGreaterThan(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
     }
 
     [Fact]
@@ -220,12 +336,12 @@ public sealed class DecideTests(MotoServer moto)
     public async Task An_expired_lock_is_taken_over()
     {
         var world = await WithPrimaryAlarmFiring(moto);
-        await world.Ask("put-item", $$"""{"pk":"lock","owner":"exec-crashed","action":"failover","leaseExpiresAt":{{DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds()}}}""");
+        await world.Ask("put-lock", $$"""{"owner":"exec-crashed","action":"failover","leaseExpiresAt":{{DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds()}}}""");
 
         var response = await world.InvokeAsync("decide", Failover);
 
         response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
-        (await world.Ask("item", "lock"))!["owner"]!.GetValue<string>().Should().Be("exec-1");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-1");
     }
 
     [Fact]
@@ -264,6 +380,6 @@ public sealed class DecideTests(MotoServer moto)
         var winners = responses.Where(r => r["decision"]!.GetValue<string>() == "FAILOVER").ToList();
         winners.Should().ContainSingle();
         responses.Count(r => r["decision"]!.GetValue<string>() == "NO_ACTION").Should().Be(7);
-        (await world.Ask("item", "lock"))!["owner"]!.GetValue<string>().Should().Be(winners[0]["lockId"]!.GetValue<string>());
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be(winners[0]["lockId"]!.GetValue<string>());
     }
 }

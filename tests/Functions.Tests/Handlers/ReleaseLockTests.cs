@@ -1,3 +1,4 @@
+using Failover.Functions.Runtime;
 using Failover.Functions.Tests.Moto;
 
 namespace Failover.Functions.Tests.Handlers;
@@ -25,7 +26,7 @@ public sealed class ReleaseLockTests(MotoServer moto)
         response["stateRecorded"]!.GetValue<bool>().Should().BeTrue();
         response["activeRegion"]!.GetValue<string>().Should().Be("us-west-2");
         response["epoch"]!.GetValue<long>().Should().Be(1);
-        (await world.Ask("item", "lock")).Should().BeNull();
+        (await world.Ask("lock")).Should().BeNull();
         var state = (await world.Ask("item", "state"))!;
         state["activeRegion"]!.GetValue<string>().Should().Be("us-west-2");
         state["epoch"]!.GetValue<long>().Should().Be(1);
@@ -42,7 +43,7 @@ public sealed class ReleaseLockTests(MotoServer moto)
         next["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
         // The cooldown has started too; the reason must be the recorded state, not the clock.
         next["reason"]!.GetValue<string>().Should().Contain("already failed over");
-        (await world.Ask("item", "lock")).Should().BeNull();
+        (await world.Ask("lock")).Should().BeNull();
     }
 
     [Fact]
@@ -54,8 +55,100 @@ public sealed class ReleaseLockTests(MotoServer moto)
 
         response["released"]!.GetValue<bool>().Should().BeTrue();
         response["stateRecorded"]!.GetValue<bool>().Should().BeFalse();
-        (await world.Ask("item", "lock")).Should().BeNull();
+        (await world.Ask("lock")).Should().BeNull();
+        var state = (await world.Ask("item", "state"))!;
+        state["activeRegion"].Should().BeNull();
+        state["epoch"].Should().BeNull();
+        state["lastTransitionAt"].Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_caller_that_does_not_own_the_lock_records_no_transition_and_says_why()
+    {
+        var world = await AfterAFailoverDecision(moto);
+        var before = await world.Ask("item", "state");
+
+        var response = await world.InvokeAsync("release-lock", """{"lockId":"intruder","action":"failback","outcome":"SUCCEEDED"}""");
+
+        response["released"]!.GetValue<bool>().Should().BeFalse();
+        response["stateRecorded"]!.GetValue<bool>().Should().BeFalse();
+        response["epoch"]!.GetValue<long>().Should().Be(0);
+        response["reason"]!.GetValue<string>().Should().Contain("held by 'exec-1'").And.Contain("nothing changed");
+        // No active region, no epoch, no cooldown start: the item is exactly as it was.
+        (await world.Ask("item", "state"))!.ToJsonString().Should().Be(before!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task With_no_lock_held_a_release_changes_nothing_and_says_so()
+    {
+        var world = await World.ArrangeAsync(moto);
+
+        var response = await world.InvokeAsync("release-lock", """{"lockId":"exec-1","action":"failover","outcome":"SUCCEEDED"}""");
+
+        response["released"]!.GetValue<bool>().Should().BeFalse();
+        response["reason"]!.GetValue<string>().Should().Contain("no lock is held");
         (await world.Ask("item", "state")).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_repeated_successful_release_records_the_transition_once()
+    {
+        var world = await AfterAFailoverDecision(moto);
+        var release = """{"lockId":"exec-1","action":"failover","outcome":"SUCCEEDED"}""";
+        var first = await world.InvokeAsync("release-lock", release);
+        var recorded = (await world.Ask("item", "state"))!.ToJsonString();
+        await Task.Delay(1100); // a second call in a later second would move lastTransitionAt if it recorded anything
+
+        var again = await world.InvokeAsync("release-lock", release);
+
+        again["released"]!.GetValue<bool>().Should().BeTrue();
+        again["stateRecorded"]!.GetValue<bool>().Should().BeTrue();
+        again["epoch"]!.GetValue<long>().Should().Be(first["epoch"]!.GetValue<long>()).And.Be(1);
+        again["activeRegion"]!.GetValue<string>().Should().Be("us-west-2");
+        again["reason"]!.GetValue<string>().Should().Contain("already released");
+        (await world.Ask("item", "state"))!.ToJsonString().Should().Be(recorded);
+    }
+
+    [Fact]
+    public async Task A_repeated_failed_release_answers_as_the_first_did()
+    {
+        var world = await AfterAFailoverDecision(moto);
+        var release = """{"lockId":"exec-1","action":"failover","outcome":"FAILED"}""";
+        await world.InvokeAsync("release-lock", release);
+
+        var again = await world.InvokeAsync("release-lock", release);
+
+        again["released"]!.GetValue<bool>().Should().BeTrue();
+        again["stateRecorded"]!.GetValue<bool>().Should().BeFalse();
+        (await world.Ask("item", "state"))!["epoch"].Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_drill_that_succeeded_releases_without_recording_a_transition()
+    {
+        var world = await World.ArrangeAsync(moto);
+        var decided = await world.InvokeAsync("decide", """{"action":"drill","source":"ops","executionId":"drill-1"}""");
+        decided["decision"]!.GetValue<string>().Should().Be("DRILL");
+
+        var response = await world.InvokeAsync("release-lock", """{"lockId":"drill-1","action":"drill","outcome":"SUCCEEDED"}""");
+
+        response["released"]!.GetValue<bool>().Should().BeTrue();
+        response["stateRecorded"]!.GetValue<bool>().Should().BeFalse();
+        (await world.Ask("item", "state"))!["activeRegion"].Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_lock_id_over_the_limit_is_refused_before_any_call()
+    {
+        var world = await AfterAFailoverDecision(moto);
+        var huge = new string('x', 100_000);
+
+        var act = () => world.InvokeAsync("release-lock", $$"""{"lockId":"{{huge}}","action":"failover","outcome":"SUCCEEDED"}""");
+
+        var error = (await act.Should().ThrowAsync<FunctionException>()).Which;
+        error.ErrorType.Should().Be(ErrorTypes.InvalidInput);
+        error.Message.Length.Should().BeLessThan(300);
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-1");
     }
 
     [Fact]
@@ -66,6 +159,6 @@ public sealed class ReleaseLockTests(MotoServer moto)
         var response = await world.InvokeAsync("release-lock", """{"lockId":"exec-9","action":"failover","outcome":"FAILED"}""");
 
         response["released"]!.GetValue<bool>().Should().BeFalse();
-        (await world.Ask("item", "lock"))!["owner"]!.GetValue<string>().Should().Be("exec-1");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-1");
     }
 }

@@ -1,3 +1,4 @@
+using Failover.Functions.Tests.Faults;
 using Failover.Functions.Tests.Moto;
 
 namespace Failover.Functions.Tests.Handlers;
@@ -53,5 +54,40 @@ public sealed class ShiftTrafficTests(MotoServer moto)
 
         response["shifted"]!.GetValue<bool>().Should().BeFalse();
         (await world.Ask("gate", world.Gate))!["inverted"]!.GetValue<bool>().Should().BeFalse();
+    }
+
+    private const string VersionMismatch = """
+        <?xml version="1.0"?><ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>Sender</Type>
+        <Code>HealthCheckVersionMismatch</Code><Message>The value of HealthCheckVersion in the request doesn't match.</Message></Error></ErrorResponse>
+        """;
+
+    [Fact]
+    public async Task A_gate_changed_by_someone_else_meanwhile_is_read_again_and_then_set()
+    {
+        var world = await World.ArrangeAsync(moto);
+        using var proxy = new FaultProxy(moto.Url);
+        proxy.Inject(Fault.Status(409, VersionMismatch, "text/xml"), r => r.Method == "POST" && r.PathAndQuery.Contains("/healthcheck/"), times: 1);
+
+        var response = await world.InvokeThroughAsync(proxy, "shift-traffic", """{"action":"failover"}""");
+
+        response["shifted"]!.GetValue<bool>().Should().BeTrue();
+        (await world.Ask("gate", world.Gate))!["inverted"]!.GetValue<bool>().Should().BeTrue();
+        proxy.Requests.Count(r => r.Request.Method == "GET").Should().Be(2, "the gate is read again after the conflict");
+    }
+
+    [Fact]
+    public async Task A_gate_someone_else_already_closed_meanwhile_is_left_as_it_is()
+    {
+        var world = await World.ArrangeAsync(moto);
+        using var proxy = new FaultProxy(moto.Url);
+        // Our update carries a stale version (409); by the time we read again, the other edit (through boto3) has closed the gate.
+        proxy.Inject(Fault.Delay(TimeSpan.Zero), r => r.Method == "GET", times: 1);
+        proxy.Inject(Fault.BeforeForward(async () => await world.Ask("invert-gate", world.Gate)), r => r.Method == "GET", times: 1);
+        proxy.Inject(Fault.Status(409, VersionMismatch, "text/xml"), r => r.Method == "POST", times: 1);
+
+        var response = await world.InvokeThroughAsync(proxy, "shift-traffic", """{"action":"failover"}""");
+
+        response["inverted"]!.GetValue<bool>().Should().BeTrue();
+        response["shifted"]!.GetValue<bool>().Should().BeFalse();
     }
 }

@@ -60,21 +60,27 @@ public sealed class World
     public Task<JsonNode?> Ask(params string[] args) => _moto.WorldAsync(args);
 
     /// Invokes a handler in-process, as the loop would, with this world's environment (plus overrides).
-    public async Task<JsonNode> InvokeAsync(string handler, string eventJson, Dictionary<string, string>? overrides = null, TimeProvider? time = null)
+    public async Task<JsonNode> InvokeAsync(string handler, string eventJson, Dictionary<string, string>? overrides = null, TimeProvider? time = null,
+        TimeSpan? timeLeft = null)
     {
         var env = Environment();
         foreach (var (k, v) in overrides ?? []) env[k] = v;
-        return JsonNode.Parse(await Invoke(handler, eventJson, env, time ?? TimeProvider.System))!;
+        return JsonNode.Parse(await Invoke(handler, eventJson, env, time ?? TimeProvider.System, timeLeft))!;
     }
 
-    public static async Task<string> Invoke(string handler, string eventJson, IReadOnlyDictionary<string, string> env, TimeProvider time)
+    /// The same, with every AWS call going through `proxy` (which forwards to this world's moto unless a fault says otherwise).
+    public Task<JsonNode> InvokeThroughAsync(Faults.FaultProxy proxy, string handler, string eventJson, TimeSpan? timeLeft = null) =>
+        InvokeAsync(handler, eventJson, new Dictionary<string, string> { ["AWS_ENDPOINT_URL"] = proxy.Url }, timeLeft: timeLeft);
+
+    public static async Task<string> Invoke(string handler, string eventJson, IReadOnlyDictionary<string, string> env, TimeProvider time, TimeSpan? timeLeft = null)
     {
         using var http = new HttpClient();
         Func<string, string?> lookup = k => env.TryGetValue(k, out var v) ? v : null;
         var aws = new AwsClients(lookup, http, time, new RetryPolicy(2, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)));
         var found = HandlerCatalog.Find(handler, lookup, aws, time) ?? throw new ArgumentException($"no handler {handler}");
-        var context = new InvocationContext(Guid.NewGuid().ToString(), "arn:aws:lambda:us-west-2:123456789012:function:test", time.GetUtcNow().AddMinutes(1),
+        var context = new InvocationContext(Guid.NewGuid().ToString(), "arn:aws:lambda:us-west-2:123456789012:function:test", time.GetUtcNow() + (timeLeft ?? TimeSpan.FromMinutes(1)),
             new JsonLog(TextWriter.Null, time));
         return await found.InvokeAsync(eventJson, context, CancellationToken.None);
     }
 }
+

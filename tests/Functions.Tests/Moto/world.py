@@ -60,6 +60,12 @@ def gate(health_check_id):
     return {"inverted": bool(config.get("Inverted", False))}
 
 
+def invert_gate(health_check_id):
+    """Someone else's edit of the gate (an operator in the console)."""
+    client("route53").update_health_check(HealthCheckId=health_check_id, Inverted=True)
+    return {"ok": True}
+
+
 def service():
     found = client("ecs").describe_services(cluster=CLUSTER, services=[SERVICE])["services"][0]
     return {"desired": found["desiredCount"], "running": found["runningCount"]}
@@ -91,6 +97,32 @@ def put_item(document):
     return {"ok": True}
 
 
+# The lock lives in the state item (one conditional write takes it, one records a transition and frees it).
+LOCK_FIELDS = {"owner": "lockOwner", "action": "lockAction", "decision": "lockDecision", "source": "lockSource",
+               "requestReason": "lockRequestReason", "acquiredAt": "lockAcquiredAt", "leaseExpiresAt": "lockLeaseExpiresAt"}
+
+
+def lock():
+    state = item("state") or {}
+    found = {name: state[attribute] for name, attribute in LOCK_FIELDS.items() if attribute in state}
+    return found or None
+
+
+def put_lock(document):
+    """Replaces the lock in the state item with exactly these fields (as an operator's hand or an older version might)."""
+    fields = json.loads(document)
+    names = {f"#{name}": attribute for name, attribute in LOCK_FIELDS.items()}
+    values = {f":{name}": ({"N": str(v)} if isinstance(v, int) else {"S": v}) for name, v in fields.items()}
+    sets = [f"#{name} = :{name}" for name in fields]
+    removes = [f"#{name}" for name in LOCK_FIELDS if name not in fields]
+    expression = (("SET " + ", ".join(sets)) if sets else "") + ((" REMOVE " + ", ".join(removes)) if removes else "")
+    request = {"TableName": TABLE, "Key": {"pk": {"S": "state"}}, "UpdateExpression": expression.strip(), "ExpressionAttributeNames": names}
+    if values:
+        request["ExpressionAttributeValues"] = values
+    client("dynamodb").update_item(**request)
+    return {"ok": True}
+
+
 def alarm_state(name, value):
     client("cloudwatch", PRIMARY).set_alarm_state(AlarmName=name, StateValue=value, StateReason="arranged")
     return {"ok": True}
@@ -111,8 +143,8 @@ def assume_role(name, policy):
     return {"accessKeyId": credentials["AccessKeyId"], "secretAccessKey": credentials["SecretAccessKey"], "sessionToken": credentials["SessionToken"]}
 
 
-COMMANDS = {"assume-role": assume_role, "setup": setup, "gate": gate, "service": service, "scalable-target": scalable_target, "item": item,
-            "decisions": decisions, "put-item": put_item, "alarm-state": alarm_state, "register-targets": register_targets}
+COMMANDS = {"assume-role": assume_role, "setup": setup, "gate": gate, "invert-gate": invert_gate, "service": service, "scalable-target": scalable_target, "item": item,
+            "decisions": decisions, "put-item": put_item, "lock": lock, "put-lock": put_lock, "alarm-state": alarm_state, "register-targets": register_targets}
 
 def serve():
     """Answers commands until stdin closes: boto3 is imported once, not once per question."""
