@@ -42,9 +42,10 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
 
         var flag = FlagResolver.Resolve(await table.GetFlagAsync(cancellationToken), defaultFlag, now);
         var control = await table.GetControlAsync(cancellationToken);
-        var gathering = aws.Until(time.GetUtcNow() + HealthEvidence.Budget(time.GetUtcNow(), context.StopBy));
+        var budget = HealthEvidence.Budget(time.GetUtcNow(), context.StopBy);
+        var gathering = aws.Until(time.GetUtcNow() + budget);
         var evidence = await new HealthEvidence(gathering.Route53, alarmNames.Count > 0 ? gathering.CloudWatch(primaryRegion) : null, endpointCheck, alarmNames)
-            .GatherAsync(request.Alarm, cancellationToken);
+            .GatherAsync(request.Alarm, budget, cancellationToken);
         var health = HealthEvidence.Combine(evidence);
 
         var activeRegion = control.State?.ActiveRegion ?? primaryRegion;

@@ -15,13 +15,16 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
 
     /// How long to gather: at most MaxBudget and at most a third of the time left, so the lock, the record and the answer
     /// (two DynamoDB writes, with retries) keep the rest: with a 15 s deadline evidence gets 4.5 s and the writes 9 s.
+    /// Below this, asking would make a slow but healthy answer look like an outage: the sources are not asked (UNKNOWN).
+    public static readonly TimeSpan MinBudget = TimeSpan.FromSeconds(1);
+
     public static TimeSpan Budget(DateTimeOffset now, DateTimeOffset stopBy)
     {
         var third = (stopBy - now) / 3;
         return third < TimeSpan.Zero ? TimeSpan.Zero : third < MaxBudget ? third : MaxBudget;
     }
 
-    public async Task<IReadOnlyList<Evidence>> GatherAsync(AlarmEvent? trigger, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Evidence>> GatherAsync(AlarmEvent? trigger, TimeSpan budget, CancellationToken cancellationToken)
     {
         var evidence = new List<Evidence>();
         if (trigger?.State?.Value is { } state)
@@ -31,6 +34,14 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
                 "OK" => Health.Healthy,
                 _ => Health.Unknown,
             }, $"{trigger.AlarmName ?? "alarm"} is {state}"));
+
+        if (budget < MinBudget)
+        {
+            const string notAsked = "not asked: less than 1 s was left for evidence (the function's timeout is too short)";
+            if (endpointHealthCheckId is not null) evidence.Add(new Evidence("route53-endpoint", Health.Unknown, notAsked));
+            if (primaryCloudWatch is not null && primaryAlarmNames.Count > 0) evidence.Add(new Evidence("primary-alarms", Health.Unknown, notAsked));
+            return evidence;
+        }
 
         // Side by side: a hung source costs the budget once, not once per source.
         var endpoint = endpointHealthCheckId is not null ? EndpointAsync(endpointHealthCheckId, cancellationToken) : null;

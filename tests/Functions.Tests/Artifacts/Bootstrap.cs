@@ -9,6 +9,9 @@ public sealed class Bootstrap : IDisposable
     public static string Path => Repo.Path("functions", "dist", "bootstrap");
     public static string Zip => Repo.Path("functions", "dist", "lambda.zip");
 
+    /// DOTNET_GCHeapHardLimit for the heap of a 128 MB function (75% of its memory, .NET's default share in a container limit).
+    public const string HeapLimitOf128MbFunction = "0x6000000";
+
     public static void RequirePublished()
     {
         if (!File.Exists(Path) || !File.Exists(Zip))

@@ -115,7 +115,7 @@ public sealed class BootstrapTests(MotoServer moto) : IDisposable
         // moto names CloudWatch's IAM actions after the signing name (monitoring:), AWS after the service (cloudwatch:).
         var keys = (await world.Ask("assume-role", "decide", """
             {"Version":"2012-10-17","Statement":[
-              {"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:PutItem"],"Resource":"*"},
+              {"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:PutItem","dynamodb:UpdateItem"],"Resource":"*"},
               {"Effect":"Allow","Action":"route53:GetHealthCheckStatus","Resource":"*"},
               {"Effect":"Allow","Action":["cloudwatch:DescribeAlarms","monitoring:DescribeAlarms"],"Resource":"*"}]}
             """))!;

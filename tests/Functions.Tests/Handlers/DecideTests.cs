@@ -292,6 +292,22 @@ public sealed class DecideTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task With_too_little_time_to_ask_the_sources_are_unknown_not_unhealthy()
+    {
+        var world = await World.ArrangeAsync(moto);
+        using var cloudWatch = new FaultProxy(moto.Url);
+
+        // 4 s to the deadline leaves 2.5 s of work and 0.8 s of evidence: below the 1 s floor.
+        var response = await world.InvokeAsync("decide", Failover,
+            new Dictionary<string, string> { ["AWS_ENDPOINT_URL_CLOUDWATCH"] = cloudWatch.Url }, timeLeft: TimeSpan.FromSeconds(4));
+
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        response["health"]!["status"]!.GetValue<string>().Should().Be("UNKNOWN");
+        response["alert"]!.GetValue<bool>().Should().BeTrue();
+        cloudWatch.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_hung_primary_cloudwatch_counts_as_trouble_and_the_decision_is_made_in_time()
     {
         var world = await World.ArrangeAsync(moto);
