@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -15,25 +16,40 @@ public sealed class JsonHandler<TRequest, TResponse>(
     JsonTypeInfo<TResponse> responseType,
     Func<TRequest, InvocationContext, CancellationToken, Task<TResponse>> handle) : IHandler
 {
+    /// The parser's words kept in the error: they name the path, and a path can hold property names of any length.
+    private const int MaxParserDetailChars = 256;
+
     public async Task<string> InvokeAsync(string eventJson, InvocationContext context, CancellationToken cancellationToken)
     {
         TRequest? request;
-        try { request = JsonSerializer.Deserialize(eventJson, requestType); }
-        catch (JsonException e) { throw new InvalidInputException($"The event is not valid JSON for this handler: {e.Message}"); }
+        try
+        {
+            // One UTF-8 copy read twice, by the shape check and the deserializer (which would otherwise transcode its own).
+            var utf8 = Encoding.UTF8.GetBytes(eventJson);
+            EventShape.Check(utf8);
+            request = JsonSerializer.Deserialize(utf8, requestType);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidInputException($"The event is not valid JSON for this handler: {Echo.Cut(e.Message, MaxParserDetailChars)}");
+        }
         if (request is null) throw new InvalidInputException("The event is empty (null).");
         var response = await handle(request, context, cancellationToken);
         return JsonSerializer.Serialize(response, responseType);
     }
 }
 
-/// An error the caller can act on; ErrorType is what Step Functions' Retry and Catch match.
+/// An error the caller can act on; ErrorType, one of ErrorTypes, is what Step Functions' Retry and Catch match.
 public abstract class FunctionException(string errorType, string message) : Exception(message)
 {
     public string ErrorType { get; } = errorType;
 }
 
 /// The event is malformed or asks for something unknown; nothing was done.
-public sealed class InvalidInputException(string message) : FunctionException("InvalidInput", message);
+public sealed class InvalidInputException(string message) : FunctionException(ErrorTypes.InvalidInput, message);
 
 /// The function's environment lacks a setting it needs; nothing was done.
-public sealed class ConfigurationException(string message) : FunctionException("ConfigurationError", message);
+public sealed class ConfigurationException(string message) : FunctionException(ErrorTypes.ConfigurationError, message);
+
+/// The invocation ran out of time part-way; reported a margin before Lambda's deadline so that the report is not lost.
+public sealed class DeadlineExceededException(string message) : FunctionException(ErrorTypes.DeadlineExceeded, message);

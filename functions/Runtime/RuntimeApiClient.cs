@@ -12,6 +12,10 @@ public sealed class RuntimeApiClient(HttpClient http, string runtimeApi) : IRunt
     private const string Version = "2018-06-01";
     private readonly string _base = $"http://{runtimeApi}/{Version}/runtime";
 
+    // Serialized before the first event: posted when serializing the real report fails (out of memory, typically).
+    private readonly Dictionary<string, string> _fallbackBodies = ErrorTypes.All.Keys.ToDictionary(type => type,
+        type => JsonSerializer.Serialize(new ErrorResponse(type, LambdaLoop.FallbackMessage), FunctionsJson.Default.ErrorResponse), StringComparer.Ordinal);
+
     public async Task<Invocation> NextAsync(CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync($"{_base}/invocation/next", HttpCompletionOption.ResponseContentRead, cancellationToken);
@@ -28,8 +32,22 @@ public sealed class RuntimeApiClient(HttpClient http, string runtimeApi) : IRunt
     public Task RespondAsync(string requestId, string body, CancellationToken cancellationToken) =>
         PostAsync($"{_base}/invocation/{requestId}/response", body, null, cancellationToken);
 
-    public Task ReportErrorAsync(string requestId, ErrorResponse error, CancellationToken cancellationToken) =>
-        PostAsync($"{_base}/invocation/{requestId}/error", JsonSerializer.Serialize(error, FunctionsJson.Default.ErrorResponse), error.ErrorType, cancellationToken);
+    public Task ReportErrorAsync(string requestId, ErrorResponse error, CancellationToken cancellationToken)
+    {
+        var type = error.ErrorType;
+        string? body;
+        try { body = JsonSerializer.Serialize(error, FunctionsJson.Default.ErrorResponse); }
+        catch (Exception)
+        {
+            // Out of memory, typically: the prepared body of the same errorType (UnexpectedError outside the catalogue).
+            if (!_fallbackBodies.TryGetValue(type, out body))
+            {
+                type = ErrorTypes.UnexpectedError;
+                body = _fallbackBodies[type];
+            }
+        }
+        return PostAsync($"{_base}/invocation/{requestId}/error", body, type, cancellationToken);
+    }
 
     public Task ReportInitErrorAsync(ErrorResponse error, CancellationToken cancellationToken) =>
         PostAsync($"{_base}/init/error", JsonSerializer.Serialize(error, FunctionsJson.Default.ErrorResponse), error.ErrorType, cancellationToken);

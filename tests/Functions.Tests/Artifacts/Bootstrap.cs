@@ -9,8 +9,9 @@ public sealed class Bootstrap : IDisposable
     public static string Path => Repo.Path("functions", "dist", "bootstrap");
     public static string Zip => Repo.Path("functions", "dist", "lambda.zip");
 
-    /// DOTNET_GCHeapHardLimit for the heap of a 128 MB function (75% of its memory, .NET's default share in a container limit).
-    public const string HeapLimitOf128MbFunction = "0x6000000";
+    /// DOTNET_GCHeapHardLimit for the heap of a 128 MB function: 96 MiB, 75% of its memory (.NET's default share under a
+    /// container limit). Bare hex: NativeAOT reads the digits as hex and silently ignores a "0x" prefix.
+    public const string HeapLimitOf128MbFunction = "6000000";
 
     public static void RequirePublished()
     {

@@ -6,8 +6,8 @@ using Failover.Functions.Tests.Moto;
 
 namespace Failover.Functions.Tests.Runtime;
 
-/// What the function sent back for one event: a response, or an error with its type.
-public sealed record RuntimeResult(bool IsError, string Body, string? ErrorType);
+/// What the function sent back for one event: a response, or an error with its type; when it arrived, and the event's deadline (none for an init error).
+public sealed record RuntimeResult(bool IsError, string Body, string? ErrorType, DateTimeOffset ReceivedAt, DateTimeOffset? Deadline);
 
 /// A local Lambda Runtime API on 127.0.0.1: queues events for /next and records /response, /error and /init/error.
 public sealed class LocalRuntimeApi : IDisposable
@@ -16,6 +16,7 @@ public sealed class LocalRuntimeApi : IDisposable
     private readonly HttpListener _listener = new();
     private readonly Channel<(string Id, string Body, DateTimeOffset Deadline, string? Trace)> _events = Channel.CreateUnbounded<(string, string, DateTimeOffset, string?)>();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RuntimeResult>> _results = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _deadlines = new();
     private readonly TaskCompletionSource<RuntimeResult> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
 
@@ -41,7 +42,10 @@ public sealed class LocalRuntimeApi : IDisposable
     {
         var id = requestId ?? Guid.NewGuid().ToString();
         var done = _results.GetOrAdd(id, _ => new TaskCompletionSource<RuntimeResult>(TaskCreationOptions.RunContinuationsAsynchronously));
-        _events.Writer.TryWrite((id, body, DateTimeOffset.UtcNow + (timeLeft ?? TimeSpan.FromSeconds(30)), traceId));
+        // Whole milliseconds, as the Lambda-Runtime-Deadline-Ms header carries it.
+        var deadline = DateTimeOffset.FromUnixTimeMilliseconds((DateTimeOffset.UtcNow + (timeLeft ?? TimeSpan.FromSeconds(30))).ToUnixTimeMilliseconds());
+        _deadlines[id] = deadline;
+        _events.Writer.TryWrite((id, body, deadline, traceId));
         return done.Task;
     }
 
@@ -60,6 +64,7 @@ public sealed class LocalRuntimeApi : IDisposable
 
     private async Task HandleAsync(HttpListenerContext context)
     {
+        var receivedAt = DateTimeOffset.UtcNow;
         var path = context.Request.Url!.AbsolutePath;
         var response = context.Response;
         try
@@ -78,7 +83,7 @@ public sealed class LocalRuntimeApi : IDisposable
             var errorType = context.Request.Headers["Lambda-Runtime-Function-Error-Type"];
             if (path == $"{Prefix}/init/error")
             {
-                _initError.TrySetResult(new RuntimeResult(true, text, errorType));
+                _initError.TrySetResult(new RuntimeResult(true, text, errorType, receivedAt, null));
                 await Write(response, 202, """{"status":"OK"}""");
                 return;
             }
@@ -90,7 +95,7 @@ public sealed class LocalRuntimeApi : IDisposable
             }
             if (parts.Length == 2 && parts[1] is "response" or "error")
             {
-                _results.GetOrAdd(parts[0], _ => new TaskCompletionSource<RuntimeResult>()).TrySetResult(new RuntimeResult(parts[1] == "error", text, errorType));
+                _results.GetOrAdd(parts[0], _ => new TaskCompletionSource<RuntimeResult>()).TrySetResult(new RuntimeResult(parts[1] == "error", text, errorType, receivedAt, _deadlines.GetValueOrDefault(parts[0])));
                 await Write(response, 202, """{"status":"OK"}""");
                 return;
             }
