@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using Failover.Functions.Runtime;
 
 namespace Failover.Functions.Aws;
 
@@ -36,11 +37,14 @@ public sealed class AwsHttpClient(HttpClient http, AwsEnvironment aws, RetryPoli
     {
         var uri = new Uri(service.Endpoint, pathAndQuery);
         Exception? last = null;
+        // The first attempt that may have taken effect (no answer, or a server error): a later throttle or refusal does not
+        // undo it, so that attempt, not the last one, says what the caller may assume.
+        FunctionException? uncertain = null;
         for (var attempt = 1; ; attempt++)
         {
             var left = retry.StopBy is { } stop ? stop - time.GetUtcNow() : Timeout.InfiniteTimeSpan;
             if (retry.StopBy is not null && left < RetryPolicy.MinimumAttempt)
-                throw last ?? Unreachable(service, new TimeoutException($"less than {RetryPolicy.MinimumAttempt.TotalMilliseconds:0} ms left before the deadline"));
+                throw last is not null ? Final(last, uncertain) : Unreachable(service, new TimeoutException($"less than {RetryPolicy.MinimumAttempt.TotalMilliseconds:0} ms left before the deadline"));
 
             using var request = new HttpRequestMessage(method, uri);
             var payload = body ?? [];
@@ -61,21 +65,29 @@ public sealed class AwsHttpClient(HttpClient http, AwsEnvironment aws, RetryPoli
                 if (response.IsSuccessStatusCode) return text;
                 var (code, message) = ParseError(text);
                 var error = new AwsServiceException(service.Name, code, message, (int)response.StatusCode, RequestId(response));
+                if (error.ErrorType == ErrorTypes.AwsServerError) uncertain ??= error;
+                // A refusal is an answer, and callers act on some (a failed condition after a write that landed is how they learn it did).
                 if (!error.Retryable) throw error;
                 last = error;
             }
             catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 // HttpClient's own timeout and our deadline both surface as cancellation; either way the service did not answer in time.
-                last = Unreachable(service, e is OperationCanceledException ? new TimeoutException("no answer in time", e) : e);
+                var unreachable = Unreachable(service, e is OperationCanceledException ? new TimeoutException("no answer in time", e) : e);
+                uncertain ??= unreachable;
+                last = unreachable;
             }
 
-            if (attempt >= retry.MaxAttempts) throw last;
+            if (attempt >= retry.MaxAttempts) throw Final(last, uncertain);
             var delay = retry.DelayBefore(attempt - 1);
-            if (retry.StopBy is { } deadline && time.GetUtcNow() + delay + RetryPolicy.MinimumAttempt > deadline) throw last;
+            if (retry.StopBy is { } deadline && time.GetUtcNow() + delay + RetryPolicy.MinimumAttempt > deadline) throw Final(last, uncertain);
             await Task.Delay(delay, time, cancellationToken);
         }
     }
+
+    // A throttle after an attempt whose outcome is unknown is not "nothing changed".
+    private static Exception Final(Exception last, FunctionException? uncertain) =>
+        uncertain is not null && last is AwsServiceException { ErrorType: ErrorTypes.AwsThrottled } ? uncertain : last;
 
     private static AwsUnreachableException Unreachable(AwsService service, Exception cause) => new(service.Name, service.Endpoint.ToString(), cause);
 
@@ -98,7 +110,7 @@ public sealed class AwsHttpClient(HttpClient http, AwsEnvironment aws, RetryPoli
                     return (Xml.Child(error, "Code") ?? "Unknown", Xml.Child(error, "Message") ?? "");
             }
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or System.Xml.XmlException or InvalidOperationException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or System.Xml.XmlException or InvalidOperationException or ArgumentException)
         {
             // Fall through: report the raw body.
         }

@@ -3,8 +3,9 @@ using Failover.Functions.Runtime;
 
 namespace Failover.Functions.Aws;
 
-/// The flag override as an operator set it in the control table.
-public sealed record FlagOverride(string Mode, string? Reason, string? SetBy, string? SetAt, DateTimeOffset? ExpiresAt);
+/// The flag override as an operator set it in the control table, its text cut to bounds (it is repeated in every decision).
+/// ExpiryUnreadable: an `expiresAt` is there but is no time; such an override must not count as one that never expires.
+public sealed record FlagOverride(string Mode, string? Reason, string? SetBy, string? SetAt, DateTimeOffset? ExpiresAt, bool ExpiryUnreadable = false);
 
 /// Which region serves, how many transitions there have been, and when the last one happened.
 /// Each is null when the item lacks it (an item written by hand): unknown, never 0.
@@ -22,11 +23,13 @@ public sealed record LockHolder(string? Owner, DateTimeOffset? LeaseExpiresAt)
         !Unreadable && Owner != owner && LeaseExpiresAt!.Value.ToUnixTimeSeconds() >= now.ToUnixTimeSeconds();
 }
 
-/// The state item: the transition state and the lock that guards the next transition.
-public sealed record ControlItem(ControlState? State, LockHolder? Lock);
+/// The state item: the transition state and the lock that guards the next transition. EpochUnreadable: an `epoch` is there but
+/// is no whole number.
+public sealed record ControlItem(ControlState? State, LockHolder? Lock, bool EpochUnreadable = false);
 
-/// What an acting decision writes with the lock, so the lock never exists without the decision that took it.
-public sealed record LockClaim(string Owner, string Action, string Decision, string Source, string? Reason);
+/// What an acting decision writes with the lock, so the lock never exists without the decision that took it. SeenEpoch is the
+/// epoch the decision was made on (null: none yet); the lock is not taken if a transition was recorded since.
+public sealed record LockClaim(string Owner, string Action, string Decision, string Source, string? Reason, long? SeenEpoch, bool CheckEpoch = true);
 
 /// A transition to record when the lock is released after a successful run.
 public sealed record Transition(string ActiveRegion, string Action);
@@ -48,26 +51,34 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
     private static readonly string[] LockAttributes =
         ["lockOwner", "lockAction", "lockDecision", "lockSource", "lockRequestReason", "lockAcquiredAt", "lockLeaseExpiresAt"];
 
+    /// A lease further ahead than this was not written by these functions (LOCK_LEASE_SECONDS is at most a day): milliseconds
+    /// written as seconds, or a typo. It is unreadable, not a lock held until the year 55000.
+    public static readonly TimeSpan MaxLeaseAhead = TimeSpan.FromDays(2);
+
     // Free, expired, our own (a retried step), or unreadable: the exact negation of LockHolder.HeldAgainst.
     private const string LockAvailable =
-        "attribute_not_exists(lockOwner) OR NOT attribute_type(lockOwner, :typeS) OR attribute_not_exists(lockLeaseExpiresAt) " +
-        "OR NOT attribute_type(lockLeaseExpiresAt, :typeN) OR lockOwner = :owner OR lockLeaseExpiresAt < :now";
+        "(attribute_not_exists(lockOwner) OR NOT attribute_type(lockOwner, :typeS) OR attribute_not_exists(lockLeaseExpiresAt) " +
+        "OR NOT attribute_type(lockLeaseExpiresAt, :typeN) OR lockOwner = :owner OR lockLeaseExpiresAt < :now OR lockLeaseExpiresAt > :horizon)";
 
     public async Task<FlagOverride?> GetFlagAsync(CancellationToken cancellationToken)
     {
         var item = await GetAsync("flag", cancellationToken);
         if (Attr.Text(item, "mode") is not { } mode) return null;
-        return new FlagOverride(mode, Attr.Text(item, "reason"), Attr.Text(item, "setBy"), Attr.Text(item, "setAt"), Attr.Time(item, "expiresAt"));
+        var expires = Attr.Time(item, "expiresAt");
+        return new FlagOverride(Echo.Cut(mode, 64), Cut(Attr.Text(item, "reason"), 1024), Cut(Attr.Text(item, "setBy"), 256), Cut(Attr.Text(item, "setAt"), 64),
+            expires, ExpiryUnreadable: expires is null && Attr.Has(item, "expiresAt"));
     }
 
-    public async Task<ControlItem> GetControlAsync(CancellationToken cancellationToken)
+    public async Task<ControlItem> GetControlAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var item = await GetAsync(StateKey, cancellationToken);
         if (item is null) return new ControlItem(null, null);
         var hasState = Attr.Has(item, "activeRegion") || Attr.Has(item, "epoch") || Attr.Has(item, "lastTransitionAt");
+        var epoch = Attr.Number(item, "epoch");
         return new ControlItem(
-            hasState ? new ControlState(Attr.Text(item, "activeRegion"), Attr.Number(item, "epoch"), Attr.Time(item, "lastTransitionAt")) : null,
-            ReadLock(item));
+            hasState ? new ControlState(Attr.Text(item, "activeRegion"), epoch, Attr.Time(item, "lastTransitionAt")) : null,
+            ReadLock(item, now),
+            EpochUnreadable: epoch is null && Attr.Has(item, "epoch"));
     }
 
     /// One conditional write: free, expired, unreadable or already ours. Two executions never both get it.
@@ -77,8 +88,20 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
         {
             [":owner"] = Attr.S(claim.Owner), [":action"] = Attr.S(claim.Action), [":decision"] = Attr.S(claim.Decision),
             [":source"] = Attr.S(claim.Source), [":at"] = Attr.S(Attr.Iso(now)), [":lease"] = Attr.N(now.Add(lease).ToUnixTimeSeconds()),
-            [":now"] = Attr.N(now.ToUnixTimeSeconds()), [":typeS"] = Attr.S("S"), [":typeN"] = Attr.S("N"),
+            [":now"] = Attr.N(now.ToUnixTimeSeconds()), [":horizon"] = Attr.N(now.Add(MaxLeaseAhead).ToUnixTimeSeconds()),
+            [":typeS"] = Attr.S("S"), [":typeN"] = Attr.S("N"),
         };
+        // A transition recorded after the decision read the state makes the decision stale: it must not act on it.
+        var condition = LockAvailable;
+        if (claim.CheckEpoch && claim.SeenEpoch is { } seen)
+        {
+            condition += " AND epoch = :seenEpoch";
+            values[":seenEpoch"] = Attr.N(seen);
+        }
+        else if (claim.CheckEpoch)
+        {
+            condition += " AND attribute_not_exists(epoch)";
+        }
         var set = "SET lockOwner = :owner, lockAction = :action, lockDecision = :decision, lockSource = :source, lockAcquiredAt = :at, lockLeaseExpiresAt = :lease";
         if (claim.Reason is not null)
         {
@@ -90,7 +113,7 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
             ["TableName"] = tableName,
             ["Key"] = StateItemKey(),
             ["UpdateExpression"] = claim.Reason is null ? $"{set} REMOVE lockRequestReason" : set,
-            ["ConditionExpression"] = LockAvailable,
+            ["ConditionExpression"] = condition,
             ["ExpressionAttributeValues"] = values,
         }, cancellationToken);
         return written;
@@ -110,13 +133,15 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
             values[":action"] = Attr.S(transition.Action);
             values[":one"] = Attr.N(1);
         }
+        // A transition is recorded only for the action the lock was taken for: a drill's lock cannot record a failover.
+        var condition = transition is null ? "lockOwner = :owner" : "lockOwner = :owner AND lockAction = :action";
         update += $" REMOVE {string.Join(", ", LockAttributes)}" + (transition is not null ? " ADD epoch :one" : "");
         var (written, response) = await dynamo.WriteAsync("UpdateItem", new JsonObject
         {
             ["TableName"] = tableName,
             ["Key"] = StateItemKey(),
             ["UpdateExpression"] = update,
-            ["ConditionExpression"] = "lockOwner = :owner",
+            ["ConditionExpression"] = condition,
             ["ExpressionAttributeValues"] = values,
             ["ReturnValues"] = "ALL_NEW",
         }, cancellationToken);
@@ -129,7 +154,10 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
         }
 
         var item = await GetAsync(StateKey, cancellationToken);
-        var holder = ReadLock(item);
+        var holder = ReadLock(item, now);
+        if (transition is not null && holder?.Owner == owner && Attr.Text(item, "lockAction") is { } taken && taken != transition.Action)
+            return new ReleaseOutcome(false, false, null, null,
+                $"not released: this execution's lock was taken for {Echo.Of(taken, 32)}, not {transition.Action}; no transition recorded, nothing changed");
         if (Attr.Text(item, "lastReleasedBy") == owner && holder?.Owner != owner)
         {
             var recorded = transition is not null && Attr.Text(item, "lastOwner") == owner;
@@ -163,10 +191,13 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
         await dynamo.WriteAsync("PutItem", new JsonObject { ["TableName"] = tableName, ["Item"] = item }, cancellationToken);
     }
 
-    private static LockHolder? ReadLock(JsonObject? item) =>
+    // The same reading as LockAvailable: a lease that is no time, or beyond the horizon, is none.
+    private static LockHolder? ReadLock(JsonObject? item, DateTimeOffset now) =>
         Attr.Has(item, "lockOwner") || Attr.Has(item, "lockLeaseExpiresAt")
-            ? new LockHolder(Attr.Text(item, "lockOwner"), Attr.Number(item, "lockLeaseExpiresAt") is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null)
+            ? new LockHolder(Attr.Text(item, "lockOwner"), Attr.Seconds(item, "lockLeaseExpiresAt") is { } lease && lease <= now.Add(MaxLeaseAhead) ? lease : null)
             : null;
+
+    private static string? Cut(string? value, int max) => value is null ? null : Echo.Cut(value, max);
 
     private Task<JsonObject?> GetAsync(string key, CancellationToken cancellationToken) =>
         dynamo.GetItemAsync(tableName, new JsonObject { [Key] = Attr.S(key) }, cancellationToken);

@@ -52,10 +52,17 @@ public static class Attr
 
     public static bool Has(JsonObject? item, string name) => item?.ContainsKey(name) == true;
 
-    /// Operators write times as ISO-8601 strings; epoch seconds are accepted too.
+    /// Epoch seconds, a fraction rounded down; null when missing, of another type, or not a time (milliseconds, 1e20, negative).
+    public static DateTimeOffset? Seconds(JsonObject? item, string name) =>
+        item?[name] is JsonObject { } v && JsonRpc.OptionalString(v["N"]) is { } n
+        && decimal.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+        && seconds >= 0 && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            ? DateTimeOffset.FromUnixTimeSeconds((long)decimal.Floor(seconds)) : null;
+
+    /// Operators write times as ISO-8601 strings; epoch seconds are accepted too. Null when missing or unreadable.
     public static DateTimeOffset? Time(JsonObject? item, string name) =>
-        Number(item, name) is { } epoch ? DateTimeOffset.FromUnixTimeSeconds(epoch)
-        : DateTimeOffset.TryParse(Text(item, name), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
+        Seconds(item, name) is { } time ? time
+        : DateTimeOffset.TryParse(Text(item, name), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null;
 
     public static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

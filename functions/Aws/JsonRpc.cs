@@ -23,11 +23,13 @@ internal static class JsonRpc
         if (string.IsNullOrWhiteSpace(text)) return [];
         try
         {
-            return JsonNode.Parse(text) as JsonObject ?? throw new AwsMalformedResponseException(service.Name, action, "a JSON object body");
+            // A repeated key is refused while parsing, not later at the first read of the object, wherever that happens to be.
+            return JsonNode.Parse(text, null, new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
+                ?? throw new AwsMalformedResponseException(service.Name, action, "a JSON object body");
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
-            throw new AwsMalformedResponseException(service.Name, action, "a JSON body (it was not JSON)");
+            throw new AwsMalformedResponseException(service.Name, action, "a JSON body (it was not JSON, or named a key twice)");
         }
     }
 

@@ -12,6 +12,9 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
     {
         var action = Vocabulary.ParseAction(request.Action);
         if (string.IsNullOrWhiteSpace(request.Source)) throw new InvalidInputException("'source' is required: who or what started this run (alarm, schedule, operator name).");
+        // The lock's owner: a retried decide must present the same one, or it would find its own lock held by "another".
+        if (string.IsNullOrWhiteSpace(request.ExecutionId))
+            throw new InvalidInputException("'executionId' is required: the Step Functions execution id, which owns the lock across retries.");
         new InputLimits.Check()
             .Text("source", request.Source, InputLimits.Source)
             .Text("reason", request.Reason, InputLimits.Reason)
@@ -31,17 +34,17 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         // 15 min: longer than a flapping alarm's cycle, shorter than an on-call response.
         var cooldown = TimeSpan.FromSeconds(s.Int(EnvNames.CooldownSeconds, 900));
         // 1 h: outlasts the slowest workflow (scale-up wait loop); an orphaned lock frees itself.
-        var lease = TimeSpan.FromSeconds(s.Int(EnvNames.LockLeaseSeconds, 3600, min: 60));
+        var lease = TimeSpan.FromSeconds(s.Int(EnvNames.LockLeaseSeconds, 3600, min: 60, max: 86400));
         var keep = TimeSpan.FromDays(s.Int(EnvNames.DecisionTtlDays, 90, min: 1));
         s.ThrowIfInvalid();
 
-        var owner = string.IsNullOrWhiteSpace(request.ExecutionId) ? context.RequestId : request.ExecutionId;
+        var owner = request.ExecutionId;
         var aws = clients.Until(context.StopBy);
         var table = aws.ControlTable(tableName);
         var now = time.GetUtcNow();
 
         var flag = FlagResolver.Resolve(await table.GetFlagAsync(cancellationToken), defaultFlag, now);
-        var control = await table.GetControlAsync(cancellationToken);
+        var control = await table.GetControlAsync(now, cancellationToken);
         var budget = HealthEvidence.Budget(time.GetUtcNow(), context.StopBy);
         var gathering = aws.Until(time.GetUtcNow() + budget);
         var evidence = await new HealthEvidence(gathering.Route53, alarmNames.Count > 0 ? gathering.CloudWatch(primaryRegion) : null, endpointCheck, alarmNames)
@@ -71,9 +74,10 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         string? lockId = null;
         if (outcome.Acts)
         {
-            var claim = new LockClaim(owner, Wire.Of(action), Wire.Of(outcome.Decision), request.Source, requestReason);
+            var claim = new LockClaim(owner, Wire.Of(action), Wire.Of(outcome.Decision), request.Source, requestReason,
+                control.State?.Epoch, CheckEpoch: !control.EpochUnreadable);
             if (await table.TryAcquireLockAsync(claim, now, lease, cancellationToken)) lockId = owner;
-            else outcome = new DecisionOutcome(Decision.NoAction, "another execution took the lock first");
+            else outcome = new DecisionOutcome(Decision.NoAction, "another execution took the lock, or recorded a transition, since the state was read");
         }
 
         var response = new DecideResponse
@@ -97,12 +101,13 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
                 Evidence = evidence.Select(e => new EvidenceView { Source = e.Source, Verdict = Wire.Of(e.Verdict), Detail = e.Detail }).ToList(),
             },
             LockId = lockId,
-            Alert = outcome.Alert || unreadableLock,
+            Alert = outcome.Alert || unreadableLock || flag.Alert,
         };
 
         try
         {
-            await table.RecordDecisionAsync(new DecisionRecord(response.Decision, response.Action, request.Source, requestReason, response.Reason,
+            // The record must end a second early, so that giving the lock back still has time for an attempt.
+            await clients.Until(context.StopBy - GiveBackTime).ControlTable(tableName).RecordDecisionAsync(new DecisionRecord(response.Decision, response.Action, request.Source, requestReason, response.Reason,
                 response.Flag.Mode, response.Health.Status, owner, response.Alert, JsonSerializer.Serialize(response.Health, FunctionsJson.Default.HealthView)),
                 now, keep, cancellationToken);
         }
@@ -116,6 +121,8 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             ("health", response.Health.Status), ("reason", response.Reason), ("lockId", lockId), ("source", Echo.Of(request.Source, 80)));
         return response;
     }
+
+    private static readonly TimeSpan GiveBackTime = TimeSpan.FromSeconds(1);
 
     private async Task GiveBackAsync(ControlTable table, string owner, InvocationContext context, CancellationToken cancellationToken)
     {

@@ -103,6 +103,12 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         {
             return new Evidence("primary-alarms", Health.Unknown, $"primary CloudWatch throttled every attempt: {e.Code}");
         }
+        catch (AwsServiceException e)
+        {
+            // Refused (access denied, an expired token while the region's IAM is impaired): no view either way, and no reason to
+            // stop the decision, which the other sources may still make.
+            return new Evidence("primary-alarms", Health.Unknown, $"primary CloudWatch refused: {e.Code}");
+        }
         catch (AwsMalformedResponseException e)
         {
             // CloudWatch answered, so the region is reachable, but the answer says nothing either way.

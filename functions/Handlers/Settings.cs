@@ -28,7 +28,7 @@ public sealed class Settings
 
     public string? Optional(string name) => Read(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value : null;
 
-    public int Int(string name, int? fallback = null, int min = 0)
+    public int Int(string name, int? fallback = null, int min = 0, int max = int.MaxValue)
     {
         var raw = Read(name);
         if (string.IsNullOrWhiteSpace(raw))
@@ -36,9 +36,9 @@ public sealed class Settings
             if (fallback is null) _problems.Add($"{name} is not set");
             return fallback ?? 0;
         }
-        if (!int.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min)
+        if (!int.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
         {
-            _problems.Add($"{name} must be a whole number >= {min} (got '{raw}')");
+            _problems.Add(max == int.MaxValue ? $"{name} must be a whole number >= {min} (got '{raw}')" : $"{name} must be a whole number from {min} to {max} (got '{raw}')");
             return fallback ?? 0;
         }
         return value;

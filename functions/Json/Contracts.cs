@@ -10,7 +10,7 @@ public sealed record DecideRequest
     /// An operator's "act regardless of health"; a `block` flag still wins.
     public bool? Force { get; init; }
     public string? Reason { get; init; }
-    /// The Step Functions execution id: the lock's owner. Defaults to the Lambda request id.
+    /// The Step Functions execution id: the lock's owner, the same on every retry. Required.
     public string? ExecutionId { get; init; }
     /// The `detail` of an EventBridge "CloudWatch Alarm State Change" event.
     public AlarmEvent? Alarm { get; init; }

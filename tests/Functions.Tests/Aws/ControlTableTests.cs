@@ -23,7 +23,7 @@ public sealed class ControlTableTests(MotoServer moto) : IDisposable
         var world = await World.ArrangeAsync(moto);
         await world.Ask("put-item", """{"pk":"state","activeRegion":"us-west-2"}""");
 
-        var control = await Table(world).GetControlAsync(CancellationToken.None);
+        var control = await Table(world).GetControlAsync(DateTimeOffset.UtcNow, CancellationToken.None);
 
         control.State.Should().Be(new ControlState("us-west-2", null, null));
         control.Lock.Should().BeNull();
@@ -35,7 +35,7 @@ public sealed class ControlTableTests(MotoServer moto) : IDisposable
         var world = await World.ArrangeAsync(moto);
         await world.Ask("put-lock", """{"owner":"exec-other"}""");
 
-        var holder = (await Table(world).GetControlAsync(CancellationToken.None)).Lock;
+        var holder = (await Table(world).GetControlAsync(DateTimeOffset.UtcNow, CancellationToken.None)).Lock;
 
         holder.Should().Be(new LockHolder("exec-other", null));
         holder!.Unreadable.Should().BeTrue();
@@ -47,7 +47,7 @@ public sealed class ControlTableTests(MotoServer moto) : IDisposable
         var world = await World.ArrangeAsync(moto);
         await world.Ask("put-lock", """{"owner":"exec-other","leaseExpiresAt":"tomorrow"}""");
 
-        var holder = (await Table(world).GetControlAsync(CancellationToken.None)).Lock;
+        var holder = (await Table(world).GetControlAsync(DateTimeOffset.UtcNow, CancellationToken.None)).Lock;
 
         holder.Should().Be(new LockHolder("exec-other", null));
     }

@@ -80,11 +80,27 @@ public sealed class ErrorCatalogueTests(MotoServer moto) : IDisposable
         var clients = new AwsClients(env.GetValueOrDefault, _http, TimeProvider.System, new RetryPolicy(2, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(10)))
             .Until(DateTimeOffset.UtcNow.AddSeconds(3));
 
-        var act = () => clients.ControlTable(world.Table).GetControlAsync(CancellationToken.None);
+        var act = () => clients.ControlTable(world.Table).GetControlAsync(DateTimeOffset.UtcNow, CancellationToken.None);
 
         var error = (await act.Should().ThrowAsync<FunctionException>()).Which;
         error.ErrorType.Should().Be(errorType, error.Message);
         error.Message.Should().Contain("DynamoDB");
+    }
+
+    [Fact]
+    public async Task A_throttle_after_an_unanswered_attempt_is_not_reported_as_nothing_changed()
+    {
+        var world = await World.ArrangeAsync(moto);
+        using var proxy = new FaultProxy(moto.Url);
+        proxy.Inject(Fault.ResetAfterForward, times: 1);
+        proxy.Inject(Fault.Status(400, """{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"Rate exceeded"}"""));
+        var env = world.Environment();
+        env["AWS_ENDPOINT_URL"] = proxy.Url;
+        var clients = new AwsClients(env.GetValueOrDefault, _http, TimeProvider.System, new RetryPolicy(3, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(10)));
+
+        var act = () => clients.ControlTable(world.Table).GetControlAsync(DateTimeOffset.UtcNow, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<FunctionException>()).Which.ErrorType.Should().Be(ErrorTypes.AwsUnreachable);
     }
 
     [Fact]

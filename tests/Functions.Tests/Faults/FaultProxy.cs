@@ -28,6 +28,10 @@ public abstract record Fault
     /// Forwards (so the change is applied), then replaces upstream's body with garbage under a 200.
     public static Fault GarbageAfterForward(string garbage = "<<not json or xml>>") => new GarbageFault(garbage);
 
+    /// Forwards (so the change is applied), then aborts the connection with a TCP RST instead of answering: the write landed, the
+    /// caller cannot know.
+    public static Fault ResetAfterForward { get; } = new ResetAfterForwardFault();
+
     /// Runs the action (e.g. a concurrent edit through another client), then forwards normally.
     public static Fault BeforeForward(Func<Task> action) => new BeforeForwardFault(action);
 
@@ -42,6 +46,8 @@ public abstract record Fault
     public sealed record ResetFault : Fault;
     /// See <see cref="GarbageAfterForward"/>.
     public sealed record GarbageFault(string Garbage) : Fault;
+    /// See <see cref="ResetAfterForward"/>.
+    public sealed record ResetAfterForwardFault : Fault;
     /// See <see cref="BeforeForward"/>.
     public sealed record BeforeForwardFault(Func<Task> Action) : Fault;
     /// See <see cref="Delay"/>.
@@ -235,6 +241,12 @@ public sealed class FaultProxy : IAsyncDisposable, IDisposable
         }
 
         var (status, reason, headers, body) = await ForwardAsync(received);
+        if (fault is Fault.ResetAfterForwardFault)
+        {
+            Record(request, true, fault, null);
+            socket.LingerState = new LingerOption(true, 0);
+            return false;
+        }
         if (fault is Fault.GarbageFault g)
         {
             (status, reason, body) = (200, "OK", Encoding.UTF8.GetBytes(g.Garbage));

@@ -141,6 +141,18 @@ public sealed class FaultProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reset_after_forward_applies_the_change_and_loses_the_answer()
+    {
+        _proxy.Inject(Fault.ResetAfterForward);
+
+        var act = () => _client.PostAsync("/", new StringContent("{\"change\":1}"));
+
+        var thrown = await act.Should().ThrowAsync<HttpRequestException>();
+        Chain(thrown.Which).OfType<SocketException>().Should().Contain(e => e.SocketErrorCode == SocketError.ConnectionReset);
+        _upstream.Seen.Should().ContainSingle().Which.Body.Should().Be("{\"change\":1}");
+    }
+
+    [Fact]
     public async Task Garbage_after_forward_applies_the_change_but_answers_garbage()
     {
         _proxy.Inject(Fault.GarbageAfterForward());

@@ -44,8 +44,8 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Theory]
-    [InlineData("decide", """{"action":"failover","source":"ops"}""", "CONTROL_TABLE_NAME")]
-    [InlineData("decide", """{"action":"failover","source":"ops"}""", "DEFAULT_FLAG")]
+    [InlineData("decide", """{"action":"failover","source":"ops","executionId":"exec-1"}""", "CONTROL_TABLE_NAME")]
+    [InlineData("decide", """{"action":"failover","source":"ops","executionId":"exec-1"}""", "DEFAULT_FLAG")]
     [InlineData("shift-traffic", """{"action":"failover"}""", "GATE_HEALTH_CHECK_ID")]
     [InlineData("scale-service", """{"action":"failover"}""", "ACTIVE_DESIRED_COUNT")]
     [InlineData("check-service", "{}", "TARGET_GROUP_ARN")]
@@ -68,7 +68,7 @@ public sealed class BadInputTests : IDisposable
         var env = Environment();
         env["DEFAULT_FLAG"] = "sometimes";
 
-        var act = () => Moto.World.Invoke("decide", """{"action":"failover","source":"ops"}""", env, TimeProvider.System);
+        var act = () => Moto.World.Invoke("decide", """{"action":"failover","source":"ops","executionId":"exec-1"}""", env, TimeProvider.System);
 
         (await act.Should().ThrowAsync<ConfigurationException>()).Which.Message.Should().Contain("DEFAULT_FLAG must be auto, block or force (got 'sometimes')");
         _aws.Requests.Should().BeEmpty();

@@ -307,6 +307,140 @@ public sealed class DecideTests(MotoServer moto)
         cloudWatch.Requests.Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData("1700000000000000")] // milliseconds... of milliseconds: far beyond any time
+    [InlineData("99999999999999")] // a lease in the year 3,170,000: no lease these functions wrote
+    public async Task A_lease_that_is_no_time_is_unreadable_in_the_read_and_the_write_alike(string lease)
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        await world.Ask("put-item", $$"""{"pk":"state","lockOwner":"exec-other","lockLeaseExpiresAt":{{lease}}}""");
+
+        var response = await world.InvokeAsync("decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        response["alert"]!.GetValue<bool>().Should().BeTrue();
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-1");
+    }
+
+    [Fact]
+    public async Task A_lease_further_ahead_than_any_lease_written_is_unreadable_and_taken_over()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        await world.Ask("put-lock", $$"""{"owner":"exec-other","leaseExpiresAt":{{DateTimeOffset.UtcNow.AddDays(30).ToUnixTimeSeconds()}}}""");
+
+        var response = await world.InvokeAsync("decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        response["alert"]!.GetValue<bool>().Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_lease_in_milliseconds_is_unreadable_and_taken_over()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        await world.Ask("put-lock", $$"""{"owner":"exec-other","leaseExpiresAt":{{DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeMilliseconds()}}}""");
+
+        var response = await world.InvokeAsync("decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        response["reason"]!.GetValue<string>().Should().Contain("unreadable");
+    }
+
+    [Fact]
+    public async Task A_decide_without_an_execution_id_is_refused_because_its_retry_could_not_reenter_the_lock()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+
+        var act = () => world.InvokeAsync("decide", """{"action":"failover","source":"alarm"}""");
+
+        (await act.Should().ThrowAsync<FunctionException>()).Which.Message.Should().Contain("'executionId' is required");
+        (await world.Ask("lock")).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_decision_made_before_a_transition_was_recorded_does_not_act_on_it()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        using var proxy = new FaultProxy(moto.Url);
+        // Between decide's read of the state and its lock, another execution completes a transition (epoch 1 -> 2).
+        proxy.Inject(Fault.BeforeForward(async () => await world.Ask("put-item", """{"pk":"state","activeRegion":"us-east-1","epoch":2}""")),
+            Match.Target("DynamoDB_20120810.UpdateItem"), times: 1);
+        await world.Ask("put-item", """{"pk":"state","activeRegion":"us-east-1","epoch":1}""");
+
+        var response = await world.InvokeThroughAsync(proxy, "decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        response["reason"]!.GetValue<string>().Should().Contain("recorded a transition");
+        (await world.Ask("lock")).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_lock_taken_whose_answer_was_lost_is_reentered_by_the_retry_inside_the_call()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        using var proxy = new FaultProxy(moto.Url);
+        proxy.Inject(Fault.ResetAfterForward, Match.Target("DynamoDB_20120810.UpdateItem"), times: 1);
+
+        var response = await world.InvokeThroughAsync(proxy, "decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        response["lockId"]!.GetValue<string>().Should().Be("exec-1");
+        proxy.ForwardedCount(Match.Target("DynamoDB_20120810.UpdateItem")).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task A_primary_cloudwatch_that_refuses_is_unknown_evidence_not_a_failed_decision()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        using var cloudWatch = new FaultProxy(moto.Url);
+        cloudWatch.Inject(Fault.Status(403, "<ErrorResponse><Error><Code>InvalidClientTokenId</Code><Message>expired</Message></Error></ErrorResponse>", "text/xml"));
+
+        var response = await world.InvokeAsync("decide", Failover, new Dictionary<string, string> { ["AWS_ENDPOINT_URL_CLOUDWATCH"] = cloudWatch.Url });
+
+        var alarms = response["health"]!["evidence"]!.AsArray().Single(e => e!["source"]!.GetValue<string>() == "primary-alarms")!;
+        alarms["verdict"]!.GetValue<string>().Should().Be("UNKNOWN");
+        alarms["detail"]!.GetValue<string>().Should().Contain("InvalidClientTokenId");
+    }
+
+    [Fact]
+    public async Task A_record_write_that_hangs_to_the_deadline_still_leaves_time_to_give_the_lock_back()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        using var proxy = new FaultProxy(moto.Url);
+        proxy.Inject(Fault.Hang, r => r.Target == "DynamoDB_20120810.PutItem" && r.Body.Contains("decision#"));
+
+        var act = () => world.InvokeThroughAsync(proxy, "decide", Failover, timeLeft: TimeSpan.FromSeconds(8));
+
+        (await act.Should().ThrowAsync<FunctionException>()).Which.ErrorType.Should().Be(ErrorTypes.AwsUnreachable);
+        (await world.Ask("lock")).Should().BeNull("the lock was given back before the deadline");
+    }
+
+    [Fact]
+    public async Task A_flag_override_whose_expiry_is_no_time_falls_back_to_the_default_and_alerts()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        await world.Ask("put-item", """{"pk":"flag","mode":"block","setBy":"alice","expiresAt":"tomorow 9am"}""");
+
+        var response = await world.InvokeAsync("decide", Failover);
+
+        response["flag"]!["mode"]!.GetValue<string>().Should().Be("auto");
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        response["alert"]!.GetValue<bool>().Should().BeTrue();
+        response["reason"]!.GetValue<string>().Should().Contain("unreadable expiresAt");
+    }
+
+    [Fact]
+    public async Task A_huge_flag_reason_is_cut_before_it_is_repeated_in_every_decision()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        await world.Ask("put-item", $$"""{"pk":"flag","mode":"auto","reason":"{{new string('r', 300_000)}}"}""");
+
+        var response = await world.InvokeAsync("decide", Failover);
+
+        response["flag"]!["reason"]!.GetValue<string>().Length.Should().BeLessThanOrEqualTo(1024);
+        response.ToJsonString().Length.Should().BeLessThan(10_000);
+    }
+
     [Fact]
     public async Task A_hung_primary_cloudwatch_counts_as_trouble_and_the_decision_is_made_in_time()
     {

@@ -1,4 +1,5 @@
 using Failover.Functions.Runtime;
+using Failover.Functions.Tests.Faults;
 using Failover.Functions.Tests.Moto;
 
 namespace Failover.Functions.Tests.Handlers;
@@ -149,6 +150,35 @@ public sealed class ReleaseLockTests(MotoServer moto)
         error.ErrorType.Should().Be(ErrorTypes.InvalidInput);
         error.Message.Length.Should().BeLessThan(300);
         (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-1");
+    }
+
+    [Fact]
+    public async Task A_release_whose_answer_was_lost_is_retried_inside_the_call_and_records_once()
+    {
+        var world = await AfterAFailoverDecision(moto);
+        using var proxy = new FaultProxy(moto.Url);
+        proxy.Inject(Fault.ResetAfterForward, Match.Target("DynamoDB_20120810.UpdateItem"), times: 1);
+
+        var response = await world.InvokeThroughAsync(proxy, "release-lock", """{"lockId":"exec-1","action":"failover","outcome":"SUCCEEDED"}""");
+
+        response["released"]!.GetValue<bool>().Should().BeTrue();
+        response["stateRecorded"]!.GetValue<bool>().Should().BeTrue();
+        response["epoch"]!.GetValue<long>().Should().Be(1);
+        (await world.Ask("item", "state"))!["epoch"]!.GetValue<long>().Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_lock_taken_for_a_drill_cannot_record_a_failover()
+    {
+        var world = await World.ArrangeAsync(moto);
+        await world.InvokeAsync("decide", """{"action":"drill","source":"ops","executionId":"drill-1"}""");
+
+        var response = await world.InvokeAsync("release-lock", """{"lockId":"drill-1","action":"failover","outcome":"SUCCEEDED"}""");
+
+        response["released"]!.GetValue<bool>().Should().BeFalse();
+        response["reason"]!.GetValue<string>().Should().Contain("taken for 'drill'");
+        (await world.Ask("item", "state"))!["activeRegion"].Should().BeNull();
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("drill-1");
     }
 
     [Fact]
