@@ -99,14 +99,10 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         {
             return new Evidence("primary-alarms", Health.Unhealthy, $"primary CloudWatch failing: {e.Code}");
         }
-        catch (AwsServiceException e) when (e.ErrorType == ErrorTypes.AwsThrottled)
-        {
-            return new Evidence("primary-alarms", Health.Unknown, $"primary CloudWatch throttled every attempt: {e.Code}");
-        }
         catch (AwsServiceException e)
         {
-            // Refused (access denied, an expired token while the region's IAM is impaired): no view either way, and no reason to
-            // stop the decision, which the other sources may still make.
+            // Throttled or refused (access denied, an expired token while the region's IAM is impaired): no view either way, and
+            // no reason to stop the decision, which the other sources may still make.
             return new Evidence("primary-alarms", Health.Unknown, $"primary CloudWatch refused: {e.Code}");
         }
         catch (AwsMalformedResponseException e)
