@@ -2,13 +2,12 @@ using System.Text.Json.Nodes;
 
 namespace Failover.Functions.Aws;
 
-/// Application Auto Scaling for one ECS service's desired count: read and set the scalable target's bounds.
-public sealed class ApplicationAutoScalingClient(AwsHttpClient client)
+/// Application Auto Scaling for one ECS service's desired count, in the service's region: read and set the scalable target's bounds.
+public sealed class ApplicationAutoScalingClient(AwsHttpClient client, string region)
 {
     private const string Prefix = "AnyScaleFrontendService.";
     private readonly AwsService _service = new("Application Auto Scaling", "application-autoscaling",
-        client.Environment.Endpoint("Application Auto Scaling", $"https://application-autoscaling.{client.Environment.Region}.amazonaws.com"),
-        client.Environment.Region);
+        client.Environment.Endpoint("Application Auto Scaling", region, $"https://application-autoscaling.{region}.amazonaws.com"), region);
 
     public sealed record ScalableTarget(string ResourceId, int MinCapacity, int MaxCapacity);
 

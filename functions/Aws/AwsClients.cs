@@ -16,11 +16,12 @@ public sealed class AwsClients(Func<string, string?> env, HttpClient http, TimeP
 
     public Route53Client Route53 => new(Signed);
 
-    public EcsClient Ecs => new(Signed);
+    /// The regional clients call the function's own region unless given another (SERVICE_REGION, a peer replica's region).
+    public EcsClient Ecs(string? region = null) => new(Signed, region ?? Environment.Region);
 
-    public ApplicationAutoScalingClient AutoScaling => new(Signed);
+    public ApplicationAutoScalingClient AutoScaling(string? region = null) => new(Signed, region ?? Environment.Region);
 
-    public ElbV2Client ElbV2 => new(Signed);
+    public ElbV2Client ElbV2(string? region = null) => new(Signed, region ?? Environment.Region);
 
     public CloudWatchClient CloudWatch(string region) => new(Signed, region);
 
@@ -28,5 +29,5 @@ public sealed class AwsClients(Func<string, string?> env, HttpClient http, TimeP
     public RecoveryClusterClient RecoveryCluster(IReadOnlyList<ClusterEndpoint> endpoints) =>
         new(new AwsHttpClient(http, Environment, retry with { MaxAttempts = Math.Min(2, retry.MaxAttempts) }, time), endpoints);
 
-    public ControlTable ControlTable(string tableName) => new(new DynamoDbClient(Signed), tableName);
+    public ControlTable ControlTable(string tableName, string? region = null) => new(new DynamoDbClient(Signed, region ?? Environment.Region), tableName);
 }

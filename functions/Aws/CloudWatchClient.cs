@@ -6,7 +6,7 @@ namespace Failover.Functions.Aws;
 public sealed class CloudWatchClient(AwsHttpClient client, string region)
 {
     private readonly AwsService _service = new("CloudWatch", "monitoring",
-        client.Environment.Endpoint("CloudWatch", $"https://monitoring.{region}.amazonaws.com"), region);
+        client.Environment.Endpoint("CloudWatch", region, $"https://monitoring.{region}.amazonaws.com"), region);
 
     public sealed record Alarm(string Name, string State);
 

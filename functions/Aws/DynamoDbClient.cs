@@ -4,12 +4,13 @@ using System.Text.Json.Nodes;
 namespace Failover.Functions.Aws;
 
 /// DynamoDB's item calls over the awsJson1.0 protocol, through the same signed client, retries, deadline and error types as every
-/// other service (the SDK brought its own HTTP stack, retry loop and exception types).
-public sealed class DynamoDbClient(AwsHttpClient client)
+/// other service (the SDK brought its own HTTP stack, retry loop and exception types). One region's replica of a table: the
+/// function's own, or the peer's that decide reads in eventual mode.
+public sealed class DynamoDbClient(AwsHttpClient client, string region)
 {
     private const string Prefix = "DynamoDB_20120810.";
     private readonly AwsService _service = new("DynamoDB", "dynamodb",
-        client.Environment.Endpoint("DynamoDB", $"https://dynamodb.{client.Environment.Region}.amazonaws.com"), client.Environment.Region);
+        client.Environment.Endpoint("DynamoDB", region, $"https://dynamodb.{region}.amazonaws.com"), region);
 
     /// A strongly consistent read of one item; null when there is none.
     public async Task<JsonObject?> GetItemAsync(string table, JsonObject key, CancellationToken cancellationToken)

@@ -2,12 +2,13 @@ using System.Text.Json.Nodes;
 
 namespace Failover.Functions.Aws;
 
-/// The ECS calls the workflow needs: read a service's counts and deployments, set its desired count.
-public sealed class EcsClient(AwsHttpClient client)
+/// The ECS calls the workflow needs: read a service's counts and deployments, set its desired count; in a given region (the
+/// function's own, or the one SERVICE_REGION names).
+public sealed class EcsClient(AwsHttpClient client, string region)
 {
     private const string Prefix = "AmazonEC2ContainerServiceV20141113.";
     private readonly AwsService _service = new("ECS", "ecs",
-        client.Environment.Endpoint("ECS", $"https://ecs.{client.Environment.Region}.amazonaws.com"), client.Environment.Region);
+        client.Environment.Endpoint("ECS", region, $"https://ecs.{region}.amazonaws.com"), region);
 
     public sealed record Service(int DesiredCount, int RunningCount, string? PrimaryRolloutState);
 

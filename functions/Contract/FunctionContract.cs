@@ -15,6 +15,9 @@ public enum Health { Healthy, Unhealthy, Unknown }
 /// What `decide` tells the workflow to do.
 public enum Decision { Failover, Failback, Drill, Blocked, NoAction }
 
+/// The size `scale-service` sets a service to: serving traffic, or waiting for it.
+public enum ServiceSize { Active, Standby }
+
 /// The wire spellings of the vocabulary, and lenient parsing of what operators and seed data write.
 public static class Wire
 {
@@ -34,12 +37,22 @@ public static class Wire
     public static FlagMode? ParseFlag(string? value) =>
         value is not null && FlagSpellings.TryGetValue(value.Trim().ToLowerInvariant(), out var mode) ? mode : null;
 
+    public static readonly IReadOnlyDictionary<string, ServiceSize> SizeSpellings = new Dictionary<string, ServiceSize>(StringComparer.Ordinal)
+    {
+        ["active"] = ServiceSize.Active, ["standby"] = ServiceSize.Standby,
+    };
+
     public static FailoverAction? ParseAction(string? value) =>
         value is not null && ActionSpellings.TryGetValue(value.Trim().ToLowerInvariant(), out var action) ? action : null;
+
+    public static ServiceSize? ParseSize(string? value) =>
+        value is not null && SizeSpellings.TryGetValue(value.Trim().ToLowerInvariant(), out var size) ? size : null;
 
     public static string Of(FailoverAction action) => action.ToString().ToLowerInvariant();
 
     public static string Of(FlagMode mode) => mode.ToString().ToLowerInvariant();
+
+    public static string Of(ServiceSize size) => size.ToString().ToLowerInvariant();
 
     public static string Of(Health health) => health.ToString().ToUpperInvariant();
 
@@ -126,6 +139,15 @@ public static class EnvNames
     public const string TrafficGateMode = "TRAFFIC_GATE_MODE";
     public const string RoutingControlArn = "ROUTING_CONTROL_ARN";
     public const string ArcClusterEndpoints = "ARC_CLUSTER_ENDPOINTS";
+    /// The region of the ECS service, scalable target and target group (default: the function's own). Step Functions cannot
+    /// call across regions, so the primary's failback scales the secondary down through a function in the primary.
+    public const string ServiceRegion = "SERVICE_REGION";
+    /// Where decide records its decisions (default: the control table). A table with multi-Region strong consistency has no
+    /// TTL, so in that mode the records (which carry one) live in an eventually consistent table of their own.
+    public const string DecisionTableName = "DECISION_TABLE_NAME";
+    /// Set only when the control table is a multi-Region eventually consistent global table: the other replica's region,
+    /// read before decide takes the lock.
+    public const string ControlTablePeerRegion = "CONTROL_TABLE_PEER_REGION";
 }
 
 /// The values of TRAFFIC_GATE_MODE, also echoed as shift-traffic's `mode`: which kind of traffic gate the function moves.
@@ -173,6 +195,8 @@ public static class ResultFields
     public const string StateRecorded = "stateRecorded";
     public const string ActiveRegion = "activeRegion";
     public const string Epoch = "epoch";
+    public const string TimedOut = "timedOut";
+    public const string WaitedSeconds = "waitedSeconds";
 }
 
 /// Per handler: the environment it reads and the result fields it always writes.
@@ -182,13 +206,14 @@ public static class FunctionContract
     {
         [HandlerNames.Decide] = new(HandlerNames.Decide,
             [EnvNames.ControlTableName, EnvNames.DefaultFlag, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion],
-            [EnvNames.PrimaryEndpointHealthCheckId, EnvNames.PrimaryAlarmNames, EnvNames.CooldownSeconds, EnvNames.LockLeaseSeconds, EnvNames.DecisionTtlDays]),
+            [EnvNames.PrimaryEndpointHealthCheckId, EnvNames.PrimaryAlarmNames, EnvNames.CooldownSeconds, EnvNames.LockLeaseSeconds, EnvNames.DecisionTtlDays,
+                EnvNames.DecisionTableName, EnvNames.ControlTablePeerRegion]),
         [HandlerNames.ScaleService] = new(HandlerNames.ScaleService,
             [EnvNames.ClusterName, EnvNames.ServiceName, EnvNames.ActiveDesiredCount, EnvNames.ActiveMinCapacity, EnvNames.StandbyDesiredCount, EnvNames.StandbyMinCapacity],
-            []),
+            [EnvNames.ServiceRegion]),
         [HandlerNames.CheckService] = new(HandlerNames.CheckService,
             [EnvNames.ClusterName, EnvNames.ServiceName, EnvNames.TargetGroupArn],
-            []),
+            [EnvNames.ServiceRegion]),
         // The gate id is required in the default (health check) mode; ARC mode needs the routing control instead.
         [HandlerNames.ShiftTraffic] = new(HandlerNames.ShiftTraffic,
             [EnvNames.GateHealthCheckId],
@@ -203,7 +228,7 @@ public static class FunctionContract
         [HandlerNames.Decide] = [ResultFields.Decision, ResultFields.Action, ResultFields.Reason, ResultFields.Source, ResultFields.Flag, ResultFields.Health, ResultFields.Alert],
         [HandlerNames.ScaleService] = [ResultFields.Action, ResultFields.DesiredCount, ResultFields.MinCapacity, ResultFields.PreviousDesiredCount,
             ResultFields.PreviousMinCapacity, ResultFields.Changed],
-        [HandlerNames.CheckService] = [ResultFields.Ready, ResultFields.Running, ResultFields.Desired, ResultFields.HealthyTargets],
+        [HandlerNames.CheckService] = [ResultFields.Ready, ResultFields.Running, ResultFields.Desired, ResultFields.HealthyTargets, ResultFields.TimedOut],
         [HandlerNames.ShiftTraffic] = [ResultFields.Shifted, ResultFields.Gate, ResultFields.Inverted, ResultFields.Mode],
         [HandlerNames.ReleaseLock] = [ResultFields.Released, ResultFields.StateRecorded, ResultFields.Reason, ResultFields.Epoch],
     };

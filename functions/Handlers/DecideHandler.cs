@@ -6,6 +6,7 @@ using Failover.Functions.Runtime;
 namespace Failover.Functions.Handlers;
 
 /// `decide`: reads the flag and the evidence, applies the decision table, takes the lock when it acts, records the decision.
+/// With CONTROL_TABLE_PEER_REGION (an eventually consistent global table) it first reads the lock in the peer region's replica.
 public sealed class DecideHandler(Func<string, string?> env, AwsClients clients, TimeProvider time)
 {
     public async Task<DecideResponse> HandleAsync(DecideRequest request, InvocationContext context, CancellationToken cancellationToken)
@@ -36,7 +37,13 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         // 1 h: outlasts the slowest workflow (scale-up wait loop); an orphaned lock frees itself.
         var lease = TimeSpan.FromSeconds(s.Int(EnvNames.LockLeaseSeconds, 3600, min: 60, max: 86400));
         var keep = TimeSpan.FromDays(s.Int(EnvNames.DecisionTtlDays, 90, min: 1));
+        var decisionTableName = s.Optional(EnvNames.DecisionTableName) ?? tableName;
+        var peerRegion = s.Region(EnvNames.ControlTablePeerRegion);
         s.ThrowIfInvalid();
+        // Its own replica is no peer: the check would read what the write is about to condition on, and protect nothing.
+        if (peerRegion is not null && peerRegion == clients.Environment.Region)
+            throw new ConfigurationException($"{HandlerNames.Decide} cannot run: {EnvNames.ControlTablePeerRegion} names this function's own region " +
+                $"({peerRegion}); it must name the region of the control table's other replica.");
 
         var owner = request.ExecutionId;
         var aws = clients.Until(context.StopBy);
@@ -63,6 +70,15 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             LockedByOther = control.Lock is { } holder && holder.HeldAgainst(owner, now),
         });
 
+        // Only a run about to take the lock asks: the peer read guards that one write, and costs the others nothing.
+        string? peerNote = null;
+        if (outcome.Acts && peerRegion is not null)
+        {
+            var peer = await CheckPeerAsync(aws, tableName, peerRegion, owner, control, now, context, cancellationToken);
+            outcome = peer.Stop ?? outcome;
+            peerNote = peer.Note;
+        }
+
         // A lock these functions did not write is no execution's lock: the next acting run takes it over, and someone should look.
         var notes = new List<string>();
         if (flag.Note is not null) notes.Add(flag.Note);
@@ -70,6 +86,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         if (unreadableLock)
             notes.Add($"the lock in the control table is unreadable (owner {Echo.Of(control.Lock!.Owner, 80)}, lease {(control.Lock.LeaseExpiresAt is null ? "missing" : "set")}): " +
                       (outcome.Acts ? "taken over" : "it will be taken over by the next run that acts") + "; check what wrote it");
+        if (peerNote is not null) notes.Add(peerNote);
 
         string? lockId = null;
         if (outcome.Acts)
@@ -106,8 +123,9 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
 
         try
         {
-            // The record must end a second early, so that giving the lock back still has time for an attempt.
-            await clients.Until(context.StopBy - GiveBackTime).ControlTable(tableName).RecordDecisionAsync(new DecisionRecord(response.Decision, response.Action, request.Source, requestReason, response.Reason,
+            // The record must end a second early, so that giving the lock back still has time for an attempt. It goes to
+            // DECISION_TABLE_NAME when set (a strongly consistent control table has no TTL); the flag and the lock stay put.
+            await clients.Until(context.StopBy - GiveBackTime).ControlTable(decisionTableName).RecordDecisionAsync(new DecisionRecord(response.Decision, response.Action, request.Source, requestReason, response.Reason,
                 response.Flag.Mode, response.Health.Status, owner, response.Alert, JsonSerializer.Serialize(response.Health, FunctionsJson.Default.HealthView)),
                 now, keep, cancellationToken);
         }
@@ -123,6 +141,45 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
     }
 
     private static readonly TimeSpan GiveBackTime = TimeSpan.FromSeconds(1);
+
+    /// A strongly consistent GetItem in a well region answers in tens of milliseconds; 2 s leaves room for a retry, and at most
+    /// a third of the time left keeps the lock and the record theirs. A peer region that is down costs this much, once.
+    public static readonly TimeSpan PeerReadMaxBudget = TimeSpan.FromSeconds(2);
+
+    public static TimeSpan PeerReadBudget(DateTimeOffset now, DateTimeOffset stopBy)
+    {
+        var third = (stopBy - now) / 3;
+        return third < TimeSpan.Zero ? TimeSpan.Zero : third < PeerReadMaxBudget ? third : PeerReadMaxBudget;
+    }
+
+    /// Eventual mode: a condition is checked in the receiving replica alone, so a lock taken (or a transition recorded) in the
+    /// peer region may not have replicated here yet. One strongly consistent read of the peer's state item, read as the local one
+    /// is (same expiry and unreadable rules), closes most of that window; a peer that cannot be read (it may be the region that
+    /// is down) does not stop a failover, and the reason says the check was skipped.
+    private async Task<(DecisionOutcome? Stop, string? Note)> CheckPeerAsync(AwsClients aws, string tableName, string peerRegion, string owner,
+        ControlItem local, DateTimeOffset now, InvocationContext context, CancellationToken cancellationToken)
+    {
+        ControlItem peer;
+        try
+        {
+            var budget = PeerReadBudget(time.GetUtcNow(), context.StopBy);
+            peer = await aws.Until(time.GetUtcNow() + budget).ControlTable(tableName, peerRegion).GetControlAsync(now, cancellationToken);
+        }
+        catch (FunctionException e)
+        {
+            context.Log.Info("peer replica unreadable; acting on this region's replica alone", ("peerRegion", peerRegion), ("errorType", e.ErrorType),
+                ("error", e.Message));
+            return (null, $"peer replica in {peerRegion} unreadable ({e.ErrorType}): acting on this region's replica alone");
+        }
+        if (peer.Lock is { } holder && holder.HeldAgainst(owner, now))
+            return (new DecisionOutcome(Decision.NoAction, "another execution holds the lock in the peer region's replica " +
+                $"({Echo.Of(holder.Owner, 200)} in {peerRegion}); eventual consistency: not acting"), null);
+        if (peer.State?.Epoch is { } peerEpoch && !local.EpochUnreadable && peerEpoch > (local.State?.Epoch ?? 0))
+            return (new DecisionOutcome(Decision.NoAction, $"the peer region's replica ({peerRegion}) has recorded a transition (epoch {peerEpoch}) " +
+                $"that this region's replica (epoch {local.State?.Epoch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}) has not seen; " +
+                "eventual consistency: the decision is stale, not acting"), null);
+        return (null, null);
+    }
 
     private async Task GiveBackAsync(ControlTable table, string owner, InvocationContext context, CancellationToken cancellationToken)
     {

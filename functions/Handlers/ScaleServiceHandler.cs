@@ -4,12 +4,14 @@ using Failover.Functions.Runtime;
 
 namespace Failover.Functions.Handlers;
 
-/// `scale-service`: sets this region's service to its active size (failover, drill) or back to standby (failback).
+/// `scale-service`: sets the service to its active size (failover, drill) or back to standby (failback), or to the `size` the
+/// request names. The service is in this region, or in SERVICE_REGION: the primary's failback scales the secondary down.
 public sealed class ScaleServiceHandler(Func<string, string?> env, AwsClients clients)
 {
-    public async Task<ScaleServiceResponse> HandleAsync(ActionRequest request, InvocationContext context, CancellationToken cancellationToken)
+    public async Task<ScaleServiceResponse> HandleAsync(ScaleServiceRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
         var action = Vocabulary.ParseAction(request.Action);
+        var size = Vocabulary.ParseSize(request.Size) ?? (action == FailoverAction.Failback ? ServiceSize.Standby : ServiceSize.Active);
         var s = new Settings(env, HandlerNames.ScaleService);
         var cluster = s.Required(EnvNames.ClusterName);
         var service = s.Required(EnvNames.ServiceName);
@@ -17,27 +19,31 @@ public sealed class ScaleServiceHandler(Func<string, string?> env, AwsClients cl
         var activeMin = s.Int(EnvNames.ActiveMinCapacity, min: 1);
         var standbyCount = s.Int(EnvNames.StandbyDesiredCount);
         var standbyMin = s.Int(EnvNames.StandbyMinCapacity);
+        var serviceRegion = s.Region(EnvNames.ServiceRegion);
         s.ThrowIfInvalid();
 
-        var (desired, min) = action == FailoverAction.Failback ? (standbyCount, standbyMin) : (activeCount, activeMin);
+        var (desired, min) = size == ServiceSize.Standby ? (standbyCount, standbyMin) : (activeCount, activeMin);
         var resourceId = $"service/{cluster}/{service}";
         var aws = clients.Until(context.StopBy);
-        var current = await aws.Ecs.DescribeServiceAsync(cluster, service, cancellationToken);
-        var target = await aws.AutoScaling.DescribeScalableTargetAsync(resourceId, cancellationToken);
+        var ecs = aws.Ecs(serviceRegion);
+        var autoScaling = aws.AutoScaling(serviceRegion);
+        var current = await ecs.DescribeServiceAsync(cluster, service, cancellationToken);
+        var target = await autoScaling.DescribeScalableTargetAsync(resourceId, cancellationToken);
 
         // The floor moves first: target tracking would otherwise scale a raised count back in (or a lowered one back out).
         var changed = false;
         if (target.MinCapacity != min)
         {
-            await aws.AutoScaling.RegisterScalableTargetAsync(resourceId, min, Math.Max(target.MaxCapacity, Math.Max(min, desired)), cancellationToken);
+            await autoScaling.RegisterScalableTargetAsync(resourceId, min, Math.Max(target.MaxCapacity, Math.Max(min, desired)), cancellationToken);
             changed = true;
         }
         if (current.DesiredCount != desired)
         {
-            await aws.Ecs.UpdateServiceAsync(cluster, service, desired, cancellationToken);
+            await ecs.UpdateServiceAsync(cluster, service, desired, cancellationToken);
             changed = true;
         }
-        context.Log.Info("scaled", ("action", Wire.Of(action)), ("desiredCount", desired), ("minCapacity", min), ("changed", changed));
+        context.Log.Info("scaled", ("action", Wire.Of(action)), ("size", Wire.Of(size)), ("region", serviceRegion ?? aws.Environment.Region),
+            ("desiredCount", desired), ("minCapacity", min), ("changed", changed));
         return new ScaleServiceResponse
         {
             Action = Wire.Of(action),

@@ -1,11 +1,12 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Failover.Functions.Runtime;
 
 namespace Failover.Functions.Handlers;
 
 /// Reads one handler's environment and names every missing or malformed variable at once.
 /// Only the variables the contract declares for that handler can be read, so the functions and infra/ cannot drift apart silently.
-public sealed class Settings
+public sealed partial class Settings
 {
     private readonly Func<string, string?> _env;
     private readonly HandlerEnvironment _declared;
@@ -56,6 +57,16 @@ public sealed class Settings
         return FlagMode.Block;
     }
 
+    /// An optional region name (`us-east-1`, `us-gov-west-1`), null when unset. It becomes an endpoint's host and the signing
+    /// region, so anything else is refused here rather than failing later as an unreadable URL or a signature for nowhere.
+    public string? Region(string name)
+    {
+        var value = Optional(name);
+        if (value is null || RegionName().IsMatch(value)) return value;
+        _problems.Add($"{name} must be an AWS region name such as us-east-1 (got {Echo.Of(value)})");
+        return null;
+    }
+
     public void Problem(string message) => _problems.Add(message);
 
     /// Throws before any AWS call when anything was missing.
@@ -63,6 +74,10 @@ public sealed class Settings
     {
         if (_problems.Count > 0) throw new ConfigurationException($"{_declared.Handler} cannot run: {string.Join("; ", _problems)}.");
     }
+
+    // The pattern the compiler checks `aws:region` and `peerRegion` with (infra/Config/ConfigParser.cs).
+    [GeneratedRegex(@"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")]
+    private static partial Regex RegionName();
 
     // An undeclared name is a programming error, not a deployment one: infra/ would never set it.
     private string? Read(string name) =>

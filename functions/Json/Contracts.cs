@@ -73,10 +73,29 @@ public sealed record EvidenceView
     public required string Detail { get; init; }
 }
 
-/// Input of `scale-service`, `shift-traffic`: failover | failback | drill.
+/// Input of `shift-traffic`: failover | failback | drill.
 public sealed record ActionRequest
 {
     public string? Action { get; init; }
+}
+
+/// Input of `scale-service`: the action, and optionally the size to set regardless of it.
+public sealed record ScaleServiceRequest
+{
+    public string? Action { get; init; }
+    /// `active` | `standby`; absent: failback sets standby, failover and drill active.
+    public string? Size { get; init; }
+}
+
+/// Input of `check-service`: nothing, or when the workflow began waiting and for how long it may (both or neither).
+public sealed record CheckServiceRequest
+{
+    /// Not read: the workflow passes its input through.
+    public string? Action { get; init; }
+    /// ISO-8601: when the workflow started waiting for readiness (e.g. the wait loop's entry time).
+    public string? WaitingSince { get; init; }
+    /// 1..86400: how long it may wait; past it an unready service is `timedOut`.
+    public int? TimeoutSeconds { get; init; }
 }
 
 public sealed record ScaleServiceResponse
@@ -96,6 +115,10 @@ public sealed record CheckServiceResponse
     public required int Desired { get; init; }
     public required int HealthyTargets { get; init; }
     public string? RolloutState { get; init; }
+    /// Not ready, and waited `timeoutSeconds` or longer since `waitingSince`; always false without them, and for a ready service.
+    public required bool TimedOut { get; init; }
+    /// Whole seconds since `waitingSince`, when the request gave it.
+    public int? WaitedSeconds { get; init; }
 }
 
 public sealed record ShiftTrafficResponse

@@ -12,6 +12,8 @@ namespace Failover.Functions.Json;
 [JsonSerializable(typeof(DecideRequest))]
 [JsonSerializable(typeof(DecideResponse))]
 [JsonSerializable(typeof(ActionRequest))]
+[JsonSerializable(typeof(ScaleServiceRequest))]
+[JsonSerializable(typeof(CheckServiceRequest))]
 [JsonSerializable(typeof(ScaleServiceResponse))]
 [JsonSerializable(typeof(CheckServiceResponse))]
 [JsonSerializable(typeof(ShiftTrafficResponse))]

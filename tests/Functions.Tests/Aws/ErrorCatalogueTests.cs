@@ -134,7 +134,7 @@ public sealed class ErrorCatalogueTests(MotoServer moto) : IDisposable
             .Until(DateTimeOffset.UtcNow.AddSeconds(1.5));
         var started = DateTimeOffset.UtcNow;
 
-        var act = () => clients.Ecs.DescribeServiceAsync("failover-secondary", "failover-secondary", CancellationToken.None);
+        var act = () => clients.Ecs().DescribeServiceAsync("failover-secondary", "failover-secondary", CancellationToken.None);
 
         (await act.Should().ThrowAsync<FunctionException>()).Which.ErrorType.Should().Be(ErrorTypes.AwsServerError);
         (DateTimeOffset.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(1.5));

@@ -45,7 +45,7 @@ public sealed class MalformedResponseTests : IDisposable
     {
         _aws.Then(200, body);
 
-        await ShouldBeMalformed(() => Clients().Ecs.DescribeServiceAsync("c", "s", CancellationToken.None), "ECS", "DescribeServices", field);
+        await ShouldBeMalformed(() => Clients().Ecs().DescribeServiceAsync("c", "s", CancellationToken.None), "ECS", "DescribeServices", field);
     }
 
     [Theory]
@@ -55,7 +55,7 @@ public sealed class MalformedResponseTests : IDisposable
     {
         _aws.Then(200, body);
 
-        await ShouldBeMalformed(() => Clients().AutoScaling.DescribeScalableTargetAsync("service/c/s", CancellationToken.None),
+        await ShouldBeMalformed(() => Clients().AutoScaling().DescribeScalableTargetAsync("service/c/s", CancellationToken.None),
             "Application Auto Scaling", "DescribeScalableTargets", field);
     }
 

@@ -203,6 +203,48 @@ public sealed class FaultProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_forwarded_header_replaces_the_callers_upstream_and_the_record_keeps_what_the_caller_sent()
+    {
+        _proxy.SetForwardedHeader("User-Agent", "tests region/us-west-2");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/pinned") { Content = new StringContent("{}") };
+        request.Headers.TryAddWithoutValidation("User-Agent", "caller region/us-east-1");
+        request.Headers.Add("X-Amz-Target", PutItem);
+
+        using var response = await _client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var seen = _upstream.Seen.Should().ContainSingle().Subject;
+        seen.Headers["User-Agent"].Should().Be("tests region/us-west-2");
+        seen.Headers["X-Amz-Target"].Should().Be(PutItem);
+        _proxy.Requests.Should().ContainSingle().Which.Request.Headers["User-Agent"].Should().Be("caller region/us-east-1");
+    }
+
+    [Fact]
+    public async Task One_at_a_time_forwards_matching_requests_singly_and_others_side_by_side()
+    {
+        using var slow = new SlowUpstream(TimeSpan.FromMilliseconds(300));
+        await using var proxy = new FaultProxy(slow.Url);
+        proxy.Inject(Fault.OneAtATime, Match.Target(PutItem));
+        using var client = new HttpClient { BaseAddress = new Uri(proxy.Url), Timeout = TimeSpan.FromSeconds(20) };
+        async Task Send(string target)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("{}") };
+            request.Headers.Add("X-Amz-Target", target);
+            using var response = await client.SendAsync(request);
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Send(PutItem)));
+        var writes = slow.MaxInFlight;
+        slow.MaxInFlight = 0;
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Send(GetItem)));
+
+        writes.Should().Be(1);
+        slow.MaxInFlight.Should().BeGreaterThan(1, "only the matching requests wait for each other");
+        slow.Served.Should().Be(8);
+    }
+
+    [Fact]
     public async Task Times_limits_how_often_a_rule_applies()
     {
         _proxy.Inject(Fault.Status(500, "{}"), times: 1);
@@ -334,6 +376,53 @@ public sealed class FaultProxyTests : IAsyncLifetime
     }
 
     /// A tiny upstream on 127.0.0.1 that records each request and answers 200 {"ok":true}.
+    /// Answers each request on its own task after a delay, counting how many it holds at once.
+    private sealed class SlowUpstream : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly TimeSpan _delay;
+        private int _inFlight, _maxInFlight, _served;
+
+        public SlowUpstream(TimeSpan delay)
+        {
+            _delay = delay;
+            Url = $"http://127.0.0.1:{MotoServer.FreePort()}";
+            _listener.Prefixes.Add(Url + "/");
+            _listener.Start();
+            _ = Task.Run(AcceptAsync);
+        }
+
+        public string Url { get; }
+        public int MaxInFlight { get => Volatile.Read(ref _maxInFlight); set => Volatile.Write(ref _maxInFlight, value); }
+        public int Served => Volatile.Read(ref _served);
+
+        private async Task AcceptAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try { context = await _listener.GetContextAsync(); }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
+                _ = Task.Run(() => ServeAsync(context));
+            }
+        }
+
+        private async Task ServeAsync(HttpListenerContext context)
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            int seen;
+            while ((seen = Volatile.Read(ref _maxInFlight)) < now && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen) { }
+            await Task.Delay(_delay);
+            Interlocked.Decrement(ref _inFlight);
+            Interlocked.Increment(ref _served);
+            context.Response.StatusCode = 200;
+            await context.Response.OutputStream.WriteAsync("{}"u8.ToArray());
+            context.Response.Close();
+        }
+
+        public void Dispose() => _listener.Close();
+    }
+
     private sealed class Upstream : IDisposable
     {
         private readonly HttpListener _listener = new();

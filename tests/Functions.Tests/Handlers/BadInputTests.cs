@@ -29,6 +29,9 @@ public sealed class BadInputTests : IDisposable
         { "shift-traffic", """{"action":"sideways"}""", "InvalidInput" },
         { "shift-traffic", "[1,2]", "InvalidInput" },
         { "scale-service", """{}""", "InvalidInput" },
+        { "scale-service", """{"action":"failover","size":"huge"}""", "InvalidInput" },
+        { "check-service", """{"timeoutSeconds":60}""", "InvalidInput" },
+        { "check-service", """{"waitingSince":"2999-01-01T00:00:00Z","timeoutSeconds":60}""", "InvalidInput" },
         { "release-lock", """{"action":"failover","outcome":"SUCCEEDED"}""", "InvalidInput" },
         { "release-lock", """{"action":"failover","lockId":"x","outcome":"MAYBE"}""", "InvalidInput" },
     };
@@ -59,6 +62,34 @@ public sealed class BadInputTests : IDisposable
         var act = () => Moto.World.Invoke(handler, eventJson, env, TimeProvider.System);
 
         (await act.Should().ThrowAsync<ConfigurationException>()).Which.Message.Should().Contain(missing);
+        _aws.Requests.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("scale-service", """{"action":"failback"}""", "SERVICE_REGION", "us-west-2 ")]
+    [InlineData("scale-service", """{"action":"failback"}""", "SERVICE_REGION", "https://ecs.us-west-2.amazonaws.com")]
+    [InlineData("check-service", "{}", "SERVICE_REGION", "US-WEST-2")]
+    [InlineData("decide", """{"action":"failover","source":"ops","executionId":"exec-1"}""", "CONTROL_TABLE_PEER_REGION", "us_east_1")]
+    public async Task A_region_setting_that_is_no_region_name_is_named_and_nothing_is_called(string handler, string eventJson, string name, string value)
+    {
+        var env = Environment();
+        env[name] = value;
+
+        var act = () => Moto.World.Invoke(handler, eventJson, env, TimeProvider.System);
+
+        (await act.Should().ThrowAsync<ConfigurationException>()).Which.Message.Should().Contain($"{name} must be an AWS region name such as us-east-1 (got '{value}')");
+        _aws.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_peer_region_that_is_the_functions_own_is_refused_because_the_check_would_protect_nothing()
+    {
+        var env = Environment();
+        env["CONTROL_TABLE_PEER_REGION"] = "us-west-2";
+
+        var act = () => Moto.World.Invoke("decide", """{"action":"failover","source":"ops","executionId":"exec-1"}""", env, TimeProvider.System);
+
+        (await act.Should().ThrowAsync<ConfigurationException>()).Which.Message.Should().Contain("CONTROL_TABLE_PEER_REGION names this function's own region (us-west-2)");
         _aws.Requests.Should().BeEmpty();
     }
 

@@ -523,13 +523,49 @@ public sealed class DecideTests(MotoServer moto)
     public async Task Of_many_concurrent_executions_that_all_want_to_act_exactly_one_gets_the_lock()
     {
         var world = await WithPrimaryAlarmFiring(moto);
+        // DynamoDB applies a conditional write atomically; moto does not (two concurrent writes can both pass the condition), so
+        // the lock writes reach moto one at a time. They are still sent concurrently, and the condition still picks the winner.
+        using var proxy = new FaultProxy(moto.Url);
+        proxy.Inject(Fault.OneAtATime, Match.Target("DynamoDB_20120810.UpdateItem"));
 
         var responses = await Task.WhenAll(Enumerable.Range(1, 8).Select(i =>
-            world.InvokeAsync("decide", $$"""{"action":"failover","source":"alarm","executionId":"exec-{{i}}"}""")));
+            world.InvokeThroughAsync(proxy, "decide", $$"""{"action":"failover","source":"alarm","executionId":"exec-{{i}}"}""")));
 
         var winners = responses.Where(r => r["decision"]!.GetValue<string>() == "FAILOVER").ToList();
         winners.Should().ContainSingle();
         responses.Count(r => r["decision"]!.GetValue<string>() == "NO_ACTION").Should().Be(7);
         (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be(winners[0]["lockId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task With_a_decision_table_the_record_goes_there_and_the_flag_and_lock_stay_in_the_control_table()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        await world.Ask("create-table", "failover-decisions");
+        await world.Ask("put-item", """{"pk":"flag","mode":"force","setBy":"bob"}""");
+
+        var response = await world.InvokeAsync("decide", Failover, new() { ["DECISION_TABLE_NAME"] = "failover-decisions" });
+
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        response["flag"]!["setBy"]!.GetValue<string>().Should().Be("bob", "the flag is read from the control table");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-1");
+        (await world.Ask("decisions"))!.AsArray().Should().BeEmpty();
+        var record = (await world.Ask("decisions", "failover-decisions"))!.AsArray().Should().ContainSingle().Subject!;
+        record["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        record["owner"]!.GetValue<string>().Should().Be("exec-1");
+        record["ttl"]!.GetValue<long>().Should().BeGreaterThan(DateTimeOffset.UtcNow.AddDays(30).ToUnixTimeSeconds());
+        (await world.Ask("item", "state", "us-west-2", "failover-decisions")).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_decision_table_that_cannot_be_written_gives_the_lock_back_as_the_control_table_would()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+
+        var act = () => world.InvokeAsync("decide", Failover, new() { ["DECISION_TABLE_NAME"] = "no-such-table" });
+
+        (await act.Should().ThrowAsync<FunctionException>()).Which.ErrorType.Should().Be(ErrorTypes.AwsServiceError);
+        (await world.Ask("lock")).Should().BeNull();
+        (await world.Ask("decisions"))!.AsArray().Should().BeEmpty();
     }
 }

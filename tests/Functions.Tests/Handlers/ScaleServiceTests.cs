@@ -1,3 +1,5 @@
+using Failover.Functions.Runtime;
+using Failover.Functions.Tests.Faults;
 using Failover.Functions.Tests.Moto;
 
 namespace Failover.Functions.Tests.Handlers;
@@ -54,5 +56,73 @@ public sealed class ScaleServiceTests(MotoServer moto)
 
         (await world.Ask("service"))!["desired"]!.GetValue<int>().Should().Be(3);
         (await world.Ask("scalable-target"))!["min"]!.GetValue<int>().Should().Be(2);
+    }
+
+    [Theory]
+    [InlineData("failback", "active", 3, 2)] // against the rule: failback alone would restore standby
+    [InlineData("failover", "standby", 1, 1)] // against the rule: failover alone would set active
+    [InlineData("drill", " STANDBY ", 1, 1)] // any case, surrounding spaces
+    public async Task A_size_given_decides_the_target_size_whatever_the_action(string action, string size, int desired, int min)
+    {
+        var world = await World.ArrangeAsync(moto, standby: 0);
+
+        var response = await world.InvokeAsync("scale-service", $$"""{"action":"{{action}}","size":"{{size}}"}""");
+
+        response["action"]!.GetValue<string>().Should().Be(action);
+        response["desiredCount"]!.GetValue<int>().Should().Be(desired);
+        response["minCapacity"]!.GetValue<int>().Should().Be(min);
+        (await world.Ask("service"))!["desired"]!.GetValue<int>().Should().Be(desired);
+        (await world.Ask("scalable-target"))!["min"]!.GetValue<int>().Should().Be(min);
+    }
+
+    [Theory]
+    [InlineData("medium")]
+    [InlineData("")]
+    [InlineData("activ")]
+    public async Task A_size_other_than_active_or_standby_is_refused_naming_the_field_and_nothing_is_called(string size)
+    {
+        var world = await World.ArrangeAsync(moto);
+        using var proxy = new FaultProxy(moto.Url);
+
+        var act = () => world.InvokeThroughAsync(proxy, "scale-service", $$"""{"action":"failover","size":"{{size}}"}""");
+
+        var error = (await act.Should().ThrowAsync<FunctionException>()).Which;
+        error.ErrorType.Should().Be(ErrorTypes.InvalidInput);
+        error.Message.Should().Contain("'size' must be active or standby");
+        proxy.Requests.Should().BeEmpty();
+        (await world.Ask("service"))!["desired"]!.GetValue<int>().Should().Be(1);
+    }
+
+    [Fact]
+    public async Task With_a_service_region_the_service_in_that_region_is_scaled()
+    {
+        // The primary's failback (a function in us-east-1) scales the secondary's service (us-west-2) down: every ECS and Application
+        // Auto Scaling call is signed for us-west-2, and moto's us-west-2 service is the one that changed.
+        var world = await World.ArrangeAsync(moto);
+        await world.InvokeAsync("scale-service", """{"action":"failover"}""");
+        using var proxy = new FaultProxy(moto.Url);
+        var env = new Dictionary<string, string> { ["AWS_REGION"] = "us-east-1", ["SERVICE_REGION"] = "us-west-2", ["AWS_ENDPOINT_URL"] = proxy.Url };
+
+        var response = await world.InvokeAsync("scale-service", """{"action":"failback","size":"standby"}""", env);
+
+        response["changed"]!.GetValue<bool>().Should().BeTrue();
+        response["previousDesiredCount"]!.GetValue<int>().Should().Be(3);
+        (await world.Ask("service"))!["desired"]!.GetValue<int>().Should().Be(1);
+        (await world.Ask("scalable-target"))!["min"]!.GetValue<int>().Should().Be(1);
+        CheckServiceTests.Scopes(proxy).Should().BeEquivalentTo(["us-west-2/ecs", "us-west-2/application-autoscaling"]);
+    }
+
+    [Fact]
+    public async Task Without_a_service_region_the_function_scales_its_own_region()
+    {
+        // The control for the test above: in us-east-1 there is no such service, and nothing in us-west-2 changes.
+        var world = await World.ArrangeAsync(moto);
+        using var proxy = new FaultProxy(moto.Url);
+
+        var act = () => world.InvokeAsync("scale-service", """{"action":"failover"}""", new() { ["AWS_REGION"] = "us-east-1", ["AWS_ENDPOINT_URL"] = proxy.Url });
+
+        (await act.Should().ThrowAsync<FunctionException>()).Which.ErrorType.Should().Be(ErrorTypes.AwsServiceError);
+        CheckServiceTests.Scopes(proxy).Should().Equal("us-east-1/ecs");
+        (await world.Ask("service"))!["desired"]!.GetValue<int>().Should().Be(1);
     }
 }

@@ -20,13 +20,20 @@ def client(service, region=SECONDARY):
                         aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
+def create_table(name=TABLE, region=SECONDARY):
+    """A table shaped like the control table (pk as a string): the control table's replica in another region (a second moto
+    server standing for it), or a decision table of its own."""
+    client("dynamodb", region).create_table(
+        TableName=name, BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+    return {"table": name, "region": region}
+
+
 def setup(standby="1"):
     """The secondary region as the workflow finds it: control table, standby service, target group, gate, primary alarms."""
     standby = int(standby)
-    client("dynamodb").create_table(
-        TableName=TABLE, BillingMode="PAY_PER_REQUEST",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+    create_table()
     ec2 = client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.0.0/24")["Subnet"]["SubnetId"]
@@ -80,20 +87,31 @@ def plain(item):
     return {k: (v.get("S") if "S" in v else int(v["N"]) if "N" in v else v) for k, v in item.items()}
 
 
-def item(key):
-    found = client("dynamodb").get_item(TableName=TABLE, Key={"pk": {"S": key}}, ConsistentRead=True).get("Item")
+def item(key, region=SECONDARY, table=TABLE):
+    found = client("dynamodb", region).get_item(TableName=table, Key={"pk": {"S": key}}, ConsistentRead=True).get("Item")
     return plain(found) if found else None
 
 
-def decisions():
-    items = client("dynamodb").scan(TableName=TABLE)["Items"]
+def decisions(table=TABLE, region=SECONDARY):
+    items = client("dynamodb", region).scan(TableName=table)["Items"]
     return sorted((plain(i) for i in items if i["pk"]["S"].startswith("decision#")), key=lambda i: i["pk"])
 
 
-def put_item(document):
+def put_item(document, region=SECONDARY):
     fields = json.loads(document)
-    client("dynamodb").put_item(TableName=TABLE, Item={
+    client("dynamodb", region).put_item(TableName=TABLE, Item={
         k: ({"N": str(v)} if isinstance(v, int) else {"S": v}) for k, v in fields.items()})
+    return {"ok": True}
+
+
+def raw_item(key, region=SECONDARY):
+    """An item exactly as DynamoDB holds it (typed attributes), to replicate by hand: read from one server..."""
+    return client("dynamodb", region).get_item(TableName=TABLE, Key={"pk": {"S": key}}, ConsistentRead=True).get("Item")
+
+
+def put_raw_item(document, region=SECONDARY):
+    """... and written whole to the other, as a global table's replication would (last writer wins)."""
+    client("dynamodb", region).put_item(TableName=TABLE, Item=json.loads(document))
     return {"ok": True}
 
 
@@ -102,8 +120,8 @@ LOCK_FIELDS = {"owner": "lockOwner", "action": "lockAction", "decision": "lockDe
                "requestReason": "lockRequestReason", "acquiredAt": "lockAcquiredAt", "leaseExpiresAt": "lockLeaseExpiresAt"}
 
 
-def lock():
-    state = item("state") or {}
+def lock(region=SECONDARY):
+    state = item("state", region) or {}
     found = {name: state[attribute] for name, attribute in LOCK_FIELDS.items() if attribute in state}
     return found or None
 
@@ -143,7 +161,7 @@ def assume_role(name, policy):
     return {"accessKeyId": credentials["AccessKeyId"], "secretAccessKey": credentials["SecretAccessKey"], "sessionToken": credentials["SessionToken"]}
 
 
-COMMANDS = {"assume-role": assume_role, "setup": setup, "gate": gate, "invert-gate": invert_gate, "service": service, "scalable-target": scalable_target, "item": item,
+COMMANDS = {"assume-role": assume_role, "setup": setup, "create-table": create_table, "raw-item": raw_item, "put-raw-item": put_raw_item, "gate": gate, "invert-gate": invert_gate, "service": service, "scalable-target": scalable_target, "item": item,
             "decisions": decisions, "put-item": put_item, "lock": lock, "put-lock": put_lock, "alarm-state": alarm_state, "register-targets": register_targets}
 
 def serve():
