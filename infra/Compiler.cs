@@ -8,7 +8,7 @@ namespace Failover.Infra;
 /// Every failure is one line per problem on stderr, a non-zero exit and nothing on stdout (Pulumi reads stdout as the program).
 public static partial class Compiler
 {
-    public const int Ok = 0, InvalidConfig = 1, Usage = 2, CannotWrite = 3;
+    public const int Ok = 0, InvalidConfig = 1, Usage = 2, CannotWrite = 3, PackageNotBuilt = 4;
 
     private const string Help = """
         Compiles a region stack of the failover project to a Pulumi YAML program on stdout.
@@ -76,6 +76,12 @@ public static partial class Compiler
             stderr.WriteLine("Nothing was compiled. Fix the keys above with `pulumi config set` (see README.md, Configuration).");
             return InvalidConfig;
         }
+
+        // Under Pulumi the zip is deployed, so a missing or stale one stops the run; offline the program is only read.
+        if (stack is null && StackInputs.IsPulumiRun(env) && Control.FunctionPackage.Problem(directory) is { } notBuilt)
+            return Fail(stderr, PackageNotBuilt, notBuilt);
+        if (stack is not null && Control.FunctionPackage.Problem(directory) is { } warning)
+            stderr.WriteLine($"warning: {warning}; `pulumi up` will refuse until then");
 
         var yaml = YamlWriter.Write(RegionStack.Build(result.Config));
         if (output is null)

@@ -1,4 +1,5 @@
 using Failover.Infra.Config;
+using Failover.Infra.Control;
 using Failover.Infra.Health;
 using Failover.Infra.Iam;
 using Failover.Infra.Regional;
@@ -19,6 +20,7 @@ public sealed record RegionStack
     public required HealthAlarms Alarms { get; init; }
     public required RegionHealth Health { get; init; }
     public required FailoverRecord Record { get; init; }
+    public required Orchestration Orchestration { get; init; }
 
     public static PulumiProgram Build(StackConfig config) => Create(config).Program;
 
@@ -88,11 +90,23 @@ public sealed record RegionStack
             Health = health,
         });
 
-        StackOutputs.Export(program, config, role, loadBalancer, ecs, scaling, alarms, health, record);
+        var orchestration = Orchestration.Create(program, new OrchestrationProps
+        {
+            Config = config,
+            Role = role,
+            Account = account,
+            Ecs = ecs,
+            Scaling = scaling,
+            LoadBalancer = loadBalancer,
+            Alarms = alarms,
+            Health = health,
+        });
+
+        StackOutputs.Export(program, config, role, loadBalancer, ecs, scaling, alarms, health, record, orchestration);
         return new RegionStack
         {
             Program = program, Role = role, Account = account, LoadBalancer = loadBalancer, Ecs = ecs, Scaling = scaling,
-            Alarms = alarms, Health = health, Record = record,
+            Alarms = alarms, Health = health, Record = record, Orchestration = orchestration,
         };
     }
 }

@@ -1,5 +1,6 @@
 using Failover.Contract;
 using Failover.Infra.Config;
+using Failover.Infra.Control;
 using Failover.Infra.Health;
 using Failover.Infra.Regional;
 using Failover.Infra.Yaml;
@@ -9,8 +10,16 @@ namespace Failover.Infra;
 /// The stack outputs later stacks and tools read; their names are a contract, so they never change.
 public static class StackOutputs
 {
+    // Read by the secondary's StackReference: renaming one breaks a deployed secondary.
+    public const string ControlTableName = "controlTableName";
+    public const string DecisionTableName = "decisionTableName";
+    public const string EndpointHealthCheckId = "endpointHealthCheckId";
+    public const string GateHealthCheckId = "gateHealthCheckId";
+    public const string AlarmNameList = "alarmNameList";
+    public const string AlarmArns = "alarmArns";
+
     public static void Export(PulumiProgram program, StackConfig config, RoleProfile role, LoadBalancer loadBalancer, EcsService ecs,
-        Autoscaling scaling, HealthAlarms alarms, RegionHealth health, FailoverRecord record)
+        Autoscaling scaling, HealthAlarms alarms, RegionHealth health, FailoverRecord record, Orchestration orchestration)
     {
         program.Export("region", config.Region);
         program.Export("peerRegion", config.PeerRegion);
@@ -27,12 +36,28 @@ public static class StackOutputs
         program.Export("serviceArn", ecs.Service.Out("arn"));
         program.Export("scalableTargetId", scaling.ResourceId);
         program.Export("calculatedHealthCheckId", health.Calculated.Out("id"));
-        program.Export("gateHealthCheckId", health.Gate.Check.Out("id"));
-        program.Export("endpointHealthCheckId", health.Endpoint.Out("id"));
+        program.Export(GateHealthCheckId, health.Gate.Check.Out("id"));
+        program.Export(EndpointHealthCheckId, health.Endpoint.Out("id"));
         program.Export("recordHealthCheckId", record.Guard.Out("id"));
         program.Export("alarmHealthCheckIds", Map.Of(health.AlarmChecks.Select(c => (c.Key, (Value?)c.Check.Out("id"))).ToArray()));
         program.Export("alarmNames", Value.List(alarms.All.Select(a => (Value)a.Alarm.Out("name"))));
-        program.Export("alarmArns", Value.List(alarms.All.Select(a => (Value)a.Alarm.Out("arn"))));
+        program.Export(AlarmArns, Value.List(alarms.All.Select(a => (Value)a.Alarm.Out("arn"))));
+        program.Export(AlarmNameList, alarms.NameList);
         program.Export("recordFqdn", record.Record.Out("fqdn"));
+
+        // The workflow, and what an operator tool needs to start and follow an execution.
+        var table = orchestration.Table;
+        program.Export(ControlTableName, table.Name);
+        program.Export("controlTableArn", table.ArnIn(config.Region));
+        program.Export("controlTableConsistency", config.Control.Consistency.ToString().ToLowerInvariant());
+        if (table.DecisionTableName is { } log) program.Export(DecisionTableName, log);
+        program.Export("topicArn", orchestration.Notifications.Arn);
+        program.Export("stateMachineArn", orchestration.Workflow.Arn);
+        program.Export("stateMachineName", orchestration.Workflow.StateMachine.Out("name"));
+        program.Export("workflowLogGroupName", orchestration.Workflow.LogGroup.Out("name"));
+        program.Export("workflowActions", Value.Strings(WorkflowDefinition.ActionsFor(role.Role).Select(Wire.Of)));
+        program.Export("readinessTimeoutSeconds", config.Workflow.ReadinessTimeoutSeconds);
+        program.Export("functionArns", Map.Of(orchestration.Functions.Select(f => (f.Key, (Value?)f.Value.Function.Out("arn"))).ToArray()));
+        program.Export("functionNames", Map.Of(orchestration.Functions.Select(f => (f.Key, (Value?)f.Value.Function.Out("name"))).ToArray()));
     }
 }

@@ -57,6 +57,9 @@ public static partial class ConfigParser
         if (!LogRetentionValues.Contains(retention))
             r.Fail("logRetentionDays", $"must be one of CloudWatch's retention values {string.Join(", ", LogRetentionValues)} (got {retention})");
 
+        var control = ParseControl(r, inputs, role ?? Role.Primary, region, peerRegion);
+        var workflow = ParseWorkflow(r);
+
         var tags = ParseTags(r, inputs, role ?? Role.Primary);
         if (role == Role.Secondary) CheckStandby(r, dns, capacity);
         CheckCapacitySignals(r, role, capacity, alarms);
@@ -84,6 +87,8 @@ public static partial class ConfigParser
             NotificationEmails = emails,
             DefaultFlag = flag,
             LogRetentionDays = retention,
+            Control = control,
+            Workflow = workflow,
             Tags = tags,
         }, [], r.KnownKeys);
     }
@@ -270,6 +275,56 @@ public static partial class ConfigParser
         return alarms;
     }
 
+    private static ControlSettings ParseControl(ConfigReader r, StackInputs inputs, Role role, string region, string peerRegion)
+    {
+        var set = ControlSettings.SharedRegionSet(region, peerRegion);
+        var consistency = r.Choice("controlTableConsistency", set is null ? TableConsistency.Eventual : TableConsistency.Strong,
+            new Dictionary<string, TableConsistency> { ["strong"] = TableConsistency.Strong, ["eventual"] = TableConsistency.Eventual });
+        var witness = r.Raw("controlTableWitnessRegion");
+        var sets = string.Join("; ", ControlSettings.StrongConsistencyRegionSets.Select(s => string.Join(", ", s)));
+        if (consistency == TableConsistency.Strong && set is null && region.Length > 0 && peerRegion.Length > 0)
+            r.Fail("controlTableConsistency", $"strong needs both regions in one of DynamoDB's multi-Region strong consistency region sets ({sets}); " +
+                $"{region} and {peerRegion} are not: use eventual (the README names its residual race)");
+        else if (consistency == TableConsistency.Strong && set is not null)
+        {
+            witness ??= set.FirstOrDefault(c => c != region && c != peerRegion);
+            if (witness is null || witness == region || witness == peerRegion || !set.Contains(witness))
+                r.Fail("controlTableWitnessRegion", $"must be a third region of the set {string.Join(", ", set)}, other than {region} and {peerRegion} (got '{witness}')");
+        }
+        else if (witness is not null)
+            r.Fail("controlTableWitnessRegion", "is used only with controlTableConsistency strong: an eventually consistent table has no witness");
+
+        var defaultPeer = role == Role.Primary ? "secondary" : "primary";
+        var peer = r.String("peerStack", defaultPeer);
+        var parts = peer.Split('/');
+        if (parts.Length > 3 || parts.Any(p => !StackSegment().IsMatch(p)))
+            r.Fail("peerStack", $"must be a stack name, org/stack or org/project/stack (got '{peer}')");
+        var reference = parts.Length switch
+        {
+            3 => peer,
+            2 => $"{parts[0]}/{inputs.Project}/{parts[1]}",
+            _ => $"{inputs.Organization}/{inputs.Project}/{peer}",
+        };
+        var peerPrefix = $"{(parts.Length == 3 ? parts[1] : inputs.Project)}-{parts[^1]}";
+        if (peerPrefix == $"{inputs.Project}-{inputs.Stack}") r.Fail("peerStack", $"names this stack itself ('{peer}'): it must name the {defaultPeer} stack");
+        return new ControlSettings
+        {
+            Consistency = consistency,
+            WitnessRegion = consistency == TableConsistency.Strong ? witness : null,
+            PeerStack = peer,
+            PeerStackReference = reference,
+            PeerNamePrefix = peerPrefix,
+        };
+    }
+
+    private static WorkflowSettings ParseWorkflow(ConfigReader r)
+    {
+        var timeout = r.Int("readinessTimeoutSeconds", WorkflowSettings.ReadinessTimeoutSecondsDefault, 60, 3600);
+        var poll = r.Int("readinessPollSeconds", WorkflowSettings.ReadinessPollSecondsDefault, 5, 300);
+        if (poll >= timeout) r.Fail("readinessPollSeconds", $"must be shorter than readinessTimeoutSeconds ({timeout}) (got {poll})");
+        return new WorkflowSettings { ReadinessTimeoutSeconds = timeout, ReadinessPollSeconds = poll };
+    }
+
     private static NetworkSettings ParseNetwork(ConfigReader r)
     {
         var cidr = r.String("vpcCidr", NetworkSettings.VpcCidrDefault);
@@ -374,6 +429,10 @@ public static partial class ConfigParser
 
     [GeneratedRegex(@"^(\d{1,3}\.){3}\d{1,3}/(1[6-9]|2[0-4])$")]
     private static partial Regex CidrPattern();
+
+    // Pulumi's names: letters, digits, hyphens, underscores and periods.
+    [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
+    private static partial Regex StackSegment();
 
     [GeneratedRegex("^vpc-[0-9a-f]{8,17}$")]
     private static partial Regex VpcPattern();

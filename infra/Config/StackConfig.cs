@@ -38,6 +38,8 @@ public sealed record StackConfig
     /// The flag's value when no override is set in the control table.
     public required FlagMode DefaultFlag { get; init; }
     public required int LogRetentionDays { get; init; }
+    public required ControlSettings Control { get; init; }
+    public required WorkflowSettings Workflow { get; init; }
     /// Configured tags plus Project, Stack and Role.
     public required IReadOnlyDictionary<string, string> Tags { get; init; }
 
@@ -45,6 +47,60 @@ public sealed record StackConfig
     public string NamePrefix => $"{Project}-{Stack}";
 
     public Naming Naming => new(NamePrefix, Tags);
+}
+
+/// How the control table replicates between the two regions: what makes the lock hold across them.
+public enum TableConsistency
+{
+    /// Multi-Region strong consistency: a conditional write is checked against every replica, so one lock serialises
+    /// failover (secondary) and failback (primary). Needs both regions and a witness in one of DynamoDB's region sets.
+    Strong,
+    /// Multi-Region eventual consistency: each replica checks conditions alone and the last writer wins across regions;
+    /// decide also reads the peer replica's lock before taking its own (the residual race is in the README).
+    Eventual,
+}
+
+/// The control table's consistency and the peer stack the two stacks find each other by.
+public sealed record ControlSettings
+{
+    /// DynamoDB's multi-Region strong consistency region sets (a table's replicas and witness must lie in one).
+    public static readonly IReadOnlyList<IReadOnlyList<string>> StrongConsistencyRegionSets =
+    [
+        ["us-east-1", "us-east-2", "us-west-2"],
+        ["eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1"],
+        ["ap-northeast-1", "ap-northeast-2", "ap-northeast-3"],
+    ];
+
+    /// strong where both regions share a region set (the lock then holds across regions); eventual elsewhere.
+    public required TableConsistency Consistency { get; init; }
+    /// The witness region of a strongly consistent table; defaults to the first other region of the set.
+    public string? WitnessRegion { get; init; }
+    /// The other stack, as written in config (default: the other role's name).
+    public required string PeerStack { get; init; }
+    /// `org/project/stack`: what the secondary's StackReference reads the primary's outputs from.
+    public required string PeerStackReference { get; init; }
+    /// `project-stack` of the peer: the fixed names of its cluster, service and functions.
+    public required string PeerNamePrefix { get; init; }
+
+    /// The region set both regions lie in, if any.
+    public static IReadOnlyList<string>? SharedRegionSet(string region, string peerRegion) =>
+        StrongConsistencyRegionSets.FirstOrDefault(set => set.Contains(region) && set.Contains(peerRegion));
+}
+
+/// The failover workflow's readiness loop.
+public sealed record WorkflowSettings
+{
+    /// 600 s: a Fargate task starts in ~30-60 s and needs two ALB checks to count; a pilot light pulling a large image
+    /// can take minutes. Past this the workflow stops before moving traffic, notifies and releases the lock.
+    public const int ReadinessTimeoutSecondsDefault = 600;
+    /// 15 s between readiness checks: the ALB's healthy threshold is 2 checks of 5-10 s, so checking faster finds nothing new.
+    public const int ReadinessPollSecondsDefault = 15;
+
+    public required int ReadinessTimeoutSeconds { get; init; }
+    public required int ReadinessPollSeconds { get; init; }
+
+    /// Checks the loop makes at most: the time bound divided by the poll interval, plus the first check.
+    public int MaxReadinessChecks => ReadinessTimeoutSeconds / ReadinessPollSeconds + 1;
 }
 
 /// The application's DNS name, the zone that holds the failover records, and what may move traffic.

@@ -14,6 +14,15 @@ public sealed class FunctionEnvironment(string handler)
 
     public string Handler { get; } = handler;
 
+    /// Variables the .NET runtime reads, not the handler, with the reason for each value.
+    public static readonly IReadOnlyDictionary<string, (string Value, string Why)> RuntimeVariables =
+        new Dictionary<string, (string, string)>(StringComparer.Ordinal)
+        {
+            // Hex, as the runtime reads it: 0x200000 = 2 MiB. A warm function's RSS otherwise grows with every invocation
+            // (measured ~80 MiB after 500 invocations, ~21 MiB with this; functions/bench/bench.py).
+            ["DOTNET_GCgen0size"] = ("200000", "a 2 MiB gen-0 budget keeps a warm function's memory flat"),
+        };
+
     public FunctionEnvironment Set(string name, Value value)
     {
         if (!_contract.Declares(name))
@@ -27,6 +36,8 @@ public sealed class FunctionEnvironment(string handler)
     {
         var missing = _contract.Required.Where(n => !_variables.ContainsKey(n)).ToList();
         if (missing.Count > 0) throw new InvalidOperationException($"{Handler} cannot run without {string.Join(", ", missing)}.");
-        return Map.Of(("variables", new Map(_variables)));
+        var variables = new SortedDictionary<string, Value>(_variables, StringComparer.Ordinal);
+        foreach (var (name, (value, _)) in RuntimeVariables) variables[name] = value;
+        return Map.Of(("variables", new Map(variables)));
     }
 }

@@ -43,6 +43,11 @@ public sealed record HealthAlarms
 {
     public required IReadOnlyList<HealthAlarm> All { get; init; }
 
+    /// The alarms' names, comma-separated: what decide reads as the primary's alarms (PRIMARY_ALARM_NAMES).
+    public Value NameList => new Interpolation([.. All.SelectMany((a, i) => i == 0
+        ? new IInterpolationPart[] { a.Alarm.Out("name") }
+        : [new Str(","), a.Alarm.Out("name")])]);
+
     /// decide reads the primary's alarm states: DescribeAlarms on exactly these alarms.
     public void GrantDescribe(IamRole role) =>
         role.Grant(p => p.Allow("DescribeHealthAlarms", Actions.CloudWatch.DescribeAlarms, All.Select(a => (Value)a.Alarm.Out("arn")).ToList()));

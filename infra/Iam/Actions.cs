@@ -49,6 +49,44 @@ public static class Actions
         public static readonly IReadOnlyList<string> DescribeAlarms = ["cloudwatch:DescribeAlarms"];
     }
 
+    public static class DynamoDb
+    {
+        /// Strongly consistent reads of single items (the flag, the state item that holds the lock).
+        public static readonly IReadOnlyList<string> ReadItem = ["dynamodb:GetItem"];
+        /// One conditional update of the state item: take, release or record under the lock.
+        public static readonly IReadOnlyList<string> UpdateItem = ["dynamodb:UpdateItem"];
+        /// Write one decision record.
+        public static readonly IReadOnlyList<string> PutItem = ["dynamodb:PutItem"];
+    }
+
+    public static class Lambda
+    {
+        public static readonly IReadOnlyList<string> InvokeFunction = ["lambda:InvokeFunction"];
+    }
+
+    public static class Sns
+    {
+        public static readonly IReadOnlyList<string> Publish = ["sns:Publish"];
+    }
+
+    public static class XRay
+    {
+        /// What an active-tracing Lambda function or state machine sends.
+        public static readonly IReadOnlyList<string> WriteTraces = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"];
+        /// Sampling rules a traced state machine reads.
+        public static readonly IReadOnlyList<string> ReadSampling = ["xray:GetSamplingRules", "xray:GetSamplingTargets"];
+    }
+
+    public static class LogDelivery
+    {
+        /// What Step Functions needs to set up its execution log delivery into a log group (CloudWatch Logs vended logs).
+        public static readonly IReadOnlyList<string> ManageVendedLogs =
+        [
+            "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries",
+            "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
+        ];
+    }
+
     public static class Sts
     {
         public static readonly IReadOnlyList<string> AssumeRole = ["sts:AssumeRole"];

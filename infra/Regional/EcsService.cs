@@ -113,7 +113,9 @@ public sealed partial record EcsService
             Name = "service",
             Type = "aws:ecs/service:Service",
             Properties = Map.Of(
-                // Auto-named: a change that replaces the service (launch type, cluster) starts the new one beside the old.
+                // A fixed name (the stack's prefix, like the cluster): the primary's failback scales the secondary's service back to
+                // standby by name, before the secondary exists. A replacement (launch type) must then delete the old service first.
+                ("name", naming.Prefix),
                 ("cluster", cluster.Out("arn")),
                 ("taskDefinition", taskDefinition.Out("arn")),
                 ("desiredCount", props.DesiredCount),
@@ -141,6 +143,8 @@ public sealed partial record EcsService
                 DependsOn = [.. props.LoadBalancer.Listeners, executionRole.PolicyResource],
                 // Autoscaling and the failover workflow own the running count; `pulumi up` must not undo a failover.
                 IgnoreChanges = ["desiredCount"],
+                // The fixed name survives the replacing changes (launch type); the region is down for the replacement.
+                DeleteBeforeReplace = true,
             },
         });
 

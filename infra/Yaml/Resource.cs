@@ -54,6 +54,9 @@ public sealed record ResourceOptions
     /// `pulumi destroy` or a removal leaves the cloud resource in place.
     public bool RetainOnDelete { get; init; }
 
+    /// A replacement deletes the old resource before creating the new one: for a fixed name that the replacing change keeps.
+    public bool DeleteBeforeReplace { get; init; }
+
     public IReadOnlyList<Alias> Aliases { get; init; } = [];
 
     /// The provider plugin version; the writer pins it for every resource from the program's pins when unset.

@@ -59,6 +59,7 @@ public static partial class YamlWriter
             ("protect", o.Protect ? new Scalar("true") : null),
             ("provider", o.Provider?.Self.Accept(this)),
             ("retainOnDelete", o.RetainOnDelete ? new Scalar("true") : null),
+            ("deleteBeforeReplace", o.DeleteBeforeReplace ? new Scalar("true") : null),
             ("version", version is null ? null : Scalar.Quoted(version)));
 
         private Node Alias(Alias alias) => alias.Urn is { } urn && alias.Name is null && alias.Type is null

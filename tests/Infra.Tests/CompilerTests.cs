@@ -9,7 +9,64 @@ public sealed class CompilerTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("failover-compiler-").FullName;
 
+    // A built functions zip, as `dotnet publish functions -c Release` leaves it: the real run refuses to deploy without one.
+    public CompilerTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "functions", "dist"));
+        File.WriteAllText(Path.Combine(_dir, "functions", "dist", "lambda.zip"), "zip");
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private Dictionary<string, string> PulumiRun() =>
+        new() { ["PULUMI_STACK"] = "eu", ["PULUMI_PROJECT"] = "failover", ["PULUMI_ORGANIZATION"] = "acme", ["PULUMI_CONFIG"] = PulumiConfig };
+
+    [Fact]
+    public void Under_pulumi_a_missing_function_zip_stops_the_run_with_the_command_that_builds_it()
+    {
+        WriteStack("eu", StackFile);
+        File.Delete(Path.Combine(_dir, "functions", "dist", "lambda.zip"));
+
+        ShouldFailWithOneLine(Run([], PulumiRun()), Compiler.PackageNotBuilt,
+            "error: functions/dist/lambda.zip is missing: build it with `dotnet publish functions -c Release`");
+    }
+
+    [Fact]
+    public void Under_pulumi_a_zip_older_than_a_function_source_stops_the_run()
+    {
+        WriteStack("eu", StackFile);
+        var source = Path.Combine(_dir, "functions", "Handlers", "DecideHandler.cs");
+        Directory.CreateDirectory(Path.GetDirectoryName(source)!);
+        File.WriteAllText(source, "// changed");
+        File.SetLastWriteTimeUtc(Path.Combine(_dir, "functions", "dist", "lambda.zip"), DateTime.UtcNow.AddMinutes(-5));
+
+        ShouldFailWithOneLine(Run([], PulumiRun()), Compiler.PackageNotBuilt,
+            $"error: functions/dist/lambda.zip is older than {Path.Combine("functions", "Handlers", "DecideHandler.cs")}: rebuild it with `dotnet publish functions -c Release`");
+    }
+
+    [Fact]
+    public void Offline_a_missing_zip_still_prints_the_program_with_a_warning()
+    {
+        WriteStack("eu", StackFile);
+        File.Delete(Path.Combine(_dir, "functions", "dist", "lambda.zip"));
+
+        var result = Run(["--stack", "eu"]);
+
+        result.Exit.Should().Be(Compiler.Ok);
+        result.Stdout.Should().Contain("fn::fileArchive: \"functions/dist/lambda.zip\"");
+        result.Stderr.Should().StartWith("warning: functions/dist/lambda.zip is missing");
+    }
+
+    [Fact]
+    public void Plugin_discovery_needs_no_zip()
+    {
+        File.Delete(Path.Combine(_dir, "functions", "dist", "lambda.zip"));
+
+        var result = Run([]);
+
+        result.Exit.Should().Be(Compiler.Ok, result.Stderr);
+        result.Stderr.Should().BeEmpty();
+    }
 
     private const string ProjectFile = """
         name: failover
@@ -65,13 +122,15 @@ public sealed class CompilerTests : IDisposable
     {
         WriteStack("eu", StackFile);
 
-        var offline = Run(["--stack", "eu"]);
+        // The organization names the primary stack the secondary reads, so offline mode is told the same one.
+        var offline = Run(["--stack", "eu", "--organization", "acme"]);
         var online = Run([], new() { ["PULUMI_STACK"] = "eu", ["PULUMI_PROJECT"] = "failover", ["PULUMI_ORGANIZATION"] = "acme", ["PULUMI_CONFIG"] = PulumiConfig });
 
         offline.Exit.Should().Be(0, offline.Stderr);
         online.Exit.Should().Be(0, online.Stderr);
         online.Stdout.Should().Be(offline.Stdout, Golden.LineDiff.Describe(offline.Stdout, online.Stdout));
-        offline.Stdout.Should().Contain("\"SECONDARY\"").And.Contain("Team: \"shop\"").And.Contain("desiredCount: 0");
+        offline.Stdout.Should().Contain("\"SECONDARY\"").And.Contain("Team: \"shop\"").And.Contain("desiredCount: 0")
+            .And.Contain("name: \"acme/failover/primary\"");
     }
 
     [Fact]
@@ -256,7 +315,8 @@ public sealed class CompilerTests : IDisposable
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
         var resources = (YamlMappingNode)((YamlMappingNode)stream.Documents[0].RootNode)["resources"];
-        return resources.Children.Values.Select(r => ((YamlScalarNode)((YamlMappingNode)r)["type"]).Value!.Split(':')[0]).ToHashSet();
+        // `pulumi:` types (StackReference) are built in: no plugin to discover.
+        return resources.Children.Values.Select(r => ((YamlScalarNode)((YamlMappingNode)r)["type"]).Value!.Split(':')[0]).Where(p => p != "pulumi").ToHashSet();
     }
 
     [Fact]

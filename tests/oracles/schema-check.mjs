@@ -33,6 +33,8 @@ const bodyTypes = {
   assumeRolePolicy: "aws.iam.PolicyDocument",
   policy: "aws.iam.PolicyDocument",
   containerDefinitions: "aws.ecs.ContainerDefinition[]",
+  // Amazon States Language has no provider type: asl-check.mjs validates it with asl-validator and runs its paths.
+  definition: "unknown",
 };
 
 function packageOf(token) {

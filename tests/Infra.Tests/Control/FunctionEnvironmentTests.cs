@@ -17,7 +17,7 @@ public sealed class FunctionEnvironmentTests
 
         var variables = (Map)environment.Build().Entries["variables"];
 
-        variables.Entries.Keys.Should().BeEquivalentTo(FunctionContract.Environment[handler].Required);
+        variables.Entries.Keys.Should().BeEquivalentTo([.. FunctionContract.Environment[handler].Required, .. FunctionEnvironment.RuntimeVariables.Keys]);
     }
 
     [Theory]

@@ -11,7 +11,23 @@ public sealed class StackOutputTests
             "region", "peerRegion", "role", "defaultFlag", "dnsFailover", "albDnsName", "albZoneId", "albArn", "targetGroupArn",
             "clusterName", "clusterArn", "serviceName", "serviceArn", "scalableTargetId",
             "calculatedHealthCheckId", "gateHealthCheckId", "endpointHealthCheckId", "recordHealthCheckId", "alarmHealthCheckIds",
-            "alarmNames", "alarmArns", "recordFqdn");
+            "alarmNames", "alarmArns", "alarmNameList", "recordFqdn",
+            "controlTableName", "controlTableArn", "controlTableConsistency", "decisionTableName", "topicArn",
+            "stateMachineArn", "stateMachineName", "workflowLogGroupName", "workflowActions", "readinessTimeoutSeconds", "functionArns", "functionNames");
+    }
+
+    [Fact]
+    public void The_secondary_reads_every_primary_output_it_names_and_the_primary_exports_them()
+    {
+        var primary = TestStacks.Program("primary");
+        var secondary = YamlWriter.Write(TestStacks.Program("secondary"));
+
+        foreach (var name in new[] { StackOutputs.ControlTableName, StackOutputs.DecisionTableName, StackOutputs.EndpointHealthCheckId,
+                     StackOutputs.GateHealthCheckId, StackOutputs.AlarmNameList })
+        {
+            secondary.Should().Contain($"primary-stack.outputs[\\\"{name}\\\"]", name);
+            primary.Outputs.Should().ContainKey(name);
+        }
     }
 
     [Fact]

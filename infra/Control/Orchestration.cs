@@ -1,0 +1,159 @@
+using Failover.Contract;
+using Failover.Infra.Config;
+using Failover.Infra.Health;
+using Failover.Infra.Iam;
+using Failover.Infra.Regional;
+using Failover.Infra.Yaml;
+
+namespace Failover.Infra.Control;
+
+/// What the orchestration layer reads from the regional pieces of this stack.
+public sealed record OrchestrationProps
+{
+    public required StackConfig Config { get; init; }
+    public required RoleProfile Role { get; init; }
+    public required AwsAccount Account { get; init; }
+    public required EcsService Ecs { get; init; }
+    public required Autoscaling Scaling { get; init; }
+    public required LoadBalancer LoadBalancer { get; init; }
+    public required HealthAlarms Alarms { get; init; }
+    public required RegionHealth Health { get; init; }
+}
+
+/// The control table (owned, or read from the primary), the functions, the topic and the workflow that promotes this
+/// region. The primary's evidence and gate are the subject everywhere: the secondary reads them through the primary's
+/// outputs, the primary uses its own.
+public sealed record Orchestration
+{
+    public required ControlTable Table { get; init; }
+    public required IReadOnlyDictionary<string, LambdaFunction> Functions { get; init; }
+    public required Notifications Notifications { get; init; }
+    public required Workflow Workflow { get; init; }
+    public PrimaryStack? Primary { get; init; }
+
+    /// The primary's function that scales the secondary back to standby after a failback.
+    public const string ScaleStandby = "scale-standby";
+
+    public static Orchestration Create(PulumiProgram program, OrchestrationProps props)
+    {
+        var config = props.Config;
+        var naming = config.Naming;
+        var account = props.Account;
+        var isPrimary = props.Role.Role == Role.Primary;
+        var (primaryRegion, secondaryRegion) = isPrimary ? (config.Region, config.PeerRegion) : (config.PeerRegion, config.Region);
+
+        var primary = isPrimary ? null : PrimaryStack.Create(program, config.Control.PeerStackReference);
+        var table = primary is null
+            ? ControlTable.CreateOwned(program, naming, account, config.Control, config.PeerRegion)
+            : ControlTable.FromPrimary(primary, account, config.Control, config.PeerRegion);
+        var notifications = Notifications.Create(program, naming);
+
+        // The primary's evidence and traffic gate: its own in the primary, through its outputs in the secondary.
+        var endpointCheckId = primary?.Output(StackOutputs.EndpointHealthCheckId) ?? props.Health.Endpoint.Out("id");
+        var gateId = primary?.Output(StackOutputs.GateHealthCheckId) ?? props.Health.Gate.Check.Out("id");
+        var alarmNames = primary?.Output(StackOutputs.AlarmNameList) ?? props.Alarms.NameList;
+        // The primary's alarms are named PRIMARY-PREFIX-KEY: the secondary scopes to that prefix in the primary's region.
+        IReadOnlyList<Value> alarmArns = primary is null
+            ? props.Alarms.All.Select(a => (Value)a.Alarm.Out("arn")).ToList()
+            : [Value.Format($"arn:{account.Partition}:cloudwatch:{primaryRegion}:{account.AccountId}:alarm:{config.Control.PeerNamePrefix}-*")];
+
+        var functions = new Dictionary<string, LambdaFunction>(StringComparer.Ordinal);
+        LambdaFunction Add(string name, string description, FunctionEnvironment environment, Action<IamRole> grants) =>
+            functions[name] = LambdaFunction.Create(program, new LambdaFunctionProps
+            {
+                Naming = naming, Account = account, Name = name, Description = description, Environment = environment, Grants = grants,
+                LogRetentionDays = config.LogRetentionDays,
+            });
+
+        Add(HandlerNames.Decide, "Reads the user request flag and the primary's health, decides, takes the lock",
+            table.SetDecideEnvironment(new FunctionEnvironment(HandlerNames.Decide))
+                .Set(EnvNames.DefaultFlag, Wire.Of(config.DefaultFlag))
+                .Set(EnvNames.PrimaryRegion, primaryRegion)
+                .Set(EnvNames.SecondaryRegion, secondaryRegion)
+                .Set(EnvNames.PrimaryEndpointHealthCheckId, endpointCheckId)
+                .Set(EnvNames.PrimaryAlarmNames, alarmNames),
+            role =>
+            {
+                table.GrantDecide(role);
+                role.Grant(p => p
+                    .Allow("ReadPrimaryEndpointHealth", Actions.Route53.ReadHealthCheckStatus, account.HealthCheckArn(endpointCheckId))
+                    .Allow("DescribePrimaryAlarms", Actions.CloudWatch.DescribeAlarms, alarmArns));
+            });
+        Add(HandlerNames.ScaleService, "Scales this region's service to its active size, or back to standby",
+            ScaleEnvironment(config, props.Ecs.Cluster.Out("name"), props.Ecs.Service.Out("name"), serviceRegion: null),
+            role => { props.Ecs.GrantScale(role); props.Scaling.GrantSetFloor(role); });
+        Add(HandlerNames.CheckService, "Reports whether this region's service is ready for traffic",
+            new FunctionEnvironment(HandlerNames.CheckService)
+                .Set(EnvNames.ClusterName, props.Ecs.Cluster.Out("name"))
+                .Set(EnvNames.ServiceName, props.Ecs.Service.Out("name"))
+                .Set(EnvNames.TargetGroupArn, props.LoadBalancer.TargetGroup.Out("arn")),
+            role => { props.Ecs.GrantDescribe(role); props.LoadBalancer.GrantReadTargetHealth(role); });
+        Add(HandlerNames.ShiftTraffic, "Closes (failover) or opens (failback) the primary's traffic gate",
+            new FunctionEnvironment(HandlerNames.ShiftTraffic).Set(EnvNames.GateHealthCheckId, gateId),
+            role => role.Grant(p => p.Allow("FlipPrimaryTrafficGate", Actions.Route53.UpdateHealthCheck, account.HealthCheckArn(gateId))));
+        Add(HandlerNames.ReleaseLock, "Records the transition and releases the lock",
+            new FunctionEnvironment(HandlerNames.ReleaseLock)
+                .Set(EnvNames.ControlTableName, table.Name)
+                .Set(EnvNames.PrimaryRegion, primaryRegion)
+                .Set(EnvNames.SecondaryRegion, secondaryRegion),
+            table.GrantRelease);
+        if (isPrimary)
+        {
+            // The secondary's cluster and service have fixed names (its stack's prefix), so the primary can address them before
+            // the secondary exists; Step Functions cannot call another region, so this function in the primary does.
+            var peer = config.Control.PeerNamePrefix;
+            Add(ScaleStandby, $"Scales the secondary's service ({config.PeerRegion}) back to standby after a failback",
+                ScaleEnvironment(config, peer, peer, config.PeerRegion),
+                role => role.Grant(p => p
+                    .Allow("ScaleSecondaryService", Actions.Ecs.ScaleService,
+                        Value.Format($"arn:{account.Partition}:ecs:{config.PeerRegion}:{account.AccountId}:service/{peer}/{peer}"))
+                    // The secondary's scalable target has a generated id the primary cannot know: scoped to ECS desired counts
+                    // in that region and account (the one ARN pattern in these policies, see the README's IAM table).
+                    .Allow("SetSecondaryScalingFloor", Actions.ApplicationAutoScaling.RegisterScalableTarget,
+                        Value.Format($"arn:{account.Partition}:application-autoscaling:{config.PeerRegion}:{account.AccountId}:scalable-target/*"),
+                        Condition.StringEquals("application-autoscaling:service-namespace", "ecs"),
+                        Condition.StringEquals("application-autoscaling:scalable-dimension", "ecs:service:DesiredCount"))
+                    .AllowUnscoped("ReadScalingBounds", Actions.ApplicationAutoScaling.DescribeScalableTargets)));
+        }
+
+        var workflow = Workflow.Create(program, new WorkflowProps
+        {
+            Naming = naming,
+            Account = account,
+            Role = props.Role.Role,
+            Settings = config.Workflow,
+            Functions = [.. functions.Values],
+            Notifications = notifications,
+            LogRetentionDays = config.LogRetentionDays,
+            Targets = new WorkflowTargets
+            {
+                Decide = functions[HandlerNames.Decide].Arn,
+                ScaleService = functions[HandlerNames.ScaleService].Arn,
+                CheckService = functions[HandlerNames.CheckService].Arn,
+                ShiftTraffic = functions[HandlerNames.ShiftTraffic].Arn,
+                ReleaseLock = functions[HandlerNames.ReleaseLock].Arn,
+                ScaleStandby = functions.TryGetValue(ScaleStandby, out var standby) ? standby.Arn : null,
+                Topic = notifications.Arn,
+            },
+        });
+        return new Orchestration { Table = table, Functions = functions, Notifications = notifications, Workflow = workflow, Primary = primary };
+    }
+
+    // The active size is the primary's serving size and floor; the standby size is the secondary's. Both stacks read the same
+    // capacity keys, so set them once for the project (Pulumi.yaml config) or alike in both stack files.
+    private static FunctionEnvironment ScaleEnvironment(StackConfig config, Value cluster, Value service, string? serviceRegion)
+    {
+        var environment = new FunctionEnvironment(HandlerNames.ScaleService)
+            .Set(EnvNames.ClusterName, cluster)
+            .Set(EnvNames.ServiceName, service)
+            .Set(EnvNames.ActiveDesiredCount, Count(config.Capacity.ActiveCount))
+            .Set(EnvNames.ActiveMinCapacity, Count(config.Capacity.AutoscalingMin))
+            .Set(EnvNames.StandbyDesiredCount, Count(config.Capacity.StandbyCount))
+            .Set(EnvNames.StandbyMinCapacity, Count(config.Capacity.StandbyCount));
+        if (serviceRegion is not null) environment.Set(EnvNames.ServiceRegion, serviceRegion);
+        return environment;
+    }
+
+    // Lambda environment values are strings; a bare number would reach the provider as a number.
+    private static Value Count(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,391 @@
+using Failover.Contract;
+using Failover.Infra.Config;
+using Failover.Infra.Yaml;
+
+namespace Failover.Infra.Control;
+
+/// The functions and the topic a workflow definition calls; the ARNs are known before deploy.
+public sealed record WorkflowTargets
+{
+    public required Value Decide { get; init; }
+    public required Value ScaleService { get; init; }
+    public required Value CheckService { get; init; }
+    public required Value ShiftTraffic { get; init; }
+    public required Value ReleaseLock { get; init; }
+    /// The primary's function that scales the secondary back to standby after a failback (Step Functions cannot call another region).
+    public Value? ScaleStandby { get; init; }
+    public required Value Topic { get; init; }
+}
+
+/// The Amazon States Language definition of one stack's workflow (design §6), promoting this stack's region: failover
+/// and drills in the secondary, failback in the primary. JSONPath only: every field it reads is one the contract says the
+/// functions always write (FunctionContract.Results), and the execution's state always holds `request`, `lock`,
+/// `decision` and `timings` (defaults first), so a notification can never fail on a missing path.
+public static class WorkflowDefinition
+{
+    /// State names: what an operator sees in the console and what the tests drive.
+    public static class States
+    {
+        public const string CheckAction = "CheckAction";
+        public const string UnsupportedAction = "UnsupportedAction";
+        public const string InvalidSource = "InvalidSource";
+        public const string Prepare = "Prepare";
+        public const string Decide = "Decide";
+        public const string StampDecided = "StampDecided";
+        public const string RouteDecision = "RouteDecision";
+        public const string UnexpectedDecision = "UnexpectedDecision";
+        public const string NoAction = "NoAction";
+        public const string Blocked = "Blocked";
+        public const string ScaleUp = "ScaleUp";
+        public const string StartReadinessClock = "StartReadinessClock";
+        public const string CheckReadiness = "CheckReadiness";
+        public const string IsReady = "IsReady";
+        public const string CountCheck = "CountCheck";
+        public const string WaitForReadiness = "WaitForReadiness";
+        public const string NotReady = "NotReady";
+        public const string StampReady = "StampReady";
+        public const string ShiftTraffic = "ShiftTraffic";
+        public const string ScaleDownStandby = "ScaleDownStandby";
+        public const string DrillScaleBack = "DrillScaleBack";
+        public const string StampFinished = "StampFinished";
+        public const string ReleaseLock = "ReleaseLock";
+        public const string Done = "Done";
+        public const string AfterFailureNotice = "AfterFailureNotice";
+        public const string DrillScaleBackAfterFailure = "DrillScaleBackAfterFailure";
+        public const string ReleaseAfterFailure = "ReleaseAfterFailure";
+        public const string Failed = "Failed";
+
+        public static string Describe(string notice) => $"Describe{Pascal(notice)}";
+
+        public static string Notify(string notice) => $"Notify{Pascal(notice)}";
+
+        private static string Pascal(string notice) => notice[..1] + notice[1..].ToLowerInvariant();
+    }
+
+    /// What the workflow publishes, and when.
+    public static class Notices
+    {
+        public const string Initiated = "INITIATED";
+        public const string Blocked = "BLOCKED";
+        public const string Succeeded = "SUCCEEDED";
+        public const string Failed = "FAILED";
+    }
+
+    /// Lambda's own transient errors (the invoke integration's names): the function did not run or did not answer.
+    public static readonly IReadOnlyList<string> LambdaTransientErrors =
+        ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"];
+
+    /// Errors whose outcome is unknown besides the functions' own: a task that timed out, a function that crashed or ran
+    /// out of memory. Every handler is idempotent, so repeating converges.
+    public static readonly IReadOnlyList<string> OutcomeUnknownErrors = ["States.Timeout", "Lambda.Unknown"];
+
+    /// The actions this stack's workflow runs: it promotes its own region.
+    public static IReadOnlyList<FailoverAction> ActionsFor(Role role) =>
+        role == Role.Primary ? [FailoverAction.Failback] : [FailoverAction.Failover, FailoverAction.Drill];
+
+    public static Map Build(Role role, string region, WorkflowSettings settings, WorkflowTargets targets)
+    {
+        if (role == Role.Primary && targets.ScaleStandby is null)
+            throw new ArgumentException("A primary's failback scales the secondary back to standby: it needs that function.", nameof(targets));
+        var b = new Builder(role, region, settings, targets);
+        return Map.Of(
+            ("Comment", role == Role.Primary
+                ? $"Failback into {region}: decide, scale this region up, wait until ready, restore the traffic gate, scale the secondary back to standby."
+                : $"Failover into {region} (and drills): decide, scale this region up, wait until ready, close the primary's traffic gate."),
+            ("StartAt", States.CheckAction),
+            ("TimeoutSeconds", b.ExecutionTimeoutSeconds),
+            ("States", new Map(b.States())));
+    }
+
+    private sealed class Builder(Role role, string region, WorkflowSettings settings, WorkflowTargets targets)
+    {
+        private readonly Dictionary<string, Value> _states = new(StringComparer.Ordinal);
+        private IReadOnlyList<FailoverAction> Actions { get; } = ActionsFor(role);
+
+        /// The readiness bound plus every task's worst case: an execution that somehow outlives this is stopped (and the
+        /// lock's lease frees the lock), never left running for a year.
+        public int ExecutionTimeoutSeconds => settings.ReadinessTimeoutSeconds + 3600;
+
+        public Dictionary<string, Value> States()
+        {
+            var actions = Actions.Select(Wire.Of).ToList();
+            _states[WorkflowDefinition.States.CheckAction] = Map.Of(
+                ("Type", "Choice"),
+                ("Comment", $"This stack's workflow runs {string.Join(" and ", actions)}."),
+                ("Choices", Value.List(
+                    // Notifications quote the source in a sentence: anything but text would break them, so it stops here.
+                    Map.Of(
+                        ("And", Value.List(
+                            Map.Of(("Variable", "$.source"), ("IsPresent", true)),
+                            Map.Of(("Not", Map.Of(("Variable", "$.source"), ("IsString", true)))))),
+                        ("Next", WorkflowDefinition.States.InvalidSource)),
+                    Map.Of(
+                    ("And", Value.List(
+                        Map.Of(("Variable", "$.action"), ("IsPresent", true)),
+                        Map.Of(("Variable", "$.action"), ("IsString", true)),
+                        Map.Of(("Or", Value.List(actions.Select(a => (Value)Map.Of(("Variable", "$.action"), ("StringEquals", a)))))))),
+                    ("Next", WorkflowDefinition.States.Prepare)))),
+                ("Default", WorkflowDefinition.States.UnsupportedAction));
+            _states[WorkflowDefinition.States.InvalidSource] = Map.Of(
+                ("Type", "Fail"),
+                ("Error", ErrorTypes.InvalidInput),
+                ("Cause", "'source' must be text: who or what started this run (an alarm, a schedule, an operator's name)."));
+            _states[WorkflowDefinition.States.UnsupportedAction] = Map.Of(
+                ("Type", "Fail"),
+                ("Error", "UnsupportedAction"),
+                ("Cause", role == Role.Primary
+                    ? $"The primary's workflow ({region}) runs failback only; failover and drills run in the secondary's workflow. Input must be {{\"action\": \"failback\", \"source\": ...}}."
+                    : $"The secondary's workflow ({region}) runs failover and drill; failback runs in the primary's workflow. Input must be {{\"action\": \"failover\" | \"drill\", \"source\": ...}}."));
+
+            // Defaults first, so every later path exists: a missing reason or source reaches decide as empty (it refuses a
+            // missing source by name) and never breaks a notification.
+            _states[WorkflowDefinition.States.Prepare] = Map.Of(
+                ("Type", "Pass"),
+                ("Parameters", Map.Of(
+                    ("request.$", "States.JsonMerge(States.StringToJson('{\"source\":\"\",\"reason\":\"\",\"force\":false}'), $, false)"),
+                    ("lock", Map.Of(("executionId.$", "$$.Execution.Id"))),
+                    ("region", region),
+                    ("decision", Map.Of(
+                        ("decision", "UNDECIDED"), ("action", ""), ("reason", "no decision was made"), ("source", ""),
+                        ("flag", Map.Of(("mode", "unknown"), ("source", "none"))),
+                        ("health", Map.Of(("status", Wire.Of(Failover.Contract.Health.Unknown)), ("evidence", Value.List()))),
+                        ("alert", false))),
+                    ("timings", Map.Of(("started", Map.Of(("at.$", "$$.Execution.StartTime"))))))),
+                ("Next", WorkflowDefinition.States.Decide));
+
+            // The lock's owner is the execution id: a retried decide re-enters its own lock.
+            LambdaTask(WorkflowDefinition.States.Decide, HandlerNames.Decide, targets.Decide,
+                payload: "States.JsonMerge($.request, $.lock, false)", resultPath: "$.decision", next: WorkflowDefinition.States.StampDecided);
+            Stamp(WorkflowDefinition.States.StampDecided, "decided", WorkflowDefinition.States.RouteDecision);
+
+            var decision = "$.decision.decision";
+            var acting = new List<Value>
+            {
+                Rule(decision, Wire.Of(Decision.Blocked), WorkflowDefinition.States.Describe(Notices.Blocked)),
+                Rule(decision, Wire.Of(Decision.NoAction), WorkflowDefinition.States.NoAction),
+            };
+            foreach (var action in Actions)
+                acting.Add(Map.Of(
+                    ("And", Value.List(
+                        Map.Of(("Variable", "$.request.action"), ("StringEquals", Wire.Of(action))),
+                        ActingDecision(action))),
+                    ("Next", WorkflowDefinition.States.Describe(Notices.Initiated))));
+            _states[WorkflowDefinition.States.RouteDecision] = Map.Of(
+                ("Type", "Choice"),
+                ("Choices", Value.List(acting)),
+                ("Default", WorkflowDefinition.States.UnexpectedDecision));
+            _states[WorkflowDefinition.States.UnexpectedDecision] = Map.Of(
+                ("Type", "Pass"),
+                ("Parameters", Map.Of(
+                    ("Error", "UnexpectedDecision"),
+                    ("Cause.$", "States.Format('decide answered {} to a {} request; nothing was changed', $.decision.decision, $.request.action)"))),
+                ("ResultPath", "$.error"),
+                ("Next", WorkflowDefinition.States.Describe(Notices.Failed)));
+            _states[WorkflowDefinition.States.NoAction] = Map.Of(("Type", "Succeed"), ("Comment", "Nothing to do: healthy, already done, in cooldown or locked."));
+
+            Notice(Notices.Blocked, "the flag stops automation", WorkflowDefinition.States.Blocked);
+            _states[WorkflowDefinition.States.Blocked] = Map.Of(("Type", "Succeed"), ("Comment", "The user request flag is block."));
+
+            Notice(Notices.Initiated, "acting now", WorkflowDefinition.States.ScaleUp);
+            // Scale before shifting: traffic must never land on a cold region.
+            LambdaTask(WorkflowDefinition.States.ScaleUp, HandlerNames.ScaleService, targets.ScaleService,
+                payload: ActionAnd(("size", "active")), resultPath: "$.scale", next: WorkflowDefinition.States.StartReadinessClock);
+            _states[WorkflowDefinition.States.StartReadinessClock] = Map.Of(
+                ("Type", "Pass"),
+                ("Parameters", Map.Of(("since.$", "$$.State.EnteredTime"), ("checks", 0))),
+                ("ResultPath", "$.readiness"),
+                ("Next", WorkflowDefinition.States.CheckReadiness));
+            LambdaTask(WorkflowDefinition.States.CheckReadiness, HandlerNames.CheckService, targets.CheckService,
+                payload: ActionAnd(("waitingSince.$", "$.readiness.since"), ("timeoutSeconds", settings.ReadinessTimeoutSeconds)),
+                resultPath: "$.check", next: WorkflowDefinition.States.IsReady);
+            // Bounded twice: by time (check-service compares against waitingSince, as JSONPath has no date arithmetic)
+            // and by the number of checks, so a clock that never advances still ends the loop.
+            _states[WorkflowDefinition.States.IsReady] = Map.Of(
+                ("Type", "Choice"),
+                ("Choices", Value.List(
+                    Map.Of(("Variable", $"$.check.{ResultFields.Ready}"), ("BooleanEquals", true), ("Next", WorkflowDefinition.States.StampReady)),
+                    Map.Of(("Variable", $"$.check.{ResultFields.TimedOut}"), ("BooleanEquals", true), ("Next", WorkflowDefinition.States.NotReady)),
+                    Map.Of(("Variable", "$.readiness.checks"), ("NumericGreaterThanEquals", settings.MaxReadinessChecks - 1), ("Next", WorkflowDefinition.States.NotReady)))),
+                ("Default", WorkflowDefinition.States.CountCheck));
+            _states[WorkflowDefinition.States.CountCheck] = Map.Of(
+                ("Type", "Pass"),
+                ("Parameters", Map.Of(("since.$", "$.readiness.since"), ("checks.$", "States.MathAdd($.readiness.checks, 1)"))),
+                ("ResultPath", "$.readiness"),
+                ("Next", WorkflowDefinition.States.WaitForReadiness));
+            _states[WorkflowDefinition.States.WaitForReadiness] = Map.Of(
+                ("Type", "Wait"),
+                ("Seconds", settings.ReadinessPollSeconds),
+                ("Next", WorkflowDefinition.States.CheckReadiness));
+            _states[WorkflowDefinition.States.NotReady] = Map.Of(
+                ("Type", "Pass"),
+                ("Parameters", Map.Of(
+                    ("Error", "NotReady"),
+                    ("Cause.$", "States.Format('{} did not become ready within " + settings.ReadinessTimeoutSeconds +
+                        " s: {} of {} tasks running, {} healthy targets; traffic was not moved', $.region, $.check.running, $.check.desired, $.check.healthyTargets)"))),
+                ("ResultPath", "$.error"),
+                ("Next", WorkflowDefinition.States.Describe(Notices.Failed)));
+
+            var hasDrill = Actions.Contains(FailoverAction.Drill);
+            var hasMove = Actions.Any(a => a != FailoverAction.Drill);
+            _states[WorkflowDefinition.States.StampReady] = Map.Of(
+                ("Type", "Pass"),
+                ("Parameters", Map.Of(("at.$", "$$.State.EnteredTime"))),
+                ("ResultPath", "$.timings.ready"),
+                ("Next", hasDrill && hasMove ? "RouteReady" : hasDrill ? WorkflowDefinition.States.DrillScaleBack : WorkflowDefinition.States.ShiftTraffic));
+            if (hasDrill && hasMove)
+                _states["RouteReady"] = Map.Of(
+                    ("Type", "Choice"),
+                    ("Choices", Value.List(Rule("$.request.action", Wire.Of(FailoverAction.Drill), WorkflowDefinition.States.DrillScaleBack))),
+                    ("Default", WorkflowDefinition.States.ShiftTraffic));
+
+            if (hasMove)
+            {
+                var afterShift = role == Role.Primary ? WorkflowDefinition.States.ScaleDownStandby : WorkflowDefinition.States.StampFinished;
+                LambdaTask(WorkflowDefinition.States.ShiftTraffic, HandlerNames.ShiftTraffic, targets.ShiftTraffic,
+                    payload: ActionAnd(), resultPath: "$.shift", next: afterShift);
+                if (role == Role.Primary)
+                    // After the shift, never before: the secondary serves until the gate is restored. Traffic has moved by now,
+                    // so a failure here is reported in SUCCEEDED, not turned into a failed failback.
+                    LambdaTask(WorkflowDefinition.States.ScaleDownStandby, HandlerNames.ScaleService, targets.ScaleStandby!,
+                        payload: ActionAnd(("size", "standby")), resultPath: "$.standby", next: WorkflowDefinition.States.StampFinished,
+                        catchTo: WorkflowDefinition.States.StampFinished, catchPath: "$.standby");
+            }
+            if (hasDrill)
+                LambdaTask(WorkflowDefinition.States.DrillScaleBack, HandlerNames.ScaleService, targets.ScaleService,
+                    payload: ActionAnd(("size", "standby")), resultPath: "$.scaleBack", next: WorkflowDefinition.States.StampFinished);
+
+            Stamp(WorkflowDefinition.States.StampFinished, "finished", WorkflowDefinition.States.Describe(Notices.Succeeded));
+            // A primary's SUCCEEDED carries what scaling the secondary back did (its result, or its error after retries).
+            Notice(Notices.Succeeded, "done", WorkflowDefinition.States.ReleaseLock,
+                extra: role == Role.Primary ? [("standby.$", "$.standby")] : []);
+            // Records the new active region (failover, failback) and frees the lock in one conditional write.
+            LambdaTask(WorkflowDefinition.States.ReleaseLock, HandlerNames.ReleaseLock, targets.ReleaseLock,
+                payload: Release("SUCCEEDED"), resultPath: "$.release", next: WorkflowDefinition.States.Done);
+            _states[WorkflowDefinition.States.Done] = Map.Of(("Type", "Succeed"));
+
+            // Failure: notify, give a drill's capacity back, release the lock (a no-op when none was taken), fail.
+            Notice(Notices.Failed, "stopped", hasDrill ? WorkflowDefinition.States.AfterFailureNotice : WorkflowDefinition.States.ReleaseAfterFailure, failure: true);
+            if (hasDrill)
+            {
+                _states[WorkflowDefinition.States.AfterFailureNotice] = Map.Of(
+                    ("Type", "Choice"),
+                    // A drill routed to act reached ScaleUp; it gives the capacity back even when ScaleUp itself failed, since an
+                    // outcome-unknown error (AwsServerError, States.Timeout, ...) may have scaled it up. A repeat is a no-op.
+                    ("Choices", Value.List(Map.Of(
+                        ("And", Value.List(
+                            Map.Of(("Variable", "$.request.action"), ("StringEquals", Wire.Of(FailoverAction.Drill))),
+                            ActingDecision(FailoverAction.Drill))),
+                        ("Next", WorkflowDefinition.States.DrillScaleBackAfterFailure)))),
+                    ("Default", WorkflowDefinition.States.ReleaseAfterFailure));
+                LambdaTask(WorkflowDefinition.States.DrillScaleBackAfterFailure, HandlerNames.ScaleService, targets.ScaleService,
+                    payload: ActionAnd(("size", "standby")), resultPath: "$.scaleBack", next: WorkflowDefinition.States.ReleaseAfterFailure,
+                    catchTo: WorkflowDefinition.States.ReleaseAfterFailure, catchPath: "$.scaleBack");
+            }
+            LambdaTask(WorkflowDefinition.States.ReleaseAfterFailure, HandlerNames.ReleaseLock, targets.ReleaseLock,
+                payload: Release("FAILED"), resultPath: "$.release", next: WorkflowDefinition.States.Failed,
+                catchTo: WorkflowDefinition.States.Failed, catchPath: "$.releaseError");
+            _states[WorkflowDefinition.States.Failed] = Map.Of(
+                ("Type", "Fail"),
+                ("ErrorPath", "$.error.Error"),
+                ("CausePath", "$.error.Cause"));
+            return _states;
+        }
+
+        /// The decisions on which a run of this action acts. A drill never moves traffic, whatever decide answers: the input's
+        /// action picks the path.
+        private static Map ActingDecision(FailoverAction action)
+        {
+            var decisions = action == FailoverAction.Drill
+                ? new[] { Decision.Drill, Decision.Failover }
+                : [action == FailoverAction.Failover ? Decision.Failover : Decision.Failback];
+            return Map.Of(("Or", Value.List(decisions.Select(d => (Value)Map.Of(("Variable", "$.decision.decision"), ("StringEquals", Wire.Of(d)))))));
+        }
+
+        private static Map Rule(string variable, string equals, string next) =>
+            Map.Of(("Variable", variable), ("StringEquals", equals), ("Next", next));
+
+        private static Map ActionAnd(params (string Key, Value? Value)[] extra) =>
+            Map.Of([("action.$", "$.request.action"), .. extra]);
+
+        private static Map Release(string outcome) => Map.Of(
+            ("lockId.$", "$.lock.executionId"),
+            ("action.$", "$.request.action"),
+            ("outcome", outcome));
+
+        private void Stamp(string name, string step, string next) => _states[name] = Map.Of(
+            ("Type", "Pass"),
+            ("Parameters", Map.Of(("at.$", "$$.State.EnteredTime"))),
+            ("ResultPath", $"$.timings.{step}"),
+            ("Next", next));
+
+        /// A Lambda task whose result keeps exactly the fields the contract says the handler always writes.
+        private void LambdaTask(string name, string handler, Value function, Value payload, string resultPath, string next,
+            string? catchTo = null, string catchPath = "$.error")
+        {
+            var payloadEntry = payload is Str path ? ("Payload.$", (Value?)path) : ("Payload", payload);
+            _states[name] = Map.Of(
+                ("Type", "Task"),
+                ("Resource", "arn:aws:states:::lambda:invoke"),
+                ("Parameters", Map.Of(("FunctionName", function), payloadEntry)),
+                ("ResultSelector", Map.Of(FunctionContract.Results[handler].Select(f => ($"{f}.$", (Value?)$"$.Payload.{f}")).ToArray())),
+                ("ResultPath", resultPath),
+                ("TimeoutSeconds", FunctionSize.ByHandler[handler].TimeoutSeconds + 10),
+                ("Retry", Value.List(
+                    // Full jitter: retries of two concurrent executions must not collide again.
+                    Map.Of(("ErrorEquals", Value.Strings(LambdaTransientErrors)), ("IntervalSeconds", 1), ("MaxAttempts", 5),
+                        ("BackoffRate", 2), ("MaxDelaySeconds", 16), ("JitterStrategy", "FULL")),
+                    Map.Of(("ErrorEquals", Value.Strings([.. ErrorTypes.Retryable, .. OutcomeUnknownErrors])), ("IntervalSeconds", 2), ("MaxAttempts", 3),
+                        ("BackoffRate", 2), ("MaxDelaySeconds", 20), ("JitterStrategy", "FULL")))),
+                ("Catch", Value.List(Map.Of(
+                    ("ErrorEquals", Value.List("States.ALL")),
+                    ("ResultPath", catchPath),
+                    ("Next", catchTo ?? WorkflowDefinition.States.Describe(Notices.Failed))))),
+                ("Next", next));
+        }
+
+        /// Describe (a Pass building the message) then publish; a publish that fails after retries never stops the run.
+        private void Notice(string notice, string meaning, string next, bool failure = false, IReadOnlyList<(string, Value?)>? extra = null)
+        {
+            var describe = WorkflowDefinition.States.Describe(notice);
+            var publish = WorkflowDefinition.States.Notify(notice);
+            var summary = failure
+                ? $"States.Format('Failover workflow {notice} in {region}: {{}} ({{}}) stopped with {{}}: {{}}', $.request.action, $.request.source, $.error.Error, $.error.Cause)"
+                : $"States.Format('Failover workflow {notice} in {region}: {{}} ({{}}), {meaning}. Decision {{}}: {{}}', $.request.action, $.request.source, $.decision.decision, $.decision.reason)";
+            var fields = new List<(string, Value?)>
+            {
+                ("event", notice),
+                ("summary.$", summary),
+                ("action.$", "$.request.action"),
+                ("region", region),
+                ("execution.$", "$$.Execution.Id"),
+                ("source.$", "$.request.source"),
+                ("requestReason.$", "$.request.reason"),
+                ("decision.$", "$.decision.decision"),
+                ("why.$", "$.decision.reason"),
+                ("flag.$", "$.decision.flag"),
+                ("health.$", "$.decision.health.status"),
+                ("timings.$", "$.timings"),
+            };
+            if (failure) fields.Add(("error.$", "$.error"));
+            fields.AddRange(extra ?? []);
+            _states[describe] = Map.Of(
+                ("Type", "Pass"),
+                ("Parameters", Map.Of([.. fields])),
+                ("ResultPath", "$.notice"),
+                ("Next", publish));
+            _states[publish] = Map.Of(
+                ("Type", "Task"),
+                ("Resource", "arn:aws:states:::sns:publish"),
+                ("Parameters", Map.Of(
+                    ("TopicArn", targets.Topic),
+                    ("Subject", $"[failover] {notice} in {region}"),
+                    ("Message.$", "States.JsonToString($.notice)"))),
+                ("ResultSelector", Map.Of(("messageId.$", "$.MessageId"))),
+                ("ResultPath", $"$.notified.{notice.ToLowerInvariant()}"),
+                ("Retry", Value.List(Map.Of(("ErrorEquals", Value.List("States.TaskFailed")), ("IntervalSeconds", 1), ("MaxAttempts", 3),
+                    ("BackoffRate", 2), ("JitterStrategy", "FULL")))),
+                ("Catch", Value.List(Map.Of(("ErrorEquals", Value.List("States.ALL")), ("ResultPath", "$.noticeError"), ("Next", next)))),
+                ("Next", next));
+        }
+    }
+}

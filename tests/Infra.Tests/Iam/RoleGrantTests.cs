@@ -1,0 +1,435 @@
+using Failover.Infra.Config;
+using Failover.Infra.Iam;
+using Failover.Infra.Yaml;
+
+namespace Failover.Infra.Tests.Iam;
+
+/// Every role's exact grants in the shipped stacks, one test per role: a table of `action | resource [| condition]` rows,
+/// resources as the program writes them. Adding, removing or widening a grant fails the role's test until its table (and
+/// the README's "IAM: every role's grants") says so. tests/oracles/iam-simulate.mjs checks what these grants allow.
+public sealed class RoleGrantTests
+{
+    private static PulumiProgram Primary => RoleGrants.Primary.Value;
+    private static PulumiProgram Secondary => RoleGrants.Secondary.Value;
+
+    [Fact]
+    public void Task_execution()
+    {
+        RoleGrants.Expect(Primary, "task-execution", """
+            logs:CreateLogStream | ${log-group.arn}:log-stream:*
+            logs:PutLogEvents    | ${log-group.arn}:log-stream:*
+            """);
+        RoleGrants.Expect(Secondary, "task-execution", """
+            logs:CreateLogStream | ${log-group.arn}:log-stream:*
+            logs:PutLogEvents    | ${log-group.arn}:log-stream:*
+            """);
+        // A private ECR image: that one repository, and the registry login that has no resource type.
+        RoleGrants.Expect(TestStacks.Program("primary"), "task-execution", """
+            logs:CreateLogStream        | ${log-group.arn}:log-stream:*
+            logs:PutLogEvents           | ${log-group.arn}:log-stream:*
+            ecr:BatchGetImage           | arn:${partition}:ecr:us-east-1:123456789012:repository/app
+            ecr:GetDownloadUrlForLayer  | arn:${partition}:ecr:us-east-1:123456789012:repository/app
+            ecr:GetAuthorizationToken   | *
+            """);
+    }
+
+    [Fact]
+    public void Decide_function()
+    {
+        RoleGrants.Expect(Primary, "decide-function", """
+            logs:CreateLogStream         | ${decide-log-group.arn}:log-stream:*
+            logs:PutLogEvents            | ${decide-log-group.arn}:log-stream:*
+            xray:PutTraceSegments        | *
+            xray:PutTelemetryRecords     | *
+            dynamodb:GetItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name}
+            dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name}
+            dynamodb:PutItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${decision-log-table.name}
+            route53:GetHealthCheckStatus | arn:${partition}:route53:::healthcheck/${health-endpoint.id}
+            cloudwatch:DescribeAlarms    | ${alarm-healthy-hosts.arn}
+            cloudwatch:DescribeAlarms    | ${alarm-target-5xx.arn}
+            cloudwatch:DescribeAlarms    | ${alarm-running-tasks.arn}
+            """);
+        RoleGrants.Expect(Secondary, "decide-function", """
+            logs:CreateLogStream         | ${decide-log-group.arn}:log-stream:*
+            logs:PutLogEvents            | ${decide-log-group.arn}:log-stream:*
+            xray:PutTraceSegments        | *
+            xray:PutTelemetryRecords     | *
+            dynamodb:GetItem             | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]}
+            dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]}
+            dynamodb:PutItem             | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["decisionTableName"]}
+            route53:GetHealthCheckStatus | arn:${partition}:route53:::healthcheck/${primary-stack.outputs["endpointHealthCheckId"]}
+            cloudwatch:DescribeAlarms    | arn:${partition}:cloudwatch:us-east-1:${account-id}:alarm:failover-primary-*
+            """);
+        // Eventual consistency: decision records share the control table, and decide reads the peer replica's lock.
+        RoleGrants.Expect(RoleGrants.EventualPrimary.Value, "decide-function", """
+            logs:CreateLogStream         | ${decide-log-group.arn}:log-stream:*
+            logs:PutLogEvents            | ${decide-log-group.arn}:log-stream:*
+            xray:PutTraceSegments        | *
+            xray:PutTelemetryRecords     | *
+            dynamodb:GetItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name}
+            dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name}
+            dynamodb:PutItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name}
+            dynamodb:GetItem             | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${control-table.name}
+            route53:GetHealthCheckStatus | arn:${partition}:route53:::healthcheck/${health-endpoint.id}
+            cloudwatch:DescribeAlarms    | ${alarm-healthy-hosts.arn}
+            cloudwatch:DescribeAlarms    | ${alarm-target-5xx.arn}
+            cloudwatch:DescribeAlarms    | ${alarm-running-tasks.arn}
+            """);
+    }
+
+    [Fact]
+    public void Scale_service_function()
+    {
+        foreach (var program in new[] { Primary, Secondary })
+            RoleGrants.Expect(program, "scale-service-function", """
+                logs:CreateLogStream                            | ${scale-service-log-group.arn}:log-stream:*
+                logs:PutLogEvents                               | ${scale-service-log-group.arn}:log-stream:*
+                xray:PutTraceSegments                           | *
+                xray:PutTelemetryRecords                        | *
+                ecs:DescribeServices                            | ${service.arn}
+                ecs:UpdateService                               | ${service.arn}
+                application-autoscaling:RegisterScalableTarget  | ${scalable-target.arn}
+                application-autoscaling:DescribeScalableTargets | *
+                """);
+    }
+
+    [Fact]
+    public void Check_service_function()
+    {
+        foreach (var program in new[] { Primary, Secondary })
+            RoleGrants.Expect(program, "check-service-function", """
+                logs:CreateLogStream                      | ${check-service-log-group.arn}:log-stream:*
+                logs:PutLogEvents                         | ${check-service-log-group.arn}:log-stream:*
+                xray:PutTraceSegments                     | *
+                xray:PutTelemetryRecords                  | *
+                ecs:DescribeServices                      | ${service.arn}
+                elasticloadbalancing:DescribeTargetHealth | *
+                """);
+    }
+
+    [Fact]
+    public void Shift_traffic_function()
+    {
+        RoleGrants.Expect(Primary, "shift-traffic-function", """
+            logs:CreateLogStream      | ${shift-traffic-log-group.arn}:log-stream:*
+            logs:PutLogEvents         | ${shift-traffic-log-group.arn}:log-stream:*
+            xray:PutTraceSegments     | *
+            xray:PutTelemetryRecords  | *
+            route53:GetHealthCheck    | arn:${partition}:route53:::healthcheck/${traffic-gate.id}
+            route53:UpdateHealthCheck | arn:${partition}:route53:::healthcheck/${traffic-gate.id}
+            """);
+        RoleGrants.Expect(Secondary, "shift-traffic-function", """
+            logs:CreateLogStream      | ${shift-traffic-log-group.arn}:log-stream:*
+            logs:PutLogEvents         | ${shift-traffic-log-group.arn}:log-stream:*
+            xray:PutTraceSegments     | *
+            xray:PutTelemetryRecords  | *
+            route53:GetHealthCheck    | arn:${partition}:route53:::healthcheck/${primary-stack.outputs["gateHealthCheckId"]}
+            route53:UpdateHealthCheck | arn:${partition}:route53:::healthcheck/${primary-stack.outputs["gateHealthCheckId"]}
+            """);
+    }
+
+    [Fact]
+    public void Release_lock_function()
+    {
+        RoleGrants.Expect(Primary, "release-lock-function", """
+            logs:CreateLogStream     | ${release-lock-log-group.arn}:log-stream:*
+            logs:PutLogEvents        | ${release-lock-log-group.arn}:log-stream:*
+            xray:PutTraceSegments    | *
+            xray:PutTelemetryRecords | *
+            dynamodb:GetItem         | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name}
+            dynamodb:UpdateItem      | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name}
+            """);
+        RoleGrants.Expect(Secondary, "release-lock-function", """
+            logs:CreateLogStream     | ${release-lock-log-group.arn}:log-stream:*
+            logs:PutLogEvents        | ${release-lock-log-group.arn}:log-stream:*
+            xray:PutTraceSegments    | *
+            xray:PutTelemetryRecords | *
+            dynamodb:GetItem         | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]}
+            dynamodb:UpdateItem      | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]}
+            """);
+    }
+
+    [Fact]
+    public void Scale_standby_function()
+    {
+        RoleGrants.Expect(Primary, "scale-standby-function", """
+            logs:CreateLogStream                            | ${scale-standby-log-group.arn}:log-stream:*
+            logs:PutLogEvents                               | ${scale-standby-log-group.arn}:log-stream:*
+            xray:PutTraceSegments                           | *
+            xray:PutTelemetryRecords                        | *
+            ecs:DescribeServices                            | arn:${partition}:ecs:us-west-2:${account-id}:service/failover-secondary/failover-secondary
+            ecs:UpdateService                               | arn:${partition}:ecs:us-west-2:${account-id}:service/failover-secondary/failover-secondary
+            application-autoscaling:RegisterScalableTarget  | arn:${partition}:application-autoscaling:us-west-2:${account-id}:scalable-target/* | StringEquals application-autoscaling:scalable-dimension=ecs:service:DesiredCount; StringEquals application-autoscaling:service-namespace=ecs
+            application-autoscaling:DescribeScalableTargets | *
+            """);
+        // Only the primary scales the other region back to standby.
+        RoleGrants.RoleNames(Secondary).Should().NotContain("scale-standby-function");
+    }
+
+    [Fact]
+    public void Workflow()
+    {
+        foreach (var (program, prefix, region, standby) in new[] { (Primary, "failover-primary", "us-east-1", true), (Secondary, "failover-secondary", "us-west-2", false) })
+        {
+            string[] functions = ["decide", "scale-service", "check-service", "shift-traffic", "release-lock", .. (standby ? new[] { "scale-standby" } : Array.Empty<string>())];
+            var invoke = string.Join("\n", functions.SelectMany(f => new[]
+            {
+                $"lambda:InvokeFunction | arn:${{partition}}:lambda:{region}:${{account-id}}:function:{prefix}-{f}",
+                $"lambda:InvokeFunction | arn:${{partition}}:lambda:{region}:${{account-id}}:function:{prefix}-{f}:*",
+            }));
+            RoleGrants.Expect(program, "workflow", invoke + "\n" + """
+                logs:CreateLogDelivery         | *
+                logs:GetLogDelivery            | *
+                logs:UpdateLogDelivery         | *
+                logs:DeleteLogDelivery         | *
+                logs:ListLogDeliveries         | *
+                logs:PutResourcePolicy         | *
+                logs:DescribeResourcePolicies  | *
+                logs:DescribeLogGroups         | *
+                xray:PutTraceSegments          | *
+                xray:PutTelemetryRecords       | *
+                xray:GetSamplingRules          | *
+                xray:GetSamplingTargets        | *
+                sns:Publish                    | ${notifications-topic.arn}
+                """);
+        }
+    }
+
+    [Fact]
+    public void Every_role_of_either_stack_has_its_table_here()
+    {
+        RoleGrants.RoleNames(Primary).Should().BeEquivalentTo("task-execution", "decide-function", "scale-service-function", "check-service-function",
+            "shift-traffic-function", "release-lock-function", "scale-standby-function", "workflow");
+        RoleGrants.RoleNames(Secondary).Should().BeEquivalentTo("task-execution", "decide-function", "scale-service-function", "check-service-function",
+            "shift-traffic-function", "release-lock-function", "workflow");
+    }
+
+    [Fact]
+    public void The_readme_names_every_granted_action_and_every_unscoped_action()
+    {
+        var readme = File.ReadAllText(Repo.Path("README.md"));
+        var start = readme.IndexOf("### IAM: every role's grants", StringComparison.Ordinal);
+        start.Should().BeGreaterThanOrEqualTo(0, "the README has the section \"IAM: every role's grants\"");
+        var end = readme.IndexOf("\n## ", start, StringComparison.Ordinal);
+        var section = end < 0 ? readme[start..] : readme[start..end];
+        var granted = RoleGrants.Checked.Values.Select(p => p()).SelectMany(p => RoleGrants.RoleNames(p).SelectMany(r => RoleGrants.Grants(p, r)))
+            .Select(g => g.Action).Concat(UnscopedActions.Allowlist.Keys).Distinct();
+        granted.Where(a => !section.Contains($"`{a}`", StringComparison.Ordinal)).Should().BeEmpty("the README's IAM tables list every action a role is granted");
+    }
+
+    public static TheoryData<string> Programs => new(RoleGrants.Checked.Keys);
+
+    [Theory]
+    [MemberData(nameof(Programs))]
+    public void No_role_grants_a_wildcard_action(string name)
+    {
+        var program = RoleGrants.Checked[name]();
+        var actions = RoleGrants.RoleNames(program)
+            .SelectMany(r => RoleGrants.Statements(program, r).Concat(RoleGrants.TrustStatements(program, r)))
+            .SelectMany(RoleGrants.Actions).ToList();
+        actions.Should().NotBeEmpty().And.OnlyContain(a => !a.Contains('*') && a.Contains(':'));
+    }
+
+    [Theory]
+    [MemberData(nameof(Programs))]
+    public void Every_star_resource_is_on_an_action_of_the_unscoped_allowlist(string name)
+    {
+        var program = RoleGrants.Checked[name]();
+        var onStar = RoleGrants.RoleNames(program).SelectMany(r => RoleGrants.Grants(program, r).Select(g => (Role: r, Grant: g)))
+            .Where(g => g.Grant.Resource == "*").ToList();
+        onStar.Should().NotBeEmpty();
+        onStar.Where(g => !UnscopedActions.Allowlist.ContainsKey(g.Grant.Action)).Select(g => $"{g.Role}: {g.Grant.Action}")
+            .Should().BeEmpty("only actions without a resource type go on \"*\" (Iam/UnscopedActions.cs)");
+        // "*" alone, never a service-wide pattern such as arn:aws:ecs:*:*:*.
+        RoleGrants.RoleNames(program).SelectMany(r => RoleGrants.Grants(program, r))
+            .Where(g => g.Resource != "*").Select(g => g.Resource)
+            .Should().OnlyContain(r => r.StartsWith("arn:${partition}:", StringComparison.Ordinal) || r.StartsWith("${", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Programs))]
+    public void Every_trust_policy_lets_in_one_service_for_this_account_and_the_workflow_role_for_its_own_state_machine(string name)
+    {
+        var program = RoleGrants.Checked[name]();
+        var region = ((Str)program.Outputs["region"]).Text;
+        foreach (var role in RoleGrants.RoleNames(program))
+        {
+            var statement = RoleGrants.TrustStatements(program, role).Should().ContainSingle($"{role} has one trust statement").Subject;
+            var (service, sourceArn) = RoleGrants.AssumedBy(program, role) switch
+            {
+                { Type: "aws:lambda/function:Function" } => ("lambda.amazonaws.com", (string?)null),
+                { Type: "aws:ecs/taskDefinition:TaskDefinition" } => ("ecs-tasks.amazonaws.com", null),
+                { Type: "aws:sfn/stateMachine:StateMachine" } machine =>
+                    ("states.amazonaws.com", $"arn:${{partition}}:states:{region}:${{account-id}}:stateMachine:{machine.Text("name")}"),
+                var other => throw new Xunit.Sdk.XunitException($"{role} is assumed by {other.Name} ({other.Type}), which this test does not know"),
+            };
+            RoleGrants.Text(statement.Entries["Effect"]).Should().Be("Allow");
+            RoleGrants.Actions(statement).Should().Equal(["sts:AssumeRole"], role);
+            var principal = (Map)statement.Entries["Principal"];
+            principal.Entries.Keys.Should().Equal(["Service"], role);
+            RoleGrants.Text(principal.Entries["Service"]).Should().Be(service, role);
+            // Lambda and ECS tasks send aws:SourceAccount only (no documented aws:SourceArn for assuming an execution role):
+            // a key the service does not send would stop every function or task. Step Functions sends its state machine's ARN.
+            RoleGrants.Conditions(statement).Should().Equal(sourceArn is null
+                ? ["StringEquals aws:SourceAccount=${account-id}"]
+                : [$"ArnLike aws:SourceArn={sourceArn}", "StringEquals aws:SourceAccount=${account-id}"], role);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Programs))]
+    public void No_role_has_a_managed_policy(string name)
+    {
+        var program = RoleGrants.Checked[name]();
+        program.Resources.Where(r => r.Type.Contains("PolicyAttachment", StringComparison.Ordinal) || r.Type == "aws:iam/policy:Policy"
+                || r.Type == "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive" || r.Type == "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive")
+            .Select(r => r.Name).Should().BeEmpty("each role carries exactly one inline least-privilege policy");
+        program.OfType("aws:iam/role:Role").Where(r => r.Prop("managedPolicyArns") is not null || r.Prop("inlinePolicies") is not null)
+            .Select(r => r.Name).Should().BeEmpty();
+        program.OfType("aws:iam/rolePolicy:RolePolicy").Select(p => p.Prop("role")).Should()
+            .OnlyHaveUniqueItems("one inline policy per role").And.HaveCount(RoleGrants.RoleNames(program).Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Programs))]
+    public void No_policy_grants_log_group_creation(string name)
+    {
+        var program = RoleGrants.Checked[name]();
+        RoleGrants.RoleNames(program).SelectMany(r => RoleGrants.Grants(program, r)).Select(g => g.Action)
+            .Should().NotContain("logs:CreateLogGroup", "Pulumi creates every log group, with its retention");
+    }
+
+    [Fact]
+    public void Strong_consistency_grants_no_peer_replica_read()
+    {
+        foreach (var (program, peer) in new[] { (Primary, "us-west-2"), (Secondary, "us-east-1") })
+        {
+            ((Str)program.Outputs["controlTableConsistency"]).Text.Should().Be("strong");
+            RoleGrants.RoleNames(program).SelectMany(r => RoleGrants.Grants(program, r))
+                .Where(g => g.Resource.StartsWith($"arn:${{partition}}:dynamodb:{peer}:", StringComparison.Ordinal))
+                .Should().BeEmpty("with one strongly consistent table, every function uses its own region's replica");
+        }
+    }
+
+    [Theory]
+    [InlineData("primary", "arn:${partition}:dynamodb:us-west-2:${account-id}:table/${control-table.name}")]
+    [InlineData("secondary", "arn:${partition}:dynamodb:us-east-1:${account-id}:table/${primary-stack.outputs[\"controlTableName\"]}")]
+    public void Eventual_consistency_lets_decide_read_the_peer_replica_and_nothing_more(string role, string peerReplica)
+    {
+        var program = role == "primary" ? RoleGrants.EventualPrimary.Value : RoleGrants.EventualSecondary.Value;
+        var peer = ((Str)program.Outputs["peerRegion"]).Text;
+        var onPeer = RoleGrants.RoleNames(program).SelectMany(r => RoleGrants.Grants(program, r).Select(g => $"{r}: {g.Action} | {g.Resource}"))
+            .Where(g => g.Contains($":dynamodb:{peer}:", StringComparison.Ordinal));
+        onPeer.Should().Equal($"decide-function: dynamodb:GetItem | {peerReplica}");
+    }
+}
+
+/// One grant: an action on one resource, with the statement's conditions.
+internal sealed record Grant(string Action, string Resource, string Condition)
+{
+    public override string ToString() => Condition.Length == 0 ? $"{Action} | {Resource}" : $"{Action} | {Resource} | {Condition}";
+}
+
+/// Reads roles, their inline policies and trust policies out of a compiled program.
+internal static class RoleGrants
+{
+    public static readonly Lazy<PulumiProgram> Primary = new(() => Shipped("primary"));
+    public static readonly Lazy<PulumiProgram> Secondary = new(() => Shipped("secondary"));
+    public static readonly Lazy<PulumiProgram> EventualPrimary = new(() => TestStacks.Program("primary", ("controlTableConsistency", "eventual")));
+    public static readonly Lazy<PulumiProgram> EventualSecondary = new(() => TestStacks.Program("secondary", ("controlTableConsistency", "eventual")));
+
+    /// The programs the invariants hold for: the shipped stacks, both consistency modes, a private image, each DNS mode, a pilot light.
+    public static readonly IReadOnlyDictionary<string, Func<PulumiProgram>> Checked = new Dictionary<string, Func<PulumiProgram>>
+    {
+        ["primary"] = () => Primary.Value,
+        ["secondary"] = () => Secondary.Value,
+        ["eventual-primary"] = () => EventualPrimary.Value,
+        ["eventual-secondary"] = () => EventualSecondary.Value,
+        ["ecr-image"] = () => TestStacks.Program("primary"),
+        ["endpoint"] = () => TestStacks.Program("primary", ("dnsFailover", "endpoint")),
+        ["automatic"] = () => TestStacks.Program("secondary", ("dnsFailover", "automatic")),
+        ["pilot-light"] = () => TestStacks.Program("secondary", ("standbyCount", "0")),
+    };
+
+    /// What `infra/compile.sh --stack NAME` compiles: Pulumi.yaml and Pulumi.NAME.yaml.
+    private static PulumiProgram Shipped(string stack)
+    {
+        var result = ConfigParser.Parse(StackInputs.FromFiles(Repo.Root, stack));
+        result.Errors.Should().BeEmpty();
+        return RegionStack.Build(result.Config!);
+    }
+
+    /// Roles by the logical name the program gives them without the `-role` suffix (`decide-function`, `workflow`).
+    public static IReadOnlyList<string> RoleNames(PulumiProgram program) =>
+        program.OfType("aws:iam/role:Role").Select(r => r.Name.EndsWith("-role", StringComparison.Ordinal) ? r.Name[..^"-role".Length] : r.Name).ToList();
+
+    public static Resource Role(PulumiProgram program, string role) => program.Resource($"{role}-role");
+
+    /// The statements of every inline policy attached to the role.
+    public static IEnumerable<Map> Statements(PulumiProgram program, string role) =>
+        program.OfType("aws:iam/rolePolicy:RolePolicy")
+            .Where(p => p.Prop("role") is Ref { Path: "id" or "name" } r && r.Target == Role(program, role).Name)
+            .SelectMany(p => StatementsOf(p.Prop("policy")));
+
+    public static IEnumerable<Map> TrustStatements(PulumiProgram program, string role) => StatementsOf(Role(program, role).Prop("assumeRolePolicy"));
+
+    private static IEnumerable<Map> StatementsOf(Value? document) => document is ToJson { Body: Map body } && body.Entries["Statement"] is Seq statements
+        ? statements.Items.Cast<Map>()
+        : throw new Xunit.Sdk.XunitException("a policy document is an fn::toJSON of {Version, Statement}");
+
+    /// Every (action, resource) an Allow statement of the role's policies grants; a Deny statement would show as `deny ACTION`.
+    public static IReadOnlyList<Grant> Grants(PulumiProgram program, string role) =>
+        Statements(program, role).SelectMany(s =>
+        {
+            var effect = Text(s.Entries["Effect"]);
+            var condition = string.Join("; ", Conditions(s));
+            var resources = s.Entries["Resource"] is Seq seq ? seq.Items.Select(Text) : [Text(s.Entries["Resource"])];
+            return Actions(s).SelectMany(a => resources.Select(r => new Grant(effect == "Allow" ? a : $"deny {a}", r, condition)));
+        }).ToList();
+
+    public static IReadOnlyList<string> Actions(Map statement) =>
+        statement.Entries["Action"] is Seq seq ? seq.Items.Select(Text).ToList() : [Text(statement.Entries["Action"])];
+
+    /// `OPERATOR KEY=VALUE[,VALUE]`, sorted, as the tables write them.
+    public static IReadOnlyList<string> Conditions(Map statement) => statement.Entries.TryGetValue("Condition", out var condition)
+        ? ((Map)condition).Entries.OrderBy(o => o.Key, StringComparer.Ordinal)
+            .SelectMany(o => ((Map)o.Value).Entries.OrderBy(k => k.Key, StringComparer.Ordinal)
+                .Select(k => $"{o.Key} {k.Key}={string.Join(",", k.Value is Seq values ? values.Items.Select(Text) : [Text(k.Value)])}"))
+            .ToList()
+        : [];
+
+    /// A string as the program writes it: literal text, `${reference}`, or both.
+    public static string Text(Value value) => value switch
+    {
+        Str s => s.Text,
+        Ref r => r.Interpolated,
+        Interpolation i => string.Concat(i.Parts.Select(p => p is Str s ? s.Text : p.Interpolated)),
+        _ => throw new Xunit.Sdk.XunitException($"expected text in a policy, got {value.GetType().Name}"),
+    };
+
+    /// The resource that runs as the role: a function (`role`), a task definition (`executionRoleArn`), a state machine (`roleArn`).
+    public static Resource AssumedBy(PulumiProgram program, string role)
+    {
+        var arn = new Ref(Role(program, role).Name, "arn");
+        return program.Resources.Should().ContainSingle(r => Equals(r.Prop("role"), arn) || Equals(r.Prop("executionRoleArn"), arn)
+            || Equals(r.Prop("taskRoleArn"), arn) || Equals(r.Prop("roleArn"), arn), $"one resource runs as {role}").Subject;
+    }
+
+    /// The role's grants must be exactly the table's rows (`action | resource [| condition]`, one per line).
+    public static void Expect(PulumiProgram program, string role, string table)
+    {
+        var expected = table.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split('|', StringSplitOptions.TrimEntries))
+            .Select(cells => new Grant(cells[0], cells[1], cells.Length > 2 ? cells[2] : "")).ToList();
+        var actual = Grants(program, role);
+        var missing = expected.Except(actual).ToList();
+        var extra = actual.Except(expected).ToList();
+        if (missing.Count + extra.Count == 0 && actual.Count == expected.Count) return;
+        throw new Xunit.Sdk.XunitException(
+            $"{role} in {program.Description}:\n" +
+            (extra.Count > 0 ? $"  granted but not in the table:\n{string.Join("\n", extra.Select(g => $"    {g}"))}\n" : "") +
+            (missing.Count > 0 ? $"  in the table but not granted:\n{string.Join("\n", missing.Select(g => $"    {g}"))}\n" : "") +
+            (missing.Count + extra.Count == 0 ? $"  a grant is repeated: {string.Join(", ", actual.GroupBy(g => g).Where(g => g.Count() > 1).Select(g => g.Key))}\n" : "") +
+            "Update the table here and the README's \"IAM: every role's grants\" together, or remove the grant.");
+    }
+}

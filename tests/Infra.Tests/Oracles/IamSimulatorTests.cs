@@ -1,0 +1,134 @@
+using Failover.Infra.Tests.Golden;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Failover.Infra.Tests.Oracles;
+
+/// Runs the IAM simulation oracle (tests/oracles/iam-simulate.mjs, @cloud-copilot/iam-simulate) over the shipped stacks and
+/// an eventual-consistency pair, and over a deliberately over-broad copy of the primary that proves the matrix can fail.
+public sealed class IamSimulator
+{
+    /// The argument under which the oracle reports each program's matrix size ("ROWS FILE" lines).
+    private const string SizesArgument = "--sizes";
+
+    public IReadOnlyDictionary<string, string[]> Results { get; }
+
+    /// Rows simulated per program.
+    public IReadOnlyDictionary<string, int> Sizes { get; }
+
+    public IReadOnlyDictionary<string, string[]> OverBroad { get; }
+
+    public IamSimulator()
+    {
+        var primary = GoldenProgramTests.CompileOffline("primary");
+        // A secondary's primary-stack outputs resolve through the primary of the same run with its prefix and table consistency.
+        var results = NodeOracle.Run("iam-simulate.mjs", new Dictionary<string, string>
+        {
+            ["primary"] = primary,
+            ["secondary"] = GoldenProgramTests.CompileOffline("secondary"),
+            ["eventual-primary"] = TestStacks.Yaml("primary", ("controlTableConsistency", "eventual")),
+            ["eventual-secondary"] = TestStacks.Yaml("secondary", ("controlTableConsistency", "eventual")),
+        }, new Dictionary<string, string> { ["sizes"] = SizesArgument });
+        Results = results;
+        Sizes = results["sizes"].Select(line => line.Split(' ', 2))
+            .ToDictionary(parts => Path.GetFileNameWithoutExtension(parts[1]), parts => int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture));
+        // Its own run: it is a primary with the same prefix, and a secondary beside it could read it instead of the real one.
+        OverBroad = NodeOracle.Run("iam-simulate.mjs", new Dictionary<string, string> { ["over-broad"] = OverBroadPolicies.Widen(primary) },
+            new Dictionary<string, string>());
+    }
+}
+
+public sealed class IamSimulatorTests(IamSimulator oracle) : IClassFixture<IamSimulator>
+{
+    [Theory]
+    [InlineData("primary")]
+    [InlineData("secondary")]
+    [InlineData("eventual-primary")]
+    [InlineData("eventual-secondary")]
+    public void Every_role_is_allowed_what_its_job_needs_and_denied_the_neighbours(string program) =>
+        oracle.Results[program].Should().BeEmpty();
+
+    /// The matrix as built: a row lost (a builder that silently stops adding rows) fails here.
+    [Theory]
+    [InlineData("primary", 276)]
+    [InlineData("secondary", 229)]
+    [InlineData("eventual-primary", 276)]
+    [InlineData("eventual-secondary", 229)]
+    public void The_matrix_covers_every_role(string program, int rows) =>
+        oracle.Sizes[program].Should().BeGreaterThanOrEqualTo(rows);
+
+    [Theory]
+    [InlineData("scale-service-function", "ecs:UpdateService on arn:aws:ecs:us-east-1:123456789012:service/failover-primary/another-service (another service in the same cluster)")]
+    [InlineData("scale-service-function", "ecs:UpdateService on arn:aws:ecs:us-west-2:123456789012:service/failover-primary/failover-primary (the same cluster and service in the other region)")]
+    [InlineData("workflow", "lambda:InvokeFunction on arn:aws:lambda:us-east-1:123456789012:function:another-function (another function in the account)")]
+    [InlineData("workflow", "lambda:InvokeFunction on arn:aws:lambda:us-west-2:123456789012:function:failover-primary-decide (the same name in the other region)")]
+    [InlineData("scale-standby-function", "application-autoscaling:service-namespace=dynamodb, application-autoscaling:scalable-dimension=dynamodb:table:WriteCapacityUnits (another scalable dimension in the peer region)")]
+    [InlineData("decide-function", "dynamodb:GetItem on arn:aws:dynamodb:us-west-2:123456789012:table/failover-primary-control (strong mode: one replica is the truth, no peer read)")]
+    [InlineData("decide-function", "logs:CreateLogGroup on arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/failover-primary-decide (Pulumi creates the log group)")]
+    [InlineData("decide-function", "logs:PutLogEvents on arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/failover-primary-shift-traffic:log-stream:")]
+    [InlineData("shift-traffic-function", "(the primary's endpoint check is evidence, not a gate)")]
+    [InlineData("release-lock-function", "dynamodb:PutItem on arn:aws:dynamodb:us-east-1:123456789012:table/failover-primary-control (release updates the state item, it writes no record)")]
+    [InlineData("release-lock-function", "dynamodb:DeleteItem on arn:aws:dynamodb:us-east-1:123456789012:table/failover-primary-control (no item is ever deleted)")]
+    [InlineData("workflow", "sts:AssumeRole by states.amazonaws.com with aws:SourceAccount=123456789012, aws:SourceArn=arn:aws:states:us-east-1:123456789012:stateMachine:another-machine (trust) (another state machine of the account)")]
+    public void An_over_broad_grant_is_caught(string role, string row) =>
+        oracle.OverBroad["over-broad"].Should().Contain(f => f.StartsWith($"{role}: ", StringComparison.Ordinal)
+            && f.Contains(row, StringComparison.Ordinal) && f.EndsWith("expected denied, simulated Allowed", StringComparison.Ordinal));
+
+    [Fact]
+    public void The_roles_left_as_compiled_have_no_findings_in_the_over_broad_program_so_the_matrix_is_not_just_refusing()
+    {
+        var findings = oracle.OverBroad["over-broad"];
+        findings.Should().NotContain(f => f.StartsWith("check-service-function: ", StringComparison.Ordinal) || f.StartsWith("task-execution: ", StringComparison.Ordinal));
+        findings.Should().NotContain(f => f.Contains("expected allowed", StringComparison.Ordinal) || f.Contains("cannot", StringComparison.Ordinal),
+            "widening a grant loses no allowed row");
+    }
+}
+
+/// The compiled primary with grants an auditor must refuse, each where the matrix has a row that catches it.
+internal static class OverBroadPolicies
+{
+    public static string Widen(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        var resources = (YamlMappingNode)((YamlMappingNode)stream.Documents[0].RootNode)["resources"];
+
+        // ecs:UpdateService on "*" instead of the one service.
+        Statement(resources, "scale-service-function-policy", "ScaleService").Children[Key("Resource")] = Quoted("*");
+        // Every function of every account and region instead of the workflow's own.
+        Statement(resources, "workflow-policy", "InvokeWorkflowFunctions").Children[Key("Resource")] = Quoted("arn:aws:lambda:*:*:function:*");
+        // The secondary's scalable targets without the conditions that hold the pattern to ECS desired counts.
+        Statement(resources, "scale-standby-function-policy", "SetSecondaryScalingFloor").Children.Remove(Key("Condition"));
+        // The control table's replica in any region, in strong mode.
+        Statement(resources, "decide-function-policy", "ReadFlagAndLock").Children[Key("Resource")] =
+            Quoted("arn:${partition}:dynamodb:*:${account-id}:table/${control-table.name}");
+        // Any log group, and creating log groups.
+        var logs = Statement(resources, "decide-function-policy", "WriteOwnLogs");
+        logs.Children[Key("Resource")] = Quoted("arn:${partition}:logs:us-east-1:${account-id}:*");
+        ((YamlSequenceNode)logs.Children[Key("Action")]).Add(Quoted("logs:CreateLogGroup"));
+        // Every health check instead of the gate.
+        Statement(resources, "shift-traffic-function-policy", "FlipPrimaryTrafficGate").Children[Key("Resource")] =
+            Quoted("arn:${partition}:route53:::healthcheck/*");
+        // Writes beyond the one conditional update.
+        Statement(resources, "release-lock-function-policy", "ReleaseLock").Children[Key("Action")] =
+            new YamlSequenceNode(Quoted("dynamodb:UpdateItem"), Quoted("dynamodb:PutItem"), Quoted("dynamodb:DeleteItem"));
+        // A workflow trust without its state machine: any state machine of the account could run as the role.
+        var trust = Document(resources, "workflow-role", "assumeRolePolicy");
+        ((YamlMappingNode)((YamlMappingNode)((YamlSequenceNode)trust["Statement"]).Children[0])["Condition"]).Children.Remove(Key("ArnLike"));
+
+        using var writer = new StringWriter();
+        stream.Save(writer, assignAnchors: false);
+        return writer.ToString();
+    }
+
+    private static YamlMappingNode Document(YamlMappingNode resources, string resource, string property) =>
+        (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)((YamlMappingNode)resources[resource])["properties"])[property])["fn::toJSON"];
+
+    private static YamlMappingNode Statement(YamlMappingNode resources, string policy, string sid) =>
+        ((YamlSequenceNode)Document(resources, policy, "policy")["Statement"]).Children.Cast<YamlMappingNode>()
+            .Single(s => ((YamlScalarNode)s["Sid"]).Value == sid);
+
+    private static YamlScalarNode Key(string name) => new(name);
+
+    private static YamlScalarNode Quoted(string text) => new(text) { Style = ScalarStyle.DoubleQuoted };
+}

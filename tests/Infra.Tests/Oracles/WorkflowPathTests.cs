@@ -1,0 +1,205 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Failover.Infra.Config;
+using Failover.Infra.Control;
+using Failover.Infra.Tests.Golden;
+using YamlDotNet.RepresentationModel;
+
+namespace Failover.Infra.Tests.Oracles;
+
+/// Runs the ASL oracle (asl-validator + every path executed by aws-local-stepfunctions against fakes of the functions and
+/// SNS) once over the shipped stacks, readiness variants, mutants of the secondary's definition and broken-workflow.yaml.
+public sealed class WorkflowOracle
+{
+    /// Each program's stack role and readiness settings, as its config says (not as its definition does).
+    public static readonly IReadOnlyDictionary<string, (string Role, WorkflowSettings Settings)> Stacks = new Dictionary<string, (string, WorkflowSettings)>
+    {
+        ["primary"] = ("primary", Shipped("primary")),
+        ["secondary"] = ("secondary", Shipped("secondary")),
+        ["secondary-readiness-120-10"] = ("secondary", TestStacks.Config("secondary", ("readinessTimeoutSeconds", "120"), ("readinessPollSeconds", "10")).Workflow),
+        // Not a multiple of the poll interval: the bound is the whole checks that fit, plus the first.
+        ["primary-readiness-100-30"] = ("primary", TestStacks.Config("primary", ("readinessTimeoutSeconds", "100"), ("readinessPollSeconds", "30")).Workflow),
+    };
+
+    public IReadOnlyDictionary<string, string> Programs { get; }
+    /// How often each mutant's pattern matched the compiled definition, and how often it must.
+    public Dictionary<string, (int Matches, int Expected)> Mutations { get; } = [];
+    public IReadOnlyDictionary<string, string[]> Results { get; }
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, MachineReport>> Report { get; }
+
+    public WorkflowOracle()
+    {
+        var secondary = GoldenProgramTests.CompileOffline("secondary");
+        Programs = new Dictionary<string, string>
+        {
+            ["primary"] = GoldenProgramTests.CompileOffline("primary"),
+            ["secondary"] = secondary,
+            ["secondary-readiness-120-10"] = TestStacks.Yaml("secondary", ("readinessTimeoutSeconds", "120"), ("readinessPollSeconds", "10")),
+            ["primary-readiness-100-30"] = TestStacks.Yaml("primary", ("readinessTimeoutSeconds", "100"), ("readinessPollSeconds", "30")),
+            // Mutants: one plausible slip each in the real definition.
+            // IsReady's ready branch straight to ShiftTraffic: no ready stamp, and a drill skips RouteReady.
+            ["mutant-ready-skips-stamp"] = Mutate("mutant-ready-skips-stamp", secondary, Literal("Next: \"StampReady\""), "Next: \"ShiftTraffic\"", 1),
+            // RouteReady sends a drill to ShiftTraffic.
+            ["mutant-drill-shifts"] = Mutate("mutant-drill-shifts", secondary, Literal("- Next: \"DrillScaleBack\""), "- Next: \"ShiftTraffic\"", 1),
+            // AwsThrottled dropped from every Lambda task's Retry (8 tasks).
+            ["mutant-no-throttled-retry"] = Mutate("mutant-no-throttled-retry", secondary, new Regex("\n *- \"AwsThrottled\"(?=\r?\n)"), "", 8),
+        };
+        var report = Path.Combine(Path.GetTempPath(), $"asl-check-report-{Guid.NewGuid():N}.json");
+        Environment.SetEnvironmentVariable("ASL_CHECK_REPORT", report);
+        try
+        {
+            Results = NodeOracle.Run("asl-check.mjs", Programs,
+                new Dictionary<string, string> { ["broken"] = Repo.Path("tests", "Infra.Tests", "Oracles", "broken-workflow.yaml") });
+            Report = JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, MachineReport>>>(File.ReadAllText(report),
+                    new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!
+                .ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, MachineReport>)p.Value);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("ASL_CHECK_REPORT", null);
+            File.Delete(report);
+        }
+    }
+
+    private static WorkflowSettings Shipped(string stack)
+    {
+        var result = ConfigParser.Parse(StackInputs.FromFiles(Repo.Root, stack));
+        result.Errors.Should().BeEmpty();
+        return result.Config!.Workflow;
+    }
+
+    private static Regex Literal(string text) => new(Regex.Escape(text));
+
+    private string Mutate(string name, string program, Regex pattern, string replacement, int expectedMatches)
+    {
+        Mutations[name] = (pattern.Matches(program).Count, expectedMatches);
+        return pattern.Replace(program, replacement);
+    }
+
+    /// The Task states of the program's `workflow` definition, as compiled.
+    public IReadOnlyList<string> TaskStates(string program)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(Programs[program]));
+        var root = (YamlMappingNode)stream.Documents[0].RootNode;
+        var definition = (YamlMappingNode)Node(root, "resources", "workflow", "properties", "definition", "fn::toJSON", "States");
+        return definition.Children
+            .Where(s => ((YamlScalarNode)((YamlMappingNode)s.Value)["Type"]).Value == "Task")
+            .Select(s => ((YamlScalarNode)s.Key).Value!)
+            .ToList();
+    }
+
+    private static YamlNode Node(YamlMappingNode node, params string[] path) =>
+        path.Aggregate((YamlNode)node, (current, key) => ((YamlMappingNode)current)[key]);
+}
+
+public sealed record MachineReport(string[] Scenarios, ReadinessReport Readiness);
+
+public sealed record ReadinessReport(int? TimeoutSeconds, int? PollSeconds, int? MaxChecks, int? CheckCalls);
+
+public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<WorkflowOracle>
+{
+    [Theory]
+    [InlineData("primary")]
+    [InlineData("secondary")]
+    [InlineData("secondary-readiness-120-10")]
+    [InlineData("primary-readiness-100-30")]
+    public void Every_path_of_the_workflow_does_what_a_user_expects(string program) =>
+        oracle.Results[program].Should().BeEmpty();
+
+    [Theory]
+    [InlineData("primary")]
+    [InlineData("secondary")]
+    [InlineData("secondary-readiness-120-10")]
+    [InlineData("primary-readiness-100-30")]
+    public void Every_scenario_ran_including_a_fault_at_every_task_and_every_error_type(string program)
+    {
+        var role = WorkflowOracle.Stacks[program].Role;
+        oracle.Report[program].Keys.Should().Equal("workflow");
+        oracle.Report[program]["workflow"].Scenarios.Should().BeEquivalentTo(ExpectedScenarios(role, oracle.TaskStates(program)));
+    }
+
+    [Theory]
+    [InlineData("primary")]
+    [InlineData("secondary")]
+    [InlineData("secondary-readiness-120-10")]
+    [InlineData("primary-readiness-100-30")]
+    public void The_readiness_loop_polls_at_the_configured_interval_and_ends_after_the_configured_number_of_checks(string program)
+    {
+        var settings = WorkflowOracle.Stacks[program].Settings;
+        oracle.Report[program]["workflow"].Readiness.Should().Be(new ReadinessReport(
+            settings.ReadinessTimeoutSeconds, settings.ReadinessPollSeconds, settings.MaxReadinessChecks, settings.MaxReadinessChecks));
+    }
+
+    [Theory]
+    [InlineData("mutant-ready-skips-stamp")]
+    [InlineData("mutant-drill-shifts")]
+    [InlineData("mutant-no-throttled-retry")]
+    public void Each_mutant_changes_the_compiled_definition_where_it_means_to(string mutant) =>
+        oracle.Mutations[mutant].Matches.Should().Be(oracle.Mutations[mutant].Expected, "the mutant's pattern must still match the compiled definition");
+
+    [Theory]
+    [InlineData("mutant-ready-skips-stamp", "workflow: drill (decide answers FAILOVER): a drill must never move traffic, but shift-traffic ran")]
+    [InlineData("mutant-ready-skips-stamp", "workflow: failover: the output's timings must have started, decided, ready, finished")]
+    [InlineData("mutant-drill-shifts", "workflow: drill (decide answers DRILL): a drill must never move traffic, but shift-traffic ran")]
+    [InlineData("mutant-no-throttled-retry", "workflow: definition: ScaleUp does not retry AwsThrottled")]
+    [InlineData("mutant-no-throttled-retry", "workflow: retry AwsThrottled at ScaleUp: expected the run to end SUCCEEDED, it ended FAILED with AwsThrottled")]
+    [InlineData("broken", "no-default: definition: Choice CheckAction has no Default")]
+    [InlineData("broken", "no-default: definition: Route goes to ScaleUpp, which is no state")]
+    [InlineData("broken", "no-default: definition: asl-validator MISSING_TRANSITION_TARGET: Missing 'StartAt'|'Next'|'Default' target: ScaleUpp")]
+    [InlineData("broken", "shift-before-ready: failover: shift-traffic ran before check-service said the service was ready")]
+    public void The_oracle_catches_each_kind_of_mistake(string program, string finding) =>
+        oracle.Results[program].Should().Contain(e => e.StartsWith(finding, StringComparison.Ordinal));
+
+    /// The drill mutant breaks drills only: the failover paths through the same definition still pass.
+    [Fact]
+    public void A_mutant_fails_only_where_it_is_wrong_so_the_oracle_is_not_just_refusing_everything()
+    {
+        oracle.Results["mutant-drill-shifts"].Should().Contain(e => e.StartsWith("workflow: drill", StringComparison.Ordinal));
+        oracle.Results["mutant-drill-shifts"].Should().NotContain(e => e.StartsWith("workflow: failover", StringComparison.Ordinal)
+            || e.StartsWith("workflow: retry", StringComparison.Ordinal) || e.StartsWith("workflow: rejected", StringComparison.Ordinal));
+    }
+
+    /// What asl-check.mjs runs for a stack of this role: named paths, every retryable and rejected errorType of the
+    /// contract, every unsupported action, and a fault at every Task state of the compiled definition.
+    private static IEnumerable<string> ExpectedScenarios(string role, IReadOnlyList<string> tasks)
+    {
+        var actions = WorkflowDefinition.ActionsFor(role == "primary" ? Role.Primary : Role.Secondary).Select(Wire.Of).ToList();
+        var main = actions[0];
+        var move = actions.First(a => a != Wire.Of(FailoverAction.Drill));
+        foreach (var action in actions)
+        {
+            yield return action == "drill" ? "drill (decide answers FAILOVER)" : action;
+            yield return $"{action} blocked";
+            yield return $"{action} no action";
+            yield return $"{action} not ready (check-service says timedOut)";
+            yield return $"{action} unexpected decision {(action == "failback" ? "FAILOVER" : "FAILBACK")}";
+        }
+        if (actions.Contains("drill"))
+        {
+            yield return "drill (decide answers DRILL)";
+            yield return "drill: scale-up fails after retries";
+        }
+        if (role == "primary") yield return "failback: scale-standby fails after retries";
+        yield return $"{main} not ready (check-service never says timedOut)";
+        yield return $"{move} without source or reason";
+
+        foreach (var error in WorkflowDefinition.LambdaTransientErrors.Concat(ErrorTypes.Retryable).Concat(WorkflowDefinition.OutcomeUnknownErrors))
+            yield return $"retry {error} at ScaleUp";
+        yield return "retry Lambda.TooManyRequestsException at Decide, twice";
+        yield return "retry AwsThrottled at ShiftTraffic";
+        yield return "Lambda.TooManyRequestsException at Decide on every attempt";
+        yield return "AwsUnreachable at ShiftTraffic on every attempt";
+        foreach (var error in ErrorTypes.All.Where(e => e.Value.Category == ErrorCategory.Rejected).Select(e => e.Key))
+            yield return $"rejected {error} at ScaleUp";
+
+        foreach (var action in new[] { "failover", "failback", "drill" }.Except(actions))
+            yield return $"unsupported action \"{action}\"";
+        yield return "unsupported action (missing)";
+        yield return "unsupported action 42";
+        yield return $"unsupported action \"{main.ToUpperInvariant()}\"";
+        yield return "source that is not text";
+
+        foreach (var task in tasks) yield return $"fault at {task}";
+    }
+}

@@ -1,0 +1,561 @@
+// Simulates what every role of compiled Pulumi YAML programs may and may not do, with @cloud-copilot/iam-simulate (AWS's
+// policy evaluation logic: action and resource matching, wildcards, conditions, trust policies as resource policies).
+//
+// Each role gets an allow/deny matrix built from what the program says the role is for, never from its policy: the
+// function's environment (the table, service, health check and alarms its handler calls), the workflow definition (the
+// functions it invokes, the topic it publishes to), the stack outputs (the primary's gate and endpoint check), and who
+// assumes the role (Lambda, Step Functions with its state machine's ARN, ECS tasks). The policies are then evaluated with
+// their references replaced by concrete fake values that follow the compiler's naming: `${partition}` is aws,
+// `${account-id}` 123456789012, `${x.name}` the resource's `name` (a `namePrefix` plus a fake suffix), `${x.arn}` the
+// documented ARN format of x's type built from that name, health check ids fake UUIDs, and a secondary's
+// `${primary-stack.outputs["..."]}` what the primary program among the inputs exports (same naming prefix and table
+// consistency): pass the primary with its secondary.
+//
+// A finding is a matrix row whose simulated decision differs from the expectation, or a row that cannot be built.
+//
+//   node iam-simulate.mjs [--json] [--sizes] [--rows] program.yaml...
+//
+// --json prints {file: [findings]} like the other oracles; --sizes adds, under the key "--sizes", one line per file:
+// "ROWS FILE" (the matrix size), so a caller that reads results by argument gets the sizes too; --rows prints every row
+// with its simulated decision (text mode), to read the matrix itself.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import YAML from "yaml";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+
+const ACCOUNT = "123456789012";
+const OTHER_ACCOUNT = "210987654321";
+const SIZES = "--sizes";
+
+const args = process.argv.slice(2);
+const json = args.includes("--json");
+const sizes = args.includes(SIZES);
+const showRows = args.includes("--rows");
+const files = args.filter(a => !a.startsWith("--"));
+if (files.length === 0) {
+  console.error("usage: node iam-simulate.mjs [--json] [--sizes] [--rows] program.yaml...");
+  process.exit(2);
+}
+
+const list = v => v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+const hash = (text, length) => crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
+const fakeUuid = key => { const h = hash(key, 32); return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`; };
+/// The resource name x of a reference `${x.PROP}` as the program writes it, or undefined.
+const refTo = (value, prop) => typeof value === "string" ? value.match(new RegExp(`^\\$\\{([A-Za-z0-9_-]+)\\.${prop}\\}$`))?.[1] : undefined;
+
+/// One compiled program, with the fake values its references resolve to.
+class Program {
+  constructor(file, doc) {
+    this.file = file;
+    this.project = doc.name;
+    this.resources = doc.resources ?? {};
+    this.outputs = doc.outputs ?? {};
+    this.primary = undefined; // the primary program a secondary's StackReference reads
+    this.secondary = undefined; // a secondary that reads this primary
+  }
+
+  get role() { return this.outputs.role; }
+  get region() {
+    if (typeof this.outputs.region !== "string") throw new Error("the program exports no region");
+    return this.outputs.region;
+  }
+  get peerRegion() { return this.outputs.peerRegion; }
+  get consistency() { return this.outputs.controlTableConsistency; }
+  of(type) { return Object.entries(this.resources).filter(([, r]) => r.type === type); }
+  /// The naming prefix: the cluster carries it as its name (`failover-primary`).
+  get prefix() { const [cluster] = this.of("aws:ecs/cluster:Cluster"); return cluster ? this.resolve(cluster[1].properties.name) : undefined; }
+  get stackReference() { return this.of("pulumi:pulumi:StackReference")[0]; }
+  /// The prefix of the stack a StackReference names: org/project/stack → project-stack.
+  get peerPrefix() {
+    const reference = this.stackReference;
+    if (!reference) return undefined;
+    const parts = String(reference[1].properties.name).split("/");
+    return `${parts.length === 3 ? parts[1] : this.project}-${parts.at(-1)}`;
+  }
+
+  resource(name) {
+    const r = this.resources[name];
+    if (!r) throw new Error(`no resource '${name}'`);
+    return r;
+  }
+
+  /// Text with every `${...}` replaced by its fake value.
+  resolve(text) {
+    if (typeof text !== "string") throw new Error(`expected text, got ${JSON.stringify(text)}`);
+    return text.replace(/\$\$\{|\$\{([^}]+)\}/g, (m, expr) => m === "$${" ? "${" : this.value(expr));
+  }
+
+  /// A JSON structure (a policy document) with every string resolved.
+  resolveDeep(value) {
+    if (typeof value === "string") return this.resolve(value);
+    if (Array.isArray(value)) return value.map(v => this.resolveDeep(v));
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.resolveDeep(v)]));
+    return value;
+  }
+
+  value(expr) {
+    if (expr === "partition") return "aws";
+    if (expr === "account-id") return ACCOUNT;
+    const output = expr.match(/^([A-Za-z0-9_-]+)\.outputs\["([^"]+)"\]$/);
+    if (output) {
+      if (this.resource(output[1]).type !== "pulumi:pulumi:StackReference") throw new Error(`${output[1]} is not a StackReference`);
+      if (!this.primary) throw new Error(`${expr}: no primary program among the inputs has the prefix ${this.peerPrefix} and ${this.consistency} consistency; pass it too`);
+      const exported = this.primary.outputs[output[2]];
+      if (typeof exported !== "string") throw new Error(`${expr}: the primary exports no text output ${output[2]}`);
+      return this.primary.resolve(exported);
+    }
+    const attribute = expr.match(/^([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)$/);
+    if (!attribute) throw new Error(`no fake value for \${${expr}}`);
+    const [, name, prop] = attribute;
+    const r = this.resource(name);
+    if (prop === "name") return this.nameOf(name);
+    if (prop === "arn") return this.arnOf(name);
+    if (prop === "id" && r.type === "aws:route53/healthCheck:HealthCheck") return fakeUuid(`${this.prefix}/${name}`);
+    if (prop === "id" && r.type === "aws:iam/role:Role") return this.nameOf(name);
+    if (prop === "resourceId" && typeof r.properties?.resourceId === "string") return this.resolve(r.properties.resourceId);
+    throw new Error(`no fake value for \${${expr}} (${r.type})`);
+  }
+
+  nameOf(name) {
+    const p = this.resource(name).properties ?? {};
+    if (typeof p.name === "string") return this.resolve(p.name);
+    // What the provider appends to a namePrefix: 26 digits.
+    if (typeof p.namePrefix === "string") return this.resolve(p.namePrefix) + "2026" + BigInt(`0x${hash(name, 16)}`).toString().padStart(22, "0").slice(0, 22);
+    // Neither: Pulumi autonames it from the logical name and a random suffix.
+    return `${name}-${hash(name, 7)}`;
+  }
+
+  regionOf(name) {
+    const provider = String(this.resource(name).options?.provider ?? "").match(/^\$\{([A-Za-z0-9_-]+)\}$/)?.[1];
+    return provider ? this.resource(provider).properties.region : this.region;
+  }
+
+  arnOf(name) {
+    const r = this.resource(name);
+    const region = this.regionOf(name);
+    const at = service => `arn:aws:${service}:${region}:${ACCOUNT}`;
+    switch (r.type) {
+      case "aws:cloudwatch/logGroup:LogGroup": return `${at("logs")}:log-group:${this.nameOf(name)}`;
+      case "aws:ecs/cluster:Cluster": return `${at("ecs")}:cluster/${this.nameOf(name)}`;
+      case "aws:ecs/service:Service": {
+        const cluster = this.resolve(r.properties.cluster);
+        return `${at("ecs")}:service/${cluster.startsWith("arn:") ? cluster.split("/").at(-1) : cluster}/${this.nameOf(name)}`;
+      }
+      case "aws:appautoscaling/target:Target": return `${at("application-autoscaling")}:scalable-target/0${hash(`${this.prefix}/${name}`, 35)}`;
+      case "aws:cloudwatch/metricAlarm:MetricAlarm": return `${at("cloudwatch")}:alarm:${this.nameOf(name)}`;
+      case "aws:lambda/function:Function": return `${at("lambda")}:function:${this.nameOf(name)}`;
+      case "aws:sns/topic:Topic": return `${at("sns")}:${this.nameOf(name)}`;
+      case "aws:sfn/stateMachine:StateMachine": return `${at("states")}:stateMachine:${this.nameOf(name)}`;
+      case "aws:dynamodb/table:Table": return `${at("dynamodb")}:table/${this.nameOf(name)}`;
+      case "aws:iam/role:Role": return `arn:aws:iam::${ACCOUNT}:role/${this.nameOf(name)}`;
+      case "aws:lb/targetGroup:TargetGroup": return `${at("elasticloadbalancing")}:targetgroup/${this.nameOf(name)}/${hash(name, 16)}`;
+      case "aws:lb/loadBalancer:LoadBalancer": return `${at("elasticloadbalancing")}:loadbalancer/app/${this.nameOf(name)}/${hash(name, 16)}`;
+      case "aws:route53/healthCheck:HealthCheck": return `arn:aws:route53:::healthcheck/${this.value(`${name}.id`)}`;
+      default: throw new Error(`no fake ARN for ${name} (${r.type}): add its documented format to arnOf in iam-simulate.mjs`);
+    }
+  }
+
+  /// The outputs the primary exports (its own, or the paired primary's for a secondary), resolved.
+  primaryOutput(key, optional = false) {
+    const primary = this.role === "primary" ? this : this.primary;
+    if (!primary) throw new Error(`no primary program among the inputs to read ${key} from (prefix ${this.peerPrefix}, ${this.consistency} consistency); pass it too`);
+    if (optional && primary.outputs[key] === undefined) return undefined;
+    return primary.resolve(primary.outputs[key]);
+  }
+}
+
+const tableArn = (region, name) => `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${name}`;
+const healthCheckArn = id => `arn:aws:route53:::healthcheck/${id}`;
+const ecsServiceArn = (region, cluster, service) => `arn:aws:ecs:${region}:${ACCOUNT}:service/${cluster}/${service}`;
+const stream = logGroupArn => `${logGroupArn}:log-stream:2026/01/01/[$LATEST]0123456789abcdef0123456789abcdef`;
+const ECS_DESIRED_COUNT = { "application-autoscaling:service-namespace": "ecs", "application-autoscaling:scalable-dimension": "ecs:service:DesiredCount" };
+const OTHER_DIMENSION = { "application-autoscaling:service-namespace": "dynamodb", "application-autoscaling:scalable-dimension": "dynamodb:table:WriteCapacityUnits" };
+
+/// The rows of one role: what is expected (allowed or denied) for an action on a resource, with the request's context keys
+/// and why; trust rows ask whether a principal may assume the role.
+class Matrix {
+  constructor() { this.rows = []; }
+  allow(action, resource, why, context = {}) { this.rows.push({ expect: "allowed", action, resource, why, context }); return this; }
+  deny(action, resource, why, context = {}) { this.rows.push({ expect: "denied", action, resource, why, context }); return this; }
+  trust(expect, principal, why, context) { this.rows.push({ expect, action: "sts:AssumeRole", principal, why, context, trust: true }); return this; }
+}
+
+/// Every role of the program: its identity policies, its trust policy, and what uses it.
+function roles(program) {
+  const found = [];
+  for (const [name, role] of program.of("aws:iam/role:Role")) {
+    const uses = [];
+    for (const [user, r] of Object.entries(program.resources)) {
+      const p = r.properties ?? {};
+      if (r.type === "aws:lambda/function:Function" && refTo(p.role, "arn") === name) uses.push({ kind: "function", name: user });
+      if (r.type === "aws:sfn/stateMachine:StateMachine" && refTo(p.roleArn, "arn") === name) uses.push({ kind: "workflow", name: user });
+      if (r.type === "aws:ecs/taskDefinition:TaskDefinition" && refTo(p.executionRoleArn, "arn") === name) uses.push({ kind: "task-execution", name: user });
+      if (r.type === "aws:ecs/taskDefinition:TaskDefinition" && refTo(p.taskRoleArn, "arn") === name) uses.push({ kind: "task", name: user });
+    }
+    const policies = program.of("aws:iam/rolePolicy:RolePolicy")
+      .filter(([, r]) => refTo(r.properties?.role, "id") === name || refTo(r.properties?.role, "name") === name)
+      .map(([policy, r]) => ({ name: policy, document: r.properties.policy?.["fn::toJSON"] }));
+    const attachments = Object.entries(program.resources)
+      .filter(([, r]) => /PolicyAttachment/.test(r.type) && [refTo(r.properties?.role, "id"), refTo(r.properties?.role, "name")].includes(name))
+      .map(([n]) => n);
+    found.push({ name, label: name.replace(/-role$/, ""), role, uses, policies, attachments });
+  }
+  return found;
+}
+
+function functionRows(program, m, fnName, fns) {
+  const fn = program.resource(fnName);
+  const p = fn.properties;
+  const region = program.regionOf(fnName);
+  const env = Object.fromEntries(Object.entries(p.environment?.variables ?? {}).map(([k, v]) => [k, program.resolve(v)]));
+  const need = key => { if (!env[key]) throw new Error(`${fnName} has no ${key} in its environment`); return env[key]; };
+  const logGroupOf = name => {
+    const group = refTo(program.resource(name).properties.loggingConfig?.logGroup, "name");
+    if (!group) throw new Error(`${name} names no log group resource in loggingConfig.logGroup`);
+    return program.arnOf(group);
+  };
+
+  // Every function: its own log streams, no log group creation, nobody else's logs.
+  const own = logGroupOf(fnName);
+  m.allow("logs:CreateLogStream", stream(own), "its own log group's streams")
+    .allow("logs:PutLogEvents", stream(own), "its own log group's streams")
+    .deny("logs:CreateLogGroup", own, "Pulumi creates the log group")
+    .deny("logs:CreateLogGroup", `arn:aws:logs:${region}:${ACCOUNT}:log-group:/aws/lambda/another-function`, "no log group creation at all")
+    .deny("logs:DeleteLogGroup", own, "the log group is Pulumi's")
+    .allow("xray:PutTraceSegments", "*", "active tracing");
+  for (const other of fns.filter(f => f !== fnName)) m.deny("logs:PutLogEvents", stream(logGroupOf(other)), `another function's log group (${other})`);
+  for (const [group] of program.of("aws:cloudwatch/logGroup:LogGroup"))
+    if (!fns.some(f => refTo(program.resource(f).properties.loggingConfig?.logGroup, "name") === group))
+      m.deny("logs:PutLogEvents", stream(program.arnOf(group)), `a log group that is not a function's (${group})`);
+
+  const primaryGate = () => program.primaryOutput("gateHealthCheckId");
+  const primaryEndpoint = () => program.primaryOutput("endpointHealthCheckId");
+  const randomCheck = fakeUuid(`${program.file}/random`);
+  switch (p.handler) {
+    case "shift-traffic": {
+      const gate = need("GATE_HEALTH_CHECK_ID");
+      for (const id of new Set([gate, primaryGate()])) {
+        m.allow("route53:GetHealthCheck", healthCheckArn(id), "reads the primary's traffic gate and its version")
+          .allow("route53:UpdateHealthCheck", healthCheckArn(id), "flips the primary's traffic gate");
+      }
+      m.deny("route53:UpdateHealthCheck", healthCheckArn(primaryEndpoint()), "the primary's endpoint check is evidence, not a gate")
+        .deny("route53:UpdateHealthCheck", healthCheckArn(randomCheck), "a health check it does not own")
+        .deny("route53:DeleteHealthCheck", healthCheckArn(gate), "it flips the gate, never removes it");
+      for (const [check] of program.of("aws:route53/healthCheck:HealthCheck")) {
+        const id = program.value(`${check}.id`);
+        if (id !== gate) m.deny("route53:UpdateHealthCheck", healthCheckArn(id), `another health check of this stack (${check})`);
+      }
+      for (const [record, r] of program.of("aws:route53/record:Record"))
+        m.deny("route53:ChangeResourceRecordSets", `arn:aws:route53:::hostedzone/${program.resolve(r.properties.zoneId)}`, `the zone of ${record}: traffic moves by the gate only`);
+      break;
+    }
+    case "scale-service": {
+      const cluster = need("CLUSTER_NAME");
+      const service = need("SERVICE_NAME");
+      const serviceRegion = env.SERVICE_REGION ?? region;
+      const otherRegion = serviceRegion === program.region ? program.peerRegion : program.region;
+      const mine = ecsServiceArn(serviceRegion, cluster, service);
+      const standby = serviceRegion !== region;
+      m.allow("ecs:DescribeServices", mine, "reads the service it scales")
+        .allow("ecs:UpdateService", mine, "sets the service's desired count")
+        .deny("ecs:UpdateService", ecsServiceArn(serviceRegion, cluster, "another-service"), "another service in the same cluster")
+        .deny("ecs:UpdateService", ecsServiceArn(serviceRegion, "another-cluster", service), "the same service name in another cluster")
+        .deny("ecs:UpdateService", ecsServiceArn(otherRegion, cluster, service), "the same cluster and service in the other region")
+        .deny("ecs:DeleteService", mine, "scales, never deletes")
+        .allow("application-autoscaling:DescribeScalableTargets", "*", "reads the bounds (no resource type)");
+      // Services of this program it does not address, and (for the standby scaler) the secondary's service from its program.
+      for (const [svc] of program.of("aws:ecs/service:Service")) {
+        const arn = program.arnOf(svc);
+        if (arn !== mine) m.deny("ecs:UpdateService", arn, `this stack's own service (${svc}) is not the one it scales`);
+      }
+      // The peer stack's service, as the peer's own program names it: the one the standby scaler must reach, otherwise denied.
+      const peer = program.primary ?? program.secondary;
+      for (const [svc] of peer?.of("aws:ecs/service:Service") ?? []) {
+        const arn = peer.arnOf(svc);
+        if (arn === mine) m.allow("ecs:UpdateService", arn, "the secondary's service, as the secondary's program names it");
+        else m.deny("ecs:UpdateService", arn, `the ${peer.role}'s service, as its program names it`);
+      }
+      if (standby && !peer?.of("aws:ecs/service:Service").some(([svc]) => peer.arnOf(svc) === mine) && peer)
+        throw new Error(`${fnName} scales ${mine}, which is not the service of the ${peer.role} program among the inputs`);
+      const resourceId = `service/${cluster}/${service}`;
+      const targetIn = prog => prog.of("aws:appautoscaling/target:Target").find(([t]) => prog.value(`${t}.resourceId`) === resourceId)?.[0];
+      const otherTarget = `arn:aws:application-autoscaling:${otherRegion}:${ACCOUNT}:scalable-target/0${hash(`${program.file}/other`, 35)}`;
+      if (!standby) {
+        const target = targetIn(program);
+        if (!target) throw new Error(`${fnName}: no scalable target with resource id ${resourceId}`);
+        m.allow("application-autoscaling:RegisterScalableTarget", program.arnOf(target), "moves its service's scaling floor", ECS_DESIRED_COUNT)
+          .deny("application-autoscaling:RegisterScalableTarget", otherTarget, "a scalable target in the other region", ECS_DESIRED_COUNT)
+          .deny("application-autoscaling:DeregisterScalableTarget", program.arnOf(target), "moves the floor, never removes the target");
+      } else {
+        // The secondary's target has a generated id: the grant is a pattern, held to ECS desired counts by conditions.
+        const fake = `arn:aws:application-autoscaling:${serviceRegion}:${ACCOUNT}:scalable-target/0${hash(`${program.file}/standby`, 35)}`;
+        const theirs = program.secondary && targetIn(program.secondary);
+        for (const arn of [fake, ...(theirs ? [program.secondary.arnOf(theirs)] : [])]) {
+          m.allow("application-autoscaling:RegisterScalableTarget", arn, "the secondary's floor: ECS desired count in the peer region", ECS_DESIRED_COUNT)
+            .deny("application-autoscaling:RegisterScalableTarget", arn, "another scalable dimension in the peer region", OTHER_DIMENSION)
+            .deny("application-autoscaling:RegisterScalableTarget", arn, "a request that names no ECS dimension");
+        }
+        m.deny("application-autoscaling:RegisterScalableTarget", otherTarget, "a scalable target in this (the primary's) region", ECS_DESIRED_COUNT)
+          .deny("application-autoscaling:DeregisterScalableTarget", fake, "moves the floor, never removes the target");
+        for (const [t] of program.of("aws:appautoscaling/target:Target"))
+          m.deny("application-autoscaling:RegisterScalableTarget", program.arnOf(t), `this stack's own scalable target (${t})`, ECS_DESIRED_COUNT);
+      }
+      break;
+    }
+    case "check-service": {
+      const mine = ecsServiceArn(env.SERVICE_REGION ?? region, need("CLUSTER_NAME"), need("SERVICE_NAME"));
+      m.allow("ecs:DescribeServices", mine, "reads the service's counts and deployments")
+        .deny("ecs:UpdateService", mine, "reads only")
+        .deny("ecs:DescribeServices", ecsServiceArn(region, need("CLUSTER_NAME"), "another-service"), "another service")
+        .allow("elasticloadbalancing:DescribeTargetHealth", "*", "target health (no resource type)")
+        .deny("elasticloadbalancing:DeregisterTargets", need("TARGET_GROUP_ARN"), "reads only");
+      break;
+    }
+    case "decide":
+    case "release-lock": {
+      const control = need("CONTROL_TABLE_NAME");
+      const peer = region === program.region ? program.peerRegion : program.region;
+      const decisions = p.handler === "decide" ? env.DECISION_TABLE_NAME : undefined;
+      const others = [tableArn(region, "another-table"), tableArn(region, `${control}-copy`)];
+      m.allow("dynamodb:GetItem", tableArn(region, control), "reads the state item (the lock) in this region's replica")
+        .allow("dynamodb:UpdateItem", tableArn(region, control), "one conditional update of the state item")
+        .deny("dynamodb:DeleteItem", tableArn(region, control), "no item is ever deleted")
+        .deny("dynamodb:DeleteTable", tableArn(region, control), "the table is Pulumi's and protected")
+        .deny("dynamodb:Scan", tableArn(region, control), "single-item reads only")
+        .deny("dynamodb:BatchWriteItem", tableArn(region, control), "single-item writes only")
+        .deny("dynamodb:UpdateItem", tableArn(peer, control), "writes go to this region's replica only");
+      for (const other of others) m.deny("dynamodb:GetItem", other, "another table").deny("dynamodb:UpdateItem", other, "another table");
+      if (p.handler === "release-lock") {
+        m.deny("dynamodb:PutItem", tableArn(region, control), "release updates the state item, it writes no record")
+          .deny("dynamodb:GetItem", tableArn(peer, control), "release reads this region's replica only");
+        const log = program.primaryOutput("decisionTableName", true);
+        if (log) m.deny("dynamodb:PutItem", tableArn(region, log), "decision records are decide's");
+        break;
+      }
+      // decide
+      const eventual = program.consistency === "eventual";
+      if (eventual !== Boolean(env.CONTROL_TABLE_PEER_REGION))
+        throw new Error(`${fnName}: controlTableConsistency is ${program.consistency} but CONTROL_TABLE_PEER_REGION is ${env.CONTROL_TABLE_PEER_REGION ?? "unset"}`);
+      if (eventual) m.allow("dynamodb:GetItem", tableArn(peer, control), "eventual mode: reads the peer replica's lock before taking it");
+      else m.deny("dynamodb:GetItem", tableArn(peer, control), "strong mode: one replica is the truth, no peer read");
+      m.deny("dynamodb:PutItem", tableArn(peer, control), "writes go to this region's replica only");
+      if (decisions) {
+        m.allow("dynamodb:PutItem", tableArn(region, decisions), "writes one decision record (decision log table)")
+          .deny("dynamodb:PutItem", tableArn(region, control), "strong mode: records go to the decision log, not the control table")
+          .deny("dynamodb:GetItem", tableArn(region, decisions), "writes records, never reads them")
+          .deny("dynamodb:DeleteTable", tableArn(region, decisions), "the table is Pulumi's and protected");
+      } else {
+        m.allow("dynamodb:PutItem", tableArn(region, control), "eventual mode: decision records share the control table");
+      }
+      for (const other of others) m.deny("dynamodb:PutItem", other, "another table");
+
+      const endpoint = need("PRIMARY_ENDPOINT_HEALTH_CHECK_ID");
+      const primaryRegion = need("PRIMARY_REGION");
+      const secondaryRegion = need("SECONDARY_REGION");
+      for (const id of new Set([endpoint, primaryEndpoint()])) m.allow("route53:GetHealthCheckStatus", healthCheckArn(id), "the primary's endpoint evidence");
+      m.deny("route53:GetHealthCheckStatus", healthCheckArn(randomCheck), "another health check")
+        .deny("route53:UpdateHealthCheck", healthCheckArn(primaryGate()), "decides, never flips the gate");
+      const names = need("PRIMARY_ALARM_NAMES").split(",");
+      const exported = program.primaryOutput("alarmNameList").split(",");
+      for (const name of new Set([...names, ...exported])) {
+        m.allow("cloudwatch:DescribeAlarms", `arn:aws:cloudwatch:${primaryRegion}:${ACCOUNT}:alarm:${name}`, "the primary's health alarms")
+          .deny("cloudwatch:SetAlarmState", `arn:aws:cloudwatch:${primaryRegion}:${ACCOUNT}:alarm:${name}`, "reads alarms only");
+        if (secondaryRegion !== primaryRegion)
+          m.deny("cloudwatch:DescribeAlarms", `arn:aws:cloudwatch:${secondaryRegion}:${ACCOUNT}:alarm:${name}`, "the same name in the secondary's region");
+      }
+      m.deny("cloudwatch:DescribeAlarms", `arn:aws:cloudwatch:${primaryRegion}:${ACCOUNT}:alarm:unrelated-alarm`, "an alarm that is not the primary's");
+      break;
+    }
+    default:
+      throw new Error(`${fnName}: handler ${p.handler} has no matrix in iam-simulate.mjs`);
+  }
+}
+
+/// Every `FunctionName` and `TopicArn` a state machine definition names.
+function* definitionTargets(value, key) {
+  if (Array.isArray(value)) { for (const v of value) yield* definitionTargets(v, key); return; }
+  if (!value || typeof value !== "object") return;
+  for (const [k, v] of Object.entries(value)) {
+    if (k === key && typeof v === "string") yield v;
+    else yield* definitionTargets(v, key);
+  }
+}
+
+function workflowRows(program, m, machineName) {
+  const machine = program.resource(machineName);
+  const region = program.regionOf(machineName);
+  const definition = machine.properties.definition?.["fn::toJSON"];
+  if (!definition) throw new Error(`${machineName} has no fn::toJSON definition`);
+  const functions = [...new Set([...definitionTargets(definition, "FunctionName")].map(f => program.resolve(f)))];
+  const topics = [...new Set([...definitionTargets(definition, "TopicArn")].map(t => program.resolve(t)))];
+  if (functions.length === 0) throw new Error(`${machineName} invokes no function`);
+  for (const f of functions) {
+    m.allow("lambda:InvokeFunction", f, "a task of the workflow")
+      .allow("lambda:InvokeFunction", `${f}:live`, "the same function through an alias")
+      .allow("lambda:InvokeFunction", `${f}:$LATEST`, "the same function, qualified")
+      .allow("lambda:InvokeFunction", `${f}:7`, "the same function, a version")
+      .deny("lambda:InvokeFunction", `${f}2`, "a function whose name extends a workflow function's")
+      .deny("lambda:InvokeFunction", f.replace(`:${region}:`, `:${program.region === region ? program.peerRegion : program.region}:`), "the same name in the other region")
+      .deny("lambda:UpdateFunctionCode", f, "invokes, never changes code");
+  }
+  m.deny("lambda:InvokeFunction", `arn:aws:lambda:${region}:${ACCOUNT}:function:another-function`, "another function in the account");
+  for (const [fn] of program.of("aws:lambda/function:Function")) {
+    const arn = program.arnOf(fn);
+    if (!functions.includes(arn)) m.deny("lambda:InvokeFunction", arn, `a function of this stack the workflow does not call (${fn})`);
+  }
+  for (const t of topics) m.allow("sns:Publish", t, "the workflow's notifications");
+  m.deny("sns:Publish", `arn:aws:sns:${region}:${ACCOUNT}:another-topic`, "another topic")
+    .deny("states:StartExecution", program.arnOf(machineName), "it runs as the state machine, it does not start it")
+    .deny("iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/another-role`, "passes no role")
+    .allow("logs:CreateLogDelivery", "*", "execution log delivery (no resource type)")
+    .deny("logs:CreateLogGroup", `arn:aws:logs:${region}:${ACCOUNT}:log-group:/aws/vendedlogs/states/another`, "no log group creation")
+    .allow("xray:PutTraceSegments", "*", "active tracing");
+  for (const [group] of program.of("aws:cloudwatch/logGroup:LogGroup"))
+    m.deny("logs:PutLogEvents", stream(program.arnOf(group)), `its logs are delivered, it writes no log stream (${group})`);
+}
+
+function taskExecutionRows(program, m, taskName) {
+  const containers = list(program.resource(taskName).properties.containerDefinitions?.["fn::toJSON"]);
+  for (const c of containers) {
+    const group = c.logConfiguration?.options?.["awslogs-group"];
+    const groupName = refTo(group, "name");
+    if (groupName) {
+      const arn = program.arnOf(groupName);
+      m.allow("logs:CreateLogStream", stream(arn), "the container's log streams")
+        .allow("logs:PutLogEvents", stream(arn), "the container's log lines")
+        .deny("logs:CreateLogGroup", arn, "Pulumi creates the log group");
+    }
+    for (const [fn, r] of program.of("aws:lambda/function:Function")) {
+      const other = refTo(r.properties.loggingConfig?.logGroup, "name");
+      if (other) m.deny("logs:PutLogEvents", stream(program.arnOf(other)), `a function's log group (${fn})`);
+    }
+    const ecr = String(c.image ?? "").match(/^(\d{12})\.dkr\.ecr(-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([^:@]+)/);
+    if (ecr) {
+      const repo = `arn:aws:ecr:${ecr[3]}:${ecr[1]}:repository/${ecr[5]}`;
+      m.allow("ecr:BatchGetImage", repo, "pulls the image").allow("ecr:GetDownloadUrlForLayer", repo, "pulls the layers")
+        .allow("ecr:GetAuthorizationToken", "*", "registry login (no resource type)")
+        .deny("ecr:BatchGetImage", `arn:aws:ecr:${ecr[3]}:${ecr[1]}:repository/another-repository`, "another repository")
+        .deny("ecr:PutImage", repo, "pulls, never pushes");
+    } else {
+      m.deny("ecr:BatchGetImage", `arn:aws:ecr:${program.region}:${ACCOUNT}:repository/any`, "a public image needs no ECR permission");
+    }
+  }
+}
+
+function trustRows(program, m, use) {
+  const service = { function: "lambda.amazonaws.com", workflow: "states.amazonaws.com", "task-execution": "ecs-tasks.amazonaws.com", task: "ecs-tasks.amazonaws.com" }[use.kind];
+  const own = { "aws:SourceAccount": ACCOUNT };
+  const foreign = { "aws:SourceAccount": OTHER_ACCOUNT };
+  if (use.kind === "workflow") {
+    const machine = program.arnOf(use.name);
+    const other = machine.replace(/stateMachine:.*/, "stateMachine:another-machine");
+    m.trust("allowed", service, "Step Functions, for this state machine in this account", { ...own, "aws:SourceArn": machine })
+      .trust("denied", service, "another state machine of the account", { ...own, "aws:SourceArn": other })
+      .trust("denied", service, "no source state machine", own)
+      .trust("denied", service, "another account's state machine", { ...foreign, "aws:SourceArn": machine.replace(ACCOUNT, OTHER_ACCOUNT) });
+  } else {
+    m.trust("allowed", service, "the service, on behalf of this account", own)
+      .trust("denied", service, "the service on behalf of another account", foreign)
+      .trust("denied", service, "the service without a source account", {});
+  }
+  m.trust("denied", "ec2.amazonaws.com", "another service", own)
+    .trust("denied", `arn:aws:iam::${OTHER_ACCOUNT}:root`, "another account", {});
+}
+
+const accountOf = arn => arn === "*" ? ACCOUNT : (arn.split(":")[4] || ACCOUNT);
+
+async function decide(row, role, policies, trust, program) {
+  const roleArn = program.arnOf(role.name);
+  const simulation = row.trust
+    ? { request: { principal: row.principal, action: row.action, resource: { resource: roleArn, accountId: ACCOUNT }, contextVariables: row.context },
+        identityPolicies: [], serviceControlPolicies: [], resourceControlPolicies: [], resourcePolicy: trust }
+    : { request: { principal: roleArn, action: row.action, resource: { resource: row.resource, accountId: accountOf(row.resource) }, contextVariables: row.context },
+        identityPolicies: policies, serviceControlPolicies: [], resourceControlPolicies: [] };
+  const result = await runSimulation(simulation, {});
+  if (result.resultType === "error") return { error: JSON.stringify(result.errors) };
+  return { decision: result.overallResult === "Allowed" ? "allowed" : "denied", detail: result.overallResult };
+}
+
+async function check(program, problems) {
+  let size = 0;
+  const allRoles = roles(program);
+  const functions = program.of("aws:lambda/function:Function").map(([n]) => n);
+  for (const role of allRoles) {
+    const at = role.label;
+    if (role.attachments.length > 0) problems.push(`${at}: managed policy attachments the matrix cannot see: ${role.attachments.join(", ")}`);
+    if (list(role.role.properties?.managedPolicyArns).length > 0) problems.push(`${at}: managedPolicyArns the matrix cannot see`);
+    if (role.uses.length === 0) { problems.push(`${at}: nothing in the program assumes this role, so it has no matrix`); continue; }
+    const m = new Matrix();
+    let policies, trust;
+    try {
+      policies = role.policies.map(p => ({ name: p.name, policy: program.resolveDeep(p.document) }));
+      trust = program.resolveDeep(role.role.properties.assumeRolePolicy?.["fn::toJSON"]);
+      for (const use of role.uses) {
+        if (use.kind === "function") functionRows(program, m, use.name, functions);
+        else if (use.kind === "workflow") workflowRows(program, m, use.name);
+        else if (use.kind === "task-execution") taskExecutionRows(program, m, use.name);
+        trustRows(program, m, use);
+      }
+    } catch (e) {
+      problems.push(`${at}: cannot build the matrix: ${e.message}`);
+      continue;
+    }
+    const seen = new Map();
+    for (const row of m.rows) {
+      const key = JSON.stringify([row.trust ? row.principal : "", row.action, row.resource ?? "", row.context]);
+      if (seen.has(key)) {
+        if (seen.get(key) !== row.expect) problems.push(`${at}: the matrix expects both ${row.expect} and ${seen.get(key)} for ${key}`);
+        continue;
+      }
+      seen.set(key, row.expect);
+      size++;
+      const context = Object.keys(row.context).length === 0 ? "" : ` with ${Object.entries(row.context).map(([k, v]) => `${k}=${v}`).join(", ")}`;
+      const what = row.trust ? `${row.action} by ${row.principal}${context} (trust)` : `${row.action} on ${row.resource}${context}`;
+      const outcome = await decide(row, role, policies, trust, program);
+      if (showRows && !json) console.log(`${(outcome.decision ?? "error").padEnd(8)}${outcome.decision === row.expect ? "  " : "! "}${at}: ${what} (${row.why})`);
+      if (outcome.error) problems.push(`${at}: ${what} (${row.why}): the simulator refused the request: ${outcome.error}`);
+      else if (outcome.decision !== row.expect)
+        problems.push(`${at}: ${what} (${row.why}): expected ${row.expect}, simulated ${outcome.detail}`);
+    }
+  }
+  return size;
+}
+
+const programs = [];
+const results = {};
+const sizeLines = [];
+for (const file of files) {
+  results[file] = [];
+  try {
+    programs.push(new Program(file, YAML.parse(fs.readFileSync(file, "utf8"))));
+  } catch (e) {
+    results[file].push(`cannot read: ${e.message}`);
+  }
+}
+// A secondary reads the primary whose prefix its StackReference names and whose table consistency it shares.
+for (const program of programs) {
+  if (!program.stackReference) continue;
+  program.primary = programs.find(p => p !== program && p.role === "primary" && !p.stackReference && p.prefix === program.peerPrefix && p.consistency === program.consistency);
+  if (program.primary && !program.primary.secondary) program.primary.secondary = program;
+}
+for (const program of programs) {
+  let size = 0;
+  try {
+    size = await check(program, results[program.file]);
+  } catch (e) {
+    results[program.file].push(`cannot check: ${e.message}`);
+  }
+  sizeLines.push(`${size} ${program.file}`);
+}
+if (sizes) results[SIZES] = sizeLines;
+
+const failed = files.some(f => results[f].length > 0);
+if (json) console.log(JSON.stringify(results, null, 2));
+else {
+  for (const file of files) {
+    const size = sizeLines.find(l => l.endsWith(` ${file}`))?.split(" ")[0] ?? 0;
+    const errors = results[file];
+    console.log(errors.length === 0 ? `ok   ${file} (${size} rows)` : `FAIL ${file} (${size} rows)\n${errors.map(e => "  " + e).join("\n")}`);
+  }
+}
+process.exit(failed ? 1 : 0);
