@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Failover.Infra.Tests.Golden;
+
+namespace Failover.Infra.Tests.Oracles;
+
+/// Runs tests/oracles/drill.mjs once over the compiled primary and secondary programs: their own state machines, driven by
+/// aws-local-stepfunctions, call the real native `bootstrap` with the compiled environments and the temporary credentials of
+/// roles holding the compiled policies, against a moto that enforces SigV4 and IAM after its setup.
+public sealed class DrillRun
+{
+    public JsonNode Result { get; }
+
+    public DrillRun()
+    {
+        var bootstrap = Repo.Path("functions", "dist", "bootstrap");
+        if (!File.Exists(bootstrap))
+            throw new InvalidOperationException($"{bootstrap} is missing: build it with `dotnet publish functions -c Release` (tests/run.sh does it).");
+        var oracles = Repo.Path("tests", "oracles");
+        if (!Directory.Exists(Path.Combine(oracles, "node_modules", "aws-local-stepfunctions")))
+            throw new InvalidOperationException("The oracles are not installed: run `npm ci --prefix tests/oracles` (tests/run.sh does it).");
+        RequireMoto();
+
+        var dir = Directory.CreateTempSubdirectory("failover-drill-").FullName;
+        try
+        {
+            var primary = Path.Combine(dir, "primary.yaml");
+            var secondary = Path.Combine(dir, "secondary.yaml");
+            File.WriteAllText(primary, GoldenProgramTests.CompileOffline("primary"));
+            File.WriteAllText(secondary, GoldenProgramTests.CompileOffline("secondary"));
+
+            var start = new ProcessStartInfo("node", ["drill.mjs", "--json", "--primary", primary, "--secondary", secondary, "--bootstrap", bootstrap])
+            {
+                WorkingDirectory = oracles, RedirectStandardOutput = true, RedirectStandardError = true,
+            };
+            foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList()) start.Environment.Remove(key);
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(600_000))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException("drill.mjs took over 10 minutes");
+            }
+            Result = (stdout.Result.Length > 0 ? JsonNode.Parse(stdout.Result) : null)
+                ?? throw new InvalidOperationException($"drill.mjs printed no result (exit {process.ExitCode}): {stderr.Result}");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static void RequireMoto()
+    {
+        using var check = Process.Start(new ProcessStartInfo("python3", ["-c", "import moto, boto3"]) { RedirectStandardError = true })!;
+        check.WaitForExit();
+        if (check.ExitCode != 0)
+            throw new InvalidOperationException("moto is not installed: `python3 -c \"import moto\"` failed. The drill needs the moto AWS emulator (pip install 'moto[server]').");
+    }
+
+    public JsonNode Scenario(string name) =>
+        Result["scenarios"]?[name] ?? throw new InvalidOperationException($"drill.mjs reported no scenario {name}: {Result.ToJsonString()[..Math.Min(2000, Result.ToJsonString().Length)]}");
+
+    public string[] Findings(string name) => [.. Scenario(name)["findings"]!.AsArray().Select(f => f!.GetValue<string>())];
+
+    /// What to read when a scenario fails: its findings, and the last log lines of every function.
+    public string Explain(string name) =>
+        $"findings of {name}:\n  {string.Join("\n  ", Findings(name))}\nfunction logs:\n{Result["logs"]?.ToJsonString() ?? "none"}";
+}
+
+public sealed class DrillTests(DrillRun drill) : IClassFixture<DrillRun>
+{
+    [Theory]
+    [InlineData("failover")]
+    [InlineData("failback")]
+    [InlineData("drill")]
+    public void Each_workflow_runs_end_to_end_under_iam_enforcement_and_does_what_it_promises(string scenario)
+    {
+        drill.Findings(scenario).Should().BeEmpty(drill.Explain(scenario));
+        drill.Scenario(scenario)["outcome"]!.GetValue<string>().Should().Be("SUCCEEDED");
+    }
+
+    [Fact]
+    public void Failover_moves_traffic_to_the_secondary_and_records_it_as_epoch_1()
+    {
+        var failover = drill.Scenario("failover");
+        failover["output"]!["release"]!["epoch"]!.GetValue<long>().Should().Be(1);
+        failover["output"]!["shift"]!["inverted"]!.GetValue<bool>().Should().BeTrue();
+        failover["notices"]!.AsArray().Select(n => n!["message"]!["event"]!.GetValue<string>()).Should().Equal("INITIATED", "SUCCEEDED");
+    }
+
+    [Fact]
+    public void Failback_scales_the_secondary_down_through_the_primarys_scale_standby_function()
+    {
+        var failback = drill.Scenario("failback");
+        failback["tasks"]!.AsArray().Should().Contain(t => t!["state"]!.GetValue<string>() == "ScaleDownStandby"
+            && t["function"]!.GetValue<string>() == "failover-primary-scale-standby" && t["response"]!["desiredCount"]!.GetValue<int>() == 1);
+        failback["output"]!["release"]!["epoch"]!.GetValue<long>().Should().Be(2);
+    }
+
+    [Fact]
+    public void A_drill_reports_its_timings()
+    {
+        var timings = drill.Scenario("drill")["timings"]!["workflow"]!.AsObject();
+        timings.Select(t => t.Key).Should().Equal("started", "decided", "ready", "finished");
+        timings["finished"]!["ms"]!.GetValue<long>().Should().BeGreaterThanOrEqualTo(timings["ready"]!["ms"]!.GetValue<long>());
+    }
+
+    [Theory]
+    [InlineData("denied-update-service", "ecs:UpdateService", "ScaleUp")]
+    [InlineData("denied-update-health-check", "route53:UpdateHealthCheck", "ShiftTraffic")]
+    public void A_policy_missing_one_action_fails_the_failover_with_access_denied_and_moves_no_traffic(string scenario, string action, string state)
+    {
+        // The expected failure is finding-free: FAILED notified, lock released, gate untouched (drill.mjs checks each in moto).
+        drill.Findings(scenario).Should().BeEmpty(drill.Explain(scenario));
+        var result = drill.Scenario(scenario);
+        result["outcome"]!.GetValue<string>().Should().Be("FAILED");
+        result["expected"]!.GetValue<string>().Should().Be("FAILED");
+        result["error"]!["Error"]!.GetValue<string>().Should().Be("AwsServiceError");
+        result["error"]!["Cause"]!.GetValue<string>().Should().Contain("AccessDenied").And.Contain($"is not authorized to perform: {action}");
+        result["tasks"]!.AsArray().Should().Contain(t => t!["state"]!.GetValue<string>() == state && t["error"] != null
+            && t["error"]!.GetValue<string>() == "AwsServiceError");
+        result["notices"]!.AsArray().Select(n => n!["message"]!["event"]!.GetValue<string>()).Should().Equal("INITIATED", "FAILED");
+    }
+}

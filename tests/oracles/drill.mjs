@@ -1,0 +1,664 @@
+// End-to-end drill under moto's IAM enforcement: the compiled programs' own state machines run in aws-local-stepfunctions,
+// every Task calls the real native `bootstrap` (through a local Lambda Runtime API) with the compiled environment and
+// temporary credentials of a role holding that function's compiled policy, against a moto that, after its setup, refuses
+// every request that is unsigned, signed wrongly, or not allowed by the caller's policies.
+//
+//   node drill.mjs [--json] --primary primary.yaml --secondary secondary.yaml [--bootstrap PATH]
+//                  [--scenarios failover,failback,drill,denied-update-service,denied-update-health-check] [--runs N] [--cycles K]
+//
+// Scenarios: `failover` (secondary's workflow, forced: the primary is healthy in moto), then `failback` (primary's workflow,
+// with scale-standby scaling the secondary down in its region) and `drill` (secondary's workflow) in the same world;
+// `denied-*` each in a fresh world with one action taken out of one compiled policy: the failover must fail with the
+// function's AccessDenied (errorType AwsServiceError) in the workflow, notify FAILED, release the lock and move no traffic.
+// A finding is an expectation not met; `--json` prints {scenarios: {NAME: {outcome, expected, findings, timings, ...}}}.
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+import { StateMachine } from "./drill/stepfunctions.mjs";
+import { ACCOUNT, Program, widen } from "./drill/program.mjs";
+import { LambdaFunction } from "./drill/runtime.mjs";
+import { Moto } from "./drill/moto.mjs";
+import { snsPublish } from "./drill/aws.mjs";
+
+/** Each denied-* scenario: which stack's function loses which action of its compiled policy. */
+const DENIALS = {
+  "denied-update-service": { stack: "secondary", fn: "scale-service", action: "ecs:UpdateService", failsIn: "ScaleUp" },
+  "denied-update-health-check": { stack: "secondary", fn: "shift-traffic", action: "route53:UpdateHealthCheck", failsIn: "ShiftTraffic" },
+};
+const MAIN = ["failover", "failback", "drill"];
+const DEFAULT_SCENARIOS = [...MAIN, ...Object.keys(DENIALS)];
+const HEAP_OF_128_MB_FUNCTION = "6000000"; // DOTNET_GCHeapHardLimit, bare hex (96 MiB): NativeAOT ignores a 0x prefix
+
+// ------------------------------------------------------------------------------------------------------------ arguments
+
+function parseArgs(argv) {
+  const options = { json: false, runs: 1, cycles: 1, scenarios: DEFAULT_SCENARIOS,
+    bootstrap: fileURLToPath(new URL("../../functions/dist/bootstrap", import.meta.url)) };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) usage(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === "--json") options.json = true;
+    else if (a === "--primary") options.primary = value();
+    else if (a === "--secondary") options.secondary = value();
+    else if (a === "--bootstrap") options.bootstrap = value();
+    else if (a === "--scenarios") options.scenarios = value().split(",").map((s) => s.trim()).filter(Boolean);
+    else if (a === "--runs") options.runs = Number(value());
+    else if (a === "--cycles") options.cycles = Number(value());
+    else usage(`unknown argument ${a}`);
+  }
+  if (!options.primary || !options.secondary) usage("--primary and --secondary are required");
+  for (const s of options.scenarios) if (!MAIN.includes(s) && !DENIALS[s]) usage(`unknown scenario ${s}`);
+  if (!(options.runs >= 1) || !(options.cycles >= 1)) usage("--runs and --cycles take a whole number >= 1");
+  if (!existsSync(options.bootstrap)) {
+    console.error(`${options.bootstrap} is missing: build it with \`dotnet publish functions -c Release\` (tests/run.sh does it)`);
+    process.exit(2);
+  }
+  return options;
+}
+
+function usage(problem) {
+  console.error(`${problem}\nusage: node drill.mjs [--json] --primary P.yaml --secondary S.yaml [--bootstrap PATH] [--scenarios ${DEFAULT_SCENARIOS.join(",")}] [--runs N] [--cycles K]`);
+  process.exit(2);
+}
+
+// ------------------------------------------------------------------------------------------------------------- the world
+
+/** What each stack's program deploys, as the drill must recreate it in moto (names are the program's own). */
+function stackSpec(program) {
+  const service = program.resource("service").properties;
+  const target = program.resource("scalable-target").properties;
+  const scale = program.functions().find((f) => f.key === "scale-service");
+  const active = Number(program.resolve(scale.environmentRaw.ACTIVE_DESIRED_COUNT));
+  return {
+    name: program.role,
+    region: program.region,
+    cluster: program.literal("cluster", "name"),
+    service: program.literal("service", "name"),
+    desiredCount: service.desiredCount,
+    minCapacity: target.minCapacity,
+    maxCapacity: target.maxCapacity,
+    targetGroup: program.resource("target-group").properties.tags?.Name ?? `${program.literal("cluster", "name")}-tg`,
+    healthyTargets: Math.max(active, service.desiredCount),
+    healthCheckPath: program.resource("target-group").properties.healthCheck?.path ?? "/",
+    alarms: program.alarms().map((a) => a.name),
+    topic: program.literal("notifications-topic", "name"),
+  };
+}
+
+function roleName(program, roleResource, fallback) {
+  const prefix = program.resources[roleResource]?.properties?.namePrefix ?? `${fallback}-`;
+  return `${prefix}drill`.slice(0, 64);
+}
+
+/**
+ * A fresh moto with both stacks deployed into it, as the programs say, and every function ready to start.
+ * @param {{primary: Program, secondary: Program}} programs
+ * @param {{stack: string, fn: string, action: string}|null} denial  one action taken out of one compiled policy
+ */
+async function createWorld(programs, options, denial) {
+  const { primary, secondary } = programs;
+  const stacks = { primary: stackSpec(primary), secondary: stackSpec(secondary) };
+  const findings = [];
+  const roles = [];
+  const functionSpecs = [];
+  let denialApplied = denial === null;
+  for (const [stackName, program] of Object.entries(programs)) {
+    for (const fn of program.functions()) {
+      const remove = denial && denial.stack === stackName && denial.fn === fn.key ? denial.action : null;
+      const { policy, removed } = widen(fn.policyRaw, remove);
+      if (remove) denialApplied = removed;
+      const key = `${stackName}:${fn.key}`;
+      roles.push({ key, roleName: roleName(program, fn.roleResource, fn.name), policy: JSON.stringify(policy) });
+      functionSpecs.push({ stackName, program, fn, key });
+    }
+    const workflow = program.workflow();
+    roles.push({ key: `${stackName}:workflow`, roleName: roleName(program, workflow.roleResource, workflow.name), policy: JSON.stringify(widen(workflow.policyRaw).policy) });
+  }
+  if (!denialApplied) findings.push(`the compiled policy of ${denial.stack}'s ${denial.fn} does not grant ${denial.action}: nothing to take out`);
+
+  const controlTable = primary.literal("control-table", "name");
+  const decisionTable = primary.resources["decision-log-table"] ? primary.literal("decision-log-table", "name") : null;
+  const spec = {
+    regions: [primary.region, secondary.region],
+    tables: { control: controlTable, decisions: decisionTable },
+    stacks,
+    roles,
+  };
+  const moto = new Moto({ runningTasks: Math.max(stacks.primary.desiredCount, stacks.secondary.healthyTargets) });
+  try {
+    return await deploy(programs, options, { moto, spec, stacks, functionSpecs, findings, controlTable, decisionTable });
+  } catch (e) {
+    await moto.stop();
+    throw e;
+  }
+}
+
+/** Arranges the world in moto and prepares each function with its resolved environment and credentials. */
+async function deploy(programs, options, { moto, spec, stacks, functionSpecs, findings, controlTable, decisionTable }) {
+  await moto.start();
+  const made = await moto.ask("setup", spec);
+
+  // What Pulumi would fill in after the deploy: the values moto gave the resources the drill created.
+  for (const [stackName, program] of Object.entries(programs)) {
+    const m = made.stacks[stackName];
+    const s = stacks[stackName];
+    const region = program.region;
+    const values = {
+      cluster: { name: s.cluster, arn: m.clusterArn },
+      service: { name: s.service, arn: m.serviceArn },
+      "target-group": { arn: m.targetGroupArn, name: s.targetGroup },
+      "scalable-target": { resourceId: m.scalableTargetResourceId, serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount" },
+      "traffic-gate": { id: m.gateId },
+      "health-endpoint": { id: m.endpointId },
+      "notifications-topic": { arn: m.topicArn, name: s.topic },
+      workflow: { name: program.workflow().name, arn: `arn:aws:states:${region}:${ACCOUNT}:stateMachine:${program.workflow().name}` },
+    };
+    for (const alarm of program.alarms()) values[alarm.logical] = { name: alarm.name, arn: m.alarmArns[alarm.name] };
+    if (program.resources["control-table"]) values["control-table"] = { name: controlTable, arn: `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${controlTable}` };
+    if (decisionTable && program.resources["decision-log-table"]) values["decision-log-table"] = { name: decisionTable, arn: `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${decisionTable}` };
+    for (const [logical, r] of program.ofType("aws:cloudwatch/logGroup:LogGroup")) {
+      values[logical] = { name: r.properties.name, arn: `arn:aws:logs:${region}:${ACCOUNT}:log-group:${r.properties.name}` };
+    }
+    for (const fn of program.functions()) {
+      const role = made.roles[`${stackName}:${fn.key}`];
+      values[fn.roleResource] = { arn: role.roleArn, id: role.roleArn.split("/").pop(), name: role.roleArn.split("/").pop() };
+      values[fn.logical] = { name: fn.name, arn: `arn:aws:lambda:${region}:${ACCOUNT}:function:${fn.name}` };
+    }
+    const workflowRole = made.roles[`${stackName}:workflow`];
+    values[program.workflow().roleResource] = { arn: workflowRole.roleArn, id: workflowRole.roleArn.split("/").pop() };
+    program.made = values;
+  }
+
+  // Each function as Lambda would run it: compiled environment (interpolations resolved), handler, region, endpoint and
+  // its role's temporary credentials; nothing of this process's AWS_* environment leaks in.
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
+  const functions = new Map();
+  for (const { stackName, program, fn, key } of functionSpecs) {
+    const credentials = made.roles[key];
+    const environment = {};
+    for (const [name, raw] of Object.entries(fn.environmentRaw)) {
+      try {
+        environment[name] = String(program.resolve(raw));
+      } catch (e) {
+        findings.push(`${stackName} ${fn.key}: environment ${name}: ${e.message}`);
+      }
+    }
+    const arn = `arn:aws:lambda:${program.region}:${ACCOUNT}:function:${fn.name}`;
+    functions.set(fn.name, new LambdaFunction({
+      name: fn.name,
+      arn,
+      bootstrap: options.bootstrap,
+      timeoutSeconds: fn.timeoutSeconds,
+      memoryMb: fn.memoryMb,
+      env: {
+        ...base,
+        DOTNET_GCHeapHardLimit: HEAP_OF_128_MB_FUNCTION,
+        ...environment,
+        _HANDLER: fn.handler,
+        AWS_REGION: program.region,
+        AWS_DEFAULT_REGION: program.region,
+        AWS_ENDPOINT_URL: moto.url,
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        AWS_SESSION_TOKEN: credentials.sessionToken,
+      },
+    }));
+  }
+  // Warm the path every notification takes (this process's signer and HTTP client, moto's SNS-to-SQS delivery), so the
+  // timings measure the workflow, not the harness's first use; the first observation drains these messages.
+  for (const [stackName, program] of Object.entries(programs)) {
+    await snsPublish({ endpoint: moto.url, region: program.region, credentials: made.roles[`${stackName}:workflow`],
+      topicArn: made.stacks[stackName].topicArn, subject: "warm-up", message: "{}" });
+  }
+  return { moto, made, spec, programs, functions, findings };
+}
+
+async function destroyWorld(world) {
+  await Promise.all([...world.functions.values()].map((f) => f.stop()));
+  await world.moto.stop();
+}
+
+// -------------------------------------------------------------------------------------------------------- one execution
+
+/**
+ * Runs `program`'s compiled state machine once. Every lambda:invoke goes to the named function's bootstrap; every
+ * sns:publish to moto with the workflow role's credentials; Waits take 0 ms. After every Task the `state` and `flag` items
+ * are copied from this region's control table to the other's (moto has no global tables; the copy is timed and not
+ * counted as the workflow's overhead, as replication runs beside a workflow on AWS, not inside it).
+ */
+async function execute(world, program, input, label) {
+  const workflow = program.workflow();
+  const definition = program.resolve(workflow.definitionRaw);
+  const peerRegion = program.region === world.spec.regions[0] ? world.spec.regions[1] : world.spec.regions[0];
+  const workflowCredentials = world.made.roles[`${program.role}:workflow`];
+  const executionName = `drill-${label}-${randomUUID().slice(0, 8)}`;
+  const executionArn = `arn:aws:states:${program.region}:${ACCOUNT}:execution:${workflow.name}:${executionName}`;
+  const tasks = [];
+  const problems = [];
+  let replicationMs = 0;
+
+  const replicate = async () => {
+    const t = performance.now();
+    await world.moto.ask("replicate", world.spec.tables.control, program.region, peerRegion);
+    replicationMs += performance.now() - t;
+  };
+
+  // moto enforces the workflow role's actions on the publish; what Step Functions itself would check, the drill checks
+  // against the compiled (not widened) policy: each function invoked and the topic published to are granted by ARN.
+  const grants = program.resolve(workflow.policyRaw).Statement.filter((st) => st.Effect === "Allow");
+  const granted = (action, arn) => grants.some((st) => [st.Action].flat().includes(action) && [st.Resource].flat().some((r) => arnPattern(r).test(arn)));
+
+  const handlers = {};
+  const waits = {};
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.Type === "Wait") waits[name] = 0;
+    if (state.Type === "Map" || state.Type === "Parallel") problems.push(`${name}: ${state.Type} states are not driven by the drill`);
+    if (state.Type !== "Task") continue;
+    if (state.Resource === "arn:aws:states:::lambda:invoke") {
+      handlers[name] = async (parameters) => {
+        const target = String(parameters.FunctionName ?? "");
+        const fnName = target.startsWith("arn:") ? target.split(":")[6] : target.split(":")[0];
+        const fn = world.functions.get(fnName);
+        if (!fn) {
+          const error = new Error(`Function not found: ${target}`);
+          error.name = "Lambda.ResourceNotFoundException";
+          tasks.push({ state: name, function: target, ms: 0, error: error.name });
+          throw error;
+        }
+        if (!granted("lambda:InvokeFunction", target)) problems.push(`${name}: the workflow role's compiled policy does not grant lambda:InvokeFunction on ${target}`);
+        const t = performance.now();
+        const record = { state: name, function: fnName, payload: parameters.Payload };
+        try {
+          const { cold, response } = await fn.invoke(parameters.Payload);
+          Object.assign(record, { ms: performance.now() - t, cold, response });
+          return { Payload: response, StatusCode: 200, ExecutedVersion: "$LATEST" };
+        } catch (e) {
+          Object.assign(record, { ms: performance.now() - t, error: e.name, cause: e.message });
+          throw e;
+        } finally {
+          tasks.push(record);
+          await replicate();
+        }
+      };
+    } else if (state.Resource === "arn:aws:states:::sns:publish") {
+      handlers[name] = async (parameters) => {
+        if (!granted("sns:Publish", parameters.TopicArn)) problems.push(`${name}: the workflow role's compiled policy does not grant sns:Publish on ${parameters.TopicArn}`);
+        const t = performance.now();
+        const record = { state: name, topic: parameters.TopicArn };
+        try {
+          const result = await snsPublish({ endpoint: world.moto.url, region: program.region, credentials: workflowCredentials,
+            topicArn: parameters.TopicArn, subject: parameters.Subject, message: parameters.Message });
+          return result;
+        } catch (e) {
+          Object.assign(record, { error: e.name, cause: e.message });
+          throw e;
+        } finally {
+          record.ms = performance.now() - t;
+          tasks.push(record);
+        }
+      };
+    } else {
+      problems.push(`${name}: resource ${state.Resource} is not driven by the drill`);
+    }
+  }
+
+  const machine = new StateMachine(definition, { validationOptions: { checkPaths: true, checkArn: true } });
+  const context = {
+    Execution: { Id: executionArn, Name: executionName, RoleArn: workflowCredentials.roleArn },
+    StateMachine: { Id: `arn:aws:states:${program.region}:${ACCOUNT}:stateMachine:${workflow.name}`, Name: workflow.name },
+    // Read when a state evaluates $$.State.EnteredTime, i.e. as it is entered (the library copies this object shallowly).
+    State: { get EnteredTime() { return new Date().toISOString(); } },
+  };
+  const started = performance.now();
+  const run = machine.run(input, { overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: waits }, context });
+  const events = [];
+  const collecting = (async () => { for await (const e of run.eventLogs) events.push(e); })();
+  let status;
+  let output = null;
+  let error = null;
+  try {
+    output = await run.result;
+    status = "SUCCEEDED";
+  } catch (e) {
+    if (e.name === "ExecutionTimeoutError") status = "TIMED_OUT";
+    else if (e.name === "ExecutionAbortedError") status = "ABORTED";
+    else status = "FAILED";
+    const cause = e.cause ?? e;
+    error = { Error: cause.name, Cause: cause.message };
+  }
+  const wallMs = performance.now() - started;
+  await Promise.race([collecting, new Promise((r) => setTimeout(r, 2000))]);
+
+  // Time in Wait states, from the execution's own event log.
+  let waitMs = 0;
+  const entered = new Map();
+  const visited = [];
+  let retries = 0;
+  for (const e of events) {
+    if (e.type === "StateEntered") {
+      visited.push(e.state.name);
+      entered.set(e.state.name, e.timestamp);
+    } else if (e.type === "StateExited" && e.state.type === "Wait") {
+      waitMs += e.timestamp - (entered.get(e.state.name) ?? e.timestamp);
+    } else if (e.type === "StateRetried") retries++;
+  }
+  const byState = {};
+  for (const t of tasks) (byState[t.state] ??= []).push(round(t.ms));
+  return {
+    executionArn,
+    status,
+    output,
+    error,
+    visited,
+    retries,
+    tasks,
+    problems,
+    timings: {
+      wallMs: round(wallMs),
+      waitMs: round(waitMs),
+      replicationMs: round(replicationMs),
+      overheadMs: round(wallMs - waitMs - replicationMs),
+      taskMs: byState,
+      coldStarts: tasks.filter((t) => t.cold).map((t) => t.function),
+      workflow: workflowTimings(output?.timings),
+    },
+  };
+}
+
+/** An IAM resource with `*` and `?` wildcards as a regular expression. */
+function arnPattern(resource) {
+  const escaped = resource.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${escaped}$`);
+}
+
+const round = (ms) => Math.round(ms * 10) / 10;
+
+/** The execution's own stamps ($.timings: started, decided, ready, finished) as offsets from its start, in ms. */
+function workflowTimings(timings) {
+  if (!timings?.started?.at) return null;
+  const start = Date.parse(timings.started.at);
+  return Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, { at: v.at, ms: Date.parse(v.at) - start }]));
+}
+
+// ---------------------------------------------------------------------------------------------------------- expectations
+
+/** Collects findings: an expectation not met, phrased as what was expected and what was seen. */
+class Expect {
+  constructor() {
+    this.findings = [];
+  }
+
+  that(ok, message) {
+    if (!ok) this.findings.push(message);
+    return ok;
+  }
+
+  equal(actual, expected, what) {
+    return this.that(canonical(actual) === canonical(expected), `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  }
+}
+
+/** JSON with sorted keys: equality of documents, not of key order. */
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
+  return JSON.stringify(value ?? null);
+}
+
+const envOf = (world, program, key) => {
+  const fn = program.functions().find((f) => f.key === key);
+  return fn ? world.functions.get(fn.name).env : {};
+};
+const num = (v) => Number(v);
+const events = (messages) => (messages ?? []).map((m) => m.message?.event);
+const lockFields = (state) => Object.keys(state ?? {}).filter((k) => k.startsWith("lock"));
+
+function commonChecks(expect, result, world, program, before, after, decision) {
+  const region = program.region;
+  const peer = world.spec.regions.find((r) => r !== region);
+  for (const p of result.problems) expect.that(false, p);
+  expect.equal(result.output?.decision?.decision ?? result.tasks.find((t) => t.state === "Decide")?.response?.decision, decision, "decide's decision");
+  // The world's primary is healthy: each source of evidence must say so. A source decide could not read (a grant missing
+  // from its policy, refused by moto) would read UNKNOWN and a forced run would still act, so this is where it shows.
+  const evidence = result.tasks.find((t) => t.state === "Decide")?.response?.health?.evidence ?? [];
+  expect.equal(evidence.map((e) => [e.source, e.verdict]), [["route53-endpoint", "HEALTHY"], ["primary-alarms", "HEALTHY"]],
+    `decide's evidence (${evidence.map((e) => e.detail).join("; ")})`);
+  const state = after.state[region];
+  expect.that(lockFields(state).length === 0, `the lock is still held in ${region}: ${JSON.stringify(Object.fromEntries(lockFields(state).map((k) => [k, state[k]])))}`);
+  expect.equal(after.state[peer], state, `the state item replicated to ${peer} (simulated global table)`);
+  const decided = (after.decisions[region] ?? []).find((d) => d.pk === `decision#${result.executionArn}`);
+  expect.that(decided?.decision === decision, `decision record decision#<execution> in ${region}'s decision log with ${decision}: got ${JSON.stringify(decided ?? null)}`);
+  expect.that(result.retries === 0, `${result.retries} retries happened (every call should succeed or be refused at once under moto)`);
+}
+
+function checkNotices(expect, messages, expected, program, executionArn, others) {
+  expect.equal(events(messages), expected, `notifications delivered to the ${program.role} topic's queue`);
+  for (const m of messages ?? []) {
+    expect.that(m.message?.execution === executionArn, `notification ${m.message?.event} names execution ${m.message?.execution}, not ${executionArn}`);
+    expect.that(m.subject === `[failover] ${m.message?.event} in ${program.region}`, `notification subject ${JSON.stringify(m.subject)}`);
+    expect.that(m.message?.region === program.region, `notification region ${m.message?.region}`);
+  }
+  expect.equal(events(others), [], "notifications on the other stack's topic");
+}
+
+async function failover(world, label) {
+  const { primary, secondary } = world.programs;
+  const before = await world.moto.ask("observe");
+  const result = await execute(world, secondary, { action: "failover", source: "drill-test", force: true, reason: "e2e" }, label);
+  const after = await world.moto.ask("observe");
+  const expect = new Expect();
+  const env = envOf(world, secondary, "scale-service");
+  const epoch = num(before.state[secondary.region]?.epoch ?? 0);
+  if (expect.that(result.status === "SUCCEEDED", `the execution ended ${result.status}: ${JSON.stringify(result.error)}`)) {
+    expect.equal(result.output.release, { released: true, stateRecorded: true, reason: result.output.release.reason, epoch: epoch + 1 }, "release-lock's answer");
+  }
+  commonChecks(expect, result, world, secondary, before, after, "FAILOVER");
+  expect.equal(after.gates.primary.inverted, true, "the primary's traffic gate inverted (traffic moved to the secondary)");
+  expect.equal(after.gates.secondary.inverted, false, "the secondary's own gate untouched");
+  expect.equal(after.services.secondary.desired, num(env.ACTIVE_DESIRED_COUNT), "the secondary's desired count raised to the active count");
+  expect.equal(after.scalableTargets.secondary.min, num(env.ACTIVE_MIN_CAPACITY), "the secondary's scaling floor raised to the active floor");
+  expect.equal(after.services.primary, before.services.primary, "the primary's service untouched by a failover");
+  const state = after.state[secondary.region] ?? {};
+  expect.equal(state.activeRegion, secondary.region, "state activeRegion");
+  expect.equal(num(state.epoch), epoch + 1, "state epoch");
+  expect.equal(state.lastAction, "failover", "state lastAction");
+  expect.that(result.visited.indexOf("ScaleUp") < result.visited.indexOf("ShiftTraffic") && result.visited.includes("CheckReadiness"),
+    `scale and verify before shifting: states visited ${result.visited.join(" > ")}`);
+  checkNotices(expect, after.messages.secondary, ["INITIATED", "SUCCEEDED"], secondary, result.executionArn, after.messages.primary);
+  return report(result, expect, "SUCCEEDED", after.messages.secondary, after);
+}
+
+async function failback(world, label) {
+  const { primary, secondary } = world.programs;
+  const before = await world.moto.ask("observe");
+  const result = await execute(world, primary, { action: "failback", source: "drill-test", force: true, reason: "e2e" }, label);
+  const after = await world.moto.ask("observe");
+  const expect = new Expect();
+  const standbyEnv = envOf(world, primary, "scale-standby");
+  const activeEnv = envOf(world, primary, "scale-service");
+  const epoch = num(before.state[primary.region]?.epoch ?? 0);
+  if (expect.that(result.status === "SUCCEEDED", `the execution ended ${result.status}: ${JSON.stringify(result.error)}`)) {
+    expect.equal(result.output.release, { released: true, stateRecorded: true, reason: result.output.release.reason, epoch: epoch + 1 }, "release-lock's answer");
+    expect.that(result.output.standby && !("Error" in result.output.standby) && result.output.standby.desiredCount === num(standbyEnv.STANDBY_DESIRED_COUNT),
+      `scale-standby's answer (a failure there is reported in SUCCEEDED, not as a failed failback): ${JSON.stringify(result.output.standby)}`);
+  }
+  commonChecks(expect, result, world, primary, before, after, "FAILBACK");
+  const standbyCall = result.tasks.find((t) => t.state === "ScaleDownStandby");
+  expect.that(standbyCall?.function === primary.functions().find((f) => f.key === "scale-standby")?.name,
+    `ScaleDownStandby calls the primary's scale-standby function: got ${standbyCall?.function}`);
+  expect.equal(after.gates.primary.inverted, false, "the primary's traffic gate restored (traffic back on the primary)");
+  expect.equal(standbyEnv.SERVICE_REGION, secondary.region, "scale-standby's SERVICE_REGION");
+  expect.equal(after.services.secondary.desired, num(standbyEnv.STANDBY_DESIRED_COUNT), "the secondary's desired count back to standby (through SERVICE_REGION)");
+  expect.equal(after.scalableTargets.secondary.min, num(standbyEnv.STANDBY_MIN_CAPACITY), "the secondary's scaling floor back to standby");
+  expect.equal(after.services.primary.desired, num(activeEnv.ACTIVE_DESIRED_COUNT), "the primary's desired count at the active count");
+  expect.equal(after.scalableTargets.primary.min, num(activeEnv.ACTIVE_MIN_CAPACITY), "the primary's scaling floor at the active floor");
+  const state = after.state[primary.region] ?? {};
+  expect.equal(state.activeRegion, primary.region, "state activeRegion");
+  expect.equal(num(state.epoch), epoch + 1, "state epoch");
+  expect.equal(state.lastAction, "failback", "state lastAction");
+  expect.that(result.visited.indexOf("ShiftTraffic") < result.visited.indexOf("ScaleDownStandby"),
+    `the secondary is scaled down only after the gate is restored: states visited ${result.visited.join(" > ")}`);
+  checkNotices(expect, after.messages.primary, ["INITIATED", "SUCCEEDED"], primary, result.executionArn, after.messages.secondary);
+  return report(result, expect, "SUCCEEDED", after.messages.primary, after);
+}
+
+async function drill(world, label) {
+  const { secondary } = world.programs;
+  const before = await world.moto.ask("observe");
+  const result = await execute(world, secondary, { action: "drill", source: "drill-test", reason: "e2e" }, label);
+  const after = await world.moto.ask("observe");
+  const expect = new Expect();
+  const env = envOf(world, secondary, "scale-service");
+  expect.that(result.status === "SUCCEEDED", `the execution ended ${result.status}: ${JSON.stringify(result.error)}`);
+  commonChecks(expect, result, world, secondary, before, after, "DRILL");
+  expect.equal(after.gates, before.gates, "no traffic gate changed (a drill moves no traffic)");
+  expect.that(!result.visited.includes("ShiftTraffic"), `a drill never reaches ShiftTraffic: states visited ${result.visited.join(" > ")}`);
+  const up = result.tasks.find((t) => t.state === "ScaleUp")?.response;
+  const down = result.tasks.find((t) => t.state === "DrillScaleBack")?.response;
+  expect.that(up?.desiredCount === num(env.ACTIVE_DESIRED_COUNT) && up?.minCapacity === num(env.ACTIVE_MIN_CAPACITY),
+    `the drill scaled the secondary up to the active size first: ${JSON.stringify(up)}`);
+  expect.that(down?.desiredCount === num(env.STANDBY_DESIRED_COUNT) && down?.minCapacity === num(env.STANDBY_MIN_CAPACITY),
+    `then back to standby: ${JSON.stringify(down)}`);
+  expect.equal(after.services.secondary.desired, num(env.STANDBY_DESIRED_COUNT), "the secondary's desired count after the drill");
+  expect.equal(after.scalableTargets.secondary.min, num(env.STANDBY_MIN_CAPACITY), "the secondary's scaling floor after the drill");
+  const [was, is] = [before.state[secondary.region] ?? {}, after.state[secondary.region] ?? {}];
+  expect.equal([is.activeRegion, is.epoch], [was.activeRegion, was.epoch], "state activeRegion and epoch (a drill records no transition)");
+  expect.equal(result.output?.release?.stateRecorded, false, "release-lock recorded no transition for a drill");
+  const stamps = result.timings.workflow;
+  expect.that(stamps && ["started", "decided", "ready", "finished"].every((k) => k in stamps), `the drill's timings in its output: ${JSON.stringify(stamps)}`);
+  checkNotices(expect, after.messages.secondary, ["INITIATED", "SUCCEEDED"], secondary, result.executionArn, after.messages.primary);
+  expect.that(JSON.stringify(after.messages.secondary.find((m) => m.message?.event === "SUCCEEDED")?.message?.timings ?? {}).includes("ready"),
+    "the SUCCEEDED notice carries the drill's timings");
+  return report(result, expect, "SUCCEEDED", after.messages.secondary, after);
+}
+
+async function denied(world, label, denial) {
+  const { secondary } = world.programs;
+  const before = await world.moto.ask("observe");
+  const result = await execute(world, secondary, { action: "failover", source: "drill-test", force: true, reason: "e2e" }, label);
+  const after = await world.moto.ask("observe");
+  const expect = new Expect();
+  expect.that(result.status === "FAILED", `the execution must fail when ${denial.fn} lacks ${denial.action}: it ended ${result.status}`);
+  expect.equal(result.error?.Error, "AwsServiceError", "the execution's error (the function's errorType reaches the workflow)");
+  const cause = String(result.error?.Cause ?? "");
+  expect.that(/AccessDenied/.test(cause) && cause.includes(denial.action), `the execution's cause names AccessDenied and ${denial.action}: ${cause.slice(0, 400)}`);
+  const failed = result.tasks.find((t) => t.error);
+  expect.that(failed?.state === denial.failsIn && failed?.error === "AwsServiceError",
+    `the first failing task is ${denial.failsIn} with AwsServiceError: got ${failed?.state} ${failed?.error}`);
+  for (const p of result.problems) expect.that(false, p);
+  const state = after.state[secondary.region] ?? {};
+  expect.that(lockFields(state).length === 0, `the lock is released after the failure: ${JSON.stringify(state)}`);
+  const release = result.tasks.find((t) => t.state === "ReleaseAfterFailure")?.response;
+  expect.that(release?.released === true && release?.stateRecorded === false, `release-lock on the failure path: ${JSON.stringify(release)}`);
+  expect.that(state.activeRegion !== secondary.region && num(state.epoch ?? 0) === num(before.state[secondary.region]?.epoch ?? 0),
+    `no transition recorded: ${JSON.stringify({ activeRegion: state.activeRegion, epoch: state.epoch })}`);
+  expect.equal(after.gates.primary.inverted, false, "the primary's traffic gate (no traffic shifted)");
+  expect.equal(events(after.messages.secondary), ["INITIATED", "FAILED"], "notifications delivered to the secondary topic's queue");
+  const notice = after.messages.secondary.find((m) => m.message?.event === "FAILED")?.message;
+  expect.that(notice?.error?.Error === "AwsServiceError" && String(notice?.error?.Cause).includes(denial.action),
+    `the FAILED notice carries the error: ${JSON.stringify(notice?.error ?? null).slice(0, 400)}`);
+  const scenario = report(result, expect, "FAILED", after.messages.secondary, after);
+  scenario.denied = { function: `${denial.stack}/${denial.fn}`, action: denial.action };
+  return scenario;
+}
+
+function report(result, expect, expected, notices, after) {
+  return {
+    outcome: result.status,
+    expected,
+    findings: expect.findings,
+    executionArn: result.executionArn,
+    error: result.error,
+    visited: result.visited,
+    timings: result.timings,
+    tasks: result.tasks.map(({ payload, ...t }) => ({ ...t, ms: round(t.ms), cause: t.cause?.slice(0, 1000) })),
+    output: result.output,
+    notices,
+    // What moto held afterwards, for the reader of a failure.
+    after: after && { gates: after.gates, services: after.services, scalableTargets: after.scalableTargets, state: after.state },
+  };
+}
+
+// ----------------------------------------------------------------------------------------------------------------- main
+
+async function guarded(name, fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    return { outcome: "ERROR", expected: null, findings: [`${name}: the drill itself failed: ${e.stack ?? e}`] };
+  }
+}
+
+function logsOf(world) {
+  const out = {};
+  for (const [name, f] of world.functions) if (f.output.length) out[name] = f.output.slice(-40);
+  return out;
+}
+
+async function runOnce(options, suffix) {
+  const primary = new Program(options.primary);
+  const secondary = new Program(options.secondary);
+  if (primary.role !== "primary" || secondary.role !== "secondary") usage(`--primary is a ${primary.role} program and --secondary a ${secondary.role} one`);
+  secondary.peer = primary;
+  const programs = { primary, secondary };
+  const scenarios = {};
+  const logs = {};
+
+  /** One fresh world for `names`, run in order; a world that cannot be built is a finding of each of its scenarios. */
+  const inWorld = async (names, denial, run) => {
+    let world;
+    try {
+      world = await createWorld(programs, options, denial);
+    } catch (e) {
+      for (const name of names) scenarios[name] = { outcome: "ERROR", expected: null, findings: [`the drill's world could not be built: ${e.stack ?? e}`] };
+      return;
+    }
+    try {
+      for (const name of names) {
+        scenarios[name] = await guarded(name, () => run(world, name));
+        if (world.findings.length) scenarios[name].findings.unshift(...world.findings);
+      }
+    } finally {
+      if (names.some((n) => scenarios[n]?.findings.length)) Object.assign(logs, logsOf(world));
+      await destroyWorld(world);
+    }
+  };
+
+  const main = MAIN.filter((s) => options.scenarios.includes(s));
+  if (main.length) {
+    const names = [];
+    for (let cycle = 1; cycle <= options.cycles; cycle++) for (const name of main) names.push(`${name}${options.cycles > 1 ? `#${cycle}` : ""}${suffix}`);
+    await inWorld(names, null, (world, key) => ({ failover, failback, drill })[key.replace(/[#@].*$/, "")](world, key.replace(/[#@].*$/, "")));
+  }
+  for (const name of options.scenarios.filter((s) => DENIALS[s])) {
+    await inWorld([`${name}${suffix}`], DENIALS[name], (world) => denied(world, name, DENIALS[name]));
+  }
+  return { scenarios, logs };
+}
+
+const options = parseArgs(process.argv.slice(2));
+const result = { scenarios: {}, runs: [], logs: {} };
+for (let i = 1; i <= options.runs; i++) {
+  const once = await runOnce(options, options.runs > 1 ? `@${i}` : "");
+  Object.assign(result.scenarios, once.scenarios);
+  Object.assign(result.logs, once.logs);
+  result.runs.push(Object.keys(once.scenarios));
+}
+const failing = Object.entries(result.scenarios).filter(([, s]) => s.findings.length);
+if (options.json) {
+  console.log(JSON.stringify(result, null, 2));
+} else {
+  for (const [name, s] of Object.entries(result.scenarios)) {
+    const t = s.timings;
+    const time = t ? ` wall ${t.wallMs} ms, overhead ${t.overheadMs} ms` : "";
+    console.log(`${s.findings.length ? "FAIL" : "ok  "} ${name}: ${s.outcome} (expected ${s.expected})${time}`);
+    for (const f of s.findings) console.log(`  ${f}`);
+  }
+  for (const [fn, lines] of Object.entries(result.logs)) console.log(`--- ${fn}\n${lines.join("\n")}`);
+}
+// No process.exit: it would cut off a large result still being written to a pipe.
+process.exitCode = failing.length ? 1 : 0;
