@@ -29,6 +29,7 @@ public static class WorkflowDefinition
         public const string CheckAction = "CheckAction";
         public const string UnsupportedAction = "UnsupportedAction";
         public const string InvalidSource = "InvalidSource";
+        public const string Defaults = "Defaults";
         public const string Prepare = "Prepare";
         public const string Decide = "Decide";
         public const string StampDecided = "StampDecided";
@@ -124,7 +125,7 @@ public static class WorkflowDefinition
                         Map.Of(("Variable", "$.action"), ("IsPresent", true)),
                         Map.Of(("Variable", "$.action"), ("IsString", true)),
                         Map.Of(("Or", Value.List(actions.Select(a => (Value)Map.Of(("Variable", "$.action"), ("StringEquals", a)))))))),
-                    ("Next", WorkflowDefinition.States.Prepare)))),
+                    ("Next", WorkflowDefinition.States.Defaults)))),
                 ("Default", WorkflowDefinition.States.UnsupportedAction));
             _states[WorkflowDefinition.States.InvalidSource] = Map.Of(
                 ("Type", "Fail"),
@@ -138,11 +139,18 @@ public static class WorkflowDefinition
                     : $"The secondary's workflow ({region}) runs failover and drill; failback runs in the primary's workflow. Input must be {{\"action\": \"failover\" | \"drill\", \"source\": ...}}."));
 
             // Defaults first, so every later path exists: a missing reason or source reaches decide as empty (it refuses a
-            // missing source by name) and never breaks a notification.
+            // missing source by name) and never breaks a notification. The defaults are a structure, not a JSON literal inside an
+            // intrinsic function, whose braces and quotes AWS would want escaped.
+            _states[WorkflowDefinition.States.Defaults] = Map.Of(
+                ("Type", "Pass"),
+                ("Parameters", Map.Of(
+                    ("defaults", Map.Of(("source", ""), ("reason", ""), ("force", false))),
+                    ("input.$", "$"))),
+                ("Next", WorkflowDefinition.States.Prepare));
             _states[WorkflowDefinition.States.Prepare] = Map.Of(
                 ("Type", "Pass"),
                 ("Parameters", Map.Of(
-                    ("request.$", "States.JsonMerge(States.StringToJson('{\"source\":\"\",\"reason\":\"\",\"force\":false}'), $, false)"),
+                    ("request.$", "States.JsonMerge($.defaults, $.input, false)"),
                     ("lock", Map.Of(("executionId.$", "$$.Execution.Id"))),
                     ("region", region),
                     ("decision", Map.Of(

@@ -53,10 +53,11 @@ public interface IInterpolationPart
     string Interpolated { get; }
 }
 
-/// A literal string; a `${` in it is written `$${` so Pulumi does not read it as a reference.
+/// A literal string. Pulumi YAML reads `$$` as `$` and `${` as a reference in every string, `fn::toJSON` bodies included
+/// (pulumi-yaml ast/interpolation.go), so every `$` is written `$$`: a JSONPath `$$.Execution.Id` must survive as itself.
 public sealed record Str(string Text) : Value, IInterpolationPart
 {
-    public string Interpolated => Text.Replace("${", "$${", StringComparison.Ordinal);
+    public string Interpolated => Text.Replace("$", "$$", StringComparison.Ordinal);
 
     public override T Accept<T>(IValueVisitor<T> visitor) => visitor.Visit(this);
 }

@@ -77,7 +77,8 @@ public static partial class YamlWriter
 
         public Node Visit(Map value) => value.Entries.Count == 0
             ? new Scalar("{}")
-            : new Mapping(value.Entries.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (e.Key, e.Value.Accept(this))).ToList());
+            // Pulumi YAML interpolates keys too (an ASL `Payload.$`), so they are escaped like any literal string.
+            : new Mapping(value.Entries.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (new Str(e.Key).Interpolated, e.Value.Accept(this))).ToList());
 
         public Node Visit(Ref value) => new Scalar(Quote(value.Interpolated));
 

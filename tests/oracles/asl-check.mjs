@@ -83,7 +83,8 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:?\d
 
 function substitute(value, program, region) {
   if (typeof value === "string") {
-    return value.split("$${").map(part => part.replace(/\$\{([^}]+)\}/g, (_, expr) => {
+    // As pulumi-yaml reads a string: `$$` is a literal `$`, `${...}` a reference.
+    return value.split("$$").map(part => part.replace(/\$\{([^}]+)\}/g, (_, expr) => {
       if (expr === "partition") return "aws";
       if (expr === "account-id") return ACCOUNT;
       const arn = /^([A-Za-z0-9_-]+)\.arn$/.exec(expr);
@@ -93,10 +94,11 @@ function substitute(value, program, region) {
         return service === "lambda" ? `arn:aws:lambda:${region}:${ACCOUNT}:function:${arn[1]}` : `arn:aws:${service}:${region}:${ACCOUNT}:${arn[1]}`;
       }
       return `fake-${slug(expr)}`;
-    })).join("${");
+    })).join("$");
   }
   if (Array.isArray(value)) return value.map(v => substitute(v, program, region));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, program, region)]));
+  // Keys are interpolated too (pulumi-yaml parses them as expressions).
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [substitute(k, program, region), substitute(v, program, region)]));
   return value;
 }
 

@@ -82,7 +82,7 @@ class Program {
   /// Text with every `${...}` replaced by its fake value.
   resolve(text) {
     if (typeof text !== "string") throw new Error(`expected text, got ${JSON.stringify(text)}`);
-    return text.replace(/\$\$\{|\$\{([^}]+)\}/g, (m, expr) => m === "$${" ? "${" : this.value(expr));
+    return text.replace(/\$\$|\$\{([^}]+)\}/g, (m, expr) => m === "$$" ? "$" : this.value(expr));
   }
 
   /// A JSON structure (a policy document) with every string resolved.

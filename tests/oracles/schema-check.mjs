@@ -72,12 +72,12 @@ function refExpr(expr, program) {
   return `${prefix}${ident(root)}${tail}`;
 }
 
-// Splits a Pulumi YAML string into literal text and references, honouring the `$${` escape.
+// Splits a Pulumi YAML string into literal text and references as pulumi-yaml does: `$$` is a literal `$`.
 function parts(text) {
   const out = [];
   let literal = "";
   for (let i = 0; i < text.length; i++) {
-    if (text.startsWith("$${", i)) { literal += "${"; i += 2; continue; }
+    if (text.startsWith("$$", i)) { literal += "$"; i += 1; continue; }
     if (text.startsWith("${", i)) {
       const end = text.indexOf("}", i);
       if (end < 0) throw new Error(`unterminated reference in '${text}'`);

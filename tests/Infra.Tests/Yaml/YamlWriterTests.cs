@@ -27,8 +27,32 @@ public sealed class YamlWriterTests
     {
         var yaml = YamlWriter.Write(OneResource(Map.Of(("command", "echo ${HOME} $PATH"))));
 
-        yaml.Should().Contain("\"echo $${HOME} $PATH\"");
-        PropertyText(yaml, "command").Should().Be("echo $${HOME} $PATH");
+        yaml.Should().Contain("\"echo $${HOME} $$PATH\"");
+        PropertyText(yaml, "command").Should().Be("echo $${HOME} $$PATH");
+    }
+
+    // pulumi-yaml reads `$$` as `$` in every string and key (ast/interpolation.go): an ASL context path written as is would
+    // reach AWS as `$.Execution.Id`, a path into the state's input that does not exist.
+    [Fact]
+    public void Every_dollar_is_doubled_in_values_and_keys_so_pulumi_gives_back_the_text_written()
+    {
+        var yaml = YamlWriter.Write(OneResource(Map.Of(("definition", new ToJson(Map.Of(("executionId.$", "$$.Execution.Id")))))));
+
+        yaml.Should().Contain("\"executionId.$$\": \"$$$$.Execution.Id\"");
+        PulumiReads("$$$$.Execution.Id").Should().Be("$$.Execution.Id");
+        PulumiReads("executionId.$$").Should().Be("executionId.$");
+    }
+
+    // pulumi-yaml's parseInterpolate for text without references: `$$` is one `$`.
+    private static string PulumiReads(string written)
+    {
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; i < written.Length; i++)
+        {
+            if (written[i] == '$' && i + 1 < written.Length && written[i + 1] == '$') i++;
+            text.Append(written[i]);
+        }
+        return text.ToString();
     }
 
     [Fact]

@@ -72,7 +72,7 @@ export class Program {
     throw new UnresolvedReference(ref, this.role);
   }
 
-  /** Resolves every interpolation in a value (strings, lists, maps, `fn::toJSON` bodies); `$${` is a literal `${`. */
+  /** Resolves every interpolation in a value (strings, lists, maps, `fn::toJSON` bodies); `$$` is a literal `$` (pulumi-yaml's rule). */
   resolve(value) {
     if (typeof value === "string") return this.resolveString(value);
     if (Array.isArray(value)) return value.map((v) => this.resolve(v));
@@ -80,19 +80,20 @@ export class Program {
       const keys = Object.keys(value);
       if (keys.length === 1 && keys[0] === "fn::toJSON") return this.resolve(value["fn::toJSON"]);
       if (keys.length === 1 && keys[0] === "fn::secret") return this.resolve(value["fn::secret"]);
-      return Object.fromEntries(keys.map((k) => [k, this.resolve(value[k])]));
+      // Keys are interpolated too (pulumi-yaml parses them as expressions).
+      return Object.fromEntries(keys.map((k) => [this.resolveString(k), this.resolve(value[k])]));
     }
     return value;
   }
 
   resolveString(text) {
     const parts = [];
-    const pattern = /\$\$\{|\$\{([^}]*)\}/g;
+    const pattern = /\$\$|\$\{([^}]*)\}/g;
     let last = 0;
     let match;
     while ((match = pattern.exec(text))) {
       parts.push(text.slice(last, match.index));
-      parts.push(match[0] === "$${" ? { literal: "${" } : { ref: match[1] });
+      parts.push(match[0] === "$$" ? { literal: "$" } : { ref: match[1] });
       last = pattern.lastIndex;
     }
     parts.push(text.slice(last));
