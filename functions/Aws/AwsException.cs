@@ -3,7 +3,8 @@ using Failover.Functions.Runtime;
 namespace Failover.Functions.Aws;
 
 /// AWS answered with an error after every attempt it was worth: the code, message and request id. The errorType follows the
-/// catalogue: throttling is AwsThrottled, a server error AwsServerError, anything else (a client error) AwsServiceError.
+/// catalogue: throttling (and a replicated write conflict) is AwsThrottled, a server error AwsServerError, anything else (a client
+/// error) AwsServiceError.
 public sealed class AwsServiceException(string service, string code, string message, int statusCode, string? requestId)
     : FunctionException(TypeOf(code, statusCode), $"{service} {code}: {Echo.Of(message, 300)} (HTTP {statusCode}, request id {requestId ?? "none"})")
 {
@@ -14,16 +15,22 @@ public sealed class AwsServiceException(string service, string code, string mess
         "RequestLimitExceededException",
     };
 
+    /// 400s that are no refusal: DynamoDB multi-Region strong consistency rejects a write racing one from another region for
+    /// the same item, and the write did not happen (the AWS SDKs retry it). Read as a refusal, a failover/failback race on the
+    /// lock would end in FAILED; retried, the loser's next attempt meets the winner's lock as an ordinary failed condition.
+    private static readonly HashSet<string> TransientConflictCodes = new(StringComparer.Ordinal) { "ReplicatedWriteConflictException" };
+
     public string Service { get; } = service;
     public string Code { get; } = code;
     public int StatusCode { get; } = statusCode;
     public string? RequestId { get; } = requestId;
 
-    /// Worth another attempt: AWS asked us to slow down, or failed on its side.
+    /// Worth another attempt: AWS asked us to slow down, turned a write away as conflicting, or failed on its side.
     public bool Retryable => ErrorType != ErrorTypes.AwsServiceError;
 
     private static string TypeOf(string code, int statusCode) =>
-        ThrottlingCodes.Contains(code) || statusCode == 429 ? ErrorTypes.AwsThrottled
+        // Nothing was written, as with a throttle, so the same type: transient, and a workflow Retry may repeat it.
+        ThrottlingCodes.Contains(code) || TransientConflictCodes.Contains(code) || statusCode == 429 ? ErrorTypes.AwsThrottled
         : statusCode >= 500 ? ErrorTypes.AwsServerError
         : ErrorTypes.AwsServiceError;
 }

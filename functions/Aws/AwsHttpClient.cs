@@ -26,8 +26,8 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan BaseDelay, TimeSpan M
         TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, retry)));
 }
 
-/// Sends signed requests, retries throttling, 5xx and network failures within the policy's time, and turns every failure into a
-/// typed error of the catalogue (ErrorTypes).
+/// Sends signed requests, retries throttling (and replicated write conflicts), 5xx and network failures within the policy's time,
+/// and turns every failure into a typed error of the catalogue (ErrorTypes).
 public sealed class AwsHttpClient(HttpClient http, AwsEnvironment aws, RetryPolicy retry, TimeProvider time)
 {
     public AwsEnvironment Environment => aws;

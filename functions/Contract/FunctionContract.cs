@@ -91,7 +91,7 @@ public static class ErrorTypes
             [ConfigurationError] = (ErrorCategory.Rejected, "the function's environment lacks or garbles a setting; nothing was done"),
             [AwsServiceError] = (ErrorCategory.Rejected, "AWS refused a request (access denied, validation, not found) and will refuse it again; earlier steps of the same call may stand"),
             [ResponseRejected] = (ErrorCategory.Rejected, "the Lambda Runtime API refused the response (too large); the work was done, the answer is lost"),
-            [AwsThrottled] = (ErrorCategory.Transient, "AWS throttled every attempt; that request changed nothing"),
+            [AwsThrottled] = (ErrorCategory.Transient, "AWS throttled every attempt (or turned each away as a write conflicting with one from another region); that request changed nothing"),
             [AwsServerError] = (ErrorCategory.OutcomeUnknown, "AWS answered with a server error on every attempt; a write may have landed"),
             [AwsUnreachable] = (ErrorCategory.OutcomeUnknown, "no answer from AWS (refused, reset, timed out, or out of time for another attempt); a write may have landed"),
             [AwsMalformedResponse] = (ErrorCategory.OutcomeUnknown, "AWS answered success with a body that could not be read; the change was probably applied"),

@@ -72,6 +72,14 @@ public static class DecisionTable
     {
         if (mode == FlagMode.Block) return new(Decision.Blocked, "the flag is block");
         if (input.AlreadyDone) return new(Decision.NoAction, "traffic is failed over: the standby is serving, nothing to drill");
-        return new(Decision.Drill, "drill: scale and verify the standby, move no traffic");
+        // A drill takes the lock for its whole run and ends by scaling the standby back: during an outage it would hold off
+        // every failover and then undo the capacity one needs. A drill is never urgent, so force does not override this, and
+        // UNKNOWN counts too: missing evidence may mean the primary is down (its alarms unanswering), and waiting costs nothing.
+        return input.Health switch
+        {
+            Health.Healthy => new(Decision.Drill, "drill: scale and verify the standby, move no traffic"),
+            Health.Unhealthy => new(Decision.NoAction, "the primary is unhealthy: not drilling (fail over instead)", Alert: true),
+            _ => new(Decision.NoAction, "primary health is unknown (evidence missing): not drilling, alerting (a drill needs a healthy primary)", Alert: true),
+        };
     }
 }

@@ -37,6 +37,26 @@ public sealed class DecideTests(MotoServer moto)
         lockItem["action"]!.GetValue<string>().Should().Be("failover");
     }
 
+    [Theory]
+    [InlineData("auto", false)]
+    [InlineData("force", false)]
+    [InlineData("auto", true)]
+    public async Task A_drill_during_an_outage_takes_no_lock_so_the_failover_can(string flag, bool forceRequested)
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        await world.Ask("put-item", $$"""{"pk":"flag","mode":"{{flag}}"}""");
+
+        var drill = await world.InvokeAsync("decide", $$"""{"action":"drill","source":"game-day","executionId":"drill-1","force":{{(forceRequested ? "true" : "false")}}}""");
+
+        drill["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        drill["reason"]!.GetValue<string>().Should().Contain("the primary is unhealthy: not drilling");
+        drill["alert"]!.GetValue<bool>().Should().BeTrue();
+        drill["lockId"].Should().BeNull();
+        (await world.Ask("lock")).Should().BeNull();
+        var failover = await world.InvokeAsync("decide", """{"action":"failover","source":"alarm","executionId":"exec-1"}""");
+        failover["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+    }
+
     [Fact]
     public async Task Every_decision_is_recorded_with_its_evidence_and_a_ttl()
     {
@@ -386,6 +406,66 @@ public sealed class DecideTests(MotoServer moto)
         response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
         response["lockId"]!.GetValue<string>().Should().Be("exec-1");
         proxy.ForwardedCount(Match.Target("DynamoDB_20120810.UpdateItem")).Should().Be(2);
+    }
+
+    // Multi-Region strong consistency's answer to a write racing one from another region: a 400 that is no refusal.
+    private const string ReplicatedWriteConflict =
+        """{"__type":"com.amazonaws.dynamodb.v20120810#ReplicatedWriteConflictException","message":"The request was rejected because one or more items in the request are being modified by a request in another Region."}""";
+
+    private static bool LockWrite(ProxiedRequest r) => r.Target == "DynamoDB_20120810.UpdateItem" && r.Body.Contains("SET lockOwner", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task A_lock_write_turned_away_as_a_replicated_write_conflict_is_retried_inside_the_call_and_takes_the_lock()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        using var proxy = new FaultProxy(moto.Url);
+        proxy.Inject(Fault.Status(400, ReplicatedWriteConflict), LockWrite, times: 1);
+
+        var response = await world.InvokeThroughAsync(proxy, "decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER", response["reason"]!.GetValue<string>());
+        response["lockId"]!.GetValue<string>().Should().Be("exec-1");
+        proxy.Requests.Count(e => LockWrite(e.Request)).Should().Be(2, "the conflicting attempt, then the one that passed");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-1");
+    }
+
+    [Fact]
+    public async Task A_replicated_write_conflict_lost_to_the_other_regions_lock_converges_on_no_action()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        using var proxy = new FaultProxy(moto.Url);
+        // The failback in the other region wins the race: its lock lands while this write is turned away.
+        proxy.Inject(Fault.Status(400, ReplicatedWriteConflict), LockWrite, times: 1);
+        proxy.Inject(Fault.BeforeForward(async () => await world.Ask("put-lock",
+            $$"""{"owner":"exec-failback","action":"failback","leaseExpiresAt":{{DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds()}}}""")),
+            LockWrite, times: 1);
+
+        var response = await world.InvokeThroughAsync(proxy, "decide", Failover);
+
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        response["reason"]!.GetValue<string>().Should().Contain("another execution took the lock");
+        response["lockId"].Should().BeNull();
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-failback");
+    }
+
+    [Fact]
+    public async Task A_lock_write_that_conflicts_on_every_attempt_is_a_transient_error_the_workflow_may_retry()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+        using var proxy = new FaultProxy(moto.Url);
+        proxy.Inject(Fault.Status(400, ReplicatedWriteConflict), LockWrite);
+
+        var act = () => world.InvokeThroughAsync(proxy, "decide", Failover);
+
+        var error = (await act.Should().ThrowAsync<FunctionException>()).Which;
+        error.ErrorType.Should().Be(ErrorTypes.AwsThrottled, error.Message);
+        ErrorTypes.All[error.ErrorType].Category.Should().Be(ErrorCategory.Transient);
+        error.Message.Should().Contain("ReplicatedWriteConflictException");
+        proxy.Requests.Count(e => LockWrite(e.Request)).Should().Be(2, "every attempt the retry policy allows");
+        (await world.Ask("lock")).Should().BeNull();
+        proxy.ClearFaults();
+        var retried = await world.InvokeThroughAsync(proxy, "decide", Failover);
+        retried["decision"]!.GetValue<string>().Should().Be("FAILOVER");
     }
 
     [Fact]

@@ -41,12 +41,12 @@ public sealed class DecisionTableTests
         { FailoverAction.Drill, Health.Healthy, FlagMode.Auto, Decision.Drill, "move no traffic", false },
         { FailoverAction.Drill, Health.Healthy, FlagMode.Block, Decision.Blocked, "the flag is block", false },
         { FailoverAction.Drill, Health.Healthy, FlagMode.Force, Decision.Drill, "move no traffic", false },
-        { FailoverAction.Drill, Health.Unhealthy, FlagMode.Auto, Decision.Drill, "move no traffic", false },
+        { FailoverAction.Drill, Health.Unhealthy, FlagMode.Auto, Decision.NoAction, "the primary is unhealthy: not drilling (fail over instead)", true },
         { FailoverAction.Drill, Health.Unhealthy, FlagMode.Block, Decision.Blocked, "the flag is block", false },
-        { FailoverAction.Drill, Health.Unhealthy, FlagMode.Force, Decision.Drill, "move no traffic", false },
-        { FailoverAction.Drill, Health.Unknown, FlagMode.Auto, Decision.Drill, "move no traffic", false },
+        { FailoverAction.Drill, Health.Unhealthy, FlagMode.Force, Decision.NoAction, "the primary is unhealthy: not drilling (fail over instead)", true },
+        { FailoverAction.Drill, Health.Unknown, FlagMode.Auto, Decision.NoAction, "evidence missing): not drilling", true },
         { FailoverAction.Drill, Health.Unknown, FlagMode.Block, Decision.Blocked, "the flag is block", false },
-        { FailoverAction.Drill, Health.Unknown, FlagMode.Force, Decision.Drill, "move no traffic", false },
+        { FailoverAction.Drill, Health.Unknown, FlagMode.Force, Decision.NoAction, "evidence missing): not drilling", true },
     };
 
     [Theory]
@@ -136,6 +136,39 @@ public sealed class DecisionTableTests
             cooling.Should().Be(new DecisionOutcome(Decision.NoAction, "in cooldown after the last transition"));
         else
             cooling.Should().Be(unhindered);
+    }
+
+    // (health, flag, forceRequested, alreadyDone, inCooldown, locked): every drill.
+    public static TheoryData<Health, FlagMode, bool, bool, bool, bool> Drills()
+    {
+        var data = new TheoryData<Health, FlagMode, bool, bool, bool, bool>();
+        foreach (var health in Enum.GetValues<Health>())
+        foreach (var flag in Enum.GetValues<FlagMode>())
+        foreach (var forceRequested in Both)
+        foreach (var alreadyDone in Both)
+        foreach (var inCooldown in Both)
+        foreach (var locked in Both)
+            data.Add(health, flag, forceRequested, alreadyDone, inCooldown, locked);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Drills))]
+    public void A_drill_acts_only_on_a_healthy_primary_and_never_takes_the_lock_from_a_failover_in_an_outage(
+        Health health, FlagMode flag, bool forceRequested, bool alreadyDone, bool inCooldown, bool locked)
+    {
+        var outcome = Decide(FailoverAction.Drill, health, flag, forceRequested, alreadyDone, inCooldown, locked);
+
+        // Force, from the flag or the request, is no reason to drill in an outage: the drill's lock would hold off the failover.
+        if (health != Health.Healthy) outcome.Acts.Should().BeFalse(outcome.Reason);
+        // Not drilling because the primary may be down is something to look at; block and "already failed over" say so themselves.
+        if (health != Health.Healthy && flag != FlagMode.Block && !alreadyDone)
+        {
+            outcome.Should().Be(Decide(FailoverAction.Drill, health, flag, forceRequested, alreadyDone, inCooldown: false, locked: false));
+            outcome.Decision.Should().Be(Decision.NoAction);
+            outcome.Reason.Should().Contain("not drilling");
+            outcome.Alert.Should().BeTrue();
+        }
     }
 
     // (action, health, alreadyDone, inCooldown, locked)
