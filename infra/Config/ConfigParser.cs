@@ -322,7 +322,8 @@ public static partial class ConfigParser
         var timeout = r.Int("readinessTimeoutSeconds", WorkflowSettings.ReadinessTimeoutSecondsDefault, 60, 3600);
         var poll = r.Int("readinessPollSeconds", WorkflowSettings.ReadinessPollSecondsDefault, 5, 300);
         if (poll >= timeout) r.Fail("readinessPollSeconds", $"must be shorter than readinessTimeoutSeconds ({timeout}) (got {poll})");
-        return new WorkflowSettings { ReadinessTimeoutSeconds = timeout, ReadinessPollSeconds = poll };
+        var drain = r.Int("failbackDrainSeconds", WorkflowSettings.FailbackDrainSecondsDefault, 0, 3600);
+        return new WorkflowSettings { ReadinessTimeoutSeconds = timeout, ReadinessPollSeconds = poll, FailbackDrainSeconds = drain };
     }
 
     private static NetworkSettings ParseNetwork(ConfigReader r)

@@ -96,8 +96,13 @@ public sealed record WorkflowSettings
     /// 15 s between readiness checks: the ALB's healthy threshold is 2 checks of 5-10 s, so checking faster finds nothing new.
     public const int ReadinessPollSecondsDefault = 15;
 
+    /// 120 s: the failover record's alias TTL (60 s) plus Route 53's propagation of the gate's change; until then resolvers
+    /// still send clients to the secondary, so the failback scales it back only after this.
+    public const int FailbackDrainSecondsDefault = 120;
+
     public required int ReadinessTimeoutSeconds { get; init; }
     public required int ReadinessPollSeconds { get; init; }
+    public required int FailbackDrainSeconds { get; init; }
 
     /// Checks the loop makes at most: the time bound divided by the poll interval, plus the first check.
     public int MaxReadinessChecks => ReadinessTimeoutSeconds / ReadinessPollSeconds + 1;

@@ -29,21 +29,28 @@ public sealed record ControlTable
         _ => throw new InvalidOperationException("A table name is a reference to the table or to the primary stack's output."),
     };
 
-    /// decide: reads the flag and the state, takes the lock (one conditional update), records its decision; in eventual
-    /// mode it also reads the peer replica's state before taking the lock.
+    // The items each grant may touch, by partition key: the functions never write the flag (operators do), and decide
+    // writes records only under decision#, so a defect cannot overwrite the flag or forge a transition in a record's place.
+    private static Condition Items(params Value[] keys) => new("ForAllValues:StringLike", "dynamodb:LeadingKeys", keys);
+
+    private const string FlagItem = "flag", StateItem = "state", DecisionItems = "decision#*";
+
+    /// decide: reads the flag and the state, takes the lock (one conditional update of the state item), records its
+    /// decision; in eventual mode it also reads the peer replica's state before taking the lock.
     public void GrantDecide(IamRole role) => role.Grant(p =>
     {
-        p.Allow("ReadFlagAndLock", Actions.DynamoDb.ReadItem, ArnIn(Account.Region));
-        p.Allow("TakeLock", Actions.DynamoDb.UpdateItem, ArnIn(Account.Region));
-        p.Allow("RecordDecision", Actions.DynamoDb.PutItem, DecisionTableName is { } log ? TableArn(log, Account.Region) : ArnIn(Account.Region));
+        p.Allow("ReadFlagAndLock", Actions.DynamoDb.ReadItem, ArnIn(Account.Region), Items(FlagItem, StateItem));
+        p.Allow("TakeLock", Actions.DynamoDb.UpdateItem, ArnIn(Account.Region), Items(StateItem));
+        p.Allow("RecordDecision", Actions.DynamoDb.PutItem, DecisionTableName is { } log ? TableArn(log, Account.Region) : ArnIn(Account.Region),
+            Items(DecisionItems));
         if (Consistency == TableConsistency.Eventual)
-            p.Allow("ReadPeerReplicaLock", Actions.DynamoDb.ReadItem, ArnIn(PeerRegion));
+            p.Allow("ReadPeerReplicaLock", Actions.DynamoDb.ReadItem, ArnIn(PeerRegion), Items(StateItem));
     });
 
-    /// release-lock: one conditional update of the state item, and a read when a retry must answer as the first call did.
+    /// release-lock: one conditional update of the state item, and a read of it when a retry must answer as the first call did.
     public void GrantRelease(IamRole role) => role.Grant(p => p
-        .Allow("ReadLock", Actions.DynamoDb.ReadItem, ArnIn(Account.Region))
-        .Allow("ReleaseLock", Actions.DynamoDb.UpdateItem, ArnIn(Account.Region)));
+        .Allow("ReadLock", Actions.DynamoDb.ReadItem, ArnIn(Account.Region), Items(StateItem))
+        .Allow("ReleaseLock", Actions.DynamoDb.UpdateItem, ArnIn(Account.Region), Items(StateItem)));
 
     /// The settings decide reads to find the tables and the consistency mode.
     public FunctionEnvironment SetDecideEnvironment(FunctionEnvironment environment)

@@ -71,7 +71,9 @@ public sealed record Orchestration
                 .Set(EnvNames.PrimaryRegion, primaryRegion)
                 .Set(EnvNames.SecondaryRegion, secondaryRegion)
                 .Set(EnvNames.PrimaryEndpointHealthCheckId, endpointCheckId)
-                .Set(EnvNames.PrimaryAlarmNames, alarmNames),
+                .Set(EnvNames.PrimaryAlarmNames, alarmNames)
+                // A run must never outlive its lock: the lease is the execution's own time limit.
+                .Set(EnvNames.LockLeaseSeconds, WorkflowDefinition.ExecutionTimeoutSeconds(config.Workflow).ToString(System.Globalization.CultureInfo.InvariantCulture)),
             role =>
             {
                 table.GrantDecide(role);

@@ -51,7 +51,11 @@ public static class WorkflowDefinition
         public const string StampFinished = "StampFinished";
         public const string ReleaseLock = "ReleaseLock";
         public const string Done = "Done";
-        public const string AfterFailureNotice = "AfterFailureNotice";
+        public const string OnFailure = "OnFailure";
+        public const string CheckRelease = "CheckRelease";
+        public const string TransitionNotRecorded = "TransitionNotRecorded";
+        public const string TrafficMoved = "TrafficMoved";
+        public const string DrainBeforeScaleDown = "DrainBeforeScaleDown";
         public const string DrillScaleBackAfterFailure = "DrillScaleBackAfterFailure";
         public const string ReleaseAfterFailure = "ReleaseAfterFailure";
         public const string Failed = "Failed";
@@ -70,15 +74,22 @@ public static class WorkflowDefinition
         public const string Blocked = "BLOCKED";
         public const string Succeeded = "SUCCEEDED";
         public const string Failed = "FAILED";
+        /// Nothing was done, but someone should look (evidence missing, an unreadable lock or flag, a drill refused in an outage).
+        public const string Alert = "ALERT";
     }
 
     /// Lambda's own transient errors (the invoke integration's names): the function did not run or did not answer.
     public static readonly IReadOnlyList<string> LambdaTransientErrors =
-        ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"];
+        ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException",
+            "Lambda.ClientExecutionTimeoutException"];
 
     /// Errors whose outcome is unknown besides the functions' own: a task that timed out, a function that crashed or ran
     /// out of memory. Every handler is idempotent, so repeating converges.
-    public static readonly IReadOnlyList<string> OutcomeUnknownErrors = ["States.Timeout", "Lambda.Unknown"];
+    public static readonly IReadOnlyList<string> OutcomeUnknownErrors = ["States.Timeout", "Lambda.Unknown", "Sandbox.Timedout"];
+
+    /// The longest an execution may run (the readiness bound plus an hour for every task's retries and the failback's drain):
+    /// an execution that somehow outlives it is stopped. The lock's lease is this long too, so no run can outlive its lock.
+    public static int ExecutionTimeoutSeconds(WorkflowSettings settings) => settings.ReadinessTimeoutSeconds + settings.FailbackDrainSeconds + 3600;
 
     /// The actions this stack's workflow runs: it promotes its own region.
     public static IReadOnlyList<FailoverAction> ActionsFor(Role role) =>
@@ -94,7 +105,7 @@ public static class WorkflowDefinition
                 ? $"Failback into {region}: decide, scale this region up, wait until ready, restore the traffic gate, scale the secondary back to standby."
                 : $"Failover into {region} (and drills): decide, scale this region up, wait until ready, close the primary's traffic gate."),
             ("StartAt", States.CheckAction),
-            ("TimeoutSeconds", b.ExecutionTimeoutSeconds),
+            ("TimeoutSeconds", ExecutionTimeoutSeconds(settings)),
             ("States", new Map(b.States())));
     }
 
@@ -102,10 +113,6 @@ public static class WorkflowDefinition
     {
         private readonly Dictionary<string, Value> _states = new(StringComparer.Ordinal);
         private IReadOnlyList<FailoverAction> Actions { get; } = ActionsFor(role);
-
-        /// The readiness bound plus every task's worst case: an execution that somehow outlives this is stopped (and the
-        /// lock's lease frees the lock), never left running for a year.
-        public int ExecutionTimeoutSeconds => settings.ReadinessTimeoutSeconds + 3600;
 
         public Dictionary<string, Value> States()
         {
@@ -158,6 +165,8 @@ public static class WorkflowDefinition
                         ("flag", Map.Of(("mode", "unknown"), ("source", "none"))),
                         ("health", Map.Of(("status", Wire.Of(Failover.Contract.Health.Unknown)), ("evidence", Value.List()))),
                         ("alert", false))),
+                    // What a release on the failure path records: FAILED until traffic has moved, then the transition.
+                    ("releaseOutcome", "FAILED"),
                     ("timings", Map.Of(("started", Map.Of(("at.$", "$$.Execution.StartTime"))))))),
                 ("Next", WorkflowDefinition.States.Decide));
 
@@ -170,6 +179,11 @@ public static class WorkflowDefinition
             var acting = new List<Value>
             {
                 Rule(decision, Wire.Of(Decision.Blocked), WorkflowDefinition.States.Describe(Notices.Blocked)),
+                Map.Of(
+                    ("And", Value.List(
+                        Map.Of(("Variable", decision), ("StringEquals", Wire.Of(Decision.NoAction))),
+                        Map.Of(("Variable", $"$.decision.{ResultFields.Alert}"), ("BooleanEquals", true)))),
+                    ("Next", WorkflowDefinition.States.Describe(Notices.Alert))),
                 Rule(decision, Wire.Of(Decision.NoAction), WorkflowDefinition.States.NoAction),
             };
             foreach (var action in Actions)
@@ -188,9 +202,10 @@ public static class WorkflowDefinition
                     ("Error", "UnexpectedDecision"),
                     ("Cause.$", "States.Format('decide answered {} to a {} request; nothing was changed', $.decision.decision, $.request.action)"))),
                 ("ResultPath", "$.error"),
-                ("Next", WorkflowDefinition.States.Describe(Notices.Failed)));
+                ("Next", FailureEntry));
             _states[WorkflowDefinition.States.NoAction] = Map.Of(("Type", "Succeed"), ("Comment", "Nothing to do: healthy, already done, in cooldown or locked."));
 
+            Notice(Notices.Alert, "nothing was done but someone should look", WorkflowDefinition.States.NoAction);
             Notice(Notices.Blocked, "the flag stops automation", WorkflowDefinition.States.Blocked);
             _states[WorkflowDefinition.States.Blocked] = Map.Of(("Type", "Succeed"), ("Comment", "The user request flag is block."));
 
@@ -231,7 +246,7 @@ public static class WorkflowDefinition
                     ("Cause.$", "States.Format('{} did not become ready within " + settings.ReadinessTimeoutSeconds +
                         " s: {} of {} tasks running, {} healthy targets; traffic was not moved', $.region, $.check.running, $.check.desired, $.check.healthyTargets)"))),
                 ("ResultPath", "$.error"),
-                ("Next", WorkflowDefinition.States.Describe(Notices.Failed)));
+                ("Next", FailureEntry));
 
             var hasDrill = Actions.Contains(FailoverAction.Drill);
             var hasMove = Actions.Any(a => a != FailoverAction.Drill);
@@ -248,15 +263,28 @@ public static class WorkflowDefinition
 
             if (hasMove)
             {
-                var afterShift = role == Role.Primary ? WorkflowDefinition.States.ScaleDownStandby : WorkflowDefinition.States.StampFinished;
                 LambdaTask(WorkflowDefinition.States.ShiftTraffic, HandlerNames.ShiftTraffic, targets.ShiftTraffic,
-                    payload: ActionAnd(), resultPath: "$.shift", next: afterShift);
+                    payload: ActionAnd(), resultPath: "$.shift", next: WorkflowDefinition.States.TrafficMoved);
+                // From here on a failure must still record the transition: the gate has moved.
+                _states[WorkflowDefinition.States.TrafficMoved] = Map.Of(
+                    ("Type", "Pass"),
+                    ("Result", "SUCCEEDED"),
+                    ("ResultPath", "$.releaseOutcome"),
+                    ("Next", role == Role.Primary ? WorkflowDefinition.States.DrainBeforeScaleDown : WorkflowDefinition.States.StampFinished));
                 if (role == Role.Primary)
-                    // After the shift, never before: the secondary serves until the gate is restored. Traffic has moved by now,
-                    // so a failure here is reported in SUCCEEDED, not turned into a failed failback.
+                {
+                    // Resolvers keep answering the secondary for the record's TTL and Route 53's propagation: it keeps its
+                    // capacity until they have moved.
+                    _states[WorkflowDefinition.States.DrainBeforeScaleDown] = Map.Of(
+                        ("Type", "Wait"),
+                        ("Seconds", settings.FailbackDrainSeconds),
+                        ("Next", WorkflowDefinition.States.ScaleDownStandby));
+                    // After the shift and the drain, never before. Traffic has moved by now, so a failure here is reported in
+                    // SUCCEEDED, not turned into a failed failback.
                     LambdaTask(WorkflowDefinition.States.ScaleDownStandby, HandlerNames.ScaleService, targets.ScaleStandby!,
                         payload: ActionAnd(("size", "standby")), resultPath: "$.standby", next: WorkflowDefinition.States.StampFinished,
                         catchTo: WorkflowDefinition.States.StampFinished, catchPath: "$.standby");
+                }
             }
             if (hasDrill)
                 LambdaTask(WorkflowDefinition.States.DrillScaleBack, HandlerNames.ScaleService, targets.ScaleService,
@@ -268,14 +296,32 @@ public static class WorkflowDefinition
                 extra: role == Role.Primary ? [("standby.$", "$.standby")] : []);
             // Records the new active region (failover, failback) and frees the lock in one conditional write.
             LambdaTask(WorkflowDefinition.States.ReleaseLock, HandlerNames.ReleaseLock, targets.ReleaseLock,
-                payload: Release("SUCCEEDED"), resultPath: "$.release", next: WorkflowDefinition.States.Done);
+                payload: Release("SUCCEEDED"), resultPath: "$.release", next: WorkflowDefinition.States.CheckRelease);
+            // A run whose lock was lost (lease expired, taken over) has moved traffic without recording it: that is a failure.
+            _states[WorkflowDefinition.States.CheckRelease] = Map.Of(
+                ("Type", "Choice"),
+                ("Choices", Value.List(
+                    Map.Of(("Variable", $"$.release.{ResultFields.StateRecorded}"), ("BooleanEquals", true), ("Next", WorkflowDefinition.States.Done)),
+                    Map.Of(
+                        ("And", Value.List(
+                            Map.Of(("Variable", "$.request.action"), ("StringEquals", Wire.Of(FailoverAction.Drill))),
+                            Map.Of(("Variable", $"$.release.{ResultFields.Released}"), ("BooleanEquals", true)))),
+                        ("Next", WorkflowDefinition.States.Done)))),
+                ("Default", WorkflowDefinition.States.TransitionNotRecorded));
+            _states[WorkflowDefinition.States.TransitionNotRecorded] = Map.Of(
+                ("Type", "Pass"),
+                ("Parameters", Map.Of(
+                    ("Error", "TransitionNotRecorded"),
+                    ("Cause.$", "States.Format('the run finished but release-lock recorded nothing: {}', $.release.reason)"))),
+                ("ResultPath", "$.error"),
+                ("Next", FailureEntry));
             _states[WorkflowDefinition.States.Done] = Map.Of(("Type", "Succeed"));
 
-            // Failure: notify, give a drill's capacity back, release the lock (a no-op when none was taken), fail.
-            Notice(Notices.Failed, "stopped", hasDrill ? WorkflowDefinition.States.AfterFailureNotice : WorkflowDefinition.States.ReleaseAfterFailure, failure: true);
+            // Failure: give a drill's capacity back, release the lock (recording the transition if traffic has moved; a no-op when
+            // no lock was taken), then tell people what happened, release included, and fail.
             if (hasDrill)
             {
-                _states[WorkflowDefinition.States.AfterFailureNotice] = Map.Of(
+                _states[WorkflowDefinition.States.OnFailure] = Map.Of(
                     ("Type", "Choice"),
                     // A drill routed to act reached ScaleUp; it gives the capacity back even when ScaleUp itself failed, since an
                     // outcome-unknown error (AwsServerError, States.Timeout, ...) may have scaled it up. A repeat is a no-op.
@@ -290,8 +336,10 @@ public static class WorkflowDefinition
                     catchTo: WorkflowDefinition.States.ReleaseAfterFailure, catchPath: "$.scaleBack");
             }
             LambdaTask(WorkflowDefinition.States.ReleaseAfterFailure, HandlerNames.ReleaseLock, targets.ReleaseLock,
-                payload: Release("FAILED"), resultPath: "$.release", next: WorkflowDefinition.States.Failed,
-                catchTo: WorkflowDefinition.States.Failed, catchPath: "$.releaseError");
+                payload: Map.Of(("lockId.$", "$.lock.executionId"), ("action.$", "$.request.action"), ("outcome.$", "$.releaseOutcome")),
+                resultPath: "$.release", next: WorkflowDefinition.States.Describe(Notices.Failed),
+                catchTo: WorkflowDefinition.States.Describe(Notices.Failed), catchPath: "$.release");
+            Notice(Notices.Failed, "stopped", WorkflowDefinition.States.Failed, failure: true);
             _states[WorkflowDefinition.States.Failed] = Map.Of(
                 ("Type", "Fail"),
                 ("ErrorPath", "$.error.Error"),
@@ -327,6 +375,9 @@ public static class WorkflowDefinition
             ("Next", next));
 
         /// A Lambda task whose result keeps exactly the fields the contract says the handler always writes.
+        /// Where every failure goes: a drill's scale-back check, or straight to releasing the lock.
+        private string FailureEntry => Actions.Contains(FailoverAction.Drill) ? WorkflowDefinition.States.OnFailure : WorkflowDefinition.States.ReleaseAfterFailure;
+
         private void LambdaTask(string name, string handler, Value function, Value payload, string resultPath, string next,
             string? catchTo = null, string catchPath = "$.error")
         {
@@ -347,7 +398,7 @@ public static class WorkflowDefinition
                 ("Catch", Value.List(Map.Of(
                     ("ErrorEquals", Value.List("States.ALL")),
                     ("ResultPath", catchPath),
-                    ("Next", catchTo ?? WorkflowDefinition.States.Describe(Notices.Failed))))),
+                    ("Next", catchTo ?? FailureEntry)))),
                 ("Next", next));
         }
 
@@ -374,7 +425,8 @@ public static class WorkflowDefinition
                 ("health.$", "$.decision.health.status"),
                 ("timings.$", "$.timings"),
             };
-            if (failure) fields.Add(("error.$", "$.error"));
+            // A FAILED notice says what the release did (released, state recorded, or its own error) and what it recorded.
+            if (failure) fields.AddRange([("error.$", "$.error"), ("release.$", "$.release"), ("releaseOutcome.$", "$.releaseOutcome")]);
             fields.AddRange(extra ?? []);
             _states[describe] = Map.Of(
                 ("Type", "Pass"),

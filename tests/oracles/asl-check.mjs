@@ -2,14 +2,15 @@
 // validated with asl-validator and its graph checked (every target exists, every state is reachable, every Choice has a
 // Default, every Lambda task retries exactly the errors the functions' contract calls retryable), then EVERY path is
 // executed with aws-local-stepfunctions against local fakes of the functions (shaped like functions/Json/Contracts.cs and
-// the README's handler table, refusing bad input as the real ones do) and of SNS: failover, failback, drills, blocked and
-// no-action decisions, a standby that never gets ready, transient errors retried, rejected ones not, a fault injected at
-// every Task state, unsupported actions. A finding is an expectation that failed: "resource: scenario: expected, got".
+// the README's handler table, refusing bad input as the real ones do) and of SNS: failover, failback, drills, blocked,
+// no-action and alert decisions, a standby that never gets ready, a release that fails or records nothing, transient errors
+// retried, rejected ones not, a fault injected at every Task state, unsupported actions. A finding is an expectation that
+// failed: "resource: scenario: expected, got".
 //
 //   node asl-check.mjs [--json] program.yaml...
 //
-// With ASL_CHECK_REPORT=path, also writes there {program: {resource: {scenarios: [names], readiness: {...}}}} (program =
-// the file's name without .yaml), so a test can assert which scenarios ran.
+// With ASL_CHECK_REPORT=path, also writes there {program: {resource: {scenarios: [names], readiness: {...}, drain:
+// {state, seconds} | null}}} (program = the file's name without .yaml), so a test can assert which scenarios ran.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,8 +41,12 @@ const LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
 const SNS_PUBLISH = "arn:aws:states:::sns:publish";
 // The Lambda invoke integration's own transient errors, and the errors whose outcome is unknown (a task that timed out, a
 // function that crashed): Step Functions' names, what AWS recommends retrying for every Lambda task.
-const LAMBDA_TRANSIENT = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"];
-const OUTCOME_UNKNOWN = ["States.Timeout", "Lambda.Unknown"];
+// Mirrored, not read, from infra/Control/WorkflowDefinition.cs (LambdaTransientErrors, OutcomeUnknownErrors): WorkflowPathTests
+// expects a "retry X at ScaleUp" scenario for every name in the C# lists, so the two cannot drift apart unnoticed.
+const LAMBDA_TRANSIENT = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException",
+  "Lambda.ClientExecutionTimeoutException"];
+// Sandbox.Timedout: the function itself ran past its timeout (Lambda's errorType), which may have done its work.
+const OUTCOME_UNKNOWN = ["States.Timeout", "Lambda.Unknown", "Sandbox.Timedout"];
 // Errors that mean the definition itself broke (a path that is not there, no Choice matched, an intrinsic that failed).
 const BROKEN = ["States.Runtime", "States.NoChoiceMatched", "States.ResultPathMatchFailure", "States.ParameterPathFailure",
   "States.IntrinsicFailure", "States.DataLimitExceeded", "TypeError", "Error", "ExecutionAbortedError", "ExecutionTimeoutError"];
@@ -190,19 +195,38 @@ function staticChecks(machine, problems) {
     }
   }
 
-  // The readiness loop: the check task's timeoutSeconds, the Wait between checks, the readiness timeout the stack exports.
+  // The readiness loop: the check task's timeoutSeconds, the Wait between checks (the one that leads back to the check), the
+  // readiness timeout the stack exports.
   const check = machine.tasks.find(t => functionOf(machine, states[t].Parameters?.FunctionName).handler === "check-service");
   const waits = Object.entries(states).filter(([, s]) => s.Type === "Wait");
+  const polls = waits.filter(([, s]) => check !== undefined && s.Next === check);
   const timeout = check ? states[check].Parameters?.Payload?.timeoutSeconds : undefined;
-  const poll = waits.length === 1 ? waits[0][1].Seconds : undefined;
+  const poll = polls.length === 1 ? polls[0][1].Seconds : undefined;
   machine.readiness = { timeoutSeconds: timeout, pollSeconds: poll, maxChecks: typeof timeout === "number" && typeof poll === "number" ? Math.floor(timeout / poll) + 1 : undefined };
   if (check === undefined) problems.push(`${at}: no task invokes check-service`);
   else if (typeof timeout !== "number") problems.push(`${at}: ${check} passes no number as timeoutSeconds: check-service could never time the wait out`);
-  if (waits.length !== 1 || typeof poll !== "number") problems.push(`${at}: expected one Wait state with Seconds between readiness checks, found ${waits.map(([n]) => n).join(", ") || "none"}`);
+  if (polls.length !== 1 || typeof poll !== "number") problems.push(`${at}: expected one Wait state with Seconds between readiness checks (leading back to ${check ?? "the check-service task"}), found ${polls.map(([n]) => n).join(", ") || "none"}`);
   const exported = machine.program.outputs?.readinessTimeoutSeconds;
   if (exported !== undefined && exported !== timeout) problems.push(`${at}: check-service is told timeoutSeconds ${timeout}, the stack's readinessTimeoutSeconds is ${exported}`);
-  if (typeof definition.TimeoutSeconds === "number" && typeof timeout === "number" && definition.TimeoutSeconds <= timeout)
-    problems.push(`${at}: the execution's TimeoutSeconds ${definition.TimeoutSeconds} does not outlast the readiness timeout ${timeout}`);
+
+  // The failback's drain: the primary waits, after the shift, before scaling the secondary back (resolvers still send clients
+  // there for the record's TTL). It is the one Wait right before the task that scales the peer; a secondary has none.
+  const standbyTask = machine.tasks.find(t => { const f = functionOf(machine, states[t].Parameters?.FunctionName); return f.handler === "scale-service" && f.remote; });
+  const drains = waits.filter(([, s]) => standbyTask !== undefined && s.Next === standbyTask);
+  machine.drain = drains.length === 1 && typeof drains[0][1].Seconds === "number" ? { state: drains[0][0], seconds: drains[0][1].Seconds } : null;
+  if (machine.role === "primary" && machine.drain === null)
+    problems.push(`${at}: expected one Wait state with Seconds right before ${standbyTask ?? "the task that scales the secondary to standby"} (the failback's drain), found ${drains.map(([n]) => n).join(", ") || "none"}`);
+  for (const [n] of waits.filter(w => !polls.includes(w) && !drains.includes(w)))
+    problems.push(`${at}: Wait ${n} is neither the readiness poll nor the failback's drain`);
+
+  // The execution outlasts the readiness bound and the drain, and the lock's lease outlasts the execution: no run outlives its lock.
+  const bound = (typeof timeout === "number" ? timeout : 0) + (machine.drain?.seconds ?? 0);
+  if (typeof definition.TimeoutSeconds === "number" && typeof timeout === "number" && definition.TimeoutSeconds <= bound)
+    problems.push(`${at}: the execution's TimeoutSeconds ${definition.TimeoutSeconds} does not outlast the readiness timeout ${timeout}${machine.drain ? ` plus the drain ${machine.drain.seconds}` : ""}`);
+  const decide = Object.values(machine.program.resources ?? {}).find(r => r?.type === "aws:lambda/function:Function" && r.properties?.handler === "decide");
+  const lease = decide?.properties?.environment?.variables?.LOCK_LEASE_SECONDS;
+  if (decide !== undefined && typeof definition.TimeoutSeconds === "number" && !(Number(lease) >= definition.TimeoutSeconds))
+    problems.push(`${at}: decide's LOCK_LEASE_SECONDS ${show(lease)} is shorter than the execution's TimeoutSeconds ${definition.TimeoutSeconds}: a run could outlive its lock`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -240,7 +264,7 @@ const fakes = {
       flag: world.sc.flag ?? { mode: "auto", source: "override", reason: "game day", setBy: "alice@example.com", expiresAt: "2030-01-01T00:00:00Z" },
       health: { status: "UNHEALTHY", evidence: [{ source: "route53", verdict: "UNHEALTHY", detail: "2 of 3 checkers report failure" }] },
       lockId: acting ? payload.executionId : null,
-      alert: false,
+      alert: world.sc.alert ?? false,
     });
   },
   "scale-service"(world, payload, fn) {
@@ -291,11 +315,14 @@ const fakes = {
     if (typeof payload.lockId !== "string" || payload.lockId.trim() === "" || payload.lockId.length > 512) throw invalid("'lockId' is required: the lockId decide returned.");
     const action = parseAction(payload.action);
     if (!["SUCCEEDED", "FAILED"].includes(payload.outcome)) throw invalid(`'outcome' must be SUCCEEDED or FAILED (got ${show(payload.outcome)}).`);
+    // The lock may have been lost meanwhile (lease expired, taken over): then nothing is released nor recorded.
     const released = world.lockOwner === payload.lockId;
+    const holder = world.lockOwner;
     if (released) world.lockOwner = null;
     const recorded = released && payload.outcome === "SUCCEEDED" && action !== "drill";
     return strip({
-      released, stateRecorded: recorded, reason: released ? "released" : "no lock is held by this execution",
+      released, stateRecorded: recorded,
+      reason: released ? "released" : holder ? "held by another execution" : "no lock is held by this execution",
       activeRegion: recorded ? world.machine.region : null, epoch: recorded ? 8 : 0,
     });
   },
@@ -362,6 +389,7 @@ class World {
       call.message = e.message;
       throw e;
     }
+    this.sc.after?.[stateName]?.(this, n); // what happens in the world meanwhile (another execution takes the lock, ...)
     return { ExecutedVersion: "$LATEST", Payload: call.result, SdkHttpMetadata: { HttpStatusCode: 200 }, StatusCode: 200 };
   }
 }
@@ -466,16 +494,24 @@ function invariants(machine, sc, t, expect) {
   const decided = t.calls.some(c => c.handler === "decide");
   const held = decided && !["Blocked", "NoAction"].includes(t.final);
   const releases = lambdas(t).filter(c => c.handler === "release-lock");
+  // Once shift-traffic has answered, the gate has moved: from then on every release must record the transition.
+  const moved = t.calls.some(c => c.handler === "shift-traffic" && !c.error && c.result);
   if (held) {
     const last = lambdas(t).at(-1);
-    const want = t.status === "SUCCEEDED" ? "SUCCEEDED" : "FAILED";
+    const want = t.status === "SUCCEEDED" || moved ? "SUCCEEDED" : "FAILED";
     expect(last?.handler === "release-lock", `the lock must be released last, but the last call was ${last ? label(last) : "none"} (${steps(t)})`);
     if (last?.handler === "release-lock") {
       expect(last.payload?.lockId === t.execId, `release-lock must name the execution id as lockId, got ${show(last.payload?.lockId)}`);
-      expect(last.payload?.outcome === want, `the run ended ${t.status}, but release-lock was told ${show(last.payload?.outcome)}`);
+      expect(last.payload?.outcome === want, `the run ended ${t.status}${moved ? " after traffic moved" : " before traffic moved"}, but release-lock was told ${show(last.payload?.outcome)}`);
       expect(last.payload?.action === action, `release-lock was told action ${show(last.payload?.action)}, the run was ${show(action)}`);
+      // A run that lost its lock moved traffic without recording it: that must not end SUCCEEDED.
+      const r = last.result ?? {};
+      if (t.status === "SUCCEEDED")
+        expect(r.stateRecorded === true || (action === "drill" && r.released === true),
+          `a ${action} that succeeded must have ${action === "drill" ? "released its lock" : "recorded the transition"}, but release-lock answered ${show(last.result ?? last.error)}`);
     }
     expect(!(t.status === "SUCCEEDED" && releases.some(c => c.payload?.outcome === "FAILED")), `a run that succeeded released its lock as FAILED (${steps(t)})`);
+    expect(!(moved && releases.some(c => c.payload?.outcome === "FAILED")), `traffic moved, yet the lock was released as FAILED: the transition goes unrecorded (${steps(t)})`);
   } else if (decided) {
     expect(releases.length === 0, `a run that took no lock (${t.final}) called release-lock (${steps(t)})`);
   }
@@ -498,6 +534,19 @@ function invariants(machine, sc, t, expect) {
     if (failed) {
       expect(failed.error?.Error === t.error || t.error === undefined, `the FAILED notice names ${show(failed.error?.Error)}, the run failed with ${t.error}`);
       expect(typeof failed.summary === "string" && failed.summary.includes(String(t.error)), `the FAILED notice's summary does not name the error ${t.error}: ${show(failed.summary)}`);
+    }
+    // The failure path releases first, then tells people what the release did (its answer, or its error) and recorded.
+    const release = releases.at(-1);
+    if (failed && held && release) {
+      const at = t.calls.indexOf(release), notice = t.calls.findIndex(c => c.kind === "sns" && c.notice?.event === "FAILED");
+      expect(notice > at, `the FAILED notice must come after the release, so it can say what the release did (${steps(t)})`);
+      if (release.error)
+        expect(failed.release?.Error === release.error && typeof failed.release?.Cause === "string",
+          `the release failed with ${release.error}: the FAILED notice's release must be that error {Error, Cause}, got ${show(failed.release)}`);
+      else
+        for (const k of ["released", "stateRecorded", "reason", "epoch"])
+          expect(show(failed.release?.[k]) === show(release.result?.[k]), `the FAILED notice's release.${k} must be release-lock's ${show(release.result?.[k])}, got ${show(failed.release?.[k])}`);
+      expect(failed.releaseOutcome === release.payload?.outcome, `the FAILED notice's releaseOutcome must be what release-lock was told, ${show(release.payload?.outcome)}, got ${show(failed.releaseOutcome)}`);
     }
   }
   if (action === "drill") {
@@ -542,10 +591,12 @@ function happySteps(machine, action, checks = 3) {
   return [...s, "notify:SUCCEEDED", "release-lock:SUCCEEDED"];
 }
 
+// The failure path: a drill gives its capacity back, the lock is released (FAILED: traffic has not moved), then FAILED is
+// notified with what the release did.
 function failingSteps(action, upTo) {
-  const s = ["decide", "notify:INITIATED", "scale-service:active", ...upTo, "notify:FAILED"];
+  const s = ["decide", "notify:INITIATED", "scale-service:active", ...upTo];
   if (action === "drill") s.push("scale-service:standby");
-  return [...s, "release-lock:FAILED"];
+  return [...s, "release-lock:FAILED", "notify:FAILED"];
 }
 
 function scenarios(machine) {
@@ -591,7 +642,13 @@ function scenarios(machine) {
           expect(t.world.services.peer === "standby", `after failback the secondary must be at standby, it is ${t.world.services.peer}`);
           const standby = noticeOf(t, "SUCCEEDED")?.standby;
           expect(standby?.desiredCount === 1 && standby?.Error === undefined, `the SUCCEEDED notice must show the secondary scaled back to standby, got ${show(standby)}`);
+          // Traffic moves, then the drain (resolvers still answer the secondary for the record's TTL), then the scale-down.
+          const shiftState = t.calls.find(c => c.handler === "shift-traffic")?.state, downState = t.calls.find(scaling("standby", true))?.state;
+          const shifted = t.entered.lastIndexOf(shiftState), drained = t.entered.indexOf(machine.drain?.state), down = t.entered.indexOf(downState);
+          expect(shifted >= 0 && shifted < drained && drained < down,
+            `the failback must wait in its drain (${machine.drain?.state} for ${machine.drain?.seconds} s) after ${shiftState} and before ${downState}: entered ${t.entered.join(" → ")}`);
         }
+        expect(noticeOf(t, "FAILED") === undefined, "a run that succeeded must not notify FAILED");
       },
     });
     add({
@@ -611,6 +668,23 @@ function scenarios(machine) {
         expectEnd(t, expect, "SUCCEEDED");
         expect(t.final === "NoAction", `a no-action run must end in NoAction, it ended in ${t.final}`);
         expectSteps(t, expect, ["decide"]);
+        expect(published(t).length === 0, `NO_ACTION without alert must notify nothing, got ${show(published(t).map(n => n?.event))}`);
+      },
+    });
+    add({
+      name: `${action} no action with alert`, base: true, input: { action, ...REQUEST }, decide: "NO_ACTION", alert: true,
+      why: "NO_ACTION: the primary's health is UNKNOWN (no evidence could be read)",
+      expect(t, expect) {
+        // Nothing was done, but someone should look: ALERT, no capacity, no lock (decide took none), no release.
+        expectEnd(t, expect, "SUCCEEDED");
+        expect(t.final === "NoAction", `an alert run must end in NoAction, it ended in ${t.final}`);
+        expectSteps(t, expect, ["decide", "notify:ALERT"]);
+        expectNoticeFields(t, expect, "ALERT", this, "NO_ACTION");
+        const alert = noticeOf(t, "ALERT");
+        expect(String(alert?.why).includes("UNKNOWN"), `the ALERT notice must say why (decide's reason), got ${show(alert?.why)}`);
+        expect(typeof alert?.timings?.started?.at === "string" && alert?.timings?.decided?.at !== undefined,
+          `the ALERT notice must carry the timings (started, decided), got ${show(alert?.timings)}`);
+        expect(!t.calls.some(c => c.handler === "scale-service"), `an alert must scale nothing (${steps(t)})`);
       },
     });
     add({
@@ -651,7 +725,7 @@ function scenarios(machine) {
     expect(t, expect) {
       // decide refuses a missing source by name; the defaults keep every notice path present.
       expectEnd(t, expect, "FAILED", "InvalidInput");
-      expectSteps(t, expect, ["decide!InvalidInput", "notify:FAILED", "release-lock:FAILED"]);
+      expectSteps(t, expect, ["decide!InvalidInput", "release-lock:FAILED", "notify:FAILED"]);
       const failed = noticeOf(t, "FAILED");
       expect(failed?.source === "" && failed?.requestReason === "", `the FAILED notice must carry the defaults source "" and requestReason "", got ${show([failed?.source, failed?.requestReason])}`);
       expect(lambdas(t)[0]?.payload?.force === false, "a request without force must reach decide as force: false");
@@ -663,7 +737,7 @@ function scenarios(machine) {
       name: `${action} unexpected decision ${other[action]}`, input: { action, ...REQUEST }, decide: other[action],
       expect(t, expect) {
         expectEnd(t, expect, "FAILED", "UnexpectedDecision");
-        expectSteps(t, expect, ["decide", "notify:FAILED", "release-lock:FAILED"]);
+        expectSteps(t, expect, ["decide", "release-lock:FAILED", "notify:FAILED"]);
       },
     });
   if (machine.role === "primary")
@@ -686,9 +760,70 @@ function scenarios(machine) {
       expect(t, expect) {
         // AwsServerError: a write may have landed, so the drill gives the capacity back all the same.
         expectEnd(t, expect, "FAILED", "AwsServerError");
-        expectSteps(t, expect, ["decide", "notify:INITIATED", ...Array(4).fill("scale-service:active!AwsServerError"), "notify:FAILED", "scale-service:standby", "release-lock:FAILED"]);
+        expectSteps(t, expect, ["decide", "notify:INITIATED", ...Array(4).fill("scale-service:active!AwsServerError"), "scale-service:standby", "release-lock:FAILED", "notify:FAILED"]);
       },
     });
+
+  // The release on the success path. Traffic has moved by then, so whatever goes wrong, the failure path's release records
+  // the transition (outcome SUCCEEDED), and a release that recorded nothing (the lock was lost) fails the run.
+  const OTHER = `arn:aws:states:${machine.region}:${ACCOUNT}:execution:${machine.smName}:another-execution`;
+  const takeOver = world => { world.lockOwner = OTHER; };
+  if (move) {
+    add({
+      name: `${move}: release-lock fails after retries`, input: { action: move, ...REQUEST }, faults: { ReleaseLock: () => "AwsUnreachable" },
+      expect(t, expect) {
+        expectEnd(t, expect, "FAILED", "AwsUnreachable");
+        expectSteps(t, expect, [...happySteps(machine, move).slice(0, -1), ...Array(4).fill("release-lock:SUCCEEDED!AwsUnreachable"), "release-lock:SUCCEEDED", "notify:FAILED"]);
+        const again = lambdas(t).at(-1);
+        expect(again?.state !== "ReleaseLock" && again?.payload?.outcome === "SUCCEEDED" && again?.result?.stateRecorded === true,
+          `the failure path must release again with outcome SUCCEEDED, recording the transition; got ${again?.state} told ${show(again?.payload?.outcome)}, answering ${show(again?.result)}`);
+        const failed = noticeOf(t, "FAILED");
+        expect(failed?.releaseOutcome === "SUCCEEDED", `the FAILED notice's releaseOutcome must be SUCCEEDED (traffic moved), got ${show(failed?.releaseOutcome)}`);
+        expect(failed?.release?.stateRecorded === true, `the FAILED notice must show the transition recorded, got ${show(failed?.release)}`);
+        expect(t.world.gateInverted === (move === "failover"), "the gate stays where the run moved it");
+      },
+    });
+    add({
+      name: `${move}: release-lock records nothing (lock held by another execution)`, input: { action: move, ...REQUEST }, after: { ShiftTraffic: takeOver },
+      expect(t, expect) {
+        expectEnd(t, expect, "FAILED", "TransitionNotRecorded");
+        expect(String(t.cause).includes("release-lock recorded nothing") && String(t.cause).includes("held by another execution"),
+          `the cause must say release-lock recorded nothing, and why: ${show(t.cause)}`);
+        expectSteps(t, expect, [...happySteps(machine, move), "release-lock:SUCCEEDED", "notify:FAILED"]);
+        const failed = noticeOf(t, "FAILED");
+        expect(failed?.error?.Error === "TransitionNotRecorded" && String(failed?.error?.Cause).includes("held by another execution"),
+          `the FAILED notice must name TransitionNotRecorded and the reason, got ${show(failed?.error)}`);
+        expect(failed?.releaseOutcome === "SUCCEEDED", `the FAILED notice's releaseOutcome must be SUCCEEDED (traffic moved), got ${show(failed?.releaseOutcome)}`);
+        expect(failed?.release?.released === false && failed?.release?.reason === "held by another execution",
+          `the FAILED notice must show the release refused, got ${show(failed?.release)}`);
+        expect(t.world.lockOwner === OTHER, "the other execution's lock must be left alone");
+      },
+    });
+  }
+  if (machine.actions.includes("drill")) {
+    add({
+      name: "drill: release-lock releases without recording a state", input: { action: "drill", ...REQUEST }, decide: "DRILL",
+      expect(t, expect) {
+        // A drill moves nothing, so there is no transition to record: released is enough.
+        expectEnd(t, expect, "SUCCEEDED");
+        expect(t.final === "Done", `the drill must end in Done, it ended in ${t.final}`);
+        expectSteps(t, expect, happySteps(machine, "drill"));
+        const release = lambdas(t).at(-1)?.result;
+        expect(release?.released === true && release?.stateRecorded === false, `release-lock must answer released, nothing recorded, got ${show(release)}`);
+        expect(t.output?.release?.released === true && t.output?.release?.stateRecorded === false, `the output must carry the release, got ${show(t.output?.release)}`);
+      },
+    });
+    add({
+      name: "drill: lock held by another execution at the release", input: { action: "drill", ...REQUEST }, decide: "DRILL", after: { DrillScaleBack: takeOver },
+      expect(t, expect) {
+        expectEnd(t, expect, "FAILED", "TransitionNotRecorded");
+        expectSteps(t, expect, [...happySteps(machine, "drill"), "scale-service:standby", "release-lock:FAILED", "notify:FAILED"]);
+        const failed = noticeOf(t, "FAILED");
+        expect(failed?.releaseOutcome === "FAILED", `a drill moves no traffic: the FAILED notice's releaseOutcome must be FAILED, got ${show(failed?.releaseOutcome)}`);
+        expect(t.world.lockOwner === OTHER, "the other execution's lock must be left alone");
+      },
+    });
+  }
 
   // Transient and outcome-unknown errors: retried, then the run goes on as if nothing happened.
   for (const error of [...LAMBDA_TRANSIENT, ...catalogue.retryable, ...OUTCOME_UNKNOWN])
@@ -722,7 +857,7 @@ function scenarios(machine) {
     name: "Lambda.TooManyRequestsException at Decide on every attempt", input: { action: main, ...REQUEST }, faults: { Decide: () => "Lambda.TooManyRequestsException" },
     expect(t, expect) {
       expectEnd(t, expect, "FAILED", "Lambda.TooManyRequestsException");
-      expectSteps(t, expect, [...Array(6).fill("decide!Lambda.TooManyRequestsException"), "notify:FAILED", "release-lock:FAILED"]);
+      expectSteps(t, expect, [...Array(6).fill("decide!Lambda.TooManyRequestsException"), "release-lock:FAILED", "notify:FAILED"]);
     },
   });
   if (move)
@@ -731,7 +866,9 @@ function scenarios(machine) {
       expect(t, expect) {
         expectEnd(t, expect, "FAILED", "AwsUnreachable");
         const want = happySteps(machine, move).slice(0, -2).filter(s => s !== "shift-traffic" && s !== "scale-service@peer:standby");
-        expectSteps(t, expect, [...want, ...Array(4).fill("shift-traffic!AwsUnreachable"), "notify:FAILED", "release-lock:FAILED"]);
+        expectSteps(t, expect, [...want, ...Array(4).fill("shift-traffic!AwsUnreachable"), "release-lock:FAILED", "notify:FAILED"]);
+        expect(noticeOf(t, "FAILED")?.releaseOutcome === "FAILED", `traffic did not move: the FAILED notice's releaseOutcome must be FAILED, got ${show(noticeOf(t, "FAILED")?.releaseOutcome)}`);
+        if (machine.drain) expect(!t.entered.includes(machine.drain.state), `traffic did not move, so the failback must not wait in ${machine.drain.state}`);
       },
     });
   // Rejected errors: retrying cannot help, so exactly one call, and the run fails.
@@ -823,7 +960,7 @@ async function runScenario(machine, sc, problems) {
 async function checkMachine(machine, problems) {
   staticChecks(machine, problems);
   machine.runnable = runnable(machine.definition);
-  const report = { scenarios: [], readiness: { ...machine.readiness } };
+  const report = { scenarios: [], readiness: { ...machine.readiness }, drain: machine.drain ?? null };
   const ran = [];
   for (const sc of scenarios(machine)) {
     const t = await runScenario(machine, sc, problems);

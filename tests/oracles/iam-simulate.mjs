@@ -325,6 +325,15 @@ function functionRows(program, m, fnName, fns) {
         .deny("dynamodb:BatchWriteItem", tableArn(region, control), "single-item writes only")
         .deny("dynamodb:UpdateItem", tableArn(peer, control), "writes go to this region's replica only");
       for (const other of others) m.deny("dynamodb:GetItem", other, "another table").deny("dynamodb:UpdateItem", other, "another table");
+      // Items by partition key (dynamodb:LeadingKeys): the lock lives in `state`; nobody but operators writes `flag`.
+      const keys = (...k) => ({ "dynamodb:LeadingKeys": k });
+      m.allow("dynamodb:UpdateItem", tableArn(region, control), "takes or frees the lock: the state item", keys("state"))
+        .allow("dynamodb:GetItem", tableArn(region, control), "reads the state item", keys("state"))
+        .deny("dynamodb:UpdateItem", tableArn(region, control), "the flag is the operators' item", keys("flag"))
+        .deny("dynamodb:UpdateItem", tableArn(region, control), "a decision record is written once, never updated", keys("decision#x"))
+        .deny("dynamodb:UpdateItem", tableArn(region, control), "one forbidden key among allowed ones still denies", keys("state", "flag"));
+      if (p.handler === "decide") m.allow("dynamodb:GetItem", tableArn(region, control), "reads the flag override", keys("flag"));
+      else m.deny("dynamodb:GetItem", tableArn(region, control), "release reads the state item only", keys("flag"));
       if (p.handler === "release-lock") {
         m.deny("dynamodb:PutItem", tableArn(region, control), "release updates the state item, it writes no record")
           .deny("dynamodb:GetItem", tableArn(peer, control), "release reads this region's replica only");
@@ -339,6 +348,11 @@ function functionRows(program, m, fnName, fns) {
       if (eventual) m.allow("dynamodb:GetItem", tableArn(peer, control), "eventual mode: reads the peer replica's lock before taking it");
       else m.deny("dynamodb:GetItem", tableArn(peer, control), "strong mode: one replica is the truth, no peer read");
       m.deny("dynamodb:PutItem", tableArn(peer, control), "writes go to this region's replica only");
+      const recordTable = decisions ?? control;
+      m.allow("dynamodb:PutItem", tableArn(region, recordTable), "a record under decision#", keys("decision#arn:aws:states:x:execution:y"))
+        .deny("dynamodb:PutItem", tableArn(region, recordTable), "a put could replace the lock's state item", keys("state"))
+        .deny("dynamodb:PutItem", tableArn(region, recordTable), "a put could replace the flag", keys("flag"));
+      if (eventual) m.deny("dynamodb:GetItem", tableArn(peer, control), "the peer read is of the state item only", keys("flag"));
       if (decisions) {
         m.allow("dynamodb:PutItem", tableArn(region, decisions), "writes one decision record (decision log table)")
           .deny("dynamodb:PutItem", tableArn(region, control), "strong mode: records go to the decision log, not the control table")

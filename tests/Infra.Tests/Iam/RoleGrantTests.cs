@@ -41,9 +41,9 @@ public sealed class RoleGrantTests
             logs:PutLogEvents            | ${decide-log-group.arn}:log-stream:*
             xray:PutTraceSegments        | *
             xray:PutTelemetryRecords     | *
-            dynamodb:GetItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name}
-            dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name}
-            dynamodb:PutItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${decision-log-table.name}
+            dynamodb:GetItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=flag,state
+            dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=state
+            dynamodb:PutItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${decision-log-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=decision#*
             route53:GetHealthCheckStatus | arn:${partition}:route53:::healthcheck/${health-endpoint.id}
             cloudwatch:DescribeAlarms    | ${alarm-healthy-hosts.arn}
             cloudwatch:DescribeAlarms    | ${alarm-target-5xx.arn}
@@ -54,9 +54,9 @@ public sealed class RoleGrantTests
             logs:PutLogEvents            | ${decide-log-group.arn}:log-stream:*
             xray:PutTraceSegments        | *
             xray:PutTelemetryRecords     | *
-            dynamodb:GetItem             | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]}
-            dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]}
-            dynamodb:PutItem             | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["decisionTableName"]}
+            dynamodb:GetItem             | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=flag,state
+            dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=state
+            dynamodb:PutItem             | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["decisionTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=decision#*
             route53:GetHealthCheckStatus | arn:${partition}:route53:::healthcheck/${primary-stack.outputs["endpointHealthCheckId"]}
             cloudwatch:DescribeAlarms    | arn:${partition}:cloudwatch:us-east-1:${account-id}:alarm:failover-primary-*
             """);
@@ -66,10 +66,10 @@ public sealed class RoleGrantTests
             logs:PutLogEvents            | ${decide-log-group.arn}:log-stream:*
             xray:PutTraceSegments        | *
             xray:PutTelemetryRecords     | *
-            dynamodb:GetItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name}
-            dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name}
-            dynamodb:PutItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name}
-            dynamodb:GetItem             | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${control-table.name}
+            dynamodb:GetItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=flag,state
+            dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=state
+            dynamodb:PutItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=decision#*
+            dynamodb:GetItem             | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=state
             route53:GetHealthCheckStatus | arn:${partition}:route53:::healthcheck/${health-endpoint.id}
             cloudwatch:DescribeAlarms    | ${alarm-healthy-hosts.arn}
             cloudwatch:DescribeAlarms    | ${alarm-target-5xx.arn}
@@ -136,16 +136,16 @@ public sealed class RoleGrantTests
             logs:PutLogEvents        | ${release-lock-log-group.arn}:log-stream:*
             xray:PutTraceSegments    | *
             xray:PutTelemetryRecords | *
-            dynamodb:GetItem         | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name}
-            dynamodb:UpdateItem      | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name}
+            dynamodb:GetItem         | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=state
+            dynamodb:UpdateItem      | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=state
             """);
         RoleGrants.Expect(Secondary, "release-lock-function", """
             logs:CreateLogStream     | ${release-lock-log-group.arn}:log-stream:*
             logs:PutLogEvents        | ${release-lock-log-group.arn}:log-stream:*
             xray:PutTraceSegments    | *
             xray:PutTelemetryRecords | *
-            dynamodb:GetItem         | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]}
-            dynamodb:UpdateItem      | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]}
+            dynamodb:GetItem         | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=state
+            dynamodb:UpdateItem      | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=state
             """);
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Failover.Infra.Config;
@@ -8,10 +9,10 @@ using YamlDotNet.RepresentationModel;
 namespace Failover.Infra.Tests.Oracles;
 
 /// Runs the ASL oracle (asl-validator + every path executed by aws-local-stepfunctions against fakes of the functions and
-/// SNS) once over the shipped stacks, readiness variants, mutants of the secondary's definition and broken-workflow.yaml.
+/// SNS) once over the shipped stacks, readiness and drain variants, mutants of the secondary's definition and broken-workflow.yaml.
 public sealed class WorkflowOracle
 {
-    /// Each program's stack role and readiness settings, as its config says (not as its definition does).
+    /// Each program's stack role and workflow settings (readiness, failback drain), as its config says (not as its definition does).
     public static readonly IReadOnlyDictionary<string, (string Role, WorkflowSettings Settings)> Stacks = new Dictionary<string, (string, WorkflowSettings)>
     {
         ["primary"] = ("primary", Shipped("primary")),
@@ -19,6 +20,7 @@ public sealed class WorkflowOracle
         ["secondary-readiness-120-10"] = ("secondary", TestStacks.Config("secondary", ("readinessTimeoutSeconds", "120"), ("readinessPollSeconds", "10")).Workflow),
         // Not a multiple of the poll interval: the bound is the whole checks that fit, plus the first.
         ["primary-readiness-100-30"] = ("primary", TestStacks.Config("primary", ("readinessTimeoutSeconds", "100"), ("readinessPollSeconds", "30")).Workflow),
+        ["primary-drain-30"] = ("primary", TestStacks.Config("primary", ("failbackDrainSeconds", "30")).Workflow),
     };
 
     public IReadOnlyDictionary<string, string> Programs { get; }
@@ -36,6 +38,7 @@ public sealed class WorkflowOracle
             ["secondary"] = secondary,
             ["secondary-readiness-120-10"] = TestStacks.Yaml("secondary", ("readinessTimeoutSeconds", "120"), ("readinessPollSeconds", "10")),
             ["primary-readiness-100-30"] = TestStacks.Yaml("primary", ("readinessTimeoutSeconds", "100"), ("readinessPollSeconds", "30")),
+            ["primary-drain-30"] = TestStacks.Yaml("primary", ("failbackDrainSeconds", "30")),
             // Mutants: one plausible slip each in the real definition.
             // IsReady's ready branch straight to ShiftTraffic: no ready stamp, and a drill skips RouteReady.
             ["mutant-ready-skips-stamp"] = Mutate("mutant-ready-skips-stamp", secondary, Literal("Next: \"StampReady\""), "Next: \"ShiftTraffic\"", 1),
@@ -43,6 +46,10 @@ public sealed class WorkflowOracle
             ["mutant-drill-shifts"] = Mutate("mutant-drill-shifts", secondary, Literal("- Next: \"DrillScaleBack\""), "- Next: \"ShiftTraffic\"", 1),
             // AwsThrottled dropped from every Lambda task's Retry (8 tasks).
             ["mutant-no-throttled-retry"] = Mutate("mutant-no-throttled-retry", secondary, new Regex("\n *- \"AwsThrottled\"(?=\r?\n)"), "", 8),
+            // CheckRelease lets a release that recorded nothing (the lock was lost) end the run SUCCEEDED.
+            ["mutant-unrecorded-succeeds"] = Mutate("mutant-unrecorded-succeeds", secondary, Literal("Default: \"TransitionNotRecorded\""), "Default: \"Done\"", 1),
+            // The failure path's release always says FAILED, even after traffic moved: the transition goes unrecorded.
+            ["mutant-release-outcome-literal"] = Mutate("mutant-release-outcome-literal", secondary, Literal("\"outcome.$$\": \"$$.releaseOutcome\""), "outcome: \"FAILED\"", 1),
         };
         var report = Path.Combine(Path.GetTempPath(), $"asl-check-report-{Guid.NewGuid():N}.json");
         Environment.SetEnvironmentVariable("ASL_CHECK_REPORT", report);
@@ -79,23 +86,33 @@ public sealed class WorkflowOracle
     /// The Task states of the program's `workflow` definition, as compiled.
     public IReadOnlyList<string> TaskStates(string program)
     {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(Programs[program]));
-        var root = (YamlMappingNode)stream.Documents[0].RootNode;
-        var definition = (YamlMappingNode)Node(root, "resources", "workflow", "properties", "definition", "fn::toJSON", "States");
+        var definition = (YamlMappingNode)Node(Root(program), "resources", "workflow", "properties", "definition", "fn::toJSON", "States");
         return definition.Children
             .Where(s => ((YamlScalarNode)((YamlMappingNode)s.Value)["Type"]).Value == "Task")
             .Select(s => ((YamlScalarNode)s.Key).Value!)
             .ToList();
     }
 
+    /// A scalar of the compiled program, by its path of keys.
+    public string Scalar(string program, params string[] path) => ((YamlScalarNode)Node(Root(program), path)).Value!;
+
+    private YamlMappingNode Root(string program)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(Programs[program]));
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
     private static YamlNode Node(YamlMappingNode node, params string[] path) =>
         path.Aggregate((YamlNode)node, (current, key) => ((YamlMappingNode)current)[key]);
 }
 
-public sealed record MachineReport(string[] Scenarios, ReadinessReport Readiness);
+public sealed record MachineReport(string[] Scenarios, ReadinessReport Readiness, DrainReport? Drain);
 
 public sealed record ReadinessReport(int? TimeoutSeconds, int? PollSeconds, int? MaxChecks, int? CheckCalls);
+
+/// The failback's Wait between moving traffic and scaling the secondary back (a primary's only).
+public sealed record DrainReport(string State, int Seconds);
 
 public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<WorkflowOracle>
 {
@@ -104,6 +121,7 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     [InlineData("secondary")]
     [InlineData("secondary-readiness-120-10")]
     [InlineData("primary-readiness-100-30")]
+    [InlineData("primary-drain-30")]
     public void Every_path_of_the_workflow_does_what_a_user_expects(string program) =>
         oracle.Results[program].Should().BeEmpty();
 
@@ -112,6 +130,7 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     [InlineData("secondary")]
     [InlineData("secondary-readiness-120-10")]
     [InlineData("primary-readiness-100-30")]
+    [InlineData("primary-drain-30")]
     public void Every_scenario_ran_including_a_fault_at_every_task_and_every_error_type(string program)
     {
         var role = WorkflowOracle.Stacks[program].Role;
@@ -124,6 +143,7 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     [InlineData("secondary")]
     [InlineData("secondary-readiness-120-10")]
     [InlineData("primary-readiness-100-30")]
+    [InlineData("primary-drain-30")]
     public void The_readiness_loop_polls_at_the_configured_interval_and_ends_after_the_configured_number_of_checks(string program)
     {
         var settings = WorkflowOracle.Stacks[program].Settings;
@@ -132,9 +152,54 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     }
 
     [Theory]
+    [InlineData("primary")]
+    [InlineData("secondary")]
+    [InlineData("secondary-readiness-120-10")]
+    [InlineData("primary-readiness-100-30")]
+    [InlineData("primary-drain-30")]
+    public void The_failback_waits_the_configured_drain_after_moving_traffic_before_scaling_the_secondary_down(string program)
+    {
+        var (role, settings) = WorkflowOracle.Stacks[program];
+        // The oracle finds the Wait right before scale-standby and checks, by running the failback, that it is entered after
+        // shift-traffic answered and before the secondary is scaled (else its finding fails the test above).
+        oracle.Report[program]["workflow"].Drain.Should().Be(role == "primary"
+            ? new DrainReport(WorkflowDefinition.States.DrainBeforeScaleDown, settings.FailbackDrainSeconds)
+            : null);
+    }
+
+    [Fact]
+    public void The_drain_defaults_to_120_seconds_and_the_variant_overrides_it()
+    {
+        WorkflowOracle.Stacks["primary"].Settings.FailbackDrainSeconds.Should().Be(WorkflowSettings.FailbackDrainSecondsDefault).And.Be(120);
+        oracle.Report["primary"]["workflow"].Drain!.Seconds.Should().Be(120);
+        oracle.Report["primary-drain-30"]["workflow"].Drain!.Seconds.Should().Be(30);
+    }
+
+    /// The execution stops after the readiness bound, the drain and an hour for retries; the lock's lease is exactly as long,
+    /// so no run outlives its lock (the oracle also reports a lease shorter than the execution).
+    [Theory]
+    [InlineData("primary")]
+    [InlineData("secondary")]
+    [InlineData("secondary-readiness-120-10")]
+    [InlineData("primary-readiness-100-30")]
+    [InlineData("primary-drain-30")]
+    public void The_execution_timeout_and_the_lock_lease_cover_readiness_drain_and_an_hour(string program)
+    {
+        var settings = WorkflowOracle.Stacks[program].Settings;
+        var expected = settings.ReadinessTimeoutSeconds + settings.FailbackDrainSeconds + 3600;
+        WorkflowDefinition.ExecutionTimeoutSeconds(settings).Should().Be(expected);
+        int.Parse(oracle.Scalar(program, "resources", "workflow", "properties", "definition", "fn::toJSON", "TimeoutSeconds"), CultureInfo.InvariantCulture)
+            .Should().Be(expected);
+        int.Parse(oracle.Scalar(program, "resources", "decide-function", "properties", "environment", "variables", "LOCK_LEASE_SECONDS"), CultureInfo.InvariantCulture)
+            .Should().Be(expected);
+    }
+
+    [Theory]
     [InlineData("mutant-ready-skips-stamp")]
     [InlineData("mutant-drill-shifts")]
     [InlineData("mutant-no-throttled-retry")]
+    [InlineData("mutant-unrecorded-succeeds")]
+    [InlineData("mutant-release-outcome-literal")]
     public void Each_mutant_changes_the_compiled_definition_where_it_means_to(string mutant) =>
         oracle.Mutations[mutant].Matches.Should().Be(oracle.Mutations[mutant].Expected, "the mutant's pattern must still match the compiled definition");
 
@@ -147,7 +212,13 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     [InlineData("broken", "no-default: definition: Choice CheckAction has no Default")]
     [InlineData("broken", "no-default: definition: Route goes to ScaleUpp, which is no state")]
     [InlineData("broken", "no-default: definition: asl-validator MISSING_TRANSITION_TARGET: Missing 'StartAt'|'Next'|'Default' target: ScaleUpp")]
+    [InlineData("mutant-unrecorded-succeeds", "workflow: failover: release-lock records nothing (lock held by another execution): expected the run to end FAILED with TransitionNotRecorded, it ended SUCCEEDED")]
+    [InlineData("mutant-unrecorded-succeeds", "workflow: failover: release-lock records nothing (lock held by another execution): a failover that succeeded must have recorded the transition")]
+    [InlineData("mutant-unrecorded-succeeds", "workflow: drill: lock held by another execution at the release: a drill that succeeded must have released its lock")]
+    [InlineData("mutant-release-outcome-literal", "workflow: failover: release-lock fails after retries: the run ended FAILED after traffic moved, but release-lock was told \"FAILED\"")]
+    [InlineData("mutant-release-outcome-literal", "workflow: fault at ReleaseLock: traffic moved, yet the lock was released as FAILED")]
     [InlineData("broken", "shift-before-ready: failover: shift-traffic ran before check-service said the service was ready")]
+    [InlineData("broken", "notice-before-release: Lambda.TooManyRequestsException at Decide on every attempt: the FAILED notice must come after the release")]
     public void The_oracle_catches_each_kind_of_mistake(string program, string finding) =>
         oracle.Results[program].Should().Contain(e => e.StartsWith(finding, StringComparison.Ordinal));
 
@@ -172,6 +243,7 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
             yield return action == "drill" ? "drill (decide answers FAILOVER)" : action;
             yield return $"{action} blocked";
             yield return $"{action} no action";
+            yield return $"{action} no action with alert";
             yield return $"{action} not ready (check-service says timedOut)";
             yield return $"{action} unexpected decision {(action == "failback" ? "FAILOVER" : "FAILBACK")}";
         }
@@ -181,6 +253,13 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
             yield return "drill: scale-up fails after retries";
         }
         if (role == "primary") yield return "failback: scale-standby fails after retries";
+        yield return $"{move}: release-lock fails after retries";
+        yield return $"{move}: release-lock records nothing (lock held by another execution)";
+        if (actions.Contains("drill"))
+        {
+            yield return "drill: release-lock releases without recording a state";
+            yield return "drill: lock held by another execution at the release";
+        }
         yield return $"{main} not ready (check-service never says timedOut)";
         yield return $"{move} without source or reason";
 
