@@ -73,7 +73,7 @@ public sealed record Orchestration
                 .Set(EnvNames.PrimaryEndpointHealthCheckId, endpointCheckId)
                 .Set(EnvNames.PrimaryAlarmNames, alarmNames)
                 // A run must never outlive its lock: the lease is the execution's own time limit.
-                .Set(EnvNames.LockLeaseSeconds, WorkflowDefinition.ExecutionTimeoutSeconds(config.Workflow).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                .Set(EnvNames.LockLeaseSeconds, Text(WorkflowDefinition.ExecutionTimeoutSeconds(config.Workflow))),
             role =>
             {
                 table.GrantDecide(role);
@@ -148,14 +148,14 @@ public sealed record Orchestration
         var environment = new FunctionEnvironment(HandlerNames.ScaleService)
             .Set(EnvNames.ClusterName, cluster)
             .Set(EnvNames.ServiceName, service)
-            .Set(EnvNames.ActiveDesiredCount, Count(config.Capacity.ActiveCount))
-            .Set(EnvNames.ActiveMinCapacity, Count(config.Capacity.AutoscalingMin))
-            .Set(EnvNames.StandbyDesiredCount, Count(config.Capacity.StandbyCount))
-            .Set(EnvNames.StandbyMinCapacity, Count(config.Capacity.StandbyCount));
+            .Set(EnvNames.ActiveDesiredCount, Text(config.Capacity.ActiveCount))
+            .Set(EnvNames.ActiveMinCapacity, Text(config.Capacity.AutoscalingMin))
+            .Set(EnvNames.StandbyDesiredCount, Text(config.Capacity.StandbyCount))
+            .Set(EnvNames.StandbyMinCapacity, Text(config.Capacity.StandbyCount));
         if (serviceRegion is not null) environment.Set(EnvNames.ServiceRegion, serviceRegion);
         return environment;
     }
 
     // Lambda environment values are strings; a bare number would reach the provider as a number.
-    private static Value Count(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static Value Text(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -296,7 +296,7 @@ public static class WorkflowDefinition
                 extra: role == Role.Primary ? [("standby.$", "$.standby")] : []);
             // Records the new active region (failover, failback) and frees the lock in one conditional write.
             LambdaTask(WorkflowDefinition.States.ReleaseLock, HandlerNames.ReleaseLock, targets.ReleaseLock,
-                payload: Release("SUCCEEDED"), resultPath: "$.release", next: WorkflowDefinition.States.CheckRelease);
+                payload: Release(("outcome", "SUCCEEDED")), resultPath: "$.release", next: WorkflowDefinition.States.CheckRelease);
             // A run whose lock was lost (lease expired, taken over) has moved traffic without recording it: that is a failure.
             _states[WorkflowDefinition.States.CheckRelease] = Map.Of(
                 ("Type", "Choice"),
@@ -336,7 +336,7 @@ public static class WorkflowDefinition
                     catchTo: WorkflowDefinition.States.ReleaseAfterFailure, catchPath: "$.scaleBack");
             }
             LambdaTask(WorkflowDefinition.States.ReleaseAfterFailure, HandlerNames.ReleaseLock, targets.ReleaseLock,
-                payload: Map.Of(("lockId.$", "$.lock.executionId"), ("action.$", "$.request.action"), ("outcome.$", "$.releaseOutcome")),
+                payload: Release(("outcome.$", "$.releaseOutcome")),
                 resultPath: "$.release", next: WorkflowDefinition.States.Describe(Notices.Failed),
                 catchTo: WorkflowDefinition.States.Describe(Notices.Failed), catchPath: "$.release");
             Notice(Notices.Failed, "stopped", WorkflowDefinition.States.Failed, failure: true);
@@ -363,10 +363,11 @@ public static class WorkflowDefinition
         private static Map ActionAnd(params (string Key, Value? Value)[] extra) =>
             Map.Of([("action.$", "$.request.action"), .. extra]);
 
-        private static Map Release(string outcome) => Map.Of(
+        /// release-lock's input: this execution's lock, the action, and the outcome (a literal or a path).
+        private static Map Release((string Key, Value? Value) outcome) => Map.Of(
             ("lockId.$", "$.lock.executionId"),
             ("action.$", "$.request.action"),
-            ("outcome", outcome));
+            outcome);
 
         private void Stamp(string name, string step, string next) => _states[name] = Map.Of(
             ("Type", "Pass"),
