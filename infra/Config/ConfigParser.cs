@@ -59,6 +59,8 @@ public static partial class ConfigParser
 
         var control = ParseControl(r, inputs, role ?? Role.Primary, region, peerRegion);
         var workflow = ParseWorkflow(r);
+        var triggers = ParseTriggers(r);
+        var recoveryTasks = ParseRecoveryTasks(r, region);
 
         var tags = ParseTags(r, inputs, role ?? Role.Primary);
         if (role == Role.Secondary) CheckStandby(r, dns, capacity);
@@ -89,6 +91,8 @@ public static partial class ConfigParser
             LogRetentionDays = retention,
             Control = control,
             Workflow = workflow,
+            Triggers = triggers,
+            RecoveryTasks = recoveryTasks,
             Tags = tags,
         }, [], r.KnownKeys);
     }
@@ -326,6 +330,119 @@ public static partial class ConfigParser
         return new WorkflowSettings { ReadinessTimeoutSeconds = timeout, ReadinessPollSeconds = poll, FailbackDrainSeconds = drain };
     }
 
+    private static TriggerSettings ParseTriggers(ConfigReader r)
+    {
+        var rate = r.String("probeRate", TriggerSettings.ProbeRateDefault).Trim();
+        if (rate == "off") return new TriggerSettings { ProbeRate = null };
+        var match = RatePattern().Match(rate);
+        var n = match.Success ? int.Parse(match.Groups["n"].Value, CultureInfo.InvariantCulture) : 0;
+        if (!match.Success)
+            r.Fail("probeRate", $"must be 'off' or a rate like rate(5 minutes): a whole number and minute(s), hour(s) or day(s) (got '{rate}')");
+        else if (n == 0) r.Fail("probeRate", $"must be at least 1 (got '{rate}')");
+        else if ((n == 1) == match.Groups["unit"].Value.EndsWith('s'))
+            r.Fail("probeRate", $"must use the singular unit for 1 and the plural otherwise, as Scheduler requires (got '{rate}')");
+        return new TriggerSettings { ProbeRate = rate };
+    }
+
+    private static readonly HashSet<string> RecoveryTaskFields =
+        ["name", "command", "environment", "taskDefinition", "container", "roleArns", "phase", "timeoutSeconds"];
+
+    private static IReadOnlyList<RecoveryTask> ParseRecoveryTasks(ConfigReader r, string region)
+    {
+        const string key = "recoveryTasks";
+        var list = r.Array(key);
+        if (list is null) return [];
+        var tasks = new List<RecoveryTask>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] is not JsonObject item) { r.Fail(key, $"[{i}] must be an object"); continue; }
+            var at = $"[{i}]";
+            void Bad(string why) => r.Fail(key, $"{at} {why}");
+            foreach (var field in item.Select(e => e.Key).Where(f => !RecoveryTaskFields.Contains(f)))
+                Bad($"has unknown field '{field}' (known: {string.Join(", ", RecoveryTaskFields)})");
+            string? Text(string field)
+            {
+                if (item[field] is null) return null;
+                if (item[field] is JsonValue v && v.TryGetValue<string>(out var s)) return s;
+                Bad($"'{field}' must be a string");
+                return null;
+            }
+            IReadOnlyList<string>? Strings(string field)
+            {
+                if (item[field] is null) return null;
+                if (item[field] is JsonArray a && a.All(e => e is JsonValue v && v.TryGetValue<string>(out _)))
+                    return a.Select(e => e!.GetValue<string>()).ToList();
+                Bad($"'{field}' must be a list of strings");
+                return null;
+            }
+
+            var name = Text("name") ?? "";
+            if (name.Length == 0) Bad("needs 'name'");
+            else if (!NamePattern().IsMatch(name) || name.Length > 40) Bad($"name must be lowercase letters, digits and dashes, at most 40 (got '{name}')");
+            else if (!names.Add(name)) Bad($"name '{name}' is used twice");
+            if (name.Length > 0) at = $"[{i}] ({name})";
+
+            var phaseText = Text("phase");
+            RecoveryPhase phase = RecoveryPhase.BeforeShift;
+            if (phaseText is null) Bad("needs 'phase': beforeShift (a failure stops the failover before traffic moves) or afterShift");
+            else if (phaseText == "beforeShift") phase = RecoveryPhase.BeforeShift;
+            else if (phaseText == "afterShift") phase = RecoveryPhase.AfterShift;
+            else Bad($"phase must be beforeShift or afterShift (got '{phaseText}')");
+
+            var timeout = RecoveryTask.TimeoutSecondsDefault;
+            if (item["timeoutSeconds"] is JsonValue tv && tv.TryGetValue<int>(out var t)) timeout = t;
+            else if (item["timeoutSeconds"] is not null) Bad("'timeoutSeconds' must be a whole number");
+            if (timeout is < 30 or > 3600) Bad($"timeoutSeconds must be 30-3600: a task holds the failover, and its lock, while it runs (got {timeout})");
+
+            var command = Strings("command");
+            if (command is { Count: 0 }) Bad("'command' must not be empty: leave it out to keep the task definition's command");
+
+            var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            if (item["environment"] is JsonObject env)
+                foreach (var (k, v) in env)
+                    if (!EnvNamePattern().IsMatch(k)) Bad($"environment name '{k}' must be letters, digits and underscores, not starting with a digit");
+                    else if (v is JsonValue ev && ev.TryGetValue<string>(out var s)) environment[k] = s;
+                    else Bad($"environment '{k}' must be a string");
+            else if (item["environment"] is not null) Bad("'environment' must be an object of strings");
+
+            var definition = Text("taskDefinition");
+            if (definition is not null)
+            {
+                var arn = TaskDefinitionArnPattern().Match(definition);
+                if (!arn.Success && !TaskDefinitionPattern().IsMatch(definition))
+                    Bad($"taskDefinition must be a family, family:revision or task definition ARN (got '{definition}')");
+                else if (arn.Success && region.Length > 0 && arn.Groups["region"].Value != region)
+                    Bad($"taskDefinition is in {arn.Groups["region"].Value}; the task runs in this stack's region ({region})");
+            }
+            var container = Text("container");
+            if (definition is not null && container is null && (command is not null || environment.Count > 0))
+                Bad("needs 'container' with taskDefinition: the overrides must name that definition's container");
+            if (definition is null && container is not null && container != Regional.EcsService.ContainerName)
+                Bad($"'container' must be '{Regional.EcsService.ContainerName}' (the service's container) unless taskDefinition is given (got '{container}')");
+
+            var roles = Strings("roleArns") ?? [];
+            foreach (var role in roles.Where(a => !RoleArnPattern().IsMatch(a))) Bad($"roleArns has '{role}', which is not an IAM role ARN");
+            if (definition is not null && roles.Count == 0)
+                Bad("needs 'roleArns' with taskDefinition: its execution (and task) role, which the workflow must be allowed to pass to ECS");
+            if (definition is null && roles.Count > 0)
+                Bad("'roleArns' is for another taskDefinition; the service's own roles are known");
+
+            tasks.Add(new RecoveryTask
+            {
+                Name = name,
+                Phase = phase,
+                TimeoutSeconds = timeout,
+                Command = command,
+                Environment = environment,
+                TaskDefinition = definition,
+                Container = container ?? Regional.EcsService.ContainerName,
+                RoleArns = roles,
+            });
+        }
+        return tasks;
+    }
+
     private static NetworkSettings ParseNetwork(ConfigReader r)
     {
         var cidr = r.String("vpcCidr", NetworkSettings.VpcCidrDefault);
@@ -434,6 +551,21 @@ public static partial class ConfigParser
     // Pulumi's names: letters, digits, hyphens, underscores and periods.
     [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
     private static partial Regex StackSegment();
+
+    [GeneratedRegex(@"^rate\((?<n>\d{1,4}) (?<unit>minutes?|hours?|days?)\)$")]
+    private static partial Regex RatePattern();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvNamePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,255}(:[1-9][0-9]*)?$")]
+    private static partial Regex TaskDefinitionPattern();
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:ecs:(?<region>[a-z0-9-]+):\d{12}:task-definition/[A-Za-z0-9_-]{1,255}(:[1-9][0-9]*)?$")]
+    private static partial Regex TaskDefinitionArnPattern();
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$")]
+    private static partial Regex RoleArnPattern();
 
     [GeneratedRegex("^vpc-[0-9a-f]{8,17}$")]
     private static partial Regex VpcPattern();

@@ -40,6 +40,9 @@ public sealed record StackConfig
     public required int LogRetentionDays { get; init; }
     public required ControlSettings Control { get; init; }
     public required WorkflowSettings Workflow { get; init; }
+    public required TriggerSettings Triggers { get; init; }
+    /// The application's own steps around the traffic shift when this stack's region is promoted.
+    public required IReadOnlyList<RecoveryTask> RecoveryTasks { get; init; }
     /// Configured tags plus Project, Stack and Role.
     public required IReadOnlyDictionary<string, string> Tags { get; init; }
 
@@ -106,6 +109,43 @@ public sealed record WorkflowSettings
 
     /// Checks the loop makes at most: the time bound divided by the poll interval, plus the first check.
     public int MaxReadinessChecks => ReadinessTimeoutSeconds / ReadinessPollSeconds + 1;
+}
+
+/// What starts the secondary's workflow besides the alarms: the scheduled probe.
+public sealed record TriggerSettings
+{
+    /// Every 5 minutes: the alarms start a failover within ~2 minutes; the probe is the backstop for when their events are
+    /// lost (the primary region's EventBridge is down), at ~8,600 short executions a month.
+    public const string ProbeRateDefault = "rate(5 minutes)";
+
+    /// A Scheduler rate expression, or null when the probe is off (config `off`). The secondary's only: the primary ignores it.
+    public string? ProbeRate { get; init; }
+}
+
+/// When a recovery task runs: before the traffic gate moves (a failure stops the failover) or after it.
+public enum RecoveryPhase { BeforeShift, AfterShift }
+
+/// One of the application's recovery steps, run as a one-off ECS task (`ecs:runTask.sync`) in the promoted region.
+public sealed record RecoveryTask
+{
+    /// 600 s: long enough for a database promotion or a migration, short enough that a hung task does not hold the lock for long.
+    public const int TimeoutSecondsDefault = 600;
+
+    public required string Name { get; init; }
+    public required RecoveryPhase Phase { get; init; }
+    public required int TimeoutSeconds { get; init; }
+    /// Replaces the container's command; null keeps the task definition's.
+    public IReadOnlyList<string>? Command { get; init; }
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    /// Another task definition (family, family:revision or ARN); null runs the service's own.
+    public string? TaskDefinition { get; init; }
+    /// The container the overrides apply to: the service's container unless another task definition is given.
+    public required string Container { get; init; }
+    /// The other task definition's execution and task roles, which the workflow passes to ECS.
+    public IReadOnlyList<string> RoleArns { get; init; } = [];
+
+    /// The family IAM scopes ecs:RunTask to: `family` of `family:3` or of an ARN.
+    public string? TaskDefinitionFamily => TaskDefinition?.Split('/')[^1].Split(':')[0];
 }
 
 /// The application's DNS name, the zone that holds the failover records, and what may move traffic.

@@ -3,28 +3,131 @@ using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Control;
 
-/// The stack's SNS topic: the workflow publishes INITIATED, BLOCKED, SUCCEEDED and FAILED to it.
-public sealed record Notifications
+/// Where a topic lives and who reads it.
+public sealed record NotificationsProps
 {
-    public required Resource Topic { get; init; }
+    public required Naming Naming { get; init; }
+    public required AwsAccount Account { get; init; }
+    public required IReadOnlyList<string> Emails { get; init; }
+    /// Another region than the stack's (a relay topic for alarms there); null for the stack's own topic.
+    public Resource? Provider { get; init; }
+    public string? Region { get; init; }
+}
 
+/// An SNS topic people subscribe to, encrypted with a key of its own: the workflow publishes INITIATED, BLOCKED, ALERT,
+/// SUCCEEDED and FAILED to it, EventBridge what a run ended with, CloudWatch the watcher alarms.
+public sealed class Notifications
+{
+    private readonly List<Value> _rules = [];
+    private readonly AwsAccount _account;
+    private readonly Naming _naming;
+    private Resource? _policy;
+
+    public Resource Topic { get; }
+    public Resource Key { get; }
     public Value Arn => Topic.Out("arn");
+    public Value Name { get; }
+    public string Region { get; }
+    public Resource? Provider { get; }
+    /// The logical-name stem of its resources (`notifications`, `notifications-us-east-1`).
+    public string Stem { get; }
 
-    public void GrantPublish(IamRole role) => role.Grant(p => p.Allow("PublishNotifications", Actions.Sns.Publish, Arn));
-
-    public static Notifications Create(PulumiProgram program, Naming naming)
+    private Notifications(Resource topic, Resource key, Value name, string region, Resource? provider, string stem, AwsAccount account, Naming naming)
     {
+        Topic = topic; Key = key; Name = name; Region = region; Provider = provider; Stem = stem; _account = account; _naming = naming;
+    }
+
+    /// sns:Publish on the topic, and the key's data keys SNS encrypts each message with on the publisher's behalf.
+    public void GrantPublish(IamRole role) => role.Grant(p => p
+        .Allow("PublishNotifications", Actions.Sns.Publish, Arn)
+        .Allow("EncryptNotifications", Actions.Kms.EncryptForTopic, Key.Out("arn")));
+
+    /// Let this one EventBridge rule publish (the topic policy names it by ARN; no other rule may).
+    public void AllowRule(Value ruleArn)
+    {
+        if (_policy is not null) throw new InvalidOperationException("The topic policy is declared: a rule allowed after that would not reach it.");
+        _rules.Add(ruleArn);
+    }
+
+    public static Notifications Create(PulumiProgram program, NotificationsProps props)
+    {
+        var naming = props.Naming;
+        var account = props.Account;
+        var region = props.Region ?? account.Region;
+        var stem = props.Provider is null ? "notifications" : $"notifications-{region}";
+        var suffix = props.Provider is null ? "events" : $"events-{region}";
+        var options = new ResourceOptions { Provider = props.Provider };
+
+        // A key of the stack's own: CloudWatch alarms and EventBridge cannot publish to a topic under the AWS managed SNS key,
+        // whose policy nobody can change. The key policy lets them use it for this account only.
+        var keyPolicy = new PolicyDocument()
+            .AllowPrincipal("AccountAdministersKey", Principal.Aws(Value.Format($"arn:{account.Partition}:iam::{account.AccountId}:root")),
+                Actions.Kms.AdministerKey, "*")
+            .AllowPrincipal("AlarmsEncryptNotifications", Principal.Service("cloudwatch.amazonaws.com"), Actions.Kms.EncryptForTopic, "*",
+                Condition.StringEquals("aws:SourceAccount", account.AccountId))
+            .AllowPrincipal("RulesEncryptNotifications", Principal.Service("events.amazonaws.com"), Actions.Kms.EncryptForTopic, "*",
+                Condition.StringEquals("aws:SourceAccount", account.AccountId));
+        var key = program.Add(new Resource
+        {
+            Name = $"{stem}-key",
+            Type = "aws:kms/key:Key",
+            Properties = Map.Of(
+                ("description", $"Encrypts the failover notifications of {naming.Prefix} in {region}"),
+                ("enableKeyRotation", true),
+                ("deletionWindowInDays", 30),
+                ("policy", keyPolicy.ToValue()),
+                ("tags", naming.TagsNamed(suffix))),
+            Options = options,
+        });
+        program.Add(new Resource
+        {
+            Name = $"{stem}-key-alias",
+            Type = "aws:kms/alias:Alias",
+            Properties = Map.Of(("name", $"alias/{naming.Named(suffix)}"), ("targetKeyId", key.Out("keyId"))),
+            Options = options,
+        });
+
+        var name = naming.Named(suffix);
         var topic = program.Add(new Resource
         {
-            Name = "notifications-topic",
+            Name = $"{stem}-topic",
             Type = "aws:sns/topic:Topic",
             Properties = Map.Of(
-                ("name", naming.Named("events")),
+                ("name", name),
                 ("displayName", "Failover events"),
-                // Encrypted at rest with the AWS managed key for SNS: publishers in this account need no key permission.
-                ("kmsMasterKeyId", "alias/aws/sns"),
-                ("tags", naming.TagsNamed("events"))),
+                ("kmsMasterKeyId", key.Out("arn")),
+                ("tags", naming.TagsNamed(suffix))),
+            Options = options,
         });
-        return new Notifications { Topic = topic };
+        for (var i = 0; i < props.Emails.Count; i++)
+            program.Add(new Resource
+            {
+                // By position, not address: the logical name must stay a valid identifier whatever the address holds.
+                Name = $"{stem}-email-{i + 1}",
+                Type = "aws:sns/topicSubscription:TopicSubscription",
+                Properties = Map.Of(("topic", topic.Out("arn")), ("protocol", "email"), ("endpoint", props.Emails[i])),
+                Options = options,
+            });
+        return new Notifications(topic, key, name, region, props.Provider, stem, account, naming);
+    }
+
+    /// The topic policy, once every rule that publishes is known: CloudWatch for this stack's alarms, EventBridge for the named rules.
+    public void DeclarePolicy(PulumiProgram program)
+    {
+        if (_policy is not null) throw new InvalidOperationException("The topic policy is declared twice.");
+        var policy = new PolicyDocument()
+            .AllowPrincipal("StackAlarmsPublish", Principal.Service("cloudwatch.amazonaws.com"), Actions.Sns.Publish, Arn,
+                Condition.ArnLike("aws:SourceArn", Value.Format($"arn:{_account.Partition}:cloudwatch:{Region}:{_account.AccountId}:alarm:{_naming.Prefix}-*")),
+                Condition.StringEquals("aws:SourceAccount", _account.AccountId));
+        if (_rules.Count > 0)
+            policy.AllowPrincipal("NamedRulesPublish", Principal.Service("events.amazonaws.com"), Actions.Sns.Publish, Arn,
+                Condition.ArnEquals("aws:SourceArn", [.. _rules]));
+        _policy = program.Add(new Resource
+        {
+            Name = $"{Stem}-topic-policy",
+            Type = "aws:sns/topicPolicy:TopicPolicy",
+            Properties = Map.Of(("arn", Arn), ("policy", policy.ToValue())),
+            Options = new ResourceOptions { Provider = Provider },
+        });
     }
 }

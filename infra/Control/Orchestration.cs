@@ -46,7 +46,10 @@ public sealed record Orchestration
         var table = primary is null
             ? ControlTable.CreateOwned(program, naming, account, config.Control, config.PeerRegion)
             : ControlTable.FromPrimary(primary, account, config.Control, config.PeerRegion);
-        var notifications = Notifications.Create(program, naming);
+        var notifications = Notifications.Create(program, new NotificationsProps
+        {
+            Naming = naming, Account = account, Emails = config.NotificationEmails,
+        });
 
         // The primary's evidence and traffic gate: its own in the primary, through its outputs in the secondary.
         var endpointCheckId = primary?.Output(StackOutputs.EndpointHealthCheckId) ?? props.Health.Endpoint.Out("id");

@@ -69,6 +69,38 @@ public static class Actions
         public static readonly IReadOnlyList<string> Publish = ["sns:Publish"];
     }
 
+    public static class Kms
+    {
+        /// What a publisher to an encrypted topic needs of its key: SNS encrypts with a data key on the publisher's behalf.
+        public static readonly IReadOnlyList<string> EncryptForTopic = ["kms:GenerateDataKey", "kms:Decrypt"];
+
+        /// The account's administration of a key it owns (the key policy's first statement), listed instead of kms:*: what
+        /// Pulumi and an operator do with it, and encryption through IAM policies that name the key.
+        public static readonly IReadOnlyList<string> AdministerKey =
+        [
+            "kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:ListKeyPolicies", "kms:GetKeyRotationStatus", "kms:EnableKeyRotation",
+            "kms:DisableKeyRotation", "kms:ListResourceTags", "kms:TagResource", "kms:UntagResource", "kms:UpdateKeyDescription",
+            "kms:EnableKey", "kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias",
+            "kms:UpdateAlias", "kms:ListGrants", "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey",
+        ];
+    }
+
+    public static class Events
+    {
+        /// Forward an event to another region's bus.
+        public static readonly IReadOnlyList<string> PutEvents = ["events:PutEvents"];
+    }
+
+    public static class States
+    {
+        public static readonly IReadOnlyList<string> StartExecution = ["states:StartExecution"];
+    }
+
+    public static class Sqs
+    {
+        public static readonly IReadOnlyList<string> SendMessage = ["sqs:SendMessage"];
+    }
+
     public static class XRay
     {
         /// What an active-tracing Lambda function or state machine sends.

@@ -11,12 +11,16 @@ public sealed record Condition(string Operator, string Key, IReadOnlyList<Value>
     public static Condition StringEquals(string key, params Value[] values) => new("StringEquals", key, values);
 
     public static Condition ArnLike(string key, params Value[] values) => new("ArnLike", key, values);
+
+    public static Condition ArnEquals(string key, params Value[] values) => new("ArnEquals", key, values);
 }
 
 /// Who a trust policy lets in: `{"Service": "lambda.amazonaws.com"}` or `{"AWS": arn}`.
 public sealed record Principal(string Kind, Value Id)
 {
     public static Principal Service(string host) => new("Service", host);
+
+    public static Principal Aws(Value arn) => new("AWS", arn);
 }
 
 /// One statement; its Sid says why it exists, so an auditor reads the policy as a list of reasons.
@@ -32,6 +36,9 @@ public sealed partial record Statement
 
     public bool IsUnscoped => Resources is [Str { Text: "*" }];
 
+    /// In a resource policy (it names a Principal), `"*"` is the one resource the policy is attached to: a key policy's usual form.
+    public bool IsResourcePolicy => Principal is not null && Resources.Count > 0;
+
     internal void Validate()
     {
         if (!SidPattern().IsMatch(Sid)) throw new ArgumentException($"Sid '{Sid}' must be letters and digits only (IAM's rule).");
@@ -40,7 +47,7 @@ public sealed partial record Statement
         if (Principal is null && Resources.Count == 0) throw new ArgumentException($"{Sid}: a statement needs resources.");
         if (Effect == Effect.Allow && Resources.Any(r => r is Str { Text: "*" }) && !IsUnscoped)
             throw new ArgumentException($"{Sid}: \"*\" cannot be mixed with scoped resources.");
-        if (Effect == Effect.Allow && IsUnscoped)
+        if (Effect == Effect.Allow && IsUnscoped && !IsResourcePolicy)
             foreach (var action in Actions.Where(a => !UnscopedActions.Allowlist.ContainsKey(a)))
                 throw new ArgumentException($"{Sid}: {action} on \"*\" is not on the unscoped-action allowlist (Iam/UnscopedActions.cs).");
     }
@@ -81,6 +88,10 @@ public sealed class PolicyDocument
     /// Allow actions that AWS offers on `"*"` only; each must be on the written allowlist with its reason.
     public PolicyDocument AllowUnscoped(string sid, IReadOnlyList<string> actions) =>
         Add(new Statement { Sid = sid, Effect = Effect.Allow, Actions = actions, Resources = ["*"] });
+
+    /// Let an AWS service or principal act on the resource this policy is attached to (a topic, queue or key policy).
+    public PolicyDocument AllowPrincipal(string sid, Principal principal, IReadOnlyList<string> actions, Value resource, params Condition[] conditions) =>
+        Add(new Statement { Sid = sid, Effect = Effect.Allow, Principal = principal, Actions = actions, Resources = [resource], Conditions = conditions });
 
     public PolicyDocument Deny(string sid, IReadOnlyList<string> actions, IReadOnlyList<Value> resources, params Condition[] conditions) =>
         Add(new Statement { Sid = sid, Effect = Effect.Deny, Actions = actions, Resources = resources, Conditions = conditions });
