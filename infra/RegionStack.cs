@@ -3,6 +3,8 @@ using Failover.Infra.Control;
 using Failover.Infra.Health;
 using Failover.Infra.Iam;
 using Failover.Infra.Regional;
+using Failover.Infra.Triggers;
+using Failover.Infra.Watch;
 using Failover.Infra.Yaml;
 
 namespace Failover.Infra;
@@ -21,6 +23,14 @@ public sealed record RegionStack
     public required RegionHealth Health { get; init; }
     public required FailoverRecord Record { get; init; }
     public required Orchestration Orchestration { get; init; }
+    /// The primary's: its alarms forwarded to the secondary's bus.
+    public AlarmForwarding? Forwarding { get; init; }
+    /// The secondary's: the rule and the probe that start its workflow.
+    public WorkflowTriggers? Triggers { get; init; }
+    public required EventRule RunEnded { get; init; }
+    public required IReadOnlyList<WatcherAlarm> Watchers { get; init; }
+    public required IReadOnlyList<DeadLetterQueue> DeadLetters { get; init; }
+    public required Resource Dashboard { get; init; }
 
     public static PulumiProgram Build(StackConfig config) => Create(config).Program;
 
@@ -102,11 +112,95 @@ public sealed record RegionStack
             Health = health,
         });
 
+        // Triggers: the primary forwards its alarms, the secondary starts its workflow on them and on its probe.
+        var isPrimary = role.Role == Config.Role.Primary;
+        var forwarding = isPrimary
+            ? AlarmForwarding.Create(program, new AlarmForwardingProps
+            {
+                Naming = naming, Account = account, Providers = new AwsProviders(program), SecondaryRegion = config.PeerRegion,
+                Alarms = alarms, Health = health, EvaluationPeriods = config.Alarms.EvaluationPeriods,
+                Topic = orchestration.Notifications, Emails = config.NotificationEmails,
+            })
+            : null;
+        var triggers = orchestration.Primary is { } primary
+            ? WorkflowTriggers.Create(program, new WorkflowTriggersProps
+            {
+                Naming = naming, Account = account, StateMachineArn = orchestration.Workflow.Arn,
+                TriggerAlarmArns = primary.Output(StackOutputs.TriggerAlarmArns), ProbeRate = config.Triggers.ProbeRate,
+            })
+            : null;
+
+        // Watching the watcher.
+        var topics = new[] { orchestration.Notifications, forwarding?.Relay }.OfType<Notifications>().ToList();
+        var runEnded = ExecutionAlerts.Create(program, naming, account, orchestration.Workflow, orchestration.Notifications);
+        var deadLetters = (forwarding?.Rules ?? []).Select(r => r.DeadLetters)
+            .Concat(triggers is null ? [] : [triggers.AlarmRule.DeadLetters])
+            .Concat(triggers?.ProbeDeadLetters is { } probe ? [probe] : [])
+            .Append(runEnded.DeadLetters)
+            .ToList();
+        var watchers = WatcherAlarms.Create(program, new WatcherAlarmsProps
+        {
+            Naming = naming, Account = account, Functions = orchestration.Functions, Workflow = orchestration.Workflow,
+            Topics = topics, DeadLetters = deadLetters,
+        });
+        foreach (var topic in topics) topic.DeclarePolicy(program);
+        var dashboard = Watch.Dashboard.Create(program, DashboardView(config, account, isPrimary, loadBalancer, ecs, health, orchestration, deadLetters, watchers));
+
         StackOutputs.Export(program, config, role, loadBalancer, ecs, scaling, alarms, health, record, orchestration);
+        StackOutputs.ExportWatch(program, forwarding, triggers, deadLetters, watchers, dashboard);
         return new RegionStack
         {
             Program = program, Role = role, Account = account, LoadBalancer = loadBalancer, Ecs = ecs, Scaling = scaling,
-            Alarms = alarms, Health = health, Record = record, Orchestration = orchestration,
+            Alarms = alarms, Health = health, Record = record, Orchestration = orchestration, Forwarding = forwarding, Triggers = triggers,
+            RunEnded = runEnded, Watchers = watchers, DeadLetters = deadLetters, Dashboard = dashboard,
+        };
+    }
+
+    // This stack's side from its own resources; the peer's from the primary's outputs (in the secondary) or from the fixed
+    // names both stacks share (in the primary, which deploys first and cannot know the secondary's generated ids).
+    private static DashboardProps DashboardView(StackConfig config, AwsAccount account, bool isPrimary, LoadBalancer loadBalancer, EcsService ecs,
+        RegionHealth health, Orchestration orchestration, IReadOnlyList<DeadLetterQueue> deadLetters, IReadOnlyList<WatcherAlarm> watchers)
+    {
+        var peer = config.Control.PeerNamePrefix;
+        var own = new RegionView
+        {
+            Label = isPrimary ? "Primary" : "Secondary",
+            Region = config.Region,
+            LoadBalancer = loadBalancer.Alb.Out("arnSuffix"),
+            TargetGroup = loadBalancer.TargetGroup.Out("arnSuffix"),
+            Cluster = ecs.Cluster.Out("name"),
+            Service = ecs.Service.Out("name"),
+            HealthChecks = [("endpoint", health.Endpoint.Out("id")), ("region", health.Calculated.Out("id")), ("gate", health.Gate.Check.Out("id"))],
+            StateMachineArn = orchestration.Workflow.Arn,
+            FunctionNames = [.. orchestration.Functions.Values.Select(f => (Value)f.Function.Out("name"))],
+        };
+        var ownFunctions = orchestration.Functions.Keys.ToList();
+        var peerFunctions = isPrimary ? ownFunctions.Where(f => f != Orchestration.ScaleStandby) : ownFunctions.Append(Orchestration.ScaleStandby);
+        var primary = orchestration.Primary;
+        var other = new RegionView
+        {
+            Label = isPrimary ? "Secondary" : "Primary",
+            Region = config.PeerRegion,
+            LoadBalancer = primary?.Output(StackOutputs.AlbArnSuffix),
+            TargetGroup = primary?.Output(StackOutputs.TargetGroupArnSuffix),
+            Cluster = peer,
+            Service = peer,
+            HealthChecks = primary is null ? [] :
+                [("endpoint", primary.Output(StackOutputs.EndpointHealthCheckId)), ("region", primary.Output(StackOutputs.CalculatedHealthCheckId)),
+                    ("gate", primary.Output(StackOutputs.GateHealthCheckId))],
+            StateMachineArn = Value.Format($"arn:{account.Partition}:states:{config.PeerRegion}:{account.AccountId}:stateMachine:{peer}-failover"),
+            FunctionNames = [.. peerFunctions.Select(f => (Value)$"{peer}-{f}")],
+        };
+        return new DashboardProps
+        {
+            Naming = config.Naming,
+            Primary = isPrimary ? own : other,
+            Secondary = isPrimary ? other : own,
+            DeadLetters = [.. deadLetters.Select(d => (d.Region, d.Name))],
+            Watchers = watchers,
+            Note = isPrimary
+                ? $"The secondary's load balancer and Route 53 checks have ids this stack cannot know: its dashboard ({peer}-failover, in {config.PeerRegion}) shows them, and stays up when this region is down."
+                : null,
         };
     }
 }

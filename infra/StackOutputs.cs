@@ -17,6 +17,10 @@ public static class StackOutputs
     public const string GateHealthCheckId = "gateHealthCheckId";
     public const string AlarmNameList = "alarmNameList";
     public const string AlarmArns = "alarmArns";
+    public const string TriggerAlarmArns = "triggerAlarmArns";
+    public const string AlbArnSuffix = "albArnSuffix";
+    public const string TargetGroupArnSuffix = "targetGroupArnSuffix";
+    public const string CalculatedHealthCheckId = "calculatedHealthCheckId";
 
     public static void Export(PulumiProgram program, StackConfig config, RoleProfile role, LoadBalancer loadBalancer, EcsService ecs,
         Autoscaling scaling, HealthAlarms alarms, RegionHealth health, FailoverRecord record, Orchestration orchestration)
@@ -35,7 +39,9 @@ public static class StackOutputs
         program.Export("serviceName", ecs.Service.Out("name"));
         program.Export("serviceArn", ecs.Service.Out("arn"));
         program.Export("scalableTargetId", scaling.ResourceId);
-        program.Export("calculatedHealthCheckId", health.Calculated.Out("id"));
+        program.Export(CalculatedHealthCheckId, health.Calculated.Out("id"));
+        program.Export(AlbArnSuffix, loadBalancer.Alb.Out("arnSuffix"));
+        program.Export(TargetGroupArnSuffix, loadBalancer.TargetGroup.Out("arnSuffix"));
         program.Export(GateHealthCheckId, health.Gate.Check.Out("id"));
         program.Export(EndpointHealthCheckId, health.Endpoint.Out("id"));
         program.Export("recordHealthCheckId", record.Guard.Out("id"));
@@ -59,5 +65,20 @@ public static class StackOutputs
         program.Export("readinessTimeoutSeconds", config.Workflow.ReadinessTimeoutSeconds);
         program.Export("functionArns", Map.Of(orchestration.Functions.Select(f => (f.Key, (Value?)f.Value.Function.Out("arn"))).ToArray()));
         program.Export("functionNames", Map.Of(orchestration.Functions.Select(f => (f.Key, (Value?)f.Value.Function.Out("name"))).ToArray()));
+    }
+
+    /// What starts the workflow and what watches it.
+    public static void ExportWatch(PulumiProgram program, Triggers.AlarmForwarding? forwarding, Triggers.WorkflowTriggers? triggers,
+        IReadOnlyList<Triggers.DeadLetterQueue> deadLetters, IReadOnlyList<Watch.WatcherAlarm> watchers, Resource dashboard)
+    {
+        if (forwarding is not null) program.Export(TriggerAlarmArns, Value.List(forwarding.TriggerAlarmArns));
+        if (triggers is not null)
+        {
+            program.Export("alarmRuleName", triggers.AlarmRule.Name);
+            if (triggers.Probe is not null) program.Export("probeScheduleName", triggers.Probe.Out("name"));
+        }
+        program.Export("deadLetterQueues", Value.List(deadLetters.Select(d => (Value)Map.Of(("name", d.Name), ("region", d.Region), ("url", d.Queue.Out("url"))))));
+        program.Export("watcherAlarmNames", Value.List(watchers.Select(w => (Value)w.Alarm.Out("name"))));
+        program.Export("dashboardName", dashboard.Out("dashboardName"));
     }
 }

@@ -35,6 +35,10 @@ const bodyTypes = {
   containerDefinitions: "aws.ecs.ContainerDefinition[]",
   // Amazon States Language has no provider type: asl-check.mjs validates it with asl-validator and runs its paths.
   definition: "unknown",
+  // Event patterns have no provider type: EventPatternTests match them against sample events in moto.
+  eventPattern: "unknown",
+  // Dashboard bodies have no provider type: MetricCatalogTests check every widget's metric and dimensions.
+  dashboardBody: "unknown",
 };
 
 function packageOf(token) {

@@ -12,7 +12,9 @@ public sealed class HealthSignalTests
     {
         var program = TestStacks.Program("primary", ("extraAlarms", """[{"name":"queue-age","namespace":"AWS/SQS","metricName":"ApproximateAgeOfOldestMessage","statistic":"Maximum","threshold":300,"comparisonOperator":"GreaterThanThreshold","period":120}]"""));
 
-        var alarms = program.OfType("aws:cloudwatch/metricAlarm:MetricAlarm").ToList();
+        // The health alarms: not the watcher alarms on the machinery, nor the alarms on Route 53's own status that trigger failover.
+        var alarms = program.OfType("aws:cloudwatch/metricAlarm:MetricAlarm")
+            .Where(a => !a.Name.StartsWith("watch-", StringComparison.Ordinal) && !a.Name.StartsWith("alarm-route53-", StringComparison.Ordinal)).ToList();
         alarms.Select(a => a.Name).Should().Equal("alarm-healthy-hosts", "alarm-target-5xx", "alarm-running-tasks", "alarm-queue-age");
         foreach (var alarm in alarms)
         {
@@ -247,11 +249,18 @@ public sealed class HealthSignalTests
         var primary = TestStacks.Program("primary", ("aws:region", "us-east-1"), ("peerRegion", "us-west-2"));
         var secondary = TestStacks.Program("secondary", ("aws:region", "us-east-1"), ("peerRegion", "us-west-2"));
 
-        // The primary owns the control tables and scales the secondary back after a failback; the secondary reads the primary.
+        // The primary owns the control tables, scales the secondary back after a failback and forwards its alarms (and Route 53's
+        // view of it) to the secondary; the secondary reads the primary and starts its workflow on them and on its probe.
         string[] primaryOnly = ["control-table", "decision-log-table", "scale-standby-log-group", "scale-standby-function-role",
-            "scale-standby-function-policy", "scale-standby-function"];
+            "scale-standby-function-policy", "scale-standby-function", "alarm-route53-endpoint", "alarm-route53-region", "forward-alarms-rule",
+            "forward-alarms-rule-role", "forward-alarms-rule-policy", "forward-alarms-dlq", "forward-alarms-dlq-policy", "forward-alarms-target",
+            "watch-scale-standby-errors", "watch-scale-standby-throttles", "watch-forward-alarms-dlq"];
+        string[] secondaryOnly = ["primary-stack", "start-on-alarm-rule", "start-on-alarm-rule-role", "start-on-alarm-rule-policy", "start-on-alarm-dlq",
+            "start-on-alarm-dlq-policy", "start-on-alarm-target", "schedule-group", "probe-dlq", "probe-schedule-role", "probe-schedule-policy",
+            "probe-schedule", "watch-start-on-alarm-dlq", "watch-probe-dlq"];
         primary.Resources.Where(r => !primaryOnly.Contains(r.Name)).Select(r => (r.Name, r.Type))
-            .Should().Equal(secondary.Resources.Where(r => r.Name != "primary-stack").Select(r => (r.Name, r.Type)));
+            .Should().Equal(secondary.Resources.Where(r => !secondaryOnly.Contains(r.Name)).Select(r => (r.Name, r.Type)));
+        secondary.Resources.Select(r => r.Name).Should().Contain(secondaryOnly);
         primary.Resources.Select(r => r.Name).Should().Contain(primaryOnly);
         secondary.Resources.Should().Contain(r => r.Name == "primary-stack" && r.Type == "pulumi:pulumi:StackReference");
         TestStacks.Config("secondary").Role.Should().Be(Role.Secondary);

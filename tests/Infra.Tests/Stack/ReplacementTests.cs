@@ -19,6 +19,11 @@ public sealed class ReplacementTests
         ["aws:cloudwatch/logGroup:LogGroup"] = "Lambda and Step Functions write to a group named after the function or state machine; only a name change replaces it",
         ["aws:lambda/function:Function"] = "only a name or package-type change replaces a function; the workflow's grants name it before it exists",
         ["aws:sfn/stateMachine:StateMachine"] = "only a name or type change replaces it; its role's trust names it before it exists",
+        ["aws:cloudwatch/eventRule:EventRule"] = "only a name or bus change replaces a rule; its role's trust, its queue policy and the topic policy name it before it exists",
+        ["aws:sqs/queue:Queue"] = "only a name or FIFO change replaces a queue; watcher alarms and the dashboard name it",
+        ["aws:kms/alias:Alias"] = "an alias is its name: only a name change replaces it",
+        ["aws:scheduler/scheduleGroup:ScheduleGroup"] = "only a name change replaces a group; the probe role's trust names it before it exists",
+        ["aws:scheduler/schedule:Schedule"] = "only a name or group change replaces a schedule",
     };
 
     // Fixed names whose replacement deletes the old resource first (deleteBeforeReplace), and why the name must be fixed.

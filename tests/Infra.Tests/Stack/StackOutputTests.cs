@@ -13,7 +13,8 @@ public sealed class StackOutputTests
             "calculatedHealthCheckId", "gateHealthCheckId", "endpointHealthCheckId", "recordHealthCheckId", "alarmHealthCheckIds",
             "alarmNames", "alarmArns", "alarmNameList", "recordFqdn",
             "controlTableName", "controlTableArn", "controlTableConsistency", "decisionTableName", "topicArn",
-            "stateMachineArn", "stateMachineName", "workflowLogGroupName", "workflowActions", "readinessTimeoutSeconds", "functionArns", "functionNames");
+            "stateMachineArn", "stateMachineName", "workflowLogGroupName", "workflowActions", "readinessTimeoutSeconds", "functionArns", "functionNames",
+            "albArnSuffix", "targetGroupArnSuffix", "triggerAlarmArns", "deadLetterQueues", "watcherAlarmNames", "dashboardName");
     }
 
     [Fact]
