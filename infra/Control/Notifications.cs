@@ -59,14 +59,14 @@ public sealed class Notifications
         var options = new ResourceOptions { Provider = props.Provider };
 
         // A key of the stack's own: CloudWatch alarms and EventBridge cannot publish to a topic under the AWS managed SNS key,
-        // whose policy nobody can change. The key policy lets them use it for this account only.
+        // whose policy nobody can change. The services' statements are the ones the SNS guide documents, without conditions:
+        // it documents no condition key that reaches KMS on these calls, and a key not sent would silence every alarm. Who may
+        // publish at all is the topic policy's decision (this stack's alarms, the named rules).
         var keyPolicy = new PolicyDocument()
             .AllowPrincipal("AccountAdministersKey", Principal.Aws(Value.Format($"arn:{account.Partition}:iam::{account.AccountId}:root")),
                 Actions.Kms.AdministerKey, "*")
-            .AllowPrincipal("AlarmsEncryptNotifications", Principal.Service("cloudwatch.amazonaws.com"), Actions.Kms.EncryptForTopic, "*",
-                Condition.StringEquals("aws:SourceAccount", account.AccountId))
-            .AllowPrincipal("RulesEncryptNotifications", Principal.Service("events.amazonaws.com"), Actions.Kms.EncryptForTopic, "*",
-                Condition.StringEquals("aws:SourceAccount", account.AccountId));
+            .AllowPrincipal("AlarmsEncryptNotifications", Principal.Service("cloudwatch.amazonaws.com"), Actions.Kms.EncryptForTopic, "*")
+            .AllowPrincipal("RulesEncryptNotifications", Principal.Service("events.amazonaws.com"), Actions.Kms.EncryptForTopic, "*");
         var key = program.Add(new Resource
         {
             Name = $"{stem}-key",

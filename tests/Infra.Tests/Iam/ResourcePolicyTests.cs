@@ -1,0 +1,60 @@
+using Failover.Infra.Yaml;
+
+namespace Failover.Infra.Tests.Iam;
+
+/// The resource policies the triggers and notifications add: who may publish to the topic, who may use its key, who may
+/// send to a dead-letter queue. Each statement is read as `Sid: principal action | resource | conditions`.
+public sealed class ResourcePolicyTests
+{
+    private static IReadOnlyList<string> Rows(Value? document) =>
+        ((Seq)((Map)((ToJson)document!).Body).Entries["Statement"]).Items.Cast<Map>().Select(s =>
+        {
+            var principal = (Map)s.Entries["Principal"];
+            var who = string.Join(",", principal.Entries.Select(p => $"{p.Key}={RoleGrants.Text(p.Value)}"));
+            var conditions = string.Join("; ", RoleGrants.Conditions(s));
+            return $"{RoleGrants.Text(s.Entries["Sid"])}: {who} {string.Join(",", RoleGrants.Actions(s))} | {RoleGrants.Text(s.Entries["Resource"])}" +
+                (conditions.Length > 0 ? $" | {conditions}" : "");
+        }).ToList();
+
+    [Theory]
+    [InlineData("primary", "us-east-1")]
+    [InlineData("secondary", "us-west-2")]
+    public void The_topic_lets_this_stacks_alarms_and_the_run_ended_rule_publish_and_no_one_else(string role, string region)
+    {
+        var program = TestStacks.Program(role);
+        var prefix = $"failover-{role}";
+
+        Rows(program.Resource("notifications-topic-policy").Prop("policy")).Should().Equal(
+            $"StackAlarmsPublish: Service=cloudwatch.amazonaws.com sns:Publish | ${{notifications-topic.arn}} | " +
+            $"ArnLike aws:SourceArn=arn:${{partition}}:cloudwatch:{region}:${{account-id}}:alarm:{prefix}-*; StringEquals aws:SourceAccount=${{account-id}}",
+            $"NamedRulesPublish: Service=events.amazonaws.com sns:Publish | ${{notifications-topic.arn}} | " +
+            $"ArnEquals aws:SourceArn=arn:${{partition}}:events:{region}:${{account-id}}:rule/{prefix}-run-ended");
+        program.Resource("notifications-topic-policy").Prop("arn").Should().Be(new Ref("notifications-topic", "arn"));
+    }
+
+    [Fact]
+    public void The_topic_is_encrypted_with_a_rotated_key_of_its_own_that_alarms_and_rules_may_use()
+    {
+        var program = TestStacks.Program("primary");
+
+        program.Resource("notifications-topic").Prop("kmsMasterKeyId").Should().Be(new Ref("notifications-key", "arn"));
+        var key = program.Resource("notifications-key");
+        key.Prop("enableKeyRotation").Should().Be(new Bool(true));
+        var rows = Rows(key.Prop("policy"));
+        rows.Should().HaveCount(3);
+        rows[0].Should().StartWith("AccountAdministersKey: AWS=arn:${partition}:iam::${account-id}:root kms:DescribeKey,").And.EndWith("| *");
+        rows[0].Should().NotContain("kms:*");
+        rows.Skip(1).Should().Equal(
+            "AlarmsEncryptNotifications: Service=cloudwatch.amazonaws.com kms:GenerateDataKey,kms:Decrypt | *",
+            "RulesEncryptNotifications: Service=events.amazonaws.com kms:GenerateDataKey,kms:Decrypt | *");
+    }
+
+    [Fact]
+    public void Every_email_address_is_subscribed_to_the_topic()
+    {
+        var program = TestStacks.Program("primary", ("notificationEmails", "a@example.com,b@example.com"));
+
+        program.OfType("aws:sns/topicSubscription:TopicSubscription").Select(s => (s.Text("protocol"), s.Text("endpoint"), s.Prop("topic")))
+            .Should().Equal(("email", "a@example.com", new Ref("notifications-topic", "arn")), ("email", "b@example.com", new Ref("notifications-topic", "arn")));
+    }
+}

@@ -1,0 +1,148 @@
+using System.Text.Json.Nodes;
+using Failover.Infra.Tests.Iam;
+using Failover.Infra.Yaml;
+
+namespace Failover.Infra.Tests.Triggers;
+
+/// Where each trigger lives and what it forwards, for the shipped regions and the two other placements of us-east-1
+/// (where Route 53 publishes its metrics): the secondary's region, and neither region.
+public sealed class TriggerTests
+{
+    private static readonly (string, string?)[] Europe = [("aws:region", "eu-west-1"), ("peerRegion", "eu-west-2"), ("notificationEmails", "oncall@example.com")];
+    private static readonly (string, string?)[] SecondaryInUsEast1 = [("aws:region", "us-west-2"), ("peerRegion", "us-east-1")];
+
+    private static Seq Resources(Resource rule) =>
+        (Seq)((Map)((ToJson)rule.Prop("eventPattern")!).Body).Entries["resources"];
+
+    private static IReadOnlyList<string> Texts(Seq seq) => seq.Items.Select(RoleGrants.Text).ToList();
+
+    [Fact]
+    public void The_primary_forwards_its_health_alarms_and_route53_view_to_the_secondarys_default_bus()
+    {
+        var program = TestStacks.Program("primary");
+
+        var rule = program.Resource("forward-alarms-rule");
+        Texts(Resources(rule)).Should().Equal("${alarm-healthy-hosts.arn}", "${alarm-target-5xx.arn}", "${alarm-running-tasks.arn}",
+            "${alarm-route53-endpoint.arn}", "${alarm-route53-region.arn}");
+        var target = program.Resource("forward-alarms-target");
+        RoleGrants.Text(target.Prop("arn")!).Should().Be("arn:${partition}:events:us-west-2:${account-id}:event-bus/default");
+        target.Prop("roleArn").Should().Be(new Ref("forward-alarms-rule-role", "arn"));
+        program.OfType("aws:cloudwatch/eventRule:EventRule").Select(r => r.Name).Should().Equal("forward-alarms-rule", "run-ended-rule");
+    }
+
+    [Fact]
+    public void Route53_status_alarms_watch_the_primarys_endpoint_and_region_checks_in_us_east_1()
+    {
+        var program = TestStacks.Program("primary", Europe);
+
+        foreach (var (alarm, check) in new[] { ("alarm-route53-endpoint", "health-endpoint"), ("alarm-route53-region", "health-region") })
+        {
+            var resource = program.Resource(alarm);
+            resource.Text("namespace").Should().Be("AWS/Route53");
+            resource.Text("metricName").Should().Be("HealthCheckStatus");
+            resource.Prop("dimensions.HealthCheckId").Should().Be(new Ref(check, "id"));
+            resource.Options.Provider!.Name.Should().Be("aws-us-east-1");
+        }
+        program.Resource("aws-us-east-1").Text("region").Should().Be("us-east-1");
+    }
+
+    [Fact]
+    public void When_neither_region_is_us_east_1_a_second_forwarder_and_a_relay_topic_run_there()
+    {
+        var program = TestStacks.Program("primary", Europe);
+
+        Texts(Resources(program.Resource("forward-alarms-rule"))).Should().Equal(
+            "${alarm-healthy-hosts.arn}", "${alarm-target-5xx.arn}", "${alarm-running-tasks.arn}");
+        var remote = program.Resource("forward-alarms-us-east-1-rule");
+        Texts(Resources(remote)).Should().Equal("${alarm-route53-endpoint.arn}", "${alarm-route53-region.arn}");
+        remote.Options.Provider!.Name.Should().Be("aws-us-east-1");
+        RoleGrants.Text(program.Resource("forward-alarms-us-east-1-target").Prop("arn")!)
+            .Should().Be("arn:${partition}:events:eu-west-2:${account-id}:event-bus/default");
+        // Alarm actions must name a topic in the alarm's region: the queue's depth alarm there notifies a relay topic.
+        program.Resource("notifications-us-east-1-topic").Options.Provider!.Name.Should().Be("aws-us-east-1");
+        program.Resource("notifications-us-east-1-email-1").Text("endpoint").Should().Be("oncall@example.com");
+        var depth = program.Resource("watch-forward-alarms-us-east-1-dlq");
+        depth.Options.Provider!.Name.Should().Be("aws-us-east-1");
+        Texts((Seq)depth.Prop("alarmActions")!).Should().Equal("${notifications-us-east-1-topic.arn}");
+    }
+
+    [Fact]
+    public void Alarms_in_the_secondarys_own_region_reach_its_bus_without_a_forwarder()
+    {
+        var program = TestStacks.Program("primary", SecondaryInUsEast1);
+
+        program.Resource("alarm-route53-endpoint").Options.Provider!.Name.Should().Be("aws-us-east-1");
+        program.OfType("aws:cloudwatch/eventRule:EventRule").Select(r => r.Name).Should().Equal("forward-alarms-rule", "run-ended-rule");
+        Texts(Resources(program.Resource("forward-alarms-rule"))).Should().NotContain(a => a.Contains("route53", StringComparison.Ordinal));
+        program.OfType("aws:sns/topic:Topic").Should().ContainSingle();
+    }
+
+    [Theory]
+    [InlineData("primary")]
+    [InlineData("secondary")]
+    [InlineData("europe")]
+    public void Every_target_retries_then_keeps_what_it_could_not_deliver_in_an_encrypted_queue_of_its_own_region(string which)
+    {
+        var program = which == "europe" ? TestStacks.Program("primary", Europe) : TestStacks.Program(which);
+
+        var targets = program.OfType("aws:cloudwatch/eventTarget:EventTarget").ToList();
+        targets.Should().NotBeEmpty();
+        foreach (var target in targets)
+        {
+            target.Number("retryPolicy.maximumRetryAttempts").Should().BeInRange(1, 185, target.Name);
+            target.Number("retryPolicy.maximumEventAgeInSeconds").Should().BeInRange(60, 86400, target.Name);
+            var queue = program.Resource(((Ref)target.Prop("deadLetterConfig.arn")!).Target);
+            queue.Prop("sqsManagedSseEnabled").Should().Be(new Bool(true), queue.Name);
+            queue.Options.Provider.Should().Be(target.Options.Provider, $"{target.Name}: a rule's dead-letter queue must be in its region");
+            var rule = program.Resource(((Ref)target.Prop("rule")!).Target);
+            rule.Options.Provider.Should().Be(target.Options.Provider);
+            // The queue policy lets exactly this rule send.
+            var policy = program.OfType("aws:sqs/queuePolicy:QueuePolicy").Single(p => p.Prop("queueUrl") == new Ref(queue.Name, "url"));
+            var statement = (Map)((Seq)((Map)((ToJson)policy.Prop("policy")!).Body).Entries["Statement"]).Items.Single();
+            RoleGrants.Conditions(statement).Should().Equal(
+                $"ArnEquals aws:SourceArn=arn:${{partition}}:events:{RegionOf(program, rule)}:${{account-id}}:rule/{rule.Text("name")}");
+        }
+    }
+
+    private static string RegionOf(PulumiProgram program, Resource resource) =>
+        resource.Options.Provider is { } provider ? provider.Text("region")! : ((Str)program.Outputs["region"]).Text;
+
+    [Fact]
+    public void The_secondary_starts_its_workflow_when_a_trigger_alarm_of_the_primary_enters_alarm()
+    {
+        var program = TestStacks.Program("secondary");
+
+        var rule = program.Resource("start-on-alarm-rule");
+        var pattern = (Map)((ToJson)rule.Prop("eventPattern")!).Body;
+        pattern.Entries["resources"].Should().Be(new Ref("primary-stack", "outputs[\"triggerAlarmArns\"]"));
+        Texts((Seq)((Map)((Map)pattern.Entries["detail"]).Entries["state"]).Entries["value"]).Should().Equal("ALARM");
+        var target = program.Resource("start-on-alarm-target");
+        target.Prop("arn").Should().Be(new Ref("workflow", "arn"));
+        target.Prop("roleArn").Should().Be(new Ref("start-on-alarm-rule-role", "arn"));
+        target.Text("inputTransformer.inputTemplate").Should().Contain("\"action\": \"failover\"");
+    }
+
+    [Fact]
+    public void The_probe_starts_a_failover_at_the_configured_rate_and_only_in_the_secondary()
+    {
+        var program = TestStacks.Program("secondary", ("probeRate", "rate(2 minutes)"));
+
+        var probe = program.Resource("probe-schedule");
+        probe.Text("scheduleExpression").Should().Be("rate(2 minutes)");
+        probe.Prop("target.arn").Should().Be(new Ref("workflow", "arn"));
+        var input = JsonNode.Parse(probe.Text("target.input")!)!;
+        input["action"]!.GetValue<string>().Should().Be("failover");
+        input["source"]!.GetValue<string>().Should().Be("probe failover-secondary-probe");
+        probe.Prop("target.deadLetterConfig.arn").Should().Be(new Ref("probe-dlq", "arn"));
+        TestStacks.Program("primary", ("probeRate", "rate(2 minutes)")).Resources.Should().NotContain(r => r.Type.StartsWith("aws:scheduler/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_probe_turned_off_leaves_no_schedule_queue_or_watcher_behind()
+    {
+        var program = TestStacks.Program("secondary", ("probeRate", "off"));
+
+        program.Resources.Select(r => r.Name).Should().NotContain(n => n.StartsWith("probe-", StringComparison.Ordinal) || n == "schedule-group" || n == "watch-probe-dlq");
+        program.Resource("start-on-alarm-rule").Should().NotBeNull();
+    }
+}
