@@ -76,7 +76,7 @@ public sealed record Orchestration
                 .Set(EnvNames.PrimaryEndpointHealthCheckId, endpointCheckId)
                 .Set(EnvNames.PrimaryAlarmNames, alarmNames)
                 // A run must never outlive its lock: the lease is the execution's own time limit.
-                .Set(EnvNames.LockLeaseSeconds, Text(WorkflowDefinition.ExecutionTimeoutSeconds(config.Workflow))),
+                .Set(EnvNames.LockLeaseSeconds, Text(WorkflowDefinition.ExecutionTimeoutSeconds(config.Workflow, config.RecoveryTasks))),
             role =>
             {
                 table.GrantDecide(role);
@@ -127,6 +127,7 @@ public sealed record Orchestration
             Account = account,
             Role = props.Role.Role,
             Settings = config.Workflow,
+            Recovery = new RecoveryTasks(config.RecoveryTasks, props.Ecs),
             Functions = [.. functions.Values],
             Notifications = notifications,
             LogRetentionDays = config.LogRetentionDays,

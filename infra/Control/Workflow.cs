@@ -12,6 +12,8 @@ public sealed record WorkflowProps
     public required Role Role { get; init; }
     public required WorkflowSettings Settings { get; init; }
     public required WorkflowTargets Targets { get; init; }
+    /// The application's recovery tasks, run in this region when the workflow promotes it (none: no ECS permission at all).
+    public required RecoveryTasks Recovery { get; init; }
     public required IReadOnlyList<LambdaFunction> Functions { get; init; }
     public required Notifications Notifications { get; init; }
     public required int LogRetentionDays { get; init; }
@@ -44,7 +46,8 @@ public sealed record Workflow
                 ("tags", naming.TagsNamed("workflow-logs"))),
         });
 
-        var role = new IamRole("workflow", "workflow", "Runs the failover workflow: invokes its functions, publishes its notifications",
+        var role = new IamRole("workflow", "workflow", "Runs the failover workflow: invokes its functions, publishes its notifications" +
+            (props.Recovery.All.Count > 0 ? ", runs its recovery tasks" : ""),
             TrustPolicy.ForService("states.amazonaws.com", account.AccountId, arn));
         role.Grant(p => p
             // Each function and its versions/aliases (`:*`): the integration may name a qualifier.
@@ -53,9 +56,10 @@ public sealed record Workflow
             .AllowUnscoped("DeliverExecutionLogs", Actions.LogDelivery.ManageVendedLogs)
             .AllowUnscoped("WriteTraces", [.. Actions.XRay.WriteTraces, .. Actions.XRay.ReadSampling]));
         props.Notifications.GrantPublish(role);
+        props.Recovery.GrantRun(role, account);
         var roleResource = role.Declare(program, naming);
 
-        var definition = WorkflowDefinition.Build(props.Role, account.Region, props.Settings, props.Targets);
+        var definition = WorkflowDefinition.Build(props.Role, account.Region, props.Settings, props.Targets, props.Recovery);
         var machine = program.Add(new Resource
         {
             Name = "workflow",

@@ -87,29 +87,33 @@ public static class WorkflowDefinition
     /// out of memory. Every handler is idempotent, so repeating converges.
     public static readonly IReadOnlyList<string> OutcomeUnknownErrors = ["States.Timeout", "Lambda.Unknown", "Sandbox.Timedout"];
 
-    /// The longest an execution may run (the readiness bound plus an hour for every task's retries and the failback's drain):
-    /// an execution that somehow outlives it is stopped. The lock's lease is this long too, so no run can outlive its lock.
-    public static int ExecutionTimeoutSeconds(WorkflowSettings settings) => settings.ReadinessTimeoutSeconds + settings.FailbackDrainSeconds + 3600;
+    /// The longest an execution may run (the readiness bound, the failback's drain, every recovery task's time limit, and an
+    /// hour for every task's retries): an execution that somehow outlives it is stopped. The lock's lease is this long too,
+    /// so no run can outlive its lock.
+    public static int ExecutionTimeoutSeconds(WorkflowSettings settings, IReadOnlyList<RecoveryTask> recoveryTasks) =>
+        settings.ReadinessTimeoutSeconds + settings.FailbackDrainSeconds + RecoveryTasks.TimeoutSeconds(recoveryTasks) + 3600;
 
     /// The actions this stack's workflow runs: it promotes its own region.
     public static IReadOnlyList<FailoverAction> ActionsFor(Role role) =>
         role == Role.Primary ? [FailoverAction.Failback] : [FailoverAction.Failover, FailoverAction.Drill];
 
-    public static Map Build(Role role, string region, WorkflowSettings settings, WorkflowTargets targets)
+    /// The definition; `recovery` adds the application's recovery tasks around the traffic shift (none when null).
+    public static Map Build(Role role, string region, WorkflowSettings settings, WorkflowTargets targets, RecoveryTasks? recovery = null)
     {
         if (role == Role.Primary && targets.ScaleStandby is null)
             throw new ArgumentException("A primary's failback scales the secondary back to standby: it needs that function.", nameof(targets));
-        var b = new Builder(role, region, settings, targets);
+        var b = new Builder(role, region, settings, targets, recovery);
+        var recoverySteps = recovery is { All.Count: > 0 } ? " Recovery tasks run before and after the shift as configured; a drill runs none." : "";
         return Map.Of(
-            ("Comment", role == Role.Primary
+            ("Comment", (role == Role.Primary
                 ? $"Failback into {region}: decide, scale this region up, wait until ready, restore the traffic gate, scale the secondary back to standby."
-                : $"Failover into {region} (and drills): decide, scale this region up, wait until ready, close the primary's traffic gate."),
+                : $"Failover into {region} (and drills): decide, scale this region up, wait until ready, close the primary's traffic gate.") + recoverySteps),
             ("StartAt", States.CheckAction),
-            ("TimeoutSeconds", ExecutionTimeoutSeconds(settings)),
+            ("TimeoutSeconds", ExecutionTimeoutSeconds(settings, recovery?.All ?? [])),
             ("States", new Map(b.States())));
     }
 
-    private sealed class Builder(Role role, string region, WorkflowSettings settings, WorkflowTargets targets)
+    private sealed class Builder(Role role, string region, WorkflowSettings settings, WorkflowTargets targets, RecoveryTasks? recovery)
     {
         private readonly Dictionary<string, Value> _states = new(StringComparer.Ordinal);
         private IReadOnlyList<FailoverAction> Actions { get; } = ActionsFor(role);
@@ -167,6 +171,8 @@ public static class WorkflowDefinition
                         ("alert", false))),
                     // What a release on the failure path records: FAILED until traffic has moved, then the transition.
                     ("releaseOutcome", "FAILED"),
+                    // Each recovery task's result lands here; present from the start, so every notice can carry it.
+                    ("recovery", HasRecovery ? Map.Of() : null),
                     ("timings", Map.Of(("started", Map.Of(("at.$", "$$.Execution.StartTime"))))))),
                 ("Next", WorkflowDefinition.States.Decide));
 
@@ -250,27 +256,37 @@ public static class WorkflowDefinition
 
             var hasDrill = Actions.Contains(FailoverAction.Drill);
             var hasMove = Actions.Any(a => a != FailoverAction.Drill);
+            // The promotion's own path: beforeShift recovery tasks (a failure stops the run before traffic moves), then the shift.
+            // A drill is routed off before them.
+            var shift = hasMove && recovery is not null
+                ? recovery.Chain(_states, RecoveryPhase.BeforeShift, region, WorkflowDefinition.States.ShiftTraffic, FailureEntry)
+                : WorkflowDefinition.States.ShiftTraffic;
             _states[WorkflowDefinition.States.StampReady] = Map.Of(
                 ("Type", "Pass"),
                 ("Parameters", Map.Of(("at.$", "$$.State.EnteredTime"))),
                 ("ResultPath", "$.timings.ready"),
-                ("Next", hasDrill && hasMove ? "RouteReady" : hasDrill ? WorkflowDefinition.States.DrillScaleBack : WorkflowDefinition.States.ShiftTraffic));
+                ("Next", hasDrill && hasMove ? "RouteReady" : hasDrill ? WorkflowDefinition.States.DrillScaleBack : shift));
             if (hasDrill && hasMove)
                 _states["RouteReady"] = Map.Of(
                     ("Type", "Choice"),
                     ("Choices", Value.List(Rule("$.request.action", Wire.Of(FailoverAction.Drill), WorkflowDefinition.States.DrillScaleBack))),
-                    ("Default", WorkflowDefinition.States.ShiftTraffic));
+                    ("Default", shift));
 
             if (hasMove)
             {
                 LambdaTask(WorkflowDefinition.States.ShiftTraffic, HandlerNames.ShiftTraffic, targets.ShiftTraffic,
                     payload: ActionAnd(), resultPath: "$.shift", next: WorkflowDefinition.States.TrafficMoved);
+                // afterShift recovery tasks right after the shift, before the failback's drain: the application needs them as
+                // soon as traffic arrives, and a failure leaves the secondary at its active size (safe, reported FAILED) rather
+                // than scaled back.
+                var afterShift = role == Role.Primary ? WorkflowDefinition.States.DrainBeforeScaleDown : WorkflowDefinition.States.StampFinished;
+                if (recovery is not null) afterShift = recovery.Chain(_states, RecoveryPhase.AfterShift, region, afterShift, FailureEntry);
                 // From here on a failure must still record the transition: the gate has moved.
                 _states[WorkflowDefinition.States.TrafficMoved] = Map.Of(
                     ("Type", "Pass"),
                     ("Result", "SUCCEEDED"),
                     ("ResultPath", "$.releaseOutcome"),
-                    ("Next", role == Role.Primary ? WorkflowDefinition.States.DrainBeforeScaleDown : WorkflowDefinition.States.StampFinished));
+                    ("Next", afterShift));
                 if (role == Role.Primary)
                 {
                     // Resolvers keep answering the secondary for the record's TTL and Route 53's propagation: it keeps its
@@ -292,8 +308,8 @@ public static class WorkflowDefinition
 
             Stamp(WorkflowDefinition.States.StampFinished, "finished", WorkflowDefinition.States.Describe(Notices.Succeeded));
             // A primary's SUCCEEDED carries what scaling the secondary back did (its result, or its error after retries).
-            Notice(Notices.Succeeded, "done", WorkflowDefinition.States.ReleaseLock,
-                extra: role == Role.Primary ? [("standby.$", "$.standby")] : []);
+            IReadOnlyList<(string, Value?)> standby = role == Role.Primary ? [("standby.$", "$.standby")] : [];
+            Notice(Notices.Succeeded, "done", WorkflowDefinition.States.ReleaseLock, extra: [.. standby, .. RecoveryNotice]);
             // Records the new active region (failover, failback) and frees the lock in one conditional write.
             LambdaTask(WorkflowDefinition.States.ReleaseLock, HandlerNames.ReleaseLock, targets.ReleaseLock,
                 payload: Release(("outcome", "SUCCEEDED")), resultPath: "$.release", next: WorkflowDefinition.States.CheckRelease);
@@ -339,13 +355,18 @@ public static class WorkflowDefinition
                 payload: Release(("outcome.$", "$.releaseOutcome")),
                 resultPath: "$.release", next: WorkflowDefinition.States.Describe(Notices.Failed),
                 catchTo: WorkflowDefinition.States.Describe(Notices.Failed), catchPath: "$.release");
-            Notice(Notices.Failed, "stopped", WorkflowDefinition.States.Failed, failure: true);
+            Notice(Notices.Failed, "stopped", WorkflowDefinition.States.Failed, failure: true, extra: RecoveryNotice);
             _states[WorkflowDefinition.States.Failed] = Map.Of(
                 ("Type", "Fail"),
                 ("ErrorPath", "$.error.Error"),
                 ("CausePath", "$.error.Cause"));
             return _states;
         }
+
+        private bool HasRecovery => recovery is { All.Count: > 0 };
+
+        /// The recovery tasks that ran (task ARN and why each stopped), in the SUCCEEDED and FAILED notices.
+        private IReadOnlyList<(string, Value?)> RecoveryNotice => HasRecovery ? [("recovery.$", "$.recovery")] : [];
 
         /// The decisions on which a run of this action acts. A drill never moves traffic, whatever decide answers: the input's
         /// action picks the path.

@@ -30,6 +30,10 @@ public static class Actions
         public static readonly IReadOnlyList<string> DescribeService = ["ecs:DescribeServices"];
         /// Set one service's desired count.
         public static readonly IReadOnlyList<string> ScaleService = ["ecs:DescribeServices", "ecs:UpdateService"];
+        /// Start a one-off task of a task definition (a recovery task).
+        public static readonly IReadOnlyList<string> RunTask = ["ecs:RunTask"];
+        /// What Step Functions' runTask.sync does with the task it started: wait for it, and stop it on a timeout or an abort.
+        public static readonly IReadOnlyList<string> WatchTask = ["ecs:DescribeTasks", "ecs:StopTask"];
     }
 
     public static class ApplicationAutoScaling
@@ -89,6 +93,8 @@ public static class Actions
     {
         /// Forward an event to another region's bus.
         public static readonly IReadOnlyList<string> PutEvents = ["events:PutEvents"];
+        /// Set up the rule through which Step Functions' `.sync` integrations learn that an ECS task stopped.
+        public static readonly IReadOnlyList<string> ManageSyncRule = ["events:PutTargets", "events:PutRule", "events:DescribeRule"];
     }
 
     public static class States
@@ -117,6 +123,12 @@ public static class Actions
             "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries",
             "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
         ];
+    }
+
+    public static class Iam
+    {
+        /// Hand a role to a service that acts with it (ECS starting a task as its execution role).
+        public static readonly IReadOnlyList<string> PassRole = ["iam:PassRole"];
     }
 
     public static class Sts

@@ -27,6 +27,15 @@ public sealed partial record EcsService
     public required Resource Cluster { get; init; }
     public required Resource Service { get; init; }
     public required Resource LogGroup { get; init; }
+    /// The service's task definition; its family is the stack's prefix, a fixed name IAM can scope to.
+    public required Resource TaskDefinition { get; init; }
+    public required string TaskDefinitionFamily { get; init; }
+    /// The role ECS assumes to start the service's tasks: whoever runs that task definition must be allowed to pass it.
+    public required Resource ExecutionRole { get; init; }
+    public required Resource SecurityGroup { get; init; }
+    /// Where the service's tasks run, and whether they get a public IP: a one-off task of the same definition needs the same.
+    public required IReadOnlyList<Value> TaskSubnetIds { get; init; }
+    public required bool AssignPublicIp { get; init; }
     /// Tasks this stack starts with: the active count in the primary, the standby count in the secondary.
     public required int DesiredCount { get; init; }
 
@@ -73,13 +82,14 @@ public sealed partial record EcsService
         GrantPull(executionRole, props.Account, container.Image);
         var executionRoleResource = executionRole.Declare(program, naming);
 
+        var family = naming.Prefix;
         var taskDefinition = program.Add(new Resource
         {
             Name = "task-definition",
             Type = "aws:ecs/taskDefinition:TaskDefinition",
             Properties = Map.Of(
                 // Families are versioned, not unique: a replacement is a new revision of the same family.
-                ("family", naming.Prefix),
+                ("family", family),
                 ("cpu", container.Cpu.ToString(CultureInfo.InvariantCulture)),
                 ("memory", container.Memory.ToString(CultureInfo.InvariantCulture)),
                 ("networkMode", "awsvpc"),
@@ -148,7 +158,19 @@ public sealed partial record EcsService
             },
         });
 
-        return new EcsService { Cluster = cluster, Service = service, LogGroup = logGroup, DesiredCount = props.DesiredCount };
+        return new EcsService
+        {
+            Cluster = cluster,
+            Service = service,
+            LogGroup = logGroup,
+            TaskDefinition = taskDefinition,
+            TaskDefinitionFamily = family,
+            ExecutionRole = executionRoleResource,
+            SecurityGroup = securityGroup,
+            TaskSubnetIds = props.Network.TaskSubnetIds,
+            AssignPublicIp = props.Network.AssignPublicIp,
+            DesiredCount = props.DesiredCount,
+        };
     }
 
     private static Map ContainerDefinition(ContainerSettings container, string region, Resource logGroup) => Map.Of(

@@ -1,9 +1,11 @@
 // Checks the failover workflow's state machine(s) in compiled Pulumi YAML programs by running them. Each definition is
 // validated with asl-validator and its graph checked (every target exists, every state is reachable, every Choice has a
-// Default, every Lambda task retries exactly the errors the functions' contract calls retryable), then EVERY path is
-// executed with aws-local-stepfunctions against local fakes of the functions (shaped like functions/Json/Contracts.cs and
-// the README's handler table, refusing bad input as the real ones do) and of SNS: failover, failback, drills, blocked,
-// no-action and alert decisions, a standby that never gets ready, a release that fails or records nothing, transient errors
+// Default, every Lambda task retries exactly the errors the functions' contract calls retryable, every recovery task
+// (ecs:runTask.sync) retries only errors that mean its container never ran and runs with the service's cluster and network
+// settings), then EVERY path is executed with aws-local-stepfunctions against local fakes of the functions (shaped like
+// functions/Json/Contracts.cs and the README's handler table, refusing bad input as the real ones do), of SNS and of ECS's
+// runTask.sync: failover, failback, drills, blocked, no-action and alert decisions, a standby that never gets ready, a
+// release that fails or records nothing, recovery tasks that fail or time out before or after the shift, transient errors
 // retried, rejected ones not, a fault injected at every Task state, unsupported actions. A finding is an expectation that
 // failed: "resource: scenario: expected, got".
 //
@@ -39,6 +41,15 @@ if (files.length === 0) {
 const ACCOUNT = "123456789012";
 const LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
 const SNS_PUBLISH = "arn:aws:states:::sns:publish";
+const ECS_RUN_TASK_SYNC = "arn:aws:states:::ecs:runTask.sync";
+// Errors that mean a recovery task's container never ran (RunTask refused or throttled; no task placed): the only ones it may
+// retry, as it may not be idempotent. Mirrored from infra/Control/RecoveryTasks.cs (StartErrors): WorkflowPathTests expects a
+// "retry X at ..." scenario for every name in the C# list.
+const ECS_START_ERRORS = ["ECS.AmazonECSException", "AmazonECS.Unknown"];
+// The RunTask parameters the optimized ECS integration accepts (Step Functions developer guide, "Run Amazon ECS or Fargate
+// tasks"): anything else (StartedBy, which Step Functions sets itself) fails the state machine's creation.
+const ECS_RUN_TASK_PARAMETERS = ["Cluster", "Group", "LaunchType", "NetworkConfiguration", "Overrides", "PlacementConstraints", "PlacementStrategy",
+  "PlatformVersion", "PropagateTags", "TaskDefinition", "EnableExecuteCommand"];
 // The Lambda invoke integration's own transient errors, and the errors whose outcome is unknown (a task that timed out, a
 // function that crashed): Step Functions' names, what AWS recommends retrying for every Lambda task.
 // Mirrored, not read, from infra/Control/WorkflowDefinition.cs (LambdaTransientErrors, OutcomeUnknownErrors): WorkflowPathTests
@@ -190,10 +201,13 @@ function staticChecks(machine, problems) {
         problems.push(`${at}: ${task} has no Catch of States.ALL: an error after its retries would end the run unnotified with the lock held`);
       if (typeof state.TimeoutSeconds !== "number") problems.push(`${at}: ${task} has no TimeoutSeconds`);
       if (!functionOf(machine, state.Parameters?.FunctionName).handler) problems.push(`${at}: ${task} invokes ${show(state.Parameters?.FunctionName)}, no known function`);
+    } else if (state.Resource === ECS_RUN_TASK_SYNC) {
+      recoveryTaskChecks(machine, task, state, at, problems);
     } else if (state.Resource !== SNS_PUBLISH) {
-      problems.push(`${at}: ${task} uses ${state.Resource}: the fakes know Lambda invoke and SNS publish only`);
+      problems.push(`${at}: ${task} uses ${state.Resource}: the fakes know Lambda invoke, SNS publish and ECS runTask.sync only`);
     }
   }
+  recoveryOrder(machine, at, problems);
 
   // The readiness loop: the check task's timeoutSeconds, the Wait between checks (the one that leads back to the check), the
   // readiness timeout the stack exports.
@@ -219,14 +233,63 @@ function staticChecks(machine, problems) {
   for (const [n] of waits.filter(w => !polls.includes(w) && !drains.includes(w)))
     problems.push(`${at}: Wait ${n} is neither the readiness poll nor the failback's drain`);
 
-  // The execution outlasts the readiness bound and the drain, and the lock's lease outlasts the execution: no run outlives its lock.
-  const bound = (typeof timeout === "number" ? timeout : 0) + (machine.drain?.seconds ?? 0);
+  // The execution outlasts the readiness bound, the drain and every recovery task's time limit, and the lock's lease outlasts
+  // the execution: no run outlives its lock.
+  const recoverySeconds = machine.tasks.filter(t => states[t].Resource === ECS_RUN_TASK_SYNC).reduce((sum, t) => sum + (states[t].TimeoutSeconds ?? 0), 0);
+  const bound = (typeof timeout === "number" ? timeout : 0) + (machine.drain?.seconds ?? 0) + recoverySeconds;
   if (typeof definition.TimeoutSeconds === "number" && typeof timeout === "number" && definition.TimeoutSeconds <= bound)
-    problems.push(`${at}: the execution's TimeoutSeconds ${definition.TimeoutSeconds} does not outlast the readiness timeout ${timeout}${machine.drain ? ` plus the drain ${machine.drain.seconds}` : ""}`);
+    problems.push(`${at}: the execution's TimeoutSeconds ${definition.TimeoutSeconds} does not outlast the readiness timeout ${timeout}${machine.drain ? ` plus the drain ${machine.drain.seconds}` : ""}${recoverySeconds ? ` plus the recovery tasks' ${recoverySeconds} s` : ""}`);
   const decide = Object.values(machine.program.resources ?? {}).find(r => r?.type === "aws:lambda/function:Function" && r.properties?.handler === "decide");
   const lease = decide?.properties?.environment?.variables?.LOCK_LEASE_SECONDS;
   if (decide !== undefined && typeof definition.TimeoutSeconds === "number" && !(Number(lease) >= definition.TimeoutSeconds))
     problems.push(`${at}: decide's LOCK_LEASE_SECONDS ${show(lease)} is shorter than the execution's TimeoutSeconds ${definition.TimeoutSeconds}: a run could outlive its lock`);
+}
+
+// A recovery task: an ECS task the workflow waits for, in this region's cluster with the service's network settings (whatever
+// the service reaches, the task reaches), retrying only errors that mean its container never ran.
+function recoveryTaskChecks(machine, task, state, at, problems) {
+  const retried = list(state.Retry).flatMap(r => list(r.ErrorEquals));
+  const missing = ECS_START_ERRORS.filter(e => !retried.includes(e));
+  const extra = retried.filter(e => !ECS_START_ERRORS.includes(e));
+  if (missing.length > 0) problems.push(`${at}: ${task} does not retry ${missing.join(", ")} (its container never ran: a retry is safe)`);
+  if (extra.length > 0) problems.push(`${at}: ${task} retries ${extra.join(", ")}: a recovery task may have done its work, and may not be idempotent`);
+  if (!list(state.Catch).some(c => list(c.ErrorEquals).includes("States.ALL")))
+    problems.push(`${at}: ${task} has no Catch of States.ALL: a failed recovery task would end the run unnotified with the lock held`);
+  if (typeof state.TimeoutSeconds !== "number") problems.push(`${at}: ${task} has no TimeoutSeconds: a hung task would hold the run and its lock`);
+  if (!String(state.ResultPath ?? "").startsWith("$.recovery.")) problems.push(`${at}: ${task} writes its result to ${show(state.ResultPath)}, not under $.recovery`);
+  if (!state.ResultSelector) problems.push(`${at}: ${task} keeps the whole task description (kilobytes) in the state: select the few fields it needs`);
+  const p = state.Parameters ?? {};
+  for (const key of Object.keys(p).filter(k => !ECS_RUN_TASK_PARAMETERS.includes(k.replace(/\.\$$/, ""))))
+    problems.push(`${at}: ${task} passes ${key}, which Step Functions' ECS integration does not accept`);
+  const services = Object.values(machine.program.resources ?? {}).filter(r => r?.type === "aws:ecs/service:Service");
+  if (services.length !== 1) { problems.push(`${at}: ${task}: expected one ECS service in the program to compare with, found ${services.length}`); return; }
+  const service = substitute(services[0].properties ?? {}, machine.program, machine.region);
+  const network = p.NetworkConfiguration?.AwsvpcConfiguration ?? {};
+  const want = service.networkConfiguration ?? {};
+  const expectSame = (what, got, wanted) => { if (show(got) !== show(wanted)) problems.push(`${at}: ${task}'s ${what} is ${show(got)}, the service's is ${show(wanted)}`); };
+  expectSame("Cluster", p.Cluster, service.cluster);
+  expectSame("LaunchType", p.LaunchType, service.launchType);
+  expectSame("Subnets", network.Subnets, want.subnets);
+  expectSame("SecurityGroups", network.SecurityGroups, want.securityGroups);
+  expectSame("AssignPublicIp", network.AssignPublicIp, want.assignPublicIp ? "ENABLED" : "DISABLED");
+  if (typeof p.TaskDefinition !== "string" || p.TaskDefinition === "") problems.push(`${at}: ${task} names no TaskDefinition`);
+}
+
+// Which recovery tasks run before the shift (shift-traffic follows them by Next) and which after, each phase one task after
+// another: the order the fakes expect them in.
+function recoveryOrder(machine, at, problems) {
+  const states = machine.states;
+  const ecs = machine.tasks.filter(t => states[t].Resource === ECS_RUN_TASK_SYNC);
+  const shift = machine.tasks.find(t => functionOf(machine, states[t].Parameters?.FunctionName).handler === "shift-traffic");
+  const leadsTo = (from, to) => { const seen = new Set(); for (let s = from; s !== undefined && !seen.has(s); s = states[s]?.Next) { if (s === to) return true; seen.add(s); } return false; };
+  const chain = group => {
+    const first = group.filter(t => !group.some(o => states[o].Next === t));
+    const out = [];
+    for (let s = first[0]; group.includes(s) && !out.includes(s); s = states[s].Next) out.push(s);
+    if (first.length > 1 || out.length !== group.length) problems.push(`${at}: recovery tasks ${group.join(", ")} do not run one after another`);
+    return out;
+  };
+  machine.recovery = { before: chain(ecs.filter(t => shift !== undefined && leadsTo(t, shift))), after: chain(ecs.filter(t => shift === undefined || !leadsTo(t, shift))) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -348,6 +411,7 @@ class World {
     this.lockOwner = null;
     this.services = { own: "standby", peer: "active" };
     this.gateInverted = machine.role === "primary"; // after a failover the primary's gate is closed
+    this.tasksStarted = 0;
   }
 
   async task(stateName, params) {
@@ -374,6 +438,7 @@ class World {
       call.published = true;
       return { MessageId: `00000000-0000-0000-0000-${String(this.calls.length).padStart(12, "0")}`, SdkHttpMetadata: { HttpStatusCode: 200 } };
     }
+    if (state.Resource === ECS_RUN_TASK_SYNC) return this.runTask(stateName, call, params, n);
     if (state.Resource !== LAMBDA_INVOKE) { call.kind = "other"; call.error = "States.TaskFailed"; throw named(call.error, `no fake for ${state.Resource}`); }
     call.kind = "lambda";
     const fn = functionOf(this.machine, params?.FunctionName);
@@ -394,9 +459,50 @@ class World {
   }
 }
 
+// ECS's runTask.sync: RunTask refuses what it would refuse, then the integration waits and answers the stopped task's
+// description (DescribeTasks' shape). A task whose container exits non-zero fails the state with States.TaskFailed, its Cause
+// the description; a fault injected by a scenario stands for that, a timeout or a start failure.
+World.prototype.runTask = function runTask(stateName, call, params, n) {
+  call.kind = "ecs";
+  call.params = params;
+  const p = params ?? {};
+  const overrides = list(p.Overrides?.ContainerOverrides);
+  const container = overrides[0]?.Name ?? "app";
+  const stopped = exitCode => {
+    const id = `${String(++this.tasksStarted).padStart(8, "0")}0123456789abcdef01234567`;
+    return {
+      TaskArn: `arn:aws:ecs:${this.machine.region}:${ACCOUNT}:task/${String(p.Cluster).split("/").at(-1)}/${id}`, ClusterArn: p.Cluster,
+      TaskDefinitionArn: String(p.TaskDefinition), LaunchType: p.LaunchType, LastStatus: "STOPPED", DesiredStatus: "STOPPED",
+      StartedBy: "AWS Step Functions", StopCode: "EssentialContainerExited", StoppedReason: "Essential container in task exited",
+      Containers: [{ Name: container, LastStatus: "STOPPED", ExitCode: exitCode }], Overrides: p.Overrides ?? { ContainerOverrides: [] },
+    };
+  };
+  const fault = this.sc.faults?.[stateName]?.(n);
+  if (fault) {
+    call.error = fault;
+    throw named(fault, fault === "States.TaskFailed" ? JSON.stringify(stopped(1)) : `injected at ${stateName}, call ${n}`);
+  }
+  const refuse = message => { call.error = "ECS.InvalidParameterException"; throw named(call.error, message); };
+  if (typeof p.Cluster !== "string" || !p.Cluster) refuse("Cluster is required");
+  if (typeof p.TaskDefinition !== "string" || !p.TaskDefinition) refuse("TaskDefinition is required");
+  if (p.LaunchType !== "FARGATE") refuse(`a Fargate task definition runs with LaunchType FARGATE, got ${show(p.LaunchType)}`);
+  const vpc = p.NetworkConfiguration?.AwsvpcConfiguration;
+  if (!Array.isArray(vpc?.Subnets) || vpc.Subnets.length === 0 || !vpc.Subnets.every(x => typeof x === "string"))
+    refuse("Network Configuration must be provided when networkMode 'awsvpc' is specified (subnets)");
+  if (!["ENABLED", "DISABLED", undefined].includes(vpc.AssignPublicIp)) refuse(`AssignPublicIp must be ENABLED or DISABLED, got ${show(vpc.AssignPublicIp)}`);
+  for (const o of overrides) {
+    if (typeof o?.Name !== "string" || !o.Name) refuse("a container override names its container");
+    if (o.Command !== undefined && !(Array.isArray(o.Command) && o.Command.every(x => typeof x === "string"))) refuse(`Command must be a list of strings, got ${show(o.Command)}`);
+    for (const e of list(o.Environment))
+      if (typeof e?.Name !== "string" || typeof e?.Value !== "string") refuse(`an environment override is {Name, Value} strings, got ${show(e)}`);
+  }
+  call.result = stopped(0);
+  return call.result;
+};
+
 const label = c => {
   let l = c.kind === "sns" ? `notify:${c.notice?.event ?? c.subject ?? "?"}`
-    : c.kind === "lambda" ? `${c.handler}${c.remote ? "@peer" : ""}` : c.state;
+    : c.kind === "lambda" ? `${c.handler}${c.remote ? "@peer" : ""}` : c.kind === "ecs" ? `run:${c.state}` : c.state;
   if (c.handler === "scale-service") l += `:${c.payload?.size ?? "no-size"}`;
   if (c.handler === "release-lock") l += `:${c.payload?.outcome ?? "no-outcome"}`;
   return c.error ? `${l}!${c.error}` : l;
@@ -490,6 +596,24 @@ function invariants(machine, sc, t, expect) {
       expect(before.some(b => b.handler === "shift-traffic" && !b.error), `the peer was scaled to standby before traffic was shifted (${steps(t)})`);
     if (scaling("active")(c))
       expect(before.some(b => b.kind === "sns" && b.notice?.event === "INITIATED"), `this region was scaled up before INITIATED was notified (${steps(t)})`);
+    if (c.kind === "ecs") {
+      expect(action !== "drill", `a drill must never run a recovery task (it must not promote a database), but ${c.state} ran (${steps(t)})`);
+      const shifted = before.some(b => b.handler === "shift-traffic" && !b.error);
+      if (machine.recovery.before.includes(c.state)) {
+        const lastCheck = before.filter(b => b.handler === "check-service" && !b.error).at(-1);
+        expect(lastCheck?.result?.ready === true, `${c.state} ran before check-service said the region was ready (${steps(t)})`);
+        expect(!shifted, `${c.state} runs before the shift, but traffic had already moved (${steps(t)})`);
+      } else {
+        expect(shifted, `${c.state} runs after the shift, but traffic had not moved (${steps(t)})`);
+      }
+      // Only an error that means the container never ran may be followed by another run of the same task.
+      const again = before.filter(b => b.state === c.state);
+      const unsafe = again.find(b => !ECS_START_ERRORS.includes(b.error));
+      expect(unsafe === undefined, `${c.state} ran again after ${unsafe?.error ?? "succeeding"}: a recovery task may not be idempotent (${steps(t)})`);
+    }
+    if (c.kind === "lambda" && c.handler === "shift-traffic")
+      for (const task of machine.recovery.before)
+        expect(before.some(b => b.state === task && !b.error), `shift-traffic ran before the recovery task ${task} succeeded (${steps(t)})`);
   }
   const decided = t.calls.some(c => c.handler === "decide");
   const held = decided && !["Blocked", "NoAction"].includes(t.final);
@@ -581,11 +705,15 @@ function expectNoticeFields(t, expect, event, sc, decision) {
 
 const REQUEST = { source: "operator:alice", reason: "us-east-1 degraded since 09:40", force: false };
 
+// The recovery tasks of a phase, as the fakes label their runs.
+const recoveryRuns = (machine, phase) => machine.recovery[phase].map(state => `run:${state}`);
+
 function happySteps(machine, action, checks = 3) {
   const s = ["decide", "notify:INITIATED", "scale-service:active", ...Array(checks).fill("check-service")];
   if (action === "drill") s.push("scale-service:standby");
   else {
-    s.push("shift-traffic");
+    // beforeShift recovery tasks, the shift, afterShift ones (before the failback's drain and scale-down).
+    s.push(...recoveryRuns(machine, "before"), "shift-traffic", ...recoveryRuns(machine, "after"));
     if (machine.role === "primary") s.push("scale-service@peer:standby");
   }
   return [...s, "notify:SUCCEEDED", "release-lock:SUCCEEDED"];
@@ -746,8 +874,8 @@ function scenarios(machine) {
       faults: { ScaleDownStandby: () => "AwsServerError" },
       expect(t, expect) {
         expectEnd(t, expect, "SUCCEEDED");
-        expectSteps(t, expect, ["decide", "notify:INITIATED", "scale-service:active", "check-service", "check-service", "check-service", "shift-traffic",
-          ...Array(4).fill("scale-service@peer:standby!AwsServerError"), "notify:SUCCEEDED", "release-lock:SUCCEEDED"]);
+        const upToScaleDown = happySteps(machine, "failback").filter(s => s !== "scale-service@peer:standby").slice(0, -2);
+        expectSteps(t, expect, [...upToScaleDown, ...Array(4).fill("scale-service@peer:standby!AwsServerError"), "notify:SUCCEEDED", "release-lock:SUCCEEDED"]);
         expect(t.output?.standby?.Error === "AwsServerError", `the output must show scale-standby's error, got ${show(t.output?.standby)}`);
         const done = noticeOf(t, "SUCCEEDED");
         expect(JSON.stringify(done ?? {}).includes("AwsServerError"), `the SUCCEEDED notice must show that scaling the secondary back failed, got ${show(done)}`);
@@ -825,6 +953,77 @@ function scenarios(machine) {
     });
   }
 
+  // Recovery tasks. Before the shift a failure (the container exited non-zero, or the task timed out: Step Functions stops it)
+  // stops the run with traffic where it was; after the shift the run fails too, but the release records the transition.
+  // Neither is retried; a task that never started is.
+  const { before: beforeShift, after: afterShift } = machine.recovery;
+  const failedNoticeNames = (t, expect, task, when) => {
+    const failed = noticeOf(t, "FAILED");
+    const name = task.replace(/^Recovery /, "");
+    expect(String(failed?.error?.Cause).includes(`recovery task ${name}`) && String(failed?.error?.Cause).includes(when),
+      `the FAILED notice's cause must name the recovery task ${name} and say ${when}, got ${show(failed?.error?.Cause)}`);
+    expect(String(failed?.summary).includes(name), `the FAILED notice's summary must name the recovery task ${name}: ${show(failed?.summary)}`);
+  };
+  if (move && beforeShift.length > 0) {
+    const task = beforeShift[0];
+    const upToTask = happySteps(machine, move).slice(0, happySteps(machine, move).indexOf(`run:${task}`));
+    for (const [error, verb] of [["States.TaskFailed", "fails"], ["States.Timeout", "times out"]])
+      add({
+        name: `${move}: ${task} ${verb} before the shift`, input: { action: move, ...REQUEST }, faults: { [task]: () => error },
+        expect(t, expect) {
+          expectEnd(t, expect, "FAILED", error);
+          expectSteps(t, expect, [...upToTask, `run:${task}!${error}`, "release-lock:FAILED", "notify:FAILED"]);
+          expect(!t.calls.some(c => c.handler === "shift-traffic"), "traffic must not move when a recovery task before the shift failed");
+          expect(t.world.gateInverted === (machine.role === "primary"), "the traffic gate must stay where it was");
+          failedNoticeNames(t, expect, task, "traffic was not moved");
+          const failed = noticeOf(t, "FAILED");
+          expect(failed?.releaseOutcome === "FAILED" && failed?.release?.released === true && failed?.release?.stateRecorded === false,
+            `the lock must be released with outcome FAILED and nothing recorded, got ${show([failed?.releaseOutcome, failed?.release])}`);
+          expect(t.world.lockOwner === null, "the lock must be free after the run");
+        },
+      });
+  }
+  if (move && afterShift.length > 0) {
+    const task = afterShift[0];
+    const happy = happySteps(machine, move);
+    add({
+      name: `${move}: ${task} fails after the shift`, input: { action: move, ...REQUEST }, faults: { [task]: () => "States.TaskFailed" },
+      expect(t, expect) {
+        expectEnd(t, expect, "FAILED", "States.TaskFailed");
+        expectSteps(t, expect, [...happy.slice(0, happy.indexOf(`run:${task}`)), `run:${task}!States.TaskFailed`, "release-lock:SUCCEEDED", "notify:FAILED"]);
+        expect(t.world.gateInverted === (move === "failover"), "traffic has moved and stays moved");
+        failedNoticeNames(t, expect, task, "traffic had already moved");
+        const failed = noticeOf(t, "FAILED");
+        expect(failed?.releaseOutcome === "SUCCEEDED" && failed?.release?.stateRecorded === true,
+          `traffic moved: the release must record the transition (outcome SUCCEEDED), got ${show([failed?.releaseOutcome, failed?.release])}`);
+        if (machine.role === "primary")
+          expect(t.world.services.peer === "active", `the failback stopped before scaling the secondary back: it keeps its capacity, it is ${t.world.services.peer}`);
+      },
+    });
+  }
+  const firstRecovery = beforeShift[0] ?? afterShift[0];
+  if (move && firstRecovery)
+    for (const error of ECS_START_ERRORS)
+      add({
+        name: `retry ${error} at ${firstRecovery}`, input: { action: move, ...REQUEST }, faults: { [firstRecovery]: n => n === 1 ? error : null },
+        expect(t, expect) {
+          expectEnd(t, expect, "SUCCEEDED");
+          const want = happySteps(machine, move);
+          want.splice(want.indexOf(`run:${firstRecovery}`), 0, `run:${firstRecovery}!${error}`);
+          expectSteps(t, expect, want);
+        },
+      });
+  if (machine.actions.includes("drill") && firstRecovery)
+    add({
+      name: "drill: recovery tasks are skipped", input: { action: "drill", ...REQUEST }, decide: "DRILL",
+      expect(t, expect) {
+        expectEnd(t, expect, "SUCCEEDED");
+        expectSteps(t, expect, happySteps(machine, "drill"));
+        expect(!t.entered.some(s => machine.recovery.before.includes(s) || machine.recovery.after.includes(s)),
+          `a drill must not enter a recovery task: entered ${t.entered.join(" → ")}`);
+      },
+    });
+
   // Transient and outcome-unknown errors: retried, then the run goes on as if nothing happened.
   for (const error of [...LAMBDA_TRANSIENT, ...catalogue.retryable, ...OUTCOME_UNKNOWN])
     add({
@@ -865,7 +1064,8 @@ function scenarios(machine) {
       name: "AwsUnreachable at ShiftTraffic on every attempt", input: { action: move, ...REQUEST }, faults: { ShiftTraffic: () => "AwsUnreachable" },
       expect(t, expect) {
         expectEnd(t, expect, "FAILED", "AwsUnreachable");
-        const want = happySteps(machine, move).slice(0, -2).filter(s => s !== "shift-traffic" && s !== "scale-service@peer:standby");
+        const happy = happySteps(machine, move);
+        const want = happy.slice(0, happy.indexOf("shift-traffic"));
         expectSteps(t, expect, [...want, ...Array(4).fill("shift-traffic!AwsUnreachable"), "release-lock:FAILED", "notify:FAILED"]);
         expect(noticeOf(t, "FAILED")?.releaseOutcome === "FAILED", `traffic did not move: the FAILED notice's releaseOutcome must be FAILED, got ${show(noticeOf(t, "FAILED")?.releaseOutcome)}`);
         if (machine.drain) expect(!t.entered.includes(machine.drain.state), `traffic did not move, so the failback must not wait in ${machine.drain.state}`);
@@ -913,7 +1113,7 @@ function faultScenarios(machine, baseRuns) {
     const base = baseRuns.find(b => b.trace.entered?.includes(task));
     if (!base) { out.push({ name: `fault at ${task}`, unreached: true }); continue; }
     const sns = state.Resource === SNS_PUBLISH;
-    const fault = sns ? "SNS.InternalErrorException" : "InvalidInput";
+    const fault = sns ? "SNS.InternalErrorException" : state.Resource === ECS_RUN_TASK_SYNC ? "States.TaskFailed" : "InvalidInput";
     const b = base.trace;
     const failurePath = b.status === "FAILED";
     out.push({

@@ -3,25 +3,31 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Failover.Infra.Config;
 using Failover.Infra.Control;
+using Failover.Infra.Tests.Control;
 using Failover.Infra.Tests.Golden;
 using YamlDotNet.RepresentationModel;
 
 namespace Failover.Infra.Tests.Oracles;
 
-/// Runs the ASL oracle (asl-validator + every path executed by aws-local-stepfunctions against fakes of the functions and
-/// SNS) once over the shipped stacks, readiness and drain variants, mutants of the secondary's definition and broken-workflow.yaml.
+/// Runs the ASL oracle (asl-validator + every path executed by aws-local-stepfunctions against fakes of the functions, SNS
+/// and ECS's runTask.sync) once over the shipped stacks, readiness, drain and recovery-task variants, mutants of the
+/// secondary's definition and broken-workflow.yaml.
 public sealed class WorkflowOracle
 {
-    /// Each program's stack role and workflow settings (readiness, failback drain), as its config says (not as its definition does).
-    public static readonly IReadOnlyDictionary<string, (string Role, WorkflowSettings Settings)> Stacks = new Dictionary<string, (string, WorkflowSettings)>
-    {
-        ["primary"] = ("primary", Shipped("primary")),
-        ["secondary"] = ("secondary", Shipped("secondary")),
-        ["secondary-readiness-120-10"] = ("secondary", TestStacks.Config("secondary", ("readinessTimeoutSeconds", "120"), ("readinessPollSeconds", "10")).Workflow),
-        // Not a multiple of the poll interval: the bound is the whole checks that fit, plus the first.
-        ["primary-readiness-100-30"] = ("primary", TestStacks.Config("primary", ("readinessTimeoutSeconds", "100"), ("readinessPollSeconds", "30")).Workflow),
-        ["primary-drain-30"] = ("primary", TestStacks.Config("primary", ("failbackDrainSeconds", "30")).Workflow),
-    };
+    /// Each program's stack role, workflow settings (readiness, failback drain) and recovery tasks, as its config says (not as
+    /// its definition does).
+    public static readonly IReadOnlyDictionary<string, (string Role, WorkflowSettings Settings, IReadOnlyList<RecoveryTask> Recovery)> Stacks =
+        new Dictionary<string, (string, WorkflowSettings, IReadOnlyList<RecoveryTask>)>
+        {
+            ["primary"] = Of("primary", Shipped("primary")),
+            ["secondary"] = Of("secondary", Shipped("secondary")),
+            ["secondary-readiness-120-10"] = Of("secondary", TestStacks.Config("secondary", ("readinessTimeoutSeconds", "120"), ("readinessPollSeconds", "10"))),
+            // Not a multiple of the poll interval: the bound is the whole checks that fit, plus the first.
+            ["primary-readiness-100-30"] = Of("primary", TestStacks.Config("primary", ("readinessTimeoutSeconds", "100"), ("readinessPollSeconds", "30"))),
+            ["primary-drain-30"] = Of("primary", TestStacks.Config("primary", ("failbackDrainSeconds", "30"))),
+            ["secondary-recovery"] = Of("secondary", TestStacks.Config("secondary", ("recoveryTasks", RecoveryTaskExamples.Secondary))),
+            ["primary-recovery"] = Of("primary", TestStacks.Config("primary", ("recoveryTasks", RecoveryTaskExamples.Primary))),
+        };
 
     public IReadOnlyDictionary<string, string> Programs { get; }
     /// How often each mutant's pattern matched the compiled definition, and how often it must.
@@ -32,6 +38,7 @@ public sealed class WorkflowOracle
     public WorkflowOracle()
     {
         var secondary = GoldenProgramTests.CompileOffline("secondary");
+        var recovery = TestStacks.Yaml("secondary", ("recoveryTasks", RecoveryTaskExamples.Secondary));
         Programs = new Dictionary<string, string>
         {
             ["primary"] = GoldenProgramTests.CompileOffline("primary"),
@@ -39,6 +46,8 @@ public sealed class WorkflowOracle
             ["secondary-readiness-120-10"] = TestStacks.Yaml("secondary", ("readinessTimeoutSeconds", "120"), ("readinessPollSeconds", "10")),
             ["primary-readiness-100-30"] = TestStacks.Yaml("primary", ("readinessTimeoutSeconds", "100"), ("readinessPollSeconds", "30")),
             ["primary-drain-30"] = TestStacks.Yaml("primary", ("failbackDrainSeconds", "30")),
+            ["secondary-recovery"] = recovery,
+            ["primary-recovery"] = TestStacks.Yaml("primary", ("recoveryTasks", RecoveryTaskExamples.Primary)),
             // Mutants: one plausible slip each in the real definition.
             // IsReady's ready branch straight to ShiftTraffic: no ready stamp, and a drill skips RouteReady.
             ["mutant-ready-skips-stamp"] = Mutate("mutant-ready-skips-stamp", secondary, Literal("Next: \"StampReady\""), "Next: \"ShiftTraffic\"", 1),
@@ -50,6 +59,19 @@ public sealed class WorkflowOracle
             ["mutant-unrecorded-succeeds"] = Mutate("mutant-unrecorded-succeeds", secondary, Literal("Default: \"TransitionNotRecorded\""), "Default: \"Done\"", 1),
             // The failure path's release always says FAILED, even after traffic moved: the transition goes unrecorded.
             ["mutant-release-outcome-literal"] = Mutate("mutant-release-outcome-literal", secondary, Literal("\"outcome.$$\": \"$$.releaseOutcome\""), "outcome: \"FAILED\"", 1),
+            // Mutants of the recovery tasks. RouteReady sends a drill into the first recovery task: a drill would promote the database.
+            ["mutant-drill-runs-recovery"] = Mutate("mutant-drill-runs-recovery", recovery, Literal("- Next: \"DrillScaleBack\""), "- Next: \"Recovery promote-db\"", 1),
+            // RouteReady goes straight to the shift: the beforeShift tasks never run.
+            ["mutant-shift-skips-recovery"] = Mutate("mutant-shift-skips-recovery", recovery, Literal("Default: \"Recovery promote-db\""), "Default: \"ShiftTraffic\"", 1),
+            // A task whose container failed is retried (3 tasks): a promotion could run twice.
+            ["mutant-recovery-retries-failure"] = Mutate("mutant-recovery-retries-failure", recovery,
+                new Regex("(\n( *)- \"AmazonECS\\.Unknown\")(?=\r?\n)"), "$1\n$2- \"States.TaskFailed\"", 3),
+            // A task that timed out is retried (3 tasks): it may have done its work.
+            ["mutant-recovery-retries-timeout"] = Mutate("mutant-recovery-retries-timeout", recovery,
+                new Regex("(\n( *)- \"AmazonECS\\.Unknown\")(?=\r?\n)"), "$1\n$2- \"States.Timeout\"", 3),
+            // A failed task goes straight to the FAILED notice: the lock is never released.
+            ["mutant-recovery-failure-keeps-lock"] = Mutate("mutant-recovery-failure-keeps-lock", recovery,
+                Literal("Next: \"Recovery promote-db failed\""), "Next: \"DescribeFailed\"", 1),
         };
         var report = Path.Combine(Path.GetTempPath(), $"asl-check-report-{Guid.NewGuid():N}.json");
         Environment.SetEnvironmentVariable("ASL_CHECK_REPORT", report);
@@ -68,12 +90,14 @@ public sealed class WorkflowOracle
         }
     }
 
-    private static WorkflowSettings Shipped(string stack)
+    private static StackConfig Shipped(string stack)
     {
         var result = ConfigParser.Parse(StackInputs.FromFiles(Repo.Root, stack));
         result.Errors.Should().BeEmpty();
-        return result.Config!.Workflow;
+        return result.Config!;
     }
+
+    private static (string, WorkflowSettings, IReadOnlyList<RecoveryTask>) Of(string role, StackConfig config) => (role, config.Workflow, config.RecoveryTasks);
 
     private static Regex Literal(string text) => new(Regex.Escape(text));
 
@@ -122,6 +146,8 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     [InlineData("secondary-readiness-120-10")]
     [InlineData("primary-readiness-100-30")]
     [InlineData("primary-drain-30")]
+    [InlineData("secondary-recovery")]
+    [InlineData("primary-recovery")]
     public void Every_path_of_the_workflow_does_what_a_user_expects(string program) =>
         oracle.Results[program].Should().BeEmpty();
 
@@ -131,11 +157,13 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     [InlineData("secondary-readiness-120-10")]
     [InlineData("primary-readiness-100-30")]
     [InlineData("primary-drain-30")]
+    [InlineData("secondary-recovery")]
+    [InlineData("primary-recovery")]
     public void Every_scenario_ran_including_a_fault_at_every_task_and_every_error_type(string program)
     {
-        var role = WorkflowOracle.Stacks[program].Role;
+        var (role, _, recovery) = WorkflowOracle.Stacks[program];
         oracle.Report[program].Keys.Should().Equal("workflow");
-        oracle.Report[program]["workflow"].Scenarios.Should().BeEquivalentTo(ExpectedScenarios(role, oracle.TaskStates(program)));
+        oracle.Report[program]["workflow"].Scenarios.Should().BeEquivalentTo(ExpectedScenarios(role, recovery, oracle.TaskStates(program)));
     }
 
     [Theory]
@@ -144,6 +172,8 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     [InlineData("secondary-readiness-120-10")]
     [InlineData("primary-readiness-100-30")]
     [InlineData("primary-drain-30")]
+    [InlineData("secondary-recovery")]
+    [InlineData("primary-recovery")]
     public void The_readiness_loop_polls_at_the_configured_interval_and_ends_after_the_configured_number_of_checks(string program)
     {
         var settings = WorkflowOracle.Stacks[program].Settings;
@@ -157,9 +187,11 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     [InlineData("secondary-readiness-120-10")]
     [InlineData("primary-readiness-100-30")]
     [InlineData("primary-drain-30")]
+    [InlineData("secondary-recovery")]
+    [InlineData("primary-recovery")]
     public void The_failback_waits_the_configured_drain_after_moving_traffic_before_scaling_the_secondary_down(string program)
     {
-        var (role, settings) = WorkflowOracle.Stacks[program];
+        var (role, settings, _) = WorkflowOracle.Stacks[program];
         // The oracle finds the Wait right before scale-standby and checks, by running the failback, that it is entered after
         // shift-traffic answered and before the secondary is scaled (else its finding fails the test above).
         oracle.Report[program]["workflow"].Drain.Should().Be(role == "primary"
@@ -175,19 +207,21 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
         oracle.Report["primary-drain-30"]["workflow"].Drain!.Seconds.Should().Be(30);
     }
 
-    /// The execution stops after the readiness bound, the drain and an hour for retries; the lock's lease is exactly as long,
-    /// so no run outlives its lock (the oracle also reports a lease shorter than the execution).
+    /// The execution stops after the readiness bound, the drain, every recovery task's time limit and an hour for retries; the
+    /// lock's lease is exactly as long, so no run outlives its lock (the oracle also reports a lease shorter than the execution).
     [Theory]
     [InlineData("primary")]
     [InlineData("secondary")]
     [InlineData("secondary-readiness-120-10")]
     [InlineData("primary-readiness-100-30")]
     [InlineData("primary-drain-30")]
-    public void The_execution_timeout_and_the_lock_lease_cover_readiness_drain_and_an_hour(string program)
+    [InlineData("secondary-recovery")]
+    [InlineData("primary-recovery")]
+    public void The_execution_timeout_and_the_lock_lease_cover_readiness_drain_recovery_tasks_and_an_hour(string program)
     {
-        var settings = WorkflowOracle.Stacks[program].Settings;
-        var expected = settings.ReadinessTimeoutSeconds + settings.FailbackDrainSeconds + 3600;
-        WorkflowDefinition.ExecutionTimeoutSeconds(settings).Should().Be(expected);
+        var (_, settings, recovery) = WorkflowOracle.Stacks[program];
+        var expected = settings.ReadinessTimeoutSeconds + settings.FailbackDrainSeconds + recovery.Sum(t => t.TimeoutSeconds) + 3600;
+        WorkflowDefinition.ExecutionTimeoutSeconds(settings, recovery).Should().Be(expected);
         int.Parse(oracle.Scalar(program, "resources", "workflow", "properties", "definition", "fn::toJSON", "TimeoutSeconds"), CultureInfo.InvariantCulture)
             .Should().Be(expected);
         int.Parse(oracle.Scalar(program, "resources", "decide-function", "properties", "environment", "variables", "LOCK_LEASE_SECONDS"), CultureInfo.InvariantCulture)
@@ -200,6 +234,11 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     [InlineData("mutant-no-throttled-retry")]
     [InlineData("mutant-unrecorded-succeeds")]
     [InlineData("mutant-release-outcome-literal")]
+    [InlineData("mutant-drill-runs-recovery")]
+    [InlineData("mutant-shift-skips-recovery")]
+    [InlineData("mutant-recovery-retries-failure")]
+    [InlineData("mutant-recovery-retries-timeout")]
+    [InlineData("mutant-recovery-failure-keeps-lock")]
     public void Each_mutant_changes_the_compiled_definition_where_it_means_to(string mutant) =>
         oracle.Mutations[mutant].Matches.Should().Be(oracle.Mutations[mutant].Expected, "the mutant's pattern must still match the compiled definition");
 
@@ -219,6 +258,15 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     [InlineData("mutant-release-outcome-literal", "workflow: fault at ReleaseLock: traffic moved, yet the lock was released as FAILED")]
     [InlineData("broken", "shift-before-ready: failover: shift-traffic ran before check-service said the service was ready")]
     [InlineData("broken", "notice-before-release: Lambda.TooManyRequestsException at Decide on every attempt: the FAILED notice must come after the release")]
+    [InlineData("mutant-drill-runs-recovery", "workflow: drill (decide answers DRILL): a drill must never run a recovery task (it must not promote a database), but Recovery promote-db ran")]
+    [InlineData("mutant-drill-runs-recovery", "workflow: drill: recovery tasks are skipped: a drill must not enter a recovery task")]
+    [InlineData("mutant-shift-skips-recovery", "workflow: failover: shift-traffic ran before the recovery task Recovery promote-db succeeded")]
+    [InlineData("mutant-shift-skips-recovery", "workflow: definition: Recovery promote-db is unreachable from CheckAction")]
+    [InlineData("mutant-recovery-retries-failure", "workflow: definition: Recovery promote-db retries States.TaskFailed: a recovery task may have done its work")]
+    [InlineData("mutant-recovery-retries-failure", "workflow: failover: Recovery promote-db fails before the shift: Recovery promote-db ran again after States.TaskFailed")]
+    [InlineData("mutant-recovery-retries-timeout", "workflow: definition: Recovery warm-cache retries States.Timeout")]
+    [InlineData("mutant-recovery-retries-timeout", "workflow: failover: Recovery promote-db times out before the shift: Recovery promote-db ran again after States.Timeout")]
+    [InlineData("mutant-recovery-failure-keeps-lock", "workflow: failover: Recovery promote-db fails before the shift: the lock must be released last, but the last call was check-service")]
     public void The_oracle_catches_each_kind_of_mistake(string program, string finding) =>
         oracle.Results[program].Should().Contain(e => e.StartsWith(finding, StringComparison.Ordinal));
 
@@ -233,7 +281,7 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
 
     /// What asl-check.mjs runs for a stack of this role: named paths, every retryable and rejected errorType of the
     /// contract, every unsupported action, and a fault at every Task state of the compiled definition.
-    private static IEnumerable<string> ExpectedScenarios(string role, IReadOnlyList<string> tasks)
+    private static IEnumerable<string> ExpectedScenarios(string role, IReadOnlyList<RecoveryTask> recovery, IReadOnlyList<string> tasks)
     {
         var actions = WorkflowDefinition.ActionsFor(role == "primary" ? Role.Primary : Role.Secondary).Select(Wire.Of).ToList();
         var main = actions[0];
@@ -259,6 +307,21 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
         {
             yield return "drill: release-lock releases without recording a state";
             yield return "drill: lock held by another execution at the release";
+        }
+        // Recovery tasks: the first of each phase fails (and, before the shift, times out), a start error is retried at the
+        // first task, and a drill skips them all.
+        var before = recovery.Where(t => t.Phase == RecoveryPhase.BeforeShift).Select(RecoveryTasks.StateName).ToList();
+        var after = recovery.Where(t => t.Phase == RecoveryPhase.AfterShift).Select(RecoveryTasks.StateName).ToList();
+        if (before.Count > 0)
+        {
+            yield return $"{move}: {before[0]} fails before the shift";
+            yield return $"{move}: {before[0]} times out before the shift";
+        }
+        if (after.Count > 0) yield return $"{move}: {after[0]} fails after the shift";
+        if (recovery.Count > 0)
+        {
+            foreach (var error in RecoveryTasks.StartErrors) yield return $"retry {error} at {before.Concat(after).First()}";
+            if (actions.Contains("drill")) yield return "drill: recovery tasks are skipped";
         }
         yield return $"{main} not ready (check-service never says timedOut)";
         yield return $"{move} without source or reason";
