@@ -552,7 +552,7 @@ public static partial class ConfigParser
     [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
     private static partial Regex StackSegment();
 
-    [GeneratedRegex(@"^rate\((?<n>\d{1,4}) (?<unit>minutes?|hours?|days?)\)$")]
+    [GeneratedRegex(@"^rate\((?<n>0|[1-9][0-9]{0,3}) (?<unit>minutes?|hours?|days?)\)$")]
     private static partial Regex RatePattern();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]

@@ -3,10 +3,10 @@
 //
 // Each role gets an allow/deny matrix built from what the program says the role is for, never from its policy: the
 // function's environment (the table, service, health check and alarms its handler calls), the workflow definition (the
-// functions it invokes, the topic it publishes to), the stack outputs (the primary's gate and endpoint check), and who
-// assumes the role (Lambda, Step Functions with its state machine's ARN, ECS tasks). The policies are then evaluated with
-// their references replaced by concrete fake values that follow the compiler's naming: `${partition}` is aws,
-// `${account-id}` 123456789012, `${x.name}` the resource's `name` (a `namePrefix` plus a fake suffix), `${x.arn}` the
+// functions it invokes, the topic it publishes to, the recovery tasks it runs), the stack outputs (the primary's gate and
+// endpoint check), and who assumes the role (Lambda, Step Functions with its state machine's ARN, ECS tasks). The policies
+// are then evaluated with their references replaced by concrete fake values that follow the compiler's naming:
+// `${partition}` is aws, `${account-id}` 123456789012, `${x.name}` the resource's `name` (a `namePrefix` plus a fake suffix), `${x.arn}` the
 // documented ARN format of x's type built from that name, health check ids fake UUIDs, and a secondary's
 // `${primary-stack.outputs["..."]}` what the primary program among the inputs exports (same naming prefix and table
 // consistency): pass the primary with its secondary.
@@ -137,6 +137,8 @@ class Program {
     switch (r.type) {
       case "aws:cloudwatch/logGroup:LogGroup": return `${at("logs")}:log-group:${this.nameOf(name)}`;
       case "aws:ecs/cluster:Cluster": return `${at("ecs")}:cluster/${this.nameOf(name)}`;
+      // A family's revision: a fixed fake number (the ARN Pulumi exports is of the revision it registered).
+      case "aws:ecs/taskDefinition:TaskDefinition": return `${at("ecs")}:task-definition/${this.resolve(r.properties.family)}:3`;
       case "aws:ecs/service:Service": {
         const cluster = this.resolve(r.properties.cluster);
         return `${at("ecs")}:service/${cluster.startsWith("arn:") ? cluster.split("/").at(-1) : cluster}/${this.nameOf(name)}`;
@@ -151,6 +153,10 @@ class Program {
       case "aws:lb/targetGroup:TargetGroup": return `${at("elasticloadbalancing")}:targetgroup/${this.nameOf(name)}/${hash(name, 16)}`;
       case "aws:lb/loadBalancer:LoadBalancer": return `${at("elasticloadbalancing")}:loadbalancer/app/${this.nameOf(name)}/${hash(name, 16)}`;
       case "aws:route53/healthCheck:HealthCheck": return `arn:aws:route53:::healthcheck/${this.value(`${name}.id`)}`;
+      case "aws:kms/key:Key": return `${at("kms")}:key/${fakeUuid(`${this.prefix}/${name}`)}`;
+      case "aws:sqs/queue:Queue": return `${at("sqs")}:${this.nameOf(name)}`;
+      case "aws:cloudwatch/eventRule:EventRule": return `${at("events")}:rule/${this.nameOf(name)}`;
+      case "aws:scheduler/scheduleGroup:ScheduleGroup": return `${at("scheduler")}:schedule-group/${this.nameOf(name)}`;
       default: throw new Error(`no fake ARN for ${name} (${r.type}): add its documented format to arnOf in iam-simulate.mjs`);
     }
   }
@@ -191,6 +197,8 @@ function roles(program) {
       if (r.type === "aws:sfn/stateMachine:StateMachine" && refTo(p.roleArn, "arn") === name) uses.push({ kind: "workflow", name: user });
       if (r.type === "aws:ecs/taskDefinition:TaskDefinition" && refTo(p.executionRoleArn, "arn") === name) uses.push({ kind: "task-execution", name: user });
       if (r.type === "aws:ecs/taskDefinition:TaskDefinition" && refTo(p.taskRoleArn, "arn") === name) uses.push({ kind: "task", name: user });
+      if (r.type === "aws:cloudwatch/eventTarget:EventTarget" && refTo(p.roleArn, "arn") === name) uses.push({ kind: "rule-target", name: user });
+      if (r.type === "aws:scheduler/schedule:Schedule" && refTo(p.target?.roleArn, "arn") === name) uses.push({ kind: "schedule", name: user });
     }
     const policies = program.of("aws:iam/rolePolicy:RolePolicy")
       .filter(([, r]) => refTo(r.properties?.role, "id") === name || refTo(r.properties?.role, "name") === name)
@@ -420,12 +428,69 @@ function workflowRows(program, m, machineName) {
   for (const t of topics) m.allow("sns:Publish", t, "the workflow's notifications");
   m.deny("sns:Publish", `arn:aws:sns:${region}:${ACCOUNT}:another-topic`, "another topic")
     .deny("states:StartExecution", program.arnOf(machineName), "it runs as the state machine, it does not start it")
-    .deny("iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/another-role`, "passes no role")
+    .deny("iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/another-role`, "passes no role but its recovery tasks' roles")
     .allow("logs:CreateLogDelivery", "*", "execution log delivery (no resource type)")
     .deny("logs:CreateLogGroup", `arn:aws:logs:${region}:${ACCOUNT}:log-group:/aws/vendedlogs/states/another`, "no log group creation")
     .allow("xray:PutTraceSegments", "*", "active tracing");
   for (const [group] of program.of("aws:cloudwatch/logGroup:LogGroup"))
     m.deny("logs:PutLogEvents", stream(program.arnOf(group)), `its logs are delivered, it writes no log stream (${group})`);
+  recoveryTaskRows(program, m, definition, region);
+}
+
+/// Recovery tasks (the definition's ecs:runTask.sync states): RunTask of their task definitions in the service's cluster only,
+/// that cluster's tasks watched and stopped, Step Functions' managed rule for .sync, and the service task definition's roles
+/// passed to ECS only. A workflow without them may do none of that. (Roles of another task definition come from config, which
+/// the program does not show: RoleGrantTests holds them.)
+function recoveryTaskRows(program, m, definition, region) {
+  const runs = Object.values(definition.States ?? {}).filter(s => s?.Type === "Task" && s.Resource === "arn:aws:states:::ecs:runTask.sync");
+  const [service] = program.of("aws:ecs/service:Service").map(([, r]) => r);
+  const [taskDefinition] = program.of("aws:ecs/taskDefinition:TaskDefinition").map(([n, r]) => ({ arn: program.arnOf(n), ...r }));
+  if (!service || !taskDefinition) throw new Error("expected the service and its task definition in the program");
+  const cluster = program.resolve(service.properties.cluster);
+  const peer = program.region === region ? program.peerRegion : program.region;
+  const ecs = (r, rest) => `arn:aws:ecs:${r}:${ACCOUNT}:${rest}`;
+  const rule = (r, name) => `arn:aws:events:${r}:${ACCOUNT}:rule/${name}`;
+  const SYNC_RULE = "StepFunctionsGetEventsForECSTaskRule";
+  const inCluster = { "ecs:cluster": cluster };
+  const roles = [taskDefinition.properties.executionRoleArn, taskDefinition.properties.taskRoleArn].filter(Boolean).map(v => program.resolve(v));
+  const toEcs = { "iam:PassedToService": "ecs-tasks.amazonaws.com" };
+  if (runs.length === 0) {
+    m.deny("ecs:RunTask", taskDefinition.arn, "no recovery tasks: it runs no ECS task", inCluster)
+      .deny("ecs:StopTask", ecs(region, `task/${cluster.split("/").at(-1)}/0123456789abcdef0123456789abcdef`), "no recovery tasks: it stops no task")
+      .deny("events:PutRule", rule(region, SYNC_RULE), "no recovery tasks: no .sync rule");
+    for (const role of roles) m.deny("iam:PassRole", role, "no recovery tasks: it passes no role", toEcs);
+    return;
+  }
+  let runsOwn = false;
+  for (const run of runs) {
+    const p = run.Parameters ?? {};
+    if (program.resolve(p.Cluster) !== cluster) throw new Error(`a recovery task runs in ${p.Cluster}, not the service's cluster`);
+    const named = program.resolve(String(p.TaskDefinition));
+    runsOwn ||= named === taskDefinition.arn;
+    // A family or family:revision runs in this region and account; RunTask is authorized on the revision it resolves to.
+    const arn = named.startsWith("arn:") ? named : ecs(region, `task-definition/${named.includes(":") ? named : `${named}:1`}`);
+    const family = arn.split("/").at(-1).split(":")[0];
+    m.allow("ecs:RunTask", arn, "a recovery task's task definition, in the service's cluster", inCluster)
+      .allow("ecs:RunTask", ecs(region, `task-definition/${family}:42`), "another revision of the same family", inCluster)
+      .deny("ecs:RunTask", arn, "the same task definition in another cluster", { "ecs:cluster": ecs(region, "cluster/another-cluster") })
+      .deny("ecs:RunTask", arn.replace(`:${region}:`, `:${peer}:`), "the same task definition in the other region",
+        { "ecs:cluster": cluster.replace(`:${region}:`, `:${peer}:`) });
+  }
+  m.deny("ecs:RunTask", ecs(region, "task-definition/another-family:1"), "another task definition family, in the same cluster", inCluster);
+  const task = id => ecs(region, `task/${cluster.split("/").at(-1)}/${id}`);
+  m.allow("ecs:DescribeTasks", task("0123456789abcdef0123456789abcdef"), "follows a recovery task until it stops")
+    .allow("ecs:StopTask", task("0123456789abcdef0123456789abcdef"), "stops a recovery task that timed out")
+    .deny("ecs:StopTask", ecs(region, "task/another-cluster/0123456789abcdef0123456789abcdef"), "a task of another cluster")
+    .deny("ecs:StopTask", ecs(peer, `task/${cluster.split("/").at(-1)}/0123456789abcdef0123456789abcdef`), "the same cluster's task in the other region");
+  for (const action of ["events:PutRule", "events:PutTargets", "events:DescribeRule"])
+    m.allow(action, rule(region, SYNC_RULE), "Step Functions' managed rule for runTask.sync");
+  m.deny("events:PutRule", rule(region, "another-rule"), "another rule")
+    .deny("events:PutTargets", rule(region, "another-rule"), "another rule's targets")
+    .deny("events:DeleteRule", rule(region, SYNC_RULE), "sets the managed rule up, never deletes it");
+  if (runsOwn)
+    for (const role of roles)
+      m.allow("iam:PassRole", role, "the service task definition's role, to ECS", toEcs)
+        .deny("iam:PassRole", role, "the same role to another service", { "iam:PassedToService": "lambda.amazonaws.com" });
 }
 
 function taskExecutionRows(program, m, taskName) {
@@ -456,17 +521,54 @@ function taskExecutionRows(program, m, taskName) {
   }
 }
 
+/// An EventBridge target's role: put events on the one bus it forwards to, or start the one state machine it targets.
+function ruleTargetRows(program, m, targetName) {
+  const target = program.resource(targetName).properties;
+  const arn = program.resolve(target.arn);
+  const region = program.regionOf(targetName);
+  if (arn.includes(":event-bus/")) {
+    m.allow("events:PutEvents", arn, "forwards to the secondary's default bus")
+      .deny("events:PutEvents", `arn:aws:events:${region}:${ACCOUNT}:event-bus/default`, "its own region's bus (a forwarding loop)")
+      .deny("events:PutEvents", arn.replace(/event-bus\/.*/, "event-bus/another-bus"), "another bus in the secondary's region")
+      .deny("states:StartExecution", `arn:aws:states:${region}:${ACCOUNT}:stateMachine:${program.prefix}-failover`, "forwards, starts nothing");
+  } else if (arn.includes(":stateMachine:")) {
+    m.allow("states:StartExecution", arn, "starts the workflow")
+      .deny("states:StartExecution", arn.replace(/stateMachine:.*/, "stateMachine:another-machine"), "another state machine")
+      .deny("states:StartExecution", arn.replace(`:${region}:`, `:${program.peerRegion}:`), "the same name in the other region")
+      .deny("states:StopExecution", `${arn.replace(":stateMachine:", ":execution:")}:some-run`, "starts, never stops")
+      .deny("events:PutEvents", `arn:aws:events:${region}:${ACCOUNT}:event-bus/default`, "puts no events");
+  } else throw new Error(`${targetName} targets ${arn}, which the matrix does not know`);
+}
+
+/// The probe schedule's role: start the workflow, and send what it could not deliver to its own dead-letter queue.
+function scheduleRows(program, m, scheduleName) {
+  const target = program.resource(scheduleName).properties.target;
+  const machine = program.resolve(target.arn);
+  const queue = program.resolve(target.deadLetterConfig.arn);
+  m.allow("states:StartExecution", machine, "the probe's start")
+    .deny("states:StartExecution", machine.replace(/stateMachine:.*/, "stateMachine:another-machine"), "another state machine")
+    .allow("sqs:SendMessage", queue, "an undelivered start goes to its dead-letter queue")
+    .deny("sqs:SendMessage", queue.replace(/:[^:]+$/, ":another-queue"), "another queue")
+    .deny("sqs:ReceiveMessage", queue, "sends, never reads");
+}
+
 function trustRows(program, m, use) {
-  const service = { function: "lambda.amazonaws.com", workflow: "states.amazonaws.com", "task-execution": "ecs-tasks.amazonaws.com", task: "ecs-tasks.amazonaws.com" }[use.kind];
+  const service = { function: "lambda.amazonaws.com", workflow: "states.amazonaws.com", "task-execution": "ecs-tasks.amazonaws.com", task: "ecs-tasks.amazonaws.com",
+    "rule-target": "events.amazonaws.com", schedule: "scheduler.amazonaws.com" }[use.kind];
   const own = { "aws:SourceAccount": ACCOUNT };
   const foreign = { "aws:SourceAccount": OTHER_ACCOUNT };
-  if (use.kind === "workflow") {
-    const machine = program.arnOf(use.name);
-    const other = machine.replace(/stateMachine:.*/, "stateMachine:another-machine");
-    m.trust("allowed", service, "Step Functions, for this state machine in this account", { ...own, "aws:SourceArn": machine })
-      .trust("denied", service, "another state machine of the account", { ...own, "aws:SourceArn": other })
-      .trust("denied", service, "no source state machine", own)
-      .trust("denied", service, "another account's state machine", { ...foreign, "aws:SourceArn": machine.replace(ACCOUNT, OTHER_ACCOUNT) });
+  // The source that may assume it: the state machine, the target's rule, the schedule's group.
+  const source = use.kind === "workflow" ? program.arnOf(use.name)
+    : use.kind === "rule-target" ? program.arnOf(refTo(program.resource(use.name).properties.rule, "name"))
+    : use.kind === "schedule" ? program.arnOf(refTo(program.resource(use.name).properties.groupName, "name"))
+    : undefined;
+  if (source) {
+    const what = { workflow: "state machine", "rule-target": "rule", schedule: "schedule group" }[use.kind];
+    const other = source.replace(/(stateMachine:|rule\/|schedule-group\/).*/, `$1another-${what.split(" ").at(-1)}`);
+    m.trust("allowed", service, `the service, for this ${what} in this account`, { ...own, "aws:SourceArn": source })
+      .trust("denied", service, `another ${what} of the account`, { ...own, "aws:SourceArn": other })
+      .trust("denied", service, `no source ${what}`, own)
+      .trust("denied", service, `another account's ${what}`, { ...foreign, "aws:SourceArn": source.replace(ACCOUNT, OTHER_ACCOUNT) });
   } else {
     m.trust("allowed", service, "the service, on behalf of this account", own)
       .trust("denied", service, "the service on behalf of another account", foreign)
@@ -474,6 +576,47 @@ function trustRows(program, m, use) {
   }
   m.trust("denied", "ec2.amazonaws.com", "another service", own)
     .trust("denied", `arn:aws:iam::${OTHER_ACCOUNT}:root`, "another account", {});
+}
+
+/// The resource policies of the topics and queues: who may publish to a topic (this stack's alarms, the rules it names) and
+/// who may send to a dead-letter queue (its own rule), each with rows that must be refused.
+function resourcePolicyRows(program) {
+  const rows = [];
+  const row = (owner, document, expect, principal, action, resource, why, context) =>
+    rows.push({ owner, document, expect, principal, action, resource, why, context });
+  for (const [name, r] of program.of("aws:sns/topicPolicy:TopicPolicy")) {
+    const topicName = refTo(r.properties.arn, "arn");
+    const topic = program.arnOf(topicName);
+    const region = program.regionOf(topicName);
+    const document = program.resolveDeep(r.properties.policy?.["fn::toJSON"]);
+    const alarm = `arn:aws:cloudwatch:${region}:${ACCOUNT}:alarm:${program.prefix}-watch-decide-errors`;
+    const own = { "aws:SourceAccount": ACCOUNT };
+    row(name, document, "allowed", "cloudwatch.amazonaws.com", "sns:Publish", topic, "an alarm of this stack", { ...own, "aws:SourceArn": alarm });
+    row(name, document, "denied", "cloudwatch.amazonaws.com", "sns:Publish", topic, "an alarm of another stack", { ...own, "aws:SourceArn": alarm.replace(`alarm:${program.prefix}-`, "alarm:another-stack-") });
+    row(name, document, "denied", "cloudwatch.amazonaws.com", "sns:Publish", topic, "the same alarm name in another region", { ...own, "aws:SourceArn": alarm.replace(`:${region}:`, `:${region === "us-east-1" ? "eu-west-1" : "us-east-1"}:`) });
+    row(name, document, "denied", "cloudwatch.amazonaws.com", "sns:Publish", topic, "an alarm of another account", { "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": alarm.replace(ACCOUNT, OTHER_ACCOUNT) });
+    const rules = program.of("aws:cloudwatch/eventTarget:EventTarget").filter(([, t]) => refTo(t.properties.arn, "arn") === topicName)
+      .map(([, t]) => program.arnOf(refTo(t.properties.rule, "name")));
+    for (const rule of rules)
+      row(name, document, "allowed", "events.amazonaws.com", "sns:Publish", topic, "the rule that targets the topic", { "aws:SourceArn": rule });
+    row(name, document, "denied", "events.amazonaws.com", "sns:Publish", topic, "another rule", { "aws:SourceArn": `arn:aws:events:${region}:${ACCOUNT}:rule/another-rule` });
+    row(name, document, "denied", "events.amazonaws.com", "sns:Publish", topic, "a rule not named", {});
+    row(name, document, "denied", "events.amazonaws.com", "sns:Subscribe", topic, "publishes, never subscribes", { "aws:SourceArn": rules[0] ?? "" });
+    row(name, document, "denied", "states.amazonaws.com", "sns:Publish", topic, "another service (the workflow publishes with its role)", {});
+  }
+  for (const [name, r] of program.of("aws:sqs/queuePolicy:QueuePolicy")) {
+    const queueName = refTo(r.properties.queueUrl, "url");
+    const queue = program.arnOf(queueName);
+    const document = program.resolveDeep(r.properties.policy?.["fn::toJSON"]);
+    const target = program.of("aws:cloudwatch/eventTarget:EventTarget").find(([, t]) => refTo(t.properties.deadLetterConfig?.arn, "arn") === queueName);
+    if (!target) throw new Error(`${name}: no rule keeps its undelivered events in ${queueName}`);
+    const rule = program.arnOf(refTo(target[1].properties.rule, "name"));
+    row(name, document, "allowed", "events.amazonaws.com", "sqs:SendMessage", queue, "its own rule's undelivered events", { "aws:SourceArn": rule });
+    row(name, document, "denied", "events.amazonaws.com", "sqs:SendMessage", queue, "another rule", { "aws:SourceArn": rule.replace(/rule\/.*/, "rule/another-rule") });
+    row(name, document, "denied", "events.amazonaws.com", "sqs:ReceiveMessage", queue, "sends, never reads", { "aws:SourceArn": rule });
+    row(name, document, "denied", "sns.amazonaws.com", "sqs:SendMessage", queue, "another service", {});
+  }
+  return rows;
 }
 
 const accountOf = arn => arn === "*" ? ACCOUNT : (arn.split(":")[4] || ACCOUNT);
@@ -508,6 +651,8 @@ async function check(program, problems) {
         if (use.kind === "function") functionRows(program, m, use.name, functions);
         else if (use.kind === "workflow") workflowRows(program, m, use.name);
         else if (use.kind === "task-execution") taskExecutionRows(program, m, use.name);
+        else if (use.kind === "rule-target") ruleTargetRows(program, m, use.name);
+        else if (use.kind === "schedule") scheduleRows(program, m, use.name);
         trustRows(program, m, use);
       }
     } catch (e) {
@@ -531,6 +676,26 @@ async function check(program, problems) {
       else if (outcome.decision !== row.expect)
         problems.push(`${at}: ${what} (${row.why}): expected ${row.expect}, simulated ${outcome.detail}`);
     }
+  }
+  let policyRows;
+  try {
+    policyRows = resourcePolicyRows(program);
+  } catch (e) {
+    problems.push(`resource policies: cannot build the matrix: ${e.message}`);
+    return size;
+  }
+  for (const row of policyRows) {
+    size++;
+    const context = Object.keys(row.context).length === 0 ? "" : ` with ${Object.entries(row.context).map(([k, v]) => `${k}=${v}`).join(", ")}`;
+    const what = `${row.action} by ${row.principal} on ${row.resource}${context}`;
+    const result = await runSimulation({
+      request: { principal: row.principal, action: row.action, resource: { resource: row.resource, accountId: ACCOUNT }, contextVariables: row.context },
+      identityPolicies: [], serviceControlPolicies: [], resourceControlPolicies: [], resourcePolicy: row.document,
+    }, {});
+    const decision = result.resultType === "error" ? undefined : result.overallResult === "Allowed" ? "allowed" : "denied";
+    if (showRows && !json) console.log(`${(decision ?? "error").padEnd(8)}${decision === row.expect ? "  " : "! "}${row.owner}: ${what} (${row.why})`);
+    if (decision === undefined) problems.push(`${row.owner}: ${what} (${row.why}): the simulator refused the request: ${JSON.stringify(result.errors)}`);
+    else if (decision !== row.expect) problems.push(`${row.owner}: ${what} (${row.why}): expected ${row.expect}, simulated ${result.overallResult}`);
   }
   return size;
 }

@@ -109,10 +109,6 @@ public sealed class OrchestrationTests
     }
 
     [Fact]
-    public void The_topic_is_encrypted_with_the_aws_managed_sns_key() =>
-        TestStacks.Program("secondary").Resource("notifications-topic").Text("kmsMasterKeyId").Should().Be("alias/aws/sns");
-
-    [Fact]
     public void Every_retryable_error_type_of_the_functions_is_retried_and_no_rejected_one_is()
     {
         var retried = WorkflowDefinition.OutcomeUnknownErrors.Concat(ErrorTypes.Retryable).ToList();

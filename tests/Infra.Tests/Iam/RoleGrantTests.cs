@@ -1,5 +1,7 @@
+using System.Text.RegularExpressions;
 using Failover.Infra.Config;
 using Failover.Infra.Iam;
+using Failover.Infra.Tests.Control;
 using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Tests.Iam;
@@ -7,7 +9,7 @@ namespace Failover.Infra.Tests.Iam;
 /// Every role's exact grants in the shipped stacks, one test per role: a table of `action | resource [| condition]` rows,
 /// resources as the program writes them. Adding, removing or widening a grant fails the role's test until its table (and
 /// the README's "IAM: every role's grants") says so. tests/oracles/iam-simulate.mjs checks what these grants allow.
-public sealed class RoleGrantTests
+public sealed partial class RoleGrantTests
 {
     private static PulumiProgram Primary => RoleGrants.Primary.Value;
     private static PulumiProgram Secondary => RoleGrants.Secondary.Value;
@@ -166,42 +168,110 @@ public sealed class RoleGrantTests
         RoleGrants.RoleNames(Secondary).Should().NotContain("scale-standby-function");
     }
 
+    /// Without recovery tasks (the shipped stacks): no ECS, events or iam:PassRole permission at all.
     [Fact]
     public void Workflow()
     {
         foreach (var (program, prefix, region, standby) in new[] { (Primary, "failover-primary", "us-east-1", true), (Secondary, "failover-secondary", "us-west-2", false) })
+            RoleGrants.Expect(program, "workflow", WorkflowBase(prefix, region, standby));
+    }
+
+    /// Recovery tasks add RunTask of each task definition family in this one cluster, watching and stopping that cluster's
+    /// tasks, the `.sync` integration's managed rule, and passing exactly the roles the task definitions name, to ECS only.
+    [Fact]
+    public void Workflow_with_recovery_tasks()
+    {
+        RoleGrants.Expect(RoleGrants.SecondaryWithRecovery.Value, "workflow", WorkflowBase("failover-secondary", "us-west-2", standby: false) + "\n" + """
+            ecs:RunTask          | arn:${partition}:ecs:us-west-2:${account-id}:task-definition/failover-secondary:* | ArnEquals ecs:cluster=${cluster.arn}
+            ecs:RunTask          | arn:${partition}:ecs:us-west-2:${account-id}:task-definition/migrate:*            | ArnEquals ecs:cluster=${cluster.arn}
+            ecs:DescribeTasks    | arn:${partition}:ecs:us-west-2:${account-id}:task/${cluster.name}/*
+            ecs:StopTask         | arn:${partition}:ecs:us-west-2:${account-id}:task/${cluster.name}/*
+            events:PutTargets    | arn:${partition}:events:us-west-2:${account-id}:rule/StepFunctionsGetEventsForECSTaskRule
+            events:PutRule       | arn:${partition}:events:us-west-2:${account-id}:rule/StepFunctionsGetEventsForECSTaskRule
+            events:DescribeRule  | arn:${partition}:events:us-west-2:${account-id}:rule/StepFunctionsGetEventsForECSTaskRule
+            iam:PassRole         | ${task-execution-role.arn}                           | StringEquals iam:PassedToService=ecs-tasks.amazonaws.com
+            iam:PassRole         | arn:aws:iam::123456789012:role/migrate-execution     | StringEquals iam:PassedToService=ecs-tasks.amazonaws.com
+            iam:PassRole         | arn:aws:iam::123456789012:role/migrate-task          | StringEquals iam:PassedToService=ecs-tasks.amazonaws.com
+            """);
+        // Only the service's own task definition: its family and its execution role.
+        RoleGrants.Expect(RoleGrants.PrimaryWithRecovery.Value, "workflow", WorkflowBase("failover-primary", "us-east-1", standby: true) + "\n" + """
+            ecs:RunTask          | arn:${partition}:ecs:us-east-1:${account-id}:task-definition/failover-primary:* | ArnEquals ecs:cluster=${cluster.arn}
+            ecs:DescribeTasks    | arn:${partition}:ecs:us-east-1:${account-id}:task/${cluster.name}/*
+            ecs:StopTask         | arn:${partition}:ecs:us-east-1:${account-id}:task/${cluster.name}/*
+            events:PutTargets    | arn:${partition}:events:us-east-1:${account-id}:rule/StepFunctionsGetEventsForECSTaskRule
+            events:PutRule       | arn:${partition}:events:us-east-1:${account-id}:rule/StepFunctionsGetEventsForECSTaskRule
+            events:DescribeRule  | arn:${partition}:events:us-east-1:${account-id}:rule/StepFunctionsGetEventsForECSTaskRule
+            iam:PassRole         | ${task-execution-role.arn}                           | StringEquals iam:PassedToService=ecs-tasks.amazonaws.com
+            """);
+    }
+
+    /// What every workflow role has: its functions (and their qualifiers), execution logs, tracing, its topic and the topic's key.
+    private static string WorkflowBase(string prefix, string region, bool standby)
+    {
+        string[] functions = ["decide", "scale-service", "check-service", "shift-traffic", "release-lock", .. (standby ? new[] { "scale-standby" } : Array.Empty<string>())];
+        var invoke = string.Join("\n", functions.SelectMany(f => new[]
         {
-            string[] functions = ["decide", "scale-service", "check-service", "shift-traffic", "release-lock", .. (standby ? new[] { "scale-standby" } : Array.Empty<string>())];
-            var invoke = string.Join("\n", functions.SelectMany(f => new[]
-            {
-                $"lambda:InvokeFunction | arn:${{partition}}:lambda:{region}:${{account-id}}:function:{prefix}-{f}",
-                $"lambda:InvokeFunction | arn:${{partition}}:lambda:{region}:${{account-id}}:function:{prefix}-{f}:*",
-            }));
-            RoleGrants.Expect(program, "workflow", invoke + "\n" + """
-                logs:CreateLogDelivery         | *
-                logs:GetLogDelivery            | *
-                logs:UpdateLogDelivery         | *
-                logs:DeleteLogDelivery         | *
-                logs:ListLogDeliveries         | *
-                logs:PutResourcePolicy         | *
-                logs:DescribeResourcePolicies  | *
-                logs:DescribeLogGroups         | *
-                xray:PutTraceSegments          | *
-                xray:PutTelemetryRecords       | *
-                xray:GetSamplingRules          | *
-                xray:GetSamplingTargets        | *
-                sns:Publish                    | ${notifications-topic.arn}
+            $"lambda:InvokeFunction | arn:${{partition}}:lambda:{region}:${{account-id}}:function:{prefix}-{f}",
+            $"lambda:InvokeFunction | arn:${{partition}}:lambda:{region}:${{account-id}}:function:{prefix}-{f}:*",
+        }));
+        return invoke + "\n" + """
+            logs:CreateLogDelivery         | *
+            logs:GetLogDelivery            | *
+            logs:UpdateLogDelivery         | *
+            logs:DeleteLogDelivery         | *
+            logs:ListLogDeliveries         | *
+            logs:PutResourcePolicy         | *
+            logs:DescribeResourcePolicies  | *
+            logs:DescribeLogGroups         | *
+            xray:PutTraceSegments          | *
+            xray:PutTelemetryRecords       | *
+            xray:GetSamplingRules          | *
+            xray:GetSamplingTargets        | *
+            sns:Publish                    | ${notifications-topic.arn}
+            kms:GenerateDataKey            | ${notifications-key.arn}
+            kms:Decrypt                    | ${notifications-key.arn}
+            """;
+    }
+
+    /// The primary's forwarder puts events on the secondary's default bus and nowhere else.
+    [Fact]
+    public void Forward_alarms_rule()
+    {
+        RoleGrants.Expect(Primary, "forward-alarms-rule", """
+            events:PutEvents | arn:${partition}:events:us-west-2:${account-id}:event-bus/default
+            """);
+        // Where neither region is us-east-1, Route 53's alarms there get a forwarder of their own, to the same bus only.
+        var europe = TestStacks.Program("primary", ("aws:region", "eu-west-1"), ("peerRegion", "eu-west-2"));
+        foreach (var role in new[] { "forward-alarms-rule", "forward-alarms-us-east-1-rule" })
+            RoleGrants.Expect(europe, role, """
+                events:PutEvents | arn:${partition}:events:eu-west-2:${account-id}:event-bus/default
                 """);
-        }
+    }
+
+    [Fact]
+    public void Start_on_alarm_rule()
+    {
+        RoleGrants.Expect(Secondary, "start-on-alarm-rule", """
+            states:StartExecution | ${workflow.arn}
+            """);
+    }
+
+    [Fact]
+    public void Probe_schedule()
+    {
+        RoleGrants.Expect(Secondary, "probe-schedule", """
+            states:StartExecution | ${workflow.arn}
+            sqs:SendMessage       | ${probe-dlq.arn}
+            """);
     }
 
     [Fact]
     public void Every_role_of_either_stack_has_its_table_here()
     {
         RoleGrants.RoleNames(Primary).Should().BeEquivalentTo("task-execution", "decide-function", "scale-service-function", "check-service-function",
-            "shift-traffic-function", "release-lock-function", "scale-standby-function", "workflow");
+            "shift-traffic-function", "release-lock-function", "scale-standby-function", "workflow", "forward-alarms-rule");
         RoleGrants.RoleNames(Secondary).Should().BeEquivalentTo("task-execution", "decide-function", "scale-service-function", "check-service-function",
-            "shift-traffic-function", "release-lock-function", "workflow");
+            "shift-traffic-function", "release-lock-function", "workflow", "start-on-alarm-rule", "probe-schedule");
     }
 
     [Fact]
@@ -240,15 +310,19 @@ public sealed class RoleGrantTests
         onStar.Should().NotBeEmpty();
         onStar.Where(g => !UnscopedActions.Allowlist.ContainsKey(g.Grant.Action)).Select(g => $"{g.Role}: {g.Grant.Action}")
             .Should().BeEmpty("only actions without a resource type go on \"*\" (Iam/UnscopedActions.cs)");
-        // "*" alone, never a service-wide pattern such as arn:aws:ecs:*:*:*.
+        // "*" alone, never a service-wide pattern such as arn:aws:ecs:*:*:*. The one literal ARN: a role from config
+        // (recoveryTasks roleArns), passed verbatim and only whole.
         RoleGrants.RoleNames(program).SelectMany(r => RoleGrants.Grants(program, r))
-            .Where(g => g.Resource != "*").Select(g => g.Resource)
+            .Where(g => g.Resource != "*" && !(g.Action == "iam:PassRole" && ConfiguredRoleArn().IsMatch(g.Resource))).Select(g => g.Resource)
             .Should().OnlyContain(r => r.StartsWith("arn:${partition}:", StringComparison.Ordinal) || r.StartsWith("${", StringComparison.Ordinal));
     }
 
+    [GeneratedRegex(@"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]+$")]
+    private static partial Regex ConfiguredRoleArn();
+
     [Theory]
     [MemberData(nameof(Programs))]
-    public void Every_trust_policy_lets_in_one_service_for_this_account_and_the_workflow_role_for_its_own_state_machine(string name)
+    public void Every_trust_policy_lets_in_one_service_for_this_account_and_only_its_own_source_where_the_service_sends_one(string name)
     {
         var program = RoleGrants.Checked[name]();
         var region = ((Str)program.Outputs["region"]).Text;
@@ -261,6 +335,10 @@ public sealed class RoleGrantTests
                 { Type: "aws:ecs/taskDefinition:TaskDefinition" } => ("ecs-tasks.amazonaws.com", null),
                 { Type: "aws:sfn/stateMachine:StateMachine" } machine =>
                     ("states.amazonaws.com", $"arn:${{partition}}:states:{region}:${{account-id}}:stateMachine:{machine.Text("name")}"),
+                { Type: "aws:cloudwatch/eventTarget:EventTarget" } target => ("events.amazonaws.com",
+                    $"arn:${{partition}}:events:{RegionOf(program, target)}:${{account-id}}:rule/{program.Resource(((Ref)target.Prop("rule")!).Target).Text("name")}"),
+                { Type: "aws:scheduler/schedule:Schedule" } => ("scheduler.amazonaws.com",
+                    $"arn:${{partition}}:scheduler:{region}:${{account-id}}:schedule-group/{program.Resource("schedule-group").Text("name")}"),
                 var other => throw new Xunit.Sdk.XunitException($"{role} is assumed by {other.Name} ({other.Type}), which this test does not know"),
             };
             RoleGrants.Text(statement.Entries["Effect"]).Should().Be("Allow");
@@ -269,12 +347,15 @@ public sealed class RoleGrantTests
             principal.Entries.Keys.Should().Equal(["Service"], role);
             RoleGrants.Text(principal.Entries["Service"]).Should().Be(service, role);
             // Lambda and ECS tasks send aws:SourceAccount only (no documented aws:SourceArn for assuming an execution role):
-            // a key the service does not send would stop every function or task. Step Functions sends its state machine's ARN.
+            // a key the service does not send would stop every function or task. Step Functions, EventBridge and Scheduler send their source.
             RoleGrants.Conditions(statement).Should().Equal(sourceArn is null
                 ? ["StringEquals aws:SourceAccount=${account-id}"]
                 : [$"ArnLike aws:SourceArn={sourceArn}", "StringEquals aws:SourceAccount=${account-id}"], role);
         }
     }
+
+    private static string RegionOf(PulumiProgram program, Resource resource) =>
+        resource.Options.Provider is { } provider ? provider.Text("region")! : ((Str)program.Outputs["region"]).Text;
 
     [Theory]
     [MemberData(nameof(Programs))]
@@ -337,8 +418,11 @@ internal static class RoleGrants
     public static readonly Lazy<PulumiProgram> Secondary = new(() => Shipped("secondary"));
     public static readonly Lazy<PulumiProgram> EventualPrimary = new(() => TestStacks.Program("primary", ("controlTableConsistency", "eventual")));
     public static readonly Lazy<PulumiProgram> EventualSecondary = new(() => TestStacks.Program("secondary", ("controlTableConsistency", "eventual")));
+    public static readonly Lazy<PulumiProgram> SecondaryWithRecovery = new(() => RecoveryTaskExamples.Program("secondary"));
+    public static readonly Lazy<PulumiProgram> PrimaryWithRecovery = new(() => RecoveryTaskExamples.Program("primary"));
 
-    /// The programs the invariants hold for: the shipped stacks, both consistency modes, a private image, each DNS mode, a pilot light.
+    /// The programs the invariants hold for: the shipped stacks, both consistency modes, a private image, each DNS mode, a pilot
+    /// light, recovery tasks.
     public static readonly IReadOnlyDictionary<string, Func<PulumiProgram>> Checked = new Dictionary<string, Func<PulumiProgram>>
     {
         ["primary"] = () => Primary.Value,
@@ -349,6 +433,8 @@ internal static class RoleGrants
         ["endpoint"] = () => TestStacks.Program("primary", ("dnsFailover", "endpoint")),
         ["automatic"] = () => TestStacks.Program("secondary", ("dnsFailover", "automatic")),
         ["pilot-light"] = () => TestStacks.Program("secondary", ("standbyCount", "0")),
+        ["secondary-recovery"] = () => SecondaryWithRecovery.Value,
+        ["primary-recovery"] = () => PrimaryWithRecovery.Value,
     };
 
     /// What `infra/compile.sh --stack NAME` compiles: Pulumi.yaml and Pulumi.NAME.yaml.
@@ -412,7 +498,8 @@ internal static class RoleGrants
     {
         var arn = new Ref(Role(program, role).Name, "arn");
         return program.Resources.Should().ContainSingle(r => Equals(r.Prop("role"), arn) || Equals(r.Prop("executionRoleArn"), arn)
-            || Equals(r.Prop("taskRoleArn"), arn) || Equals(r.Prop("roleArn"), arn), $"one resource runs as {role}").Subject;
+            || Equals(r.Prop("taskRoleArn"), arn) || Equals(r.Prop("roleArn"), arn) || Equals(r.Prop("target.roleArn"), arn),
+            $"one resource runs as {role}").Subject;
     }
 
     /// The role's grants must be exactly the table's rows (`action | resource [| condition]`, one per line).

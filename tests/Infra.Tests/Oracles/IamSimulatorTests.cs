@@ -1,11 +1,14 @@
+using Failover.Infra.Tests.Control;
 using Failover.Infra.Tests.Golden;
+using Failover.Infra.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Failover.Infra.Tests.Oracles;
 
-/// Runs the IAM simulation oracle (tests/oracles/iam-simulate.mjs, @cloud-copilot/iam-simulate) over the shipped stacks and
-/// an eventual-consistency pair, and over a deliberately over-broad copy of the primary that proves the matrix can fail.
+/// Runs the IAM simulation oracle (tests/oracles/iam-simulate.mjs, @cloud-copilot/iam-simulate) over the shipped stacks, an
+/// eventual-consistency pair and stacks with recovery tasks, and over a deliberately over-broad copy of the primary that
+/// proves the matrix can fail.
 public sealed class IamSimulator
 {
     /// The argument under which the oracle reports each program's matrix size ("ROWS FILE" lines).
@@ -28,13 +31,19 @@ public sealed class IamSimulator
             ["secondary"] = GoldenProgramTests.CompileOffline("secondary"),
             ["eventual-primary"] = TestStacks.Yaml("primary", ("controlTableConsistency", "eventual")),
             ["eventual-secondary"] = TestStacks.Yaml("secondary", ("controlTableConsistency", "eventual")),
+            // Strong, prefix failover-secondary: it reads the shipped primary above.
+            ["secondary-recovery"] = YamlWriter.Write(RecoveryTaskExamples.Program("secondary")),
+            ["primary-recovery"] = YamlWriter.Write(RecoveryTaskExamples.Program("primary")),
         }, new Dictionary<string, string> { ["sizes"] = SizesArgument });
         Results = results;
         Sizes = results["sizes"].Select(line => line.Split(' ', 2))
             .ToDictionary(parts => Path.GetFileNameWithoutExtension(parts[1]), parts => int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture));
         // Its own run: it is a primary with the same prefix, and a secondary beside it could read it instead of the real one.
-        OverBroad = NodeOracle.Run("iam-simulate.mjs", new Dictionary<string, string> { ["over-broad"] = OverBroadPolicies.Widen(primary) },
-            new Dictionary<string, string>());
+        OverBroad = NodeOracle.Run("iam-simulate.mjs", new Dictionary<string, string>
+        {
+            ["over-broad"] = OverBroadPolicies.Widen(primary),
+            ["over-broad-recovery"] = OverBroadPolicies.WidenRecovery(YamlWriter.Write(RecoveryTaskExamples.Program("primary"))),
+        }, new Dictionary<string, string>());
     }
 }
 
@@ -45,15 +54,19 @@ public sealed class IamSimulatorTests(IamSimulator oracle) : IClassFixture<IamSi
     [InlineData("secondary")]
     [InlineData("eventual-primary")]
     [InlineData("eventual-secondary")]
+    [InlineData("secondary-recovery")]
+    [InlineData("primary-recovery")]
     public void Every_role_is_allowed_what_its_job_needs_and_denied_the_neighbours(string program) =>
         oracle.Results[program].Should().BeEmpty();
 
     /// The matrix as built: a row lost (a builder that silently stops adding rows) fails here.
     [Theory]
-    [InlineData("primary", 276)]
-    [InlineData("secondary", 229)]
-    [InlineData("eventual-primary", 276)]
-    [InlineData("eventual-secondary", 229)]
+    [InlineData("primary", 322)]
+    [InlineData("secondary", 287)]
+    [InlineData("eventual-primary", 323)]
+    [InlineData("eventual-secondary", 288)]
+    [InlineData("secondary-recovery", 308)]
+    [InlineData("primary-recovery", 335)]
     public void The_matrix_covers_every_role(string program, int rows) =>
         oracle.Sizes[program].Should().BeGreaterThanOrEqualTo(rows);
 
@@ -72,6 +85,17 @@ public sealed class IamSimulatorTests(IamSimulator oracle) : IClassFixture<IamSi
     [InlineData("workflow", "sts:AssumeRole by states.amazonaws.com with aws:SourceAccount=123456789012, aws:SourceArn=arn:aws:states:us-east-1:123456789012:stateMachine:another-machine (trust) (another state machine of the account)")]
     public void An_over_broad_grant_is_caught(string role, string row) =>
         oracle.OverBroad["over-broad"].Should().Contain(f => f.StartsWith($"{role}: ", StringComparison.Ordinal)
+            && f.Contains(row, StringComparison.Ordinal) && f.EndsWith("expected denied, simulated Allowed", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("ecs:RunTask on arn:aws:ecs:us-east-1:123456789012:task-definition/another-family:1 with ecs:cluster=arn:aws:ecs:us-east-1:123456789012:cluster/failover-primary (another task definition family, in the same cluster)")]
+    [InlineData("ecs:RunTask on arn:aws:ecs:us-east-1:123456789012:task-definition/failover-primary:3 with ecs:cluster=arn:aws:ecs:us-east-1:123456789012:cluster/another-cluster (the same task definition in another cluster)")]
+    [InlineData("ecs:RunTask on arn:aws:ecs:us-west-2:123456789012:task-definition/failover-primary:3 with ecs:cluster=arn:aws:ecs:us-west-2:123456789012:cluster/failover-primary (the same task definition in the other region)")]
+    [InlineData("ecs:StopTask on arn:aws:ecs:us-east-1:123456789012:task/another-cluster/0123456789abcdef0123456789abcdef (a task of another cluster)")]
+    [InlineData("events:PutRule on arn:aws:events:us-east-1:123456789012:rule/another-rule (another rule)")]
+    [InlineData("with iam:PassedToService=lambda.amazonaws.com (the same role to another service)")]
+    public void An_over_broad_recovery_task_grant_is_caught(string row) =>
+        oracle.OverBroad["over-broad-recovery"].Should().Contain(f => f.StartsWith("workflow: ", StringComparison.Ordinal)
             && f.Contains(row, StringComparison.Ordinal) && f.EndsWith("expected denied, simulated Allowed", StringComparison.Ordinal));
 
     [Fact]
@@ -115,6 +139,26 @@ internal static class OverBroadPolicies
         // A workflow trust without its state machine: any state machine of the account could run as the role.
         var trust = Document(resources, "workflow-role", "assumeRolePolicy");
         ((YamlMappingNode)((YamlMappingNode)((YamlSequenceNode)trust["Statement"]).Children[0])["Condition"]).Children.Remove(Key("ArnLike"));
+
+        using var writer = new StringWriter();
+        stream.Save(writer, assignAnchors: false);
+        return writer.ToString();
+    }
+
+    /// A primary with recovery tasks whose workflow may run any task definition anywhere, watch any task, touch any rule and
+    /// pass its roles to any service.
+    public static string WidenRecovery(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        var resources = (YamlMappingNode)((YamlMappingNode)stream.Documents[0].RootNode)["resources"];
+
+        var run = Statement(resources, "workflow-policy", "RunRecoveryTasks");
+        run.Children[Key("Resource")] = Quoted("arn:aws:ecs:*:*:task-definition/*");
+        run.Children.Remove(Key("Condition"));
+        Statement(resources, "workflow-policy", "WatchRecoveryTasks").Children[Key("Resource")] = Quoted("arn:aws:ecs:*:*:task/*");
+        Statement(resources, "workflow-policy", "LearnWhenRecoveryTasksStop").Children[Key("Resource")] = Quoted("arn:aws:events:*:*:rule/*");
+        Statement(resources, "workflow-policy", "PassRecoveryTaskRoles").Children.Remove(Key("Condition"));
 
         using var writer = new StringWriter();
         stream.Save(writer, assignAnchors: false);
