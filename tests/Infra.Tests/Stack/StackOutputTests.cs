@@ -23,12 +23,13 @@ public sealed class StackOutputTests
         var primary = TestStacks.Program("primary");
         var secondary = YamlWriter.Write(TestStacks.Program("secondary"));
 
-        foreach (var name in new[] { StackOutputs.ControlTableName, StackOutputs.DecisionTableName, StackOutputs.EndpointHealthCheckId,
-                     StackOutputs.GateHealthCheckId, StackOutputs.AlarmNameList })
-        {
-            secondary.Should().Contain($"primary-stack.outputs[\\\"{name}\\\"]", name);
-            primary.Outputs.Should().ContainKey(name);
-        }
+        var read = System.Text.RegularExpressions.Regex.Matches(secondary, @"primary-stack\.outputs\[\\""([A-Za-z]+)\\""\]")
+            .Select(m => m.Groups[1].Value).Distinct().ToList();
+
+        read.Should().BeEquivalentTo(StackOutputs.ControlTableName, StackOutputs.DecisionTableName, StackOutputs.EndpointHealthCheckId,
+            StackOutputs.GateHealthCheckId, StackOutputs.AlarmNameList, StackOutputs.TriggerAlarmArns, StackOutputs.CalculatedHealthCheckId,
+            StackOutputs.AlbArnSuffix, StackOutputs.TargetGroupArnSuffix);
+        primary.Outputs.Keys.Should().Contain(read);
     }
 
     [Fact]
