@@ -16,9 +16,8 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { StateMachine } from "./drill/stepfunctions.mjs";
-import { ACCOUNT, Program, widen } from "./drill/program.mjs";
-import { LambdaFunction } from "./drill/runtime.mjs";
-import { Moto } from "./drill/moto.mjs";
+import { ACCOUNT, Program } from "./drill/program.mjs";
+import { createWorld, destroyWorld } from "./drill/world.mjs";
 import { snsPublish } from "./drill/aws.mjs";
 
 /** Each denied-* scenario: which stack's function loses which action of its compiled policy. */
@@ -28,7 +27,6 @@ const DENIALS = {
 };
 const MAIN = ["failover", "failback", "drill"];
 const DEFAULT_SCENARIOS = [...MAIN, ...Object.keys(DENIALS)];
-const HEAP_OF_128_MB_FUNCTION = "6000000"; // DOTNET_GCHeapHardLimit, bare hex (96 MiB): NativeAOT ignores a 0x prefix
 
 // ------------------------------------------------------------------------------------------------------------ arguments
 
@@ -67,159 +65,23 @@ function usage(problem) {
 
 // ------------------------------------------------------------------------------------------------------------- the world
 
-/** What each stack's program deploys, as the drill must recreate it in moto (names are the program's own). */
-function stackSpec(program) {
-  const service = program.resource("service").properties;
-  const target = program.resource("scalable-target").properties;
-  const scale = program.functions().find((f) => f.key === "scale-service");
-  const active = Number(program.resolve(scale.environmentRaw.ACTIVE_DESIRED_COUNT));
-  return {
-    name: program.role,
-    region: program.region,
-    cluster: program.literal("cluster", "name"),
-    service: program.literal("service", "name"),
-    desiredCount: service.desiredCount,
-    minCapacity: target.minCapacity,
-    maxCapacity: target.maxCapacity,
-    targetGroup: program.resource("target-group").properties.tags?.Name ?? `${program.literal("cluster", "name")}-tg`,
-    healthyTargets: Math.max(active, service.desiredCount),
-    healthCheckPath: program.resource("target-group").properties.healthCheck?.path ?? "/",
-    alarms: program.alarms().map((a) => a.name),
-    topic: program.literal("notifications-topic", "name"),
-  };
-}
-
-function roleName(program, roleResource, fallback) {
-  const prefix = program.resources[roleResource]?.properties?.namePrefix ?? `${fallback}-`;
-  return `${prefix}drill`.slice(0, 64);
-}
-
 /**
- * A fresh moto with both stacks deployed into it, as the programs say, and every function ready to start.
- * @param {{primary: Program, secondary: Program}} programs
- * @param {{stack: string, fn: string, action: string}|null} denial  one action taken out of one compiled policy
+ * The drill's world (drill/world.mjs) with the path every notification takes warmed (this process's signer and HTTP client,
+ * moto's SNS-to-SQS delivery), so the timings measure the workflow, not the harness's first use; the first observation
+ * drains these messages.
  */
-async function createWorld(programs, options, denial) {
-  const { primary, secondary } = programs;
-  const stacks = { primary: stackSpec(primary), secondary: stackSpec(secondary) };
-  const findings = [];
-  const roles = [];
-  const functionSpecs = [];
-  let denialApplied = denial === null;
-  for (const [stackName, program] of Object.entries(programs)) {
-    for (const fn of program.functions()) {
-      const remove = denial && denial.stack === stackName && denial.fn === fn.key ? denial.action : null;
-      const { policy, removed } = widen(fn.policyRaw, remove);
-      if (remove) denialApplied = removed;
-      const key = `${stackName}:${fn.key}`;
-      roles.push({ key, roleName: roleName(program, fn.roleResource, fn.name), policy: JSON.stringify(policy) });
-      functionSpecs.push({ stackName, program, fn, key });
-    }
-    const workflow = program.workflow();
-    roles.push({ key: `${stackName}:workflow`, roleName: roleName(program, workflow.roleResource, workflow.name), policy: JSON.stringify(widen(workflow.policyRaw).policy) });
-  }
-  if (!denialApplied) findings.push(`the compiled policy of ${denial.stack}'s ${denial.fn} does not grant ${denial.action}: nothing to take out`);
-
-  const controlTable = primary.literal("control-table", "name");
-  const decisionTable = primary.resources["decision-log-table"] ? primary.literal("decision-log-table", "name") : null;
-  const spec = {
-    regions: [primary.region, secondary.region],
-    tables: { control: controlTable, decisions: decisionTable },
-    stacks,
-    roles,
-  };
-  const moto = new Moto({ runningTasks: Math.max(stacks.primary.desiredCount, stacks.secondary.healthyTargets) });
+async function createDrillWorld(programs, options, denial) {
+  const world = await createWorld(programs, { bootstrap: options.bootstrap, roleSuffix: "drill", denial });
   try {
-    return await deploy(programs, options, { moto, spec, stacks, functionSpecs, findings, controlTable, decisionTable });
+    for (const [stackName, program] of Object.entries(programs)) {
+      await snsPublish({ endpoint: world.moto.url, region: program.region, credentials: world.made.roles[`${stackName}:workflow`],
+        topicArn: world.made.stacks[stackName].topicArn, subject: "warm-up", message: "{}" });
+    }
+    return world;
   } catch (e) {
-    await moto.stop();
+    await destroyWorld(world);
     throw e;
   }
-}
-
-/** Arranges the world in moto and prepares each function with its resolved environment and credentials. */
-async function deploy(programs, options, { moto, spec, stacks, functionSpecs, findings, controlTable, decisionTable }) {
-  await moto.start();
-  const made = await moto.ask("setup", spec);
-
-  // What Pulumi would fill in after the deploy: the values moto gave the resources the drill created.
-  for (const [stackName, program] of Object.entries(programs)) {
-    const m = made.stacks[stackName];
-    const s = stacks[stackName];
-    const region = program.region;
-    const values = {
-      cluster: { name: s.cluster, arn: m.clusterArn },
-      service: { name: s.service, arn: m.serviceArn },
-      "target-group": { arn: m.targetGroupArn, name: s.targetGroup },
-      "scalable-target": { resourceId: m.scalableTargetResourceId, serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount" },
-      "traffic-gate": { id: m.gateId },
-      "health-endpoint": { id: m.endpointId },
-      "notifications-topic": { arn: m.topicArn, name: s.topic },
-      workflow: { name: program.workflow().name, arn: `arn:aws:states:${region}:${ACCOUNT}:stateMachine:${program.workflow().name}` },
-    };
-    for (const alarm of program.alarms()) values[alarm.logical] = { name: alarm.name, arn: m.alarmArns[alarm.name] };
-    if (program.resources["control-table"]) values["control-table"] = { name: controlTable, arn: `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${controlTable}` };
-    if (decisionTable && program.resources["decision-log-table"]) values["decision-log-table"] = { name: decisionTable, arn: `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${decisionTable}` };
-    for (const [logical, r] of program.ofType("aws:cloudwatch/logGroup:LogGroup")) {
-      values[logical] = { name: r.properties.name, arn: `arn:aws:logs:${region}:${ACCOUNT}:log-group:${r.properties.name}` };
-    }
-    for (const fn of program.functions()) {
-      const role = made.roles[`${stackName}:${fn.key}`];
-      values[fn.roleResource] = { arn: role.roleArn, id: role.roleArn.split("/").pop(), name: role.roleArn.split("/").pop() };
-      values[fn.logical] = { name: fn.name, arn: `arn:aws:lambda:${region}:${ACCOUNT}:function:${fn.name}` };
-    }
-    const workflowRole = made.roles[`${stackName}:workflow`];
-    values[program.workflow().roleResource] = { arn: workflowRole.roleArn, id: workflowRole.roleArn.split("/").pop() };
-    program.made = values;
-  }
-
-  // Each function as Lambda would run it: compiled environment (interpolations resolved), handler, region, endpoint and
-  // its role's temporary credentials; nothing of this process's AWS_* environment leaks in.
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
-  const functions = new Map();
-  for (const { stackName, program, fn, key } of functionSpecs) {
-    const credentials = made.roles[key];
-    const environment = {};
-    for (const [name, raw] of Object.entries(fn.environmentRaw)) {
-      try {
-        environment[name] = String(program.resolve(raw));
-      } catch (e) {
-        findings.push(`${stackName} ${fn.key}: environment ${name}: ${e.message}`);
-      }
-    }
-    const arn = `arn:aws:lambda:${program.region}:${ACCOUNT}:function:${fn.name}`;
-    functions.set(fn.name, new LambdaFunction({
-      name: fn.name,
-      arn,
-      bootstrap: options.bootstrap,
-      timeoutSeconds: fn.timeoutSeconds,
-      memoryMb: fn.memoryMb,
-      env: {
-        ...base,
-        DOTNET_GCHeapHardLimit: HEAP_OF_128_MB_FUNCTION,
-        ...environment,
-        _HANDLER: fn.handler,
-        AWS_REGION: program.region,
-        AWS_DEFAULT_REGION: program.region,
-        AWS_ENDPOINT_URL: moto.url,
-        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-        AWS_SESSION_TOKEN: credentials.sessionToken,
-      },
-    }));
-  }
-  // Warm the path every notification takes (this process's signer and HTTP client, moto's SNS-to-SQS delivery), so the
-  // timings measure the workflow, not the harness's first use; the first observation drains these messages.
-  for (const [stackName, program] of Object.entries(programs)) {
-    await snsPublish({ endpoint: moto.url, region: program.region, credentials: made.roles[`${stackName}:workflow`],
-      topicArn: made.stacks[stackName].topicArn, subject: "warm-up", message: "{}" });
-  }
-  return { moto, made, spec, programs, functions, findings };
-}
-
-async function destroyWorld(world) {
-  await Promise.all([...world.functions.values()].map((f) => f.stop()));
-  await world.moto.stop();
 }
 
 // -------------------------------------------------------------------------------------------------------- one execution
@@ -612,7 +474,7 @@ async function runOnce(options, suffix) {
   const inWorld = async (names, denial, run) => {
     let world;
     try {
-      world = await createWorld(programs, options, denial);
+      world = await createDrillWorld(programs, options, denial);
     } catch (e) {
       for (const name of names) scenarios[name] = { outcome: "ERROR", expected: null, findings: [`the drill's world could not be built: ${e.stack ?? e}`] };
       return;

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Failover.Infra.Tests.Golden;
+
+namespace Failover.Infra.Tests.Oracles;
+
+/// Runs tests/oracles/trigger-input.mjs once: the inputs the secondary's triggers start its workflow with, each through the
+/// compiled workflow in aws-local-stepfunctions with the real `bootstrap` behind every Task, against a moto that enforces IAM.
+/// The alarm rule's inputs are what moto's EventBridge delivered through the compiled input transformer (events-check.py);
+/// the probe's is the compiled schedule's fixed input.
+public sealed class TriggerInputRun
+{
+    /// A health alarm of the primary: its input is run in ALARM (and, like every trigger alarm's, back to OK).
+    public const string FailingAlarm = "alarm-healthy-hosts";
+
+    public JsonNode Result { get; }
+    /// Per trigger alarm (logical name): the workflow input moto delivered when it entered ALARM.
+    public IReadOnlyDictionary<string, JsonNode> AlarmInputs { get; }
+    public JsonNode ProbeInput { get; }
+    public string FailingAlarmName { get; }
+
+    public TriggerInputRun()
+    {
+        var bootstrap = Repo.Path("functions", "dist", "bootstrap");
+        if (!File.Exists(bootstrap))
+            throw new InvalidOperationException($"{bootstrap} is missing: build it with `dotnet publish functions -c Release` (tests/run.sh does it).");
+        var oracles = Repo.Path("tests", "oracles");
+        if (!Directory.Exists(Path.Combine(oracles, "node_modules", "aws-local-stepfunctions")))
+            throw new InvalidOperationException("The oracles are not installed: run `npm ci --prefix tests/oracles` (tests/run.sh does it).");
+
+        var primaryYaml = GoldenProgramTests.CompileOffline("primary");
+        var secondaryYaml = GoldenProgramTests.CompileOffline("secondary");
+        var (primary, secondary) = CompiledProgram.Pair(primaryYaml, secondaryYaml);
+        AlarmInputs = EventCheck.Cases(EventCheck.Shipped.Value, "secondary", "start-on-alarm-rule", "trigger-alarm-in-ALARM")
+            .Where(c => EventCheck.Delivered(c.Case))
+            .ToDictionary(c => EventCheck.Str(c.Case["label"]).Replace(" enters ALARM", "", StringComparison.Ordinal), c => c.Case["bodies"]![0]!.DeepClone());
+        var probeInput = secondary.Resource("probe-schedule").Prop("target.input") as string
+            ?? throw new InvalidOperationException("the compiled probe schedule has no target.input");
+        ProbeInput = JsonNode.Parse(CompiledProgram.Literal(probeInput) ?? probeInput)!;
+        FailingAlarmName = CompiledProgram.Literal((string)primary.Resource(FailingAlarm).Properties["name"]!)!;
+
+        var healthy = new JsonArray { Run("probe", ProbeInput) };
+        foreach (var (alarm, input) in AlarmInputs) healthy.Add(Run($"{alarm}-back-to-OK", WithState(input, "OK")));
+        // Last in its world: it fails over, and a later run there would find the traffic already moved. (No input when the
+        // rule delivered none: the pattern tests say why, and the tests here that need it fail.)
+        if (AlarmInputs.TryGetValue(FailingAlarm, out var failing)) healthy.Add(Run($"{FailingAlarm}-in-ALARM", failing));
+        var plan = new JsonObject
+        {
+            ["worlds"] = new JsonArray
+            {
+                new JsonObject { ["name"] = "primary-healthy", ["runs"] = healthy },
+                new JsonObject
+                {
+                    ["name"] = "primary-alarm-in-alarm", ["primaryAlarmsInAlarm"] = new JsonArray(FailingAlarmName),
+                    ["runs"] = new JsonArray { Run("probe-while-primary-alarm-in-ALARM", ProbeInput) },
+                },
+            },
+        };
+
+        var dir = Directory.CreateTempSubdirectory("failover-trigger-input-").FullName;
+        try
+        {
+            var primaryPath = Path.Combine(dir, "primary.yaml");
+            var secondaryPath = Path.Combine(dir, "secondary.yaml");
+            var runsPath = Path.Combine(dir, "runs.json");
+            File.WriteAllText(primaryPath, primaryYaml);
+            File.WriteAllText(secondaryPath, secondaryYaml);
+            File.WriteAllText(runsPath, plan.ToJsonString());
+            var start = new ProcessStartInfo("node", ["trigger-input.mjs", "--json", "--primary", primaryPath, "--secondary", secondaryPath, "--runs", runsPath, "--bootstrap", bootstrap])
+            {
+                WorkingDirectory = oracles, RedirectStandardOutput = true, RedirectStandardError = true,
+            };
+            foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList()) start.Environment.Remove(key);
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(600_000))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException("trigger-input.mjs took over 10 minutes");
+            }
+            Result = (stdout.Result.Length > 0 ? JsonNode.Parse(stdout.Result) : null)
+                ?? throw new InvalidOperationException($"trigger-input.mjs printed no result (exit {process.ExitCode}): {stderr.Result}");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static JsonObject Run(string name, JsonNode input) => new() { ["name"] = name, ["input"] = input.DeepClone() };
+
+    /// The same request, with the alarm's state value changed (what the rule would deliver had the pattern let it through);
+    /// a request without one is run as it is, and the tests reading its decision say what is missing.
+    public static JsonNode WithState(JsonNode input, string value)
+    {
+        var copy = input.DeepClone();
+        if (copy["alarm"]?["state"] is JsonObject state) state["value"] = value;
+        return copy;
+    }
+
+    public JsonNode Execution(string name) =>
+        Result["runs"]?[name] ?? throw new InvalidOperationException($"trigger-input.mjs reported no run {name}: {Explain()}");
+
+    public string Explain() => $"findings: {Result["findings"]?.ToJsonString()}\nlogs: {Result["logs"]?.ToJsonString()}";
+}
+
+public sealed class TriggerInputTests(TriggerInputRun run) : IClassFixture<TriggerInputRun>
+{
+    [Fact]
+    public void The_harness_ran_every_input_without_findings() =>
+        run.Result["findings"]!.AsArray().Should().BeEmpty(run.Explain());
+
+    [Fact]
+    public void The_alarm_rule_turns_an_alarm_event_into_a_failover_request_naming_the_alarm_with_its_state_as_sent()
+    {
+        var cases = EventCheck.Cases(EventCheck.Shipped.Value, "secondary", "start-on-alarm-rule", "trigger-alarm-in-ALARM");
+        cases.Should().HaveCountGreaterThanOrEqualTo(5);
+        foreach (var (label, c) in cases)
+        {
+            var detail = c["event"]!["detail"]!;
+            var name = EventCheck.Str(detail["alarmName"]);
+            var expected = new JsonObject
+            {
+                ["action"] = "failover",
+                ["source"] = $"alarm {name} in {EventCheck.Str(c["event"]!["region"])}",
+                ["alarm"] = new JsonObject { ["alarmName"] = name, ["state"] = detail["state"]!.DeepClone() },
+            };
+            var body = c["bodies"]!.AsArray().Should().ContainSingle(label).Which;
+            JsonNode.DeepEquals(body, expected).Should().BeTrue($"{label}: delivered {body?.ToJsonString()}, expected {expected.ToJsonString()}");
+        }
+    }
+
+    [Fact]
+    public void A_primary_alarm_entering_ALARM_fails_over_through_the_real_decide_on_the_state_it_carries()
+    {
+        // Every other source of evidence in the world reads healthy: only the state the transformer carried can fail over.
+        run.AlarmInputs.Should().ContainKey(TriggerInputRun.FailingAlarm, "moto's EventBridge must deliver its input (see EventPatternTests)");
+        var execution = run.Execution($"{TriggerInputRun.FailingAlarm}-in-ALARM");
+        AcceptedByDecide(execution);
+        Decision(execution).Should().Be("FAILOVER", Summary(execution));
+        Evidence(execution).Should().Equal(("trigger", "UNHEALTHY", $"{run.FailingAlarmName} is ALARM"),
+            ("route53-endpoint", "HEALTHY", null), ("primary-alarms", "HEALTHY", null));
+        execution["visited"]!.AsArray().Select(s => EventCheck.Str(s)).Should().Contain("ShiftTraffic");
+    }
+
+    [Fact]
+    public void Every_trigger_alarms_request_is_accepted_by_decide_and_with_state_OK_changes_nothing()
+    {
+        run.AlarmInputs.Should().HaveCountGreaterThanOrEqualTo(5, "moto's EventBridge delivers an input per trigger alarm (see EventPatternTests)");
+        foreach (var alarm in run.AlarmInputs.Keys)
+        {
+            var execution = run.Execution($"{alarm}-back-to-OK");
+            AcceptedByDecide(execution);
+            Decision(execution).Should().Be("NO_ACTION", $"{alarm}: {Summary(execution)}");
+            var name = EventCheck.Str(run.AlarmInputs[alarm]["alarm"]?["alarmName"]);
+            Evidence(execution).Should().Contain(("trigger", "HEALTHY", $"{name} is OK"), $"{alarm}: {Summary(execution)}");
+        }
+    }
+
+    [Fact]
+    public void The_probes_input_is_accepted_and_changes_nothing_while_the_primary_is_healthy()
+    {
+        var execution = run.Execution("probe");
+        AcceptedByDecide(execution);
+        Decision(execution).Should().Be("NO_ACTION", Summary(execution));
+        EventCheck.Str(execution["decide"]!["response"]!["reason"]).Should().Be("primary is healthy");
+        Evidence(execution).Select(e => e.Source).Should().Equal("route53-endpoint", "primary-alarms");
+    }
+
+    [Fact]
+    public void The_probe_fails_over_when_a_primary_alarm_is_in_ALARM()
+    {
+        var execution = run.Execution("probe-while-primary-alarm-in-ALARM");
+        AcceptedByDecide(execution);
+        Decision(execution).Should().Be("FAILOVER", Summary(execution));
+        Evidence(execution).Should().Contain(("primary-alarms", "UNHEALTHY", $"in ALARM: {run.FailingAlarmName}"));
+    }
+
+    /// The run reached Decide with the input, decide answered (no InvalidInput or other error) and the run succeeded.
+    private void AcceptedByDecide(JsonNode execution)
+    {
+        var explain = $"{Summary(execution)}; error {execution["error"]?.ToJsonString()}; states {execution["visited"]?.ToJsonString()}\n{run.Explain()}";
+        execution["decide"].Should().NotBeNull($"the run never reached Decide: {explain}");
+        execution["decide"]!["error"].Should().BeNull(explain);
+        execution["decide"]!["response"].Should().NotBeNull(explain);
+        EventCheck.Str(execution["status"]).Should().Be("SUCCEEDED", explain);
+        execution["visited"]!.AsArray().Select(s => EventCheck.Str(s)).Should().NotContain(["InvalidSource", "UnsupportedAction", "OnFailure"], explain);
+    }
+
+    /// What a failed expectation shows: how the run ended and what decide answered, on which evidence.
+    private static string Summary(JsonNode execution)
+    {
+        var response = execution["decide"]?["response"];
+        return $"the run ended {EventCheck.Str(execution["status"])}; decide answered {EventCheck.Str(response?["decision"])} " +
+            $"({EventCheck.Str(response?["reason"])}) on {response?["health"]?["evidence"]?.ToJsonString() ?? "no evidence"}" +
+            (execution["decide"]?["error"] is { } error ? $"; decide failed: {error.ToJsonString()}" : "");
+    }
+
+    private static string Decision(JsonNode execution) => EventCheck.Str(execution["decide"]!["response"]!["decision"]);
+
+    /// (source, verdict, detail): the detail only for the trigger and for a failing source, where it names the alarm.
+    private static List<(string Source, string Verdict, string? Detail)> Evidence(JsonNode execution) =>
+        [.. execution["decide"]!["response"]!["health"]!["evidence"]!.AsArray().Select(e =>
+        {
+            var (source, verdict) = (EventCheck.Str(e!["source"]), EventCheck.Str(e["verdict"]));
+            return (source, verdict, source == "trigger" || verdict == "UNHEALTHY" ? EventCheck.Str(e["detail"]) : null);
+        })];
+}

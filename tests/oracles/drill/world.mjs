@@ -1,0 +1,174 @@
+// The moto world both compiled stacks deploy into, shared by the oracles that run a compiled workflow against it (drill.mjs,
+// trigger-input.mjs), so that what "deployed" means is written once: each stack's regional pieces arranged by world.py
+// under the names the programs give them, a role per function and per workflow holding its compiled policy (widened for
+// moto, see program.mjs's `widen`), the values Pulumi would fill in after the deploy, and every function of both stacks
+// ready to start with its resolved environment and its role's temporary credentials.
+import { ACCOUNT, widen } from "./program.mjs";
+import { LambdaFunction } from "./runtime.mjs";
+import { Moto } from "./moto.mjs";
+
+const HEAP_OF_128_MB_FUNCTION = "6000000"; // DOTNET_GCHeapHardLimit, bare hex (96 MiB): NativeAOT ignores a 0x prefix
+
+/**
+ * A fresh moto with both stacks deployed into it, as the programs say. Functions start on their first invocation, so a
+ * caller that runs one stack's workflow pays nothing for the other's. In `world.made.roles` (and `spec.roles`) a function's
+ * role is keyed `STACK:FUNCTION-KEY` (`secondary:decide`) and a workflow's `STACK:workflow`; `world.functions` is keyed by
+ * function name, as a lambda:invoke names it.
+ * @param {{primary: Program, secondary: Program}} programs
+ * @param {object} o
+ * @param {string} o.bootstrap  the functions' native binary
+ * @param {string} o.roleSuffix  ends every role name, so a role in a failure message says which oracle made it
+ * @param {{stack: string, fn: string, action: string}|null} [o.denial]  one action taken out of one compiled policy
+ *   (drill.mjs's denied-* scenarios); a policy that does not grant it is a finding, as the scenario would prove nothing
+ */
+export async function createWorld(programs, { bootstrap, roleSuffix, denial = null }) {
+  const { primary, secondary } = programs;
+  const stacks = { primary: stackSpec(primary), secondary: stackSpec(secondary) };
+  const findings = [];
+  const roles = [];
+  const functionSpecs = [];
+  let denialApplied = denial === null;
+  for (const [stackName, program] of Object.entries(programs)) {
+    for (const fn of program.functions()) {
+      const remove = denial && denial.stack === stackName && denial.fn === fn.key ? denial.action : null;
+      const { policy, removed } = widen(fn.policyRaw, remove);
+      if (remove) denialApplied = removed;
+      const key = `${stackName}:${fn.key}`;
+      roles.push({ key, roleName: roleName(program, fn.roleResource, fn.name, roleSuffix), policy: JSON.stringify(policy) });
+      functionSpecs.push({ stackName, program, fn, key });
+    }
+    const workflow = program.workflow();
+    roles.push({ key: `${stackName}:workflow`, roleName: roleName(program, workflow.roleResource, workflow.name, roleSuffix),
+      policy: JSON.stringify(widen(workflow.policyRaw).policy) });
+  }
+  if (!denialApplied) findings.push(`the compiled policy of ${denial.stack}'s ${denial.fn} does not grant ${denial.action}: nothing to take out`);
+
+  // The tables are global: the primary's program names them, and world.py creates a replica in each region.
+  const controlTable = primary.literal("control-table", "name");
+  const decisionTable = primary.resources["decision-log-table"] ? primary.literal("decision-log-table", "name") : null;
+  const spec = {
+    regions: [primary.region, secondary.region],
+    tables: { control: controlTable, decisions: decisionTable },
+    stacks,
+    roles,
+  };
+  const moto = new Moto({ runningTasks: Math.max(stacks.primary.desiredCount, stacks.secondary.healthyTargets) });
+  try {
+    await moto.start();
+    const made = await moto.ask("setup", spec);
+    for (const [stackName, program] of Object.entries(programs)) program.made = deployedValues(program, stackName, spec, made);
+    const functions = prepareFunctions(functionSpecs, made.roles, { bootstrap, endpoint: moto.url, findings });
+    return { moto, made, spec, programs, functions, findings };
+  } catch (e) {
+    await moto.stop();
+    throw e;
+  }
+}
+
+export async function destroyWorld(world) {
+  await Promise.all([...world.functions.values()].map((f) => f.stop()));
+  await world.moto.stop();
+}
+
+/** What world.py's setup needs of one stack, to recreate it in moto (the names are the program's own). */
+function stackSpec(program) {
+  const service = program.resource("service").properties;
+  const target = program.resource("scalable-target").properties;
+  const scale = program.functions().find((f) => f.key === "scale-service");
+  const active = Number(program.resolve(scale.environmentRaw.ACTIVE_DESIRED_COUNT));
+  return {
+    name: program.role,
+    region: program.region,
+    cluster: program.literal("cluster", "name"),
+    service: program.literal("service", "name"),
+    desiredCount: service.desiredCount,
+    minCapacity: target.minCapacity,
+    maxCapacity: target.maxCapacity,
+    targetGroup: program.resource("target-group").properties.tags?.Name ?? `${program.literal("cluster", "name")}-tg`,
+    healthyTargets: Math.max(active, service.desiredCount),
+    healthCheckPath: program.resource("target-group").properties.healthCheck?.path ?? "/",
+    alarms: program.alarms().map((a) => a.name),
+    topic: program.literal("notifications-topic", "name"),
+  };
+}
+
+function roleName(program, roleResource, fallback, suffix) {
+  const prefix = program.resources[roleResource]?.properties?.namePrefix ?? `${fallback}-`;
+  return `${prefix}${suffix}`.slice(0, 64);
+}
+
+/**
+ * What Pulumi would fill in after the deploy: the values moto gave what world.py created for one stack (`made` is world.py
+ * setup's answer).
+ */
+function deployedValues(program, stackName, spec, made) {
+  const [m, s, roles] = [made.stacks[stackName], spec.stacks[stackName], made.roles];
+  const { control: controlTable, decisions: decisionTable } = spec.tables;
+  const region = program.region;
+  const values = {
+    cluster: { name: s.cluster, arn: m.clusterArn },
+    service: { name: s.service, arn: m.serviceArn },
+    "target-group": { arn: m.targetGroupArn, name: s.targetGroup },
+    "scalable-target": { resourceId: m.scalableTargetResourceId, serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount" },
+    "traffic-gate": { id: m.gateId },
+    "health-endpoint": { id: m.endpointId },
+    "notifications-topic": { arn: m.topicArn, name: s.topic },
+    // moto serves no KMS here: the workflow's key grant only needs an ARN (moto's IAM matches resources as "*").
+    "notifications-key": { arn: `arn:aws:kms:${region}:${ACCOUNT}:key/00000000-0000-0000-0000-000000000000` },
+    workflow: { name: program.workflow().name, arn: `arn:aws:states:${region}:${ACCOUNT}:stateMachine:${program.workflow().name}` },
+  };
+  for (const alarm of program.alarms()) values[alarm.logical] = { name: alarm.name, arn: m.alarmArns[alarm.name] };
+  if (program.resources["control-table"]) values["control-table"] = { name: controlTable, arn: `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${controlTable}` };
+  if (decisionTable && program.resources["decision-log-table"]) values["decision-log-table"] = { name: decisionTable, arn: `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${decisionTable}` };
+  for (const [logical, r] of program.ofType("aws:cloudwatch/logGroup:LogGroup")) {
+    values[logical] = { name: r.properties.name, arn: `arn:aws:logs:${region}:${ACCOUNT}:log-group:${r.properties.name}` };
+  }
+  for (const fn of program.functions()) {
+    const role = roles[`${stackName}:${fn.key}`];
+    values[fn.roleResource] = { arn: role.roleArn, id: role.roleArn.split("/").pop(), name: role.roleArn.split("/").pop() };
+    values[fn.logical] = { name: fn.name, arn: `arn:aws:lambda:${region}:${ACCOUNT}:function:${fn.name}` };
+  }
+  const workflowRole = roles[`${stackName}:workflow`];
+  values[program.workflow().roleResource] = { arn: workflowRole.roleArn, id: workflowRole.roleArn.split("/").pop() };
+  return values;
+}
+
+/**
+ * Each function as Lambda would run it: compiled environment (interpolations resolved; one that cannot be is a finding),
+ * handler, region, endpoint and its role's temporary credentials; nothing of this process's AWS_* environment leaks in.
+ */
+function prepareFunctions(functionSpecs, roles, { bootstrap, endpoint, findings }) {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
+  const functions = new Map();
+  for (const { stackName, program, fn, key } of functionSpecs) {
+    const credentials = roles[key];
+    const environment = {};
+    for (const [name, raw] of Object.entries(fn.environmentRaw)) {
+      try {
+        environment[name] = String(program.resolve(raw));
+      } catch (e) {
+        findings.push(`${stackName} ${fn.key}: environment ${name}: ${e.message}`);
+      }
+    }
+    functions.set(fn.name, new LambdaFunction({
+      name: fn.name,
+      arn: `arn:aws:lambda:${program.region}:${ACCOUNT}:function:${fn.name}`,
+      bootstrap,
+      timeoutSeconds: fn.timeoutSeconds,
+      memoryMb: fn.memoryMb,
+      env: {
+        ...base,
+        DOTNET_GCHeapHardLimit: HEAP_OF_128_MB_FUNCTION,
+        ...environment,
+        _HANDLER: fn.handler,
+        AWS_REGION: program.region,
+        AWS_DEFAULT_REGION: program.region,
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        AWS_SESSION_TOKEN: credentials.sessionToken,
+      },
+    }));
+  }
+  return functions;
+}
