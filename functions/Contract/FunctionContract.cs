@@ -104,6 +104,17 @@ public static class ErrorTypes
         [.. All.Where(e => e.Value.Category != ErrorCategory.Rejected).Select(e => e.Key)];
 }
 
+/// What the triggers (the alarm rule, the probe) and `decide` agree on.
+public static class TriggerContract
+{
+    /// The request field a trigger sets: the run acts on evidence only (a `force` flag counts as `auto`).
+    public const string Unattended = "unattended";
+
+    /// 10 minutes: the trigger rules stop delivering an event this old, and `decide` no longer counts an alarm state this old
+    /// as evidence (an alarm delivered late says nothing about the primary now).
+    public const int MaxAlarmAgeSeconds = 600;
+}
+
 /// The handler names a function's `handler` setting (`_HANDLER`) may carry.
 public static class HandlerNames
 {

@@ -22,6 +22,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             .Text("executionId", request.ExecutionId, InputLimits.Id)
             .Text("alarm.alarmName", request.Alarm?.AlarmName, InputLimits.AlarmName)
             .Text("alarm.state.value", request.Alarm?.State?.Value, InputLimits.AlarmState)
+            .Text("alarm.state.timestamp", request.Alarm?.State?.Timestamp, InputLimits.AlarmTime)
             .ThrowIfAny();
         var requestReason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
 
@@ -55,7 +56,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         var budget = HealthEvidence.Budget(time.GetUtcNow(), context.StopBy);
         var gathering = aws.Until(time.GetUtcNow() + budget);
         var evidence = await new HealthEvidence(gathering.Route53, alarmNames.Count > 0 ? gathering.CloudWatch(primaryRegion) : null, endpointCheck, alarmNames)
-            .GatherAsync(request.Alarm, budget, cancellationToken);
+            .GatherAsync(request.Alarm, now, budget, cancellationToken);
         var health = HealthEvidence.Combine(evidence);
 
         var activeRegion = control.State?.ActiveRegion ?? primaryRegion;
@@ -64,6 +65,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             Action = action,
             Flag = flag.Mode,
             ForceRequested = request.Force == true,
+            Unattended = request.Unattended == true,
             Health = health,
             AlreadyDone = action == FailoverAction.Failback ? activeRegion == primaryRegion : activeRegion == secondaryRegion,
             InCooldown = control.State?.LastTransitionAt is { } last && now - last < cooldown,

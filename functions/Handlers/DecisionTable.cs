@@ -13,6 +13,9 @@ public sealed record DecisionInput
     public required bool InCooldown { get; init; }
     /// Another execution holds an unexpired lock.
     public required bool LockedByOther { get; init; }
+    /// Started by a trigger (an alarm, the scheduled probe), not a person: it acts on evidence only, so a `force` flag counts
+    /// as `auto` for it. Otherwise a probe every few minutes would fail a healthy primary over, again after every failback.
+    public bool Unattended { get; init; }
 }
 
 public sealed record DecisionOutcome(Decision Decision, string Reason, bool Alert = false)
@@ -26,6 +29,13 @@ public static class DecisionTable
     public static DecisionOutcome Decide(DecisionInput input)
     {
         var mode = input.Flag == FlagMode.Auto && input.ForceRequested ? FlagMode.Force : input.Flag;
+        if (!input.Unattended || mode != FlagMode.Force) return Decide(input, mode);
+        var outcome = Decide(input, FlagMode.Auto);
+        return outcome with { Reason = $"{outcome.Reason} (flag force: a trigger's start acts on evidence; an operator's start forces)" };
+    }
+
+    private static DecisionOutcome Decide(DecisionInput input, FlagMode mode)
+    {
         var outcome = input.Action switch
         {
             FailoverAction.Failover => Failover(input, mode),

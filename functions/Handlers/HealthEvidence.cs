@@ -24,16 +24,14 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         return third < TimeSpan.Zero ? TimeSpan.Zero : third < MaxBudget ? third : MaxBudget;
     }
 
-    public async Task<IReadOnlyList<Evidence>> GatherAsync(AlarmEvent? trigger, TimeSpan budget, CancellationToken cancellationToken)
+    /// How old a triggering alarm's state may be and still count: the trigger rules give up delivering after as long, and an
+    /// alarm event delivered later (an impaired bus or workflow) says nothing about the primary now; the live sources decide.
+    public static readonly TimeSpan MaxTriggerAge = TimeSpan.FromSeconds(TriggerContract.MaxAlarmAgeSeconds);
+
+    public async Task<IReadOnlyList<Evidence>> GatherAsync(AlarmEvent? trigger, DateTimeOffset now, TimeSpan budget, CancellationToken cancellationToken)
     {
         var evidence = new List<Evidence>();
-        if (trigger?.State?.Value is { } state)
-            evidence.Add(new Evidence("trigger", state switch
-            {
-                "ALARM" => Health.Unhealthy,
-                "OK" => Health.Healthy,
-                _ => Health.Unknown,
-            }, $"{trigger.AlarmName ?? "alarm"} is {state}"));
+        if (trigger?.State?.Value is { } state) evidence.Add(Trigger(trigger, state, now));
 
         if (budget < MinBudget)
         {
@@ -49,6 +47,29 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         if (endpoint is not null) evidence.Add(await endpoint);
         if (alarms is not null) evidence.Add(await alarms);
         return evidence;
+    }
+
+    private static Evidence Trigger(AlarmEvent trigger, string state, DateTimeOffset now)
+    {
+        var name = trigger.AlarmName ?? "alarm";
+        if (ParseAlarmTime(trigger.State?.Timestamp) is { } since && now - since > MaxTriggerAge)
+            return new Evidence("trigger", Health.Unknown,
+                $"{name} entered {state} at {since:O}, {(int)(now - since).TotalMinutes} min ago: too old to count, the live sources decide");
+        return new Evidence("trigger", state switch
+        {
+            "ALARM" => Health.Unhealthy,
+            "OK" => Health.Healthy,
+            _ => Health.Unknown,
+        }, $"{name} is {state}");
+    }
+
+    /// CloudWatch writes `2026-11-26T17:04:40.989+0000` (no colon in the offset, which .NET's parser wants).
+    internal static DateTimeOffset? ParseAlarmTime(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var normal = text.Length > 5 && text[^5] is '+' or '-' && text[^4..].All(char.IsAsciiDigit) ? $"{text[..^2]}:{text[^2..]}" : text;
+        return DateTimeOffset.TryParse(normal, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at)
+            ? at : null;
     }
 
     /// Any source that sees trouble wins; otherwise any that sees health; otherwise nobody knows.

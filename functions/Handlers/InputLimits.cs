@@ -16,6 +16,8 @@ public static class InputLimits
     public const int AlarmName = 255;
     /// OK, ALARM or INSUFFICIENT_DATA.
     public const int AlarmState = 32;
+    /// An ISO 8601 time with milliseconds and offset is 29 characters.
+    public const int AlarmTime = 40;
 
     /// Collects every field over its bound, then refuses them all at once.
     public sealed class Check

@@ -9,6 +9,8 @@ public sealed record DecideRequest
     public string? Source { get; init; }
     /// An operator's "act regardless of health"; a `block` flag still wins.
     public bool? Force { get; init; }
+    /// Set by the triggers (alarm rule, probe): the run acts on evidence only, whatever the flag's force says.
+    public bool? Unattended { get; init; }
     public string? Reason { get; init; }
     /// The Step Functions execution id: the lock's owner, the same on every retry. Required.
     public string? ExecutionId { get; init; }
@@ -26,6 +28,8 @@ public sealed record AlarmEventState
 {
     public string? Value { get; init; }
     public string? Reason { get; init; }
+    /// When the alarm entered this state, as CloudWatch writes it (`2026-11-26T17:04:40.989+0000`).
+    public string? Timestamp { get; init; }
 }
 
 /// Output of `decide`.

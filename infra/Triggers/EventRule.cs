@@ -1,3 +1,4 @@
+using Failover.Contract;
 using Failover.Infra.Iam;
 using Failover.Infra.Yaml;
 
@@ -6,8 +7,8 @@ namespace Failover.Infra.Triggers;
 /// How long and how often EventBridge (or Scheduler) keeps trying one delivery before it goes to the dead-letter queue.
 public sealed record RetryPolicy(int MaximumEventAgeSeconds, int MaximumRetryAttempts)
 {
-    /// A start or a forward: an hour of retries; an alarm older than that is stale, and the probe looks again anyway.
-    public static readonly RetryPolicy Trigger = new(3600, 50);
+    /// A start or a forward: ten minutes of retries. decide no longer counts an alarm state that old, and the probe looks again.
+    public static readonly RetryPolicy Trigger = new(TriggerContract.MaxAlarmAgeSeconds, 20);
 
     /// A notification is worth delivering late: EventBridge's longest, 24 h and 185 attempts.
     public static readonly RetryPolicy Notification = new(86400, 185);

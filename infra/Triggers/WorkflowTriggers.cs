@@ -30,8 +30,8 @@ public sealed record WorkflowTriggers
     /// What the probe starts the workflow with.
     public string? ProbeInput { get; init; }
 
-    /// The input a forwarded alarm starts the workflow with: the request decide reads, with the alarm's name and state as
-    /// its trigger evidence. Only names of this project's alarms and the region go inside quotes (EventBridge does not
+    /// The input a forwarded alarm starts the workflow with: the request decide reads (unattended: evidence only), with the
+    /// alarm's name and state, time included, as its trigger evidence. Only names of this project's alarms and the region go inside quotes (EventBridge does not
     /// escape there); the state, reason included, goes in as a JSON object, which EventBridge writes as JSON.
     public static readonly InputTransformer AlarmInput = new(
         new Dictionary<string, string>(StringComparer.Ordinal)
@@ -40,7 +40,7 @@ public sealed record WorkflowTriggers
             ["region"] = "$.region",
             ["state"] = "$.detail.state",
         },
-        $$$"""{"action": "{{{Wire.Of(FailoverAction.Failover)}}}", "source": "alarm <alarmName> in <region>", "alarm": {"alarmName": "<alarmName>", "state": <state>}}""");
+        $$$"""{"action": "{{{Wire.Of(FailoverAction.Failover)}}}", "source": "alarm <alarmName> in <region>", "{{{TriggerContract.Unattended}}}": true, "alarm": {"alarmName": "<alarmName>", "state": <state>}}""");
 
     public static WorkflowTriggers Create(PulumiProgram program, WorkflowTriggersProps props)
     {
@@ -80,7 +80,7 @@ public sealed record WorkflowTriggers
             .Allow("SendUndeliveredStarts", Actions.Sqs.SendMessage, deadLetters.Arn));
         role.Declare(program, naming);
 
-        var input = $$"""{"action": "{{Wire.Of(FailoverAction.Failover)}}", "source": "probe {{naming.Named("probe")}}", "reason": "scheduled look at the primary's health"}""";
+        var input = $$"""{"action": "{{Wire.Of(FailoverAction.Failover)}}", "source": "probe {{naming.Named("probe")}}", "reason": "scheduled look at the primary's health", "{{TriggerContract.Unattended}}": true}""";
         var probe = program.Add(new Resource
         {
             Name = "probe-schedule",

@@ -150,6 +150,45 @@ public sealed class DecideTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task A_triggering_alarm_state_older_than_the_trigger_age_does_not_count()
+    {
+        var world = await World.ArrangeAsync(moto);
+        var since = DateTimeOffset.UtcNow.AddSeconds(-TriggerContract.MaxAlarmAgeSeconds - 60).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'");
+
+        var response = await world.InvokeAsync("decide",
+            $$$$"""{"action":"failover","source":"alarm","unattended":true,"executionId":"exec-late","alarm":{"alarmName":"failover-primary-running-tasks","state":{"value":"ALARM","timestamp":"{{{{since}}}}"}}}""");
+
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION", "the live sources see a healthy primary");
+        response["health"]!["evidence"]!.AsArray().Should().Contain(e => e!["source"]!.GetValue<string>() == "trigger"
+            && e["verdict"]!.GetValue<string>() == "UNKNOWN" && e["detail"]!.GetValue<string>().Contains("too old to count"));
+    }
+
+    [Fact]
+    public async Task A_fresh_triggering_alarm_state_in_cloudwatchs_own_time_format_counts()
+    {
+        var world = await World.ArrangeAsync(moto);
+        var since = DateTimeOffset.UtcNow.AddSeconds(-60).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'");
+
+        var response = await world.InvokeAsync("decide",
+            $$$$"""{"action":"failover","source":"alarm","unattended":true,"executionId":"exec-fresh","alarm":{"alarmName":"failover-primary-running-tasks","state":{"value":"ALARM","timestamp":"{{{{since}}}}"}}}""");
+
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+    }
+
+    [Fact]
+    public async Task A_force_flag_does_not_make_a_triggers_start_fail_over_a_healthy_primary()
+    {
+        var world = await World.ArrangeAsync(moto);
+        await world.Ask("put-item", """{"pk":"flag","mode":"force","setBy":"bob"}""");
+
+        var response = await world.InvokeAsync("decide", """{"action":"failover","source":"probe","unattended":true,"executionId":"exec-probe"}""");
+
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        response["reason"]!.GetValue<string>().Should().Contain("a trigger's start acts on evidence");
+        (await world.Ask("lock")).Should().BeNull("nothing was taken");
+    }
+
+    [Fact]
     public async Task An_unreachable_primary_cloudwatch_is_evidence_of_trouble()
     {
         var world = await World.ArrangeAsync(moto);

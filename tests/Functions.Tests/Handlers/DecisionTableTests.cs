@@ -195,6 +195,30 @@ public sealed class DecisionTableTests
         With(FlagMode.Block, forceRequested: true).Should().Be(With(FlagMode.Block, forceRequested: false));
         With(FlagMode.Force, forceRequested: true).Should().Be(With(FlagMode.Force, forceRequested: false));
     }
+
+    /// A trigger's start (the probe, an alarm) acts on evidence: force, set or requested, decides what auto would, and says so.
+    [Theory]
+    [MemberData(nameof(WithoutFlag))]
+    public void An_unattended_start_treats_force_as_auto(FailoverAction action, Health health, bool alreadyDone, bool inCooldown, bool locked)
+    {
+        var auto = Decide(action, health, FlagMode.Auto, false, alreadyDone, inCooldown, locked);
+        foreach (var (flag, requested) in new[] { (FlagMode.Force, false), (FlagMode.Auto, true), (FlagMode.Force, true) })
+        {
+            var unattended = DecisionTable.Decide(new DecisionInput
+            {
+                Action = action, Flag = flag, ForceRequested = requested, Health = health, AlreadyDone = alreadyDone, InCooldown = inCooldown,
+                LockedByOther = locked, Unattended = true,
+            });
+            unattended.Decision.Should().Be(auto.Decision);
+            unattended.Reason.Should().Be($"{auto.Reason} (flag force: a trigger's start acts on evidence; an operator's start forces)");
+        }
+        // Block and auto are what they are, whoever starts the run.
+        foreach (var flag in new[] { FlagMode.Auto, FlagMode.Block })
+            DecisionTable.Decide(new DecisionInput
+            {
+                Action = action, Flag = flag, Health = health, AlreadyDone = alreadyDone, InCooldown = inCooldown, LockedByOther = locked, Unattended = true,
+            }).Should().Be(Decide(action, health, flag, false, alreadyDone, inCooldown, locked));
+    }
 }
 
 public sealed class FlagResolverTests

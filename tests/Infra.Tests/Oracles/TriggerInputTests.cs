@@ -33,7 +33,8 @@ public sealed class TriggerInputRun
         var (primary, secondary) = CompiledProgram.Pair(primaryYaml, secondaryYaml);
         AlarmInputs = EventCheck.Cases(EventCheck.Shipped.Value, "secondary", "start-on-alarm-rule", "trigger-alarm-in-ALARM")
             .Where(c => EventCheck.Delivered(c.Case))
-            .ToDictionary(c => EventCheck.Str(c.Case["label"]).Replace(" enters ALARM", "", StringComparison.Ordinal), c => c.Case["bodies"]![0]!.DeepClone());
+            .ToDictionary(c => EventCheck.Str(c.Case["label"]).Replace(" enters ALARM", "", StringComparison.Ordinal),
+                c => At(c.Case["bodies"]![0]!, DateTimeOffset.UtcNow));
         var probeInput = secondary.Resource("probe-schedule").Prop("target.input") as string
             ?? throw new InvalidOperationException("the compiled probe schedule has no target.input");
         ProbeInput = JsonNode.Parse(CompiledProgram.Literal(probeInput) ?? probeInput)!;
@@ -43,7 +44,12 @@ public sealed class TriggerInputRun
         foreach (var (alarm, input) in AlarmInputs) healthy.Add(Run($"{alarm}-back-to-OK", WithState(input, "OK")));
         // Last in its world: it fails over, and a later run there would find the traffic already moved. (No input when the
         // rule delivered none: the pattern tests say why, and the tests here that need it fail.)
-        if (AlarmInputs.TryGetValue(FailingAlarm, out var failing)) healthy.Add(Run($"{FailingAlarm}-in-ALARM", failing));
+        if (AlarmInputs.TryGetValue(FailingAlarm, out var failing))
+        {
+            // Delivered after the trigger rules would have given up: decide must not count it.
+            healthy.Add(Run($"{FailingAlarm}-in-ALARM-delivered-late", At(failing, DateTimeOffset.UtcNow.AddMinutes(-11))));
+            healthy.Add(Run($"{FailingAlarm}-in-ALARM", failing));
+        }
         var plan = new JsonObject
         {
             ["worlds"] = new JsonArray
@@ -90,6 +96,15 @@ public sealed class TriggerInputRun
 
     private static JsonObject Run(string name, JsonNode input) => new() { ["name"] = name, ["input"] = input.DeepClone() };
 
+    /// The request as if the alarm had changed state at `when`: AWS's sample event is from 2019, and a real alarm event is
+    /// delivered within moments of the change.
+    public static JsonNode At(JsonNode input, DateTimeOffset when)
+    {
+        var copy = input.DeepClone();
+        if (copy["alarm"]?["state"] is JsonObject state) state["timestamp"] = when.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'");
+        return copy;
+    }
+
     /// The same request, with the alarm's state value changed (what the rule would deliver had the pattern let it through);
     /// a request without one is run as it is, and the tests reading its decision say what is missing.
     public static JsonNode WithState(JsonNode input, string value)
@@ -124,6 +139,7 @@ public sealed class TriggerInputTests(TriggerInputRun run) : IClassFixture<Trigg
             {
                 ["action"] = "failover",
                 ["source"] = $"alarm {name} in {EventCheck.Str(c["event"]!["region"])}",
+                ["unattended"] = true,
                 ["alarm"] = new JsonObject { ["alarmName"] = name, ["state"] = detail["state"]!.DeepClone() },
             };
             var body = c["bodies"]!.AsArray().Should().ContainSingle(label).Which;
@@ -142,6 +158,15 @@ public sealed class TriggerInputTests(TriggerInputRun run) : IClassFixture<Trigg
         Evidence(execution).Should().Equal(("trigger", "UNHEALTHY", $"{run.FailingAlarmName} is ALARM"),
             ("route53-endpoint", "HEALTHY", null), ("primary-alarms", "HEALTHY", null));
         execution["visited"]!.AsArray().Select(s => EventCheck.Str(s)).Should().Contain("ShiftTraffic");
+    }
+
+    [Fact]
+    public void An_alarm_delivered_after_the_trigger_age_does_not_fail_over_a_healthy_primary()
+    {
+        var execution = run.Execution($"{TriggerInputRun.FailingAlarm}-in-ALARM-delivered-late");
+        AcceptedByDecide(execution);
+        Decision(execution).Should().Be("NO_ACTION", Summary(execution));
+        Evidence(execution).Select(e => (e.Source, e.Verdict)).Should().Equal(("trigger", "UNKNOWN"), ("route53-endpoint", "HEALTHY"), ("primary-alarms", "HEALTHY"));
     }
 
     [Fact]
