@@ -190,6 +190,10 @@ public static partial class ConfigParser
         ? $"must be a multiple of 60 s: Route 53 health checks accept only standard-resolution alarms (got {period})"
         : null;
 
+    /// The forwarding rule's pattern lists every trigger alarm's ARN (up to ~145 characters each with the longest names): three
+    /// health alarms, two Route 53 ones and eight of these stay within EventBridge's 2048-character pattern.
+    public const int MaxExtraAlarms = 8;
+
     private static readonly HashSet<string> ExtraAlarmFields =
         ["name", "namespace", "metricName", "statistic", "dimensions", "threshold", "comparisonOperator", "period", "evaluationPeriods", "treatMissingData",
             "insufficientDataHealthStatus"];
@@ -201,6 +205,9 @@ public static partial class ConfigParser
         const string key = "extraAlarms";
         var list = r.Array(key);
         if (list is null) return [];
+        if (list.Count > MaxExtraAlarms)
+            r.Fail(key, $"has {list.Count} alarms; at most {MaxExtraAlarms}: the forwarding rule names each trigger alarm by ARN, and an " +
+                "EventBridge event pattern holds 2048 characters");
         var alarms = new List<ExtraAlarm>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < list.Count; i++)

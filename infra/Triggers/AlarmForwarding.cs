@@ -89,7 +89,8 @@ public sealed record AlarmForwarding
             {
                 Naming = naming,
                 Account = account,
-                Key = region == home ? "forward-alarms" : $"forward-alarms-{region}",
+                // Short keys: a rule name is at most 64 characters, and the prefix may take 40.
+                Key = region == home ? "forward-alarms" : "forward-route53",
                 Description = $"Forwards the primary's trigger alarms in {region} (state ALARM) to the secondary's bus in {props.SecondaryRegion}",
                 Pattern = AlarmPattern(arns),
                 Region = region,

@@ -85,7 +85,7 @@ public static class WatcherAlarms
             "AWS/States", "ExecutionsFailed", "Sum", machine, 60, home);
         Add("runs-timed-out", "A failover workflow run passed its time limit: its lock stays held until the lease ends.",
             "AWS/States", "ExecutionsTimedOut", "Sum", machine, 60, home);
-        Add("runs-throttled", "Starting the failover workflow was throttled: triggers are retrying.",
+        Add("runs-throttled", "Step Functions throttled the workflow's state transitions: runs are slowed, and retrying.",
             "AWS/States", "ExecutionThrottled", "Sum", machine, 60, home);
         foreach (var topic in props.Topics)
             Add(topic.Provider is null ? "notifications-failed" : $"notifications-failed-{topic.Region}",

@@ -282,7 +282,7 @@ def cases_for(program, rule, programs):
     primary, secondary = programs["primary"], programs["secondary"]
     peer = secondary if program is primary else primary
     regions = [primary.region, secondary.region]
-    if program is primary and re.fullmatch(r"forward-alarms(-[a-z0-9-]+)?-rule", logical):
+    if program is primary and re.fullmatch(r"forward-(alarms|route53)-rule", logical):
         triggers = [(l, a) for l, a in primary.alarm_arns("alarm-") if arn_parts(a)["region"] == rule["region"]]
         others = [("primary", l, a) for l, a in primary.alarm_arns("watch-")]
         return alarm_cases(triggers, others, [], regions)

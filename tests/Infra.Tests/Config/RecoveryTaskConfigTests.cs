@@ -7,6 +7,31 @@ public sealed class RecoveryTaskConfigTests
 {
     private static IReadOnlyList<string> ErrorsFor(string tasksJson) => TestStacks.Errors("secondary", ("recoveryTasks", tasksJson));
 
+    /// The README's example, added to the shipped secondary's stack file, is config the compiler accepts as the README says.
+    [Fact]
+    public void The_readmes_example_is_valid_config()
+    {
+        var readme = File.ReadAllText(Repo.Path("README.md"));
+        var start = readme.IndexOf("```yaml\nconfig:\n  failover:recoveryTasks:", StringComparison.Ordinal);
+        start.Should().BeGreaterThanOrEqualTo(0, "the README shows a recoveryTasks example");
+        var example = readme[(start + "```yaml\nconfig:\n".Length)..readme.IndexOf("```", start + 7, StringComparison.Ordinal)];
+        var dir = Directory.CreateTempSubdirectory("failover-readme-example-").FullName;
+        try
+        {
+            File.Copy(Repo.Path("Pulumi.yaml"), Path.Combine(dir, "Pulumi.yaml"));
+            File.WriteAllText(Path.Combine(dir, "Pulumi.secondary.yaml"), File.ReadAllText(Repo.Path("Pulumi.secondary.yaml")).TrimEnd() + "\n" + example);
+            var result = ConfigParser.Parse(StackInputs.FromFiles(dir, "secondary"));
+
+            result.Errors.Should().BeEmpty();
+            result.Config!.RecoveryTasks.Select(t => (t.Name, t.Phase, t.TaskDefinitionFamily, t.Container, t.RoleArns.Count)).Should().Equal(
+                ("promote-db", RecoveryPhase.BeforeShift, "db-admin", "admin", 2), ("warm-cache", RecoveryPhase.AfterShift, null, "app", 0));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void No_recovery_tasks_unless_configured() =>
         TestStacks.Config("secondary").RecoveryTasks.Should().BeEmpty();

@@ -242,7 +242,7 @@ public sealed partial class RoleGrantTests
             """);
         // Where neither region is us-east-1, Route 53's alarms there get a forwarder of their own, to the same bus only.
         var europe = TestStacks.Program("primary", ("aws:region", "eu-west-1"), ("peerRegion", "eu-west-2"));
-        foreach (var role in new[] { "forward-alarms-rule", "forward-alarms-us-east-1-rule" })
+        foreach (var role in new[] { "forward-alarms-rule", "forward-route53-rule" })
             RoleGrants.Expect(europe, role, """
                 events:PutEvents | arn:${partition}:events:eu-west-2:${account-id}:event-bus/default
                 """);

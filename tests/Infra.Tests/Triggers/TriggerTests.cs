@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Failover.Infra.Config;
 using Failover.Infra.Tests.Iam;
 using Failover.Infra.Yaml;
 
@@ -30,6 +31,68 @@ public sealed class TriggerTests
         program.OfType("aws:cloudwatch/eventRule:EventRule").Select(r => r.Name).Should().Equal("forward-alarms-rule", "run-ended-rule");
     }
 
+    /// EventBridge refuses a pattern over 2048 characters: with the most extra alarms, the longest names and the longest
+    /// partition and region, the forwarder's pattern (resolved as AWS would see it) still fits, and one alarm more is refused.
+    [Fact]
+    public void The_forwarding_pattern_fits_eventbridges_limit_with_the_most_alarms_and_the_longest_names()
+    {
+        var extra = Enumerable.Range(0, ConfigParser.MaxExtraAlarms + 1)
+            .Select(i => $$"""{"name":"{{new string((char)('a' + i), 40)}}","namespace":"App","metricName":"Errors","statistic":"Sum","threshold":1,"comparisonOperator":"GreaterThanThreshold"}""")
+            .ToList();
+        StackInputs Inputs(int count) => TestStacks.Inputs("primary", ("aws:region", "ap-southeast-2"), ("peerRegion", "ap-northeast-1"),
+            ("extraAlarms", $"[{string.Join(",", extra.Take(count))}]")) with { Stack = "primary-stack-with-a-long-namex" };
+
+        var parsed = ConfigParser.Parse(Inputs(ConfigParser.MaxExtraAlarms));
+        parsed.Errors.Should().BeEmpty();
+        var program = RegionStack.Build(parsed.Config!);
+        var names = program.OfType("aws:cloudwatch/metricAlarm:MetricAlarm").ToDictionary(a => a.Name, a => a.Text("name")!);
+        names.Values.Should().Contain(n => n.Length == 40 + 1 + 40, "the longest prefix and alarm name");
+        foreach (var rule in program.OfType("aws:cloudwatch/eventRule:EventRule").Where(r => r.Name.StartsWith("forward-", StringComparison.Ordinal)))
+        {
+            var json = System.Text.Json.JsonSerializer.Serialize(Resolve(((ToJson)rule.Prop("eventPattern")!).Body));
+            json.Length.Should().BeLessThanOrEqualTo(2048, $"{rule.Name}: {json}");
+        }
+        ConfigParser.Parse(Inputs(ConfigParser.MaxExtraAlarms + 1)).Errors.Should().ContainSingle(e => e.Contains("at most 8"));
+
+        object? Resolve(Value value) => value switch
+        {
+            Str s => s.Text,
+            Num n => n.Number,
+            Bool b => b.Flag,
+            Seq q => q.Items.Select(Resolve).ToList(),
+            Map m => m.Entries.ToDictionary(e => e.Key, e => Resolve(e.Value)),
+            Ref { Path: "arn" } r => $"arn:aws-us-gov:cloudwatch:{(r.Target.Contains("route53") ? "us-east-1" : "ap-southeast-2")}:123456789012:alarm:{names[r.Target]}",
+            _ => throw new Xunit.Sdk.XunitException($"unexpected {value} in a pattern"),
+        };
+    }
+
+    /// AWS's limits on the fixed names, at the longest prefix config allows (40) and where every optional resource exists.
+    [Theory]
+    [InlineData("primary")]
+    [InlineData("secondary")]
+    public void Every_fixed_name_fits_its_services_limit_at_the_longest_prefix(string role)
+    {
+        var inputs = TestStacks.Inputs(role, role == "primary" ? Europe : [("aws:region", "eu-west-2"), ("peerRegion", "eu-west-1")]);
+        var parsed = ConfigParser.Parse(inputs with { Stack = role + new string('x', 31 - role.Length) });
+        parsed.Errors.Should().BeEmpty();
+        parsed.Config!.NamePrefix.Should().HaveLength(40);
+        var program = RegionStack.Build(parsed.Config);
+
+        var limits = new Dictionary<string, int>
+        {
+            ["aws:cloudwatch/eventRule:EventRule"] = 64, ["aws:scheduler/schedule:Schedule"] = 64, ["aws:scheduler/scheduleGroup:ScheduleGroup"] = 64,
+            ["aws:sqs/queue:Queue"] = 80, ["aws:cloudwatch/metricAlarm:MetricAlarm"] = 255, ["aws:sns/topic:Topic"] = 256,
+            ["aws:kms/alias:Alias"] = 256, ["aws:cloudwatch/dashboard:Dashboard"] = 255,
+        };
+        var named = program.Resources.Where(r => limits.ContainsKey(r.Type)).ToList();
+        named.Select(r => r.Type).Distinct().Should().HaveCountGreaterThanOrEqualTo(role == "primary" ? 6 : 8);
+        foreach (var resource in named)
+        {
+            var name = resource.Text("name") ?? resource.Text("dashboardName")!;
+            name.Length.Should().BeLessThanOrEqualTo(limits[resource.Type], $"{resource.Name} is named {name}");
+        }
+    }
+
     [Fact]
     public void Route53_status_alarms_watch_the_primarys_endpoint_and_region_checks_in_us_east_1()
     {
@@ -53,15 +116,15 @@ public sealed class TriggerTests
 
         Texts(Resources(program.Resource("forward-alarms-rule"))).Should().Equal(
             "${alarm-healthy-hosts.arn}", "${alarm-target-5xx.arn}", "${alarm-running-tasks.arn}");
-        var remote = program.Resource("forward-alarms-us-east-1-rule");
+        var remote = program.Resource("forward-route53-rule");
         Texts(Resources(remote)).Should().Equal("${alarm-route53-endpoint.arn}", "${alarm-route53-region.arn}");
         remote.Options.Provider!.Name.Should().Be("aws-us-east-1");
-        RoleGrants.Text(program.Resource("forward-alarms-us-east-1-target").Prop("arn")!)
+        RoleGrants.Text(program.Resource("forward-route53-target").Prop("arn")!)
             .Should().Be("arn:${partition}:events:eu-west-2:${account-id}:event-bus/default");
         // Alarm actions must name a topic in the alarm's region: the queue's depth alarm there notifies a relay topic.
         program.Resource("notifications-us-east-1-topic").Options.Provider!.Name.Should().Be("aws-us-east-1");
         program.Resource("notifications-us-east-1-email-1").Text("endpoint").Should().Be("oncall@example.com");
-        var depth = program.Resource("watch-forward-alarms-us-east-1-dlq");
+        var depth = program.Resource("watch-forward-route53-dlq");
         depth.Options.Provider!.Name.Should().Be("aws-us-east-1");
         Texts((Seq)depth.Prop("alarmActions")!).Should().Equal("${notifications-us-east-1-topic.arn}");
     }
