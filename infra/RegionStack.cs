@@ -142,6 +142,8 @@ public sealed record RegionStack
         {
             Naming = naming, Account = account, Functions = orchestration.Functions, Workflow = orchestration.Workflow,
             Topics = topics, DeadLetters = deadLetters,
+            Rules = [.. forwarding?.Rules ?? [], .. triggers is null ? [] : new[] { triggers.AlarmRule }, runEnded],
+            Triggers = triggers, ProbeIntervalSeconds = triggers?.Probe is null ? null : config.Triggers.ProbeIntervalSeconds,
         });
         foreach (var topic in topics) topic.DeclarePolicy(program);
         var dashboard = Watch.Dashboard.Create(program, DashboardView(config, account, isPrimary, loadBalancer, ecs, health, orchestration, deadLetters, watchers));

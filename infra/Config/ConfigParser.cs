@@ -348,7 +348,11 @@ public static partial class ConfigParser
         else if (n == 0) r.Fail("probeRate", $"must be at least 1 (got '{rate}')");
         else if ((n == 1) == match.Groups["unit"].Value.EndsWith('s'))
             r.Fail("probeRate", $"must use the singular unit for 1 and the plural otherwise, as Scheduler requires (got '{rate}')");
-        return new TriggerSettings { ProbeRate = rate };
+        var seconds = n * (match.Groups["unit"].Value.StartsWith("minute", StringComparison.Ordinal) ? 60
+            : match.Groups["unit"].Value.StartsWith("hour", StringComparison.Ordinal) ? 3600 : 86400);
+        if (match.Success && n > 0 && seconds > 3600)
+            r.Fail("probeRate", $"must be at most 1 hour: the probe is the trigger that outlives a failed us-east-1, and a slower one leaves an outage undetected too long (got '{rate}')");
+        return new TriggerSettings { ProbeRate = rate, ProbeIntervalSeconds = seconds };
     }
 
     private static readonly HashSet<string> RecoveryTaskFields =

@@ -120,6 +120,8 @@ public sealed record TriggerSettings
 
     /// A Scheduler rate expression, or null when the probe is off (config `off`). The secondary's only: the primary ignores it.
     public string? ProbeRate { get; init; }
+    /// The rate in seconds (null when off): what the probe's silence alarm waits three times for.
+    public int? ProbeIntervalSeconds { get; init; }
 }
 
 /// When a recovery task runs: before the traffic gate moves (a failure stops the failover) or after it.

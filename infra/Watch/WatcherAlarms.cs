@@ -27,6 +27,11 @@ public sealed record WatcherAlarmsProps
     /// Every topic of the stack, each watched in its region and notified by the alarms there.
     public required IReadOnlyList<Notifications> Topics { get; init; }
     public required IReadOnlyList<DeadLetterQueue> DeadLetters { get; init; }
+    /// Every EventBridge rule of the stack: a delivery its dead-letter queue could not take is lost without a trace otherwise.
+    public required IReadOnlyList<EventRule> Rules { get; init; }
+    /// The secondary's probe: its schedule group and how often it starts the workflow; null without a probe.
+    public WorkflowTriggers? Triggers { get; init; }
+    public int? ProbeIntervalSeconds { get; init; }
 }
 
 /// Watching the watcher: an alarm, notifying the topic of its region, on every function's errors and throttles, the
@@ -40,7 +45,8 @@ public static class WatcherAlarms
         var home = props.Topics.Single(t => t.Provider is null);
         Notifications TopicIn(string region) => props.Topics.Single(t => t.Region == region);
 
-        void Add(string key, string description, string ns, string metric, string statistic, Map dimensions, int period, Notifications topic)
+        void Add(string key, string description, string ns, string metric, string statistic, Map dimensions, int period, Notifications topic,
+            bool silence = false)
         {
             var name = props.Naming.Named($"watch-{key}");
             var alarm = program.Add(new Resource
@@ -57,9 +63,11 @@ public static class WatcherAlarms
                     ("period", period),
                     ("evaluationPeriods", 1),
                     ("threshold", 1),
-                    ("comparisonOperator", "GreaterThanOrEqualToThreshold"),
-                    // Each is a count published only when something happens (or, for a queue, while it is active): no data is no trouble.
-                    ("treatMissingData", "notBreaching"),
+                    // A silence alarm fires when nothing happened; every other one when something did.
+                    ("comparisonOperator", silence ? "LessThanThreshold" : "GreaterThanOrEqualToThreshold"),
+                    // Counts published only when something happens (or, for a queue, while it is active): no data is no trouble,
+                    // except for a silence alarm, where no data is the trouble.
+                    ("treatMissingData", silence ? "breaching" : "notBreaching"),
                     ("alarmActions", Value.List(topic.Arn)),
                     ("okActions", Value.List(topic.Arn)),
                     ("tags", props.Naming.TagsNamed($"watch-{key}"))),
@@ -96,6 +104,18 @@ public static class WatcherAlarms
             Add(queue.Name[(props.Naming.Prefix.Length + 1)..],
                 $"A trigger or notification could not be delivered and waits in {queue.Name}: read it, act on it, then purge it.",
                 "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", Map.Of(("QueueName", queue.Name)), 300, TopicIn(queue.Region));
+        foreach (var rule in props.Rules)
+            Add($"{rule.Name[(props.Naming.Prefix.Length + 1)..]}-dlq-unwritable",
+                $"Rule {rule.Name} could not deliver an event and could not keep it in its dead-letter queue either: it is lost.",
+                "AWS/Events", "InvocationsFailedToBeSentToDlq", "Sum", Map.Of(("RuleName", rule.Name)), 60, TopicIn(rule.Region));
+        if (props.Triggers?.ScheduleGroup is { } group && props.ProbeIntervalSeconds is { } interval)
+        {
+            Add("probe-dlq-unwritable", "The probe could not start the workflow and could not keep the start in its dead-letter queue either.",
+                "AWS/Scheduler", "InvocationsFailedToBeSentToDeadLetterCount", "Sum", Map.Of(("ScheduleGroup", group.Out("name"))), 60, home);
+            // Three probe intervals without a single start: the probe, the one trigger outside a failed us-east-1, has stopped.
+            Add("probe-silent", $"The failover workflow has not been started for {3 * interval / 60} minutes: the probe (every {interval / 60} min) has stopped or is failing.",
+                "AWS/States", "ExecutionsStarted", "Sum", Map.Of(("StateMachineArn", props.Workflow.Arn)), (3 * interval + 59) / 60 * 60, home, silence: true);
+        }
         return alarms;
     }
 }

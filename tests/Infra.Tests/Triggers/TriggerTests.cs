@@ -200,12 +200,27 @@ public sealed class TriggerTests
         TestStacks.Program("primary", ("probeRate", "rate(2 minutes)")).Resources.Should().NotContain(r => r.Type.StartsWith("aws:scheduler/", StringComparison.Ordinal));
     }
 
+    /// The probe is the trigger that outlives a failed us-east-1: three intervals without any start is an alarm.
+    [Fact]
+    public void A_probe_that_stops_starting_the_workflow_raises_its_silence_alarm()
+    {
+        var silent = TestStacks.Program("secondary", ("probeRate", "rate(2 minutes)")).Resource("watch-probe-silent");
+
+        silent.Text("metricName").Should().Be("ExecutionsStarted");
+        silent.Prop("dimensions.StateMachineArn").Should().Be(new Ref("workflow", "arn"));
+        silent.Number("period").Should().Be(360);
+        silent.Text("comparisonOperator").Should().Be("LessThanThreshold");
+        silent.Number("threshold").Should().Be(1);
+        silent.Text("treatMissingData").Should().Be("breaching", "no data is exactly what a stopped probe looks like");
+    }
+
     [Fact]
     public void A_probe_turned_off_leaves_no_schedule_queue_or_watcher_behind()
     {
         var program = TestStacks.Program("secondary", ("probeRate", "off"));
 
-        program.Resources.Select(r => r.Name).Should().NotContain(n => n.StartsWith("probe-", StringComparison.Ordinal) || n == "schedule-group" || n == "watch-probe-dlq");
+        program.Resources.Select(r => r.Name).Should().NotContain(n => n.StartsWith("probe-", StringComparison.Ordinal) || n == "schedule-group"
+            || n.StartsWith("watch-probe-", StringComparison.Ordinal));
         program.Resource("start-on-alarm-rule").Should().NotBeNull();
     }
 }

@@ -16,6 +16,8 @@ internal static class MetricCatalog
     private const string Route53 = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-cloudwatch.html";
     private const string Alb = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html";
     private const string ContainerInsights = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html";
+    private const string Events = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html";
+    private const string Scheduler = "https://docs.aws.amazon.com/scheduler/latest/UserGuide/monitoring-cloudwatch.html";
 
     public static readonly PublishedMetric[] Entries =
     [
@@ -35,6 +37,8 @@ internal static class MetricCatalog
         new("AWS/ApplicationELB", "HealthyHostCount", ["TargetGroup", "LoadBalancer"], Alb),
         new("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", ["TargetGroup", "LoadBalancer"], Alb),
         new("ECS/ContainerInsights", "RunningTaskCount", ["ClusterName", "ServiceName"], ContainerInsights),
+        new("AWS/Events", "InvocationsFailedToBeSentToDlq", ["RuleName"], Events),
+        new("AWS/Scheduler", "InvocationsFailedToBeSentToDeadLetterCount", ["ScheduleGroup"], Scheduler),
     ];
 
     /// What each dimension's value is: the resource type that publishes under it, and which of its properties the value is.
@@ -49,6 +53,8 @@ internal static class MetricCatalog
         ["ServiceName"] = ("aws:ecs/service:Service", "name"),
         ["LoadBalancer"] = ("aws:lb/loadBalancer:LoadBalancer", "arnSuffix"),
         ["TargetGroup"] = ("aws:lb/targetGroup:TargetGroup", "arnSuffix"),
+        ["RuleName"] = ("aws:cloudwatch/eventRule:EventRule", "name"),
+        ["ScheduleGroup"] = ("aws:scheduler/scheduleGroup:ScheduleGroup", "name"),
     };
 
     public static PublishedMetric? Find(MetricUse use) => Entries.SingleOrDefault(e => e.Namespace == use.Namespace && e.Metric == use.Metric
