@@ -133,16 +133,16 @@ public sealed record RegionStack
         // Watching the watcher.
         var topics = new[] { orchestration.Notifications, forwarding?.Relay }.OfType<Notifications>().ToList();
         var runEnded = ExecutionAlerts.Create(program, naming, account, orchestration.Workflow, orchestration.Notifications);
-        var deadLetters = (forwarding?.Rules ?? []).Select(r => r.DeadLetters)
-            .Concat(triggers is null ? [] : [triggers.AlarmRule.DeadLetters])
+        var peerNotices = PeerNotices.Create(program, naming, account, config.PeerRegion, config.Control.PeerNamePrefix, orchestration.Notifications);
+        EventRule[] rules = [.. forwarding?.Rules ?? [], .. triggers is null ? [] : new[] { triggers.AlarmRule }, runEnded, peerNotices.ToPeer, peerNotices.FromPeer];
+        var deadLetters = rules.Select(r => r.DeadLetters)
             .Concat(triggers?.ProbeDeadLetters is { } probe ? [probe] : [])
-            .Append(runEnded.DeadLetters)
             .ToList();
         var watchers = WatcherAlarms.Create(program, new WatcherAlarmsProps
         {
             Naming = naming, Account = account, Functions = orchestration.Functions, Workflow = orchestration.Workflow,
             Topics = topics, DeadLetters = deadLetters,
-            Rules = [.. forwarding?.Rules ?? [], .. triggers is null ? [] : new[] { triggers.AlarmRule }, runEnded],
+            Rules = rules,
             Triggers = triggers, ProbeIntervalSeconds = triggers?.Probe is null ? null : config.Triggers.ProbeIntervalSeconds,
         });
         foreach (var topic in topics) topic.DeclarePolicy(program);

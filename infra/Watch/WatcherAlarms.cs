@@ -96,7 +96,7 @@ public static class WatcherAlarms
         Add("runs-throttled", "Step Functions throttled the workflow's state transitions: runs are slowed, and retrying.",
             "AWS/States", "ExecutionThrottled", "Sum", machine, 60, home);
         foreach (var topic in props.Topics)
-            Add(topic.Provider is null ? "notifications-failed" : $"notifications-failed-{topic.Region}",
+            Add(topic.Provider is null ? PeerNotices.AlarmKey : $"{PeerNotices.AlarmKey}-{topic.Region}",
                 "The failover topic could not deliver a notification (an unconfirmed or bouncing address, a key problem): people may not have heard.",
                 "AWS/SNS", "NumberOfNotificationsFailed", "Sum", Map.Of(("TopicName", topic.Name)), 60, topic);
         foreach (var queue in props.DeadLetters)

@@ -291,6 +291,15 @@ def cases_for(program, rule, programs):
         return alarm_cases(primary.alarm_arns("alarm-"), others, secondary.alarm_arns("alarm-"), regions)
     if logical == "run-ended-rule":
         return run_ended_cases(program.workflow_arn(), peer.workflow_arn())
+    # A topic's failed-deliveries alarm: this stack's goes to the peer's bus, the peer's is told on this stack's topic.
+    if logical in ("notices-to-peer-rule", "notices-from-peer-rule"):
+        teller = program if logical == "notices-to-peer-rule" else peer
+        listener = peer if teller is program else program
+        # The stack topic's alarm only: a relay topic's (us-east-1) stays with its own alarm and the dashboard.
+        triggers = [(l, a) for l, a in teller.alarm_arns("watch-notifications-failed") if l == "watch-notifications-failed"]
+        others = [(teller.role, l, a) for l, a in teller.alarm_arns("watch-") if (l, a) not in triggers] \
+            + [(listener.role, l, a) for l, a in listener.alarm_arns("watch-notifications-failed")]
+        return alarm_cases(triggers, others, program.alarm_arns("alarm-"), regions)
     return None
 
 

@@ -248,6 +248,18 @@ public sealed partial class RoleGrantTests
                 """);
     }
 
+    /// Each stack tells the other region's bus when its own topic cannot deliver, and nothing else.
+    [Fact]
+    public void Notices_to_peer_rule()
+    {
+        RoleGrants.Expect(Primary, "notices-to-peer-rule", """
+            events:PutEvents | arn:${partition}:events:us-west-2:${account-id}:event-bus/default
+            """);
+        RoleGrants.Expect(Secondary, "notices-to-peer-rule", """
+            events:PutEvents | arn:${partition}:events:us-east-1:${account-id}:event-bus/default
+            """);
+    }
+
     [Fact]
     public void Start_on_alarm_rule()
     {
@@ -269,9 +281,9 @@ public sealed partial class RoleGrantTests
     public void Every_role_of_either_stack_has_its_table_here()
     {
         RoleGrants.RoleNames(Primary).Should().BeEquivalentTo("task-execution", "decide-function", "scale-service-function", "check-service-function",
-            "shift-traffic-function", "release-lock-function", "scale-standby-function", "workflow", "forward-alarms-rule");
+            "shift-traffic-function", "release-lock-function", "scale-standby-function", "workflow", "forward-alarms-rule", "notices-to-peer-rule");
         RoleGrants.RoleNames(Secondary).Should().BeEquivalentTo("task-execution", "decide-function", "scale-service-function", "check-service-function",
-            "shift-traffic-function", "release-lock-function", "workflow", "start-on-alarm-rule", "probe-schedule");
+            "shift-traffic-function", "release-lock-function", "workflow", "start-on-alarm-rule", "probe-schedule", "notices-to-peer-rule");
     }
 
     [Fact]

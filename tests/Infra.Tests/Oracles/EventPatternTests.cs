@@ -121,6 +121,12 @@ public sealed class EventPatternTests
         EventCheck.Rules(report).Select(r => $"{EventCheck.Str(r["stack"])} {EventCheck.Str(r["rule"])}").Should().BeEquivalentTo(compiled);
     }
 
+    /// Over every rule and every sample event: each delivered exactly when it should be (the tests below name the groups).
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public void No_rule_misses_an_event_it_is_for_or_takes_one_it_is_not(string pair) =>
+        EventCheck.For(pair)["mismatches"]!.AsArray().Select(m => EventCheck.Str(m)).Should().BeEmpty();
+
     [Theory]
     [MemberData(nameof(Pairs))]
     public void Every_trigger_alarm_of_the_primary_entering_ALARM_is_forwarded_to_the_secondary(string pair) =>
