@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Failover.Infra.Tests.Golden;
 
@@ -11,53 +10,8 @@ public sealed class DrillRun
 {
     public JsonNode Result { get; }
 
-    public DrillRun()
-    {
-        var bootstrap = Repo.Path("functions", "dist", "bootstrap");
-        if (!File.Exists(bootstrap))
-            throw new InvalidOperationException($"{bootstrap} is missing: build it with `dotnet publish functions -c Release` (tests/run.sh does it).");
-        var oracles = Repo.Path("tests", "oracles");
-        if (!Directory.Exists(Path.Combine(oracles, "node_modules", "aws-local-stepfunctions")))
-            throw new InvalidOperationException("The oracles are not installed: run `npm ci --prefix tests/oracles` (tests/run.sh does it).");
-        RequireMoto();
-
-        var dir = Directory.CreateTempSubdirectory("failover-drill-").FullName;
-        try
-        {
-            var primary = Path.Combine(dir, "primary.yaml");
-            var secondary = Path.Combine(dir, "secondary.yaml");
-            File.WriteAllText(primary, GoldenProgramTests.CompileOffline("primary"));
-            File.WriteAllText(secondary, GoldenProgramTests.CompileOffline("secondary"));
-
-            var start = new ProcessStartInfo("node", ["drill.mjs", "--json", "--primary", primary, "--secondary", secondary, "--bootstrap", bootstrap])
-            {
-                WorkingDirectory = oracles, RedirectStandardOutput = true, RedirectStandardError = true,
-            };
-            foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList()) start.Environment.Remove(key);
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(600_000))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException("drill.mjs took over 10 minutes");
-            }
-            Result = (stdout.Result.Length > 0 ? JsonNode.Parse(stdout.Result) : null)
-                ?? throw new InvalidOperationException($"drill.mjs printed no result (exit {process.ExitCode}): {stderr.Result}");
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private static void RequireMoto()
-    {
-        using var check = Process.Start(new ProcessStartInfo("python3", ["-c", "import moto, boto3"]) { RedirectStandardError = true })!;
-        check.WaitForExit();
-        if (check.ExitCode != 0)
-            throw new InvalidOperationException("moto is not installed: `python3 -c \"import moto\"` failed. The drill needs the moto AWS emulator (pip install 'moto[server]').");
-    }
+    public DrillRun() =>
+        Result = MotoScript.RunWorkflows("drill.mjs", GoldenProgramTests.CompileOffline("primary"), GoldenProgramTests.CompileOffline("secondary"));
 
     public JsonNode Scenario(string name) =>
         Result["scenarios"]?[name] ?? throw new InvalidOperationException($"drill.mjs reported no scenario {name}: {Result.ToJsonString()[..Math.Min(2000, Result.ToJsonString().Length)]}");

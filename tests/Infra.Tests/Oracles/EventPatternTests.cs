@@ -75,14 +75,8 @@ internal static class EventCheck
         return JsonNode.Parse(stdout.Result) ?? throw new InvalidOperationException($"events-check.py printed no result: {stderr.Result}");
     }
 
-    private static void RequireMoto()
-    {
-        using var check = Process.Start(new ProcessStartInfo("python3", ["-c", "import moto, boto3, yaml, jsonpath_ng"]) { RedirectStandardError = true })!;
-        check.WaitForExit();
-        if (check.ExitCode != 0)
-            throw new InvalidOperationException("moto is not installed: `python3 -c \"import moto, boto3, yaml, jsonpath_ng\"` failed. " +
-                "The event pattern check runs moto's EventBridge (pip install 'moto[server]').");
-    }
+    private static void RequireMoto() =>
+        MotoScript.RequireMoto("import moto, boto3, yaml, jsonpath_ng", "The event pattern check runs moto's EventBridge");
 
     public static IEnumerable<JsonNode> Rules(JsonNode report, string? stack = null, string? rule = null) =>
         report["rules"]!.AsArray().Select(r => r!)

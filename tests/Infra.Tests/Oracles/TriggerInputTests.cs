@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Failover.Infra.Tests.Golden;
 
@@ -21,13 +20,6 @@ public sealed class TriggerInputRun
 
     public TriggerInputRun()
     {
-        var bootstrap = Repo.Path("functions", "dist", "bootstrap");
-        if (!File.Exists(bootstrap))
-            throw new InvalidOperationException($"{bootstrap} is missing: build it with `dotnet publish functions -c Release` (tests/run.sh does it).");
-        var oracles = Repo.Path("tests", "oracles");
-        if (!Directory.Exists(Path.Combine(oracles, "node_modules", "aws-local-stepfunctions")))
-            throw new InvalidOperationException("The oracles are not installed: run `npm ci --prefix tests/oracles` (tests/run.sh does it).");
-
         var primaryYaml = GoldenProgramTests.CompileOffline("primary");
         var secondaryYaml = GoldenProgramTests.CompileOffline("secondary");
         var (primary, secondary) = CompiledProgram.Pair(primaryYaml, secondaryYaml);
@@ -63,35 +55,7 @@ public sealed class TriggerInputRun
             },
         };
 
-        var dir = Directory.CreateTempSubdirectory("failover-trigger-input-").FullName;
-        try
-        {
-            var primaryPath = Path.Combine(dir, "primary.yaml");
-            var secondaryPath = Path.Combine(dir, "secondary.yaml");
-            var runsPath = Path.Combine(dir, "runs.json");
-            File.WriteAllText(primaryPath, primaryYaml);
-            File.WriteAllText(secondaryPath, secondaryYaml);
-            File.WriteAllText(runsPath, plan.ToJsonString());
-            var start = new ProcessStartInfo("node", ["trigger-input.mjs", "--json", "--primary", primaryPath, "--secondary", secondaryPath, "--runs", runsPath, "--bootstrap", bootstrap])
-            {
-                WorkingDirectory = oracles, RedirectStandardOutput = true, RedirectStandardError = true,
-            };
-            foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList()) start.Environment.Remove(key);
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(600_000))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException("trigger-input.mjs took over 10 minutes");
-            }
-            Result = (stdout.Result.Length > 0 ? JsonNode.Parse(stdout.Result) : null)
-                ?? throw new InvalidOperationException($"trigger-input.mjs printed no result (exit {process.ExitCode}): {stderr.Result}");
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Result = MotoScript.RunWorkflows("trigger-input.mjs", primaryYaml, secondaryYaml, new Dictionary<string, string> { ["runs"] = plan.ToJsonString() });
     }
 
     private static JsonObject Run(string name, JsonNode input) => new() { ["name"] = name, ["input"] = input.DeepClone() };
