@@ -47,15 +47,15 @@ public static class Dashboard
             ("properties", Map.Of(
                 ("title", title), ("region", region), ("stat", stat), ("period", period), ("view", "timeSeries"),
                 ("metrics", Value.List(metrics)))));
-        Value Text(int x, int width, string markdown) => Map.Of(
-            ("type", "text"), ("x", x), ("y", y), ("width", width), ("height", 2), ("properties", Map.Of(("markdown", markdown))));
+        Value Text(int x, int width, string markdown, int height = 2) => Map.Of(
+            ("type", "text"), ("x", x), ("y", y), ("width", width), ("height", height), ("properties", Map.Of(("markdown", markdown))));
         Value Line(string ns, string metric, params (string Name, Value Value)[] dims) =>
             Value.List([ns, metric, .. dims.SelectMany(d => new[] { (Value)d.Name, d.Value })]);
         Value Side(int x, RegionView side, string what, Func<RegionView, IEnumerable<Value>?> metrics, string stat, string? region = null)
         {
             var lines = metrics(side)?.ToList();
             return lines is null or { Count: 0 }
-                ? Text(x, Half, $"**{side.Label} ({side.Region}): {what}** — not known to this stack; see the other stack's dashboard.")
+                ? Text(x, Half, $"**{side.Label} ({side.Region}): {what}** — not known to this stack; see the other stack's dashboard.", Height)
                 : Metric(x, Half, $"{side.Label} ({side.Region}): {what}", region ?? side.Region, stat, 60, lines);
         }
         void Pair(string what, Func<RegionView, IEnumerable<Value>?> metrics, string stat, string? region = null) =>
