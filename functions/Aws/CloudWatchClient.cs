@@ -8,7 +8,8 @@ public sealed class CloudWatchClient(AwsHttpClient client, string region)
     private readonly AwsService _service = new("CloudWatch", "monitoring",
         client.Environment.Endpoint("CloudWatch", region, $"https://monitoring.{region}.amazonaws.com"), region);
 
-    public sealed record Alarm(string Name, string State);
+    /// `StateUpdated`: when the alarm entered its state (absent if CloudWatch does not say).
+    public sealed record Alarm(string Name, string State, DateTimeOffset? StateUpdated = null);
 
     public async Task<IReadOnlyList<Alarm>> DescribeAlarmsAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
@@ -16,8 +17,12 @@ public sealed class CloudWatchClient(AwsHttpClient client, string region)
         parameters.AddRange(names.Select((n, i) => ($"AlarmNames.member.{i + 1}", n)));
         var xml = await QueryApi.CallAsync(client, _service, parameters, cancellationToken);
         return Xml.All(xml, "MetricAlarms").SelectMany(m => m.Elements())
-            .Select(a => new Alarm(Required(a, "AlarmName"), Required(a, "StateValue"))).ToList();
+            .Select(a => new Alarm(Required(a, "AlarmName"), Required(a, "StateValue"), Time(Xml.Child(a, "StateUpdatedTimestamp")))).ToList();
     }
+
+    private static DateTimeOffset? Time(string? text) =>
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+            ? at : null;
 
     // An alarm without a name cannot be matched to the ones asked for, and one without a state has no state to guess.
     private static string Required(XElement alarm, string field) =>

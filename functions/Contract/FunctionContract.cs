@@ -107,7 +107,8 @@ public static class ErrorTypes
 /// What the triggers (the alarm rule, the probe) and `decide` agree on.
 public static class TriggerContract
 {
-    /// The request field a trigger sets: the run acts on evidence only (a `force` flag counts as `auto`).
+    /// The request field a trigger sets: a `force` flag does not make the run act against a healthy primary, and the alarm's
+    /// state must carry its time to count.
     public const string Unattended = "unattended";
 
     /// 10 minutes: the trigger rules stop delivering an event this old, and `decide` no longer counts an alarm state this old

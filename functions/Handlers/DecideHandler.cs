@@ -56,7 +56,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         var budget = HealthEvidence.Budget(time.GetUtcNow(), context.StopBy);
         var gathering = aws.Until(time.GetUtcNow() + budget);
         var evidence = await new HealthEvidence(gathering.Route53, alarmNames.Count > 0 ? gathering.CloudWatch(primaryRegion) : null, endpointCheck, alarmNames)
-            .GatherAsync(request.Alarm, now, budget, cancellationToken);
+            .GatherAsync(request.Alarm, request.Unattended == true, now, budget, cancellationToken);
         var health = HealthEvidence.Combine(evidence);
 
         var activeRegion = control.State?.ActiveRegion ?? primaryRegion;

@@ -13,8 +13,8 @@ public sealed record DecisionInput
     public required bool InCooldown { get; init; }
     /// Another execution holds an unexpired lock.
     public required bool LockedByOther { get; init; }
-    /// Started by a trigger (an alarm, the scheduled probe), not a person: it acts on evidence only, so a `force` flag counts
-    /// as `auto` for it. Otherwise a probe every few minutes would fail a healthy primary over, again after every failback.
+    /// Started by a trigger (an alarm, the scheduled probe), not a person: a `force` flag does not make it act against a
+    /// healthy primary (it still acts where the evidence is missing), or the probe would fail a healthy primary over.
     public bool Unattended { get; init; }
 }
 
@@ -29,9 +29,11 @@ public static class DecisionTable
     public static DecisionOutcome Decide(DecisionInput input)
     {
         var mode = input.Flag == FlagMode.Auto && input.ForceRequested ? FlagMode.Force : input.Flag;
-        if (!input.Unattended || mode != FlagMode.Force) return Decide(input, mode);
+        // Force acts where the evidence is missing or bad ("the region is dark, act anyway"); a trigger's start never forces
+        // against a healthy primary, or the probe would fail it over every few minutes, and again after every failback.
+        if (!input.Unattended || mode != FlagMode.Force || input.Health != Health.Healthy) return Decide(input, mode);
         var outcome = Decide(input, FlagMode.Auto);
-        return outcome with { Reason = $"{outcome.Reason} (flag force: a trigger's start acts on evidence; an operator's start forces)" };
+        return outcome with { Reason = $"{outcome.Reason} (flag force: a trigger's start does not force against a healthy primary; an operator's does)" };
     }
 
     private static DecisionOutcome Decide(DecisionInput input, FlagMode mode)

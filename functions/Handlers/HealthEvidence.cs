@@ -28,14 +28,15 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
     /// alarm event delivered later (an impaired bus or workflow) says nothing about the primary now; the live sources decide.
     public static readonly TimeSpan MaxTriggerAge = TimeSpan.FromSeconds(TriggerContract.MaxAlarmAgeSeconds);
 
-    public async Task<IReadOnlyList<Evidence>> GatherAsync(AlarmEvent? trigger, DateTimeOffset now, TimeSpan budget, CancellationToken cancellationToken)
+    /// `unattended`: a trigger's start, whose alarm state must carry its time (every CloudWatch event does) to count.
+    public async Task<IReadOnlyList<Evidence>> GatherAsync(AlarmEvent? trigger, bool unattended, DateTimeOffset now, TimeSpan budget,
+        CancellationToken cancellationToken)
     {
         var evidence = new List<Evidence>();
-        if (trigger?.State?.Value is { } state) evidence.Add(Trigger(trigger, state, now));
-
         if (budget < MinBudget)
         {
             const string notAsked = "not asked: less than 1 s was left for evidence (the function's timeout is too short)";
+            if (trigger?.State?.Value is { } s) evidence.Add(Trigger(trigger, s, unattended, now, live: null));
             if (endpointHealthCheckId is not null) evidence.Add(new Evidence("route53-endpoint", Health.Unknown, notAsked));
             if (primaryCloudWatch is not null && primaryAlarmNames.Count > 0) evidence.Add(new Evidence("primary-alarms", Health.Unknown, notAsked));
             return evidence;
@@ -44,17 +45,28 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         // Side by side: a hung source costs the budget once, not once per source.
         var endpoint = endpointHealthCheckId is not null ? EndpointAsync(endpointHealthCheckId, cancellationToken) : null;
         var alarms = primaryCloudWatch is not null && primaryAlarmNames.Count > 0 ? AlarmsAsync(primaryCloudWatch, cancellationToken) : null;
+        var read = alarms is null ? ((Evidence, IReadOnlyList<CloudWatchClient.Alarm>?)?)null : await alarms;
+        if (trigger?.State?.Value is { } state) evidence.Add(Trigger(trigger, state, unattended, now, read?.Item2));
         if (endpoint is not null) evidence.Add(await endpoint);
-        if (alarms is not null) evidence.Add(await alarms);
+        if (read is { } r) evidence.Add(r.Item1);
         return evidence;
     }
 
-    private static Evidence Trigger(AlarmEvent trigger, string state, DateTimeOffset now)
+    /// The triggering alarm's state counts only while it is news: not older than the trigger window, and not superseded by a
+    /// later state of the same alarm read live (an alarm that went back to OK while its event was being retried).
+    private static Evidence Trigger(AlarmEvent trigger, string state, bool unattended, DateTimeOffset now, IReadOnlyList<CloudWatchClient.Alarm>? live)
     {
         var name = trigger.AlarmName ?? "alarm";
-        if (ParseAlarmTime(trigger.State?.Timestamp) is { } since && now - since > MaxTriggerAge)
+        var since = ParseAlarmTime(trigger.State?.Timestamp);
+        if (since is null && unattended)
+            return new Evidence("trigger", Health.Unknown, $"{name} is {state}, but the event carries no readable time: not counted, the live sources decide");
+        if (since is { } at && now - at > MaxTriggerAge)
             return new Evidence("trigger", Health.Unknown,
-                $"{name} entered {state} at {since:O}, {(int)(now - since).TotalMinutes} min ago: too old to count, the live sources decide");
+                $"{name} entered {state} at {at:O}, {(int)(now - at).TotalMinutes} min ago: too old to count, the live sources decide");
+        if (since is { } entered && live?.FirstOrDefault(a => a.Name == trigger.AlarmName) is { StateUpdated: { } updated } current
+            && current.State != state && updated > entered)
+            return new Evidence("trigger", Health.Unknown,
+                $"{name} entered {state} at {entered:O} but is {current.State} since {updated:O}: superseded, the live sources decide");
         return new Evidence("trigger", state switch
         {
             "ALARM" => Health.Unhealthy,
@@ -68,7 +80,7 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
         var normal = text.Length > 5 && text[^5] is '+' or '-' && text[^4..].All(char.IsAsciiDigit) ? $"{text[..^2]}:{text[^2..]}" : text;
-        return DateTimeOffset.TryParse(normal, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at)
+        return DateTimeOffset.TryParse(normal, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
             ? at : null;
     }
 
@@ -99,37 +111,38 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         }
     }
 
-    private async Task<Evidence> AlarmsAsync(CloudWatchClient cloudWatch, CancellationToken cancellationToken)
+    /// The primary's alarms as read now: the evidence, and the states themselves (null when they could not be read).
+    private async Task<(Evidence, IReadOnlyList<CloudWatchClient.Alarm>?)> AlarmsAsync(CloudWatchClient cloudWatch, CancellationToken cancellationToken)
     {
         try
         {
             var alarms = await cloudWatch.DescribeAlarmsAsync(primaryAlarmNames, cancellationToken);
             var firing = alarms.Where(a => a.State == "ALARM").Select(a => a.Name).ToList();
-            if (firing.Count > 0) return new Evidence("primary-alarms", Health.Unhealthy, $"in ALARM: {string.Join(", ", firing)}");
+            if (firing.Count > 0) return (new Evidence("primary-alarms", Health.Unhealthy, $"in ALARM: {string.Join(", ", firing)}"), alarms);
             var missing = primaryAlarmNames.Except(alarms.Select(a => a.Name)).ToList();
-            if (missing.Count > 0) return new Evidence("primary-alarms", Health.Unknown, $"alarms not found: {string.Join(", ", missing)}");
-            if (alarms.Any(a => a.State != "OK")) return new Evidence("primary-alarms", Health.Unknown, "some alarms have insufficient data");
-            return new Evidence("primary-alarms", Health.Healthy, $"all {alarms.Count} alarms OK");
+            if (missing.Count > 0) return (new Evidence("primary-alarms", Health.Unknown, $"alarms not found: {string.Join(", ", missing)}"), alarms);
+            if (alarms.Any(a => a.State != "OK")) return (new Evidence("primary-alarms", Health.Unknown, "some alarms have insufficient data"), alarms);
+            return (new Evidence("primary-alarms", Health.Healthy, $"all {alarms.Count} alarms OK"), alarms);
         }
         catch (AwsUnreachableException e)
         {
             // A region whose CloudWatch cannot be reached, or does not answer within the budget, is in trouble: evidence against it.
-            return new Evidence("primary-alarms", Health.Unhealthy, e.Message);
+            return (new Evidence("primary-alarms", Health.Unhealthy, e.Message), null);
         }
         catch (AwsServiceException e) when (e.ErrorType == ErrorTypes.AwsServerError)
         {
-            return new Evidence("primary-alarms", Health.Unhealthy, $"primary CloudWatch failing: {e.Code}");
+            return (new Evidence("primary-alarms", Health.Unhealthy, $"primary CloudWatch failing: {e.Code}"), null);
         }
         catch (AwsServiceException e)
         {
             // Throttled or refused (access denied, an expired token while the region's IAM is impaired): no view either way, and
             // no reason to stop the decision, which the other sources may still make.
-            return new Evidence("primary-alarms", Health.Unknown, $"primary CloudWatch refused: {e.Code}");
+            return (new Evidence("primary-alarms", Health.Unknown, $"primary CloudWatch refused: {e.Code}"), null);
         }
         catch (AwsMalformedResponseException e)
         {
             // CloudWatch answered, so the region is reachable, but the answer says nothing either way.
-            return new Evidence("primary-alarms", Health.Unknown, e.Message);
+            return (new Evidence("primary-alarms", Health.Unknown, e.Message), null);
         }
     }
 }

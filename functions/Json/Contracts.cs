@@ -9,7 +9,7 @@ public sealed record DecideRequest
     public string? Source { get; init; }
     /// An operator's "act regardless of health"; a `block` flag still wins.
     public bool? Force { get; init; }
-    /// Set by the triggers (alarm rule, probe): the run acts on evidence only, whatever the flag's force says.
+    /// Set by the triggers (alarm rule, probe): a force flag does not act against a healthy primary for such a run.
     public bool? Unattended { get; init; }
     public string? Reason { get; init; }
     /// The Step Functions execution id: the lock's owner, the same on every retry. Required.

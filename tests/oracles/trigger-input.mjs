@@ -6,7 +6,7 @@
 //
 //   node trigger-input.mjs [--json] --primary primary.yaml --secondary secondary.yaml --runs runs.json [--bootstrap PATH]
 //
-// runs.json: {"worlds": [{"name": W, "primaryAlarmsInAlarm": [alarm names], "runs": [{"name": R, "input": {...}}]}]}.
+// runs.json: {"worlds": [{"name": W, "primaryAlarmsInAlarm": [alarm names], "runs": [{"name": R, "input": {...}, "alarmEnteredNow"?: true}]}]}.
 // Each world is a fresh moto with both stacks' regional pieces (every alarm OK, the endpoint healthy), the primary's alarms
 // named then set to ALARM; its runs go in order, each a whole execution of the secondary's workflow. `--json` prints
 // {runs: {R: {status, error, visited, decide: {payload, response, error}}}, findings: [...], logs: {...}}.
@@ -151,6 +151,17 @@ secondary.peer = primary;
 const plan = JSON.parse(readFileSync(options.runs, "utf8"));
 const result = { runs: {}, findings: [], logs: {} };
 
+/**
+ * The run's input; with `alarmEnteredNow`, its alarm state stamped with this moment, as CloudWatch stamps an event when the
+ * alarm changes: later than anything the world arranged before it (a live state older than the event does not supersede it).
+ */
+function stamped(run) {
+  if (!run.alarmEnteredNow) return run.input;
+  const input = structuredClone(run.input);
+  if (input.alarm?.state) input.alarm.state.timestamp = new Date().toISOString().replace("Z", "+0000");
+  return input;
+}
+
 /** One world, its runs in order; worlds are independent (each its own moto), so they run side by side. */
 async function inWorld(spec) {
   let world;
@@ -162,7 +173,7 @@ async function inWorld(spec) {
     for (const alarm of spec.primaryAlarmsInAlarm ?? []) await setAlarm(world, alarm, "ALARM");
     for (const run of spec.runs) {
       try {
-        runs[run.name] = { world: spec.name, ...(await execute(world, run.input, run.name)) };
+        runs[run.name] = { world: spec.name, ...(await execute(world, stamped(run), run.name)) };
       } catch (e) {
         findings.push(`${run.name}: the harness failed: ${e.stack ?? e}`);
       }

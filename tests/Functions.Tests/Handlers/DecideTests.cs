@@ -163,16 +163,43 @@ public sealed class DecideTests(MotoServer moto)
             && e["verdict"]!.GetValue<string>() == "UNKNOWN" && e["detail"]!.GetValue<string>().Contains("too old to count"));
     }
 
+    /// The event is newer than the alarm state read live (moto's alarms were arranged before it): it counts.
     [Fact]
     public async Task A_fresh_triggering_alarm_state_in_cloudwatchs_own_time_format_counts()
     {
         var world = await World.ArrangeAsync(moto);
-        var since = DateTimeOffset.UtcNow.AddSeconds(-60).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'");
+        var since = DateTimeOffset.UtcNow.AddSeconds(1).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'");
 
         var response = await world.InvokeAsync("decide",
             $$$$"""{"action":"failover","source":"alarm","unattended":true,"executionId":"exec-fresh","alarm":{"alarmName":"failover-primary-running-tasks","state":{"value":"ALARM","timestamp":"{{{{since}}}}"}}}""");
 
         response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+    }
+
+    /// The alarm went back to OK (moto's state, set after the event's time) while its ALARM event was being retried.
+    [Fact]
+    public async Task A_triggering_alarm_state_superseded_by_a_later_live_state_does_not_count()
+    {
+        var before = DateTimeOffset.UtcNow.AddSeconds(-30).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'");
+        var world = await World.ArrangeAsync(moto);
+
+        var response = await world.InvokeAsync("decide",
+            $$$$"""{"action":"failover","source":"alarm","unattended":true,"executionId":"exec-superseded","alarm":{"alarmName":"failover-primary-healthy-hosts","state":{"value":"ALARM","timestamp":"{{{{before}}}}"}}}""");
+
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        response["health"]!["evidence"]!.AsArray().Should().Contain(e => e!["source"]!.GetValue<string>() == "trigger"
+            && e["verdict"]!.GetValue<string>() == "UNKNOWN" && e["detail"]!.GetValue<string>().Contains("superseded"));
+    }
+
+    [Fact]
+    public async Task A_triggers_alarm_state_without_a_time_does_not_count()
+    {
+        var world = await World.ArrangeAsync(moto);
+
+        var response = await world.InvokeAsync("decide",
+            """{"action":"failover","source":"alarm","unattended":true,"executionId":"exec-untimed","alarm":{"alarmName":"failover-primary-running-tasks","state":{"value":"ALARM"}}}""");
+
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
     }
 
     [Fact]
@@ -184,7 +211,7 @@ public sealed class DecideTests(MotoServer moto)
         var response = await world.InvokeAsync("decide", """{"action":"failover","source":"probe","unattended":true,"executionId":"exec-probe"}""");
 
         response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
-        response["reason"]!.GetValue<string>().Should().Contain("a trigger's start acts on evidence");
+        response["reason"]!.GetValue<string>().Should().Contain("a trigger's start does not force against a healthy primary");
         (await world.Ask("lock")).Should().BeNull("nothing was taken");
     }
 

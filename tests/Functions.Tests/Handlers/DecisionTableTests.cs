@@ -196,12 +196,12 @@ public sealed class DecisionTableTests
         With(FlagMode.Force, forceRequested: true).Should().Be(With(FlagMode.Force, forceRequested: false));
     }
 
-    /// A trigger's start (the probe, an alarm) acts on evidence: force, set or requested, decides what auto would, and says so.
+    /// A trigger's start (the probe, an alarm) never forces against a healthy primary: there force, set or requested, decides
+    /// what auto would, and says so. Where the evidence is missing or bad, force acts as it does for an operator.
     [Theory]
     [MemberData(nameof(WithoutFlag))]
-    public void An_unattended_start_treats_force_as_auto(FailoverAction action, Health health, bool alreadyDone, bool inCooldown, bool locked)
+    public void An_unattended_start_forces_only_where_the_primary_is_not_healthy(FailoverAction action, Health health, bool alreadyDone, bool inCooldown, bool locked)
     {
-        var auto = Decide(action, health, FlagMode.Auto, false, alreadyDone, inCooldown, locked);
         foreach (var (flag, requested) in new[] { (FlagMode.Force, false), (FlagMode.Auto, true), (FlagMode.Force, true) })
         {
             var unattended = DecisionTable.Decide(new DecisionInput
@@ -209,8 +209,13 @@ public sealed class DecisionTableTests
                 Action = action, Flag = flag, ForceRequested = requested, Health = health, AlreadyDone = alreadyDone, InCooldown = inCooldown,
                 LockedByOther = locked, Unattended = true,
             });
-            unattended.Decision.Should().Be(auto.Decision);
-            unattended.Reason.Should().Be($"{auto.Reason} (flag force: a trigger's start acts on evidence; an operator's start forces)");
+            if (health == Health.Healthy)
+            {
+                var auto = Decide(action, health, FlagMode.Auto, false, alreadyDone, inCooldown, locked);
+                unattended.Decision.Should().Be(auto.Decision);
+                unattended.Reason.Should().Be($"{auto.Reason} (flag force: a trigger's start does not force against a healthy primary; an operator's does)");
+            }
+            else unattended.Should().Be(Decide(action, health, FlagMode.Force, false, alreadyDone, inCooldown, locked));
         }
         // Block and auto are what they are, whoever starts the run.
         foreach (var flag in new[] { FlagMode.Auto, FlagMode.Block })
@@ -272,4 +277,24 @@ public sealed class FlagResolverTests
         flag.Mode.Should().Be(FlagMode.Block);
         flag.Note.Should().Contain("'maybe'");
     }
+}
+
+/// The time of a triggering alarm's state, as CloudWatch writes it in its events; what cannot be read is no time at all.
+public sealed class AlarmTimeTests
+{
+    [Theory]
+    [InlineData("2026-11-26T17:04:40.989+0000", "2026-11-26T17:04:40.9890000+00:00")]
+    [InlineData("2026-11-26T12:04:40.989-0500", "2026-11-26T17:04:40.9890000+00:00")]
+    [InlineData("2026-11-26T17:04:40.989Z", "2026-11-26T17:04:40.9890000+00:00")]
+    [InlineData("2026-11-26T17:04:40.989", "2026-11-26T17:04:40.9890000+00:00")]
+    public void CloudWatchs_formats_are_read_as_the_same_instant(string text, string expected) =>
+        HealthEvidence.ParseAlarmTime(text)!.Value.ToUniversalTime().ToString("O").Should().Be(expected);
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("yesterday")]
+    [InlineData("2026-13-45T99:99:99.000+0000")]
+    public void What_is_no_time_is_none(string? text) =>
+        HealthEvidence.ParseAlarmTime(text).Should().BeNull();
 }

@@ -40,7 +40,8 @@ public sealed class TriggerInputRun
         {
             // Delivered after the trigger rules would have given up: decide must not count it.
             healthy.Add(Run($"{FailingAlarm}-in-ALARM-delivered-late", At(failing, DateTimeOffset.UtcNow.AddMinutes(-11))));
-            healthy.Add(Run($"{FailingAlarm}-in-ALARM", failing));
+            // Stamped when it runs: the alarm entered ALARM after the world was arranged (its live state is older).
+            healthy.Add(new JsonObject { ["name"] = $"{FailingAlarm}-in-ALARM", ["input"] = failing.DeepClone(), ["alarmEnteredNow"] = true });
         }
         var plan = new JsonObject
         {

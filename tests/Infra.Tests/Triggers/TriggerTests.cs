@@ -34,13 +34,15 @@ public sealed class TriggerTests
 
     /// EventBridge refuses a pattern over 2048 characters: with the most extra alarms, the longest names and the longest
     /// partition and region, the forwarder's pattern (resolved as AWS would see it) still fits, and one alarm more is refused.
-    [Fact]
-    public void The_forwarding_pattern_fits_eventbridges_limit_with_the_most_alarms_and_the_longest_names()
+    [Theory]
+    [InlineData("ap-southeast-2", "ap-northeast-1")] // the longest region name; the Route 53 alarms in a rule of their own
+    [InlineData("us-east-1", "us-west-2")] // every trigger alarm in one pattern
+    public void The_forwarding_pattern_fits_eventbridges_limit_with_the_most_alarms_and_the_longest_names(string region, string peerRegion)
     {
         var extra = Enumerable.Range(0, ConfigParser.MaxExtraAlarms + 1)
             .Select(i => $$"""{"name":"{{new string((char)('a' + i), 40)}}","namespace":"App","metricName":"Errors","statistic":"Sum","threshold":1,"comparisonOperator":"GreaterThanThreshold"}""")
             .ToList();
-        StackInputs Inputs(int count) => TestStacks.Inputs("primary", ("aws:region", "ap-southeast-2"), ("peerRegion", "ap-northeast-1"),
+        StackInputs Inputs(int count) => TestStacks.Inputs("primary", ("aws:region", region), ("peerRegion", peerRegion),
             ("extraAlarms", $"[{string.Join(",", extra.Take(count))}]")) with { Stack = "primary-stack-with-a-long-namex" };
 
         var parsed = ConfigParser.Parse(Inputs(ConfigParser.MaxExtraAlarms));
@@ -62,7 +64,7 @@ public sealed class TriggerTests
             Bool b => b.Flag,
             Seq q => q.Items.Select(Resolve).ToList(),
             Map m => m.Entries.ToDictionary(e => e.Key, e => Resolve(e.Value)),
-            Ref { Path: "arn" } r => $"arn:aws-us-gov:cloudwatch:{(r.Target.Contains("route53") ? "us-east-1" : "ap-southeast-2")}:123456789012:alarm:{names[r.Target]}",
+            Ref { Path: "arn" } r => $"arn:aws-us-gov:cloudwatch:{(r.Target.Contains("route53") ? "us-east-1" : region)}:123456789012:alarm:{names[r.Target]}",
             _ => throw new Xunit.Sdk.XunitException($"unexpected {value} in a pattern"),
         };
     }
