@@ -12,11 +12,10 @@
 // function's AccessDenied (errorType AwsServiceError) in the workflow, notify FAILED, release the lock and move no traffic.
 // A finding is an expectation not met; `--json` prints {scenarios: {NAME: {outcome, expected, findings, timings, ...}}}.
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { StateMachine } from "./drill/stepfunctions.mjs";
 import { ACCOUNT, Program } from "./drill/program.mjs";
+import { parseWorkflowArgs } from "./drill/args.mjs";
 import { createWorld, destroyWorld } from "./drill/world.mjs";
 import { snsPublish } from "./drill/aws.mjs";
 
@@ -31,30 +30,13 @@ const DEFAULT_SCENARIOS = [...MAIN, ...Object.keys(DENIALS)];
 // ------------------------------------------------------------------------------------------------------------ arguments
 
 function parseArgs(argv) {
-  const options = { json: false, runs: 1, cycles: 1, scenarios: DEFAULT_SCENARIOS,
-    bootstrap: fileURLToPath(new URL("../../functions/dist/bootstrap", import.meta.url)) };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) usage(`${a} needs a value`);
-      return argv[++i];
-    };
-    if (a === "--json") options.json = true;
-    else if (a === "--primary") options.primary = value();
-    else if (a === "--secondary") options.secondary = value();
-    else if (a === "--bootstrap") options.bootstrap = value();
-    else if (a === "--scenarios") options.scenarios = value().split(",").map((s) => s.trim()).filter(Boolean);
-    else if (a === "--runs") options.runs = Number(value());
-    else if (a === "--cycles") options.cycles = Number(value());
-    else usage(`unknown argument ${a}`);
-  }
-  if (!options.primary || !options.secondary) usage("--primary and --secondary are required");
+  const options = parseWorkflowArgs(argv, {
+    "--scenarios": (v, o) => { o.scenarios = v.split(",").map((s) => s.trim()).filter(Boolean); },
+    "--runs": (v, o) => { o.runs = Number(v); },
+    "--cycles": (v, o) => { o.cycles = Number(v); },
+  }, usage, { runs: 1, cycles: 1, scenarios: DEFAULT_SCENARIOS });
   for (const s of options.scenarios) if (!MAIN.includes(s) && !DENIALS[s]) usage(`unknown scenario ${s}`);
   if (!(options.runs >= 1) || !(options.cycles >= 1)) usage("--runs and --cycles take a whole number >= 1");
-  if (!existsSync(options.bootstrap)) {
-    console.error(`${options.bootstrap} is missing: build it with \`dotnet publish functions -c Release\` (tests/run.sh does it)`);
-    process.exit(2);
-  }
   return options;
 }
 

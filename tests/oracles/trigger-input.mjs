@@ -11,33 +11,16 @@
 // named then set to ALARM; its runs go in order, each a whole execution of the secondary's workflow. `--json` prints
 // {runs: {R: {status, error, visited, decide: {payload, response, error}}}, findings: [...], logs: {...}}.
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { StateMachine } from "./drill/stepfunctions.mjs";
 import { ACCOUNT, Program } from "./drill/program.mjs";
+import { parseWorkflowArgs } from "./drill/args.mjs";
 import { createWorld, destroyWorld } from "./drill/world.mjs";
 import { queryCall, snsPublish } from "./drill/aws.mjs";
 
 function parseArgs(argv) {
-  const options = { json: false, bootstrap: fileURLToPath(new URL("../../functions/dist/bootstrap", import.meta.url)) };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) usage(`${a} needs a value`);
-      return argv[++i];
-    };
-    if (a === "--json") options.json = true;
-    else if (a === "--primary") options.primary = value();
-    else if (a === "--secondary") options.secondary = value();
-    else if (a === "--runs") options.runs = value();
-    else if (a === "--bootstrap") options.bootstrap = value();
-    else usage(`unknown argument ${a}`);
-  }
-  if (!options.primary || !options.secondary || !options.runs) usage("--primary, --secondary and --runs are required");
-  if (!existsSync(options.bootstrap)) {
-    console.error(`${options.bootstrap} is missing: build it with \`dotnet publish functions -c Release\` (tests/run.sh does it)`);
-    process.exit(2);
-  }
+  const options = parseWorkflowArgs(argv, { "--runs": (v, o) => { o.runs = v; } }, usage);
+  if (!options.runs) usage("--runs is required");
   return options;
 }
 

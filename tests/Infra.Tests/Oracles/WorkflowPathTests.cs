@@ -140,25 +140,16 @@ public sealed record DrainReport(string State, int Seconds);
 
 public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<WorkflowOracle>
 {
+    /// Every program the oracle runs: the shipped stacks, readiness and drain variants, both with recovery tasks.
+    public static TheoryData<string> Programs => new(WorkflowOracle.Stacks.Keys);
+
     [Theory]
-    [InlineData("primary")]
-    [InlineData("secondary")]
-    [InlineData("secondary-readiness-120-10")]
-    [InlineData("primary-readiness-100-30")]
-    [InlineData("primary-drain-30")]
-    [InlineData("secondary-recovery")]
-    [InlineData("primary-recovery")]
+    [MemberData(nameof(Programs))]
     public void Every_path_of_the_workflow_does_what_a_user_expects(string program) =>
         oracle.Results[program].Should().BeEmpty();
 
     [Theory]
-    [InlineData("primary")]
-    [InlineData("secondary")]
-    [InlineData("secondary-readiness-120-10")]
-    [InlineData("primary-readiness-100-30")]
-    [InlineData("primary-drain-30")]
-    [InlineData("secondary-recovery")]
-    [InlineData("primary-recovery")]
+    [MemberData(nameof(Programs))]
     public void Every_scenario_ran_including_a_fault_at_every_task_and_every_error_type(string program)
     {
         var (role, _, recovery) = WorkflowOracle.Stacks[program];
@@ -167,13 +158,7 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     }
 
     [Theory]
-    [InlineData("primary")]
-    [InlineData("secondary")]
-    [InlineData("secondary-readiness-120-10")]
-    [InlineData("primary-readiness-100-30")]
-    [InlineData("primary-drain-30")]
-    [InlineData("secondary-recovery")]
-    [InlineData("primary-recovery")]
+    [MemberData(nameof(Programs))]
     public void The_readiness_loop_polls_at_the_configured_interval_and_ends_after_the_configured_number_of_checks(string program)
     {
         var settings = WorkflowOracle.Stacks[program].Settings;
@@ -182,13 +167,7 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     }
 
     [Theory]
-    [InlineData("primary")]
-    [InlineData("secondary")]
-    [InlineData("secondary-readiness-120-10")]
-    [InlineData("primary-readiness-100-30")]
-    [InlineData("primary-drain-30")]
-    [InlineData("secondary-recovery")]
-    [InlineData("primary-recovery")]
+    [MemberData(nameof(Programs))]
     public void The_failback_waits_the_configured_drain_after_moving_traffic_before_scaling_the_secondary_down(string program)
     {
         var (role, settings, _) = WorkflowOracle.Stacks[program];
@@ -210,13 +189,7 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     /// The execution stops after the readiness bound, the drain, every recovery task's time limit and an hour for retries; the
     /// lock's lease is exactly as long, so no run outlives its lock (the oracle also reports a lease shorter than the execution).
     [Theory]
-    [InlineData("primary")]
-    [InlineData("secondary")]
-    [InlineData("secondary-readiness-120-10")]
-    [InlineData("primary-readiness-100-30")]
-    [InlineData("primary-drain-30")]
-    [InlineData("secondary-recovery")]
-    [InlineData("primary-recovery")]
+    [MemberData(nameof(Programs))]
     public void The_execution_timeout_and_the_lock_lease_cover_readiness_drain_recovery_tasks_and_an_hour(string program)
     {
         var (_, settings, recovery) = WorkflowOracle.Stacks[program];
