@@ -75,14 +75,10 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         }, $"{name} is {state}");
     }
 
-    /// CloudWatch writes `2026-11-26T17:04:40.989+0000` (no colon in the offset, which .NET's parser wants).
-    internal static DateTimeOffset? ParseAlarmTime(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        var normal = text.Length > 5 && text[^5] is '+' or '-' && text[^4..].All(char.IsAsciiDigit) ? $"{text[..^2]}:{text[^2..]}" : text;
-        return DateTimeOffset.TryParse(normal, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+    /// CloudWatch writes `2026-11-26T17:04:40.989+0000`; a time without an offset is UTC, not the function's local time.
+    internal static DateTimeOffset? ParseAlarmTime(string? text) =>
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
             ? at : null;
-    }
 
     /// Any source that sees trouble wins; otherwise any that sees health; otherwise nobody knows.
     public static Health Combine(IReadOnlyList<Evidence> evidence) =>
