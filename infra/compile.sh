@@ -15,7 +15,7 @@ fingerprint() {
   (
     cd "$root"
     files=$(find infra functions/Contract Directory.Build.props Directory.Packages.props \
-      \( -path infra/bin -o -path infra/obj -o -path infra/bench \) -prune -o -type f -print | LC_ALL=C sort)
+      \( -path infra/bin -o -path infra/obj -o -path infra/bench -o -path infra/Ops \) -prune -o -type f -print | LC_ALL=C sort)
     { printf '%s\n' "$files"; printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 cat; } | cksum
   )
 }

@@ -30,6 +30,10 @@ public sealed class AwsEnvironment
         return new AwsEnvironment(env, new ImmutableCredentials(env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), string.IsNullOrEmpty(token) ? null : token), region!);
     }
 
+    /// Credentials found elsewhere (a profile, SSO, an instance role: the operator tool's SDK credential chain); the endpoint
+    /// overrides still come from `env`.
+    public static AwsEnvironment With(Func<string, string?> env, ImmutableCredentials credentials, string region) => new(env, credentials, region);
+
     /// AWS_ENDPOINT_URL_<SERVICE_ID>, then AWS_ENDPOINT_URL, then the public endpoint (the SDKs' documented order).
     public Uri Endpoint(string serviceId, string defaultUrl) => new(EndpointOverride(serviceId) ?? defaultUrl);
 

@@ -69,6 +69,28 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
             expires, ExpiryUnreadable: expires is null && Attr.Has(item, "expiresAt"));
     }
 
+    /// Writes the override `decide` reads above, whole: one PutItem, so a reader never sees half of it.
+    public Task SetFlagAsync(FlagMode mode, string reason, string setBy, DateTimeOffset setAt, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
+    {
+        var item = new JsonObject
+        {
+            [Key] = Attr.S("flag"), ["mode"] = Attr.S(Wire.Of(mode)), ["reason"] = Attr.S(reason), ["setBy"] = Attr.S(setBy), ["setAt"] = Attr.S(Attr.Iso(setAt)),
+        };
+        if (expiresAt is { } expires) item["expiresAt"] = Attr.S(Attr.Iso(expires));
+        return dynamo.WriteAsync("PutItem", new JsonObject { ["TableName"] = tableName, ["Item"] = item }, cancellationToken);
+    }
+
+    /// Removes the override: the default from `pulumi config` applies again.
+    public Task ClearFlagAsync(CancellationToken cancellationToken) =>
+        dynamo.WriteAsync("DeleteItem", new JsonObject { ["TableName"] = tableName, ["Key"] = new JsonObject { [Key] = Attr.S("flag") } }, cancellationToken);
+
+    /// The decision records (RecordDecisionAsync), newest first; for people, so fields stay as written.
+    public async Task<IReadOnlyList<JsonObject>> RecentDecisionsAsync(int count, CancellationToken cancellationToken)
+    {
+        var items = await dynamo.ScanByKeyPrefixAsync(tableName, Key, "decision#", maxPages: 10, cancellationToken);
+        return [.. items.OrderByDescending(i => Attr.Text(i, "decidedAt"), StringComparer.Ordinal).Take(count)];
+    }
+
     public async Task<ControlItem> GetControlAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var item = await GetAsync(StateKey, cancellationToken);

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Text.Json.Nodes;
+using Failover.Functions.Runtime;
+using Failover.Ops.Commands;
+
+namespace Failover.Ops.Cli;
+
+/// The command tree, and the one place that turns every failure into one sentence and an exit code.
+public static class Cli
+{
+    public static async Task<int> RunAsync(string[] args, OpsContext context, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("failoverctl: deploy the failover stacks, set the user request flag, read the state of both regions, start and follow failovers, failbacks and drills, and show the recovery-time budget.");
+        foreach (var option in new Option[] { GlobalOptions.Json, GlobalOptions.Cwd, GlobalOptions.PrimaryStack, GlobalOptions.SecondaryStack })
+            root.Options.Add(option);
+        foreach (var command in new[] { DeployCommand.Build(context), FlagCommand.Build(context), StatusCommand.Build(context), StartCommand.Build(context), RtoCommand.Build(context) })
+            root.Subcommands.Add(command);
+
+        var parse = root.Parse(args);
+        var json = parse.GetValue(GlobalOptions.Json);
+        if (parse.Errors.Count > 0)
+            return Fail(context, json, ExitCodes.Usage, $"{parse.Errors[0].Message.TrimEnd('.')} (see `{CommandPath(parse)} --help`)");
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Err, EnableDefaultExceptionHandler = false },
+                cancellationToken);
+        }
+        catch (OpsException e)
+        {
+            return Fail(context, json, e.ExitCode, e.Message);
+        }
+        catch (FunctionException e)
+        {
+            // The signed AWS clients' typed errors (throttled, refused, unreachable, malformed) already read as a sentence.
+            return Fail(context, json, ExitCodes.Failed, e.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Fail(context, json, ExitCodes.Failed, "cancelled");
+        }
+    }
+
+    private static int Fail(OpsContext context, bool json, int exitCode, string message)
+    {
+        context.Err.WriteLine($"error: {message}");
+        if (json) context.Out.WriteLine(new JsonObject { ["ok"] = false, ["error"] = message, ["exitCode"] = exitCode }.ToJsonString());
+        return exitCode;
+    }
+
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (SymbolResult? r = parse.CommandResult; r is CommandResult c; r = c.Parent)
+            names.Insert(0, c.Parent is null ? "failoverctl" : c.Command.Name);
+        return string.Join(' ', names);
+    }
+}

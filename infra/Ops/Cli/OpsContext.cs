@@ -1,0 +1,42 @@
+namespace Failover.Ops.Cli;
+
+/// What a command may touch: the environment, the terminal, the working folder, the clock and the network. Tests give their own.
+public sealed record OpsContext
+{
+    public required IReadOnlyDictionary<string, string> Environment { get; init; }
+
+    /// Results: text for people, one JSON document with --json.
+    public required TextWriter Out { get; init; }
+
+    /// Progress, warnings and errors: never mixed into a result a pipeline parses.
+    public required TextWriter Err { get; init; }
+
+    public required string WorkingDirectory { get; init; }
+
+    public TextReader In { get; init; } = TextReader.Null;
+
+    /// Whether a person is at the terminal: only then may a command ask for confirmation.
+    public bool Interactive { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public HttpClient Http { get; init; } = SharedHttp;
+
+    /// How often `start --wait` asks Step Functions for news.
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    private static readonly HttpClient SharedHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public string? Env(string name) => Environment.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+
+    public static OpsContext FromProcess() => new()
+    {
+        Environment = System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal),
+        Out = Console.Out,
+        Err = Console.Error,
+        In = Console.In,
+        Interactive = !Console.IsInputRedirected && !Console.IsErrorRedirected,
+        WorkingDirectory = Directory.GetCurrentDirectory(),
+    };
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Failover.Ops.Aws;
+using Failover.Ops.Pulumi;
+
+namespace Failover.Ops.Cli;
+
+/// What one command run works with, made from its options: the project, the Pulumi CLI, the caller's AWS clients and the output.
+public sealed class Session
+{
+    private readonly Dictionary<string, DeployedStack> _stacks = new(StringComparer.Ordinal);
+
+    public Session(OpsContext context, ParseResult parse)
+    {
+        Context = context;
+        Output = new Output(context, parse.GetValue(GlobalOptions.Json));
+        Project = Project.Find(context, parse.GetValue(GlobalOptions.Cwd), parse.GetValue(GlobalOptions.PrimaryStack)!, parse.GetValue(GlobalOptions.SecondaryStack)!);
+        Processes = new ProcessRunner(context);
+        Pulumi = new PulumiCli(Processes, Project.Directory);
+        Aws = new OpsAws(context);
+    }
+
+    public OpsContext Context { get; }
+    public Output Output { get; }
+    public Project Project { get; }
+    public ProcessRunner Processes { get; }
+    public PulumiCli Pulumi { get; }
+    public OpsAws Aws { get; }
+
+    public DateTimeOffset Now => Context.Time.GetUtcNow();
+
+    /// A stack's outputs, read once per run.
+    public async Task<DeployedStack> StackAsync(string stack, CancellationToken cancellationToken)
+    {
+        if (!_stacks.TryGetValue(stack, out var deployed))
+            _stacks[stack] = deployed = DeployedStack.From(stack, await Pulumi.StackOutputsAsync(stack, cancellationToken));
+        return deployed;
+    }
+
+    public Task<DeployedStack> PrimaryAsync(CancellationToken cancellationToken) => StackAsync(Project.PrimaryStack, cancellationToken);
+
+    public Task<DeployedStack> SecondaryAsync(CancellationToken cancellationToken) => StackAsync(Project.SecondaryStack, cancellationToken);
+}
+
+/// Options every command takes.
+public static class GlobalOptions
+{
+    public static readonly Option<bool> Json = new("--json") { Description = "Write the result as one JSON document on stdout (progress still goes to stderr)", Recursive = true };
+
+    public static readonly Option<string?> Cwd = new("--cwd") { Description = "The Pulumi project folder (default: the nearest folder with Pulumi.yaml)", Recursive = true };
+
+    public static readonly Option<string> PrimaryStack = new("--primary-stack")
+    {
+        Description = "The primary region's stack", Recursive = true, DefaultValueFactory = _ => "primary",
+    };
+
+    public static readonly Option<string> SecondaryStack = new("--secondary-stack")
+    {
+        Description = "The secondary region's stack", Recursive = true, DefaultValueFactory = _ => "secondary",
+    };
+}

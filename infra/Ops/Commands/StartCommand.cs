@@ -1,0 +1,170 @@
+extern alias compiler;
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Failover.Ops.Aws;
+using Failover.Ops.Cli;
+using Failover.Ops.Pulumi;
+using States = compiler::Failover.Infra.Control.WorkflowDefinition.States;
+
+namespace Failover.Ops.Commands;
+
+/// `failoverctl start failover|failback|drill`: starts the workflow of the region being promoted, and with --wait follows it.
+public static class StartCommand
+{
+    public static Command Build(OpsContext context)
+    {
+        var action = new Argument<string>("action") { Description = "failover (into the secondary), failback (into the primary) or drill (scale the secondary up and back; traffic never moves)" };
+        var reason = new Option<string?>("--reason") { Description = "Why: goes into the decision record and every notification (required with --force)" };
+        var force = new Option<bool>("--force") { Description = "Act even if the evidence says the primary is healthy (a block flag still wins)" };
+        var wait = new Option<bool>("--wait") { Description = "Follow the run state by state until it ends; exit 0 only if it did what it was started for" };
+        var start = new Command("start", "Start a failover, failback or drill in the region it promotes") { action, reason, force, wait };
+        start.SetAction((parse, ct) =>
+        {
+            var request = Validate(parse.GetValue(action)!, parse.GetValue(reason), parse.GetValue(force));
+            return RunAsync(new Session(context, parse), request, parse.GetValue(wait), ct);
+        });
+        return start;
+    }
+
+    /// A checked start request.
+    public sealed record StartRequest(FailoverAction Action, string? Reason, bool Force);
+
+    public static StartRequest Validate(string action, string? reason, bool force)
+    {
+        if (Wire.ParseAction(action) is not { } parsed)
+            throw OpsException.Usage($"unknown action '{Durations.Cut(action)}': use failover, failback or drill");
+        if (string.IsNullOrWhiteSpace(reason)) reason = null;
+        if (reason is not null && reason.Trim().Length > FlagCommand.MaxReasonLength)
+            throw OpsException.Usage($"--reason is at most {FlagCommand.MaxReasonLength} characters (got {reason.Trim().Length})");
+        if (force && reason is null) throw OpsException.Usage("--force needs --reason: a forced failover must say why");
+        if (force && parsed == FailoverAction.Drill) throw OpsException.Usage("--force does not apply to a drill: a drill never moves traffic, and decide refuses one while the primary is unhealthy");
+        return new StartRequest(parsed, reason?.Trim(), force);
+    }
+
+    private static async Task<int> RunAsync(Session s, StartRequest request, bool wait, CancellationToken ct)
+    {
+        var action = Wire.Of(request.Action);
+        var primary = await s.PrimaryAsync(ct);
+        var secondary = await s.SecondaryAsync(ct);
+        var target = new[] { secondary, primary }.FirstOrDefault(d => d.WorkflowActions.Contains(action))
+            ?? throw new OpsException($"neither stack's workflow runs {action} (workflowActions: {primary.Stack} {string.Join("/", primary.WorkflowActions)}, {secondary.Stack} {string.Join("/", secondary.WorkflowActions)})");
+
+        var caller = await s.Aws.Sts(target.Region).CallerArnAsync(ct);
+        var input = new JsonObject { ["action"] = action, ["source"] = Source(caller) };
+        if (request.Reason is not null) input["reason"] = request.Reason;
+        if (request.Force) input["force"] = true;
+        var name = $"failoverctl-{action}-{s.Now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..6]}";
+        var sfn = s.Aws.StepFunctions(target.Region);
+        var execution = await sfn.StartExecutionAsync(target.StateMachineArn, name, input.ToJsonString(), ct);
+        s.Output.Progress($"Started {action} in {target.Region} ({target.Stack}): {execution.Arn}");
+        s.Output.Progress($"Console: https://{target.Region}.console.aws.amazon.com/states/home?region={target.Region}#/v2/executions/details/{execution.Arn}");
+        if (!wait)
+        {
+            s.Output.Line(execution.Arn);
+            s.Output.Result(new JsonObject { ["ok"] = true, ["executionArn"] = execution.Arn, ["region"] = target.Region, ["stack"] = target.Stack, ["input"] = input });
+            return ExitCodes.Ok;
+        }
+        return await FollowAsync(s, sfn, execution.Arn, action, target, ct);
+    }
+
+    /// Polls until the run ends, printing each state as it is entered; the exit code says whether it did what it was started for.
+    public static async Task<int> FollowAsync(Session s, StepFunctionsClient sfn, string executionArn, string action, DeployedStack target, CancellationToken ct)
+    {
+        long seen = 0;
+        DateTimeOffset? begun = null;
+        string? lastState = null;
+        var states = new JsonArray();
+        while (true)
+        {
+            var described = await sfn.DescribeExecutionAsync(executionArn, ct);
+            begun ??= described.StartDate;
+            foreach (var e in await sfn.HistoryAsync(executionArn, seen, ct))
+            {
+                seen = e.Id;
+                var offset = begun is { } b ? $"+{(e.Timestamp - b).TotalSeconds,5:0}s" : "";
+                if (e.Type.EndsWith("StateEntered", StringComparison.Ordinal) && e.StateName is not null)
+                {
+                    lastState = e.StateName;
+                    states.Add(new JsonObject { ["state"] = e.StateName, ["at"] = Functions.Aws.Attr.Iso(e.Timestamp) });
+                    s.Output.Progress($"  {offset}  {e.StateName}");
+                }
+                else if (e.Type.EndsWith("Failed", StringComparison.Ordinal) || e.Type.EndsWith("TimedOut", StringComparison.Ordinal))
+                {
+                    s.Output.Progress($"  {offset}  {e.Type}{(e.Error is null ? "" : $": {e.Error}")}{(e.Cause is null ? "" : $" ({Short(e.Cause)})")}");
+                }
+            }
+            if (described.Status != "RUNNING") return Report(s, described, action, lastState, states, target);
+            await Task.Delay(s.Context.PollInterval, s.Context.Time, ct);
+        }
+    }
+
+    private static int Report(Session s, Execution run, string action, string? lastState, JsonArray states, DeployedStack target)
+    {
+        var output = Parse(run.Output);
+        var decision = output?["decision"] as JsonObject;
+        var decided = Text(decision?["decision"]);
+        var why = Text(decision?["reason"]);
+        var took = run.StartDate is { } a && run.StopDate is { } b ? Durations.Human(b - a) : "?";
+        var timings = Timings(output);
+
+        // Done is the one end that did what was asked; Blocked and NoAction are successes of the workflow that changed nothing.
+        var (exit, sentence) = (run.Status, lastState) switch
+        {
+            ("SUCCEEDED", States.Done) => (ExitCodes.Ok, $"{action} succeeded in {took} ({target.Region})."),
+            ("SUCCEEDED", States.Blocked) => (ExitCodes.Refused, $"{action} was blocked by the user request flag: {why ?? "see the decision record"}; nothing was changed."),
+            ("SUCCEEDED", States.NoAction) => (ExitCodes.Refused, $"{action} ended with no action: {why ?? "see the decision record"}; nothing was changed."),
+            ("SUCCEEDED", _) => (ExitCodes.Failed, $"{action} ended in state {lastState ?? "?"}, which is not the workflow's success ({States.Done})."),
+            _ => (ExitCodes.Failed, $"{action} {run.Status.ToLowerInvariant()} after {took}{(run.Error is null ? "" : $": {run.Error}")}{(run.Cause is null ? "" : $" ({Short(run.Cause)})")}."),
+        };
+        if (exit == ExitCodes.Ok) s.Output.Line(sentence);
+        else s.Context.Err.WriteLine($"error: {sentence}");
+        if (timings.Count > 0)
+        {
+            s.Output.Line();
+            s.Output.Table(["step", "at", "since start", "since previous"], timings.Select(t => (IReadOnlyList<string>)[t.Step, Functions.Aws.Attr.Iso(t.At), t.SinceStart, t.SincePrevious]));
+        }
+        s.Output.Result(new JsonObject
+        {
+            ["ok"] = exit == ExitCodes.Ok, ["executionArn"] = run.Arn, ["status"] = run.Status, ["endState"] = lastState, ["decision"] = decided, ["reason"] = why,
+            ["error"] = run.Error, ["cause"] = run.Cause, ["states"] = states,
+            ["timings"] = new JsonArray([.. timings.Select(t => (JsonNode)new JsonObject { ["step"] = t.Step, ["at"] = Functions.Aws.Attr.Iso(t.At), ["sinceStartSeconds"] = t.Seconds })]),
+        });
+        return exit;
+    }
+
+    /// The drill's (and every run's) `timings`: started, decided, ready, finished, in the order they happened.
+    private static List<(string Step, DateTimeOffset At, double Seconds, string SinceStart, string SincePrevious)> Timings(JsonObject? output)
+    {
+        var stamps = (output?["timings"] as JsonObject ?? [])
+            .Select(p => (Step: p.Key, At: Text((p.Value as JsonObject)?["at"]) is { } at
+                && DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : (DateTimeOffset?)null))
+            .Where(p => p.At is not null).Select(p => (p.Step, At: p.At!.Value)).OrderBy(p => p.At).ToList();
+        var result = new List<(string, DateTimeOffset, double, string, string)>();
+        for (var i = 0; i < stamps.Count; i++)
+        {
+            var since = stamps[i].At - stamps[0].At;
+            result.Add((stamps[i].Step, stamps[i].At, Math.Round(since.TotalSeconds, 1), Durations.Human(since), i == 0 ? "" : Durations.Human(stamps[i].At - stamps[i - 1].At)));
+        }
+        return result;
+    }
+
+    // decide bounds `source` at 256 characters; an assumed-role ARN fits with room to spare, a long one is cut.
+    private static string Source(string caller)
+    {
+        var source = $"failoverctl {caller}";
+        return source.Length <= 256 ? source : source[..256];
+    }
+
+    private static JsonObject? Parse(string? json)
+    {
+        if (json is null) return null;
+        try { return JsonNode.Parse(json) as JsonObject; }
+        catch (JsonException) { return null; }
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static string Short(string text) => text.Length <= 300 ? text : text[..300] + "…";
+}

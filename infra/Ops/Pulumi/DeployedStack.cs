@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using Failover.Ops.Cli;
+
+namespace Failover.Ops.Pulumi;
+
+/// One deployed stack as its outputs describe it: the names and ids failoverctl acts on (README, Stack outputs).
+public sealed record DeployedStack
+{
+    public required string Stack { get; init; }
+    public required string Role { get; init; }
+    public required string Region { get; init; }
+    public required string PeerRegion { get; init; }
+    public required string DefaultFlag { get; init; }
+    public required string DnsFailover { get; init; }
+    public required string ControlTableName { get; init; }
+    public required string ControlTableConsistency { get; init; }
+    /// Where decisions are recorded: their own table in strong mode, else the control table.
+    public required string DecisionTableName { get; init; }
+    public required string StateMachineArn { get; init; }
+    public required IReadOnlyList<string> WorkflowActions { get; init; }
+    public required string ClusterName { get; init; }
+    public required string ServiceName { get; init; }
+    public required string GateHealthCheckId { get; init; }
+    public required string EndpointHealthCheckId { get; init; }
+    public required string CalculatedHealthCheckId { get; init; }
+    public required int ReadinessTimeoutSeconds { get; init; }
+
+    /// The output names read here; a test checks that the compiler exports each of them.
+    public static readonly IReadOnlyList<string> OutputNames =
+    [
+        "role", "region", "peerRegion", "defaultFlag", "dnsFailover", "controlTableName", "controlTableConsistency", "decisionTableName",
+        "stateMachineArn", "workflowActions", "clusterName", "serviceName", "gateHealthCheckId", "endpointHealthCheckId",
+        "calculatedHealthCheckId", "readinessTimeoutSeconds",
+    ];
+
+    /// Typed values from `pulumi stack output --json`; every missing or mistyped output is named in one error.
+    public static DeployedStack From(string stack, JsonObject outputs)
+    {
+        var problems = new List<string>();
+        string S(string name, bool optional = false)
+        {
+            if (outputs[name] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0) return s;
+            if (!optional) problems.Add(name);
+            return "";
+        }
+        int I(string name)
+        {
+            if (outputs[name] is JsonValue v && (v.TryGetValue<int>(out var n) || (v.TryGetValue<double>(out var d) && d == Math.Floor(d) && (n = (int)d) == d))) return n;
+            problems.Add(name);
+            return 0;
+        }
+        IReadOnlyList<string> L(string name)
+        {
+            if (outputs[name] is JsonArray a && a.All(x => x is JsonValue xv && xv.TryGetValue<string>(out _))) return [.. a.Select(x => x!.GetValue<string>())];
+            problems.Add(name);
+            return [];
+        }
+        var table = S("controlTableName");
+        var deployed = new DeployedStack
+        {
+            Stack = stack, Role = S("role"), Region = S("region"), PeerRegion = S("peerRegion"), DefaultFlag = S("defaultFlag"),
+            DnsFailover = S("dnsFailover"), ControlTableName = table, ControlTableConsistency = S("controlTableConsistency"),
+            DecisionTableName = S("decisionTableName", optional: true) is { Length: > 0 } log ? log : table,
+            StateMachineArn = S("stateMachineArn"), WorkflowActions = L("workflowActions"), ClusterName = S("clusterName"), ServiceName = S("serviceName"),
+            GateHealthCheckId = S("gateHealthCheckId"), EndpointHealthCheckId = S("endpointHealthCheckId"),
+            CalculatedHealthCheckId = S("calculatedHealthCheckId"), ReadinessTimeoutSeconds = I("readinessTimeoutSeconds"),
+        };
+        if (outputs.Count == 0)
+            throw new OpsException($"stack {stack} has no outputs: it has not been deployed yet (failoverctl deploy)");
+        if (problems.Count > 0)
+            throw new OpsException($"stack {stack} lacks the output(s) {string.Join(", ", problems)}: it was deployed by an older version; deploy it again (failoverctl deploy)");
+        return deployed;
+    }
+}

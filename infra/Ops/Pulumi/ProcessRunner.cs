@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using Failover.Ops.Cli;
+
+namespace Failover.Ops.Pulumi;
+
+/// What a program answered.
+public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr);
+
+/// Runs a program found on the context's PATH (so tests can put a fake `pulumi` first), with the context's environment.
+public sealed class ProcessRunner(OpsContext context)
+{
+    /// The program's path, or null when PATH does not have it.
+    public string? Resolve(string program)
+    {
+        if (program.Contains('/')) return File.Exists(program) ? program : null;
+        foreach (var dir in (context.Env("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, program);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    /// Runs to the end; `onLine` sees each stdout line as it arrives (progress), and the whole output is returned as well.
+    public async Task<ProcessResult> RunAsync(string program, string missingHint, IReadOnlyList<string> args, string directory,
+        Action<string>? onLine = null, CancellationToken cancellationToken = default)
+    {
+        var path = Resolve(program) ?? throw new OpsException($"{program} is not on PATH: {missingHint}");
+        var start = new ProcessStartInfo(path)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment.Clear();
+        foreach (var (key, value) in context.Environment) start.Environment[key] = value;
+
+        using var process = Process.Start(start) ?? throw new OpsException($"could not start {path}");
+        process.StandardInput.Close();
+        var stdout = new System.Text.StringBuilder();
+        var stderr = new System.Text.StringBuilder();
+        var readOut = Task.Run(async () =>
+        {
+            while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
+            {
+                stdout.AppendLine(line);
+                onLine?.Invoke(line);
+            }
+        }, cancellationToken);
+        var readErr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        await readOut;
+        stderr.Append(await readErr);
+        return new ProcessResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+    }
+}

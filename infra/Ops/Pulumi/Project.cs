@@ -1,0 +1,25 @@
+using Failover.Ops.Cli;
+
+namespace Failover.Ops.Pulumi;
+
+/// The Pulumi project failoverctl works on, and the names of its two stacks.
+public sealed record Project(string Directory, string PrimaryStack, string SecondaryStack)
+{
+    public IReadOnlyList<string> Stacks => [PrimaryStack, SecondaryStack];
+
+    /// The folder holding Pulumi.yaml: the one given, or the working folder or the nearest one above it.
+    public static Project Find(OpsContext context, string? cwd, string primary, string secondary)
+    {
+        if (primary == secondary) throw OpsException.Usage($"--primary-stack and --secondary-stack must differ (both are '{primary}')");
+        if (cwd is not null)
+        {
+            var given = Path.GetFullPath(cwd, context.WorkingDirectory);
+            if (!File.Exists(Path.Combine(given, "Pulumi.yaml")))
+                throw OpsException.Usage($"--cwd {cwd} has no Pulumi.yaml: give the folder of this project (the one with Pulumi.yaml)");
+            return new Project(given, primary, secondary);
+        }
+        for (var dir = new DirectoryInfo(context.WorkingDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Pulumi.yaml"))) return new Project(dir.FullName, primary, secondary);
+        throw OpsException.Usage($"no Pulumi.yaml in {context.WorkingDirectory} or above: run failoverctl in the project folder, or pass --cwd");
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using Failover.Functions.Tests.Moto;
+using Failover.Ops.Cli;
+
+namespace Failover.Ops.Tests.Harness;
+
+/// What one failoverctl run printed, and how it ended.
+public sealed record Run(int Exit, string Stdout, string Stderr)
+{
+    public JsonNode Json => JsonNode.Parse(Stdout) ?? throw new InvalidOperationException("no JSON on stdout");
+
+    public override string ToString() => $"exit {Exit}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+}
+
+/// Both regions deployed in moto, a fake `pulumi` answering their outputs, a project folder, and a way to run failoverctl
+/// in-process against them.
+[Collection("moto")]
+public abstract class OpsWorld(MotoServer moto) : IAsyncLifetime
+{
+    protected MotoServer Moto { get; } = moto;
+    protected FakePulumi Pulumi { get; } = new();
+    protected string ProjectDir { get; } = Directory.CreateTempSubdirectory("failover-project-").FullName;
+    protected JsonObject Primary { get; private set; } = [];
+    protected JsonObject Secondary { get; private set; } = [];
+
+    /// The clock failoverctl sees; tests move it.
+    protected DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
+
+    public virtual async Task InitializeAsync()
+    {
+        await Moto.ResetAsync();
+        var outputs = (await Moto.WorldAsync("setup"))!.AsObject();
+        Primary = outputs["primary"]!.AsObject();
+        Secondary = outputs["secondary"]!.AsObject();
+        Pulumi.Outputs("primary", Primary);
+        Pulumi.Outputs("secondary", Secondary);
+        Pulumi.Config("primary", ("failover:role", "primary"), ("failover:defaultFlag", "auto"));
+        Pulumi.Config("secondary", ("failover:role", "secondary"), ("failover:defaultFlag", "auto"));
+        File.WriteAllText(Path.Combine(ProjectDir, "Pulumi.yaml"), "name: failover\nruntime: yaml\n");
+    }
+
+    public Task DisposeAsync()
+    {
+        Pulumi.Dispose();
+        try { Directory.Delete(ProjectDir, recursive: true); } catch (IOException) { }
+        return Task.CompletedTask;
+    }
+
+    protected Dictionary<string, string> Environment() => new(StringComparer.Ordinal)
+    {
+        ["PATH"] = $"{Pulumi.Bin}:{System.Environment.GetEnvironmentVariable("PATH")}",
+        ["HOME"] = System.Environment.GetEnvironmentVariable("HOME") ?? "/tmp",
+        ["FAKE_PULUMI_DIR"] = Pulumi.Root,
+        ["AWS_ENDPOINT_URL"] = Moto.Url,
+        ["AWS_ACCESS_KEY_ID"] = "testing",
+        ["AWS_SECRET_ACCESS_KEY"] = "testing",
+    };
+
+    protected Task<Run> RunAsync(params string[] args) => RunAsync(Environment(), args);
+
+    protected async Task<Run> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var context = new OpsContext
+        {
+            Environment = environment, Out = stdout, Err = stderr, WorkingDirectory = ProjectDir,
+            Time = new FixedTime(() => Now), PollInterval = TimeSpan.FromMilliseconds(200),
+        };
+        var exit = await Cli.Cli.RunAsync(args, context);
+        return new Run(exit, stdout.ToString(), stderr.ToString());
+    }
+
+    protected async Task<JsonObject?> ItemAsync(string key, string region = "us-east-1", string table = "failover-control") =>
+        (await Moto.WorldAsync("item", key, region, table)) as JsonObject;
+
+    protected Task PutItemAsync(JsonObject item, string region = "us-east-1", string table = "failover-control") =>
+        Moto.WorldAsync("put-item", item.ToJsonString(), region, table);
+
+    /// A clock that reads the test's `Now`, so the tool and the test agree on what time it is; delays still pass in real time.
+    private sealed class FixedTime(Func<DateTimeOffset> now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now();
+    }
+}
