@@ -35,6 +35,7 @@ public static partial class Durations
 
     public static string Human(TimeSpan span) =>
         span.TotalSeconds < 0 ? "-" + Human(span.Negate())
+        : span.TotalSeconds < 10 ? $"{span.TotalSeconds:0.0}s"
         : span.TotalMinutes < 1 ? $"{span.TotalSeconds:0}s"
         : span.TotalHours < 1 ? $"{(int)span.TotalMinutes}m{span.Seconds:00}s"
         : span.TotalDays < 1 ? $"{(int)span.TotalHours}h{span.Minutes:00}m"

@@ -33,6 +33,11 @@ public sealed class Output(OpsContext context, bool json)
         if (json) return;
         var all = new List<IReadOnlyList<string>> { headers };
         all.AddRange(rows);
+        if (all.Count == 1)
+        {
+            context.Out.WriteLine("  (none)");
+            return;
+        }
         var widths = Enumerable.Range(0, headers.Count).Select(c => all.Max(r => c < r.Count ? r[c].Length : 0)).ToArray();
         foreach (var row in all)
             context.Out.WriteLine(string.Join("  ", row.Select((cell, c) => c == row.Count - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd());

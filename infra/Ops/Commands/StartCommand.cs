@@ -83,7 +83,7 @@ public static class StartCommand
             foreach (var e in await sfn.HistoryAsync(executionArn, seen, ct))
             {
                 seen = e.Id;
-                var offset = begun is { } b ? $"+{(e.Timestamp - b).TotalSeconds,5:0}s" : "";
+                var offset = begun is { } b ? $"+{(e.Timestamp - b).TotalSeconds,6:0.0}s" : "";
                 if (e.Type.EndsWith("StateEntered", StringComparison.Ordinal) && e.StateName is not null)
                 {
                     lastState = e.StateName;

@@ -55,16 +55,16 @@ public sealed record DeployedStack
             problems.Add(name);
             return [];
         }
-        var table = S("controlTableName");
         var deployed = new DeployedStack
         {
             Stack = stack, Role = S("role"), Region = S("region"), PeerRegion = S("peerRegion"), DefaultFlag = S("defaultFlag"),
-            DnsFailover = S("dnsFailover"), ControlTableName = table, ControlTableConsistency = S("controlTableConsistency"),
-            DecisionTableName = S("decisionTableName", optional: true) is { Length: > 0 } log ? log : table,
+            DnsFailover = S("dnsFailover"), ControlTableName = S("controlTableName"), ControlTableConsistency = S("controlTableConsistency"),
+            DecisionTableName = S("decisionTableName", optional: true),
             StateMachineArn = S("stateMachineArn"), WorkflowActions = L("workflowActions"), ClusterName = S("clusterName"), ServiceName = S("serviceName"),
             GateHealthCheckId = S("gateHealthCheckId"), EndpointHealthCheckId = S("endpointHealthCheckId"),
             CalculatedHealthCheckId = S("calculatedHealthCheckId"), ReadinessTimeoutSeconds = I("readinessTimeoutSeconds"),
         };
+        if (deployed.DecisionTableName.Length == 0) deployed = deployed with { DecisionTableName = deployed.ControlTableName };
         if (outputs.Count == 0)
             throw new OpsException($"stack {stack} has no outputs: it has not been deployed yet (failoverctl deploy)");
         if (problems.Count > 0)
