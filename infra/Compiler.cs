@@ -1,20 +1,23 @@
 using System.Text.RegularExpressions;
 using Failover.Infra.Config;
+using Failover.Infra.Estimates;
 using Failover.Infra.Yaml;
 
 namespace Failover.Infra;
 
 /// The command line: Pulumi's environment protocol, offline `--stack NAME`, or plugin discovery with no input at all.
-/// Every failure is one line per problem on stderr, a non-zero exit and nothing on stdout (Pulumi reads stdout as the program).
+/// Every failure is one line per problem on stderr, a non-zero exit and nothing on stdout (Pulumi reads stdout as the program);
+/// offline, a recovery time budget over its objective first prints its breakdown there.
 public static partial class Compiler
 {
-    public const int Ok = 0, InvalidConfig = 1, Usage = 2, CannotWrite = 3, PackageNotBuilt = 4;
+    public const int Ok = 0, InvalidConfig = 1, Usage = 2, CannotWrite = 3, PackageNotBuilt = 4, OverRecoveryObjective = 5;
 
     private const string Help = """
         Compiles a region stack of the failover project to a Pulumi YAML program on stdout.
 
           dotnet run --project infra -c Release -- --stack NAME [--out FILE] [--organization ORG]
-              Offline: reads Pulumi.yaml and Pulumi.NAME.yaml from the current directory.
+              Offline: reads Pulumi.yaml and Pulumi.NAME.yaml from the current directory, and prints the
+              stack's recovery time budget on stderr.
           (no arguments, PULUMI_STACK etc. set)  what `pulumi up` runs (Pulumi.yaml options.compiler)
           (no arguments, no PULUMI_STACK)        plugin discovery: a program naming the same providers
 
@@ -77,6 +80,14 @@ public static partial class Compiler
             return InvalidConfig;
         }
 
+        // The worst case must fit the promise; offline the breakdown is printed for the reader, under Pulumi only a refusal.
+        var budget = RecoveryTimeBudget.For(result.Config);
+        if (!budget.Fits)
+        {
+            if (stack is not null) stderr.Write(RecoveryTimeReport.Text(budget));
+            return Fail(stderr, OverRecoveryObjective, RecoveryTimeReport.Refusal(budget, inputs.Origin));
+        }
+
         // Under Pulumi the zip is deployed, so a missing or stale one stops the run; offline the program is only read.
         if (stack is null && StackInputs.IsPulumiRun(env) && Control.FunctionPackage.Problem(directory) is { } notBuilt)
             return Fail(stderr, PackageNotBuilt, notBuilt);
@@ -87,12 +98,12 @@ public static partial class Compiler
         if (output is null)
         {
             stdout.Write(yaml);
-            return Ok;
+            return Compiled(stack, budget, stderr);
         }
         try
         {
             File.WriteAllText(Path.Combine(directory, output), yaml);
-            return Ok;
+            return Compiled(stack, budget, stderr);
         }
         catch (DirectoryNotFoundException)
         {
@@ -102,6 +113,13 @@ public static partial class Compiler
         {
             return Fail(stderr, CannotWrite, $"cannot write {output}: {e.Message}");
         }
+    }
+
+    // Offline, a compiled stack's recovery time budget follows the program, for the reader (stdout stays the program alone).
+    private static int Compiled(string? stack, RecoveryTimeBudget budget, TextWriter stderr)
+    {
+        if (stack is not null) stderr.Write(RecoveryTimeReport.Text(budget));
+        return Ok;
     }
 
     private static int Fail(TextWriter stderr, int exit, string message)

@@ -1,6 +1,7 @@
 using Failover.Contract;
 using Failover.Infra.Config;
 using Failover.Infra.Control;
+using Failover.Infra.Estimates;
 using Failover.Infra.Health;
 using Failover.Infra.Regional;
 using Failover.Infra.Yaml;
@@ -21,6 +22,8 @@ public static class StackOutputs
     public const string AlbArnSuffix = "albArnSuffix";
     public const string TargetGroupArnSuffix = "targetGroupArnSuffix";
     public const string CalculatedHealthCheckId = "calculatedHealthCheckId";
+    /// The modelled recovery time of this stack's promotion, for dashboards and tools: the same figures the compiler prints.
+    public const string RecoveryTimeBudgetOutput = "recoveryTimeBudget";
 
     public static void Export(PulumiProgram program, StackConfig config, RoleProfile role, LoadBalancer loadBalancer, EcsService ecs,
         Autoscaling scaling, HealthAlarms alarms, RegionHealth health, FailoverRecord record, Orchestration orchestration)
@@ -63,9 +66,18 @@ public static class StackOutputs
         program.Export("workflowLogGroupName", orchestration.Workflow.LogGroup.Out("name"));
         program.Export("workflowActions", Value.Strings(WorkflowDefinition.ActionsFor(role.Role).Select(Wire.Of)));
         program.Export("readinessTimeoutSeconds", config.Workflow.ReadinessTimeoutSeconds);
+        program.Export(RecoveryTimeBudgetOutput, Budget(RecoveryTimeBudget.For(config)));
         program.Export("functionArns", Map.Of(orchestration.Functions.Select(f => (f.Key, (Value?)f.Value.Function.Out("arn"))).ToArray()));
         program.Export("functionNames", Map.Of(orchestration.Functions.Select(f => (f.Key, (Value?)f.Value.Function.Out("name"))).ToArray()));
     }
+
+    private static Map Budget(RecoveryTimeBudget budget) => Map.Of(
+        ("action", budget.Action),
+        ("objectiveSeconds", budget.ObjectiveSeconds),
+        ("typicalSeconds", budget.TypicalSeconds),
+        ("boundSeconds", budget.BoundSeconds),
+        ("phases", Value.List(budget.Phases.Select(p => (Value)Map.Of(
+            ("name", p.Name), ("typicalSeconds", p.TypicalSeconds), ("boundSeconds", p.BoundSeconds), ("from", p.From))))));
 
     /// What starts the workflow and what watches it.
     public static void ExportWatch(PulumiProgram program, Triggers.AlarmForwarding? forwarding, Triggers.WorkflowTriggers? triggers,

@@ -57,6 +57,9 @@ public static partial class ConfigParser
         if (!LogRetentionValues.Contains(retention))
             r.Fail("logRetentionDays", $"must be one of CloudWatch's retention values {string.Join(", ", LogRetentionValues)} (got {retention})");
 
+        // At most a day: past that a recovery time is no longer an objective this stack's automation can be held to.
+        var rtoObjective = r.Int("rtoObjectiveMinutes", StackConfig.RtoObjectiveMinutesDefault, 1, 1440);
+
         var control = ParseControl(r, inputs, role ?? Role.Primary, region, peerRegion);
         var workflow = ParseWorkflow(r);
         var triggers = ParseTriggers(r);
@@ -89,6 +92,7 @@ public static partial class ConfigParser
             NotificationEmails = emails,
             DefaultFlag = flag,
             LogRetentionDays = retention,
+            RtoObjectiveMinutes = rtoObjective,
             Control = control,
             Workflow = workflow,
             Triggers = triggers,

@@ -23,6 +23,9 @@ public sealed record StackConfig
     public const FlagMode DefaultFlagDefault = FlagMode.Auto;
     /// 30 days: long enough to investigate a failover after a holiday weekend.
     public const int LogRetentionDaysDefault = 30;
+    /// 30 minutes: the shipped stacks' modelled worst case is ~20 min (10 of them the readiness timeout), so a third is left
+    /// for recovery tasks; set it to the recovery time you promise (the compiler refuses a stack whose worst case exceeds it).
+    public const int RtoObjectiveMinutesDefault = 30;
 
     public required string Project { get; init; }
     public required string Stack { get; init; }
@@ -38,6 +41,8 @@ public sealed record StackConfig
     /// The flag's value when no override is set in the control table.
     public required FlagMode DefaultFlag { get; init; }
     public required int LogRetentionDays { get; init; }
+    /// The recovery time promised for this stack's promotion (whole minutes): the modelled worst case must fit in it.
+    public required int RtoObjectiveMinutes { get; init; }
     public required ControlSettings Control { get; init; }
     public required WorkflowSettings Workflow { get; init; }
     public required TriggerSettings Triggers { get; init; }
@@ -197,14 +202,15 @@ public sealed record CapacitySettings
 {
     /// 2: one task per availability zone, so losing a zone does not empty the region.
     public const int ActiveCountDefault = 2;
-    /// 1: a warm standby; Fargate tasks take ~30-60 s to start, which a pilot light (0) adds to every failover.
+    /// 1: a warm standby, seen running the image (and alarming when it cannot) for one task's cost; the failover still starts
+    /// the tasks up to activeCount (~30-60 s), which only a standby at the active size saves (README, recovery time budget).
     public const int StandbyCountDefault = 1;
     /// 60 %: headroom for a region that suddenly takes the other's traffic.
     public const int CpuTargetPercentDefault = 60;
 
     /// Desired tasks in the region that serves traffic.
     public required int ActiveCount { get; init; }
-    /// Desired tasks in the standby region: 1+ is a warm standby, 0 a pilot light (slower to fail over).
+    /// Desired tasks in the standby region: 1+ is a warm standby, 0 a pilot light (a failover starts every task it needs).
     public required int StandbyCount { get; init; }
     /// Defaults to ActiveCount: the serving region never scales in below its active size.
     public required int AutoscalingMin { get; init; }
@@ -277,4 +283,7 @@ public sealed record NetworkSettings
     /// Where the tasks run, without public IPs (need NAT or VPC endpoints for ECR, S3 and CloudWatch Logs).
     public IReadOnlyList<string> PrivateSubnetIds { get; init; } = [];
     public bool UsesExistingVpc => ExistingVpcId is not null;
+    /// Tasks in the public subnets this stack builds need a public IP to pull images (there is no NAT gateway); tasks in an
+    /// existing VPC's private subnets get none.
+    public bool TasksGetPublicIp => !UsesExistingVpc;
 }

@@ -19,6 +19,10 @@ public sealed record FailoverRecordProps
 /// may answer with it: the gate alone (gated), gate and endpoint (endpoint), or gate and every signal (automatic).
 public sealed record FailoverRecord
 {
+    /// An alias record has no TTL of its own: Route 53 answers an alias to an ELB load balancer with the load balancer's fixed
+    /// 60 s (Route 53 FAQ on DNS failover; ELB guide, "Delete an Application Load Balancer": wait at least 60 s for an alias).
+    public const int AliasTtlSeconds = 60;
+
     public required Resource Record { get; init; }
     /// The check Route 53 evaluates for this record.
     public required Resource Guard { get; init; }

@@ -20,6 +20,9 @@ public sealed record LoadBalancerProps
 /// one before deleting the old, which a fixed name would make fail; the Name tag still shows project and stack.
 public sealed record LoadBalancer
 {
+    /// 5 s between target health checks and 2 to pass (AWS defaults: 30 s and 5): a new task is in service in ~10 s, not minutes.
+    public const int TargetHealthCheckIntervalSeconds = 5, HealthyThreshold = 2;
+
     public required Resource Alb { get; init; }
     public required Resource TargetGroup { get; init; }
     public required Resource SecurityGroup { get; init; }
@@ -85,10 +88,9 @@ public sealed record LoadBalancer
                     ("path", props.HealthCheckPath),
                     ("protocol", "HTTP"),
                     ("matcher", "200-399"),
-                    // 5 s interval and threshold 2 (AWS defaults: 30 s and 5): a new task is in service in ~10 s, not minutes.
-                    ("interval", 5),
+                    ("interval", TargetHealthCheckIntervalSeconds),
                     ("timeout", 4),
-                    ("healthyThreshold", 2),
+                    ("healthyThreshold", HealthyThreshold),
                     ("unhealthyThreshold", 2))),
                 ("tags", naming.TagsNamed("tg"))),
         });

@@ -25,7 +25,7 @@ public sealed record Network
                 VpcId = settings.ExistingVpcId!,
                 PublicSubnetIds = settings.PublicSubnetIds.Select(s => (Value)s).ToList(),
                 TaskSubnetIds = settings.PrivateSubnetIds.Select(s => (Value)s).ToList(),
-                AssignPublicIp = false,
+                AssignPublicIp = settings.TasksGetPublicIp,
             };
 
         // Letters differ per account and some regions lack "b": ask the provider for the AZ names. Only zones every
@@ -85,7 +85,7 @@ public sealed record Network
             });
             subnets.Add(subnet.Out("id"));
         }
-        return new Network { VpcId = vpc.Out("id"), PublicSubnetIds = subnets, TaskSubnetIds = subnets, AssignPublicIp = true };
+        return new Network { VpcId = vpc.Out("id"), PublicSubnetIds = subnets, TaskSubnetIds = subnets, AssignPublicIp = settings.TasksGetPublicIp };
     }
 
     /// The first `count` quarter-blocks of the VPC CIDR (a /16 gives /18s), leaving room for private subnets later.

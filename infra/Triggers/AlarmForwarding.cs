@@ -29,6 +29,9 @@ public sealed record AlarmForwarding
     /// Route 53 publishes HealthCheckStatus in this region only.
     public const string Route53MetricsRegion = "us-east-1";
 
+    /// Route 53 publishes HealthCheckStatus once a minute: the alarms on it use that period.
+    public const int Route53AlarmPeriodSeconds = 60;
+
     /// Alarms whose ALARM state starts a failover: the health alarms, then the Route 53 status alarms.
     public required IReadOnlyList<Value> TriggerAlarmArns { get; init; }
     public required IReadOnlyList<(string Key, Resource Alarm)> Route53Alarms { get; init; }
@@ -59,7 +62,7 @@ public sealed record AlarmForwarding
                 ("metricName", "HealthCheckStatus"),
                 ("statistic", "Minimum"),
                 ("dimensions", Map.Of(("HealthCheckId", a.CheckId))),
-                ("period", 60),
+                ("period", Route53AlarmPeriodSeconds),
                 ("evaluationPeriods", props.EvaluationPeriods),
                 ("datapointsToAlarm", props.EvaluationPeriods),
                 ("threshold", 1),

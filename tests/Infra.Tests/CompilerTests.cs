@@ -161,6 +161,57 @@ public sealed class CompilerTests : IDisposable
     }
 
     [Fact]
+    public void Offline_the_recovery_time_budget_goes_to_stderr_and_stdout_stays_the_program()
+    {
+        WriteStack("eu", StackFile);
+
+        var (exit, stdout, stderr) = Run(["--stack", "eu"]);
+
+        exit.Should().Be(Compiler.Ok, stderr);
+        stdout.Should().StartWith("name: \"failover\"").And.NotContain("Recovery time budget");
+        stderr.Should().StartWith("Recovery time budget of stack 'eu' (failover into eu-west-1), a model:\n")
+            .And.Contain("2 tasks to start (activeCount 2 - standbyCount 0, pilot light)")
+            .And.Contain("\n  total                             395 s   1210 s  6 min 35 s typical, 20 min 10 s at worst\n");
+    }
+
+    [Fact]
+    public void Under_pulumi_the_budget_is_not_printed()
+    {
+        var (exit, _, stderr) = Run([], PulumiRun());
+
+        exit.Should().Be(Compiler.Ok, stderr);
+        stderr.Should().BeEmpty();
+    }
+
+    /// The pilot-light secondary above takes 1210 s at worst: a 15-minute objective (900 s) cannot be promised.
+    [Fact]
+    public void A_worst_case_over_the_objective_is_refused_offline_after_the_breakdown()
+    {
+        WriteStack("eu", StackFile + "\n  failover:rtoObjectiveMinutes: 15\n");
+
+        var (exit, stdout, stderr) = Run(["--stack", "eu"]);
+
+        exit.Should().Be(Compiler.OverRecoveryObjective);
+        stdout.Should().BeEmpty();
+        stderr.Should().StartWith("Recovery time budget of stack 'eu'").And.Contain("the bound exceeds it by 5 min 10 s");
+        stderr.TrimEnd('\n').Split('\n')[^1].Should().StartWith(
+            "error: failover:rtoObjectiveMinutes is 15 min (900 s), but the modelled worst-case failover of stack 'eu' takes 1210 s (20 min 10 s) " +
+            "in Pulumi.eu.yaml: the most is scale-up and readiness 600 s");
+    }
+
+    [Fact]
+    public void Under_pulumi_a_worst_case_over_the_objective_is_one_line_and_no_program()
+    {
+        var env = PulumiRun();
+        env["PULUMI_CONFIG"] = PulumiConfig.Replace("\"failover:defaultFlag\":\"block\"", "\"failover:defaultFlag\":\"block\",\"failover:rtoObjectiveMinutes\":\"15\"",
+            StringComparison.Ordinal);
+
+        ShouldFailWithOneLine(Run([], env), Compiler.OverRecoveryObjective,
+            "error: failover:rtoObjectiveMinutes is 15 min (900 s), but the modelled worst-case failover of stack 'eu' takes 1210 s (20 min 10 s) " +
+            "in the config of stack 'eu': the most is scale-up and readiness 600 s");
+    }
+
+    [Fact]
     public void Out_writes_the_program_to_a_file_and_nothing_to_stdout()
     {
         WriteStack("eu", StackFile);

@@ -20,6 +20,7 @@ public sealed class ConfigParserTests
         config.Alarms.PeriodSeconds.Should().Be(60);
         config.DefaultFlag.Should().Be(FlagMode.Auto);
         config.LogRetentionDays.Should().Be(30);
+        config.RtoObjectiveMinutes.Should().Be(30);
         config.Dns.EndpointCheckIntervalSeconds.Should().Be(10);
         config.Dns.Failover.Should().Be(DnsFailover.Gated);
         config.NamePrefix.Should().Be("failover-primary");
@@ -81,8 +82,16 @@ public sealed class ConfigParserTests
     [InlineData("tags", "{\"aws:owner\":\"x\"}", "failover:tags key 'aws:owner' uses the reserved prefix aws:")]
     [InlineData("tags", "[1]", "failover:tags must be an object of string values")]
     [InlineData("desiredCont", "3", "failover:desiredCont is not a known setting")]
+    [InlineData("rtoObjectiveMinutes", "0", "failover:rtoObjectiveMinutes must be >= 1 (got 0)")]
+    [InlineData("rtoObjectiveMinutes", "1441", "failover:rtoObjectiveMinutes must be <= 1440 (got 1441)")]
+    [InlineData("rtoObjectiveMinutes", "20.5", "failover:rtoObjectiveMinutes must be a whole number (got '20.5')")]
     public void Each_rule_names_its_key_and_why(string key, string value, string expected) =>
         TestStacks.Errors(overrides: (key, value)).Should().Contain(e => e.StartsWith(expected, StringComparison.Ordinal));
+
+    [Fact]
+    public void A_bad_recovery_time_objective_is_reported_with_every_other_problem() =>
+        TestStacks.Errors(overrides: [("rtoObjectiveMinutes", "0"), ("cpu", "300")]).Should().HaveCount(2)
+            .And.Contain("failover:rtoObjectiveMinutes must be >= 1 (got 0) in Pulumi.primary.yaml");
 
     [Fact]
     public void Errors_say_which_file_to_fix() =>

@@ -47,6 +47,7 @@ public sealed partial class ReadmeConfigTableTests
         { "defaultFlag", $"`{Wire.Of(StackConfig.DefaultFlagDefault)}`" },
         { "vpcCidr", $"`{NetworkSettings.VpcCidrDefault}`" },
         { "logRetentionDays", $"`{Text(StackConfig.LogRetentionDaysDefault)}`" },
+        { "rtoObjectiveMinutes", $"`{Text(StackConfig.RtoObjectiveMinutesDefault)}`" },
     };
 
     [Theory]

@@ -14,7 +14,27 @@ public sealed class StackOutputTests
             "alarmNames", "alarmArns", "alarmNameList", "recordFqdn",
             "controlTableName", "controlTableArn", "controlTableConsistency", "decisionTableName", "topicArn",
             "stateMachineArn", "stateMachineName", "workflowLogGroupName", "workflowActions", "readinessTimeoutSeconds", "functionArns", "functionNames",
-            "albArnSuffix", "targetGroupArnSuffix", "triggerAlarmArns", "deadLetterQueues", "watcherAlarmNames", "dashboardName");
+            "albArnSuffix", "targetGroupArnSuffix", "triggerAlarmArns", "deadLetterQueues", "watcherAlarmNames", "dashboardName",
+            "recoveryTimeBudget");
+    }
+
+    /// The budget as tools read it from the stack: the figures the compiler prints, the phases in order.
+    [Fact]
+    public void The_recovery_time_budget_output_carries_the_totals_and_each_phase()
+    {
+        var budget = Failover.Infra.Estimates.RecoveryTimeBudget.For(TestStacks.Config("secondary"));
+        var output = (Map)TestStacks.Program("secondary").Outputs[StackOutputs.RecoveryTimeBudgetOutput];
+
+        output.Entries.Keys.Should().BeEquivalentTo("action", "objectiveSeconds", "typicalSeconds", "boundSeconds", "phases");
+        output.Entries["action"].Should().Be(new Str("failover"));
+        (output.Entries["objectiveSeconds"], output.Entries["typicalSeconds"], output.Entries["boundSeconds"])
+            .Should().Be((new Num(1800), new Num(395), new Num(1210)));
+        var phases = ((Seq)output.Entries["phases"]).Items.Cast<Map>().ToList();
+        phases.Select(p => ((Str)p.Entries["name"]).Text).Should().Equal(budget.Phases.Select(p => p.Name));
+        phases[3].Entries.Should().BeEquivalentTo(new Dictionary<string, Value>
+        {
+            ["name"] = new Str("scale-up and readiness"), ["typicalSeconds"] = new Num(85), ["boundSeconds"] = new Num(600), ["from"] = new Str(budget.Phases[3].From),
+        });
     }
 
     [Fact]
