@@ -1,10 +1,75 @@
+extern alias compiler;
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Failover.Ops.Cli;
+using compiler::Failover.Infra.Config;
+using compiler::Failover.Infra.Estimates;
 
 namespace Failover.Ops.Commands;
 
-/// `failoverctl rto`: placeholder.
+/// `failoverctl rto`: the compiler's recovery-time budget of both stacks, read from their config files offline, and the standby's
+/// monthly cost, warm against pilot light, with the prices used.
 public static class RtoCommand
 {
-    public static Command Build(OpsContext context) => new("rto", "Recovery time");
+    public static Command Build(OpsContext context)
+    {
+        var rto = new Command("rto", "Show the modelled recovery time of a failover (secondary) and a failback (primary) against failover:rtoObjectiveMinutes, and the standby's monthly cost, warm vs pilot light");
+        rto.SetAction((parse, ct) => Task.FromResult(Run(new Session(context, parse))));
+        return rto;
+    }
+
+    private static int Run(Session s)
+    {
+        var stacks = new[] { s.Project.SecondaryStack, s.Project.PrimaryStack }.Select(stack => (Stack: stack, Config: Config(s, stack))).ToList();
+        var budgets = stacks.Select(x => RecoveryTimeBudget.For(x.Config)).ToList();
+        var standby = stacks.First(x => x.Stack == s.Project.SecondaryStack).Config;
+        var cost = StandbyCost.Estimate(standby);
+
+        foreach (var budget in budgets)
+        {
+            s.Output.Line(RecoveryTimeReport.Text(budget).TrimEnd());
+            s.Output.Line();
+        }
+        s.Output.Line(StandbyCostReport.Text(cost).TrimEnd());
+        s.Output.Result(new JsonObject
+        {
+            ["ok"] = budgets.All(b => b.Fits),
+            ["budgets"] = new JsonArray([.. budgets.Select(b => (JsonNode)new JsonObject
+            {
+                ["stack"] = b.Stack, ["action"] = b.Action, ["region"] = b.Region, ["objectiveSeconds"] = b.ObjectiveSeconds,
+                ["typicalSeconds"] = b.TypicalSeconds, ["boundSeconds"] = b.BoundSeconds, ["fits"] = b.Fits,
+                ["phases"] = new JsonArray([.. b.Phases.Select(p => (JsonNode)new JsonObject
+                {
+                    ["name"] = p.Name, ["typicalSeconds"] = p.TypicalSeconds, ["boundSeconds"] = p.BoundSeconds, ["from"] = p.From,
+                    ["keys"] = new JsonArray([.. p.Keys.Select(k => (JsonNode)k)]),
+                })]),
+                ["notes"] = new JsonArray([.. b.Notes.Select(n => (JsonNode)n)]),
+            })]),
+            ["standbyCost"] = new JsonObject
+            {
+                ["stack"] = s.Project.SecondaryStack, ["standbyCount"] = cost.StandbyCount, ["warmMonthlyUsd"] = cost.WarmMonthlyUsd,
+                ["pilotLightMonthlyUsd"] = cost.PilotLightMonthlyUsd, ["differenceUsd"] = cost.DifferenceUsd,
+                ["prices"] = new JsonArray([.. cost.Prices.Select(p => (JsonNode)new JsonObject { ["item"] = p.Item, ["usd"] = p.Usd, ["unit"] = p.Unit, ["source"] = p.Source })]),
+            },
+        });
+        // A pipeline may gate on it: the same promise the compiler enforces.
+        if (budgets.FirstOrDefault(b => !b.Fits) is { } over)
+            throw new OpsException(RecoveryTimeReport.Refusal(over, $"Pulumi.{over.Stack}.yaml"));
+        return ExitCodes.Ok;
+    }
+
+    /// The stack's config as the compiler reads it offline (Pulumi.yaml and Pulumi.STACK.yaml); its problems named as the compiler names them.
+    private static StackConfig Config(Session s, string stack)
+    {
+        try
+        {
+            var result = ConfigParser.Parse(StackInputs.FromFiles(s.Project.Directory, stack));
+            return result.Config ?? throw new OpsException(
+                $"{result.Errors.Count} problem(s) in the configuration of stack '{stack}', the first: {result.Errors.FirstOrDefault() ?? "unknown"} (`bash infra/compile.sh --stack {stack}` lists them all)");
+        }
+        catch (InputException e)
+        {
+            throw new OpsException($"cannot read the configuration of stack '{stack}': {e.Problems.FirstOrDefault() ?? e.Message}");
+        }
+    }
 }
