@@ -84,13 +84,6 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
     public Task ClearFlagAsync(CancellationToken cancellationToken) =>
         dynamo.WriteAsync("DeleteItem", new JsonObject { ["TableName"] = tableName, ["Key"] = new JsonObject { [Key] = Attr.S("flag") } }, cancellationToken);
 
-    /// The decision records (RecordDecisionAsync), newest first; for people, so fields stay as written.
-    public async Task<IReadOnlyList<JsonObject>> RecentDecisionsAsync(int count, CancellationToken cancellationToken)
-    {
-        var items = await dynamo.ScanByKeyPrefixAsync(tableName, Key, "decision#", maxPages: 10, cancellationToken);
-        return [.. items.OrderByDescending(i => Attr.Text(i, "decidedAt"), StringComparer.Ordinal).Take(count)];
-    }
-
     public async Task<ControlItem> GetControlAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var item = await GetAsync(StateKey, cancellationToken);

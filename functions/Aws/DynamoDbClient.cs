@@ -19,30 +19,6 @@ public sealed class DynamoDbClient(AwsHttpClient client, string region)
         return response["Item"] is JsonObject { Count: > 0 } item ? item : null;
     }
 
-    /// Every item of a small table whose key starts with `prefix`, a page at a time up to `maxPages` (the decision records an
-    /// operator reads; a scan never runs in a handler).
-    public async Task<IReadOnlyList<JsonObject>> ScanByKeyPrefixAsync(string table, string keyName, string prefix, int maxPages, CancellationToken cancellationToken)
-    {
-        var items = new List<JsonObject>();
-        JsonNode? start = null;
-        for (var page = 0; page < maxPages; page++)
-        {
-            var request = new JsonObject
-            {
-                ["TableName"] = table,
-                ["FilterExpression"] = "begins_with(#k, :p)",
-                ["ExpressionAttributeNames"] = new JsonObject { ["#k"] = keyName },
-                ["ExpressionAttributeValues"] = new JsonObject { [":p"] = Attr.S(prefix) },
-            };
-            if (start is not null) request["ExclusiveStartKey"] = start.DeepClone();
-            var response = await CallAsync("Scan", request, cancellationToken);
-            items.AddRange((response["Items"] as JsonArray ?? []).OfType<JsonObject>());
-            start = response["LastEvaluatedKey"];
-            if (start is null) break;
-        }
-        return items;
-    }
-
     /// Sends a PutItem, UpdateItem or DeleteItem; false when its ConditionExpression did not hold (and nothing was written).
     public async Task<(bool Written, JsonObject Response)> WriteAsync(string action, JsonObject request, CancellationToken cancellationToken)
     {

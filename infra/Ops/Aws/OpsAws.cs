@@ -4,23 +4,32 @@ using Failover.Ops.Cli;
 
 namespace Failover.Ops.Aws;
 
-/// The caller's AWS clients: credentials from the environment (a pipeline's OIDC role, `aws configure export-credentials`), else the
-/// SDK's chain (profile, web identity, container or instance role); each client in the region it names.
+/// The caller's AWS clients: credentials from the environment (a pipeline's OIDC role exported by its action), else the SDK's
+/// chain (profiles incl. assume-role, web identity and SSO, container or instance role); each client in the region it names.
+/// Every client is made for one operation, with that operation's time budget and fresh credentials (a session can expire
+/// while `start --wait` follows a run).
 public sealed class OpsAws(OpsContext context)
 {
-    private AwsHttpClient? _signed;
+    /// An operation, retries included, ends within this: a region that hangs costs seconds, not minutes, before the other
+    /// region is tried, and an operator in an incident gets an answer.
+    public static readonly TimeSpan CallBudget = TimeSpan.FromSeconds(10);
 
-    private AwsHttpClient Signed => _signed ??= new AwsHttpClient(context.Http, Environment(), Functions.Aws.RetryPolicy.Default, context.Time);
+    private AWSCredentials? _chain;
 
-    public StsClient Sts(string region) => new(Signed, region);
+    public StsClient Sts(string region) => new(Signed(), region);
 
-    public StepFunctionsClient StepFunctions(string region) => new(Signed, region);
+    public StepFunctionsClient StepFunctions(string region) => new(Signed(), region);
 
-    public Route53Client Route53 => new(Signed);
+    public Route53Client Route53() => new(Signed());
 
-    public EcsClient Ecs(string region) => new(Signed, region);
+    public EcsClient Ecs(string region) => new(Signed(), region);
 
-    public ControlTable ControlTable(string table, string region) => new(new DynamoDbClient(Signed, region), table);
+    public CloudWatchClient CloudWatch(string region) => new(Signed(), region);
+
+    public ControlTable ControlTable(string table, string region) => new(new DynamoDbClient(Signed(), region), table);
+
+    private AwsHttpClient Signed() =>
+        new(context.Http, Environment(), Functions.Aws.RetryPolicy.Default with { StopBy = context.Time.GetUtcNow() + CallBudget }, context.Time);
 
     private AwsEnvironment Environment()
     {
@@ -29,12 +38,15 @@ public sealed class OpsAws(OpsContext context)
             return AwsEnvironment.With(context.Env, new ImmutableCredentials(key, secret, context.Env("AWS_SESSION_TOKEN")), region);
         try
         {
-            var credentials = Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentials().GetCredentials();
-            return AwsEnvironment.With(context.Env, credentials, region);
+            // The chain object caches and refreshes what it resolved; asking it again is cheap.
+            _chain ??= Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentials();
+            return AwsEnvironment.With(context.Env, _chain.GetCredentials(), region);
         }
         catch (Exception e) when (e is AmazonClientException or AmazonServiceException or InvalidOperationException)
         {
-            throw new OpsException($"no AWS credentials found ({e.Message.Split('\n')[0]}): sign in (aws sso login, a profile in AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)");
+            // The SDK lists what each provider said on separate lines: all of it, in one sentence.
+            var said = string.Join("; ", e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            throw new OpsException($"no usable AWS credentials ({said}); sign in with a profile (AWS_PROFILE, `aws sso login --profile NAME`) or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY");
         }
     }
 }

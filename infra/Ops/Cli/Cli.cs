@@ -20,11 +20,18 @@ public static class Cli
         var parse = root.Parse(args);
         var json = parse.GetValue(GlobalOptions.Json);
         if (parse.Errors.Count > 0)
-            return Fail(context, json, ExitCodes.Usage, $"{parse.Errors[0].Message.TrimEnd('.')} (see `{CommandPath(parse)} --help`)");
+        {
+            // An unknown word says more than the "required command" error it causes.
+            var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            return Fail(context, json, ExitCodes.Usage, $"{error.Message.TrimEnd('.')} (see `{CommandPath(parse)} --help`)");
+        }
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Err, EnableDefaultExceptionHandler = false },
-                cancellationToken);
+            // Ctrl-C is handled by the caller's token (Program.cs), so that a command can say what it leaves running.
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = context.Out, Error = context.Err, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
+            }, cancellationToken);
         }
         catch (OpsException e)
         {
@@ -37,7 +44,13 @@ public static class Cli
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return Fail(context, json, ExitCodes.Failed, "cancelled");
+            return Fail(context, json, ExitCodes.Interrupted, "interrupted; anything already started keeps running (failoverctl status shows it)");
+        }
+        catch (Exception e)
+        {
+            return Fail(context, json, ExitCodes.Defect, context.Env("FAILOVER_DEBUG") == "1"
+                ? $"failoverctl failed unexpectedly: {e}"
+                : $"failoverctl failed unexpectedly ({e.GetType().Name}: {e.Message}); set FAILOVER_DEBUG=1 for details and report it");
         }
     }
 

@@ -19,7 +19,7 @@ public static partial class Durations
     {
         var match = Pattern().Match(text.Trim());
         if (!match.Success)
-            throw OpsException.Usage($"--ttl takes a whole number and a unit s, m, h or d, such as 30m, 2h or 1d (got '{Cut(text)}')");
+            throw OpsException.Usage($"--ttl takes a whole number and a unit s, m, h or d, such as 30m, 2h or 1d (got '{Arguments.Cut(text)}')");
         var n = int.Parse(match.Groups["n"].Value, CultureInfo.InvariantCulture);
         var ttl = match.Groups["unit"].Value switch
         {
@@ -40,6 +40,4 @@ public static partial class Durations
         : span.TotalHours < 1 ? $"{(int)span.TotalMinutes}m{span.Seconds:00}s"
         : span.TotalDays < 1 ? $"{(int)span.TotalHours}h{span.Minutes:00}m"
         : $"{(int)span.TotalDays}d{span.Hours:00}h";
-
-    public static string Cut(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

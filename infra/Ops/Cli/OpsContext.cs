@@ -25,7 +25,8 @@ public sealed record OpsContext
     /// How often `start --wait` asks Step Functions for news.
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
 
-    private static readonly HttpClient SharedHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
+    // A region that does not accept connections is given up on in seconds; each operation's own budget bounds the rest.
+    private static readonly HttpClient SharedHttp = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(3) }) { Timeout = TimeSpan.FromSeconds(30) };
 
     public string? Env(string name) => Environment.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 

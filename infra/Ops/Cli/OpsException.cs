@@ -16,6 +16,13 @@ public static class ExitCodes
     public const int Failed = 1;
     /// The command line was wrong; nothing was done.
     public const int Usage = 2;
-    /// A safety check refused to go on (traffic failed over, a lock held); nothing was done. --force overrides it.
+    /// Refused: by a safety check (deploy's guard: traffic failed over, a lock held; --force overrides it) or by the workflow's
+    /// own decision (a run that ended BLOCKED or NO_ACTION). Nothing was changed.
     public const int Refused = 3;
+    /// The outcome is not known: contact was lost while following a run that may still be going.
+    public const int Unknown = 4;
+    /// Unexpected: a defect in failoverctl (the message says what; FAILOVER_DEBUG=1 shows the stack trace).
+    public const int Defect = 70;
+    /// Interrupted (Ctrl-C); whatever was already started keeps running.
+    public const int Interrupted = 130;
 }

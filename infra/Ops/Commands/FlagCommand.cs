@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Failover.Functions.Aws;
 using Failover.Functions.Handlers;
 using Failover.Functions.Runtime;
+using Failover.Ops.Aws;
 using Failover.Ops.Cli;
 using Failover.Ops.Pulumi;
 
@@ -11,9 +12,6 @@ namespace Failover.Ops.Commands;
 /// `failoverctl flag get|set|clear`: the user request flag's override in the control table, the one `decide` reads.
 public static class FlagCommand
 {
-    /// decide cuts a longer reason when it repeats it; refusing here keeps what is stored what was typed.
-    public const int MaxReasonLength = 1024;
-
     public static Command Build(OpsContext context)
     {
         var flag = new Command("flag", "Read or set the user request flag: auto (act on evidence), block (never act), force (act even against a healthy primary)");
@@ -52,38 +50,35 @@ public static class FlagCommand
             "auto" => FlagMode.Auto,
             "block" => FlagMode.Block,
             "force" => FlagMode.Force,
-            _ => throw OpsException.Usage($"unknown flag mode '{Durations.Cut(mode)}': use auto, block or force"),
+            _ => throw OpsException.Usage($"unknown flag mode '{Arguments.Cut(mode)}': use auto, block or force"),
         };
-        if (string.IsNullOrWhiteSpace(reason))
-            throw OpsException.Usage("--reason is required: say why, it goes into every decision and notification (e.g. --reason \"INC-123: database migration\")");
-        if (reason.Trim().Length > MaxReasonLength)
-            throw OpsException.Usage($"--reason is at most {MaxReasonLength} characters (got {reason.Trim().Length})");
+        var why = Arguments.Reason(reason)
+            ?? throw OpsException.Usage("--reason is required: say why, it goes into every decision and notification (e.g. --reason \"INC-123: database migration\")");
         var span = ttl is null ? (TimeSpan?)null : Durations.ParseTtl(ttl);
         if (parsed == FlagMode.Force && span is null)
             throw OpsException.Usage("force needs --ttl (e.g. --ttl 2h): a forgotten force would fail over a healthy primary at the next operator start");
-        return new SetRequest(parsed, reason.Trim(), span);
+        return new SetRequest(parsed, why, span);
     }
 
     private static async Task<int> SetAsync(Session s, SetRequest request, CancellationToken ct)
     {
-        var (primary, secondary) = await StacksAsync(s, ct);
-        var setBy = await CallerAsync(s, primary, secondary, ct);
+        var (primary, secondary, replicas) = await StacksAsync(s, ct);
+        var setBy = await CallerAsync(s, secondary, primary, ct);
         var now = s.Now;
         var expires = request.Ttl is { } ttl ? now.Add(ttl) : (DateTimeOffset?)null;
-        var written = await OnAnyReplicaAsync(s, primary, secondary, "write the flag",
-            t => t.SetFlagAsync(request.Mode, request.Reason, setBy, now, expires, ct));
+        var written = await replicas.WriteAsync("write the flag", t => t.SetFlagAsync(request.Mode, request.Reason, setBy, now, expires, ct));
 
         var warnings = Warnings(request.Mode, primary);
         var mode = Wire.Of(request.Mode);
         s.Output.Line($"Flag set to {mode} {(expires is { } e ? $"until {Iso(e)} ({Durations.Human(e - now)})" : "until cleared (no expiry)")} by {setBy}.");
         s.Output.Line($"Reason: {request.Reason}");
-        s.Output.Line($"Written to {primary.ControlTableName} in {written}.");
+        s.Output.Line($"Written to {replicas.Table} in {string.Join(" and ", written)}{(replicas.Strong ? " (strongly consistent: every region reads it now)" : "")}.");
         foreach (var w in warnings) s.Output.Warn(w);
         s.Output.Result(new JsonObject
         {
             ["ok"] = true,
             ["flag"] = new JsonObject { ["mode"] = mode, ["reason"] = request.Reason, ["setBy"] = setBy, ["setAt"] = Iso(now), ["expiresAt"] = expires is { } x ? Iso(x) : null },
-            ["table"] = primary.ControlTableName, ["region"] = written,
+            ["table"] = replicas.Table, ["writtenIn"] = new JsonArray([.. written.Select(r => (JsonNode)r)]),
             ["warnings"] = new JsonArray([.. warnings.Select(w => (JsonNode)w)]),
         });
         return ExitCodes.Ok;
@@ -91,95 +86,98 @@ public static class FlagCommand
 
     private static async Task<int> ClearAsync(Session s, CancellationToken ct)
     {
-        var (primary, secondary) = await StacksAsync(s, ct);
-        var written = await OnAnyReplicaAsync(s, primary, secondary, "clear the flag", t => t.ClearFlagAsync(ct));
-        s.Output.Line($"Override cleared in {written}: each stack's default applies again ({primary.Stack}: {primary.DefaultFlag}, {secondary.Stack}: {secondary.DefaultFlag}).");
-        s.Output.Result(new JsonObject { ["ok"] = true, ["cleared"] = true, ["region"] = written });
+        var (primary, secondary, replicas) = await StacksAsync(s, ct);
+        var written = await replicas.WriteAsync("clear the flag", t => t.ClearFlagAsync(ct));
+        s.Output.Line($"Override cleared in {string.Join(" and ", written)}: each stack's default applies again ({primary.Stack}: {primary.DefaultFlag}, {secondary.Stack}: {secondary.DefaultFlag}).");
+        s.Output.Result(new JsonObject { ["ok"] = true, ["cleared"] = true, ["writtenIn"] = new JsonArray([.. written.Select(r => (JsonNode)r)]) });
         return ExitCodes.Ok;
     }
 
     private static async Task<int> GetAsync(Session s, CancellationToken ct)
     {
-        var (primary, secondary) = await StacksAsync(s, ct);
-        FlagOverride? current = null;
-        var region = await OnAnyReplicaAsync(s, primary, secondary, "read the flag", async t => current = await t.GetFlagAsync(ct));
+        var (primary, secondary, replicas) = await StacksAsync(s, ct);
+        var reads = await replicas.ReadAsync(t => t.GetFlagAsync(ct));
+        if (reads.All(r => r.Error is not null))
+            throw new OpsException($"the control table could not be read in {string.Join(" or ", reads.Select(r => $"{r.Region} ({r.Error})"))}");
         var now = s.Now;
         var rows = new List<IReadOnlyList<string>>();
         var regions = new JsonArray();
+        foreach (var read in reads)
+            s.Output.Line((replicas.Strong ? "Override" : $"Override in {read.Region}") + ": " + (read.Error is not null ? $"unknown ({read.Error})" : Describe(read.Value, now)));
         foreach (var stack in new[] { primary, secondary })
         {
+            // Each stack's functions read their own replica; with strong consistency the one read is every replica's.
+            var read = reads.Count == 1 ? reads[0] : reads.First(r => r.Region == stack.Region);
             var configured = ConfigDefault(await s.Pulumi.ConfigAsync(stack.Stack, ct));
-            var resolved = FlagResolver.Resolve(current, Wire.ParseFlag(stack.DefaultFlag) ?? FlagMode.Auto, now);
-            var why = resolved.FromOverride ? "override"
-                : current is null ? "default"
+            var resolved = read.Error is null ? FlagResolver.Resolve(read.Value, Wire.ParseFlag(stack.DefaultFlag) ?? FlagMode.Auto, now) : null;
+            var effective = resolved is null ? "unknown" : Wire.Of(resolved.Mode);
+            var why = resolved is null ? $"replica unreadable ({read.Error})"
+                : resolved.FromOverride ? "override"
+                : read.Value is null ? "default"
                 : resolved.Alert ? "default: override unreadable"
                 : "default: override expired";
-            rows.Add([stack.Stack, stack.Region, Wire.Of(resolved.Mode), why, stack.DefaultFlag, configured]);
+            rows.Add([stack.Stack, stack.Region, effective, why, stack.DefaultFlag, configured]);
             regions.Add(new JsonObject
             {
-                ["stack"] = stack.Stack, ["region"] = stack.Region, ["effective"] = Wire.Of(resolved.Mode), ["fromOverride"] = resolved.FromOverride,
-                ["note"] = resolved.Note, ["deployedDefault"] = stack.DefaultFlag, ["configDefault"] = configured,
+                ["stack"] = stack.Stack, ["region"] = stack.Region, ["effective"] = effective, ["fromOverride"] = resolved?.FromOverride,
+                ["note"] = resolved?.Note ?? read.Error, ["deployedDefault"] = stack.DefaultFlag, ["configDefault"] = configured,
             });
             if (configured != stack.DefaultFlag)
                 s.Output.Warn($"{stack.Stack}: pulumi config says {configured} but the deployed default is {stack.DefaultFlag}; it takes effect at the next deploy");
         }
-        s.Output.Line(current is null
-            ? "Override: none."
-            : $"Override: {current.Mode}, set by {current.SetBy ?? "?"} at {current.SetAt ?? "?"}, " +
-              (current.ExpiresAt is { } e ? e > now ? $"expires {Iso(e)} (in {Durations.Human(e - now)})" : $"expired {Iso(e)}" : current.ExpiryUnreadable ? "expiry unreadable" : "no expiry") +
-              $"; reason: {current.Reason ?? "(none)"}");
+        if (reads.Count == 2 && reads.All(r => r.Error is null) && reads[0].Value != reads[1].Value)
+            s.Output.Warn("the replicas hold different overrides (replication lag, or a region was cut off when it was set): set it again");
         s.Output.Line();
         s.Output.Table(["stack", "region", "effective", "because", "deployed default", "pulumi config"], rows);
         s.Output.Result(new JsonObject
         {
-            ["ok"] = true, ["readFrom"] = region,
-            ["override"] = current is null ? null : new JsonObject
+            ["ok"] = true,
+            ["overrides"] = new JsonArray([.. reads.Select(r => (JsonNode)new JsonObject
             {
-                ["mode"] = current.Mode, ["reason"] = current.Reason, ["setBy"] = current.SetBy, ["setAt"] = current.SetAt,
-                ["expiresAt"] = current.ExpiresAt is { } x ? Iso(x) : null, ["expired"] = current.ExpiresAt is { } y && y <= now,
-            },
+                ["region"] = r.Region, ["error"] = r.Error,
+                ["override"] = r.Value is not { } o ? null : new JsonObject
+                {
+                    ["mode"] = o.Mode, ["reason"] = o.Reason, ["setBy"] = o.SetBy, ["setAt"] = o.SetAt,
+                    ["expiresAt"] = o.ExpiresAt is { } x ? Iso(x) : null, ["expired"] = o.ExpiresAt is { } y && y <= now,
+                },
+            })]),
             ["regions"] = regions,
         });
         return ExitCodes.Ok;
     }
+
+    private static string Describe(FlagOverride? current, DateTimeOffset now) => current is null
+        ? "none."
+        : $"{current.Mode}, set by {current.SetBy ?? "?"} at {current.SetAt ?? "?"}, " +
+          (current.ExpiresAt is { } e ? e > now ? $"expires {Iso(e)} (in {Durations.Human(e - now)})" : $"expired {Iso(e)}" : current.ExpiryUnreadable ? "expiry unreadable" : "no expiry") +
+          $"; reason: {current.Reason ?? "(none)"}";
 
     /// What `block` cannot stop, said plainly: in these modes Route 53 moves traffic without the workflow.
     public static IReadOnlyList<string> Warnings(FlagMode mode, DeployedStack primary) => (mode, primary.DnsFailover) switch
     {
         (FlagMode.Block, "automatic") => ["dnsFailover is automatic in these stacks: Route 53 moves traffic on any alarm without the workflow, so block stops the workflow but not DNS"],
         (FlagMode.Block, "endpoint") => ["dnsFailover is endpoint in these stacks: Route 53 still moves traffic by itself when the primary's endpoint check fails or its ALB has no healthy target; block stops only the workflow"],
-        (FlagMode.Force, _) => ["force makes an operator's start fail over even a healthy primary; the alarm rule and the probe still act only where the primary is not healthy"],
+        (FlagMode.Force, _) => ["force makes an operator's start act against the evidence and the cooldown: a failover of a healthy primary, a failback onto an unhealthy one; the alarm rule and the probe still act only where the primary is not healthy"],
         _ => [],
     };
 
-    private static async Task<(DeployedStack Primary, DeployedStack Secondary)> StacksAsync(Session s, CancellationToken ct) =>
-        (await s.PrimaryAsync(ct), await s.SecondaryAsync(ct));
-
-    private static async Task<string> CallerAsync(Session s, DeployedStack primary, DeployedStack secondary, CancellationToken ct)
+    private static async Task<(DeployedStack Primary, DeployedStack Secondary, ControlReplicas Replicas)> StacksAsync(Session s, CancellationToken ct)
     {
-        try
-        {
-            return await s.Aws.Sts(primary.Region).CallerArnAsync(ct);
-        }
-        catch (AwsUnreachableException)
-        {
-            return await s.Aws.Sts(secondary.Region).CallerArnAsync(ct);
-        }
+        var primary = await s.PrimaryAsync(ct);
+        var secondary = await s.SecondaryAsync(ct);
+        return (primary, secondary, new ControlReplicas(s.Aws, s.Output, primary, secondary));
     }
 
-    /// The primary's replica, else the secondary's: the flag matters most when the primary's region is the one not answering.
-    private static async Task<string> OnAnyReplicaAsync(Session s, DeployedStack primary, DeployedStack secondary, string what, Func<ControlTable, Task> act)
+    /// Who is calling, asked in the secondary's region first (the primary's may be the one not answering).
+    private static async Task<string> CallerAsync(Session s, DeployedStack first, DeployedStack then, CancellationToken ct)
     {
         try
         {
-            await act(s.Aws.ControlTable(primary.ControlTableName, primary.Region));
-            return primary.Region;
+            return await s.Aws.Sts(first.Region).CallerArnAsync(ct);
         }
-        catch (FunctionException e) when (e.ErrorType is ErrorTypes.AwsUnreachable or ErrorTypes.AwsServerError)
+        catch (FunctionException e) when (e.ErrorType is ErrorTypes.AwsUnreachable or ErrorTypes.AwsServerError or ErrorTypes.AwsThrottled)
         {
-            s.Output.Warn($"the control table in {primary.Region} did not answer ({e.Message}); trying the replica in {secondary.Region} to {what}");
-            await act(s.Aws.ControlTable(secondary.ControlTableName, secondary.Region));
-            return secondary.Region;
+            return await s.Aws.Sts(then.Region).CallerArnAsync(ct);
         }
     }
 

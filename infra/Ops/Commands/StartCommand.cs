@@ -3,6 +3,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Failover.Functions.Handlers;
+using Failover.Functions.Runtime;
 using Failover.Ops.Aws;
 using Failover.Ops.Cli;
 using Failover.Ops.Pulumi;
@@ -34,13 +36,11 @@ public static class StartCommand
     public static StartRequest Validate(string action, string? reason, bool force)
     {
         if (Wire.ParseAction(action) is not { } parsed)
-            throw OpsException.Usage($"unknown action '{Durations.Cut(action)}': use failover, failback or drill");
-        if (string.IsNullOrWhiteSpace(reason)) reason = null;
-        if (reason is not null && reason.Trim().Length > FlagCommand.MaxReasonLength)
-            throw OpsException.Usage($"--reason is at most {FlagCommand.MaxReasonLength} characters (got {reason.Trim().Length})");
+            throw OpsException.Usage($"unknown action '{Arguments.Cut(action)}': use failover, failback or drill");
+        reason = Arguments.Reason(reason);
         if (force && reason is null) throw OpsException.Usage("--force needs --reason: a forced failover must say why");
         if (force && parsed == FailoverAction.Drill) throw OpsException.Usage("--force does not apply to a drill: a drill never moves traffic, and decide refuses one while the primary is unhealthy");
-        return new StartRequest(parsed, reason?.Trim(), force);
+        return new StartRequest(parsed, reason, force);
     }
 
     private static async Task<int> RunAsync(Session s, StartRequest request, bool wait, CancellationToken ct)
@@ -56,9 +56,11 @@ public static class StartCommand
         if (request.Reason is not null) input["reason"] = request.Reason;
         if (request.Force) input["force"] = true;
         var name = $"failoverctl-{action}-{s.Now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..6]}";
-        var sfn = s.Aws.StepFunctions(target.Region);
-        var execution = await sfn.StartExecutionAsync(target.StateMachineArn, name, input.ToJsonString(), ct);
-        s.Output.Progress($"Started {action} in {target.Region} ({target.Stack}): {execution.Arn}");
+        // Named before the call: if the answer is lost, the run can still be found (and a retry with the same name and input
+        // returns the same execution instead of starting a second one).
+        s.Output.Progress($"Starting {action} in {target.Region} ({target.Stack}) as execution {name}");
+        var execution = await s.Aws.StepFunctions(target.Region).StartExecutionAsync(target.StateMachineArn, name, input.ToJsonString(), ct);
+        s.Output.Progress($"Started: {execution.Arn}");
         s.Output.Progress($"Console: https://{target.Region}.console.aws.amazon.com/states/home?region={target.Region}#/v2/executions/details/{execution.Arn}");
         if (!wait)
         {
@@ -66,37 +68,64 @@ public static class StartCommand
             s.Output.Result(new JsonObject { ["ok"] = true, ["executionArn"] = execution.Arn, ["region"] = target.Region, ["stack"] = target.Stack, ["input"] = input });
             return ExitCodes.Ok;
         }
-        return await FollowAsync(s, sfn, execution.Arn, action, target, ct);
+        return await FollowAsync(s, execution.Arn, action, target, ct);
     }
 
+    /// Contact lost for this long while following: the run's outcome is reported as unknown instead of guessed.
+    public static readonly TimeSpan LostContactLimit = TimeSpan.FromMinutes(5);
+
     /// Polls until the run ends, printing each state as it is entered; the exit code says whether it did what it was started for.
-    public static async Task<int> FollowAsync(Session s, StepFunctionsClient sfn, string executionArn, string action, DeployedStack target, CancellationToken ct)
+    /// A poll that fails is retried (the run goes on without us); Ctrl-C stops following, not the run.
+    public static async Task<int> FollowAsync(Session s, string executionArn, string action, DeployedStack target, CancellationToken ct)
     {
         long seen = 0;
-        DateTimeOffset? begun = null;
+        DateTimeOffset? begun = null, lostSince = null;
         string? lastState = null;
         var states = new JsonArray();
-        while (true)
+        try
         {
-            var described = await sfn.DescribeExecutionAsync(executionArn, ct);
-            begun ??= described.StartDate;
-            foreach (var e in await sfn.HistoryAsync(executionArn, seen, ct))
+            while (true)
             {
-                seen = e.Id;
-                var offset = begun is { } b ? $"+{(e.Timestamp - b).TotalSeconds,6:0.0}s" : "";
-                if (e.Type.EndsWith("StateEntered", StringComparison.Ordinal) && e.StateName is not null)
+                Execution described;
+                try
                 {
-                    lastState = e.StateName;
-                    states.Add(new JsonObject { ["state"] = e.StateName, ["at"] = Functions.Aws.Attr.Iso(e.Timestamp) });
-                    s.Output.Progress($"  {offset}  {e.StateName}");
+                    var sfn = s.Aws.StepFunctions(target.Region);
+                    described = await sfn.DescribeExecutionAsync(executionArn, ct);
+                    begun ??= described.StartDate;
+                    foreach (var e in await s.Aws.StepFunctions(target.Region).HistoryAsync(executionArn, seen, ct))
+                    {
+                        seen = e.Id;
+                        var offset = begun is { } b ? $"+{(e.Timestamp - b).TotalSeconds,6:0.0}s" : "";
+                        if (e.Type.EndsWith("StateEntered", StringComparison.Ordinal) && e.StateName is not null)
+                        {
+                            lastState = e.StateName;
+                            states.Add(new JsonObject { ["state"] = e.StateName, ["at"] = Functions.Aws.Attr.Iso(e.Timestamp) });
+                            s.Output.Progress($"  {offset}  {e.StateName}");
+                        }
+                        else if (e.Type.EndsWith("Failed", StringComparison.Ordinal) || e.Type.EndsWith("TimedOut", StringComparison.Ordinal))
+                        {
+                            s.Output.Progress($"  {offset}  {e.Type}{(e.Error is null ? "" : $": {e.Error}")}{(e.Cause is null ? "" : $" ({Short(e.Cause)})")}");
+                        }
+                    }
+                    lostSince = null;
                 }
-                else if (e.Type.EndsWith("Failed", StringComparison.Ordinal) || e.Type.EndsWith("TimedOut", StringComparison.Ordinal))
+                catch (FunctionException e) when (ErrorTypes.All.TryGetValue(e.ErrorType, out var kind) && kind.Category != ErrorCategory.Rejected)
                 {
-                    s.Output.Progress($"  {offset}  {e.Type}{(e.Error is null ? "" : $": {e.Error}")}{(e.Cause is null ? "" : $" ({Short(e.Cause)})")}");
+                    lostSince ??= s.Now;
+                    if (s.Now - lostSince > LostContactLimit)
+                        throw new OpsException($"lost contact with Step Functions in {target.Region} for {Durations.Human(s.Now - lostSince.Value)} while following {executionArn} ({e.Message}); " +
+                            "its outcome is unknown: check it with failoverctl status", ExitCodes.Unknown);
+                    s.Output.Warn($"could not read the run ({e.Message}); trying again");
+                    await Task.Delay(s.Context.PollInterval, s.Context.Time, ct);
+                    continue;
                 }
+                if (described.Status != "RUNNING") return Report(s, described, action, lastState, states, target);
+                await Task.Delay(s.Context.PollInterval, s.Context.Time, ct);
             }
-            if (described.Status != "RUNNING") return Report(s, described, action, lastState, states, target);
-            await Task.Delay(s.Context.PollInterval, s.Context.Time, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw new OpsException($"stopped following {executionArn}; the run continues (failoverctl status shows how it ends)", ExitCodes.Interrupted);
         }
     }
 
@@ -116,7 +145,7 @@ public static class StartCommand
             ("SUCCEEDED", States.Blocked) => (ExitCodes.Refused, $"{action} was blocked by the user request flag: {why ?? "see the decision record"}; nothing was changed."),
             ("SUCCEEDED", States.NoAction) => (ExitCodes.Refused, $"{action} ended with no action: {why ?? "see the decision record"}; nothing was changed."),
             ("SUCCEEDED", _) => (ExitCodes.Failed, $"{action} ended in state {lastState ?? "?"}, which is not the workflow's success ({States.Done})."),
-            _ => (ExitCodes.Failed, $"{action} {run.Status.ToLowerInvariant()} after {took}{(run.Error is null ? "" : $": {run.Error}")}{(run.Cause is null ? "" : $" ({Short(run.Cause)})")}."),
+            _ => (ExitCodes.Failed, $"{action} {Ended(run.Status)} after {took}{(run.Error is null ? "" : $": {run.Error}")}{(run.Cause is null ? "" : $" ({Short(run.Cause)})")}."),
         };
         if (exit == ExitCodes.Ok) s.Output.Line(sentence);
         else s.Context.Err.WriteLine($"error: {sentence}");
@@ -127,12 +156,20 @@ public static class StartCommand
         }
         s.Output.Result(new JsonObject
         {
-            ["ok"] = exit == ExitCodes.Ok, ["executionArn"] = run.Arn, ["status"] = run.Status, ["endState"] = lastState, ["decision"] = decided, ["reason"] = why,
+            ["ok"] = exit == ExitCodes.Ok, ["exitCode"] = exit, ["message"] = sentence, ["executionArn"] = run.Arn, ["status"] = run.Status, ["endState"] = lastState, ["decision"] = decided, ["reason"] = why,
             ["error"] = run.Error, ["cause"] = run.Cause, ["states"] = states,
             ["timings"] = new JsonArray([.. timings.Select(t => (JsonNode)new JsonObject { ["step"] = t.Step, ["at"] = Functions.Aws.Attr.Iso(t.At), ["sinceStartSeconds"] = t.Seconds })]),
         });
         return exit;
     }
+
+    private static string Ended(string status) => status switch
+    {
+        "FAILED" => "failed",
+        "TIMED_OUT" => "timed out",
+        "ABORTED" => "was aborted",
+        _ => $"ended {status}",
+    };
 
     /// The drill's (and every run's) `timings`: started, decided, ready, finished, in the order they happened.
     private static List<(string Step, DateTimeOffset At, double Seconds, string SinceStart, string SincePrevious)> Timings(JsonObject? output)
@@ -150,11 +187,11 @@ public static class StartCommand
         return result;
     }
 
-    // decide bounds `source` at 256 characters; an assumed-role ARN fits with room to spare, a long one is cut.
+    // decide refuses a longer `source`; an assumed-role ARN fits with room to spare, a longer one is cut.
     private static string Source(string caller)
     {
         var source = $"failoverctl {caller}";
-        return source.Length <= 256 ? source : source[..256];
+        return source.Length <= InputLimits.Source ? source : source[..InputLimits.Source];
     }
 
     private static JsonObject? Parse(string? json)

@@ -3,29 +3,32 @@ using System.Text.Json.Nodes;
 using Failover.Functions.Aws;
 using Failover.Functions.Handlers;
 using Failover.Functions.Runtime;
+using Failover.Ops.Aws;
 using Failover.Ops.Cli;
 using Failover.Ops.Pulumi;
 
 namespace Failover.Ops.Commands;
 
-/// `failoverctl status`: both regions side by side. Every part is read on its own, so a region that does not answer (the one
-/// that is down) shows as unreachable instead of hiding what the other region knows.
+/// `failoverctl status`: both regions side by side. Every reading is taken on its own and at the same time, so a region that
+/// does not answer (the one that is down) shows as such within seconds instead of hiding what the other region knows.
 public static class StatusCommand
 {
+    /// How many runs (and their decisions) to show per region.
+    public const int RecentRuns = 3;
+
     public static Command Build(OpsContext context)
     {
-        var status = new Command("status", "Show both regions side by side: which serves, gates, health checks, task counts, the flag, the lock, recent decisions and runs");
+        var status = new Command("status", "Show both regions side by side: which serves, gates, health checks and alarms, task counts, the flag, the lock, recent runs and their decisions");
         status.SetAction((parse, ct) => RunAsync(new Session(context, parse), ct));
         return status;
     }
 
-    /// One region's readings; a reading that failed holds the reason instead.
-    private sealed record RegionView(DeployedStack Stack, Reading<bool> GateInverted, Reading<string> Endpoint, Reading<string> Calculated,
-        Reading<EcsClient.Service> Service, Reading<IReadOnlyList<Aws.Execution>> Runs);
-
+    /// A value, or why it could not be read.
     private sealed record Reading<T>(T? Value, string? Error)
     {
-        public string Show(Func<T, string> format) => Error is not null ? $"unreachable ({Error})" : format(Value!);
+        public bool Ok => Error is null;
+
+        public string Show(Func<T, string> format) => Error is not null ? $"unknown ({Error})" : format(Value!);
     }
 
     private static async Task<Reading<T>> ReadAsync<T>(Func<Task<T>> read)
@@ -40,147 +43,199 @@ public static class StatusCommand
         }
     }
 
+    /// One run and the decision it recorded in its output (none yet while it runs).
+    private sealed record Run(Execution Execution, JsonObject? Decision);
+
+    private sealed record RegionView(DeployedStack Stack, Reading<bool> GateInverted, Reading<string> Endpoint, Reading<IReadOnlyList<CloudWatchClient.Alarm>> Alarms,
+        Reading<EcsClient.Service> Service, Reading<IReadOnlyList<Run>> Runs)
+    {
+        public IEnumerable<string?> Errors => [GateInverted.Error, Endpoint.Error, Alarms.Error, Service.Error, Runs.Error];
+    }
+
     private static async Task<int> RunAsync(Session s, CancellationToken ct)
     {
         var primary = await s.PrimaryAsync(ct);
         var secondary = await s.SecondaryAsync(ct);
         var now = s.Now;
-        var views = new List<RegionView>();
-        foreach (var stack in new[] { primary, secondary })
-        {
-            views.Add(new RegionView(stack,
-                await ReadAsync(async () => (await s.Aws.Route53.GetHealthCheckAsync(stack.GateHealthCheckId, ct)).Inverted),
-                await ReadAsync(async () => Checkers(await s.Aws.Route53.GetHealthCheckStatusAsync(stack.EndpointHealthCheckId, ct))),
-                await ReadAsync(async () => Checkers(await s.Aws.Route53.GetHealthCheckStatusAsync(stack.CalculatedHealthCheckId, ct))),
-                await ReadAsync(() => s.Aws.Ecs(stack.Region).DescribeServiceAsync(stack.ClusterName, stack.ServiceName, ct)),
-                await ReadAsync(() => s.Aws.StepFunctions(stack.Region).ListExecutionsAsync(stack.StateMachineArn, 3, ct))));
-        }
+        var replicas = new ControlReplicas(s.Aws, s.Output, primary, secondary);
+        var viewsTask = Task.WhenAll(new[] { primary, secondary }.Select(stack => ViewAsync(s, stack, ct)));
+        var controlTask = replicas.ReadAsync(async t => (Control: await t.GetControlAsync(now, ct), Flag: await t.GetFlagAsync(ct)));
+        var views = await viewsTask;
+        var control = await controlTask;
+        var (p, q) = (views[0], views[1]);
 
-        // The control table: the primary's replica, else the secondary's.
-        var (control, flag, decisions, readFrom) = await ControlAsync(s, primary, secondary, now, ct);
+        var errors = views.SelectMany(v => v.Errors.Where(e => e is not null).Select(e => $"{v.Stack.Region}: {e}"))
+            .Concat(control.Where(c => c.Error is not null).Select(c => $"control table in {c.Region}: {c.Error}")).ToList();
+        if (errors.Count == views.Sum(v => v.Errors.Count()) + control.Count)
+            throw new OpsException($"nothing could be read ({errors[0]}); check your AWS credentials and network");
 
-        var p = views[0];
-        var q = views[1];
         var serving = Serving(p, q);
-        s.Output.Line($"Traffic: {serving}");
-        s.Output.Line($"Control table ({readFrom.Value ?? "unreachable"}): " + control.Show(c => c.State is { } st
-            ? $"active region {st.ActiveRegion ?? "?"}, epoch {st.Epoch?.ToString() ?? "?"}, last transition {(st.LastTransitionAt is { } t ? Attr.Iso(t) : "never")}"
-            : "no transition recorded yet"));
-        s.Output.Line("Lock: " + control.Show(c => c.Lock is null ? "free"
-            : c.Lock.Unreadable ? "unreadable (the next run takes it over)"
-            : c.Lock.LeaseExpiresAt <= now ? $"expired (was {c.Lock.Owner})"
-            : $"held by {c.Lock.Owner} until {Attr.Iso(c.Lock.LeaseExpiresAt!.Value)} (in {Durations.Human(c.Lock.LeaseExpiresAt!.Value - now)})"));
-        s.Output.Line("Flag override: " + flag.Show(f => f is null ? "none" : $"{f.Mode} by {f.SetBy ?? "?"}" +
-            (f.ExpiresAt is { } e ? e > now ? $", until {Attr.Iso(e)}" : $", expired {Attr.Iso(e)}" : ", no expiry") + $" ({f.Reason ?? "no reason"})"));
+        s.Output.Line($"Traffic: {serving.Sentence}");
+        foreach (var read in control)
+        {
+            var where = replicas.Strong ? $"Control table ({read.Region}, strongly consistent)" : $"Control table replica in {read.Region}";
+            if (read.Error is not null)
+            {
+                s.Output.Line($"{where}: unknown ({read.Error})");
+                continue;
+            }
+            var (item, flag) = read.Value;
+            s.Output.Line($"{where}: " + (item.State is { } st
+                ? $"active region {st.ActiveRegion ?? "?"}, epoch {st.Epoch?.ToString() ?? "?"}, last transition {(st.LastTransitionAt is { } t ? Attr.Iso(t) : "never")}"
+                : "no transition recorded yet"));
+            s.Output.Line($"  lock: {Lock(item.Lock, now)}");
+            s.Output.Line($"  flag override: {Override(flag, now)}");
+        }
+        if (!replicas.Strong && control.Count(c => c.Error is null) == 2 && control[0].Value != control[1].Value)
+            s.Output.Warn("the two replicas differ (replication lag, or one region was cut off): each region's functions act on their own replica");
         s.Output.Line();
         s.Output.Table(["", $"{p.Stack.Stack} ({p.Stack.Region})", $"{q.Stack.Stack} ({q.Stack.Region})"],
         [
             ["gate", Gate(p), Gate(q)],
             ["endpoint check", p.Endpoint.Show(x => x), q.Endpoint.Show(x => x)],
-            ["region check", p.Calculated.Show(x => x), q.Calculated.Show(x => x)],
-            ["tasks running/desired", p.Service.Show(x => $"{x.RunningCount}/{x.DesiredCount} ({x.PrimaryRolloutState ?? "no rollout state"})"),
-                q.Service.Show(x => $"{x.RunningCount}/{x.DesiredCount} ({x.PrimaryRolloutState ?? "no rollout state"})")],
-            ["flag in force", Effective(flag, p.Stack, now), Effective(flag, q.Stack, now)],
+            ["health alarms", p.Alarms.Show(Alarms), q.Alarms.Show(Alarms)],
+            ["tasks running/desired", p.Service.Show(Tasks), q.Service.Show(Tasks)],
+            ["flag in force", Effective(control, p.Stack, now), Effective(control, q.Stack, now)],
             ["dns failover", p.Stack.DnsFailover, q.Stack.DnsFailover],
             ["workflow runs", string.Join(", ", p.Stack.WorkflowActions), string.Join(", ", q.Stack.WorkflowActions)],
         ]);
         s.Output.Line();
-        s.Output.Line("Recent runs:");
-        s.Output.Table(["region", "name", "status", "started", "ended"], views.SelectMany(v => v.Runs.Value ?? []).Select(r =>
-            (IReadOnlyList<string>)[RegionOf(r.Arn), r.Name, r.Status, r.StartDate is { } a ? Attr.Iso(a) : "", r.StopDate is { } b ? Attr.Iso(b) : ""]));
-        foreach (var v in views.Where(v => v.Runs.Error is not null)) s.Output.Line($"  {v.Stack.Region}: runs unreachable ({v.Runs.Error})");
-        s.Output.Line();
-        s.Output.Line("Recent decisions:");
-        s.Output.Table(["decided at", "decision", "action", "flag", "health", "source", "reason"], (decisions.Value ?? []).Select(d =>
-            (IReadOnlyList<string>)[Attr.Text(d, "decidedAt") ?? "", Attr.Text(d, "decision") ?? "", Attr.Text(d, "action") ?? "", Attr.Text(d, "flag") ?? "",
-                Attr.Text(d, "health") ?? "", Cut(Attr.Text(d, "source"), 40), Cut(Attr.Text(d, "reason"), 80)]));
-        if (decisions.Error is not null) s.Output.Line($"  unreachable ({decisions.Error})");
+        s.Output.Line("Recent runs and their decisions:");
+        s.Output.Table(["region", "started", "status", "decision", "why", "run"], views.SelectMany(v => v.Runs.Value ?? []).Select(r =>
+            (IReadOnlyList<string>)[RegionOf(r.Execution.Arn), r.Execution.StartDate is { } a ? Attr.Iso(a) : "", r.Execution.Status,
+                Text(r.Decision?["decision"]) ?? "", Cut(Text(r.Decision?["reason"]), 70), r.Execution.Name]));
+        foreach (var v in views.Where(v => !v.Runs.Ok)) s.Output.Line($"  {v.Stack.Region}: unknown ({v.Runs.Error})");
+        foreach (var e in errors) s.Output.Warn($"could not read {e}");
 
         s.Output.Result(new JsonObject
         {
             ["ok"] = true,
-            ["serving"] = serving,
+            ["partial"] = errors.Count > 0,
+            ["errors"] = new JsonArray([.. errors.Select(e => (JsonNode)e)]),
+            ["serving"] = serving.Sentence,
+            ["servingStack"] = serving.Stack,
             ["controlTable"] = new JsonObject
             {
-                ["readFrom"] = readFrom.Value, ["error"] = control.Error,
-                ["activeRegion"] = control.Value?.State?.ActiveRegion, ["epoch"] = control.Value?.State?.Epoch,
-                ["lastTransitionAt"] = control.Value?.State?.LastTransitionAt is { } lt ? Attr.Iso(lt) : null,
-                ["lock"] = control.Value?.Lock is { } l ? new JsonObject
+                ["name"] = replicas.Table, ["consistency"] = replicas.Strong ? "strong" : "eventual",
+                ["replicas"] = new JsonArray([.. control.Select(c => (JsonNode)new JsonObject
                 {
-                    ["owner"] = l.Owner, ["leaseExpiresAt"] = l.LeaseExpiresAt is { } le ? Attr.Iso(le) : null, ["held"] = !l.Unreadable && l.LeaseExpiresAt > now,
-                } : null,
+                    ["region"] = c.Region, ["error"] = c.Error,
+                    ["activeRegion"] = c.Value.Control?.State?.ActiveRegion, ["epoch"] = c.Value.Control?.State?.Epoch,
+                    ["lastTransitionAt"] = c.Value.Control?.State?.LastTransitionAt is { } lt ? Attr.Iso(lt) : null,
+                    ["lock"] = c.Value.Control?.Lock is { } l ? new JsonObject
+                    {
+                        ["owner"] = l.Owner, ["leaseExpiresAt"] = l.LeaseExpiresAt is { } le ? Attr.Iso(le) : null, ["held"] = !l.Unreadable && l.LeaseExpiresAt > now,
+                    } : null,
+                    ["flagOverride"] = c.Value.Flag is { } f ? new JsonObject
+                    {
+                        ["mode"] = f.Mode, ["setBy"] = f.SetBy, ["reason"] = f.Reason, ["expiresAt"] = f.ExpiresAt is { } fx ? Attr.Iso(fx) : null,
+                    } : null,
+                })]),
             },
-            ["flagOverride"] = flag.Value is { } f2 ? new JsonObject
-            {
-                ["mode"] = f2.Mode, ["setBy"] = f2.SetBy, ["reason"] = f2.Reason, ["expiresAt"] = f2.ExpiresAt is { } fx ? Attr.Iso(fx) : null,
-            } : null,
             ["regions"] = new JsonArray([.. views.Select(v => (JsonNode)new JsonObject
             {
                 ["stack"] = v.Stack.Stack, ["role"] = v.Stack.Role, ["region"] = v.Stack.Region,
-                ["gateOpen"] = v.GateInverted.Error is null ? !v.GateInverted.Value : null, ["gateError"] = v.GateInverted.Error,
-                ["endpointCheck"] = v.Endpoint.Value, ["regionCheck"] = v.Calculated.Value,
-                ["desiredCount"] = v.Service.Value?.DesiredCount, ["runningCount"] = v.Service.Value?.RunningCount, ["serviceError"] = v.Service.Error,
-                ["flag"] = Effective(flag, v.Stack, now), ["dnsFailover"] = v.Stack.DnsFailover,
-                ["executions"] = new JsonArray([.. (v.Runs.Value ?? []).Select(r => (JsonNode)new JsonObject
+                ["gateOpen"] = v.GateInverted.Ok ? !v.GateInverted.Value : null, ["endpointCheck"] = v.Endpoint.Value,
+                ["alarmsInAlarm"] = v.Alarms.Ok ? new JsonArray([.. v.Alarms.Value!.Where(a => a.State == "ALARM").Select(a => (JsonNode)a.Name)]) : null,
+                ["desiredCount"] = v.Service.Value?.DesiredCount, ["runningCount"] = v.Service.Value?.RunningCount,
+                ["flag"] = Effective(control, v.Stack, now), ["dnsFailover"] = v.Stack.DnsFailover,
+                ["executions"] = v.Runs.Ok ? new JsonArray([.. v.Runs.Value!.Select(r => (JsonNode)new JsonObject
                 {
-                    ["name"] = r.Name, ["status"] = r.Status, ["startDate"] = r.StartDate is { } a ? Attr.Iso(a) : null, ["stopDate"] = r.StopDate is { } b ? Attr.Iso(b) : null,
-                })]),
-            })]),
-            ["decisions"] = new JsonArray([.. (decisions.Value ?? []).Select(d => (JsonNode)new JsonObject
-            {
-                ["decidedAt"] = Attr.Text(d, "decidedAt"), ["decision"] = Attr.Text(d, "decision"), ["action"] = Attr.Text(d, "action"),
-                ["flag"] = Attr.Text(d, "flag"), ["health"] = Attr.Text(d, "health"), ["source"] = Attr.Text(d, "source"), ["reason"] = Attr.Text(d, "reason"),
+                    ["name"] = r.Execution.Name, ["status"] = r.Execution.Status,
+                    ["startDate"] = r.Execution.StartDate is { } a ? Attr.Iso(a) : null, ["stopDate"] = r.Execution.StopDate is { } b ? Attr.Iso(b) : null,
+                    ["decision"] = Text(r.Decision?["decision"]), ["reason"] = Text(r.Decision?["reason"]),
+                })]) : null,
             })]),
         });
         return ExitCodes.Ok;
     }
 
-    private static async Task<(Reading<ControlItem>, Reading<FlagOverride?>, Reading<IReadOnlyList<JsonObject>>, Reading<string>)> ControlAsync(
-        Session s, DeployedStack primary, DeployedStack secondary, DateTimeOffset now, CancellationToken ct)
+    private static async Task<RegionView> ViewAsync(Session s, DeployedStack stack, CancellationToken ct)
     {
-        string? lastError = null;
-        foreach (var stack in new[] { primary, secondary })
-        {
-            var table = s.Aws.ControlTable(stack.ControlTableName, stack.Region);
-            var control = await ReadAsync(() => table.GetControlAsync(now, ct));
-            if (control.Error is not null)
-            {
-                lastError = control.Error;
-                continue;
-            }
-            var flag = await ReadAsync(() => table.GetFlagAsync(ct));
-            var decisions = await ReadAsync(() => s.Aws.ControlTable(stack.DecisionTableName, stack.Region).RecentDecisionsAsync(5, ct));
-            return (control, flag, decisions, new Reading<string>(stack.Region, null));
-        }
-        return (new Reading<ControlItem>(null, lastError), new Reading<FlagOverride?>(null, lastError), new Reading<IReadOnlyList<JsonObject>>(null, lastError),
-            new Reading<string>(null, lastError));
+        var gate = ReadAsync(async () => (await s.Aws.Route53().GetHealthCheckAsync(stack.GateHealthCheckId, ct)).Inverted);
+        var endpoint = ReadAsync(async () => Checkers(await s.Aws.Route53().GetHealthCheckStatusAsync(stack.EndpointHealthCheckId, ct)));
+        var alarms = ReadAsync(() => s.Aws.CloudWatch(stack.Region).DescribeAlarmsAsync(stack.AlarmNames, ct));
+        var service = ReadAsync(() => s.Aws.Ecs(stack.Region).DescribeServiceAsync(stack.ClusterName, stack.ServiceName, ct));
+        var runs = ReadAsync(() => RunsAsync(s, stack, ct));
+        return new RegionView(stack, await gate, await endpoint, await alarms, await service, await runs);
     }
 
-    /// Which record Route 53 answers with, from the gates (gated mode: the gates alone decide; the other modes add checks).
-    private static string Serving(RegionView primary, RegionView secondary)
+    /// The last runs, each with the decision `decide` made for it (the run's output carries it).
+    private static async Task<IReadOnlyList<Run>> RunsAsync(Session s, DeployedStack stack, CancellationToken ct)
     {
-        if (primary.GateInverted.Error is not null) return $"unknown: the {primary.Stack.Region} gate could not be read ({primary.GateInverted.Error})";
-        if (primary.GateInverted.Value is false) return $"{primary.Stack.Stack} ({primary.Stack.Region}) serves: its gate is open";
-        if (secondary.GateInverted.Value is false) return $"{secondary.Stack.Stack} ({secondary.Stack.Region}) serves: the {primary.Stack.Stack} gate is closed (failed over)";
-        return "both gates are closed: Route 53 then answers with the primary record anyway (all records unhealthy)";
+        var runs = await s.Aws.StepFunctions(stack.Region).ListExecutionsAsync(stack.StateMachineArn, RecentRuns, ct);
+        var described = await Task.WhenAll(runs.Select(r => s.Aws.StepFunctions(stack.Region).DescribeExecutionAsync(r.Arn, ct)));
+        return [.. described.Select(d => new Run(d, Parse(d.Output)?["decision"] as JsonObject))];
+    }
+
+    /// Which record Route 53 answers with. The gates alone decide in gated mode; in the other modes Route 53 also moves traffic
+    /// when the primary's endpoint check fails, which is all this tool can see of the record's guard.
+    private static (string Sentence, string? Stack) Serving(RegionView primary, RegionView secondary)
+    {
+        var (p, q) = (primary.Stack, secondary.Stack);
+        if (!primary.GateInverted.Ok) return ($"unknown: {p.Stack}'s gate could not be read ({primary.GateInverted.Error})", null);
+        if (primary.GateInverted.Value)
+        {
+            if (!secondary.GateInverted.Ok) return ($"unknown: {p.Stack}'s gate is closed, and {q.Stack}'s could not be read ({secondary.GateInverted.Error})", null);
+            return secondary.GateInverted.Value
+                ? ($"{p.Stack} ({p.Region}): both gates are closed, and Route 53 then answers with the primary record", p.Stack)
+                : ($"{q.Stack} ({q.Region}) serves: {p.Stack}'s gate is closed (failed over)", q.Stack);
+        }
+        if (p.DnsFailover == "gated") return ($"{p.Stack} ({p.Region}) serves: its gate is open", p.Stack);
+        if (!primary.Endpoint.Ok) return ($"unknown: {p.Stack}'s gate is open, but with dnsFailover {p.DnsFailover} its endpoint check decides too and could not be read", null);
+        return primary.Endpoint.Value!.StartsWith("healthy", StringComparison.Ordinal)
+            ? ($"{p.Stack} ({p.Region}) serves: its gate is open and its endpoint check healthy (dnsFailover {p.DnsFailover})", p.Stack)
+            : ($"{q.Stack} ({q.Region}) probably serves: {p.Stack}'s endpoint check is unhealthy and dnsFailover {p.DnsFailover} lets Route 53 move traffic by itself", q.Stack);
     }
 
     private static string Gate(RegionView v) => v.GateInverted.Show(inverted => inverted ? "closed (inverted)" : "open");
 
-    private static string Effective(Reading<FlagOverride?> flag, DeployedStack stack, DateTimeOffset now)
+    private static string Tasks(EcsClient.Service x) => $"{x.RunningCount}/{x.DesiredCount} ({x.PrimaryRolloutState ?? "no rollout state"})";
+
+    private static string Alarms(IReadOnlyList<CloudWatchClient.Alarm> alarms)
     {
-        if (flag.Error is not null) return $"unknown (default {stack.DefaultFlag})";
-        var resolved = FlagResolver.Resolve(flag.Value, Wire.ParseFlag(stack.DefaultFlag) ?? FlagMode.Auto, now);
+        var firing = alarms.Where(a => a.State == "ALARM").Select(a => a.Name).ToList();
+        return firing.Count > 0 ? $"{firing.Count} in ALARM: {string.Join(", ", firing)}" : $"{alarms.Count} OK or no data";
+    }
+
+    private static string Lock(LockHolder? holder, DateTimeOffset now) => holder switch
+    {
+        null => "free",
+        { Unreadable: true } => "unreadable (the next run takes it over)",
+        _ when holder.LeaseExpiresAt <= now => $"expired (was {holder.Owner})",
+        _ => $"held by {holder.Owner} until {Attr.Iso(holder.LeaseExpiresAt!.Value)} (in {Durations.Human(holder.LeaseExpiresAt!.Value - now)})",
+    };
+
+    private static string Override(FlagOverride? flag, DateTimeOffset now) => flag is null ? "none"
+        : $"{flag.Mode} by {flag.SetBy ?? "?"}" + (flag.ExpiresAt is { } e ? e > now ? $", until {Attr.Iso(e)}" : $", expired {Attr.Iso(e)}" : ", no expiry")
+          + $" ({flag.Reason ?? "no reason"})";
+
+    /// The flag the stack's functions would use: from the replica they read (their own region's, or the one strongly consistent table).
+    private static string Effective(IReadOnlyList<ReplicaRead<(ControlItem Control, FlagOverride? Flag)>> control, DeployedStack stack, DateTimeOffset now)
+    {
+        var read = control.Count == 1 ? control[0] : control.FirstOrDefault(c => c.Region == stack.Region);
+        if (read is null || read.Error is not null) return $"unknown (default {stack.DefaultFlag})";
+        var resolved = FlagResolver.Resolve(read.Value.Flag, Wire.ParseFlag(stack.DefaultFlag) ?? FlagMode.Auto, now);
         return $"{Wire.Of(resolved.Mode)} ({(resolved.FromOverride ? "override" : "default")})";
     }
 
-    // Route 53 asks from several checker regions; each reports "Success: ..." or "Failure: ...".
+    /// Route 53 counts an endpoint healthy when more than 18% of its checkers see it healthy (Route 53 Developer Guide, "How
+    /// Amazon Route 53 determines whether a health check is healthy").
     private static string Checkers(IReadOnlyList<string> reports)
     {
         if (reports.Count == 0) return "no reports yet";
         var ok = reports.Count(r => r.StartsWith("Success", StringComparison.OrdinalIgnoreCase));
-        return $"{(ok * 2 > reports.Count ? "healthy" : "unhealthy")} ({ok}/{reports.Count} checkers)";
+        return $"{(ok > reports.Count * 0.18 ? "healthy" : "unhealthy")} ({ok}/{reports.Count} checkers)";
     }
+
+    private static JsonObject? Parse(string? json)
+    {
+        if (json is null) return null;
+        try { return JsonNode.Parse(json) as JsonObject; }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var t) ? t : null;
 
     private static string RegionOf(string arn) => arn.Split(':') is { Length: > 3 } parts ? parts[3] : "";
 

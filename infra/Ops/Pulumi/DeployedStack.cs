@@ -22,15 +22,16 @@ public sealed record DeployedStack
     public required string ServiceName { get; init; }
     public required string GateHealthCheckId { get; init; }
     public required string EndpointHealthCheckId { get; init; }
-    public required string CalculatedHealthCheckId { get; init; }
     public required int ReadinessTimeoutSeconds { get; init; }
+    /// The stack's own health alarms (`alarmNameList`, comma-separated).
+    public required IReadOnlyList<string> AlarmNames { get; init; }
 
     /// The output names read here; a test checks that the compiler exports each of them.
     public static readonly IReadOnlyList<string> OutputNames =
     [
         "role", "region", "peerRegion", "defaultFlag", "dnsFailover", "controlTableName", "controlTableConsistency", "decisionTableName",
         "stateMachineArn", "workflowActions", "clusterName", "serviceName", "gateHealthCheckId", "endpointHealthCheckId",
-        "calculatedHealthCheckId", "readinessTimeoutSeconds",
+        "readinessTimeoutSeconds", "alarmNameList",
     ];
 
     /// Typed values from `pulumi stack output --json`; every missing or mistyped output is named in one error.
@@ -62,7 +63,8 @@ public sealed record DeployedStack
             DecisionTableName = S("decisionTableName", optional: true),
             StateMachineArn = S("stateMachineArn"), WorkflowActions = L("workflowActions"), ClusterName = S("clusterName"), ServiceName = S("serviceName"),
             GateHealthCheckId = S("gateHealthCheckId"), EndpointHealthCheckId = S("endpointHealthCheckId"),
-            CalculatedHealthCheckId = S("calculatedHealthCheckId"), ReadinessTimeoutSeconds = I("readinessTimeoutSeconds"),
+            ReadinessTimeoutSeconds = I("readinessTimeoutSeconds"),
+            AlarmNames = S("alarmNameList").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
         if (deployed.DecisionTableName.Length == 0) deployed = deployed with { DecisionTableName = deployed.ControlTableName };
         if (outputs.Count == 0)

@@ -38,20 +38,39 @@ public sealed class ProcessRunner(OpsContext context)
         start.Environment.Clear();
         foreach (var (key, value) in context.Environment) start.Environment[key] = value;
 
-        using var process = Process.Start(start) ?? throw new OpsException($"could not start {path}");
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new OpsException($"could not start {path}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new OpsException($"cannot run {path}: {e.Message}");
+        }
+        using var _ = process;
         process.StandardInput.Close();
         var stdout = new System.Text.StringBuilder();
         var stderr = new System.Text.StringBuilder();
         var readOut = Task.Run(async () =>
         {
-            while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
+            while (await process.StandardOutput.ReadLineAsync(CancellationToken.None) is { } line)
             {
                 stdout.AppendLine(line);
                 onLine?.Invoke(line);
             }
-        }, cancellationToken);
-        var readErr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
+        }, CancellationToken.None);
+        var readErr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C reaches the child too (same process group), and pulumi stops an update safely on its own; killing it could
+            // leave pending operations in the stack's state. So wait for it, then report the interruption.
+            await process.WaitForExitAsync(CancellationToken.None);
+            throw;
+        }
         await readOut;
         stderr.Append(await readErr);
         return new ProcessResult(process.ExitCode, stdout.ToString(), stderr.ToString());

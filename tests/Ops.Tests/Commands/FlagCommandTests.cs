@@ -44,12 +44,12 @@ public sealed class FlagCommandTests(MotoServer moto) : OpsWorld(moto)
         Now = new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
         (await RunAsync("flag", "set", "force", "--reason", "evacuate us-east-1", "--ttl", "30m")).Exit.Should().Be(0);
 
-        // decide's own reader and resolver, over what the tool wrote.
-        var env = new Dictionary<string, string?> { ["AWS_ACCESS_KEY_ID"] = "testing", ["AWS_SECRET_ACCESS_KEY"] = "testing", ["AWS_REGION"] = "us-east-1", ["AWS_ENDPOINT_URL"] = Moto.Url };
+        // The secondary's decide (the failover's) reads its own region's replica, with its own reader and resolver.
+        var env = new Dictionary<string, string?> { ["AWS_ACCESS_KEY_ID"] = "testing", ["AWS_SECRET_ACCESS_KEY"] = "testing", ["AWS_REGION"] = "us-west-2", ["AWS_ENDPOINT_URL"] = Moto.Url };
         var clients = new Functions.Aws.AwsClients(k => env.GetValueOrDefault(k), new HttpClient(), TimeProvider.System, Functions.Aws.RetryPolicy.Default);
         var written = await clients.ControlTable("failover-control").GetFlagAsync(CancellationToken.None);
-        Functions.Handlers.FlagResolver.Resolve(written, FlagMode.Auto, Now.AddMinutes(29)).Mode.Should().Be(FlagMode.Force);
-        Functions.Handlers.FlagResolver.Resolve(written, FlagMode.Auto, Now.AddMinutes(31)).Mode.Should().Be(FlagMode.Auto);
+        Functions.Handlers.FlagResolver.Resolve(written, FlagMode.Auto, Now.Value.AddMinutes(29)).Mode.Should().Be(FlagMode.Force);
+        Functions.Handlers.FlagResolver.Resolve(written, FlagMode.Auto, Now.Value.AddMinutes(31)).Mode.Should().Be(FlagMode.Auto);
     }
 
     [Theory]
@@ -57,6 +57,7 @@ public sealed class FlagCommandTests(MotoServer moto) : OpsWorld(moto)
     [InlineData("unknown flag mode 'true'", "flag", "set", "true", "--reason", "x")]
     [InlineData("--reason is required", "flag", "set", "block")]
     [InlineData("--reason is required", "flag", "set", "block", "--reason", "  ")]
+    [InlineData("--reason must be one line of plain text", "flag", "set", "block", "--reason", "line one\nline two")]
     [InlineData("force needs --ttl", "flag", "set", "force", "--reason", "evacuate")]
     [InlineData("--ttl takes a whole number and a unit", "flag", "set", "block", "--reason", "x", "--ttl", "2 hours")]
     [InlineData("--ttl takes a whole number and a unit", "flag", "set", "block", "--reason", "x", "--ttl", "0h")]
@@ -99,14 +100,15 @@ public sealed class FlagCommandTests(MotoServer moto) : OpsWorld(moto)
     {
         Now = new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
         await RunAsync("flag", "set", "block", "--reason", "INC-42", "--ttl", "1h");
-        Now = Now.AddMinutes(10);
+        Now = Now!.Value.AddMinutes(10);
 
         var run = await RunAsync("flag", "get", "--json");
 
         run.Exit.Should().Be(0, run.ToString());
         var json = run.Json;
-        json["override"]!["mode"]!.GetValue<string>().Should().Be("block");
-        json["override"]!["expired"]!.GetValue<bool>().Should().BeFalse();
+        var current = json["overrides"]!.AsArray().Should().ContainSingle("a strongly consistent table is read once").Subject!["override"]!;
+        current["mode"]!.GetValue<string>().Should().Be("block");
+        current["expired"]!.GetValue<bool>().Should().BeFalse();
         json["regions"]!.AsArray().Select(r => (r!["region"]!.GetValue<string>(), r["effective"]!.GetValue<string>()))
             .Should().Equal(("us-east-1", "block"), ("us-west-2", "block"));
     }
@@ -116,7 +118,7 @@ public sealed class FlagCommandTests(MotoServer moto) : OpsWorld(moto)
     {
         Now = new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
         await RunAsync("flag", "set", "block", "--reason", "INC-42", "--ttl", "1h");
-        Now = Now.AddHours(2);
+        Now = Now!.Value.AddHours(2);
 
         var run = await RunAsync("flag", "get");
 
@@ -166,12 +168,77 @@ public sealed class FlagCommandTests(MotoServer moto) : OpsWorld(moto)
     {
         var run = await RunAsync("flag", "set", "block", "--reason", "INC-42");
 
+        run.Exit.Should().Be(0, run.ToString());
         run.Stderr.Should().NotContain("warning");
     }
 
     [Fact]
-    public async Task When_the_primarys_replica_does_not_answer_the_secondarys_is_written()
+    public async Task A_strongly_consistent_table_is_written_once_in_the_secondarys_region()
     {
+        var run = await RunAsync("flag", "set", "block", "--reason", "INC-42");
+
+        run.Exit.Should().Be(0, run.ToString());
+        (await ItemAsync("flag", "us-west-2"))!["mode"]!.GetValue<string>().Should().Be("block");
+        (await ItemAsync("flag", "us-east-1")).Should().BeNull("one write is the whole table's");
+    }
+
+    [Fact]
+    public async Task When_the_secondarys_replica_does_not_answer_the_primarys_is_written()
+    {
+        var env = Environment();
+        env["AWS_ENDPOINT_URL_DYNAMODB_US_WEST_2"] = $"http://127.0.0.1:{MotoServer.FreePort()}";
+
+        var run = await RunAsync(env, "flag", "set", "block", "--reason", "us-west-2 is down");
+
+        run.Exit.Should().Be(0, run.ToString());
+        (await ItemAsync("flag", "us-east-1"))!["mode"]!.GetValue<string>().Should().Be("block");
+        run.Stdout.Should().Contain("in us-east-1");
+        run.Stderr.Should().Contain("the control table in us-west-2 did not answer");
+    }
+
+    [Fact]
+    public async Task A_replica_that_hangs_is_given_up_on_within_the_call_budget()
+    {
+        // Accepts connections and never answers: a region in trouble, not one that refuses.
+        using var hung = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        hung.Start(100);
+        var env = Environment();
+        env["AWS_ENDPOINT_URL_DYNAMODB_US_WEST_2"] = $"http://127.0.0.1:{((System.Net.IPEndPoint)hung.LocalEndpoint).Port}";
+        Now = null;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var run = await RunAsync(env, "flag", "set", "block", "--reason", "us-west-2 hangs");
+
+        run.Exit.Should().Be(0, run.ToString());
+        (await ItemAsync("flag", "us-east-1"))!["mode"]!.GetValue<string>().Should().Be("block");
+        clock.Elapsed.Should().BeLessThan(3 * Aws.OpsAws.CallBudget, "a hung region costs one call budget, not five 30-second attempts");
+    }
+
+    private void Eventual()
+    {
+        Primary["controlTableConsistency"] = "eventual";
+        Secondary["controlTableConsistency"] = "eventual";
+        Pulumi.Outputs("primary", Primary);
+        Pulumi.Outputs("secondary", Secondary);
+    }
+
+    [Fact]
+    public async Task An_eventually_consistent_table_is_written_in_both_replicas_since_each_regions_decide_reads_its_own()
+    {
+        Eventual();
+
+        var run = await RunAsync("flag", "set", "block", "--reason", "INC-42", "--ttl", "1h");
+
+        run.Exit.Should().Be(0, run.ToString());
+        (await ItemAsync("flag", "us-west-2"))!["mode"]!.GetValue<string>().Should().Be("block");
+        (await ItemAsync("flag", "us-east-1"))!["mode"]!.GetValue<string>().Should().Be("block");
+        run.Stdout.Should().Contain("in us-west-2 and us-east-1");
+    }
+
+    [Fact]
+    public async Task An_eventually_consistent_replica_that_does_not_answer_is_named_and_the_other_is_written()
+    {
+        Eventual();
         var env = Environment();
         env["AWS_ENDPOINT_URL_DYNAMODB_US_EAST_1"] = $"http://127.0.0.1:{MotoServer.FreePort()}";
 
@@ -179,8 +246,20 @@ public sealed class FlagCommandTests(MotoServer moto) : OpsWorld(moto)
 
         run.Exit.Should().Be(0, run.ToString());
         (await ItemAsync("flag", "us-west-2"))!["mode"]!.GetValue<string>().Should().Be("block");
-        (await ItemAsync("flag", "us-east-1")).Should().BeNull();
-        run.Stdout.Should().Contain("in us-west-2");
-        run.Stderr.Should().Contain("the control table in us-east-1 did not answer");
+        run.Stderr.Should().Contain("the control table in us-east-1 did not answer").And.Contain("it gets this by replication once its region answers");
+    }
+
+    [Fact]
+    public async Task With_an_eventually_consistent_table_each_region_shows_the_flag_of_its_own_replica()
+    {
+        Eventual();
+        await PutItemAsync(new JsonObject { ["pk"] = "flag", ["mode"] = "block", ["reason"] = "set while us-east-1 was cut off" }, region: "us-west-2");
+
+        var run = await RunAsync("flag", "get", "--json");
+
+        run.Exit.Should().Be(0, run.ToString());
+        run.Json["regions"]!.AsArray().Select(r => (r!["region"]!.GetValue<string>(), r["effective"]!.GetValue<string>()))
+            .Should().Equal(("us-east-1", "auto"), ("us-west-2", "block"));
+        run.Stderr.Should().Contain("the replicas hold different overrides");
     }
 }

@@ -22,7 +22,47 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         Region(run, "us-east-1")["desiredCount"]!.GetValue<int>().Should().Be(2);
         Region(run, "us-west-2")["desiredCount"]!.GetValue<int>().Should().Be(1);
         Region(run, "us-west-2")["flag"]!.GetValue<string>().Should().Be("auto (default)");
-        run.Json["controlTable"]!["lock"].Should().BeNull();
+        run.Json["controlTable"]!["replicas"]!.AsArray().Should().ContainSingle("a strongly consistent table answers alike everywhere")
+            .Which!["lock"].Should().BeNull();
+        run.Json["servingStack"]!.GetValue<string>().Should().Be("primary");
+        run.Json["partial"]!.GetValue<bool>().Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_health_alarm_in_alarm_is_named()
+    {
+        await Moto.WorldAsync("alarm", "us-east-1", "failover-primary-target-5xx", "ALARM");
+
+        var run = await RunAsync("status");
+
+        run.Exit.Should().Be(0, run.ToString());
+        run.Stdout.Should().MatchRegex(@"health alarms\s+1 in ALARM: failover-primary-target-5xx\s+2 OK or no data");
+    }
+
+    [Fact]
+    public async Task A_closed_primary_gate_with_an_unreadable_secondary_gate_is_not_called_a_failover()
+    {
+        await Moto.WorldAsync("invert-gate", Primary["gateHealthCheckId"]!.GetValue<string>());
+        Secondary["gateHealthCheckId"] = "00000000-0000-0000-0000-000000000000";
+        Pulumi.Outputs("secondary", Secondary);
+
+        var run = await RunAsync("status", "--json");
+
+        run.Exit.Should().Be(0, run.ToString());
+        run.Json["serving"]!.GetValue<string>().Should().StartWith("unknown: primary's gate is closed, and secondary's could not be read");
+        run.Json["servingStack"].Should().BeNull();
+        run.Json["partial"]!.GetValue<bool>().Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Outside_gated_mode_the_primary_serves_only_while_its_endpoint_check_is_healthy_too()
+    {
+        Primary["dnsFailover"] = "endpoint";
+        Pulumi.Outputs("primary", Primary);
+
+        var run = await RunAsync("status", "--json");
+
+        run.Json["serving"]!.GetValue<string>().Should().Be("primary (us-east-1) serves: its gate is open and its endpoint check healthy (dnsFailover endpoint)");
     }
 
     [Fact]
@@ -30,40 +70,36 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
     {
         Now = new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
         await Moto.WorldAsync("invert-gate", Primary["gateHealthCheckId"]!.GetValue<string>());
-        await PutItemAsync(new JsonObject
+        await PutItemAsync(region: "us-west-2", item: new JsonObject
         {
             ["pk"] = "state", ["activeRegion"] = "us-west-2", ["epoch"] = 3, ["lastTransitionAt"] = "2026-11-26T08:50:00.000Z",
             ["lockOwner"] = "arn:aws:states:us-east-1:123456789012:execution:failover-primary-failover:fb-1",
-            ["lockLeaseExpiresAt"] = (int)Now.AddMinutes(30).ToUnixTimeSeconds(),
+            ["lockLeaseExpiresAt"] = (int)Now!.Value.AddMinutes(30).ToUnixTimeSeconds(),
         });
         await RunAsync("flag", "set", "block", "--reason", "hold until the database is checked", "--ttl", "1h");
 
         var run = await RunAsync("status");
 
         run.Exit.Should().Be(0, run.ToString());
-        run.Stdout.Should().Contain("Traffic: secondary (us-west-2) serves: the primary gate is closed (failed over)");
+        run.Stdout.Should().Contain("Traffic: secondary (us-west-2) serves: primary's gate is closed (failed over)");
         run.Stdout.Should().Contain("active region us-west-2, epoch 3, last transition 2026-11-26T08:50:00.000Z");
-        run.Stdout.Should().Contain("Lock: held by arn:aws:states:us-east-1:123456789012:execution:failover-primary-failover:fb-1 until 2026-11-26T09:30:00.000Z (in 30m00s)");
-        run.Stdout.Should().Contain("Flag override: block by arn:aws:sts::123456789012:");
+        run.Stdout.Should().Contain("lock: held by arn:aws:states:us-east-1:123456789012:execution:failover-primary-failover:fb-1 until 2026-11-26T09:30:00.000Z (in 30m00s)");
+        run.Stdout.Should().Contain("flag override: block by arn:aws:sts::123456789012:");
         run.Stdout.Should().MatchRegex(@"gate\s+closed \(inverted\)\s+open");
         run.Stdout.Should().MatchRegex(@"flag in force\s+block \(override\)\s+block \(override\)");
     }
 
     [Fact]
-    public async Task Recent_runs_and_decisions_are_listed()
+    public async Task Recent_runs_are_listed_with_the_decision_each_recorded()
     {
         await RunAsync("start", "drill", "--wait");
-        await PutItemAsync(new JsonObject
-        {
-            ["pk"] = "decision#exec-1", ["decision"] = "NO_ACTION", ["action"] = "failover", ["flag"] = "auto", ["health"] = "HEALTHY",
-            ["source"] = "probe failover-secondary-probe", ["reason"] = "the primary is healthy", ["decidedAt"] = "2026-11-26T08:55:00.000Z",
-        }, table: "failover-decisions");
 
         var run = await RunAsync("status", "--json");
 
         run.Exit.Should().Be(0, run.ToString());
-        Region(run, "us-west-2")["executions"]!.AsArray().Should().ContainSingle(e => e!["status"]!.GetValue<string>() == "SUCCEEDED");
-        run.Json["decisions"]!.AsArray().Should().ContainSingle(d => d!["reason"]!.GetValue<string>() == "the primary is healthy");
+        var drill = Region(run, "us-west-2")["executions"]!.AsArray().Should().ContainSingle().Subject!;
+        drill["status"]!.GetValue<string>().Should().Be("SUCCEEDED");
+        drill["reason"]!.GetValue<string>().Should().Be("the evidence and the flag allow it");
     }
 
     [Fact]
@@ -79,9 +115,13 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         var run = await RunAsync(env, "status", "--json");
 
         run.Exit.Should().Be(0, run.ToString());
-        Region(run, "us-east-1")["serviceError"]!.GetValue<string>().Should().Be("no answer");
+        Region(run, "us-east-1")["desiredCount"].Should().BeNull();
+        run.Json["errors"]!.AsArray().Select(e => e!.GetValue<string>()).Should().Contain("us-east-1: no answer");
         Region(run, "us-west-2")["desiredCount"]!.GetValue<int>().Should().Be(1);
-        run.Json["controlTable"]!["readFrom"]!.GetValue<string>().Should().Be("us-west-2");
-        run.Json["controlTable"]!["activeRegion"]!.GetValue<string>().Should().Be("us-east-1");
+        var replica = run.Json["controlTable"]!["replicas"]!.AsArray().Should().ContainSingle().Subject!;
+        replica["region"]!.GetValue<string>().Should().Be("us-west-2");
+        replica["activeRegion"]!.GetValue<string>().Should().Be("us-east-1");
+        run.Json["partial"]!.GetValue<bool>().Should().BeTrue();
+        run.Stderr.Should().Contain("warning: could not read us-east-1: no answer");
     }
 }

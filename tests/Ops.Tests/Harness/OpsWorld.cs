@@ -23,8 +23,8 @@ public abstract class OpsWorld(MotoServer moto) : IAsyncLifetime
     protected JsonObject Primary { get; private set; } = [];
     protected JsonObject Secondary { get; private set; } = [];
 
-    /// The clock failoverctl sees; tests move it.
-    protected DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
+    /// The clock failoverctl sees; tests move it. Null: the real clock (deadlines measured on a frozen clock never arrive).
+    protected DateTimeOffset? Now { get; set; } = DateTimeOffset.UtcNow;
 
     public virtual async Task InitializeAsync()
     {
@@ -65,16 +65,16 @@ public abstract class OpsWorld(MotoServer moto) : IAsyncLifetime
         var context = new OpsContext
         {
             Environment = environment, Out = stdout, Err = stderr, WorkingDirectory = ProjectDir,
-            Time = new FixedTime(() => Now), PollInterval = TimeSpan.FromMilliseconds(200),
+            Time = Now is null ? TimeProvider.System : new FixedTime(() => Now.Value), PollInterval = TimeSpan.FromMilliseconds(200),
         };
         var exit = await Cli.Cli.RunAsync(args, context);
         return new Run(exit, stdout.ToString(), stderr.ToString());
     }
 
-    protected async Task<JsonObject?> ItemAsync(string key, string region = "us-east-1", string table = "failover-control") =>
+    protected async Task<JsonObject?> ItemAsync(string key, string region = "us-west-2", string table = "failover-control") =>
         (await Moto.WorldAsync("item", key, region, table)) as JsonObject;
 
-    protected Task PutItemAsync(JsonObject item, string region = "us-east-1", string table = "failover-control") =>
+    protected Task PutItemAsync(JsonObject item, string region = "us-west-2", string table = "failover-control") =>
         Moto.WorldAsync("put-item", item.ToJsonString(), region, table);
 
     /// A clock that reads the test's `Now`, so the tool and the test agree on what time it is; delays still pass in real time.

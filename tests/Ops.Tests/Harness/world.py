@@ -88,6 +88,12 @@ def setup():
         gate = check(route53, f"{role}-gate", {"Type": "CALCULATED", "HealthThreshold": 0, "ChildHealthChecks": []})
         endpoint = check(route53, f"{role}-endpoint", {"Type": "HTTP", "FullyQualifiedDomainName": f"{role}.example.com", "Port": 80, "ResourcePath": "/health"})
         calculated = check(route53, f"{role}-region", {"Type": "CALCULATED", "HealthThreshold": 1, "ChildHealthChecks": [endpoint]})
+        cloudwatch = client("cloudwatch", region)
+        alarms = [f"{name}-healthy-hosts", f"{name}-target-5xx"]
+        for alarm in alarms:
+            cloudwatch.put_metric_alarm(AlarmName=alarm, Namespace="AWS/ApplicationELB", MetricName="HealthyHostCount", Statistic="Minimum",
+                                        Period=60, EvaluationPeriods=2, Threshold=1, ComparisonOperator="LessThanThreshold")
+            cloudwatch.set_alarm_state(AlarmName=alarm, StateValue="OK", StateReason="arranged")
         machine = client("stepfunctions", region).create_state_machine(
             name=f"{name}-failover", definition=json.dumps(WORKFLOWS["acts"]), roleArn=ROLE)["stateMachineArn"]
         outputs[role] = {
@@ -96,7 +102,7 @@ def setup():
             "stateMachineArn": machine, "stateMachineName": f"{name}-failover",
             "workflowActions": ["failback"] if role == "primary" else ["failover", "drill"],
             "clusterName": name, "serviceName": name, "gateHealthCheckId": gate, "endpointHealthCheckId": endpoint,
-            "calculatedHealthCheckId": calculated, "readinessTimeoutSeconds": 600,
+            "calculatedHealthCheckId": calculated, "readinessTimeoutSeconds": 600, "alarmNameList": ",".join(alarms),
         }
     return outputs
 
@@ -137,13 +143,18 @@ def invert_gate(health_check_id):
     return {"ok": True}
 
 
+def alarm(region, name, state):
+    client("cloudwatch", region).set_alarm_state(AlarmName=name, StateValue=state, StateReason="arranged")
+    return {"ok": True}
+
+
 def desired(region, name):
     found = client("ecs", region).describe_services(cluster=name, services=[name])["services"][0]
     return {"desired": found["desiredCount"], "running": found["runningCount"]}
 
 
 COMMANDS = {"setup": setup, "workflow": workflow, "item": item, "put-item": put_item, "executions": executions,
-            "invert-gate": invert_gate, "desired": desired}
+            "invert-gate": invert_gate, "desired": desired, "alarm": alarm}
 
 
 def serve():
