@@ -211,7 +211,7 @@ public sealed class FlagCommandTests(MotoServer moto) : OpsWorld(moto)
 
         run.Exit.Should().Be(0, run.ToString());
         (await ItemAsync("flag", "us-east-1"))!["mode"]!.GetValue<string>().Should().Be("block");
-        clock.Elapsed.Should().BeLessThan(3 * Aws.OpsAws.CallBudget, "a hung region costs one call budget, not five 30-second attempts");
+        clock.Elapsed.Should().BeLessThan(3 * Failover.Ops.Aws.OpsAws.CallBudget, "a hung region costs one call budget, not five 30-second attempts");
     }
 
     private void Eventual()
