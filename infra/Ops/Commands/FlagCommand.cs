@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Failover.Functions.Aws;
 using Failover.Functions.Handlers;
-using Failover.Functions.Runtime;
+using Failover.Ops.Aws;
 using Failover.Ops.Cli;
 using Failover.Ops.Pulumi;
 
@@ -168,20 +168,8 @@ public static class FlagCommand
     }
 
     /// The primary's replica, else the secondary's: the flag matters most when the primary's region is the one not answering.
-    private static async Task<string> OnAnyReplicaAsync(Session s, DeployedStack primary, DeployedStack secondary, string what, Func<ControlTable, Task> act)
-    {
-        try
-        {
-            await act(s.Aws.ControlTable(primary.ControlTableName, primary.Region));
-            return primary.Region;
-        }
-        catch (FunctionException e) when (e.ErrorType is ErrorTypes.AwsUnreachable or ErrorTypes.AwsServerError)
-        {
-            s.Output.Warn($"the control table in {primary.Region} did not answer ({e.Message}); trying the replica in {secondary.Region} to {what}");
-            await act(s.Aws.ControlTable(secondary.ControlTableName, secondary.Region));
-            return secondary.Region;
-        }
-    }
+    private static Task<string> OnAnyReplicaAsync(Session s, DeployedStack primary, DeployedStack secondary, string what, Func<ControlTable, Task> act) =>
+        ControlReplicas.OnAnyAsync(s.Aws, s.Output, [(primary.ControlTableName, primary.Region), (secondary.ControlTableName, secondary.Region)], what, act);
 
     private static string ConfigDefault(JsonObject config) =>
         config["failover:defaultFlag"] is JsonObject entry && entry["value"] is JsonValue v && v.TryGetValue<string>(out var s)
