@@ -19,7 +19,9 @@ public sealed class ControlReplicas
     private readonly Output _output;
     private readonly IReadOnlyList<string> _regions;
 
+    /// The table of a deployed pair, after checking that both stacks name the same one in the same mode.
     public ControlReplicas(OpsAws aws, Output output, DeployedStack primary, DeployedStack secondary)
+        : this(aws, output, primary.ControlTableName, primary.ControlTableConsistency == "strong", [secondary.Region, primary.Region])
     {
         if (primary.ControlTableName != secondary.ControlTableName)
             throw new OpsException($"the stacks name different control tables ({primary.Stack}: {primary.ControlTableName}, {secondary.Stack}: {secondary.ControlTableName}): " +
@@ -27,11 +29,16 @@ public sealed class ControlReplicas
         if (primary.ControlTableConsistency != secondary.ControlTableConsistency)
             throw new OpsException($"the stacks disagree on the control table's consistency ({primary.Stack}: {primary.ControlTableConsistency}, " +
                 $"{secondary.Stack}: {secondary.ControlTableConsistency}): set controlTableConsistency alike in both and deploy them");
+    }
+
+    /// The table by name, its mode, and its replicas' regions in the order to try them.
+    public ControlReplicas(OpsAws aws, Output output, string table, bool strong, IReadOnlyList<string> regions)
+    {
         _aws = aws;
         _output = output;
-        Table = primary.ControlTableName;
-        Strong = primary.ControlTableConsistency == "strong";
-        _regions = [secondary.Region, primary.Region];
+        Table = table;
+        Strong = strong;
+        _regions = regions;
     }
 
     public string Table { get; }
@@ -64,8 +71,8 @@ public sealed class ControlReplicas
         return written.Count > 0 ? written : throw last!;
     }
 
-    /// Reads what the functions would read: strongly consistent, the first replica that answers; eventually consistent, each
-    /// region's own (the answers may differ until replication catches up).
+    /// Reads what the functions would read: strongly consistent, the first replica that answers (one read, or every replica's
+    /// error); eventually consistent, each region's own (the answers may differ until replication catches up).
     public async Task<IReadOnlyList<ReplicaRead<T>>> ReadAsync<T>(Func<ControlTable, Task<T>> read)
     {
         var reads = new List<ReplicaRead<T>>();
@@ -73,11 +80,14 @@ public sealed class ControlReplicas
         {
             try
             {
-                reads.Add(new ReplicaRead<T>(region, await read(_aws.ControlTable(Table, region)), null));
-                if (Strong) return reads;
+                var value = await read(_aws.ControlTable(Table, region));
+                // Strongly consistent: this one answer is the table's, whichever replica gave it.
+                if (Strong) return [new ReplicaRead<T>(region, value, null)];
+                reads.Add(new ReplicaRead<T>(region, value, null));
             }
             catch (FunctionException e) when (Unanswered(e) || !Strong)
             {
+                if (Strong && region != _regions[^1]) _output.Warn($"the control table in {region} did not answer ({e.Message}); reading another replica");
                 reads.Add(new ReplicaRead<T>(region, default, e.ErrorType == ErrorTypes.AwsUnreachable ? "no answer" : e.Message));
             }
         }

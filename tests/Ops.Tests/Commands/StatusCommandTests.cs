@@ -124,4 +124,19 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         run.Json["partial"]!.GetValue<bool>().Should().BeTrue();
         run.Stderr.Should().Contain("warning: could not read us-east-1: no answer");
     }
+
+    [Fact]
+    public async Task A_strongly_consistent_table_read_in_the_other_region_gives_both_regions_their_flag()
+    {
+        await PutItemAsync(new JsonObject { ["pk"] = "flag", ["mode"] = "block", ["reason"] = "INC-42" }, region: "us-east-1");
+        var env = Environment();
+        env["AWS_ENDPOINT_URL_DYNAMODB_US_WEST_2"] = $"http://127.0.0.1:{MotoServer.FreePort()}";
+
+        var run = await RunAsync(env, "status", "--json");
+
+        run.Exit.Should().Be(0, run.ToString());
+        Region(run, "us-west-2")["flag"]!.GetValue<string>().Should().Be("block (override)");
+        Region(run, "us-east-1")["flag"]!.GetValue<string>().Should().Be("block (override)");
+        run.Stderr.Should().Contain("the control table in us-west-2 did not answer");
+    }
 }

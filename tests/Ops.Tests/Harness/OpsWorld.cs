@@ -26,6 +26,9 @@ public abstract class OpsWorld(MotoServer moto) : IAsyncLifetime
     /// The clock failoverctl sees; tests move it. Null: the real clock (deadlines measured on a frozen clock never arrive).
     protected DateTimeOffset? Now { get; set; } = DateTimeOffset.UtcNow;
 
+    /// What a person at the terminal types; null: no terminal (a pipeline).
+    protected string? Terminal { get; set; }
+
     public virtual async Task InitializeAsync()
     {
         await Moto.ResetAsync();
@@ -66,6 +69,7 @@ public abstract class OpsWorld(MotoServer moto) : IAsyncLifetime
         {
             Environment = environment, Out = stdout, Err = stderr, WorkingDirectory = ProjectDir,
             Time = Now is null ? TimeProvider.System : new FixedTime(() => Now.Value), PollInterval = TimeSpan.FromMilliseconds(200),
+            Interactive = Terminal is not null, In = new StringReader(Terminal ?? ""),
         };
         var exit = await Cli.Cli.RunAsync(args, context);
         return new Run(exit, stdout.ToString(), stderr.ToString());
