@@ -56,8 +56,10 @@ public static class Cli
 
     private static int Fail(OpsContext context, bool json, int exitCode, string message)
     {
+        // One line, whatever an error body carried (an HTML page from a proxy, a stack trace with FAILOVER_DEBUG off).
+        message = System.Text.RegularExpressions.Regex.Replace(message.Trim(), @"\s*\n\s*", " ");
         context.Err.WriteLine($"error: {message}");
-        if (json) context.Out.WriteLine(new JsonObject { ["ok"] = false, ["error"] = message, ["exitCode"] = exitCode }.ToJsonString());
+        if (json) new Output(context, json).Result(new JsonObject { ["ok"] = false, ["exitCode"] = exitCode, ["message"] = message, ["error"] = message });
         return exitCode;
     }
 

@@ -6,7 +6,8 @@ namespace Failover.Ops.Cli;
 /// Where a command's words go: results to stdout (text, or one JSON document with --json), progress and warnings to stderr.
 public sealed class Output(OpsContext context, bool json)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Indented, and apostrophes and quotes in reasons kept readable (the default escapes them as \u0027 for HTML).
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public bool Json => json;
 

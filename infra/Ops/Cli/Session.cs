@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Failover.Ops.Aws;
 using Failover.Ops.Pulumi;
 
@@ -28,12 +29,23 @@ public sealed class Session
 
     public DateTimeOffset Now => Context.Time.GetUtcNow();
 
-    /// A stack's outputs, read once per run.
+    /// A stack's outputs, read once per run; when Pulumi cannot answer, the copy saved by the last command that could.
     public async Task<DeployedStack> StackAsync(string stack, CancellationToken cancellationToken)
     {
-        if (!_stacks.TryGetValue(stack, out var deployed))
-            _stacks[stack] = deployed = DeployedStack.From(stack, await Pulumi.StackOutputsAsync(stack, cancellationToken));
-        return deployed;
+        if (_stacks.TryGetValue(stack, out var known)) return known;
+        var cache = new OutputsCache(Context, Project.Directory);
+        JsonObject outputs;
+        try
+        {
+            outputs = await Pulumi.StackOutputsAsync(stack, cancellationToken);
+            cache.Save(stack, outputs, Now);
+        }
+        catch (OpsException e) when (cache.Load(stack) is { } saved)
+        {
+            Output.Warn($"{e.Message}; using the outputs of stack {stack} saved at {saved.SavedAt} (they change only with a deploy)");
+            outputs = saved.Outputs;
+        }
+        return _stacks[stack] = DeployedStack.From(stack, outputs);
     }
 
     public Task<DeployedStack> PrimaryAsync(CancellationToken cancellationToken) => StackAsync(Project.PrimaryStack, cancellationToken);

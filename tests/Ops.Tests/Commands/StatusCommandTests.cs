@@ -139,4 +139,28 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         Region(run, "us-east-1")["flag"]!.GetValue<string>().Should().Be("block (override)");
         run.Stderr.Should().Contain("the control table in us-west-2 did not answer");
     }
+
+    [Fact]
+    public async Task When_pulumi_cannot_answer_the_outputs_saved_by_the_last_command_are_used()
+    {
+        (await RunAsync("status")).Exit.Should().Be(0);
+        Pulumi.Answer("stack-output", "primary", "", exit: 255, stderr: "error: could not reach https://api.pulumi.com: dial tcp: i/o timeout\n");
+
+        var run = await RunAsync("status", "--json");
+
+        run.Exit.Should().Be(0, run.ToString());
+        run.Stderr.Should().Contain("could not reach https://api.pulumi.com").And.Contain("using the outputs of stack primary saved at");
+        Region(run, "us-east-1")["desiredCount"]!.GetValue<int>().Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Without_saved_outputs_a_pulumi_failure_is_the_error()
+    {
+        Pulumi.Answer("stack-output", "primary", "", exit: 255, stderr: "error: could not reach https://api.pulumi.com: dial tcp: i/o timeout\n");
+
+        var run = await RunAsync("status");
+
+        run.Exit.Should().Be(1, run.ToString());
+        run.Stderr.Should().Contain("error: pulumi stack output failed for stack primary: could not reach https://api.pulumi.com");
+    }
 }

@@ -54,6 +54,7 @@ public abstract class OpsWorld(MotoServer moto) : IAsyncLifetime
         ["PATH"] = $"{Pulumi.Bin}:{System.Environment.GetEnvironmentVariable("PATH")}",
         ["HOME"] = System.Environment.GetEnvironmentVariable("HOME") ?? "/tmp",
         ["FAKE_PULUMI_DIR"] = Pulumi.Root,
+        ["FAILOVERCTL_CACHE_DIR"] = Path.Combine(ProjectDir, "outputs-cache"),
         ["AWS_ENDPOINT_URL"] = Moto.Url,
         ["AWS_ACCESS_KEY_ID"] = "testing",
         ["AWS_SECRET_ACCESS_KEY"] = "testing",
