@@ -109,25 +109,34 @@ public static class DeployCommand
         var order = string.Join(" then ", request.Stacks);
         var guards = new JsonArray();
 
-        if (request.SkipBuild) s.Output.Progress($"Not building the functions (--skip-build): deploying the {FunctionsBuild.Zip} an earlier step built");
-        else await FunctionsBuild.RunAsync(s, ct);
-
+        // Roles first: a swapped pair is found in seconds, not after a native build.
         var reports = new List<StackReport>();
         foreach (var stack in request.Stacks)
             reports.Add(new StackReport(stack, await CheckRoleAsync(s, stack, ct)));
 
         // The guard reads where the failover state lives from the primary's outputs, whichever stacks are deployed.
         var target = ReleaseGuard.TargetFrom(project.PrimaryStack, await s.Pulumi.StackOutputsAsync(project.PrimaryStack, ct), out var missing);
+        // A primary without outputs has never been deployed: the secondary's program reads them through its StackReference,
+        // so it can neither be previewed nor deployed before the primary's update has created them.
+        var firstDeploy = target is null;
+        if (firstDeploy && !request.Stacks.Contains(project.PrimaryStack))
+            throw OpsException.Usage($"stack {project.PrimaryStack} has not been deployed yet, and {string.Join(", ", request.Stacks)} reads its outputs: " +
+                $"deploy it first (failoverctl deploy --stacks {project.PrimaryStack}), or both at once");
         Enforce(s, request, await ReleaseGuard.CheckAsync(s, target, missing, ct), order, "before the previews", guards);
+
+        if (request.SkipBuild) s.Output.Progress($"Not building the functions (--skip-build): deploying the {FunctionsBuild.Zip} an earlier step built");
+        else await FunctionsBuild.RunAsync(s, ct);
 
         // The secondary's preview reads the primary's current outputs; the primary's update may change them. The update
         // reads them again, so the preview can only be less exact, never act on stale values.
         foreach (var report in reports)
         {
-            s.Output.Progress($"Previewing {report.Stack} (pulumi preview --refresh)...");
-            report.Preview = await s.Pulumi.PreviewAsync(report.Stack, ct);
-            report.Status = "previewed";
-            ShowPreview(s, report);
+            if (firstDeploy && report.Stack != project.PrimaryStack)
+            {
+                s.Output.Warn($"{report.Stack} is previewed after {project.PrimaryStack}'s first update: its program reads {project.PrimaryStack}'s outputs, which do not exist yet");
+                continue;
+            }
+            await PreviewAsync(s, report, ct);
         }
         if (request.PreviewOnly)
         {
@@ -146,6 +155,12 @@ public static class DeployCommand
                 current = report;
                 // Again before every update: a failover can start while a person reads the preview or the primary updates.
                 Enforce(s, request, await ReleaseGuard.CheckAsync(s, target, missing, ct), report.Stack, $"before updating {report.Stack}", guards);
+                if (report.Preview is null)
+                {
+                    // Deferred on a first deploy: previewed now that the primary's outputs exist, and confirmed on its own.
+                    await PreviewAsync(s, report, ct);
+                    if (!request.Yes) Confirm(s, [report.Stack]);
+                }
 
                 s.Output.Progress($"Updating {report.Stack} (pulumi up --refresh)...");
                 report.Status = "failed";
@@ -164,6 +179,14 @@ public static class DeployCommand
         s.Output.Line($"Deployed {order}.");
         s.Output.Result(Result(true, request, reports, guards));
         return ExitCodes.Ok;
+    }
+
+    private static async Task PreviewAsync(Session s, StackReport report, CancellationToken ct)
+    {
+        s.Output.Progress($"Previewing {report.Stack} (pulumi preview --refresh)...");
+        report.Preview = await s.Pulumi.PreviewAsync(report.Stack, ct);
+        report.Status = "previewed";
+        ShowPreview(s, report);
     }
 
     /// Each stack's `failover:role` must be the one it is given as: a swapped pair would deploy a second primary.

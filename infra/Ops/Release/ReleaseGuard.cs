@@ -8,7 +8,7 @@ namespace Failover.Ops.Release;
 
 /// Where the guard reads the failover state: the control table (a global table: one name in both regions) and the regions of
 /// its replicas, from the primary stack's outputs.
-public sealed record GuardTarget(string Stack, string Table, string PrimaryRegion, string? SecondaryRegion, bool Strong);
+public sealed record GuardTarget(string Stack, string Table, string PrimaryRegion, string? SecondaryRegion, bool Strong, string? GateHealthCheckId = null);
 
 /// One reason not to release now, and what the operator can do about it.
 public sealed record GuardProblem(string What, string Remedy);
@@ -54,7 +54,7 @@ public static class ReleaseGuard
             missing = string.Join(" and ", new[] { table is null ? "controlTableName" : null, region is null ? "region" : null }.OfType<string>());
             return new GuardTarget(stack, table ?? "", region ?? "", null, false);
         }
-        return new GuardTarget(stack, table, region, S("peerRegion"), S("controlTableConsistency") == "strong");
+        return new GuardTarget(stack, table, region, S("peerRegion"), S("controlTableConsistency") == "strong", S("gateHealthCheckId"));
     }
 
     /// Reads the state item (the primary's replica, else the secondary's) and judges it.
@@ -85,9 +85,36 @@ public static class ReleaseGuard
             return Unknown($"the control table {target.Table} could not be read in {string.Join(" and ", regions)} ({string.Join("; ", reads.Select(r => r.Error))}), so nothing shows that traffic is not failed over",
                 $"let this identity read it (dynamodb:GetItem on {target.Table}) or retry when it answers");
         var findings = answered.Select(r => Judge(r.Value!, target.PrimaryRegion, r.Region, now)).ToList();
-        if (findings.Count == 1) return findings[0];
         var first = findings.FirstOrDefault(f => !f.Clear) ?? findings[0];
-        return first with { Summary = string.Join("; and ", findings.Select(f => f.Summary)), Problems = [.. findings.SelectMany(f => f.Problems)] };
+        var finding = findings.Count == 1 ? first
+            : first with { Summary = string.Join("; and ", findings.Select(f => f.Summary)), Problems = [.. findings.SelectMany(f => f.Problems)] };
+        return target.GateHealthCheckId is { } gate ? await WithGateAsync(s, finding, gate, ct) : finding;
+    }
+
+    /// The primary's traffic gate is what Route 53 obeys: closed, traffic is on the secondary whatever the table says (a run
+    /// that moved traffic and then lost its lock records nothing), and an update would meet a failed-over pair.
+    private static async Task<GuardFinding> WithGateAsync(Session s, GuardFinding finding, string gate, CancellationToken ct)
+    {
+        try
+        {
+            var check = await s.Aws.Route53().GetHealthCheckAsync(gate, ct);
+            if (!check.Inverted) return finding with { Summary = $"{finding.Summary}; the primary's gate is open" };
+            return finding with
+            {
+                Summary = $"{finding.Summary}; the primary's gate is closed",
+                Problems = [.. finding.Problems, new GuardProblem(
+                    "the primary's traffic gate is closed (inverted): Route 53 sends traffic to the secondary, whatever the control table says",
+                    "fail back first (failoverctl start failback --wait), or see failoverctl status")],
+            };
+        }
+        catch (FunctionException e)
+        {
+            return finding with
+            {
+                Problems = [.. finding.Problems, new GuardProblem($"the primary's traffic gate {gate} could not be read ({e.Message.TrimEnd('.')}), so nothing shows that traffic is on the primary",
+                    "let this identity read it (route53:GetHealthCheck) or retry when Route 53 answers")],
+            };
+        }
     }
 
     /// Failed over (the active region is not the primary's), a lock held by a run, or a state nobody can read: each refuses.

@@ -46,9 +46,9 @@ public sealed class DeployCommandTests(MotoServer moto) : OpsWorld(moto)
 
         run.Exit.Should().Be(0, run.ToString());
         Pulumi.CommandLines.Should().Equal(
-            Build,
             Config("primary"), Config("secondary"),
             Outputs("primary"),
+            Build,
             Preview("primary"), Preview("secondary"),
             Up("primary"), Outputs("primary"),
             Up("secondary"), Outputs("secondary"));
@@ -70,7 +70,7 @@ public sealed class DeployCommandTests(MotoServer moto) : OpsWorld(moto)
         var run = await RunAsync("deploy", "--yes", "--stacks", "secondary");
 
         run.Exit.Should().Be(0, run.ToString());
-        Pulumi.CommandLines.Should().Equal(Build, Config("secondary"), Outputs("primary"), Preview("secondary"), Up("secondary"), Outputs("secondary"));
+        Pulumi.CommandLines.Should().Equal(Config("secondary"), Outputs("primary"), Build, Preview("secondary"), Up("secondary"), Outputs("secondary"));
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class DeployCommandTests(MotoServer moto) : OpsWorld(moto)
     }
 
     [Fact]
-    public async Task A_failed_build_stops_before_any_pulumi_call_and_names_the_compiler_error()
+    public async Task A_failed_build_stops_before_any_preview_and_names_the_compiler_error()
     {
         Pulumi.Build(1, "  Determining projects to restore...\n" +
             "/src/functions/Handlers/DecideHandler.cs(12,5): error CS1002: ; expected [/src/functions/Functions.csproj]\n");
@@ -191,7 +191,7 @@ public sealed class DeployCommandTests(MotoServer moto) : OpsWorld(moto)
         var run = await RunAsync("deploy", "--yes");
 
         run.Exit.Should().Be(1, run.ToString());
-        Pulumi.CommandLines.Should().Equal(Build);
+        Pulumi.CommandLines.Should().Equal(Config("primary"), Config("secondary"), Outputs("primary"), Build);
         ErrorLines(run).Should().Equal("error: building the functions failed (dotnet publish functions -c Release, exit code 1): " +
             "/src/functions/Handlers/DecideHandler.cs(12,5): error CS1002: ; expected");
     }
@@ -338,6 +338,49 @@ public sealed class DeployCommandTests(MotoServer moto) : OpsWorld(moto)
         run.Stderr.Should().Contain("Guard (before updating secondary): the control table (us-west-2): us-east-1 is active (epoch 0)");
         run.Stdout.Should().Contain("primary deployed in us-east-1: 1 replace, 131 same, 2 update")
             .And.Contain($"state machine  {Primary["stateMachineArn"]}");
+        // The secondary's program reads the primary's outputs: it is previewed only once the primary's update made them.
+        PreviewsAndUpdates.Should().Equal(Preview("primary"), Up("primary"), Preview("secondary"), Up("secondary"));
+        run.Stderr.Should().Contain("secondary is previewed after primary's first update");
+    }
+
+    [Fact]
+    public async Task The_secondary_alone_before_the_primary_was_ever_deployed_is_refused()
+    {
+        Pulumi.Outputs("primary", new JsonObject());
+
+        var run = await RunAsync("deploy", "--yes", "--stacks", "secondary");
+
+        run.Exit.Should().Be(2, run.ToString());
+        ErrorLines(run).Should().ContainSingle().Which.Should().Contain("stack primary has not been deployed yet, and secondary reads its outputs: deploy it first");
+        PreviewsAndUpdates.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_guard_refuses_while_the_primarys_gate_is_closed_whatever_the_table_says()
+    {
+        await Moto.WorldAsync("invert-gate", Primary["gateHealthCheckId"]!.GetValue<string>());
+
+        var run = await RunAsync("deploy", "--yes");
+
+        run.Exit.Should().Be(3, run.ToString());
+        run.Stderr.Should().Contain("the primary's traffic gate is closed (inverted): Route 53 sends traffic to the secondary, whatever the control table says");
+        PreviewsAndUpdates.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("us-east-1")]
+    [InlineData("us-west-2")]
+    public async Task With_an_eventually_consistent_table_either_replica_saying_failed_over_refuses(string region)
+    {
+        Primary["controlTableConsistency"] = "eventual";
+        Pulumi.Outputs("primary", Primary);
+        await PutStateAsync(FailedOver, region);
+
+        var run = await RunAsync("deploy", "--yes");
+
+        run.Exit.Should().Be(3, run.ToString());
+        run.Stderr.Should().Contain($"traffic is failed over: the control table ({region}) says us-west-2 is active");
+        PreviewsAndUpdates.Should().BeEmpty();
     }
 
     [Fact]
