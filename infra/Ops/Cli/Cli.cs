@@ -11,14 +11,23 @@ public static class Cli
 {
     public static async Task<int> RunAsync(string[] args, OpsContext context, CancellationToken cancellationToken = default)
     {
+        var parse = Parse(args, context);
+        return await InvokeAsync(parse, parse.GetValue(GlobalOptions.Json), context, cancellationToken);
+    }
+
+    /// The command line read against the command tree (tests check that documented command lines parse).
+    public static ParseResult Parse(string[] args, OpsContext context)
+    {
         var root = new RootCommand("failoverctl: deploy the failover stacks, set the user request flag, read the state of both regions, start and follow failovers, failbacks and drills, and show the recovery-time budget.");
         foreach (var option in new Option[] { GlobalOptions.Json, GlobalOptions.Cwd, GlobalOptions.PrimaryStack, GlobalOptions.SecondaryStack })
             root.Options.Add(option);
         foreach (var command in new[] { DeployCommand.Build(context), FlagCommand.Build(context), StatusCommand.Build(context), StartCommand.Build(context), RtoCommand.Build(context) })
             root.Subcommands.Add(command);
+        return root.Parse(args);
+    }
 
-        var parse = root.Parse(args);
-        var json = parse.GetValue(GlobalOptions.Json);
+    private static async Task<int> InvokeAsync(ParseResult parse, bool json, OpsContext context, CancellationToken cancellationToken)
+    {
         if (parse.Errors.Count > 0)
         {
             // An unknown word says more than the "required command" error it causes.

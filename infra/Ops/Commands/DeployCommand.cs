@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Failover.Ops.Cli;
+using static Failover.Ops.Cli.JsonText;
 using Failover.Ops.Pulumi;
 using Failover.Ops.Release;
 
@@ -304,5 +305,4 @@ public static class DeployCommand
 
     private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

@@ -1,3 +1,4 @@
+extern alias compiler;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Failover.Functions.Aws;
@@ -6,6 +7,7 @@ using Failover.Functions.Runtime;
 using Failover.Ops.Aws;
 using Failover.Ops.Cli;
 using Failover.Ops.Pulumi;
+using static compiler::Failover.Infra.Config.StackConfig;
 
 namespace Failover.Ops.Commands;
 
@@ -108,7 +110,7 @@ public static class FlagCommand
         {
             // Each stack's functions read their own replica; with strong consistency the one read is every replica's.
             var read = reads.Count == 1 ? reads[0] : reads.First(r => r.Region == stack.Region);
-            var configured = ConfigDefault(await s.Pulumi.ConfigAsync(stack.Stack, ct));
+            var configured = await ConfigDefaultAsync(s, stack.Stack, ct);
             var resolved = read.Error is null ? FlagResolver.Resolve(read.Value, Wire.ParseFlag(stack.DefaultFlag) ?? FlagMode.Auto, now) : null;
             var effective = resolved is null ? "unknown" : Wire.Of(resolved.Mode);
             var why = resolved is null ? $"replica unreadable ({read.Error})"
@@ -122,7 +124,7 @@ public static class FlagCommand
                 ["stack"] = stack.Stack, ["region"] = stack.Region, ["effective"] = effective, ["fromOverride"] = resolved?.FromOverride,
                 ["note"] = resolved?.Note ?? read.Error, ["deployedDefault"] = stack.DefaultFlag, ["configDefault"] = configured,
             });
-            if (configured != stack.DefaultFlag)
+            if (configured != stack.DefaultFlag && configured != "unknown")
                 s.Output.Warn($"{stack.Stack}: pulumi config says {configured} but the deployed default is {stack.DefaultFlag}; it takes effect at the next deploy");
         }
         if (reads.Count == 2 && reads.All(r => r.Error is null) && reads[0].Value != reads[1].Value)
@@ -181,10 +183,24 @@ public static class FlagCommand
         }
     }
 
-    private static string ConfigDefault(JsonObject config) =>
-        config["failover:defaultFlag"] is JsonObject entry && entry["value"] is JsonValue v && v.TryGetValue<string>(out var s)
-            ? Wire.ParseFlag(s) is { } mode ? Wire.Of(mode) : s
-            : "auto";
+    /// The default `pulumi config` holds (the compiler's own when unset); unknown when the backend cannot answer, which must
+    /// not hide the flag in force.
+    private static async Task<string> ConfigDefaultAsync(Session s, string stack, CancellationToken ct)
+    {
+        JsonObject config;
+        try
+        {
+            config = await s.Pulumi.ConfigAsync(stack, ct);
+        }
+        catch (OpsException e)
+        {
+            s.Output.Warn(e.Message);
+            return "unknown";
+        }
+        return config["failover:defaultFlag"] is JsonObject entry && entry["value"] is JsonValue v && v.TryGetValue<string>(out var text)
+            ? Wire.ParseFlag(text) is { } mode ? Wire.Of(mode) : text
+            : DefaultFlagDefault.ToString().ToLowerInvariant();  // the compiler's own copy of the contract's FlagMode
+    }
 
     private static string Iso(DateTimeOffset time) => Attr.Iso(time);
 }

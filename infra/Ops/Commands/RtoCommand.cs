@@ -31,9 +31,13 @@ public static class RtoCommand
             s.Output.Line();
         }
         s.Output.Line(StandbyCostReport.Text(cost).TrimEnd());
+        // A pipeline may gate on it: the same promise the compiler enforces, in one sentence and, with --json, one document.
+        var over = budgets.FirstOrDefault(b => !b.Fits);
+        var refusal = over is null ? null : RecoveryTimeReport.Refusal(over, $"Pulumi.{over.Stack}.yaml");
+        if (refusal is not null) s.Context.Err.WriteLine($"error: {refusal}");
         s.Output.Result(new JsonObject
         {
-            ["ok"] = budgets.All(b => b.Fits),
+            ["ok"] = over is null, ["exitCode"] = over is null ? ExitCodes.Ok : ExitCodes.Failed, ["message"] = refusal,
             ["budgets"] = new JsonArray([.. budgets.Select(b => (JsonNode)new JsonObject
             {
                 ["stack"] = b.Stack, ["action"] = b.Action, ["region"] = b.Region, ["objectiveSeconds"] = b.ObjectiveSeconds,
@@ -52,10 +56,7 @@ public static class RtoCommand
                 ["prices"] = new JsonArray([.. cost.Prices.Select(p => (JsonNode)new JsonObject { ["item"] = p.Item, ["usd"] = p.Usd, ["unit"] = p.Unit, ["source"] = p.Source })]),
             },
         });
-        // A pipeline may gate on it: the same promise the compiler enforces.
-        if (budgets.FirstOrDefault(b => !b.Fits) is { } over)
-            throw new OpsException(RecoveryTimeReport.Refusal(over, $"Pulumi.{over.Stack}.yaml"));
-        return ExitCodes.Ok;
+        return over is null ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
     /// The stack's config as the compiler reads it offline (Pulumi.yaml and Pulumi.STACK.yaml); its problems named as the compiler names them.

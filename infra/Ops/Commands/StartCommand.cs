@@ -7,6 +7,7 @@ using Failover.Functions.Handlers;
 using Failover.Functions.Runtime;
 using Failover.Ops.Aws;
 using Failover.Ops.Cli;
+using static Failover.Ops.Cli.JsonText;
 using Failover.Ops.Pulumi;
 using States = compiler::Failover.Infra.Control.WorkflowDefinition.States;
 
@@ -131,7 +132,7 @@ public static class StartCommand
 
     private static int Report(Session s, Execution run, string action, string? lastState, JsonArray states, DeployedStack target)
     {
-        var output = Parse(run.Output);
+        var output = Object(run.Output);
         var decision = output?["decision"] as JsonObject;
         var decided = Text(decision?["decision"]);
         var why = Text(decision?["reason"]);
@@ -194,14 +195,7 @@ public static class StartCommand
         return source.Length <= InputLimits.Source ? source : source[..InputLimits.Source];
     }
 
-    private static JsonObject? Parse(string? json)
-    {
-        if (json is null) return null;
-        try { return JsonNode.Parse(json) as JsonObject; }
-        catch (JsonException) { return null; }
-    }
 
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     private static string Short(string text) => text.Length <= 300 ? text : text[..300] + "…";
 }

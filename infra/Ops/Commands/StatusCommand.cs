@@ -5,6 +5,7 @@ using Failover.Functions.Handlers;
 using Failover.Functions.Runtime;
 using Failover.Ops.Aws;
 using Failover.Ops.Cli;
+using static Failover.Ops.Cli.JsonText;
 using Failover.Ops.Pulumi;
 
 namespace Failover.Ops.Commands;
@@ -165,7 +166,7 @@ public static class StatusCommand
     {
         var runs = await s.Aws.StepFunctions(stack.Region).ListExecutionsAsync(stack.StateMachineArn, RecentRuns, ct);
         var described = await Task.WhenAll(runs.Select(r => s.Aws.StepFunctions(stack.Region).DescribeExecutionAsync(r.Arn, ct)));
-        return [.. described.Select(d => new Run(d, Parse(d.Output)?["decision"] as JsonObject))];
+        return [.. described.Select(d => new Run(d, Object(d.Output)?["decision"] as JsonObject))];
     }
 
     /// Which record Route 53 answers with. The gates alone decide in gated mode; in the other modes Route 53 also moves traffic
@@ -228,14 +229,7 @@ public static class StatusCommand
         return $"{(ok > reports.Count * 0.18 ? "healthy" : "unhealthy")} ({ok}/{reports.Count} checkers)";
     }
 
-    private static JsonObject? Parse(string? json)
-    {
-        if (json is null) return null;
-        try { return JsonNode.Parse(json) as JsonObject; }
-        catch (System.Text.Json.JsonException) { return null; }
-    }
 
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var t) ? t : null;
 
     private static string RegionOf(string arn) => arn.Split(':') is { Length: > 3 } parts ? parts[3] : "";
 

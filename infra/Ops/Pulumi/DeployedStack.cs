@@ -14,41 +14,31 @@ public sealed record DeployedStack
     public required string DnsFailover { get; init; }
     public required string ControlTableName { get; init; }
     public required string ControlTableConsistency { get; init; }
-    /// Where decisions are recorded: their own table in strong mode, else the control table.
-    public required string DecisionTableName { get; init; }
     public required string StateMachineArn { get; init; }
     public required IReadOnlyList<string> WorkflowActions { get; init; }
     public required string ClusterName { get; init; }
     public required string ServiceName { get; init; }
     public required string GateHealthCheckId { get; init; }
     public required string EndpointHealthCheckId { get; init; }
-    public required int ReadinessTimeoutSeconds { get; init; }
     /// The stack's own health alarms (`alarmNameList`, comma-separated).
     public required IReadOnlyList<string> AlarmNames { get; init; }
 
     /// The output names read here; a test checks that the compiler exports each of them.
     public static readonly IReadOnlyList<string> OutputNames =
     [
-        "role", "region", "peerRegion", "defaultFlag", "dnsFailover", "controlTableName", "controlTableConsistency", "decisionTableName",
-        "stateMachineArn", "workflowActions", "clusterName", "serviceName", "gateHealthCheckId", "endpointHealthCheckId",
-        "readinessTimeoutSeconds", "alarmNameList",
+        "role", "region", "peerRegion", "defaultFlag", "dnsFailover", "controlTableName", "controlTableConsistency",
+        "stateMachineArn", "workflowActions", "clusterName", "serviceName", "gateHealthCheckId", "endpointHealthCheckId", "alarmNameList",
     ];
 
     /// Typed values from `pulumi stack output --json`; every missing or mistyped output is named in one error.
     public static DeployedStack From(string stack, JsonObject outputs)
     {
         var problems = new List<string>();
-        string S(string name, bool optional = false)
+        string S(string name)
         {
             if (outputs[name] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0) return s;
-            if (!optional) problems.Add(name);
-            return "";
-        }
-        int I(string name)
-        {
-            if (outputs[name] is JsonValue v && (v.TryGetValue<int>(out var n) || (v.TryGetValue<double>(out var d) && d == Math.Floor(d) && (n = (int)d) == d))) return n;
             problems.Add(name);
-            return 0;
+            return "";
         }
         IReadOnlyList<string> L(string name)
         {
@@ -60,13 +50,10 @@ public sealed record DeployedStack
         {
             Stack = stack, Role = S("role"), Region = S("region"), PeerRegion = S("peerRegion"), DefaultFlag = S("defaultFlag"),
             DnsFailover = S("dnsFailover"), ControlTableName = S("controlTableName"), ControlTableConsistency = S("controlTableConsistency"),
-            DecisionTableName = S("decisionTableName", optional: true),
             StateMachineArn = S("stateMachineArn"), WorkflowActions = L("workflowActions"), ClusterName = S("clusterName"), ServiceName = S("serviceName"),
             GateHealthCheckId = S("gateHealthCheckId"), EndpointHealthCheckId = S("endpointHealthCheckId"),
-            ReadinessTimeoutSeconds = I("readinessTimeoutSeconds"),
             AlarmNames = S("alarmNameList").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
-        if (deployed.DecisionTableName.Length == 0) deployed = deployed with { DecisionTableName = deployed.ControlTableName };
         if (outputs.Count == 0)
             throw new OpsException($"stack {stack} has no outputs: it has not been deployed yet (failoverctl deploy)");
         if (problems.Count > 0)

@@ -22,8 +22,9 @@ public sealed class ProcessRunner(OpsContext context)
     }
 
     /// Runs to the end; `onLine` sees each stdout line as it arrives (progress), and the whole output is returned as well.
+    /// A `timeout` is for reads only: the program is killed when it passes, which an update must never be.
     public async Task<ProcessResult> RunAsync(string program, string missingHint, IReadOnlyList<string> args, string directory,
-        Action<string>? onLine = null, CancellationToken cancellationToken = default)
+        Action<string>? onLine = null, CancellationToken cancellationToken = default, TimeSpan? timeout = null)
     {
         var path = Resolve(program) ?? throw new OpsException($"{program} is not on PATH: {missingHint}");
         var start = new ProcessStartInfo(path)
@@ -62,7 +63,14 @@ public sealed class ProcessRunner(OpsContext context)
         var readErr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         try
         {
-            await process.WaitForExitAsync(cancellationToken);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (timeout is { } t) limit.CancelAfter(t);
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new OpsException($"{Path.GetFileName(path)} {string.Join(' ', args.Take(2))} did not answer within {timeout!.Value.TotalSeconds:0} s");
         }
         catch (OperationCanceledException)
         {

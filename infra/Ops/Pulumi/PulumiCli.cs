@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Failover.Ops.Cli;
+using static Failover.Ops.Cli.JsonText;
 
 namespace Failover.Ops.Pulumi;
 
@@ -43,7 +44,7 @@ public sealed partial class PulumiCli(ProcessRunner runner, string projectDirect
     /// `pulumi stack output --json`: every output, by name.
     public async Task<JsonObject> StackOutputsAsync(string stack, CancellationToken cancellationToken)
     {
-        var result = await RunAsync(["stack", "output", "--json", "--stack", stack], null, cancellationToken);
+        var result = await RunAsync(["stack", "output", "--json", "--stack", stack], null, cancellationToken, ReadTimeout);
         if (result.ExitCode != 0) throw Failure(stack, "stack output", result);
         return ParseObject(result.Stdout, stack, "stack output");
     }
@@ -51,7 +52,7 @@ public sealed partial class PulumiCli(ProcessRunner runner, string projectDirect
     /// `pulumi config --json`: the stack's configuration (project defaults included), by key.
     public async Task<JsonObject> ConfigAsync(string stack, CancellationToken cancellationToken)
     {
-        var result = await RunAsync(["config", "--json", "--stack", stack], null, cancellationToken);
+        var result = await RunAsync(["config", "--json", "--stack", stack], null, cancellationToken, ReadTimeout);
         if (result.ExitCode != 0) throw Failure(stack, "config", result);
         return ParseObject(result.Stdout, stack, "config");
     }
@@ -61,7 +62,7 @@ public sealed partial class PulumiCli(ProcessRunner runner, string projectDirect
     public async Task<PreviewResult> PreviewAsync(string stack, CancellationToken cancellationToken)
     {
         var result = await RunAsync(["preview", "--stack", stack, "--refresh", "--json"], null, cancellationToken);
-        var document = TryParseObject(result.Stdout);
+        var document = Object(result.Stdout);
         if (result.ExitCode != 0) throw Failure(stack, "preview", result, document);
         if (document is null) throw new OpsException($"pulumi preview of stack {stack} answered no JSON document; is this Pulumi CLI 3.x?");
         var steps = (document["steps"] as JsonArray ?? []).OfType<JsonObject>()
@@ -78,7 +79,7 @@ public sealed partial class PulumiCli(ProcessRunner runner, string projectDirect
         var errors = new List<string>();
         void OnLine(string line)
         {
-            if (TryParseObject(line) is not { } e) return;
+            if (Object(line) is not { } e) return;
             // Refresh steps (one per resource, from --refresh) and unchanged resources are not news.
             if (e["resourcePreEvent"]?["metadata"] is JsonObject step && Text(step["op"]) is { } op && op is not ("same" or "refresh" or "read"))
                 progress($"  {stack}: {op} {Text(step["type"])} {Name(Text(step["urn"]))}");
@@ -92,8 +93,11 @@ public sealed partial class PulumiCli(ProcessRunner runner, string projectDirect
         return Summary(summary?["resourceChanges"]);
     }
 
-    private Task<ProcessResult> RunAsync(IReadOnlyList<string> args, Action<string>? onLine, CancellationToken cancellationToken) =>
-        runner.RunAsync("pulumi", Install, [.. args, "--non-interactive"], projectDirectory, onLine, cancellationToken);
+    /// A read of outputs or config that takes longer is a backend not answering (and an operator waiting in an incident).
+    public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
+
+    private Task<ProcessResult> RunAsync(IReadOnlyList<string> args, Action<string>? onLine, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
+        runner.RunAsync("pulumi", Install, [.. args, "--non-interactive"], projectDirectory, onLine, cancellationToken, timeout);
 
     private static ChangeSummary Summary(JsonNode? counts) =>
         new(counts is JsonObject o
@@ -109,21 +113,7 @@ public sealed partial class PulumiCli(ProcessRunner runner, string projectDirect
     }
 
     private static JsonObject ParseObject(string text, string stack, string command) =>
-        TryParseObject(text) ?? throw new OpsException($"pulumi {command} of stack {stack} did not answer a JSON object; is this Pulumi CLI 3.x?");
-
-    private static JsonObject? TryParseObject(string text)
-    {
-        try
-        {
-            return JsonNode.Parse(text) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        Object(text) ?? throw new OpsException($"pulumi {command} of stack {stack} did not answer a JSON object; is this Pulumi CLI 3.x?");
 
     // A URN ends with the resource's logical name: urn:pulumi:STACK::PROJECT::TYPE::NAME.
     private static string Name(string? urn) => urn is null ? "" : urn[(urn.LastIndexOf("::", StringComparison.Ordinal) + 2)..];

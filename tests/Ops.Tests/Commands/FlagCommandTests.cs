@@ -139,6 +139,19 @@ public sealed class FlagCommandTests(MotoServer moto) : OpsWorld(moto)
     }
 
     [Fact]
+    public async Task Get_shows_the_flag_in_force_when_pulumi_config_cannot_be_read()
+    {
+        await RunAsync("flag", "set", "block", "--reason", "INC-42");
+        Pulumi.Answer("config", "primary", "", exit: 255, stderr: "error: could not reach https://api.pulumi.com\n");
+
+        var run = await RunAsync("flag", "get");
+
+        run.Exit.Should().Be(0, run.ToString());
+        run.Stdout.Should().MatchRegex(@"primary\s+us-east-1\s+block\s+override\s+auto\s+unknown");
+        run.Stderr.Should().Contain("warning: pulumi config failed for stack primary: could not reach https://api.pulumi.com");
+    }
+
+    [Fact]
     public async Task Clear_removes_the_override()
     {
         await RunAsync("flag", "set", "block", "--reason", "INC-42");

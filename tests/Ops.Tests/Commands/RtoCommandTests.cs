@@ -88,6 +88,19 @@ public sealed class RtoCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_budget_over_the_objective_with_json_is_one_document_saying_so()
+    {
+        File.AppendAllText(Path.Combine(_project, "Pulumi.secondary.yaml"), "  failover:rtoObjectiveMinutes: \"15\"\n");
+
+        var run = await RunAsync("rto", "--json");
+
+        run.Exit.Should().Be(1, run.ToString());
+        run.Json["ok"]!.GetValue<bool>().Should().BeFalse();
+        run.Json["message"]!.GetValue<string>().Should().StartWith("failover:rtoObjectiveMinutes is 15 min");
+        run.Json["budgets"]!.AsArray().Should().HaveCount(2);
+    }
+
+    [Fact]
     public async Task An_invalid_config_is_named()
     {
         File.AppendAllText(Path.Combine(_project, "Pulumi.primary.yaml"), "  failover:rtoObjectiveMinutes: \"0\"\n");

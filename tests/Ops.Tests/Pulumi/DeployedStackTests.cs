@@ -44,24 +44,15 @@ public sealed class DeployedStackTests
     }
 
     [Fact]
-    public void Decisions_are_read_from_the_control_table_when_there_is_no_decision_table()
-    {
-        var outputs = Complete();
-        outputs.Remove("decisionTableName");
-
-        DeployedStack.From("primary", outputs).DecisionTableName.Should().Be("failover-control");
-    }
-
-    [Fact]
     public void A_mistyped_output_is_named()
     {
         var outputs = Complete();
-        outputs["readinessTimeoutSeconds"] = "600s";
         outputs["workflowActions"] = "failback";
+        outputs["clusterName"] = 3;
 
         var act = () => DeployedStack.From("primary", outputs);
 
-        act.Should().Throw<OpsException>().WithMessage("stack primary lacks the output(s) workflowActions, readinessTimeoutSeconds*");
+        act.Should().Throw<OpsException>().WithMessage("stack primary lacks the output(s) workflowActions, clusterName*");
     }
 
     private static JsonObject Complete()
@@ -70,7 +61,6 @@ public sealed class DeployedStackTests
         foreach (var name in DeployedStack.OutputNames) outputs[name] = "x";
         outputs["controlTableName"] = "failover-control";
         outputs["workflowActions"] = new JsonArray("failback");
-        outputs["readinessTimeoutSeconds"] = 600;
         return outputs;
     }
 }
