@@ -13,7 +13,7 @@
 // A finding is an expectation not met; `--json` prints {scenarios: {NAME: {outcome, expected, findings, timings, ...}}}.
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { StateMachine } from "./drill/stepfunctions.mjs";
+import { runExecution } from "./drill/execution.mjs";
 import { ACCOUNT, Program } from "./drill/program.mjs";
 import { parseWorkflowArgs } from "./drill/args.mjs";
 import { createWorld, destroyWorld } from "./drill/world.mjs";
@@ -150,32 +150,10 @@ async function execute(world, program, input, label) {
     }
   }
 
-  const machine = new StateMachine(definition, { validationOptions: { checkPaths: true, checkArn: true } });
-  const context = {
-    Execution: { Id: executionArn, Name: executionName, RoleArn: workflowCredentials.roleArn },
-    StateMachine: { Id: `arn:aws:states:${program.region}:${ACCOUNT}:stateMachine:${workflow.name}`, Name: workflow.name },
-    // Read when a state evaluates $$.State.EnteredTime, i.e. as it is entered (the library copies this object shallowly).
-    State: { get EnteredTime() { return new Date().toISOString(); } },
-  };
-  const started = performance.now();
-  const run = machine.run(input, { overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: waits }, context });
-  const events = [];
-  const collecting = (async () => { for await (const e of run.eventLogs) events.push(e); })();
-  let status;
-  let output = null;
-  let error = null;
-  try {
-    output = await run.result;
-    status = "SUCCEEDED";
-  } catch (e) {
-    if (e.name === "ExecutionTimeoutError") status = "TIMED_OUT";
-    else if (e.name === "ExecutionAbortedError") status = "ABORTED";
-    else status = "FAILED";
-    const cause = e.cause ?? e;
-    error = { Error: cause.name, Cause: cause.message };
-  }
-  const wallMs = performance.now() - started;
-  await Promise.race([collecting, new Promise((r) => setTimeout(r, 2000))]);
+  const { status, output, error, events, wallMs } = await runExecution({
+    definition, input, handlers, waits, executionArn, executionName, roleArn: workflowCredentials.roleArn,
+    region: program.region, stateMachineName: workflow.name,
+  });
 
   // Time in Wait states, from the execution's own event log.
   let waitMs = 0;

@@ -12,7 +12,7 @@
 // {runs: {R: {status, error, visited, decide: {payload, response, error}}}, findings: [...], logs: {...}}.
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { StateMachine } from "./drill/stepfunctions.mjs";
+import { runExecution } from "./drill/execution.mjs";
 import { ACCOUNT, Program } from "./drill/program.mjs";
 import { parseWorkflowArgs } from "./drill/args.mjs";
 import { createWorld, destroyWorld } from "./drill/world.mjs";
@@ -91,27 +91,10 @@ async function execute(world, input, label) {
       world.findings.push(`${name}: resource ${state.Resource} is not driven by this harness`);
     }
   }
-  const machine = new StateMachine(definition, { validationOptions: { checkPaths: true, checkArn: true } });
-  const context = {
-    Execution: { Id: executionArn, Name: executionName, RoleArn: credentials.roleArn },
-    StateMachine: { Id: `arn:aws:states:${program.region}:${ACCOUNT}:stateMachine:${workflow.name}`, Name: workflow.name },
-    State: { get EnteredTime() { return new Date().toISOString(); } },
-  };
-  const run = machine.run(input, { overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: waits }, context });
-  const events = [];
-  const collecting = (async () => { for await (const e of run.eventLogs) events.push(e); })();
-  let status;
-  let output = null;
-  let error = null;
-  try {
-    output = await run.result;
-    status = "SUCCEEDED";
-  } catch (e) {
-    status = e.name === "ExecutionTimeoutError" ? "TIMED_OUT" : e.name === "ExecutionAbortedError" ? "ABORTED" : "FAILED";
-    const cause = e.cause ?? e;
-    error = { Error: cause.name, Cause: cause.message };
-  }
-  await Promise.race([collecting, new Promise((r) => setTimeout(r, 2000))]);
+  const { status, output, error, events } = await runExecution({
+    definition, input, handlers, waits, executionArn, executionName, roleArn: credentials.roleArn,
+    region: program.region, stateMachineName: workflow.name,
+  });
   const decide = tasks.find((t) => t.state === "Decide");
   return {
     executionArn,

@@ -8,6 +8,7 @@ import os
 import sys
 
 import boto3
+from world_server import serve
 
 PRIMARY, SECONDARY = "us-east-1", "us-west-2"
 TABLE, CLUSTER, SERVICE = "failover-control", "failover-secondary", "failover-secondary"
@@ -164,19 +165,9 @@ def assume_role(name, policy):
 COMMANDS = {"assume-role": assume_role, "setup": setup, "create-table": create_table, "raw-item": raw_item, "put-raw-item": put_raw_item, "gate": gate, "invert-gate": invert_gate, "service": service, "scalable-target": scalable_target, "item": item,
             "decisions": decisions, "put-item": put_item, "lock": lock, "put-lock": put_lock, "alarm-state": alarm_state, "register-targets": register_targets}
 
-def serve():
-    """Answers commands until stdin closes: boto3 is imported once, not once per question."""
-    for line in sys.stdin:
-        command, *args = json.loads(line)
-        try:
-            answer = {"result": COMMANDS[command](*args)}
-        except Exception as error:  # reported to the test, which fails with it
-            answer = {"error": f"{type(error).__name__}: {error}"}
-        print(json.dumps(answer), flush=True)
-
 
 if __name__ == "__main__":
     if sys.argv[1] == "serve":
-        serve()
+        serve(COMMANDS)
     else:
         print(json.dumps(COMMANDS[sys.argv[1]](*sys.argv[2:])))
