@@ -20,6 +20,19 @@ public sealed class CloudWatchClient(AwsHttpClient client, string region)
             .Select(a => new Alarm(Required(a, "AlarmName"), Required(a, "StateValue"), Time(Xml.Child(a, "StateUpdatedTimestamp")))).ToList();
     }
 
+    /// One data point of one metric, now, in this client's region: the gate metric's data plane call (no resource, no read back).
+    public async Task PutMetricDataAsync(string metricNamespace, string metricName, double value, CancellationToken cancellationToken)
+    {
+        var parameters = new List<(string, string)>
+        {
+            ("Action", "PutMetricData"), ("Version", "2010-08-01"), ("Namespace", metricNamespace),
+            ("MetricData.member.1.MetricName", metricName),
+            ("MetricData.member.1.Value", value.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("MetricData.member.1.Unit", "None"),
+        };
+        await QueryApi.CallAsync(client, _service, parameters, cancellationToken);
+    }
+
     private static DateTimeOffset? Time(string? text) =>
         DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
             ? at : null;

@@ -147,8 +147,19 @@ public static class EnvNames
     public const string ActiveMinCapacity = "ACTIVE_MIN_CAPACITY";
     public const string StandbyDesiredCount = "STANDBY_DESIRED_COUNT";
     public const string StandbyMinCapacity = "STANDBY_MIN_CAPACITY";
-    public const string GateHealthCheckId = "GATE_HEALTH_CHECK_ID";
+    /// The primary's public health URL through its load balancer (scheme, ALB name, port, health path): what decide and the
+    /// Route 53 endpoint check probe.
+    public const string PrimaryProbeUrl = "PRIMARY_PROBE_URL";
+    /// Which kind of traffic gate shift-traffic moves (TrafficGateModes); the other gate settings depend on it.
     public const string TrafficGateMode = "TRAFFIC_GATE_MODE";
+    /// route53-api: the primary's gate health check, whose inversion shift-traffic flips through Route 53's control plane.
+    public const string GateHealthCheckId = "GATE_HEALTH_CHECK_ID";
+    /// metric: the CloudWatch namespace of the primary's gate metric and the region whose CloudWatch holds it (the secondary's).
+    public const string PrimaryGateNamespace = "PRIMARY_GATE_NAMESPACE";
+    public const string PrimaryGateRegion = "PRIMARY_GATE_REGION";
+    /// metric, in the primary only: the secondary's gate (its switch lives in the primary's region), for the failback.
+    public const string SecondaryGateNamespace = "SECONDARY_GATE_NAMESPACE";
+    public const string SecondaryGateRegion = "SECONDARY_GATE_REGION";
     public const string RoutingControlArn = "ROUTING_CONTROL_ARN";
     public const string ArcClusterEndpoints = "ARC_CLUSTER_ENDPOINTS";
     /// The region of the ECS service, scalable target and target group (default: the function's own). Step Functions cannot
@@ -162,13 +173,28 @@ public static class EnvNames
     public const string ControlTablePeerRegion = "CONTROL_TABLE_PEER_REGION";
 }
 
-/// The values of TRAFFIC_GATE_MODE, also echoed as shift-traffic's `mode`: which kind of traffic gate the function moves.
+/// The values of TRAFFIC_GATE_MODE (config failover:trafficGate), also echoed as shift-traffic's `mode`.
 public static class TrafficGateModes
 {
-    /// The default: a Route 53 health check whose inversion closes the gate.
-    public const string Gate = "gate";
+    /// The default: a CLOUDWATCH_METRIC health check on an alarm over a metric the workflow publishes with PutMetricData, a
+    /// regional data plane; the check holds its last status while nobody publishes (a latch).
+    public const string Metric = "metric";
     /// A Route 53 ARC routing control, set through the cluster's data-plane endpoints.
     public const string Arc = "arc";
+    /// A Route 53 health check whose inversion closes the gate: a call to Route 53's control plane, hosted in us-east-1.
+    public const string Route53Api = "route53-api";
+
+    public static readonly IReadOnlyList<string> All = [Metric, Arc, Route53Api];
+}
+
+/// The metric a metric gate is flipped with: one value per publish in the gate's own namespace, 1 closed, 0 open.
+public static class TrafficGateMetric
+{
+    public const string Name = "Closed";
+    public const double Closed = 1, Open = 0;
+
+    /// `Failover/TrafficGate/PREFIX`: a namespace per gate, so IAM can hold a publisher to one gate (cloudwatch:namespace).
+    public static string Namespace(string stackPrefix) => $"Failover/TrafficGate/{stackPrefix}";
 }
 
 /// The variables one handler reads: those it cannot run without, and those with a default or a mode of their own.
@@ -203,6 +229,8 @@ public static class ResultFields
     public const string Gate = "gate";
     public const string Inverted = "inverted";
     public const string Mode = "mode";
+    public const string Degraded = "degraded";
+    public const string Confirmed = "confirmed";
     public const string Released = "released";
     public const string StateRecorded = "stateRecorded";
     public const string ActiveRegion = "activeRegion";
@@ -218,7 +246,7 @@ public static class FunctionContract
     {
         [HandlerNames.Decide] = new(HandlerNames.Decide,
             [EnvNames.ControlTableName, EnvNames.DefaultFlag, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion],
-            [EnvNames.PrimaryEndpointHealthCheckId, EnvNames.PrimaryAlarmNames, EnvNames.CooldownSeconds, EnvNames.LockLeaseSeconds, EnvNames.DecisionTtlDays,
+            [EnvNames.PrimaryEndpointHealthCheckId, EnvNames.PrimaryAlarmNames, EnvNames.PrimaryProbeUrl, EnvNames.CooldownSeconds, EnvNames.LockLeaseSeconds, EnvNames.DecisionTtlDays,
                 EnvNames.DecisionTableName, EnvNames.ControlTablePeerRegion]),
         [HandlerNames.ScaleService] = new(HandlerNames.ScaleService,
             [EnvNames.ClusterName, EnvNames.ServiceName, EnvNames.ActiveDesiredCount, EnvNames.ActiveMinCapacity, EnvNames.StandbyDesiredCount, EnvNames.StandbyMinCapacity],
@@ -226,10 +254,11 @@ public static class FunctionContract
         [HandlerNames.CheckService] = new(HandlerNames.CheckService,
             [EnvNames.ClusterName, EnvNames.ServiceName, EnvNames.TargetGroupArn],
             [EnvNames.ServiceRegion]),
-        // The gate id is required in the default (health check) mode; ARC mode needs the routing control instead.
+        // The mode decides which of the others it needs: the gate metric's namespaces and regions, the health check, or the routing control.
         [HandlerNames.ShiftTraffic] = new(HandlerNames.ShiftTraffic,
-            [EnvNames.GateHealthCheckId],
-            [EnvNames.TrafficGateMode, EnvNames.RoutingControlArn, EnvNames.ArcClusterEndpoints]),
+            [EnvNames.TrafficGateMode],
+            [EnvNames.PrimaryGateNamespace, EnvNames.PrimaryGateRegion, EnvNames.SecondaryGateNamespace, EnvNames.SecondaryGateRegion,
+                EnvNames.GateHealthCheckId, EnvNames.RoutingControlArn, EnvNames.ArcClusterEndpoints]),
         [HandlerNames.ReleaseLock] = new(HandlerNames.ReleaseLock,
             [EnvNames.ControlTableName, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion],
             []),
@@ -241,7 +270,7 @@ public static class FunctionContract
         [HandlerNames.ScaleService] = [ResultFields.Action, ResultFields.DesiredCount, ResultFields.MinCapacity, ResultFields.PreviousDesiredCount,
             ResultFields.PreviousMinCapacity, ResultFields.Changed],
         [HandlerNames.CheckService] = [ResultFields.Ready, ResultFields.Running, ResultFields.Desired, ResultFields.HealthyTargets, ResultFields.TimedOut],
-        [HandlerNames.ShiftTraffic] = [ResultFields.Shifted, ResultFields.Gate, ResultFields.Inverted, ResultFields.Mode],
+        [HandlerNames.ShiftTraffic] = [ResultFields.Shifted, ResultFields.Gate, ResultFields.Inverted, ResultFields.Mode, ResultFields.Degraded],
         [HandlerNames.ReleaseLock] = [ResultFields.Released, ResultFields.StateRecorded, ResultFields.Reason, ResultFields.Epoch],
     };
 }

@@ -117,6 +117,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             Health = new HealthView
             {
                 Status = Wire.Of(health),
+                Confirmed = HealthEvidence.Confirmed(evidence),
                 Evidence = evidence.Select(e => new EvidenceView { Source = e.Source, Verdict = Wire.Of(e.Verdict), Detail = e.Detail }).ToList(),
             },
             LockId = lockId,

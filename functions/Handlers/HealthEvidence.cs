@@ -86,6 +86,11 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         : evidence.Any(e => e.Verdict == Health.Healthy) ? Health.Healthy
         : Health.Unknown;
 
+    /// Two independent sources say UNHEALTHY, the direct probe among them (what an unattended failover needs).
+    public static bool Confirmed(IReadOnlyList<Evidence> evidence) =>
+        evidence.Any(e => e.Source == "direct-probe" && e.Verdict == Health.Unhealthy)
+        && evidence.Any(e => e.Source != "direct-probe" && e.Verdict == Health.Unhealthy);
+
     // Route 53's checkers probe from several regions: a majority of failures is an outage, not one checker's network.
     private async Task<Evidence> EndpointAsync(string id, CancellationToken cancellationToken)
     {

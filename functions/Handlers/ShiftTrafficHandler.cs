@@ -1,32 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Failover.Functions.Aws;
 using Failover.Functions.Json;
 using Failover.Functions.Runtime;
 
 namespace Failover.Functions.Handlers;
 
-/// `shift-traffic`: closes the primary's traffic gate (failover) or opens it again (failback); Route 53 does the rest.
-/// The gate is a health check whose inversion we flip, or (TRAFFIC_GATE_MODE=arc) an ARC routing control.
+/// `shift-traffic`: closes the primary's traffic gate (failover) or opens it again (failback); Route 53 does the rest. The gate is
+/// moved through the kind's own plane (TRAFFIC_GATE_MODE): a metric published to CloudWatch in the region that holds the gate's
+/// switch (metric, the default), an ARC routing control through the cluster's data plane (arc), or the inversion of a health
+/// check through Route 53's control plane in us-east-1 (route53-api).
 public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients clients)
 {
     public async Task<ShiftTrafficResponse> HandleAsync(ActionRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
         var action = Vocabulary.ParseAction(request.Action);
         var s = new Settings(env, HandlerNames.ShiftTraffic);
-        var mode = s.Optional(EnvNames.TrafficGateMode) ?? TrafficGateModes.Gate;
-        if (mode == TrafficGateModes.Arc)
+        var mode = s.Required(EnvNames.TrafficGateMode);
+        switch (mode)
         {
-            var control = s.Required(EnvNames.RoutingControlArn);
-            var endpoints = ParseEndpoints(s.Required(EnvNames.ArcClusterEndpoints), s);
-            s.ThrowIfInvalid();
-            return await ShiftRoutingControlAsync(clients.Until(context.StopBy), action, control, endpoints, context, cancellationToken);
+            case TrafficGateModes.Metric:
+            {
+                var primaryGate = new MetricGate(s.Required(EnvNames.PrimaryGateNamespace), s.Region(EnvNames.PrimaryGateRegion) ?? s.Required(EnvNames.PrimaryGateRegion));
+                var secondaryNamespace = s.Optional(EnvNames.SecondaryGateNamespace);
+                var secondaryRegion = s.Region(EnvNames.SecondaryGateRegion);
+                if ((secondaryNamespace is null) != (secondaryRegion is null))
+                    s.Problem($"{EnvNames.SecondaryGateNamespace} and {EnvNames.SecondaryGateRegion} go together");
+                s.ThrowIfInvalid();
+                var secondaryGate = secondaryNamespace is null ? null : new MetricGate(secondaryNamespace, secondaryRegion!);
+                return await ShiftMetricGateAsync(clients.Until(context.StopBy), action, primaryGate, secondaryGate, context, cancellationToken);
+            }
+            case TrafficGateModes.Arc:
+            {
+                var control = s.Required(EnvNames.RoutingControlArn);
+                var endpoints = ParseEndpoints(s.Required(EnvNames.ArcClusterEndpoints), s);
+                s.ThrowIfInvalid();
+                return await ShiftRoutingControlAsync(clients.Until(context.StopBy), action, control, endpoints, context, cancellationToken);
+            }
+            case TrafficGateModes.Route53Api:
+            {
+                var gate = s.Required(EnvNames.GateHealthCheckId);
+                s.ThrowIfInvalid();
+                return await ShiftGateAsync(clients.Until(context.StopBy).Route53, action, gate, context, cancellationToken);
+            }
+            default:
+                s.ThrowIfInvalid();
+                throw new ConfigurationException(
+                    $"{HandlerNames.ShiftTraffic} cannot run: {EnvNames.TrafficGateMode} must be one of {string.Join(", ", TrafficGateModes.All)} (got {Echo.Of(mode)}).");
         }
-        if (mode != TrafficGateModes.Gate)
-            throw new ConfigurationException(
-                $"{HandlerNames.ShiftTraffic} cannot run: {EnvNames.TrafficGateMode} must be {TrafficGateModes.Gate} or {TrafficGateModes.Arc} (got '{mode}').");
-        var gate = s.Required(EnvNames.GateHealthCheckId);
-        s.ThrowIfInvalid();
-        return await ShiftGateAsync(clients.Until(context.StopBy).Route53, action, gate, context, cancellationToken);
     }
+
+    /// A gate's metric: its namespace, and the region whose CloudWatch holds it (where its alarm lives).
+    private sealed record MetricGate(string Namespace, string Region);
+
+    /// Failover publishes the primary's gate closed in its region, this function's own: nothing in the primary's region or in
+    /// us-east-1 is asked. Failback publishes it open there (the secondary's region), and the secondary's gate open here; when the
+    /// secondary's region does not answer it closes the secondary's gate here instead, and Route 53, finding both records
+    /// unhealthy, answers PRIMARY. Publishing is idempotent: a repeat sets the same value again.
+    private static async Task<ShiftTrafficResponse> ShiftMetricGateAsync(AwsClients aws, FailoverAction action, MetricGate primary, MetricGate? secondary,
+        InvocationContext context, CancellationToken cancellationToken)
+    {
+        var closing = action == FailoverAction.Failover;
+        if (action == FailoverAction.Drill)
+            return new ShiftTrafficResponse { Shifted = false, Gate = primary.Namespace, Inverted = false, Mode = TrafficGateModes.Metric };
+        if (closing)
+        {
+            await Publish(aws, primary, TrafficGateMetric.Closed, cancellationToken);
+            context.Log.Info("traffic gate closed", ("namespace", primary.Namespace), ("region", primary.Region));
+            return new ShiftTrafficResponse { Shifted = true, Gate = primary.Namespace, Inverted = true, Mode = TrafficGateModes.Metric };
+        }
+        try
+        {
+            await Publish(aws, primary, TrafficGateMetric.Open, cancellationToken);
+        }
+        catch (FunctionException e) when (secondary is not null && e is AwsUnreachableException or AwsServiceException { ErrorType: not ErrorTypes.AwsServiceError })
+        {
+            // The region holding the primary's switch does not answer (it may be the one that is down): close the other record.
+            await Publish(aws, secondary, TrafficGateMetric.Closed, cancellationToken);
+            context.Log.Info("primary's gate unreachable; secondary's gate closed instead", ("namespace", secondary.Namespace), ("region", secondary.Region),
+                ("error", e.Message));
+            return new ShiftTrafficResponse { Shifted = true, Gate = secondary.Namespace, Inverted = false, Mode = TrafficGateModes.Metric, Degraded = true };
+        }
+        // A failback that earlier had to close the secondary's gate opens it again here, so the next failover has a record to move to.
+        if (secondary is not null) await Publish(aws, secondary, TrafficGateMetric.Open, cancellationToken);
+        context.Log.Info("traffic gate opened", ("namespace", primary.Namespace), ("region", primary.Region));
+        return new ShiftTrafficResponse { Shifted = true, Gate = primary.Namespace, Inverted = false, Mode = TrafficGateModes.Metric };
+    }
+
+    private static Task Publish(AwsClients aws, MetricGate gate, double value, CancellationToken cancellationToken) =>
+        aws.CloudWatch(gate.Region).PutMetricDataAsync(gate.Namespace, TrafficGateMetric.Name, value, cancellationToken);
 
     /// Route 53 refuses an update made against a stale HealthCheckVersion; someone else changed the gate meanwhile, so read again.
     private const int VersionConflictAttempts = 3;
@@ -39,12 +101,12 @@ public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients cl
         {
             var current = await route53.GetHealthCheckAsync(gate, cancellationToken);
             if (action == FailoverAction.Drill || current.Inverted == wanted)
-                return new ShiftTrafficResponse { Shifted = false, Gate = gate, Inverted = current.Inverted };
+                return new ShiftTrafficResponse { Shifted = false, Gate = gate, Inverted = current.Inverted, Mode = TrafficGateModes.Route53Api };
             try
             {
                 var updated = await route53.UpdateHealthCheckAsync(gate, current.Version, wanted, cancellationToken);
                 context.Log.Info("traffic gate updated", ("gate", gate), ("inverted", updated.Inverted), ("action", Wire.Of(action)));
-                return new ShiftTrafficResponse { Shifted = true, Gate = gate, Inverted = updated.Inverted };
+                return new ShiftTrafficResponse { Shifted = true, Gate = gate, Inverted = updated.Inverted, Mode = TrafficGateModes.Route53Api };
             }
             catch (AwsServiceException e) when (e.Code == "HealthCheckVersionMismatch" && attempt < VersionConflictAttempts)
             {
@@ -67,10 +129,29 @@ public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients cl
         return new ShiftTrafficResponse { Shifted = true, Gate = control, Inverted = state == "Off", Mode = TrafficGateModes.Arc };
     }
 
-    /// `us-east-1=https://host1,us-west-2=https://host2`: the cluster's ClusterEndpoints, in the order to try.
+    /// The cluster's ClusterEndpoints in the order to try: `region=url,...`, or the JSON list Pulumi's cluster output holds
+    /// (`[{"endpoint": url, "region": region}, ...]`).
     private static IReadOnlyList<ClusterEndpoint> ParseEndpoints(string raw, Settings settings)
     {
         var endpoints = new List<ClusterEndpoint>();
+        if (raw.TrimStart().StartsWith('['))
+        {
+            try
+            {
+                foreach (var item in JsonNode.Parse(raw)!.AsArray())
+                {
+                    var region = (item?["region"] ?? item?["Region"])?.GetValue<string>();
+                    var endpoint = (item?["endpoint"] ?? item?["Endpoint"])?.GetValue<string>();
+                    if (region is not null && Uri.TryCreate(endpoint, UriKind.Absolute, out var url)) endpoints.Add(new ClusterEndpoint(region, url));
+                    else settings.Problem($"{EnvNames.ArcClusterEndpoints} has an item without region and endpoint URL");
+                }
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                settings.Problem($"{EnvNames.ArcClusterEndpoints} is not a JSON list of {{endpoint, region}}");
+            }
+            return endpoints;
+        }
         foreach (var item in raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var parts = item.Split('=', 2);

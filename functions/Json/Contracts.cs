@@ -66,6 +66,8 @@ public sealed record HealthView
 {
     /// HEALTHY | UNHEALTHY | UNKNOWN
     public required string Status { get; init; }
+    /// Two independent sources say UNHEALTHY, the direct probe among them: what an unattended failover needs.
+    public required bool Confirmed { get; init; }
     public required IReadOnlyList<EvidenceView> Evidence { get; init; }
 }
 
@@ -133,8 +135,11 @@ public sealed record ShiftTrafficResponse
     public required string Gate { get; init; }
     /// True while the gate keeps traffic off the primary (health check inverted, routing control Off).
     public required bool Inverted { get; init; }
-    /// `gate` (health check inversion) or `arc` (routing control).
-    public string Mode { get; init; } = TrafficGateModes.Gate;
+    /// `metric`, `arc` or `route53-api` (TrafficGateModes).
+    public required string Mode { get; init; }
+    /// A failback that could not reach the region holding the primary's gate switch closed the secondary's gate instead:
+    /// Route 53 answers PRIMARY while both records are unhealthy. Run failback again once that region answers.
+    public bool Degraded { get; init; }
 }
 
 /// Input of `release-lock`: the lock to give back and how the run ended.
