@@ -80,6 +80,8 @@ public static partial class Compiler
             return InvalidConfig;
         }
 
+        foreach (var caution in result.Warnings) stderr.WriteLine($"warning: {caution}");
+
         // The worst case must fit the promise; offline the breakdown is printed for the reader, under Pulumi only a refusal.
         var budget = RecoveryTimeBudget.For(result.Config);
         if (!budget.Fits)

@@ -16,6 +16,8 @@ public sealed record RegionStack
     public required PulumiProgram Program { get; init; }
     public required RoleProfile Role { get; init; }
     public required AwsAccount Account { get; init; }
+    /// The explicit providers for other regions, one per region for the whole program.
+    public required AwsProviders Providers { get; init; }
     public required LoadBalancer LoadBalancer { get; init; }
     public required EcsService Ecs { get; init; }
     public required Autoscaling Scaling { get; init; }
@@ -45,6 +47,7 @@ public sealed record RegionStack
             program.AddVariable("account-id", new Invoke("aws:index/getCallerIdentity:getCallerIdentity", Map.Of(), "accountId")),
             config.Region);
 
+        var providers = new AwsProviders(program);
         var network = Network.Create(program, naming, config.Network);
         var loadBalancer = LoadBalancer.Create(program, new LoadBalancerProps
         {
@@ -90,6 +93,9 @@ public sealed record RegionStack
             HealthCheckPath = config.Container.HealthCheckPath,
             EndpointCheckIntervalSeconds = config.Dns.EndpointCheckIntervalSeconds,
             EndpointFailureThreshold = config.Dns.EndpointFailureThreshold,
+            GateKind = config.Dns.TrafficGate,
+            PeerRegion = config.PeerRegion,
+            Providers = providers,
         });
         var record = FailoverRecord.Create(program, new FailoverRecordProps
         {
@@ -117,7 +123,7 @@ public sealed record RegionStack
         var forwarding = isPrimary
             ? AlarmForwarding.Create(program, new AlarmForwardingProps
             {
-                Naming = naming, Account = account, Providers = new AwsProviders(program), SecondaryRegion = config.PeerRegion,
+                Naming = naming, Account = account, Providers = providers, SecondaryRegion = config.PeerRegion,
                 Alarms = alarms, Health = health, EvaluationPeriods = config.Alarms.EvaluationPeriods,
                 Topic = orchestration.Notifications, Emails = config.NotificationEmails,
             })
@@ -152,7 +158,7 @@ public sealed record RegionStack
         StackOutputs.ExportWatch(program, forwarding, triggers, deadLetters, watchers, dashboard);
         return new RegionStack
         {
-            Program = program, Role = role, Account = account, LoadBalancer = loadBalancer, Ecs = ecs, Scaling = scaling,
+            Program = program, Role = role, Account = account, Providers = providers, LoadBalancer = loadBalancer, Ecs = ecs, Scaling = scaling,
             Alarms = alarms, Health = health, Record = record, Orchestration = orchestration, Forwarding = forwarding, Triggers = triggers,
             RunEnded = runEnded, Watchers = watchers, DeadLetters = deadLetters, Dashboard = dashboard,
         };

@@ -22,6 +22,8 @@ public static class StackOutputs
     public const string AlbArnSuffix = "albArnSuffix";
     public const string TargetGroupArnSuffix = "targetGroupArnSuffix";
     public const string CalculatedHealthCheckId = "calculatedHealthCheckId";
+    /// What decide probes of the primary itself (its load balancer's health URL).
+    public const string ProbeUrl = "probeUrl";
     /// The modelled recovery time of this stack's promotion, for dashboards and tools: the same figures the compiler prints.
     public const string RecoveryTimeBudgetOutput = "recoveryTimeBudget";
 
@@ -47,6 +49,8 @@ public static class StackOutputs
         program.Export(TargetGroupArnSuffix, loadBalancer.TargetGroup.Out("arnSuffix"));
         program.Export(GateHealthCheckId, health.Gate.Check.Out("id"));
         program.Export(EndpointHealthCheckId, health.Endpoint.Out("id"));
+        program.Export(ProbeUrl, health.ProbeUrl);
+        program.Export("trafficGate", health.Gate.Describe());
         program.Export("recordHealthCheckId", record.Guard.Out("id"));
         program.Export("alarmHealthCheckIds", Map.Of(health.AlarmChecks.Select(c => (c.Key, (Value?)c.Check.Out("id"))).ToArray()));
         program.Export("alarmNames", Value.List(alarms.All.Select(a => (Value)a.Alarm.Out("name"))));

@@ -160,6 +160,9 @@ public static class EnvNames
     /// metric, in the primary only: the secondary's gate (its switch lives in the primary's region), for the failback.
     public const string SecondaryGateNamespace = "SECONDARY_GATE_NAMESPACE";
     public const string SecondaryGateRegion = "SECONDARY_GATE_REGION";
+    /// metric: the period of the gate alarms (60 s). An open is published at the start of a period, so it never shares one with
+    /// a close, whose value the alarm's Maximum would keep.
+    public const string GatePeriodSeconds = "GATE_PERIOD_SECONDS";
     public const string RoutingControlArn = "ROUTING_CONTROL_ARN";
     public const string ArcClusterEndpoints = "ARC_CLUSTER_ENDPOINTS";
     /// The region of the ECS service, scalable target and target group (default: the function's own). Step Functions cannot
@@ -257,7 +260,7 @@ public static class FunctionContract
         // The mode decides which of the others it needs: the gate metric's namespaces and regions, the health check, or the routing control.
         [HandlerNames.ShiftTraffic] = new(HandlerNames.ShiftTraffic,
             [EnvNames.TrafficGateMode],
-            [EnvNames.PrimaryGateNamespace, EnvNames.PrimaryGateRegion, EnvNames.SecondaryGateNamespace, EnvNames.SecondaryGateRegion,
+            [EnvNames.PrimaryGateNamespace, EnvNames.PrimaryGateRegion, EnvNames.SecondaryGateNamespace, EnvNames.SecondaryGateRegion, EnvNames.GatePeriodSeconds,
                 EnvNames.GateHealthCheckId, EnvNames.RoutingControlArn, EnvNames.ArcClusterEndpoints]),
         [HandlerNames.ReleaseLock] = new(HandlerNames.ReleaseLock,
             [EnvNames.ControlTableName, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion],

@@ -12,7 +12,7 @@ public static class HandlerCatalog
         HandlerNames.Decide => new JsonHandler<DecideRequest, DecideResponse>(FunctionsJson.Default.DecideRequest, FunctionsJson.Default.DecideResponse,
             new DecideHandler(env, aws, time).HandleAsync),
         HandlerNames.ShiftTraffic => new JsonHandler<ActionRequest, ShiftTrafficResponse>(FunctionsJson.Default.ActionRequest, FunctionsJson.Default.ShiftTrafficResponse,
-            new ShiftTrafficHandler(env, aws).HandleAsync),
+            new ShiftTrafficHandler(env, aws, time).HandleAsync),
         HandlerNames.ScaleService => new JsonHandler<ScaleServiceRequest, ScaleServiceResponse>(FunctionsJson.Default.ScaleServiceRequest,
             FunctionsJson.Default.ScaleServiceResponse, new ScaleServiceHandler(env, aws).HandleAsync),
         HandlerNames.CheckService => new JsonHandler<CheckServiceRequest, CheckServiceResponse>(FunctionsJson.Default.CheckServiceRequest,

@@ -10,7 +10,7 @@ namespace Failover.Functions.Handlers;
 /// moved through the kind's own plane (TRAFFIC_GATE_MODE): a metric published to CloudWatch in the region that holds the gate's
 /// switch (metric, the default), an ARC routing control through the cluster's data plane (arc), or the inversion of a health
 /// check through Route 53's control plane in us-east-1 (route53-api).
-public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients clients)
+public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients clients, TimeProvider time)
 {
     public async Task<ShiftTrafficResponse> HandleAsync(ActionRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
@@ -27,8 +27,10 @@ public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients cl
                 if ((secondaryNamespace is null) != (secondaryRegion is null))
                     s.Problem($"{EnvNames.SecondaryGateNamespace} and {EnvNames.SecondaryGateRegion} go together");
                 s.ThrowIfInvalid();
+                var period = TimeSpan.FromSeconds(s.Int(EnvNames.GatePeriodSeconds, 60, min: 1, max: 3600));
+                s.ThrowIfInvalid();
                 var secondaryGate = secondaryNamespace is null ? null : new MetricGate(secondaryNamespace, secondaryRegion!);
-                return await ShiftMetricGateAsync(clients.Until(context.StopBy), action, primaryGate, secondaryGate, context, cancellationToken);
+                return await ShiftMetricGateAsync(clients.Until(context.StopBy), action, primaryGate, secondaryGate, period, context, cancellationToken);
             }
             case TrafficGateModes.Arc:
             {
@@ -57,8 +59,8 @@ public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients cl
     /// us-east-1 is asked. Failback publishes it open there (the secondary's region), and the secondary's gate open here; when the
     /// secondary's region does not answer it closes the secondary's gate here instead, and Route 53, finding both records
     /// unhealthy, answers PRIMARY. Publishing is idempotent: a repeat sets the same value again.
-    private static async Task<ShiftTrafficResponse> ShiftMetricGateAsync(AwsClients aws, FailoverAction action, MetricGate primary, MetricGate? secondary,
-        InvocationContext context, CancellationToken cancellationToken)
+    private async Task<ShiftTrafficResponse> ShiftMetricGateAsync(AwsClients aws, FailoverAction action, MetricGate primary, MetricGate? secondary,
+        TimeSpan period, InvocationContext context, CancellationToken cancellationToken)
     {
         var closing = action == FailoverAction.Failover;
         if (action == FailoverAction.Drill)
@@ -69,6 +71,12 @@ public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients cl
             context.Log.Info("traffic gate closed", ("namespace", primary.Namespace), ("region", primary.Region));
             return new ShiftTrafficResponse { Shifted = true, Gate = primary.Namespace, Inverted = true, Mode = TrafficGateModes.Metric };
         }
+        // The gate alarm reads each period's Maximum, so an open published in the period of a close (a failback forced right after a
+        // failover) would be hidden by it, and the latch would keep the gate closed. An open therefore lands at the start of the next
+        // period: the failback's flip takes up to one period longer, a close never waits (the later close wins, as it should).
+        var now = time.GetUtcNow();
+        var next = DateTimeOffset.FromUnixTimeSeconds((now.ToUnixTimeSeconds() / (long)period.TotalSeconds + 1) * (long)period.TotalSeconds);
+        await Task.Delay(next - now, time, cancellationToken);
         try
         {
             await Publish(aws, primary, TrafficGateMetric.Open, cancellationToken);

@@ -42,7 +42,7 @@ public static partial class ConfigParser
             r.Problem($"stack '{inputs.Stack}' cannot name its resources: project and stack must be lowercase letters, digits and dashes, at most {MaxNameLength} characters together (got '{prefix}')");
 
         var dns = ParseDns(r, region);
-        var container = ParseContainer(r);
+        var container = ParseContainer(r, region);
         var capacity = ParseCapacity(r);
         var alarms = ParseAlarms(r);
         var network = ParseNetwork(r);
@@ -52,6 +52,8 @@ public static partial class ConfigParser
             r.Fail("notificationEmails", $"has '{email}', which is not an email address");
 
         var flag = r.Choice("defaultFlag", StackConfig.DefaultFlagDefault, Wire.FlagSpellings);
+
+        var reserve = r.Bool("reserveConcurrency", StackConfig.ReserveConcurrencyDefault);
 
         var retention = r.Int("logRetentionDays", StackConfig.LogRetentionDaysDefault, 1);
         if (!LogRetentionValues.Contains(retention))
@@ -76,6 +78,10 @@ public static partial class ConfigParser
             "into its health check and an M-of-N alarm would disagree with its check");
         r.RejectUnknownKeys();
         if (r.Errors.Count > 0 || role is null) return new ConfigResult(null, r.Errors, r.KnownKeys);
+        var warnings = new List<string>();
+        if (dns.TrafficGate == TrafficGateKind.Route53Api)
+            warnings.Add($"{r.Key("trafficGate")} route53-api moves traffic through Route 53's control plane, which is hosted in us-east-1: an outage there " +
+                "stops every failover (AWS Fault Isolation Boundaries, Appendix B: do not rely on it in a recovery path); the default metric gate does not");
 
         return new ConfigResult(new StackConfig
         {
@@ -92,13 +98,14 @@ public static partial class ConfigParser
             NotificationEmails = emails,
             DefaultFlag = flag,
             LogRetentionDays = retention,
+            ReserveConcurrency = reserve,
             RtoObjectiveMinutes = rtoObjective,
             Control = control,
             Workflow = workflow,
             Triggers = triggers,
             RecoveryTasks = recoveryTasks,
             Tags = tags,
-        }, [], r.KnownKeys);
+        }, [], r.KnownKeys) { Warnings = warnings };
     }
 
     private static DnsSettings ParseDns(ConfigReader r, string region)
@@ -129,15 +136,26 @@ public static partial class ConfigParser
             {
                 ["gated"] = DnsFailover.Gated, ["endpoint"] = DnsFailover.Endpoint, ["automatic"] = DnsFailover.Automatic,
             }),
+            TrafficGate = r.Choice("trafficGate", DnsSettings.TrafficGateDefault, new Dictionary<string, TrafficGateKind>
+            {
+                [TrafficGateModes.Metric] = TrafficGateKind.Metric, [TrafficGateModes.Route53Api] = TrafficGateKind.Route53Api,
+            }),
             EndpointCheckIntervalSeconds = interval,
             EndpointFailureThreshold = r.Int("endpointFailureThreshold", DnsSettings.EndpointFailureThresholdDefault, 1, 10),
         };
     }
 
-    private static ContainerSettings ParseContainer(ConfigReader r)
+    private static ContainerSettings ParseContainer(ConfigReader r, string region)
     {
         var image = r.Required("containerImage", "the image to run, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.4.2") ?? "";
         if (image.Any(char.IsWhiteSpace)) r.Fail("containerImage", $"must not contain spaces (got '{image}')");
+        var crossRegion = r.Bool("allowCrossRegionImage", ContainerSettings.AllowCrossRegionImageDefault);
+        // Fargate pulls the whole image for every task it starts (ECS guide, "Fargate pull behavior"): a standby that pulls from the
+        // region it replaces cannot start when that region is down.
+        if (Regional.EcsService.EcrImageRegion(image) is { } imageRegion && region.Length > 0 && imageRegion != region && !crossRegion)
+            r.Fail("containerImage", $"is in {imageRegion}'s ECR registry, but this stack runs in {region}: its tasks pull the image when they start, during " +
+                $"a failover too, when {imageRegion} may be the region that is down. Replicate the repository to {region} (ECR registry replication) and " +
+                $"name that copy here, pinned by digest (REPOSITORY@sha256:...) so both regions run the same image; or set allowCrossRegionImage: true");
         var port = r.Int("containerPort", ContainerSettings.PortDefault, 1, 65535);
         var path = r.String("healthCheckPath", ContainerSettings.HealthCheckPathDefault);
         if (!path.StartsWith('/') || path.Any(char.IsWhiteSpace)) r.Fail("healthCheckPath", $"must be a URL path starting with '/' (got '{path}')");
@@ -150,7 +168,7 @@ public static partial class ConfigParser
         else if (!sizes.Contains(memory))
             r.Fail("memory", $"must be a Fargate memory size for cpu {cpu}: {sizes.Min()}-{sizes.Max()} MiB in steps of {sizes[1] - sizes[0]} (got {memory})");
 
-        return new ContainerSettings { Image = image, Port = port, HealthCheckPath = path, HealthCheckCommand = command, Cpu = cpu, Memory = memory };
+        return new ContainerSettings { Image = image, AllowCrossRegionImage = crossRegion, Port = port, HealthCheckPath = path, HealthCheckCommand = command, Cpu = cpu, Memory = memory };
     }
 
     private static CapacitySettings ParseCapacity(ConfigReader r)
@@ -545,6 +563,8 @@ public static partial class ConfigParser
     [GeneratedRegex(@"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")]
     private static partial Regex RegionPattern();
 
+
+
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]
     private static partial Regex NamePattern();
 
@@ -589,5 +609,9 @@ public static partial class ConfigParser
     private static partial Regex SubnetPattern();
 }
 
-/// Either a config or the problems that stop it; never both. KnownKeys: every setting the parser reads.
-public sealed record ConfigResult(StackConfig? Config, IReadOnlyList<string> Errors, IReadOnlyCollection<string> KnownKeys);
+/// Either a config or the problems that stop it; never both. KnownKeys: every setting the parser reads. Warnings: a valid
+/// choice with a cost the user should hear about.
+public sealed record ConfigResult(StackConfig? Config, IReadOnlyList<string> Errors, IReadOnlyCollection<string> KnownKeys)
+{
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

@@ -54,6 +54,9 @@ internal sealed class ConfigReader(StackInputs inputs)
         return value;
     }
 
+    public bool Bool(string name, bool fallback) =>
+        Choice(name, fallback, new Dictionary<string, bool> { ["true"] = true, ["false"] = false });
+
     public T Choice<T>(string name, T fallback, IReadOnlyDictionary<string, T> accepted)
     {
         var raw = Raw(name);

@@ -16,11 +16,26 @@ public enum DnsFailover
     Automatic,
 }
 
+/// How the workflow closes and opens a region's failover record (config trafficGate); the same in both stacks.
+public enum TrafficGateKind
+{
+    /// A CLOUDWATCH_METRIC health check on an alarm in the other region over a metric the workflow publishes there: the flip is
+    /// a PutMetricData in the recovery region, and the check holds its last status while nobody publishes. No extra cost.
+    Metric,
+    /// The inversion of a calculated health check through Route 53's control plane, which lives in us-east-1: an outage there
+    /// stops every failover (kept as an explicit choice, with a warning).
+    Route53Api,
+}
+
 /// The validated configuration of one region stack. Each default sits next to its property, with its reason.
 public sealed record StackConfig
 {
     /// auto: automation may act unless an operator blocks it; the flag exists to stop it, not to enable it.
     public const FlagMode DefaultFlagDefault = FlagMode.Auto;
+    /// true: each function keeps a few executions of the account's concurrency for itself (FunctionSize), so a recovery region
+    /// where every other workload fails over too cannot throttle the failover; false for accounts with too little concurrency
+    /// to spare (AWS keeps 100 unreserved).
+    public const bool ReserveConcurrencyDefault = true;
     /// 30 days: long enough to investigate a failover after a holiday weekend.
     public const int LogRetentionDaysDefault = 30;
     /// 30 minutes: the shipped stacks' modelled worst case is ~20 min (10 of them the readiness timeout), so a third is left
@@ -41,6 +56,7 @@ public sealed record StackConfig
     /// The flag's value when no override is set in the control table.
     public required FlagMode DefaultFlag { get; init; }
     public required int LogRetentionDays { get; init; }
+    public required bool ReserveConcurrency { get; init; }
     /// The recovery time promised for this stack's promotion (whole minutes): the modelled worst case must fit in it.
     public required int RtoObjectiveMinutes { get; init; }
     public required ControlSettings Control { get; init; }
@@ -170,6 +186,9 @@ public sealed record DnsSettings
     /// Serve HTTPS on the ALB when set (an ACM certificate in this stack's region).
     public string? CertificateArn { get; init; }
     public required DnsFailover Failover { get; init; }
+    /// metric: the gate moves on a regional data plane; see TrafficGateKind.
+    public const TrafficGateKind TrafficGateDefault = TrafficGateKind.Metric;
+    public required TrafficGateKind TrafficGate { get; init; }
     public required int EndpointCheckIntervalSeconds { get; init; }
     public required int EndpointFailureThreshold { get; init; }
 }
@@ -185,6 +204,10 @@ public sealed record ContainerSettings
     public const int CpuDefault = 512, MemoryDefault = 1024;
 
     public required string Image { get; init; }
+    /// The image (an ECR image in another region) may come from outside this stack's region: off by default, because the
+    /// standby pulls it during the failover, when the other region may be the one that is down (Fargate caches no image).
+    public const bool AllowCrossRegionImageDefault = false;
+    public required bool AllowCrossRegionImage { get; init; }
     public required int Port { get; init; }
     /// Path the ALB and Route 53 probe.
     public required string HealthCheckPath { get; init; }

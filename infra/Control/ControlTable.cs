@@ -66,9 +66,9 @@ public sealed record ControlTable
     {
         var strong = settings.Consistency == TableConsistency.Strong;
         var control = program.Add(Table("control-table", naming.Named("control"), naming.TagsNamed("control"), peerRegion,
-            strong ? "STRONG" : "EVENTUAL", ttl: !strong, witness: strong ? settings.WitnessRegion : null));
+            strong ? "STRONG" : "EVENTUAL", ttl: !strong, witness: strong ? settings.WitnessRegion : null, stream: !strong));
         var log = strong
-            ? program.Add(Table("decision-log-table", naming.Named("decisions"), naming.TagsNamed("decisions"), peerRegion, "EVENTUAL", ttl: true, witness: null))
+            ? program.Add(Table("decision-log-table", naming.Named("decisions"), naming.TagsNamed("decisions"), peerRegion, "EVENTUAL", ttl: true, witness: null, stream: true))
             : null;
         return new ControlTable
         {
@@ -91,7 +91,8 @@ public sealed record ControlTable
         PeerRegion = peerRegion,
     };
 
-    private static Resource Table(string logicalName, string name, Map tags, string peerRegion, string consistencyMode, bool ttl, string? witness) => new()
+    private static Resource Table(string logicalName, string name, Map tags, string peerRegion, string consistencyMode, bool ttl, string? witness,
+        bool stream) => new()
     {
         Name = logicalName,
         Type = "aws:dynamodb/table:Table",
@@ -103,9 +104,11 @@ public sealed record ControlTable
             ("attributes", Value.List(Map.Of(("name", "pk"), ("type", "S")))),
             ("pointInTimeRecovery", Map.Of(("enabled", true))),
             ("deletionProtectionEnabled", true),
-            // Global tables replicate through the table's stream.
-            ("streamEnabled", true),
-            ("streamViewType", "NEW_AND_OLD_IMAGES"),
+            // An eventually consistent global table replicates through its stream; one with multi-Region strong consistency does not
+            // need one ("For MRSC, Streams are not required", CloudFormation AWS::DynamoDB::GlobalTable StreamSpecification), and
+            // nothing else reads it: no stream, no one to leak the lock's history to.
+            ("streamEnabled", stream),
+            ("streamViewType", stream ? new Str("NEW_AND_OLD_IMAGES") : null),
             ("replicas", Value.List(Map.Of(
                 ("regionName", peerRegion),
                 ("consistencyMode", consistencyMode),

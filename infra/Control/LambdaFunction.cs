@@ -4,17 +4,18 @@ using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Control;
 
-/// Memory and timeout of one handler, with the reason for them.
-public sealed record FunctionSize(int MemoryMb, int TimeoutSeconds, string Why)
+/// Memory, timeout and reserved concurrency of one handler, with the reason for them.
+public sealed record FunctionSize(int MemoryMb, int TimeoutSeconds, string Why, int ReservedConcurrency = 2)
 {
     /// 256 MB everywhere: the native binary needs ~40 MiB, but Lambda gives CPU in proportion to memory and TLS handshakes to
     /// three services are CPU-bound at 128 MB; 256 MB costs fractions of a cent per failover.
     public static readonly IReadOnlyDictionary<string, FunctionSize> ByHandler = new Dictionary<string, FunctionSize>(StringComparer.Ordinal)
     {
-        [HandlerNames.Decide] = new(256, 30, "evidence gets at most 5 s, then up to three DynamoDB writes with retries; 30 s leaves room for a slow peer"),
+        // 5 at once: every trigger alarm of one incident and the probe may start a run together; the lock makes all but one NO_ACTION.
+        [HandlerNames.Decide] = new(256, 30, "evidence gets at most 5 s, then up to three DynamoDB writes with retries; 30 s leaves room for a slow peer", 5),
         [HandlerNames.ScaleService] = new(256, 30, "four control-plane calls (two reads, floor, count), each retried with backoff"),
         [HandlerNames.CheckService] = new(256, 20, "two reads; the workflow calls it every poll interval, so a hung read must end well before the next"),
-        [HandlerNames.ShiftTraffic] = new(256, 30, "Route 53's control plane in us-east-1 can be slow; up to three re-reads on a concurrent edit"),
+        [HandlerNames.ShiftTraffic] = new(256, 90, "an open waits for the next 60 s period of the gate's alarm; Route 53's control plane (route53-api) can be slow"),
         [HandlerNames.ReleaseLock] = new(256, 20, "one conditional write and, on a retry, one read"),
     };
 }
@@ -30,6 +31,8 @@ public sealed record LambdaFunctionProps
     public required FunctionEnvironment Environment { get; init; }
     public required Action<IamRole> Grants { get; init; }
     public required int LogRetentionDays { get; init; }
+    /// Keep FunctionSize.ReservedConcurrency executions of the account's concurrency for this function (config reserveConcurrency).
+    public required bool ReserveConcurrency { get; init; }
 }
 
 /// One native-AOT function of the workflow with its own role, its own log group (created by Pulumi, so no role needs
@@ -87,6 +90,9 @@ public sealed record LambdaFunction
                 ("code", new FileArchive(PackagePath)),
                 ("memorySize", size.MemoryMb),
                 ("timeout", size.TimeoutSeconds),
+                // Held back from the rest of the account (and a cap): a recovery region crowded by everyone else's failover cannot
+                // throttle this run. Only one run acts at a time (the lock), so two cover a run and its retry.
+                ("reservedConcurrentExecutions", props.ReserveConcurrency ? size.ReservedConcurrency : null),
                 ("environment", props.Environment.Build()),
                 ("tracingConfig", Map.Of(("mode", "Active"))),
                 ("loggingConfig", Map.Of(("logFormat", "JSON"), ("logGroup", logGroup.Out("name")))),

@@ -59,14 +59,17 @@ public sealed class Notifications
         var options = new ResourceOptions { Provider = props.Provider };
 
         // A key of the stack's own: CloudWatch alarms and EventBridge cannot publish to a topic under the AWS managed SNS key,
-        // whose policy nobody can change. The services' statements are the ones the SNS guide documents, without conditions:
-        // it documents no condition key that reaches KMS on these calls, and a key not sent would silence every alarm. Who may
-        // publish at all is the topic policy's decision (this stack's alarms, the named rules).
+        // whose policy nobody can change. The services' statements are the ones the SNS guide documents, each held to this one topic
+        // by the encryption context SNS sends with every data key it asks for (`aws:sns:topicArn`); the topic's name is fixed, so its
+        // ARN is known before the topic exists (the topic names the key). Who may publish at all is the topic policy's decision.
+        var name = naming.Named(suffix);
+        var topicArn = Value.Format($"arn:{account.Partition}:sns:{region}:{account.AccountId}:{name}");
+        var forThisTopic = Condition.StringEquals("kms:EncryptionContext:aws:sns:topicArn", topicArn);
         var keyPolicy = new PolicyDocument()
             .AllowPrincipal("AccountAdministersKey", Principal.Aws(Value.Format($"arn:{account.Partition}:iam::{account.AccountId}:root")),
                 Actions.Kms.AdministerKey, "*")
-            .AllowPrincipal("AlarmsEncryptNotifications", Principal.Service("cloudwatch.amazonaws.com"), Actions.Kms.EncryptForTopic, "*")
-            .AllowPrincipal("RulesEncryptNotifications", Principal.Service("events.amazonaws.com"), Actions.Kms.EncryptForTopic, "*");
+            .AllowPrincipal("AlarmsEncryptNotifications", Principal.Service("cloudwatch.amazonaws.com"), Actions.Kms.EncryptForTopic, "*", forThisTopic)
+            .AllowPrincipal("RulesEncryptNotifications", Principal.Service("events.amazonaws.com"), Actions.Kms.EncryptForTopic, "*", forThisTopic);
         var key = program.Add(new Resource
         {
             Name = $"{stem}-key",
@@ -87,7 +90,6 @@ public sealed class Notifications
             Options = options,
         });
 
-        var name = naming.Named(suffix);
         var topic = program.Add(new Resource
         {
             Name = $"{stem}-topic",

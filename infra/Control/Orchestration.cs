@@ -53,7 +53,7 @@ public sealed record Orchestration
 
         // The primary's evidence and traffic gate: its own in the primary, through its outputs in the secondary.
         var endpointCheckId = primary?.Output(StackOutputs.EndpointHealthCheckId) ?? props.Health.Endpoint.Out("id");
-        var gateId = primary?.Output(StackOutputs.GateHealthCheckId) ?? props.Health.Gate.Check.Out("id");
+        var probeUrl = primary?.Output(StackOutputs.ProbeUrl) ?? props.Health.ProbeUrl;
         var alarmNames = primary?.Output(StackOutputs.AlarmNameList) ?? props.Alarms.NameList;
         // The primary's alarms are named PRIMARY-PREFIX-KEY: the secondary scopes to that prefix in the primary's region.
         IReadOnlyList<Value> alarmArns = primary is null
@@ -65,7 +65,7 @@ public sealed record Orchestration
             functions[name] = LambdaFunction.Create(program, new LambdaFunctionProps
             {
                 Naming = naming, Account = account, Name = name, Description = description, Environment = environment, Grants = grants,
-                LogRetentionDays = config.LogRetentionDays,
+                LogRetentionDays = config.LogRetentionDays, ReserveConcurrency = config.ReserveConcurrency,
             });
 
         Add(HandlerNames.Decide, "Reads the user request flag and the primary's health, decides, takes the lock",
@@ -75,6 +75,7 @@ public sealed record Orchestration
                 .Set(EnvNames.SecondaryRegion, secondaryRegion)
                 .Set(EnvNames.PrimaryEndpointHealthCheckId, endpointCheckId)
                 .Set(EnvNames.PrimaryAlarmNames, alarmNames)
+                .Set(EnvNames.PrimaryProbeUrl, probeUrl)
                 // A run must never outlive its lock: the lease is the execution's own time limit.
                 .Set(EnvNames.LockLeaseSeconds, Text(WorkflowDefinition.ExecutionTimeoutSeconds(config.Workflow, config.RecoveryTasks))),
             role =>
@@ -93,9 +94,8 @@ public sealed record Orchestration
                 .Set(EnvNames.ServiceName, props.Ecs.Service.Out("name"))
                 .Set(EnvNames.TargetGroupArn, props.LoadBalancer.TargetGroup.Out("arn")),
             role => { props.Ecs.GrantDescribe(role); props.LoadBalancer.GrantReadTargetHealth(role); });
-        Add(HandlerNames.ShiftTraffic, "Closes (failover) or opens (failback) the primary's traffic gate",
-            new FunctionEnvironment(HandlerNames.ShiftTraffic).Set(EnvNames.GateHealthCheckId, gateId),
-            role => role.Grant(p => p.Allow("FlipPrimaryTrafficGate", Actions.Route53.UpdateHealthCheck, account.HealthCheckArn(gateId))));
+        var (shiftEnvironment, shiftGrants) = ShiftTraffic(config, account, primary, props.Health.Gate, isPrimary, primaryRegion, secondaryRegion);
+        Add(HandlerNames.ShiftTraffic, "Closes (failover) or opens (failback) the primary's traffic gate", shiftEnvironment, shiftGrants);
         Add(HandlerNames.ReleaseLock, "Records the transition and releases the lock",
             new FunctionEnvironment(HandlerNames.ReleaseLock)
                 .Set(EnvNames.ControlTableName, table.Name)
@@ -143,6 +143,36 @@ public sealed record Orchestration
             },
         });
         return new Orchestration { Table = table, Functions = functions, Notifications = notifications, Workflow = workflow, Primary = primary };
+    }
+
+    // Where each gate's switch lives decides who may publish what: the primary's gate is switched in the secondary's region (a
+    // failover closes it there with the primary's region down), the secondary's in the primary's (a failback that cannot reach the
+    // secondary's region closes it instead). Each grant names one gate's namespace and one region.
+    private static (FunctionEnvironment, Action<IamRole>) ShiftTraffic(StackConfig config, AwsAccount account, PrimaryStack? primary, TrafficGate ownGate,
+        bool isPrimary, string primaryRegion, string secondaryRegion)
+    {
+        var environment = new FunctionEnvironment(HandlerNames.ShiftTraffic);
+        if (config.Dns.TrafficGate == TrafficGateKind.Route53Api)
+        {
+            var gateId = primary?.Output(StackOutputs.GateHealthCheckId) ?? ownGate.Check.Out("id");
+            environment.Set(EnvNames.TrafficGateMode, TrafficGateModes.Route53Api).Set(EnvNames.GateHealthCheckId, gateId);
+            return (environment, role => role.Grant(p => p.Allow("FlipPrimaryTrafficGate", Actions.Route53.UpdateHealthCheck, account.HealthCheckArn(gateId))));
+        }
+        var (own, peer) = (config.Naming.Prefix, config.Control.PeerNamePrefix);
+        var primaryGate = TrafficGateMetric.Namespace(isPrimary ? own : peer);
+        environment.Set(EnvNames.TrafficGateMode, TrafficGateModes.Metric)
+            .Set(EnvNames.PrimaryGateNamespace, primaryGate)
+            .Set(EnvNames.PrimaryGateRegion, secondaryRegion)
+            .Set(EnvNames.GatePeriodSeconds, Text(TrafficGate.AlarmPeriodSeconds));
+        if (!isPrimary)
+            return (environment, role => TrafficGate.GrantPublish(role, "ClosePrimaryTrafficGate", primaryGate, secondaryRegion));
+        var secondaryGate = TrafficGateMetric.Namespace(peer);
+        environment.Set(EnvNames.SecondaryGateNamespace, secondaryGate).Set(EnvNames.SecondaryGateRegion, primaryRegion);
+        return (environment, role =>
+        {
+            TrafficGate.GrantPublish(role, "OpenPrimaryTrafficGate", primaryGate, secondaryRegion);
+            TrafficGate.GrantPublish(role, "MoveSecondaryTrafficGate", secondaryGate, primaryRegion);
+        });
     }
 
     // The active size is the primary's serving size and floor; the standby size is the secondary's. Both stacks read the same

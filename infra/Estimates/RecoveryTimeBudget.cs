@@ -84,7 +84,7 @@ public sealed record RecoveryTimeBudget
             DecisionPhase(),
             ScaleUpPhase(config, failover),
             RecoveryTasksPhase(config),
-            ShiftPhase(failover),
+            ShiftPhase(config, failover),
             new(DnsTtl, FailoverRecord.AliasTtlSeconds, FailoverRecord.AliasTtlSeconds,
                 $"resolvers keep the old answer for the alias record's TTL: {FailoverRecord.AliasTtlSeconds} s, the load balancer's fixed TTL (an alias has none of its own)", []),
         };
@@ -203,11 +203,25 @@ public sealed record RecoveryTimeBudget
             $"bound: their timeoutSeconds {string.Join(" + ", before.Select(t => t.TimeoutSeconds))}", ["recoveryTasks"]);
     }
 
-    private static RecoveryTimePhase ShiftPhase(bool failover)
+    // A metric gate's close lands in the current period of its alarm; an open waits for the next one (so it never shares a period
+    // with a close, whose Maximum would hide it). Route 53 then reads the period's data point: it "doesn't wait for the CloudWatch
+    // alarm to go into the ALARM state" (Route 53 guide, "Types of health checks"), and CloudWatch evaluates a one-minute
+    // period once a minute (CloudWatch guide, "Using Amazon CloudWatch alarms"); AWS gives no figure for that read, so the model
+    // counts one period for it, as it counts 60 s for any status to reach the name servers.
+    private static RecoveryTimePhase ShiftPhase(StackConfig config, bool failover)
     {
         var shift = FunctionSize.ByHandler[HandlerNames.ShiftTraffic].TimeoutSeconds;
-        return new(TrafficShift, Route53PropagationSeconds, Route53PropagationSeconds + shift,
-            $"shift-traffic {(failover ? "inverts" : "restores")} the primary's gate; Route 53's name servers generally follow within {Route53PropagationSeconds} s; " +
-            $"bound: + shift-traffic's {shift} s timeout", []);
+        if (config.Dns.TrafficGate == TrafficGateKind.Route53Api)
+            return new(TrafficShift, Route53PropagationSeconds, Route53PropagationSeconds + shift,
+                $"shift-traffic {(failover ? "inverts" : "restores")} the primary's gate through Route 53's control plane in us-east-1 (trafficGate route53-api); " +
+                $"Route 53's name servers generally follow within {Route53PropagationSeconds} s; bound: + shift-traffic's {shift} s timeout", ["trafficGate"]);
+        var period = TrafficGate.AlarmPeriodSeconds;
+        var wait = failover ? 0 : period / 2;
+        return new(TrafficShift, wait + period + Route53PropagationSeconds, shift + period + Route53PropagationSeconds,
+            (failover
+                ? $"shift-traffic publishes the primary's gate closed in {config.Region} (PutMetricData, no wait)"
+                : $"shift-traffic publishes the primary's gate open in {config.PeerRegion} at the start of the next {period} s period (~{wait} s)") +
+            $"; Route 53 reads the period's data point (~{period} s) and its name servers follow within ~{Route53PropagationSeconds} s; " +
+            $"bound: shift-traffic's {shift} s timeout + one period + {Route53PropagationSeconds} s", ["trafficGate"]);
     }
 }

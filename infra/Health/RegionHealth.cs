@@ -15,6 +15,10 @@ public sealed record RegionHealthProps
     public required string HealthCheckPath { get; init; }
     public required int EndpointCheckIntervalSeconds { get; init; }
     public required int EndpointFailureThreshold { get; init; }
+    public required TrafficGateKind GateKind { get; init; }
+    /// The other stack's region: where a metric gate's switch lives.
+    public required string PeerRegion { get; init; }
+    public required AwsProviders Providers { get; init; }
 }
 
 /// Route 53's view of the region: a check per alarm, an endpoint check on the ALB, one calculated check over those (the
@@ -25,6 +29,8 @@ public sealed record RegionHealth
     public required IReadOnlyList<(string Key, Resource Check)> AlarmChecks { get; init; }
     public required Resource Endpoint { get; init; }
     public required Value EndpointArn { get; init; }
+    /// `http(s)://ALB:PORT/PATH`: what the endpoint check probes, and what decide probes itself.
+    public required Value ProbeUrl { get; init; }
     public required TrafficGate Gate { get; init; }
     /// Healthy only when every alarm check and the endpoint check are healthy. Not the gate: after a failover the region
     /// must still be able to show that it recovered, or nothing could tell when to fail back.
@@ -66,7 +72,10 @@ public sealed record RegionHealth
                 ("tags", naming.TagsNamed("endpoint"))),
         });
 
-        var gate = TrafficGate.Create(program, naming, props.Account);
+        var gate = TrafficGate.Create(program, new TrafficGateProps
+        {
+            Naming = naming, Account = props.Account, Kind = props.GateKind, SwitchRegion = props.PeerRegion, Providers = props.Providers,
+        });
 
         var children = alarmChecks.Select(c => (Value)c.Item2.Out("id")).Append(endpoint.Out("id")).ToList();
         var calculated = program.Add(new Resource
@@ -85,6 +94,7 @@ public sealed record RegionHealth
             AlarmChecks = alarmChecks,
             Endpoint = endpoint,
             EndpointArn = props.Account.HealthCheckArn(endpoint.Out("id")),
+            ProbeUrl = Value.Format($"{(lb.Https ? "https" : "http")}://{lb.Alb.Out("dnsName")}:{lb.Port}{props.HealthCheckPath}"),
             Gate = gate,
             Calculated = calculated,
         };

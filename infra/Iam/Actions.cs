@@ -51,6 +51,8 @@ public static class Actions
     public static class CloudWatch
     {
         public static readonly IReadOnlyList<string> DescribeAlarms = ["cloudwatch:DescribeAlarms"];
+        /// Publish a data point: how the workflow moves a metric traffic gate.
+        public static readonly IReadOnlyList<string> PutMetricData = ["cloudwatch:PutMetricData"];
     }
 
     public static class DynamoDb

@@ -85,9 +85,10 @@ public sealed class PolicyDocument
     public PolicyDocument Allow(string sid, IReadOnlyList<string> actions, Value resource, params Condition[] conditions) =>
         Allow(sid, actions, [resource], conditions);
 
-    /// Allow actions that AWS offers on `"*"` only; each must be on the written allowlist with its reason.
-    public PolicyDocument AllowUnscoped(string sid, IReadOnlyList<string> actions) =>
-        Add(new Statement { Sid = sid, Effect = Effect.Allow, Actions = actions, Resources = ["*"] });
+    /// Allow actions that AWS offers on `"*"` only; each must be on the written allowlist with its reason. Conditions narrow
+    /// what the resource cannot (a namespace, a region).
+    public PolicyDocument AllowUnscoped(string sid, IReadOnlyList<string> actions, params Condition[] conditions) =>
+        Add(new Statement { Sid = sid, Effect = Effect.Allow, Actions = actions, Resources = ["*"], Conditions = conditions });
 
     /// Let an AWS service or principal act on the resource this policy is attached to (a topic, queue or key policy).
     public PolicyDocument AllowPrincipal(string sid, Principal principal, IReadOnlyList<string> actions, Value resource, params Condition[] conditions) =>

@@ -20,6 +20,7 @@ public static class UnscopedActions
         ["logs:ListLogDeliveries"] = "vended-log delivery; Step Functions execution logging",
         ["logs:PutResourcePolicy"] = "account-level log resource policy, no resource type; Step Functions lets its delivery write to the group",
         ["logs:DescribeResourcePolicies"] = "account-level, no resource type; Step Functions checks the log resource policy",
+        ["cloudwatch:PutMetricData"] = "its only resource type is an optional OTLP dataset a plain data point does not use; each grant is held to one traffic gate's namespace (cloudwatch:namespace) and region (aws:RequestedRegion)",
         ["logs:DescribeLogGroups"] = "listing has no resource type; Step Functions checks the destination log group",
     };
 }

@@ -203,6 +203,9 @@ public sealed partial record EcsService
             .AllowUnscoped("GetRegistryToken", Actions.Ecr.GetAuthorizationToken));
     }
 
+    /// The region of a private ECR image, or null for any other registry.
+    public static string? EcrImageRegion(string image) => EcrImage().Match(image) is { Success: true } m ? m.Groups["region"].Value : null;
+
     // Private registries: ACCOUNT.dkr.ecr[-fips].REGION.amazonaws.com[.cn]/REPOSITORY[:tag|@digest].
     [GeneratedRegex(@"^(?<account>\d{12})\.dkr\.ecr(-fips)?\.(?<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?/(?<repository>[^:@]+)")]
     private static partial Regex EcrImage();

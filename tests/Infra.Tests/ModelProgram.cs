@@ -15,7 +15,7 @@ internal static class ModelProgram
         var stack = RegionStack.Create(config);
         var program = stack.Program;
         var naming = config.Naming;
-        var peer = new AwsProviders(program).For("us-east-1");
+        var peer = stack.Providers.For("us-east-1");
 
         var role = new IamRole("probe", "probe", "Exercises every grant helper",
             TrustPolicy.ForService("lambda.amazonaws.com", stack.Account.AccountId, stack.Account.Arn("lambda", "function:*")));

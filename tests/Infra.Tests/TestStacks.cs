@@ -23,7 +23,6 @@ internal static class TestStacks
             ["failover:peerRegion"] = role == "primary" ? "us-west-2" : "us-east-1",
             ["failover:domainName"] = "app.example.com",
             ["failover:hostedZoneId"] = "Z0123456789ABCDEFGHIJ",
-            ["failover:containerImage"] = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0.0",
         };
         foreach (var (key, value) in overrides)
         {
@@ -31,6 +30,9 @@ internal static class TestStacks
             if (value is null) values.Remove(full);
             else values[full] = value;
         }
+        // Each stack's image in its own region's registry (a replicated repository): the compiler refuses one from another region.
+        if (!overrides.Any(o => o.Key is "containerImage" or "failover:containerImage"))
+            values["failover:containerImage"] = $"123456789012.dkr.ecr.{values.GetValueOrDefault("aws:region", "us-east-1")}.amazonaws.com/app:1.0.0";
         return new StackInputs("failover", role, "organization", values, $"Pulumi.{role}.yaml");
     }
 

@@ -371,7 +371,7 @@ const fakes = {
     const inverted = action === "failover" ? true : action === "failback" ? false : world.gateInverted;
     const shifted = world.gateInverted !== inverted;
     world.gateInverted = inverted;
-    return { shifted, gate: "0123abcd-traffic-gate", inverted, mode: "gate" };
+    return { shifted, gate: "Failover/TrafficGate/failover-primary", inverted, mode: "metric", degraded: false };
   },
   "release-lock"(world, payload) {
     object(payload);

@@ -4,7 +4,7 @@
 // every request that is unsigned, signed wrongly, or not allowed by the caller's policies.
 //
 //   node drill.mjs [--json] --primary primary.yaml --secondary secondary.yaml [--bootstrap PATH]
-//                  [--scenarios failover,failback,drill,denied-update-service,denied-update-health-check] [--runs N] [--cycles K]
+//                  [--scenarios failover,failback,drill,denied-update-service,denied-put-metric-data] [--runs N] [--cycles K]
 //
 // Scenarios: `failover` (secondary's workflow, forced: the primary is healthy in moto), then `failback` (primary's workflow,
 // with scale-standby scaling the secondary down in its region) and `drill` (secondary's workflow) in the same world;
@@ -22,7 +22,8 @@ import { snsPublish } from "./drill/aws.mjs";
 /** Each denied-* scenario: which stack's function loses which action of its compiled policy. */
 const DENIALS = {
   "denied-update-service": { stack: "secondary", fn: "scale-service", action: "ecs:UpdateService", failsIn: "ScaleUp" },
-  "denied-update-health-check": { stack: "secondary", fn: "shift-traffic", action: "route53:UpdateHealthCheck", failsIn: "ShiftTraffic" },
+  // moto names CloudWatch's actions by its signing name (monitoring:) in an AccessDenied.
+  "denied-put-metric-data": { stack: "secondary", fn: "shift-traffic", action: "cloudwatch:PutMetricData", reported: "monitoring:PutMetricData", failsIn: "ShiftTraffic" },
 };
 const MAIN = ["failover", "failback", "drill"];
 const DEFAULT_SCENARIOS = [...MAIN, ...Object.keys(DENIALS)];
@@ -367,7 +368,8 @@ async function denied(world, label, denial) {
   expect.that(result.status === "FAILED", `the execution must fail when ${denial.fn} lacks ${denial.action}: it ended ${result.status}`);
   expect.equal(result.error?.Error, "AwsServiceError", "the execution's error (the function's errorType reaches the workflow)");
   const cause = String(result.error?.Cause ?? "");
-  expect.that(/AccessDenied/.test(cause) && cause.includes(denial.action), `the execution's cause names AccessDenied and ${denial.action}: ${cause.slice(0, 400)}`);
+  const reported = denial.reported ?? denial.action;
+  expect.that(/AccessDenied/.test(cause) && cause.includes(reported), `the execution's cause names AccessDenied and ${reported}: ${cause.slice(0, 400)}`);
   const failed = result.tasks.find((t) => t.error);
   expect.that(failed?.state === denial.failsIn && failed?.error === "AwsServiceError",
     `the first failing task is ${denial.failsIn} with AwsServiceError: got ${failed?.state} ${failed?.error}`);
@@ -381,7 +383,7 @@ async function denied(world, label, denial) {
   expect.equal(after.gates.primary.inverted, false, "the primary's traffic gate (no traffic shifted)");
   expect.equal(events(after.messages.secondary), ["INITIATED", "FAILED"], "notifications delivered to the secondary topic's queue");
   const notice = after.messages.secondary.find((m) => m.message?.event === "FAILED")?.message;
-  expect.that(notice?.error?.Error === "AwsServiceError" && String(notice?.error?.Cause).includes(denial.action),
+  expect.that(notice?.error?.Error === "AwsServiceError" && String(notice?.error?.Cause).includes(reported),
     `the FAILED notice carries the error: ${JSON.stringify(notice?.error ?? null).slice(0, 400)}`);
   const scenario = report(result, expect, "FAILED", after.messages.secondary, after);
   scenario.denied = { function: `${denial.stack}/${denial.fn}`, action: denial.action };

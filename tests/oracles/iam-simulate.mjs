@@ -113,6 +113,8 @@ class Program {
     if (prop === "id" && r.type === "aws:route53/healthCheck:HealthCheck") return fakeUuid(`${this.prefix}/${name}`);
     if (prop === "id" && r.type === "aws:iam/role:Role") return this.nameOf(name);
     if (prop === "resourceId" && typeof r.properties?.resourceId === "string") return this.resolve(r.properties.resourceId);
+    // A load balancer's DNS name only ever reaches a probe URL, never a policy: any name of the documented shape will do.
+    if (prop === "dnsName" && r.type === "aws:lb/loadBalancer:LoadBalancer") return `${this.prefix}-${name}-0123456789.${this.regionOf(name)}.elb.amazonaws.com`;
     throw new Error(`no fake value for \${${expr}} (${r.type})`);
   }
 
@@ -241,20 +243,38 @@ function functionRows(program, m, fnName, fns) {
   const randomCheck = fakeUuid(`${program.file}/random`);
   switch (p.handler) {
     case "shift-traffic": {
+      for (const [record, r] of program.of("aws:route53/record:Record"))
+        m.deny("route53:ChangeResourceRecordSets", `arn:aws:route53:::hostedzone/${program.resolve(r.properties.zoneId)}`, `the zone of ${record}: traffic moves by the gate only`);
+      m.deny("route53:UpdateHealthCheck", healthCheckArn(primaryEndpoint()), "the primary's endpoint check is evidence, not a gate")
+        .deny("route53:UpdateHealthCheck", healthCheckArn(randomCheck), "a health check it does not own");
+      if (need("TRAFFIC_GATE_MODE") === "metric") {
+        // PutMetricData has no resource: each grant is one gate's namespace in the region that holds its switch.
+        const gates = [[need("PRIMARY_GATE_NAMESPACE"), need("PRIMARY_GATE_REGION")]];
+        if (env.SECONDARY_GATE_NAMESPACE) gates.push([env.SECONDARY_GATE_NAMESPACE, need("SECONDARY_GATE_REGION")]);
+        const publish = (namespace, region) => ({ "cloudwatch:namespace": namespace, "aws:RequestedRegion": region });
+        for (const [namespace, region] of gates) {
+          m.allow("cloudwatch:PutMetricData", "*", `moves the gate ${namespace} where its switch lives`, publish(namespace, region))
+            .deny("cloudwatch:PutMetricData", "*", "the same gate's metric in another region, where no alarm reads it", publish(namespace, "eu-central-1"));
+        }
+        for (const region of new Set(gates.map(([, r]) => r))) {
+          if (!gates.some(([n, r]) => r === region && n.endsWith("/failover-secondary")))
+            m.deny("cloudwatch:PutMetricData", "*", "another gate's metric in this region", publish("Failover/TrafficGate/failover-secondary", region));
+          m.deny("cloudwatch:PutMetricData", "*", "the load balancer's metrics: a forged data point would trip a health alarm", publish("AWS/ApplicationELB", region))
+            .deny("cloudwatch:PutMetricData", "*", "Container Insights' metrics: a forged data point would trip a health alarm", publish("ECS/ContainerInsights", region));
+        }
+        m.deny("route53:UpdateHealthCheck", healthCheckArn(program.value("traffic-gate.id")), "a metric gate moves by its metric, never by its health check");
+        break;
+      }
       const gate = need("GATE_HEALTH_CHECK_ID");
       for (const id of new Set([gate, primaryGate()])) {
         m.allow("route53:GetHealthCheck", healthCheckArn(id), "reads the primary's traffic gate and its version")
           .allow("route53:UpdateHealthCheck", healthCheckArn(id), "flips the primary's traffic gate");
       }
-      m.deny("route53:UpdateHealthCheck", healthCheckArn(primaryEndpoint()), "the primary's endpoint check is evidence, not a gate")
-        .deny("route53:UpdateHealthCheck", healthCheckArn(randomCheck), "a health check it does not own")
-        .deny("route53:DeleteHealthCheck", healthCheckArn(gate), "it flips the gate, never removes it");
+      m.deny("route53:DeleteHealthCheck", healthCheckArn(gate), "it flips the gate, never removes it");
       for (const [check] of program.of("aws:route53/healthCheck:HealthCheck")) {
         const id = program.value(`${check}.id`);
         if (id !== gate) m.deny("route53:UpdateHealthCheck", healthCheckArn(id), `another health check of this stack (${check})`);
       }
-      for (const [record, r] of program.of("aws:route53/record:Record"))
-        m.deny("route53:ChangeResourceRecordSets", `arn:aws:route53:::hostedzone/${program.resolve(r.properties.zoneId)}`, `the zone of ${record}: traffic moves by the gate only`);
       break;
     }
     case "scale-service": {

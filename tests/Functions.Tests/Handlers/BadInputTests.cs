@@ -17,7 +17,7 @@ public sealed class BadInputTests : IDisposable
         ["CONTROL_TABLE_NAME"] = "t", ["DEFAULT_FLAG"] = "auto", ["PRIMARY_REGION"] = "us-east-1", ["SECONDARY_REGION"] = "us-west-2",
         ["CLUSTER_NAME"] = "c", ["SERVICE_NAME"] = "s", ["TARGET_GROUP_ARN"] = "arn:tg",
         ["ACTIVE_DESIRED_COUNT"] = "3", ["ACTIVE_MIN_CAPACITY"] = "2", ["STANDBY_DESIRED_COUNT"] = "1", ["STANDBY_MIN_CAPACITY"] = "1",
-        ["GATE_HEALTH_CHECK_ID"] = "gate",
+        ["TRAFFIC_GATE_MODE"] = "route53-api", ["GATE_HEALTH_CHECK_ID"] = "gate",
     };
 
     public static TheoryData<string, string, string> BadEvents => new()

@@ -100,7 +100,7 @@ public sealed class ShiftTrafficArcTests : IDisposable
     }
 
     [Theory]
-    [InlineData("TRAFFIC_GATE_MODE", "sideways", "TRAFFIC_GATE_MODE must be gate or arc")]
+    [InlineData("TRAFFIC_GATE_MODE", "sideways", "TRAFFIC_GATE_MODE must be one of metric, arc, route53-api")]
     [InlineData("ARC_CLUSTER_ENDPOINTS", "not-an-endpoint", "expected REGION=URL")]
     [InlineData("ROUTING_CONTROL_ARN", "", "ROUTING_CONTROL_ARN is not set")]
     public async Task Bad_arc_settings_are_named_before_any_call(string key, string value, string message)

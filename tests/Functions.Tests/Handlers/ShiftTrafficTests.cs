@@ -3,6 +3,7 @@ using Failover.Functions.Tests.Moto;
 
 namespace Failover.Functions.Tests.Handlers;
 
+/// The route53-api gate: a health check whose inversion shift-traffic flips through Route 53's control plane.
 [Collection("moto")]
 public sealed class ShiftTrafficTests(MotoServer moto)
 {

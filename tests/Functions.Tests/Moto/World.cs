@@ -53,6 +53,7 @@ public sealed class World
         ["ACTIVE_MIN_CAPACITY"] = "2",
         ["STANDBY_DESIRED_COUNT"] = "1",
         ["STANDBY_MIN_CAPACITY"] = "1",
+        ["TRAFFIC_GATE_MODE"] = "route53-api",
         ["GATE_HEALTH_CHECK_ID"] = Gate,
         ["COOLDOWN_SECONDS"] = "900",
     };

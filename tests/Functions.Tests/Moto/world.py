@@ -74,6 +74,34 @@ def invert_gate(health_check_id):
     return {"ok": True}
 
 
+
+def aligned_points(cloudwatch, namespace, seconds=300):
+    """The gate metric's data points as CloudWatch's period alignment sees them: for each aligned one-second window that has any,
+    its Maximum, oldest first. (moto buckets a ranged query from its first data point, not on period boundaries, so each window
+    is asked for on its own: a minute first, then the seconds of the minutes that have data.)"""
+    import datetime
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(seconds=1)
+    def stats(start, end):
+        return cloudwatch.get_metric_statistics(Namespace=namespace, MetricName="Closed", StartTime=start, EndTime=end, Period=1,
+                                                Statistics=["Maximum", "SampleCount"])["Datapoints"]
+    points = []
+    for m in range(seconds // 60, -1, -1):
+        minute = now - datetime.timedelta(seconds=60 * (m + 1))
+        if not stats(minute, minute + datetime.timedelta(seconds=60)):
+            continue
+        for s in range(60):
+            second = minute + datetime.timedelta(seconds=s)
+            found = stats(second, second + datetime.timedelta(seconds=1))
+            if found:
+                points.append(max(p["Maximum"] for p in found))
+    return points
+
+def gate_metric(namespace, region):
+    """The data points published to a metric gate (namespace, metric Closed) in one region, one per aligned second, oldest first:
+    what Route 53's health checkers would read, through boto3."""
+    return {"points": aligned_points(client("cloudwatch", region), namespace, seconds=120)}
+
+
 def service():
     found = client("ecs").describe_services(cluster=CLUSTER, services=[SERVICE])["services"][0]
     return {"desired": found["desiredCount"], "running": found["runningCount"]}
@@ -162,7 +190,7 @@ def assume_role(name, policy):
     return {"accessKeyId": credentials["AccessKeyId"], "secretAccessKey": credentials["SecretAccessKey"], "sessionToken": credentials["SessionToken"]}
 
 
-COMMANDS = {"assume-role": assume_role, "setup": setup, "create-table": create_table, "raw-item": raw_item, "put-raw-item": put_raw_item, "gate": gate, "invert-gate": invert_gate, "service": service, "scalable-target": scalable_target, "item": item,
+COMMANDS = {"assume-role": assume_role, "setup": setup, "create-table": create_table, "raw-item": raw_item, "put-raw-item": put_raw_item, "gate": gate, "invert-gate": invert_gate, "gate-metric": gate_metric, "service": service, "scalable-target": scalable_target, "item": item,
             "decisions": decisions, "put-item": put_item, "lock": lock, "put-lock": put_lock, "alarm-state": alarm_state, "register-targets": register_targets}
 
 

@@ -76,8 +76,9 @@ public sealed class OrchestrationTests
         program.OfType("aws:dynamodb/table:Table").Should().BeEmpty();
         program.Resource("primary-stack").Text("name").Should().Be("organization/failover/primary");
         decide.Prop($"environment.variables.{EnvNames.ControlTableName}").Should().Be(new Ref("primary-stack", "outputs[\"controlTableName\"]"));
-        program.Resource("shift-traffic-function").Prop($"environment.variables.{EnvNames.GateHealthCheckId}")
+        TestStacks.Program("secondary", ("trafficGate", "route53-api")).Resource("shift-traffic-function").Prop($"environment.variables.{EnvNames.GateHealthCheckId}")
             .Should().Be(new Ref("primary-stack", "outputs[\"gateHealthCheckId\"]"), "failover closes the primary's gate");
+        decide.Prop($"environment.variables.{EnvNames.PrimaryProbeUrl}").Should().Be(new Ref("primary-stack", "outputs[\"probeUrl\"]"), "decide probes the primary itself");
         decide.Prop($"environment.variables.{EnvNames.PrimaryEndpointHealthCheckId}").Should().Be(new Ref("primary-stack", "outputs[\"endpointHealthCheckId\"]"));
     }
 

@@ -25,10 +25,11 @@ public sealed class RecoveryTimeBudgetTests
     /// standby 1, readiness 600 s / 15 s, no recovery tasks), primary in us-east-1:
     ///   paths: alarms 60×2+60 = 180 / 60×3+120 = 300; Route 53 30+60×2+60 = 210 / 40+60×3+120 = 340; probe 30+150 = 180 / 40+300 = 340
     ///   detection: typical min = 180 (alarms); bound max(300, probe 340) = 340 (only the probe outlives a us-east-1 primary)
-    ///   trigger 5 / 60; decision 5 / 30+30 = 60; scale-up 60+5×2+15 = 85 / 600; recovery 0 / 0; gate 60 / 60+30 = 90; TTL 60 / 60
-    ///   total 395 s (6 min 35 s) typical, 1210 s (20 min 10 s) bound, against 30 min = 1800 s.
+    ///   trigger 5 / 60; decision 5 / 30+30 = 60; scale-up 60+5×2+15 = 85 / 600; recovery 0 / 0;
+    ///   gate (metric, a close: no wait) 60 period + 60 propagation = 120 / 90 timeout + 60 + 60 = 210; TTL 60 / 60
+    ///   total 455 s (7 min 35 s) typical, 1330 s (22 min 10 s) bound, against 30 min = 1800 s.
     [Fact]
-    public void The_shipped_secondary_fails_over_in_6_and_a_half_minutes_typically_and_20_at_worst()
+    public void The_shipped_secondary_fails_over_in_7_and_a_half_minutes_typically_and_22_at_worst()
     {
         var budget = Shipped("secondary");
 
@@ -39,24 +40,25 @@ public sealed class RecoveryTimeBudgetTests
             (RecoveryTimeBudget.Decision, 5, 60),
             (RecoveryTimeBudget.ScaleUp, 85, 600),
             (RecoveryTimeBudget.RecoveryTasks, 0, 0),
-            (RecoveryTimeBudget.TrafficShift, 60, 90),
+            (RecoveryTimeBudget.TrafficShift, 120, 210),
             (RecoveryTimeBudget.DnsTtl, 60, 60));
         budget.DetectionPaths.Select(p => (p.Name, p.TypicalSeconds, p.BoundSeconds, p.OutlivesPrimaryRegion)).Should().Equal(
             ("health alarms", 180, 300, false), ("Route 53 check + alarm", 210, 340, false), ("probe", 180, 340, true));
-        (budget.TypicalSeconds, budget.BoundSeconds, budget.ObjectiveSeconds, budget.Fits).Should().Be((395, 1210, 1800, true));
+        (budget.TypicalSeconds, budget.BoundSeconds, budget.ObjectiveSeconds, budget.Fits).Should().Be((455, 1330, 1800, true));
     }
 
     /// By hand, from Pulumi.primary.yaml: an operator starts the failback (0 / 0, twice), decision 5 / 60, the primary still runs
-    /// its 2 tasks (0 / 600), no recovery tasks, gate 60 / 90, TTL 60 / 60: 125 s typical, 810 s (13 min 30 s) bound.
+    /// its 2 tasks (0 / 600), no recovery tasks, gate (metric, an open: half a period's wait) 30 + 60 + 60 = 150 / 90 + 60 + 60 = 210,
+    /// TTL 60 / 60: 215 s typical, 930 s (15 min 30 s) bound.
     [Fact]
-    public void The_shipped_primary_fails_back_in_2_minutes_typically_and_13_and_a_half_at_worst()
+    public void The_shipped_primary_fails_back_in_3_and_a_half_minutes_typically_and_15_and_a_half_at_worst()
     {
         var budget = Shipped("primary");
 
         budget.Action.Should().Be("failback");
-        budget.Phases.Select(p => (p.TypicalSeconds, p.BoundSeconds)).Should().Equal((0, 0), (0, 0), (5, 60), (0, 600), (0, 0), (60, 90), (60, 60));
+        budget.Phases.Select(p => (p.TypicalSeconds, p.BoundSeconds)).Should().Equal((0, 0), (0, 0), (5, 60), (0, 600), (0, 0), (150, 210), (60, 60));
         budget.DetectionPaths.Should().BeEmpty();
-        (budget.TypicalSeconds, budget.BoundSeconds, budget.Fits).Should().Be((125, 810, true));
+        (budget.TypicalSeconds, budget.BoundSeconds, budget.Fits).Should().Be((215, 930, true));
     }
 
     /// With the probe off (and the primary in us-east-1) only the alarms bound detection; the fastest path gives the typical figure.
@@ -132,8 +134,8 @@ public sealed class RecoveryTimeBudgetTests
         var budget = Secondary(("readinessTimeoutSeconds", "1200"), ("readinessPollSeconds", "30"));
 
         Figures(budget, RecoveryTimeBudget.ScaleUp).Should().Be((60 + 10 + 30, 1200));
-        budget.BoundSeconds.Should().Be(1210 + 600);
-        budget.Fits.Should().BeFalse("1810 s exceed the default objective of 1800 s");
+        budget.BoundSeconds.Should().Be(1330 + 600);
+        budget.Fits.Should().BeFalse("1930 s exceed the default objective of 1800 s");
     }
 
     /// Two beforeShift tasks run in turn: 2 × 60 s to start them, their timeouts (300 + 900) as the bound; afterShift tasks
@@ -150,18 +152,33 @@ public sealed class RecoveryTimeBudgetTests
 
         Figures(budget, RecoveryTimeBudget.RecoveryTasks).Should().Be((120, 1200));
         Phase(budget, RecoveryTimeBudget.RecoveryTasks).From.Should().StartWith("2 tasks in turn (promote-db, repoint)").And.Contain("300 + 900");
-        budget.BoundSeconds.Should().Be(1210 + 1200);
+        budget.BoundSeconds.Should().Be(1330 + 1200);
     }
 
     [Theory]
-    [InlineData("20", false)]
-    [InlineData("21", true)]
+    [InlineData("22", false)]
+    [InlineData("23", true)]
     public void The_bound_not_the_typical_time_must_fit_the_objective(string minutes, bool fits)
     {
         var budget = Secondary(("rtoObjectiveMinutes", minutes));
 
         budget.ObjectiveSeconds.Should().Be(int.Parse(minutes, System.Globalization.CultureInfo.InvariantCulture) * 60);
-        budget.Fits.Should().Be(fits, "the bound is 1210 s; the typical 395 s fits either way");
+        budget.Fits.Should().Be(fits, "the bound is 1330 s; the typical 455 s fits either way");
+    }
+
+    /// The route53-api gate flips at once through Route 53's control plane: 60 s propagation, + shift-traffic's 90 s timeout.
+    /// A metric gate's open waits for the next period of its alarm (half of it typically), a close does not.
+    [Theory]
+    [InlineData("secondary", "route53-api", 60, 150)]
+    [InlineData("primary", "route53-api", 60, 150)]
+    [InlineData("secondary", "metric", 120, 210)]
+    [InlineData("primary", "metric", 150, 210)]
+    public void The_gate_flip_depends_on_the_gate_kind_and_on_whether_it_opens_or_closes(string role, string gate, int typical, int bound)
+    {
+        var budget = RecoveryTimeBudget.For(TestStacks.Config(role, ("trafficGate", gate)));
+
+        Figures(budget, RecoveryTimeBudget.TrafficShift).Should().Be((typical, bound));
+        Phase(budget, RecoveryTimeBudget.TrafficShift).Keys.Should().Contain("trafficGate");
     }
 
     [Theory]

@@ -46,8 +46,11 @@ public sealed class ResourcePolicyTests
         rows[0].Should().StartWith("AccountAdministersKey: AWS=arn:${partition}:iam::${account-id}:root kms:DescribeKey,").And.EndWith("| *");
         rows[0].Should().NotContain("kms:*");
         rows.Skip(1).Should().Equal(
-            "AlarmsEncryptNotifications: Service=cloudwatch.amazonaws.com kms:GenerateDataKey,kms:Decrypt | *",
-            "RulesEncryptNotifications: Service=events.amazonaws.com kms:GenerateDataKey,kms:Decrypt | *");
+            // Held to this stack's topic by the encryption context SNS sends with each data key it asks for.
+            "AlarmsEncryptNotifications: Service=cloudwatch.amazonaws.com kms:GenerateDataKey,kms:Decrypt | * | " +
+            "StringEquals kms:EncryptionContext:aws:sns:topicArn=arn:${partition}:sns:us-east-1:${account-id}:failover-primary-events",
+            "RulesEncryptNotifications: Service=events.amazonaws.com kms:GenerateDataKey,kms:Decrypt | * | " +
+            "StringEquals kms:EncryptionContext:aws:sns:topicArn=arn:${partition}:sns:us-east-1:${account-id}:failover-primary-events");
     }
 
     [Fact]

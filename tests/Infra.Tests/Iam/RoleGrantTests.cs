@@ -112,7 +112,29 @@ public sealed partial class RoleGrantTests
     [Fact]
     public void Shift_traffic_function()
     {
+        // The metric gate: each grant one gate's namespace in the one region that holds its switch. The secondary closes the
+        // primary's gate in its own region; the primary opens it there, and moves the secondary's in its own region.
         RoleGrants.Expect(Primary, "shift-traffic-function", """
+            logs:CreateLogStream      | ${shift-traffic-log-group.arn}:log-stream:*
+            logs:PutLogEvents         | ${shift-traffic-log-group.arn}:log-stream:*
+            xray:PutTraceSegments     | *
+            xray:PutTelemetryRecords  | *
+            cloudwatch:PutMetricData  | * | StringEquals aws:RequestedRegion=us-west-2; StringEquals cloudwatch:namespace=Failover/TrafficGate/failover-primary
+            cloudwatch:PutMetricData  | * | StringEquals aws:RequestedRegion=us-east-1; StringEquals cloudwatch:namespace=Failover/TrafficGate/failover-secondary
+            """);
+        RoleGrants.Expect(Secondary, "shift-traffic-function", """
+            logs:CreateLogStream      | ${shift-traffic-log-group.arn}:log-stream:*
+            logs:PutLogEvents         | ${shift-traffic-log-group.arn}:log-stream:*
+            xray:PutTraceSegments     | *
+            xray:PutTelemetryRecords  | *
+            cloudwatch:PutMetricData  | * | StringEquals aws:RequestedRegion=us-west-2; StringEquals cloudwatch:namespace=Failover/TrafficGate/failover-primary
+            """);
+    }
+
+    [Fact]
+    public void Shift_traffic_function_with_the_route53_api_gate()
+    {
+        RoleGrants.Expect(TestStacks.Program("primary", ("trafficGate", "route53-api")), "shift-traffic-function", """
             logs:CreateLogStream      | ${shift-traffic-log-group.arn}:log-stream:*
             logs:PutLogEvents         | ${shift-traffic-log-group.arn}:log-stream:*
             xray:PutTraceSegments     | *
@@ -120,7 +142,7 @@ public sealed partial class RoleGrantTests
             route53:GetHealthCheck    | arn:${partition}:route53:::healthcheck/${traffic-gate.id}
             route53:UpdateHealthCheck | arn:${partition}:route53:::healthcheck/${traffic-gate.id}
             """);
-        RoleGrants.Expect(Secondary, "shift-traffic-function", """
+        RoleGrants.Expect(TestStacks.Program("secondary", ("trafficGate", "route53-api")), "shift-traffic-function", """
             logs:CreateLogStream      | ${shift-traffic-log-group.arn}:log-stream:*
             logs:PutLogEvents         | ${shift-traffic-log-group.arn}:log-stream:*
             xray:PutTraceSegments     | *

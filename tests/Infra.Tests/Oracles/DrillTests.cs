@@ -63,7 +63,8 @@ public sealed class DrillTests(DrillRun drill) : IClassFixture<DrillRun>
 
     [Theory]
     [InlineData("denied-update-service", "ecs:UpdateService", "ScaleUp")]
-    [InlineData("denied-update-health-check", "route53:UpdateHealthCheck", "ShiftTraffic")]
+    // moto names CloudWatch's actions by its signing name in an AccessDenied.
+    [InlineData("denied-put-metric-data", "monitoring:PutMetricData", "ShiftTraffic")]
     public void A_policy_missing_one_action_fails_the_failover_with_access_denied_and_moves_no_traffic(string scenario, string action, string state)
     {
         // The expected failure is finding-free: FAILED notified, lock released, gate untouched (drill.mjs checks each in moto).

@@ -61,12 +61,12 @@ public sealed class IamSimulatorTests(IamSimulator oracle) : IClassFixture<IamSi
 
     /// The matrix as built: a row lost (a builder that silently stops adding rows) fails here.
     [Theory]
-    [InlineData("primary", 341)]
-    [InlineData("secondary", 306)]
-    [InlineData("eventual-primary", 342)]
-    [InlineData("eventual-secondary", 307)]
-    [InlineData("secondary-recovery", 327)]
-    [InlineData("primary-recovery", 354)]
+    [InlineData("primary", 344)]
+    [InlineData("secondary", 303)]
+    [InlineData("eventual-primary", 345)]
+    [InlineData("eventual-secondary", 304)]
+    [InlineData("secondary-recovery", 324)]
+    [InlineData("primary-recovery", 357)]
     public void The_matrix_covers_every_role(string program, int rows) =>
         oracle.Sizes[program].Should().BeGreaterThanOrEqualTo(rows);
 
@@ -79,7 +79,8 @@ public sealed class IamSimulatorTests(IamSimulator oracle) : IClassFixture<IamSi
     [InlineData("decide-function", "dynamodb:GetItem on arn:aws:dynamodb:us-west-2:123456789012:table/failover-primary-control (strong mode: one replica is the truth, no peer read)")]
     [InlineData("decide-function", "logs:CreateLogGroup on arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/failover-primary-decide (Pulumi creates the log group)")]
     [InlineData("decide-function", "logs:PutLogEvents on arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/failover-primary-shift-traffic:log-stream:")]
-    [InlineData("shift-traffic-function", "(the primary's endpoint check is evidence, not a gate)")]
+    [InlineData("shift-traffic-function", "with cloudwatch:namespace=AWS/ApplicationELB, aws:RequestedRegion=us-west-2 (the load balancer's metrics: a forged data point would trip a health alarm)")]
+    [InlineData("shift-traffic-function", "with cloudwatch:namespace=Failover/TrafficGate/failover-primary, aws:RequestedRegion=eu-central-1 (the same gate's metric in another region")]
     [InlineData("release-lock-function", "dynamodb:PutItem on arn:aws:dynamodb:us-east-1:123456789012:table/failover-primary-control (release updates the state item, it writes no record)")]
     [InlineData("release-lock-function", "dynamodb:DeleteItem on arn:aws:dynamodb:us-east-1:123456789012:table/failover-primary-control (no item is ever deleted)")]
     [InlineData("workflow", "sts:AssumeRole by states.amazonaws.com with aws:SourceAccount=123456789012, aws:SourceArn=arn:aws:states:us-east-1:123456789012:stateMachine:another-machine (trust) (another state machine of the account)")]
@@ -130,9 +131,8 @@ internal static class OverBroadPolicies
         var logs = Statement(resources, "decide-function-policy", "WriteOwnLogs");
         logs.Children[Key("Resource")] = Quoted("arn:${partition}:logs:us-east-1:${account-id}:*");
         ((YamlSequenceNode)logs.Children[Key("Action")]).Add(Quoted("logs:CreateLogGroup"));
-        // Every health check instead of the gate.
-        Statement(resources, "shift-traffic-function-policy", "FlipPrimaryTrafficGate").Children[Key("Resource")] =
-            Quoted("arn:${partition}:route53:::healthcheck/*");
+        // Any metric anywhere instead of the gate's own namespace in its switch region.
+        Statement(resources, "shift-traffic-function-policy", "OpenPrimaryTrafficGate").Children.Remove(Key("Condition"));
         // Writes beyond the one conditional update.
         Statement(resources, "release-lock-function-policy", "ReleaseLock").Children[Key("Action")] =
             new YamlSequenceNode(Quoted("dynamodb:UpdateItem"), Quoted("dynamodb:PutItem"), Quoted("dynamodb:DeleteItem"));

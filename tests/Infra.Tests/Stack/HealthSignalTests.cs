@@ -14,7 +14,8 @@ public sealed class HealthSignalTests
 
         // The health alarms: not the watcher alarms on the machinery, nor the alarms on Route 53's own status that trigger failover.
         var alarms = program.OfType("aws:cloudwatch/metricAlarm:MetricAlarm")
-            .Where(a => !a.Name.StartsWith("watch-", StringComparison.Ordinal) && !a.Name.StartsWith("alarm-route53-", StringComparison.Ordinal)).ToList();
+            .Where(a => !a.Name.StartsWith("watch-", StringComparison.Ordinal) && !a.Name.StartsWith("alarm-route53-", StringComparison.Ordinal)
+                && a.Name != "traffic-gate-alarm").ToList();
         alarms.Select(a => a.Name).Should().Equal("alarm-healthy-hosts", "alarm-target-5xx", "alarm-running-tasks", "alarm-queue-age");
         foreach (var alarm in alarms)
         {
@@ -155,15 +156,36 @@ public sealed class HealthSignalTests
     }
 
     [Fact]
-    public void The_traffic_gate_is_always_healthy_until_inverted_and_pulumi_ignores_its_inversion()
+    public void A_route53_api_gate_is_always_healthy_until_inverted_and_pulumi_ignores_its_inversion()
     {
-        var gate = TestStacks.Program().Resource("traffic-gate");
+        var gate = TestStacks.Program("primary", ("trafficGate", "route53-api")).Resource("traffic-gate");
 
         gate.Text("type").Should().Be("CALCULATED");
         gate.Number("childHealthThreshold").Should().Be(0);
         gate.Prop("childHealthchecks").Should().BeNull();
         gate.Prop("invertHealthcheck").Should().Be(new Bool(false));
         gate.Options.IgnoreChanges.Should().Equal("invertHealthcheck");
+    }
+
+    [Theory]
+    [InlineData("primary", "us-west-2", "failover-primary")]
+    [InlineData("secondary", "us-east-1", "failover-secondary")]
+    public void A_metric_gate_is_a_latch_on_an_alarm_in_the_other_region_that_a_redeploy_cannot_replace(string role, string switchRegion, string prefix)
+    {
+        var program = TestStacks.Program(role);
+        var gate = program.Resource("traffic-gate");
+        var alarm = program.Resource("traffic-gate-alarm");
+
+        gate.Text("type").Should().Be("CLOUDWATCH_METRIC");
+        gate.Prop("cloudwatchAlarmName").Should().Be(new Ref("traffic-gate-alarm", "name"));
+        gate.Text("cloudwatchAlarmRegion").Should().Be(switchRegion, "the gate is closed from the other region while this one is down");
+        gate.Text("insufficientDataHealthStatus").Should().Be("LastKnownStatus", "with nobody publishing the gate keeps its position");
+        gate.Options.Protect.Should().BeTrue("a replaced check starts healthy, which would open a closed gate");
+        alarm.Options.Provider!.Properties.Entries["region"].Should().Be(new Str(switchRegion));
+        (alarm.Text("namespace"), alarm.Text("metricName"), alarm.Text("statistic")).Should().Be(($"Failover/TrafficGate/{prefix}", "Closed", "Maximum"));
+        (alarm.Number("period"), alarm.Number("evaluationPeriods"), alarm.Number("threshold")).Should().Be((60, 1, 1));
+        alarm.Text("comparisonOperator").Should().Be("GreaterThanOrEqualToThreshold");
+        alarm.Prop("dimensions").Should().BeNull("the namespace is the gate's own, so IAM can hold a publisher to it");
     }
 
     [Theory]

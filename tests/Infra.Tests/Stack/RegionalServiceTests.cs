@@ -187,7 +187,7 @@ public sealed class RegionalServiceTests
     [InlineData("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app", "cn-north-1")]
     public void The_pull_grant_names_the_repository_in_the_stacks_partition(string image, string region)
     {
-        var policy = (ToJson)TestStacks.Program("primary", ("containerImage", image)).Resource("task-execution-policy").Prop("policy")!;
+        var policy = (ToJson)TestStacks.Program("primary", ("containerImage", image), ("allowCrossRegionImage", "true")).Resource("task-execution-policy").Prop("policy")!;
         var pull = ((Seq)((Map)policy.Body).Entries["Statement"]).Items.Cast<Map>().Single(s => s.Entries["Sid"] == new Str("PullImage"));
 
         pull.Entries["Resource"].Should().BeEquivalentTo(

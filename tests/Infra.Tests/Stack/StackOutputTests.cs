@@ -15,7 +15,7 @@ public sealed class StackOutputTests
             "controlTableName", "controlTableArn", "controlTableConsistency", "decisionTableName", "topicArn",
             "stateMachineArn", "stateMachineName", "workflowLogGroupName", "workflowActions", "readinessTimeoutSeconds", "functionArns", "functionNames",
             "albArnSuffix", "targetGroupArnSuffix", "triggerAlarmArns", "deadLetterQueues", "watcherAlarmNames", "dashboardName",
-            "recoveryTimeBudget");
+            "recoveryTimeBudget", "probeUrl", "trafficGate");
     }
 
     /// The budget as tools read it from the stack: the figures the compiler prints, the phases in order.
@@ -28,7 +28,7 @@ public sealed class StackOutputTests
         output.Entries.Keys.Should().BeEquivalentTo("action", "objectiveSeconds", "typicalSeconds", "boundSeconds", "phases");
         output.Entries["action"].Should().Be(new Str("failover"));
         (output.Entries["objectiveSeconds"], output.Entries["typicalSeconds"], output.Entries["boundSeconds"])
-            .Should().Be((new Num(1800), new Num(395), new Num(1210)));
+            .Should().Be((new Num(1800), new Num(455), new Num(1330)));
         var phases = ((Seq)output.Entries["phases"]).Items.Cast<Map>().ToList();
         phases.Select(p => ((Str)p.Entries["name"]).Text).Should().Equal(budget.Phases.Select(p => p.Name));
         phases[3].Entries.Should().BeEquivalentTo(new Dictionary<string, Value>
@@ -48,7 +48,7 @@ public sealed class StackOutputTests
 
         read.Should().BeEquivalentTo(StackOutputs.ControlTableName, StackOutputs.DecisionTableName, StackOutputs.EndpointHealthCheckId,
             StackOutputs.GateHealthCheckId, StackOutputs.AlarmNameList, StackOutputs.TriggerAlarmArns, StackOutputs.CalculatedHealthCheckId,
-            StackOutputs.AlbArnSuffix, StackOutputs.TargetGroupArnSuffix);
+            StackOutputs.AlbArnSuffix, StackOutputs.TargetGroupArnSuffix, StackOutputs.ProbeUrl);
         primary.Outputs.Keys.Should().Contain(read);
     }
 

@@ -115,9 +115,27 @@ public sealed class MetricCatalogTests
     [MemberData(nameof(Stacks))]
     public void Every_alarm_watches_a_metric_AWS_publishes_with_exactly_those_dimensions(string stack)
     {
-        var alarms = MetricUse.Alarms(Programs.Value[stack]);
+        // The traffic gate's alarm reads the workflow's own metric, not one AWS publishes: the test below pairs it with its publisher.
+        var alarms = MetricUse.Alarms(Programs.Value[stack], a => a.Name != "traffic-gate-alarm");
         alarms.Should().Contain(a => a.Where.Contains(" alarm watch-", StringComparison.Ordinal));
         alarms.Where(a => MetricCatalog.Find(a) is null).Select(a => a.ToString()).ShouldBeNone("no such metric is published (MetricCatalog cites where AWS lists each)");
+    }
+
+    [Theory]
+    [InlineData("primary", "secondary", "PRIMARY_GATE")]
+    [InlineData("secondary", "primary", "SECONDARY_GATE")]
+    [InlineData("europe-primary", "europe-secondary", "PRIMARY_GATE")]
+    [InlineData("europe-secondary", "europe-primary", "SECONDARY_GATE")]
+    public void Each_gate_alarm_reads_the_metric_the_workflow_that_moves_it_publishes_in_the_region_where_it_publishes(string stack, string mover, string gate)
+    {
+        var alarm = MetricUse.Alarms(Programs.Value[stack], a => a.Name == "traffic-gate-alarm").Should().ContainSingle().Subject;
+        // The primary's gate is closed by the secondary's failover; the secondary's gate is moved by the primary's failback.
+        var environment = (Dictionary<string, object?>)Programs.Value[mover].Resource("shift-traffic-function").Prop("environment.variables")!;
+
+        (alarm.Metric, alarm.Dimensions.Count).Should().Be((Contract.TrafficGateMetric.Name, 0));
+        environment[$"{gate}_NAMESPACE"].Should().Be(alarm.Namespace);
+        environment[$"{gate}_REGION"].Should().Be(alarm.Region, "the alarm must be in the region whose CloudWatch the publish goes to");
+        alarm.Region.Should().Be(Programs.Value[mover].Region, "each gate's switch lives in the region of the workflow that moves it");
     }
 
     [Theory]

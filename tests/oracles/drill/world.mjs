@@ -3,6 +3,7 @@
 // under the names the programs give them, a role per function and per workflow holding its compiled policy (widened for
 // moto, see program.mjs's `widen`), the values Pulumi would fill in after the deploy, and every function of both stacks
 // ready to start with its resolved environment and its role's temporary credentials.
+import http from "node:http";
 import { ACCOUNT, widen } from "./program.mjs";
 import { LambdaFunction } from "./runtime.mjs";
 import { Moto } from "./moto.mjs";
@@ -53,21 +54,41 @@ export async function createWorld(programs, { bootstrap, roleSuffix, denial = nu
     roles,
   };
   const moto = new Moto({ runningTasks: Math.max(stacks.primary.desiredCount, stacks.secondary.healthyTargets) });
+  const app = await startApplication();
   try {
     await moto.start();
     const made = await moto.ask("setup", spec);
     for (const [stackName, program] of Object.entries(programs)) program.made = deployedValues(program, stackName, spec, made);
-    const functions = prepareFunctions(functionSpecs, made.roles, { bootstrap, endpoint: moto.url, findings });
-    return { moto, made, spec, programs, functions, findings };
+    const functions = prepareFunctions(functionSpecs, made.roles, { bootstrap, endpoint: moto.url, findings, app });
+    return { moto, made, spec, programs, functions, findings, app };
   } catch (e) {
     await moto.stop();
+    await app.stop();
     throw e;
   }
+}
+
+/**
+ * The primary's application as decide probes it (PRIMARY_PROBE_URL points here): a local HTTP server answering 200 while
+ * `app.healthy`, 503 otherwise.
+ */
+async function startApplication() {
+  const app = { healthy: true, requests: 0 };
+  const server = http.createServer((req, res) => {
+    app.requests++;
+    res.writeHead(app.healthy ? 200 : 503, { "Content-Type": "text/plain" }).end(app.healthy ? "ok" : "down");
+  });
+  server.keepAliveTimeout = 0;
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  app.url = `http://127.0.0.1:${server.address().port}`;
+  app.stop = () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); });
+  return app;
 }
 
 export async function destroyWorld(world) {
   await Promise.all([...world.functions.values()].map((f) => f.stop()));
   await world.moto.stop();
+  await world.app.stop();
 }
 
 /** What world.py's setup needs of one stack, to recreate it in moto (the names are the program's own). */
@@ -87,9 +108,17 @@ function stackSpec(program) {
     targetGroup: program.resource("target-group").properties.tags?.Name ?? `${program.literal("cluster", "name")}-tg`,
     healthyTargets: Math.max(active, service.desiredCount),
     healthCheckPath: program.resource("target-group").properties.healthCheck?.path ?? "/",
-    alarms: program.alarms().map((a) => a.name),
+    alarms: program.alarms().filter((a) => a.logical !== "traffic-gate-alarm").map((a) => a.name),
     topic: program.literal("notifications-topic", "name"),
+    gate: gateSpec(program),
   };
+}
+
+/** The stack's own traffic gate: a metric gate's alarm, namespace and switch region (the peer's), or a route53-api health check. */
+function gateSpec(program) {
+  const alarm = program.resources["traffic-gate-alarm"];
+  if (!alarm) return { kind: "route53-api" };
+  return { kind: "metric", alarm: alarm.properties.name, namespace: alarm.properties.namespace, region: program.peerRegion };
 }
 
 function roleName(program, roleResource, fallback, suffix) {
@@ -111,13 +140,17 @@ function deployedValues(program, stackName, spec, made) {
     "target-group": { arn: m.targetGroupArn, name: s.targetGroup },
     "scalable-target": { resourceId: m.scalableTargetResourceId, serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount" },
     "traffic-gate": { id: m.gateId },
+    // The load balancer's name is all decide's probe URL needs of it; the drill points that URL at its own application server.
+    alb: { dnsName: `${stackName}-alb.example.com`, zoneId: "Z35SXDOTRQ7X7K", arn: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/app/${stackName}/0` },
     "health-endpoint": { id: m.endpointId },
     "notifications-topic": { arn: m.topicArn, name: s.topic },
     // moto serves no KMS here: the workflow's key grant only needs an ARN (moto's IAM matches resources as "*").
     "notifications-key": { arn: `arn:aws:kms:${region}:${ACCOUNT}:key/00000000-0000-0000-0000-000000000000` },
     workflow: { name: program.workflow().name, arn: `arn:aws:states:${region}:${ACCOUNT}:stateMachine:${program.workflow().name}` },
   };
-  for (const alarm of program.alarms()) values[alarm.logical] = { name: alarm.name, arn: m.alarmArns[alarm.name] };
+  for (const alarm of program.alarms()) {
+    values[alarm.logical] = { name: alarm.name, arn: m.alarmArns[alarm.name] ?? `arn:aws:cloudwatch:${s.gate.region ?? region}:${ACCOUNT}:alarm:${alarm.name}` };
+  }
   if (program.resources["control-table"]) values["control-table"] = { name: controlTable, arn: `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${controlTable}` };
   if (decisionTable && program.resources["decision-log-table"]) values["decision-log-table"] = { name: decisionTable, arn: `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${decisionTable}` };
   for (const [logical, r] of program.ofType("aws:cloudwatch/logGroup:LogGroup")) {
@@ -137,7 +170,7 @@ function deployedValues(program, stackName, spec, made) {
  * Each function as Lambda would run it: compiled environment (interpolations resolved; one that cannot be is a finding),
  * handler, region, endpoint and its role's temporary credentials; nothing of this process's AWS_* environment leaks in.
  */
-function prepareFunctions(functionSpecs, roles, { bootstrap, endpoint, findings }) {
+function prepareFunctions(functionSpecs, roles, { bootstrap, endpoint, findings, app }) {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
   const functions = new Map();
   for (const { stackName, program, fn, key } of functionSpecs) {
@@ -150,6 +183,10 @@ function prepareFunctions(functionSpecs, roles, { bootstrap, endpoint, findings 
         findings.push(`${stackName} ${fn.key}: environment ${name}: ${e.message}`);
       }
     }
+    // The world's stand-ins for what no emulator serves: the primary's application, and a gate alarm period short enough that a
+    // failback's open (published at the start of the next period) costs the drill a second, not a minute.
+    if (environment.PRIMARY_PROBE_URL) environment.PRIMARY_PROBE_URL = `${app.url}${new URL(environment.PRIMARY_PROBE_URL).pathname}`;
+    if (environment.GATE_PERIOD_SECONDS) environment.GATE_PERIOD_SECONDS = "1";
     functions.set(fn.name, new LambdaFunction({
       name: fn.name,
       arn: `arn:aws:lambda:${program.region}:${ACCOUNT}:function:${fn.name}`,

@@ -119,9 +119,17 @@ def setup_region(stack):
                            Targets=[{"Id": f"10.0.1.{10 + i}", "Port": 80} for i in range(stack["healthyTargets"])])
 
     route53 = client("route53", region)
-    # The traffic gate: CALCULATED, no children, threshold 0, not inverted (always healthy).
-    gate = route53.create_health_check(CallerReference=f"{stack['name']}-gate", HealthCheckConfig={
-        "Type": "CALCULATED", "HealthThreshold": 0, "ChildHealthChecks": [], "Inverted": False})["HealthCheck"]["Id"]
+    gate_spec = stack.get("gate", {"kind": "route53-api"})
+    if gate_spec["kind"] == "metric":
+        # A metric gate: its alarm in the switch region (the other stack's); Route 53 reads the metric, which the observation reads too.
+        client("cloudwatch", gate_spec["region"]).put_metric_alarm(
+            AlarmName=gate_spec["alarm"], Namespace=gate_spec["namespace"], MetricName="Closed", Statistic="Maximum", Period=60,
+            EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold", TreatMissingData="ignore")
+        gate = f"{stack['name']}-metric-gate"
+    else:
+        # The traffic gate: CALCULATED, no children, threshold 0, not inverted (always healthy).
+        gate = route53.create_health_check(CallerReference=f"{stack['name']}-gate", HealthCheckConfig={
+            "Type": "CALCULATED", "HealthThreshold": 0, "ChildHealthChecks": [], "Inverted": False})["HealthCheck"]["Id"]
     endpoint = route53.create_health_check(CallerReference=f"{stack['name']}-endpoint", HealthCheckConfig={
         "Type": "HTTP", "FullyQualifiedDomainName": f"{stack['name']}-alb.example.com", "Port": 80,
         "ResourcePath": stack.get("healthCheckPath", "/"), "RequestInterval": 10, "FailureThreshold": 3})["HealthCheck"]["Id"]
@@ -226,6 +234,39 @@ def drain(queue_url, region):
     return messages
 
 
+def aligned_points(cloudwatch, namespace, seconds=300):
+    """The gate metric's data points as CloudWatch's period alignment sees them: for each aligned one-second window that has any,
+    its Maximum, oldest first. (moto buckets a ranged query from its first data point, not on period boundaries, so each window
+    is asked for on its own: a minute first, then the seconds of the minutes that have data.)"""
+    import datetime
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(seconds=1)
+    def stats(start, end):
+        return cloudwatch.get_metric_statistics(Namespace=namespace, MetricName="Closed", StartTime=start, EndTime=end, Period=1,
+                                                Statistics=["Maximum", "SampleCount"])["Datapoints"]
+    points = []
+    for m in range(seconds // 60, -1, -1):
+        minute = now - datetime.timedelta(seconds=60 * (m + 1))
+        if not stats(minute, minute + datetime.timedelta(seconds=60)):
+            continue
+        for s in range(60):
+            second = minute + datetime.timedelta(seconds=s)
+            found = stats(second, second + datetime.timedelta(seconds=1))
+            if found:
+                points.append(max(p["Maximum"] for p in found))
+    return points
+
+
+def gate_position(gate, made, route53):
+    """Where a gate stands, read as Route 53 reads it: a metric gate from its metric's latest data point in the switch region
+    (1 closed, 0 open, none: never moved, open), a route53-api gate from its inversion. `inverted`: the record is held off."""
+    if gate["kind"] != "metric":
+        config = route53.get_health_check(HealthCheckId=made["gateId"])["HealthCheck"]
+        return {"id": made["gateId"], "inverted": bool(config["HealthCheckConfig"].get("Inverted", False)), "version": config.get("HealthCheckVersion")}
+    points = aligned_points(client("cloudwatch", gate["region"]), gate["namespace"])
+    return {"id": made["gateId"], "namespace": gate["namespace"], "region": gate["region"], "published": len(points),
+            "inverted": bool(points and points[-1] >= 1)}
+
+
 def observe(spec, world):
     """A snapshot of everything the scenarios assert on, read with the admin's credentials."""
     route53 = client("route53", "us-east-1")
@@ -233,9 +274,7 @@ def observe(spec, world):
     for name, stack in spec["stacks"].items():
         made = world["stacks"][name]
         region = stack["region"]
-        config = route53.get_health_check(HealthCheckId=made["gateId"])["HealthCheck"]
-        snapshot["gates"][name] = {"id": made["gateId"], "inverted": bool(config["HealthCheckConfig"].get("Inverted", False)),
-                                   "version": config.get("HealthCheckVersion")}
+        snapshot["gates"][name] = gate_position(stack.get("gate", {"kind": "route53-api"}), made, route53)
         found = client("ecs", region).describe_services(cluster=stack["cluster"], services=[stack["service"]])["services"][0]
         snapshot["services"][name] = {"desired": found["desiredCount"], "running": found["runningCount"]}
         target = client("application-autoscaling", region).describe_scalable_targets(
