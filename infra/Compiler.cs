@@ -81,6 +81,13 @@ public static partial class Compiler
         }
 
         foreach (var caution in result.Warnings) stderr.WriteLine($"warning: {caution}");
+        if (PeerDisagreement(result.Config, inputs, directory, stderr) is { Count: > 0 } disagreements)
+        {
+            stderr.WriteLine($"error: {disagreements.Count} problem(s) between stack '{inputs.Stack}' and its peer:");
+            foreach (var problem in disagreements) stderr.WriteLine($"  - {problem}");
+            stderr.WriteLine("Nothing was compiled.");
+            return InvalidConfig;
+        }
 
         // The worst case must fit the promise; offline the breakdown is printed for the reader, under Pulumi only a refusal.
         var budget = RecoveryTimeBudget.For(result.Config);
@@ -115,6 +122,27 @@ public static partial class Compiler
         {
             return Fail(stderr, CannotWrite, $"cannot write {output}: {e.Message}");
         }
+    }
+
+    /// The peer stack's file in this project folder, when there is one (a stack of another project, or a folder without it, is not
+    /// compared): what both must share. A peer file that cannot be read or is invalid is its own compile's business: a warning here.
+    private static IReadOnlyList<string>? PeerDisagreement(StackConfig config, StackInputs inputs, string directory, TextWriter stderr)
+    {
+        var peer = config.Control.PeerStack.Split('/');
+        if (peer.Length == 3 && peer[1] != config.Project) return null;
+        var peerName = peer[^1];
+        if (!StackName().IsMatch(peerName) || !File.Exists(Path.Combine(directory, $"Pulumi.{peerName}.yaml"))) return null;
+        try
+        {
+            var peerResult = ConfigParser.Parse(StackInputs.FromFiles(directory, peerName, inputs.Organization));
+            if (peerResult.Config is not null) return StackAgreement.Problems(config, inputs.Origin, peerResult.Config, $"Pulumi.{peerName}.yaml");
+            stderr.WriteLine($"warning: Pulumi.{peerName}.yaml (the peer stack) is not valid, so the keys both stacks share were not compared; compile it to see why");
+        }
+        catch (InputException e)
+        {
+            stderr.WriteLine($"warning: Pulumi.{peerName}.yaml (the peer stack) could not be read ({e.Problems[0]}), so the keys both stacks share were not compared");
+        }
+        return null;
     }
 
     // Offline, a compiled stack's recovery time budget follows the program, for the reader (stdout stays the program alone).

@@ -117,6 +117,75 @@ public sealed class CompilerTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, $"Pulumi.{stack}.yaml"), stackFile);
     }
 
+    // The eu secondary's primary, as its own file in the same project folder.
+    private const string PeerFile = """
+        config:
+          aws:region: eu-central-1
+          failover:role: primary
+          failover:peerRegion: eu-west-1
+          failover:peerStack: eu
+          failover:domainName: shop.example.org
+          failover:hostedZoneId: Z0987654321ZYXWVUTSRQ
+          failover:containerImage: public.ecr.aws/nginx/nginx:stable
+          failover:standbyCount: 0
+        """;
+
+    [Fact]
+    public void A_peer_stack_file_that_agrees_changes_nothing()
+    {
+        WriteStack("eu", StackFile);
+        File.WriteAllText(Path.Combine(_dir, "Pulumi.primary.yaml"), PeerFile);
+
+        var (exit, stdout, stderr) = Run(["--stack", "eu"]);
+
+        exit.Should().Be(Compiler.Ok, stderr);
+        stdout.Should().StartWith("name: \"failover\"");
+    }
+
+    [Fact]
+    public void Keys_both_stacks_share_must_agree_with_the_peer_stacks_file_and_each_difference_names_both_files()
+    {
+        WriteStack("eu", StackFile);
+        File.WriteAllText(Path.Combine(_dir, "Pulumi.primary.yaml"), PeerFile.Replace("failover:standbyCount: 0", "failover:standbyCount: 1", StringComparison.Ordinal)
+            + "\n  failover:trafficGate: route53-api\n  failover:dnsFailover: gated\n");
+
+        var (exit, stdout, stderr) = Run(["--stack", "eu"]);
+
+        exit.Should().Be(Compiler.InvalidConfig);
+        stdout.Should().BeEmpty("nothing is compiled when the pair disagrees");
+        stderr.Should().Contain("error: 2 problem(s) between stack 'eu' and its peer:\n")
+            .And.Contain("  - failover:trafficGate is metric in Pulumi.eu.yaml but route53-api in Pulumi.primary.yaml: ")
+            .And.Contain("  - failover:standbyCount is 0 in Pulumi.eu.yaml but 1 in Pulumi.primary.yaml: the failback scales the secondary back to it")
+            .And.NotContain("dnsFailover", "an explicit default equals the default");
+    }
+
+    [Fact]
+    public void A_peer_of_the_same_role_or_in_another_region_is_refused()
+    {
+        WriteStack("eu", StackFile);
+        File.WriteAllText(Path.Combine(_dir, "Pulumi.primary.yaml"), PeerFile.Replace("role: primary", "role: secondary", StringComparison.Ordinal)
+            .Replace("aws:region: eu-central-1", "aws:region: eu-west-3", StringComparison.Ordinal));
+
+        var (exit, _, stderr) = Run(["--stack", "eu"]);
+
+        exit.Should().Be(Compiler.InvalidConfig);
+        stderr.Should().Contain("failover:role is secondary in both Pulumi.eu.yaml and Pulumi.primary.yaml")
+            .And.Contain("failover:peerRegion is eu-central-1 in Pulumi.eu.yaml, but Pulumi.primary.yaml deploys to eu-west-3");
+    }
+
+    [Fact]
+    public void Under_pulumi_the_peer_stacks_file_is_compared_too()
+    {
+        WriteStack("eu", StackFile);
+        File.WriteAllText(Path.Combine(_dir, "Pulumi.primary.yaml"), PeerFile + "\n  failover:activeCount: 3\n");
+
+        var (exit, stdout, stderr) = Run([], PulumiRun());
+
+        exit.Should().Be(Compiler.InvalidConfig);
+        stdout.Should().BeEmpty();
+        stderr.Should().Contain("failover:activeCount is 2 in the config of stack 'eu' but 3 in Pulumi.primary.yaml");
+    }
+
     [Fact]
     public void The_environment_protocol_and_offline_mode_give_the_same_program()
     {
