@@ -4,12 +4,15 @@
 // every request that is unsigned, signed wrongly, or not allowed by the caller's policies.
 //
 //   node drill.mjs [--json] --primary primary.yaml --secondary secondary.yaml [--bootstrap PATH]
-//                  [--scenarios failover,failback,drill,denied-update-service,denied-put-metric-data] [--runs N] [--cycles K]
+//                  [--scenarios failover,failback,drill,denied-update-service,denied-put-metric-data,outage-failover,outage-failback]
+//                  [--runs N] [--cycles K]
 //
 // Scenarios: `failover` (secondary's workflow, forced: the primary is healthy in moto), then `failback` (primary's workflow,
 // with scale-standby scaling the secondary down in its region) and `drill` (secondary's workflow) in the same world;
 // `denied-*` each in a fresh world with one action taken out of one compiled policy: the failover must fail with the
 // function's AccessDenied (errorType AwsServiceError) in the workflow, notify FAILED, release the lock and move no traffic.
+// `outage-*` in a world of their own: the primary's region down and Route 53's API unreachable, an operator's failover, then the
+// failback once the primary recovers (Route 53's API still down); every request a function makes is recorded by a proxy.
 // A finding is an expectation not met; `--json` prints {scenarios: {NAME: {outcome, expected, findings, timings, ...}}}.
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
@@ -26,7 +29,9 @@ const DENIALS = {
   "denied-put-metric-data": { stack: "secondary", fn: "shift-traffic", action: "cloudwatch:PutMetricData", reported: "monitoring:PutMetricData", failsIn: "ShiftTraffic" },
 };
 const MAIN = ["failover", "failback", "drill"];
-const DEFAULT_SCENARIOS = [...MAIN, ...Object.keys(DENIALS)];
+/** A regional outage and the recovery from it, in one world of their own, in this order. */
+const OUTAGE = ["outage-failover", "outage-failback"];
+const DEFAULT_SCENARIOS = [...MAIN, ...Object.keys(DENIALS), ...OUTAGE];
 
 // ------------------------------------------------------------------------------------------------------------ arguments
 
@@ -36,7 +41,7 @@ function parseArgs(argv) {
     "--runs": (v, o) => { o.runs = Number(v); },
     "--cycles": (v, o) => { o.cycles = Number(v); },
   }, usage, { runs: 1, cycles: 1, scenarios: DEFAULT_SCENARIOS });
-  for (const s of options.scenarios) if (!MAIN.includes(s) && !DENIALS[s]) usage(`unknown scenario ${s}`);
+  for (const s of options.scenarios) if (!MAIN.includes(s) && !DENIALS[s] && !OUTAGE.includes(s)) usage(`unknown scenario ${s}`);
   if (!(options.runs >= 1) || !(options.cycles >= 1)) usage("--runs and --cycles take a whole number >= 1");
   return options;
 }
@@ -390,6 +395,79 @@ async function denied(world, label, denial) {
   return scenario;
 }
 
+// ------------------------------------------------------------------------------------------------------- regional outage
+
+/** Each recorded request with the role that signed it (`secondary:decide`, by its credentials' access key). */
+function requestsBy(world, since) {
+  const roleOf = new Map(Object.entries(world.made.roles).map(([key, c]) => [c.accessKeyId, key]));
+  return world.proxy.requests.slice(since).map((r) => ({ role: roleOf.get(r.accessKeyId) ?? r.accessKeyId, ...r, accessKeyId: undefined }));
+}
+
+/** decide's reads of the primary's health: evidence, which a dead region makes UNKNOWN; never part of moving traffic. */
+const EVIDENCE_READS = [/^GET \/2013-04-01\/healthcheck\/[^/]+\/status$/, /^DescribeAlarms$/];
+
+/**
+ * The primary's region is down (its application resets every connection, every AWS endpoint signed for that region resets) and
+ * Route 53's control plane does not answer: an operator's failover must still decide, scale, move traffic and record it, and no
+ * function but decide's evidence reads may even try the primary's region or Route 53's API.
+ */
+async function outageFailover(world, label) {
+  const { primary, secondary } = world.programs;
+  world.app.down = true;
+  world.proxy.refuse = (r) => r.service === "route53" || r.region === primary.region;
+  const since = world.proxy.requests.length;
+  const before = await world.moto.ask("observe");
+  const result = await execute(world, secondary, { action: "failover", source: "operator:oncall", reason: "us-east-1 is down" }, label);
+  const after = await world.moto.ask("observe");
+  const requests = requestsBy(world, since);
+  const expect = new Expect();
+  const env = envOf(world, secondary, "scale-service");
+  for (const p of result.problems) expect.that(false, p);
+  expect.that(result.status === "SUCCEEDED", `the execution ended ${result.status}: ${JSON.stringify(result.error)}`);
+  expect.equal(result.tasks.find((t) => t.state === "Decide")?.response?.decision, "FAILOVER", "decide's decision for an operator's failover with the primary down");
+  expect.equal(after.gates.primary.inverted, true, `the primary's gate closed in ${secondary.region}'s CloudWatch, where its switch lives`);
+  expect.equal(after.services.secondary.desired, num(env.ACTIVE_DESIRED_COUNT), "the secondary scaled to the active count");
+  expect.equal(after.state[secondary.region]?.activeRegion, secondary.region, "the new active region recorded in the secondary's own replica");
+  expect.that(lockFields(after.state[secondary.region]).length === 0, "the lock released");
+  expect.equal(events(after.messages.secondary), ["INITIATED", "SUCCEEDED"], "notices on the secondary's topic");
+  const offPath = requests.filter((r) => r.service === "route53" || r.region === primary.region);
+  for (const r of offPath.filter((r) => r.role !== "secondary:decide" || !EVIDENCE_READS.some((e) => e.test(r.operation))))
+    expect.that(false, `${r.role} sent ${r.operation} to ${r.service} in ${r.region}: moving traffic must need neither the primary's region nor Route 53's API`);
+  expect.that(requests.some((r) => r.role === "secondary:shift-traffic" && r.service === "monitoring" && r.region === secondary.region),
+    "shift-traffic published the gate to its own region's CloudWatch");
+  const scenario = report(result, expect, "SUCCEEDED", after.messages.secondary, after);
+  scenario.requests = requests;
+  scenario.before = { gates: before.gates };
+  return scenario;
+}
+
+/** The primary recovers, Route 53's control plane still does not answer: an operator's failback moves traffic back. */
+async function outageFailback(world, label) {
+  const { primary, secondary } = world.programs;
+  world.app.down = false;
+  world.app.healthy = true;
+  world.proxy.refuse = (r) => r.service === "route53";
+  const since = world.proxy.requests.length;
+  // Forced: minutes after the failover, decide's cooldown (15 min) would otherwise hold a failback off.
+  const result = await execute(world, primary, { action: "failback", source: "operator:oncall", reason: "us-east-1 recovered", force: true }, label);
+  const after = await world.moto.ask("observe");
+  const requests = requestsBy(world, since);
+  const expect = new Expect();
+  const standby = envOf(world, primary, "scale-standby");
+  for (const p of result.problems) expect.that(false, p);
+  expect.that(result.status === "SUCCEEDED", `the execution ended ${result.status}: ${JSON.stringify(result.error)}`);
+  expect.equal(result.tasks.find((t) => t.state === "Decide")?.response?.decision, "FAILBACK", "decide's decision");
+  expect.equal(after.gates.primary.inverted, false, "the primary's gate open again");
+  expect.equal(after.gates.secondary.inverted, false, "the secondary's gate open (the next failover needs it)");
+  expect.equal(after.state[primary.region]?.activeRegion, primary.region, "the primary recorded as active again");
+  expect.equal(after.services.secondary.desired, num(standby.STANDBY_DESIRED_COUNT), "the secondary back at its standby size");
+  for (const r of requests.filter((r) => r.service === "route53" && (r.role !== "primary:decide" || !EVIDENCE_READS.some((e) => e.test(r.operation)))))
+    expect.that(false, `${r.role} sent ${r.operation} to Route 53's API: failing back must not need it`);
+  const scenario = report(result, expect, "SUCCEEDED", after.messages.primary, after);
+  scenario.requests = requests;
+  return scenario;
+}
+
 function report(result, expect, expected, notices, after) {
   return {
     outcome: result.status,
@@ -460,6 +538,11 @@ async function runOnce(options, suffix) {
   }
   for (const name of options.scenarios.filter((s) => DENIALS[s])) {
     await inWorld([`${name}${suffix}`], DENIALS[name], (world) => denied(world, name, DENIALS[name]));
+  }
+  const outage = OUTAGE.filter((s) => options.scenarios.includes(s));
+  if (outage.length) {
+    await inWorld(outage.map((name) => `${name}${suffix}`), null,
+      (world, key) => ({ "outage-failover": outageFailover, "outage-failback": outageFailback })[key.replace(/@.*$/, "")](world, key.replace(/@.*$/, "")));
   }
   return { scenarios, logs };
 }

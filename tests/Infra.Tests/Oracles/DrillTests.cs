@@ -78,4 +78,36 @@ public sealed class DrillTests(DrillRun drill) : IClassFixture<DrillRun>
             && t["error"]!.GetValue<string>() == "AwsServiceError");
         result["notices"]!.AsArray().Select(n => n!["message"]!["event"]!.GetValue<string>()).Should().Equal("INITIATED", "FAILED");
     }
+
+    /// The primary's region down (its application and every endpoint signed for it reset the connection) and Route 53's API
+    /// unreachable: an operator's failover still closes the primary's gate, in the recovery region's CloudWatch. Asserted from what
+    /// moto holds and from every request the functions made (a recording proxy), not from what the functions say.
+    [Fact]
+    public void A_failover_with_the_primary_region_and_route53s_api_down_moves_traffic_through_the_recovery_region_alone()
+    {
+        drill.Findings("outage-failover").Should().BeEmpty(drill.Explain("outage-failover"));
+        var scenario = drill.Scenario("outage-failover");
+        scenario["outcome"]!.GetValue<string>().Should().Be("SUCCEEDED");
+        scenario["after"]!["gates"]!["primary"]!["inverted"]!.GetValue<bool>().Should().BeTrue();
+        var requests = scenario["requests"]!.AsArray().Select(r => (Role: r!["role"]!.GetValue<string>(), Service: r["service"]!.GetValue<string>(),
+            Region: r["region"]!.GetValue<string>(), Operation: r["operation"]!.GetValue<string>())).ToList();
+        requests.Where(r => r.Role != "secondary:decide").Should().NotBeEmpty()
+            .And.OnlyContain(r => r.Region == "us-west-2" && r.Service != "route53", "scaling, readiness, the gate and the record need only the recovery region");
+        requests.Should().Contain(("secondary:shift-traffic", "monitoring", "us-west-2", "PutMetricData"));
+        requests.Where(r => r.Region == "us-east-1" || r.Service == "route53").Should()
+            .OnlyContain(r => r.Role == "secondary:decide" && (r.Operation == "DescribeAlarms" || r.Operation.EndsWith("/status", StringComparison.Ordinal)),
+                "only decide's reads of the primary's health try the dead region, and they count as evidence, not as a dependency");
+    }
+
+    [Fact]
+    public void Failing_back_after_the_primary_recovers_needs_no_route53_api()
+    {
+        drill.Findings("outage-failback").Should().BeEmpty(drill.Explain("outage-failback"));
+        var scenario = drill.Scenario("outage-failback");
+        scenario["outcome"]!.GetValue<string>().Should().Be("SUCCEEDED");
+        (scenario["after"]!["gates"]!["primary"]!["inverted"]!.GetValue<bool>(), scenario["after"]!["gates"]!["secondary"]!["inverted"]!.GetValue<bool>())
+            .Should().Be((false, false));
+        scenario["requests"]!.AsArray().Where(r => r!["service"]!.GetValue<string>() == "route53")
+            .Should().OnlyContain(r => r!["role"]!.GetValue<string>() == "primary:decide");
+    }
 }

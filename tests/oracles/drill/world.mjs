@@ -7,6 +7,7 @@ import http from "node:http";
 import { ACCOUNT, widen } from "./program.mjs";
 import { LambdaFunction } from "./runtime.mjs";
 import { Moto } from "./moto.mjs";
+import { RecordingProxy } from "./proxy.mjs";
 
 const HEAP_OF_128_MB_FUNCTION = "6000000"; // DOTNET_GCHeapHardLimit, bare hex (96 MiB): NativeAOT ignores a 0x prefix
 
@@ -55,15 +56,19 @@ export async function createWorld(programs, { bootstrap, roleSuffix, denial = nu
   };
   const moto = new Moto({ runningTasks: Math.max(stacks.primary.desiredCount, stacks.secondary.healthyTargets) });
   const app = await startApplication();
+  let proxy;
   try {
     await moto.start();
+    proxy = new RecordingProxy(moto.url);
+    await proxy.start();
     const made = await moto.ask("setup", spec);
     for (const [stackName, program] of Object.entries(programs)) program.made = deployedValues(program, stackName, spec, made);
-    const functions = prepareFunctions(functionSpecs, made.roles, { bootstrap, endpoint: moto.url, findings, app });
-    return { moto, made, spec, programs, functions, findings, app };
+    const functions = prepareFunctions(functionSpecs, made.roles, { bootstrap, endpoint: proxy.url, findings, app });
+    return { moto, made, spec, programs, functions, findings, app, proxy };
   } catch (e) {
     await moto.stop();
     await app.stop();
+    await proxy?.stop();
     throw e;
   }
 }
@@ -73,9 +78,11 @@ export async function createWorld(programs, { bootstrap, roleSuffix, denial = nu
  * `app.healthy`, 503 otherwise.
  */
 async function startApplication() {
-  const app = { healthy: true, requests: 0 };
+  // `down`: the region is gone; every connection is reset before an answer, as an unreachable load balancer's would be.
+  const app = { healthy: true, down: false, requests: 0 };
   const server = http.createServer((req, res) => {
     app.requests++;
+    if (app.down) { req.socket.destroy(); return; }
     res.writeHead(app.healthy ? 200 : 503, { "Content-Type": "text/plain" }).end(app.healthy ? "ok" : "down");
   });
   server.keepAliveTimeout = 0;
@@ -89,6 +96,7 @@ export async function destroyWorld(world) {
   await Promise.all([...world.functions.values()].map((f) => f.stop()));
   await world.moto.stop();
   await world.app.stop();
+  await world.proxy.stop();
 }
 
 /** What world.py's setup needs of one stack, to recreate it in moto (the names are the program's own). */
