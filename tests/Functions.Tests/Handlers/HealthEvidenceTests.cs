@@ -276,50 +276,50 @@ public sealed class HealthEvidenceDirectProbeTests : IDisposable
         public System.Collections.Concurrent.ConcurrentQueue<string> Paths { get; } = new();
         public void Dispose() => _listener.Close();
     }
+}
 
-    /// An HTTPS server with a self-signed certificate for no name in particular, answering 200 to anything.
-    private sealed class TlsApp : IDisposable
+/// An HTTPS server with a self-signed certificate for no name in particular, answering 200 to anything.
+internal sealed class TlsApp : IDisposable
+{
+    private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 0);
+    private int _handshakes;
+
+    public TlsApp()
     {
-        private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 0);
-        private int _handshakes;
-
-        public TlsApp()
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=app.example.com", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
+            created.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
+        _listener.Start();
+        Port = ((System.Net.IPEndPoint)_listener.LocalEndpoint).Port;
+        _ = Task.Run(async () =>
         {
-            using var key = System.Security.Cryptography.RSA.Create(2048);
-            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=app.example.com", key,
-                System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
-            using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-            var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
-                created.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
-            _listener.Start();
-            Port = ((System.Net.IPEndPoint)_listener.LocalEndpoint).Port;
-            _ = Task.Run(async () =>
+            while (true)
             {
-                while (true)
+                System.Net.Sockets.TcpClient client;
+                try { client = await _listener.AcceptTcpClientAsync(); }
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException) { return; }
+                _ = Task.Run(async () =>
                 {
-                    System.Net.Sockets.TcpClient client;
-                    try { client = await _listener.AcceptTcpClientAsync(); }
-                    catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException) { return; }
-                    _ = Task.Run(async () =>
+                    using var _ = client;
+                    try
                     {
-                        using var _ = client;
-                        try
-                        {
-                            await using var tls = new System.Net.Security.SslStream(client.GetStream());
-                            await tls.AuthenticateAsServerAsync(certificate);
-                            Interlocked.Increment(ref _handshakes);
-                            var buffer = new byte[4096];
-                            if (await tls.ReadAsync(buffer) == 0) return;
-                            await tls.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray());
-                        }
-                        catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException) { }
-                    });
-                }
-            });
-        }
-
-        public int Port { get; }
-        public int Handshakes => Volatile.Read(ref _handshakes);
-        public void Dispose() => _listener.Stop();
+                        await using var tls = new System.Net.Security.SslStream(client.GetStream());
+                        await tls.AuthenticateAsServerAsync(certificate);
+                        Interlocked.Increment(ref _handshakes);
+                        var buffer = new byte[4096];
+                        if (await tls.ReadAsync(buffer) == 0) return;
+                        await tls.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray());
+                    }
+                    catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException) { }
+                });
+            }
+        });
     }
+
+    public int Port { get; }
+    public int Handshakes => Volatile.Read(ref _handshakes);
+    public void Dispose() => _listener.Stop();
 }
