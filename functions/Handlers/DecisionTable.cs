@@ -14,7 +14,8 @@ public sealed record DecisionInput
     /// Another execution holds an unexpired lock.
     public required bool LockedByOther { get; init; }
     /// Started by a trigger (an alarm, the scheduled probe), not a person: a `force` flag does not make it act against a
-    /// healthy primary (it still acts where the evidence is missing), or the probe would fail a healthy primary over.
+    /// healthy primary (it still acts where the evidence is missing, or unhealthy but unconfirmed), or the probe would fail a
+    /// healthy primary over; and with flag auto it fails over only on Confirmed evidence.
     public bool Unattended { get; init; }
     /// Two independent sources say UNHEALTHY, the direct probe among them (HealthEvidence.Confirmed). An unattended failover
     /// with flag auto needs it; unset means unconfirmed, the side on which nothing moves by itself.
