@@ -7,6 +7,8 @@ using Failover.Functions.Runtime;
 Func<string, string?> env = Environment.GetEnvironmentVariable;
 var time = TimeProvider.System;
 using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(10) };
+// decide's probe of the primary's health URL: not an AWS call, so its own client (see DirectProbe.CreateClient).
+using var probeHttp = DirectProbe.CreateClient();
 // The Runtime API long-polls /next: no client timeout there.
 using var runtimeHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
 var log = new JsonLog(Console.Out, time);
@@ -20,7 +22,7 @@ if (string.IsNullOrEmpty(runtimeApi))
 var api = new RuntimeApiClient(runtimeHttp, runtimeApi);
 
 var name = env("_HANDLER");
-var handler = HandlerCatalog.Find(name, env, new AwsClients(env, http, time, RetryPolicy.Default), time);
+var handler = HandlerCatalog.Find(name, env, new AwsClients(env, http, time, RetryPolicy.Default), time, new DirectProbe(probeHttp, time));
 if (handler is null)
 {
     var message = $"Unknown handler '{name}': expected one of {string.Join(", ", HandlerNames.All)}.";

@@ -7,7 +7,8 @@ namespace Failover.Functions.Handlers;
 
 /// `decide`: reads the flag and the evidence, applies the decision table, takes the lock when it acts, records the decision.
 /// With CONTROL_TABLE_PEER_REGION (an eventually consistent global table) it first reads the lock in the peer region's replica.
-public sealed class DecideHandler(Func<string, string?> env, AwsClients clients, TimeProvider time)
+/// `probe` GETs PRIMARY_PROBE_URL when it is set (one client per process, made by the caller).
+public sealed class DecideHandler(Func<string, string?> env, AwsClients clients, TimeProvider time, DirectProbe probe)
 {
     public async Task<DecideResponse> HandleAsync(DecideRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
@@ -33,6 +34,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         var secondaryRegion = s.Required(EnvNames.SecondaryRegion);
         var endpointCheck = s.Optional(EnvNames.PrimaryEndpointHealthCheckId);
         var alarmNames = s.List(EnvNames.PrimaryAlarmNames);
+        var probeUrl = s.HttpUrl(EnvNames.PrimaryProbeUrl);
         // 15 min: longer than a flapping alarm's cycle, shorter than an on-call response.
         var cooldown = TimeSpan.FromSeconds(s.Int(EnvNames.CooldownSeconds, 900));
         // 1 h: outlasts the slowest workflow (scale-up wait loop); an orphaned lock frees itself.
@@ -55,9 +57,11 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         var control = await table.GetControlAsync(now, cancellationToken);
         var budget = HealthEvidence.Budget(time.GetUtcNow(), context.StopBy);
         var gathering = aws.Until(time.GetUtcNow() + budget);
-        var evidence = await new HealthEvidence(gathering.Route53, alarmNames.Count > 0 ? gathering.CloudWatch(primaryRegion) : null, endpointCheck, alarmNames)
+        var evidence = await new HealthEvidence(gathering.Route53, alarmNames.Count > 0 ? gathering.CloudWatch(primaryRegion) : null, endpointCheck, alarmNames,
+                probe, probeUrl)
             .GatherAsync(request.Alarm, request.Unattended == true, now, budget, cancellationToken);
         var health = HealthEvidence.Combine(evidence);
+        var confirmed = HealthEvidence.Confirmed(evidence);
 
         var activeRegion = control.State?.ActiveRegion ?? primaryRegion;
         var outcome = DecisionTable.Decide(new DecisionInput
@@ -67,6 +71,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             ForceRequested = request.Force == true,
             Unattended = request.Unattended == true,
             Health = health,
+            Confirmed = confirmed,
             AlreadyDone = action == FailoverAction.Failback ? activeRegion == primaryRegion : activeRegion == secondaryRegion,
             InCooldown = control.State?.LastTransitionAt is { } last && now - last < cooldown,
             LockedByOther = control.Lock is { } holder && holder.HeldAgainst(owner, now),
@@ -117,7 +122,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             Health = new HealthView
             {
                 Status = Wire.Of(health),
-                Confirmed = HealthEvidence.Confirmed(evidence),
+                Confirmed = confirmed,
                 Evidence = evidence.Select(e => new EvidenceView { Source = e.Source, Verdict = Wire.Of(e.Verdict), Detail = e.Detail }).ToList(),
             },
             LockId = lockId,

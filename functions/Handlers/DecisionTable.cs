@@ -14,8 +14,12 @@ public sealed record DecisionInput
     /// Another execution holds an unexpired lock.
     public required bool LockedByOther { get; init; }
     /// Started by a trigger (an alarm, the scheduled probe), not a person: a `force` flag does not make it act against a
-    /// healthy primary (it still acts where the evidence is missing), or the probe would fail a healthy primary over.
+    /// healthy primary (it still acts where the evidence is missing, or unhealthy but unconfirmed), or the probe would fail a
+    /// healthy primary over; and with flag auto it fails over only on Confirmed evidence.
     public bool Unattended { get; init; }
+    /// Two independent sources say UNHEALTHY, the direct probe among them (HealthEvidence.Confirmed). An unattended failover
+    /// with flag auto needs it; unset means unconfirmed, the side on which nothing moves by itself.
+    public bool Confirmed { get; init; }
 }
 
 public sealed record DecisionOutcome(Decision Decision, string Reason, bool Alert = false)
@@ -60,12 +64,18 @@ public static class DecisionTable
         {
             (_, FlagMode.Force) => new(Decision.Failover, $"flag force (primary {Wire.Of(input.Health)})"),
             (Health.Healthy, _) => new(Decision.NoAction, "primary is healthy"),
+            // One source can be wrong for reasons of its own (the primary's CloudWatch failing, a forged or stale alarm, Route 53's
+            // API): a trigger fires unattended and often, so it acts only when the application's own health path agrees.
+            (Health.Unhealthy, FlagMode.Auto) when input.Unattended && !input.Confirmed => new(Decision.NoAction, UnconfirmedReason, Alert: true),
             (Health.Unhealthy, FlagMode.Auto) => new(Decision.Failover, "primary is unhealthy and the flag is auto"),
             (Health.Unhealthy, _) => new(Decision.Blocked, "primary is unhealthy but the flag is block"),
             (_, FlagMode.Auto) => new(Decision.NoAction, "primary health is unknown (evidence missing): not acting, alerting", Alert: true),
             _ => new(Decision.Blocked, "primary health is unknown and the flag is block"),
         };
     }
+
+    public const string UnconfirmedReason = "one source says the primary is down but no second confirms it (an unattended failover needs two, " +
+        "the direct probe among them): not acting, alerting";
 
     private static DecisionOutcome Failback(DecisionInput input, FlagMode mode)
     {

@@ -7,10 +7,11 @@ namespace Failover.Functions.Handlers;
 /// The handlers this binary serves, by the name the function's handler setting (_HANDLER) gives.
 public static class HandlerCatalog
 {
-    public static IHandler? Find(string? name, Func<string, string?> env, AwsClients aws, TimeProvider time) => name switch
+    /// `probe`: decide's client for the primary's health URL, outside the AWS clients (no signing, no redirects).
+    public static IHandler? Find(string? name, Func<string, string?> env, AwsClients aws, TimeProvider time, DirectProbe probe) => name switch
     {
         HandlerNames.Decide => new JsonHandler<DecideRequest, DecideResponse>(FunctionsJson.Default.DecideRequest, FunctionsJson.Default.DecideResponse,
-            new DecideHandler(env, aws, time).HandleAsync),
+            new DecideHandler(env, aws, time, probe).HandleAsync),
         HandlerNames.ShiftTraffic => new JsonHandler<ActionRequest, ShiftTrafficResponse>(FunctionsJson.Default.ActionRequest, FunctionsJson.Default.ShiftTrafficResponse,
             new ShiftTrafficHandler(env, aws, time).HandleAsync),
         HandlerNames.ScaleService => new JsonHandler<ScaleServiceRequest, ScaleServiceResponse>(FunctionsJson.Default.ScaleServiceRequest,

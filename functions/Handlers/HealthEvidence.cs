@@ -7,8 +7,10 @@ namespace Failover.Functions.Handlers;
 public sealed record Evidence(string Source, Health Verdict, string Detail);
 
 /// Gathers the primary's health from outside it where possible (design §5) and combines it. The clients it is given end their
-/// calls by the evidence budget (see Budget): a source that has not answered by then counts as unreachable.
-public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? primaryCloudWatch, string? endpointHealthCheckId, IReadOnlyList<string> primaryAlarmNames)
+/// calls by the evidence budget (see Budget): a source that has not answered by then says nothing (UNKNOWN).
+/// `probe` and `probeUrl` (PRIMARY_PROBE_URL): decide's own GET of the primary's health URL; without them there is no direct-probe evidence.
+public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? primaryCloudWatch, string? endpointHealthCheckId, IReadOnlyList<string> primaryAlarmNames,
+    DirectProbe? probe = null, Uri? probeUrl = null)
 {
     /// Route 53 and CloudWatch answer in well under a second when they are well; 5 s leaves room for a failed attempt and a retry.
     public static readonly TimeSpan MaxBudget = TimeSpan.FromSeconds(5);
@@ -39,16 +41,19 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
             if (trigger?.State?.Value is { } s) evidence.Add(Trigger(trigger, s, unattended, now, live: null));
             if (endpointHealthCheckId is not null) evidence.Add(new Evidence("route53-endpoint", Health.Unknown, notAsked));
             if (primaryCloudWatch is not null && primaryAlarmNames.Count > 0) evidence.Add(new Evidence("primary-alarms", Health.Unknown, notAsked));
+            if (probe is not null && probeUrl is not null) evidence.Add(new Evidence(DirectProbe.Source, Health.Unknown, notAsked));
             return evidence;
         }
 
         // Side by side: a hung source costs the budget once, not once per source.
         var endpoint = endpointHealthCheckId is not null ? EndpointAsync(endpointHealthCheckId, cancellationToken) : null;
         var alarms = primaryCloudWatch is not null && primaryAlarmNames.Count > 0 ? AlarmsAsync(primaryCloudWatch, cancellationToken) : null;
+        var direct = probe is not null && probeUrl is not null ? probe.ProbeAsync(probeUrl, budget, cancellationToken) : null;
         var read = alarms is null ? ((Evidence, IReadOnlyList<CloudWatchClient.Alarm>?)?)null : await alarms;
         if (trigger?.State?.Value is { } state) evidence.Add(Trigger(trigger, state, unattended, now, read?.Item2));
         if (endpoint is not null) evidence.Add(await endpoint);
         if (read is { } r) evidence.Add(r.Item1);
+        if (direct is not null) evidence.Add(await direct);
         return evidence;
     }
 
@@ -80,27 +85,52 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
             ? at : null;
 
-    /// Any source that sees trouble wins; otherwise any that sees health; otherwise nobody knows.
-    public static Health Combine(IReadOnlyList<Evidence> evidence) =>
-        evidence.Any(e => e.Verdict == Health.Unhealthy) ? Health.Unhealthy
-        : evidence.Any(e => e.Verdict == Health.Healthy) ? Health.Healthy
-        : Health.Unknown;
+    /// The independent views of the primary: a failure of one (CloudWatch in the primary's region, Route 53's API, the network
+    /// between decide and the primary) does not make another wrong. The trigger and the live alarm states are one family: both
+    /// are the primary's alarms, evaluated by the primary region's CloudWatch.
+    public enum Family { DirectProbe, Route53Checkers, CloudWatchAlarms }
 
-    /// Two independent sources say UNHEALTHY, the direct probe among them (what an unattended failover needs).
-    public static bool Confirmed(IReadOnlyList<Evidence> evidence) =>
-        evidence.Any(e => e.Source == "direct-probe" && e.Verdict == Health.Unhealthy)
-        && evidence.Any(e => e.Source != "direct-probe" && e.Verdict == Health.Unhealthy);
+    public static Family FamilyOf(string source) => source switch
+    {
+        DirectProbe.Source => Family.DirectProbe,
+        "route53-endpoint" => Family.Route53Checkers,
+        _ => Family.CloudWatchAlarms,
+    };
 
-    // Route 53's checkers probe from several regions: a majority of failures is an outage, not one checker's network.
+    /// UNHEALTHY when a source sees trouble and the direct probe does not see the application answering; HEALTHY when no
+    /// source sees trouble and one sees health; otherwise UNKNOWN: nothing answered, or the sources disagree with an answering
+    /// health path (an alarm in ALARM, or forged, while the application serves).
+    public static Health Combine(IReadOnlyList<Evidence> evidence)
+    {
+        var unhealthy = evidence.Any(e => e.Verdict == Health.Unhealthy);
+        var probeHealthy = evidence.Any(e => FamilyOf(e.Source) == Family.DirectProbe && e.Verdict == Health.Healthy);
+        if (unhealthy) return probeHealthy ? Health.Unknown : Health.Unhealthy;
+        return evidence.Any(e => e.Verdict == Health.Healthy) ? Health.Healthy : Health.Unknown;
+    }
+
+    /// Two independent families say UNHEALTHY, the direct probe among them: what an unattended failover needs. The probe is
+    /// required because it alone asks the application itself; the others can be wrong about it for reasons of their own.
+    public static bool Confirmed(IReadOnlyList<Evidence> evidence)
+    {
+        var failing = evidence.Where(e => e.Verdict == Health.Unhealthy).Select(e => FamilyOf(e.Source)).Distinct().ToList();
+        return failing.Contains(Family.DirectProbe) && failing.Count >= 2;
+    }
+
+    /// Route 53's own rule: "If more than 18% of health checkers report that an endpoint is healthy, Route 53 considers it
+    /// healthy" (Route 53 Developer Guide, "How Amazon Route 53 determines whether a health check is healthy").
+    public static Health EndpointVerdict(int successes, int reports) =>
+        reports == 0 ? Health.Unknown : successes * 100 > reports * 18 ? Health.Healthy : Health.Unhealthy;
+
+    // Route 53's checkers probe from several regions; the endpoint is judged as Route 53 itself judges it (EndpointVerdict).
     private async Task<Evidence> EndpointAsync(string id, CancellationToken cancellationToken)
     {
         try
         {
             var reports = await route53.GetHealthCheckStatusAsync(id, cancellationToken);
             if (reports.Count == 0) return new Evidence("route53-endpoint", Health.Unknown, "no checker has reported yet");
-            var failures = reports.Count(r => !r.StartsWith("Success", StringComparison.OrdinalIgnoreCase));
-            var verdict = failures * 2 > reports.Count ? Health.Unhealthy : Health.Healthy;
-            return new Evidence("route53-endpoint", verdict, $"{reports.Count - failures} of {reports.Count} Route 53 checkers see the endpoint healthy");
+            var successes = reports.Count(r => r.StartsWith("Success", StringComparison.OrdinalIgnoreCase));
+            return new Evidence("route53-endpoint", EndpointVerdict(successes, reports.Count),
+                $"{successes} of {reports.Count} Route 53 checkers see the endpoint healthy (healthy above 18 %)");
         }
         catch (AwsServiceException e)
         {
@@ -127,12 +157,13 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         }
         catch (AwsUnreachableException e)
         {
-            // A region whose CloudWatch cannot be reached, or does not answer within the budget, is in trouble: evidence against it.
-            return (new Evidence("primary-alarms", Health.Unhealthy, e.Message), null);
+            // CloudWatch unreachable or failing says CloudWatch is in trouble, not that the application is: counting it against
+            // the primary would fail over a serving application whenever its region's monitoring has a bad minute.
+            return (new Evidence("primary-alarms", Health.Unknown, e.Message), null);
         }
         catch (AwsServiceException e) when (e.ErrorType == ErrorTypes.AwsServerError)
         {
-            return (new Evidence("primary-alarms", Health.Unhealthy, $"primary CloudWatch failing: {e.Code}"), null);
+            return (new Evidence("primary-alarms", Health.Unknown, $"primary CloudWatch failing: {e.Code}"), null);
         }
         catch (AwsServiceException e)
         {

@@ -67,6 +67,19 @@ public sealed partial class Settings
         return null;
     }
 
+    /// An optional absolute http or https URL, null when unset. Refused here when it is anything else: a probe of a URL that
+    /// cannot be requested would fail every time and read as an outage.
+    public Uri? HttpUrl(string name)
+    {
+        var value = Optional(name);
+        if (value is null) return null;
+        if (Uri.TryCreate(value.Trim(), UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
+            && url.Host.Length > 0 && url.UserInfo.Length == 0)
+            return url;
+        _problems.Add($"{name} must be an absolute http or https URL without credentials, such as http://alb-123.us-east-1.elb.amazonaws.com/health (got {Echo.Of(value)})");
+        return null;
+    }
+
     public void Problem(string message) => _problems.Add(message);
 
     /// Throws before any AWS call when anything was missing.

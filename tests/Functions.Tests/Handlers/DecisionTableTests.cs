@@ -217,12 +217,118 @@ public sealed class DecisionTableTests
             }
             else unattended.Should().Be(Decide(action, health, FlagMode.Force, false, alreadyDone, inCooldown, locked));
         }
-        // Block and auto are what they are, whoever starts the run.
+        // Block, and auto on confirmed evidence, are what they are, whoever starts the run.
         foreach (var flag in new[] { FlagMode.Auto, FlagMode.Block })
             DecisionTable.Decide(new DecisionInput
             {
                 Action = action, Flag = flag, Health = health, AlreadyDone = alreadyDone, InCooldown = inCooldown, LockedByOther = locked, Unattended = true,
+                Confirmed = true,
             }).Should().Be(Decide(action, health, flag, false, alreadyDone, inCooldown, locked));
+    }
+
+    /// Only an unattended failover with flag auto needs the second source: whatever else holds, taking confirmation away changes
+    /// that one case (an unhealthy primary that would be failed over) into NO_ACTION with an alert, and nothing else.
+    [Theory]
+    [MemberData(nameof(WithoutFlag))]
+    public void Confirmation_matters_only_to_an_unattended_failover_with_flag_auto_on_an_unhealthy_primary(
+        FailoverAction action, Health health, bool alreadyDone, bool inCooldown, bool locked)
+    {
+        foreach (var flag in Enum.GetValues<FlagMode>())
+        foreach (var requested in Both)
+        foreach (var unattended in Both)
+        {
+            DecisionOutcome With(bool confirmed) => DecisionTable.Decide(new DecisionInput
+            {
+                Action = action, Flag = flag, ForceRequested = requested, Health = health, AlreadyDone = alreadyDone, InCooldown = inCooldown,
+                LockedByOther = locked, Unattended = unattended, Confirmed = confirmed,
+            });
+            var confirmed = With(true);
+            var unconfirmed = With(false);
+
+            if (action == FailoverAction.Failover && health == Health.Unhealthy && flag == FlagMode.Auto && !requested && unattended && !alreadyDone)
+                unconfirmed.Should().Be(new DecisionOutcome(Decision.NoAction,
+                    "one source says the primary is down but no second confirms it (an unattended failover needs two, the direct probe among them): not acting, alerting",
+                    Alert: true));
+            else unconfirmed.Should().Be(confirmed, $"flag {flag}, force requested {requested}, unattended {unattended}");
+        }
+    }
+
+    // The README's "The decision table" (failover, nothing else standing in the way: not already failed over, no cooldown, no
+    // lock), row for row as it is written there: primary health | confirmed | flag | started by | decision | alert.
+    // `force` is the flag force or auto with a request's `force: true`; `trigger` is an unattended start (alarm rule, probe).
+    private static readonly string[] ReadmeFailoverRows =
+    [
+        "HEALTHY | no | auto | operator | NO_ACTION | no",
+        "HEALTHY | no | auto | trigger | NO_ACTION | no",
+        "HEALTHY | no | block | operator | NO_ACTION | no",
+        "HEALTHY | no | block | trigger | NO_ACTION | no",
+        "HEALTHY | no | force | operator | FAILOVER | no",
+        "HEALTHY | no | force | trigger | NO_ACTION | no",
+        "UNHEALTHY | yes | auto | operator | FAILOVER | no",
+        "UNHEALTHY | yes | auto | trigger | FAILOVER | no",
+        "UNHEALTHY | yes | block | operator | BLOCKED | no",
+        "UNHEALTHY | yes | block | trigger | BLOCKED | no",
+        "UNHEALTHY | yes | force | operator | FAILOVER | no",
+        "UNHEALTHY | yes | force | trigger | FAILOVER | no",
+        "UNHEALTHY | no | auto | operator | FAILOVER | no",
+        "UNHEALTHY | no | auto | trigger | NO_ACTION | yes",
+        "UNHEALTHY | no | block | operator | BLOCKED | no",
+        "UNHEALTHY | no | block | trigger | BLOCKED | no",
+        "UNHEALTHY | no | force | operator | FAILOVER | no",
+        "UNHEALTHY | no | force | trigger | FAILOVER | no",
+        "UNKNOWN | no | auto | operator | NO_ACTION | yes",
+        "UNKNOWN | no | auto | trigger | NO_ACTION | yes",
+        "UNKNOWN | no | block | operator | BLOCKED | no",
+        "UNKNOWN | no | block | trigger | BLOCKED | no",
+        "UNKNOWN | no | force | operator | FAILOVER | no",
+        "UNKNOWN | no | force | trigger | FAILOVER | no",
+    ];
+
+    public static TheoryData<string> ReadmeRows => new(ReadmeFailoverRows);
+
+    [Theory]
+    [MemberData(nameof(ReadmeRows))]
+    public void Each_row_of_the_readmes_failover_decision_table_is_what_the_table_decides(string row)
+    {
+        var cells = row.Split('|', StringSplitOptions.TrimEntries);
+        var health = Enum.GetValues<Health>().Single(h => Wire.Of(h) == cells[0]);
+        var confirmed = cells[1] == "yes";
+        var unattended = cells[3] == "trigger";
+        var decision = Enum.GetValues<Decision>().Single(d => Wire.Of(d) == cells[4]);
+        var alert = cells[5] == "yes";
+        // The flag `force` and auto with a requested force are one row: both must give it.
+        var flags = cells[2] switch
+        {
+            "auto" => new[] { (FlagMode.Auto, false) },
+            "block" => [(FlagMode.Block, false), (FlagMode.Block, true)],
+            _ => [(FlagMode.Force, false), (FlagMode.Auto, true)],
+        };
+
+        foreach (var (flag, requested) in flags)
+        {
+            var outcome = DecisionTable.Decide(new DecisionInput
+            {
+                Action = FailoverAction.Failover, Flag = flag, ForceRequested = requested, Health = health, Confirmed = confirmed,
+                Unattended = unattended, AlreadyDone = false, InCooldown = false, LockedByOther = false,
+            });
+
+            outcome.Decision.Should().Be(decision, $"{row} (flag {flag}, force requested {requested}): {outcome.Reason}");
+            outcome.Alert.Should().Be(alert, row);
+        }
+    }
+
+    [Fact]
+    public void The_readmes_failover_decision_table_is_the_one_tested_here_row_for_row()
+    {
+        var readme = File.ReadAllLines(Repo.Path("README.md"));
+        var start = Array.IndexOf(readme, "### The decision table");
+        start.Should().BePositive("the README has a section \"### The decision table\"");
+        var rows = readme.Skip(start + 1).SkipWhile(l => !l.StartsWith('|')).TakeWhile(l => l.StartsWith('|'))
+            .Skip(2) // header and separator
+            .Select(l => string.Join(" | ", l.Trim('|').Split('|').Select(c => c.Trim().Trim('`'))))
+            .ToList();
+
+        rows.Should().Equal(ReadmeFailoverRows);
     }
 }
 

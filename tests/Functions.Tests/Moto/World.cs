@@ -73,6 +73,9 @@ public sealed class World
     public Task<JsonNode> InvokeThroughAsync(Faults.FaultProxy proxy, string handler, string eventJson, TimeSpan? timeLeft = null) =>
         InvokeAsync(handler, eventJson, new Dictionary<string, string> { ["AWS_ENDPOINT_URL"] = proxy.Url }, timeLeft: timeLeft);
 
+    /// One probe client for every test, as production has one per process.
+    private static readonly HttpClient ProbeHttp = DirectProbe.CreateClient();
+
     /// `transport`, when given, carries every request instead of the network (to see where production would send them).
     public static async Task<string> Invoke(string handler, string eventJson, IReadOnlyDictionary<string, string> env, TimeProvider time, TimeSpan? timeLeft = null,
         HttpMessageHandler? transport = null)
@@ -80,7 +83,7 @@ public sealed class World
         using var http = transport is null ? new HttpClient() : new HttpClient(transport, disposeHandler: false);
         Func<string, string?> lookup = k => env.TryGetValue(k, out var v) ? v : null;
         var aws = new AwsClients(lookup, http, time, new RetryPolicy(2, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)));
-        var found = HandlerCatalog.Find(handler, lookup, aws, time) ?? throw new ArgumentException($"no handler {handler}");
+        var found = HandlerCatalog.Find(handler, lookup, aws, time, new DirectProbe(ProbeHttp, time)) ?? throw new ArgumentException($"no handler {handler}");
         var context = new InvocationContext(Guid.NewGuid().ToString(), "arn:aws:lambda:us-west-2:123456789012:function:test", time.GetUtcNow() + (timeLeft ?? TimeSpan.FromMinutes(1)),
             new JsonLog(TextWriter.Null, time));
         return await found.InvokeAsync(eventJson, context, CancellationToken.None);
