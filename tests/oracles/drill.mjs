@@ -253,7 +253,7 @@ function commonChecks(expect, result, world, program, before, after, decision) {
   // The world's primary is healthy: each source of evidence must say so. A source decide could not read (a grant missing
   // from its policy, refused by moto) would read UNKNOWN and a forced run would still act, so this is where it shows.
   const evidence = result.tasks.find((t) => t.state === "Decide")?.response?.health?.evidence ?? [];
-  expect.equal(evidence.map((e) => [e.source, e.verdict]), [["route53-endpoint", "HEALTHY"], ["primary-alarms", "HEALTHY"]],
+  expect.equal(evidence.map((e) => [e.source, e.verdict]), [["route53-endpoint", "HEALTHY"], ["primary-alarms", "HEALTHY"], ["direct-probe", "HEALTHY"]],
     `decide's evidence (${evidence.map((e) => e.detail).join("; ")})`);
   const state = after.state[region];
   expect.that(lockFields(state).length === 0, `the lock is still held in ${region}: ${JSON.stringify(Object.fromEntries(lockFields(state).map((k) => [k, state[k]])))}`);
@@ -425,6 +425,9 @@ async function outageFailover(world, label) {
   for (const p of result.problems) expect.that(false, p);
   expect.that(result.status === "SUCCEEDED", `the execution ended ${result.status}: ${JSON.stringify(result.error)}`);
   expect.equal(result.tasks.find((t) => t.state === "Decide")?.response?.decision, "FAILOVER", "decide's decision for an operator's failover with the primary down");
+  const evidence = result.tasks.find((t) => t.state === "Decide")?.response?.health?.evidence ?? [];
+  expect.equal(evidence.map((e) => [e.source, e.verdict]), [["route53-endpoint", "UNKNOWN"], ["primary-alarms", "UNKNOWN"], ["direct-probe", "UNHEALTHY"]],
+    "decide's evidence: the dead region's sources UNKNOWN, never UNHEALTHY; its own probe of the application UNHEALTHY");
   expect.equal(after.gates.primary.inverted, true, `the primary's gate closed in ${secondary.region}'s CloudWatch, where its switch lives`);
   expect.equal(after.services.secondary.desired, num(env.ACTIVE_DESIRED_COUNT), "the secondary scaled to the active count");
   expect.equal(after.state[secondary.region]?.activeRegion, secondary.region, "the new active region recorded in the secondary's own replica");

@@ -137,6 +137,8 @@ async function inWorld(spec) {
   try {
     world = await createWorld({ primary, secondary }, { bootstrap: options.bootstrap, roleSuffix: "trigger" });
     for (const alarm of spec.primaryAlarmsInAlarm ?? []) await setAlarm(world, alarm, "ALARM");
+    // The primary's application does not answer decide's direct probe (its region is gone, or its health path is broken).
+    if (spec.applicationDown) world.app.down = true;
     for (const run of spec.runs) {
       try {
         runs[run.name] = { world: spec.name, ...(await execute(world, stamped(run), run.name)) };

@@ -34,23 +34,26 @@ public sealed class TriggerInputRun
 
         var healthy = new JsonArray { Run("probe", ProbeInput) };
         foreach (var (alarm, input) in AlarmInputs) healthy.Add(Run($"{alarm}-back-to-OK", WithState(input, "OK")));
-        // Last in its world: it fails over, and a later run there would find the traffic already moved. (No input when the
-        // rule delivered none: the pattern tests say why, and the tests here that need it fail.)
+        // (No input when the rule delivered none: the pattern tests say why, and the tests here that need it fail.)
+        var down = new JsonArray();
         if (AlarmInputs.TryGetValue(FailingAlarm, out var failing))
         {
             // Delivered after the trigger rules would have given up: decide must not count it.
             healthy.Add(Run($"{FailingAlarm}-in-ALARM-delivered-late", At(failing, DateTimeOffset.UtcNow.AddMinutes(-11))));
-            // Stamped when it runs: the alarm entered ALARM after the world was arranged (its live state is older).
+            // Stamped when it runs: the alarm entered ALARM after the world was arranged (its live state is older). With the
+            // application answering it is one source against the direct probe: an alarm alone (a forged metric) moves nothing.
             healthy.Add(new JsonObject { ["name"] = $"{FailingAlarm}-in-ALARM", ["input"] = failing.DeepClone(), ["alarmEnteredNow"] = true });
+            down.Add(new JsonObject { ["name"] = $"{FailingAlarm}-in-ALARM-application-down", ["input"] = failing.DeepClone(), ["alarmEnteredNow"] = true });
         }
         var plan = new JsonObject
         {
             ["worlds"] = new JsonArray
             {
                 new JsonObject { ["name"] = "primary-healthy", ["runs"] = healthy },
+                new JsonObject { ["name"] = "primary-down", ["applicationDown"] = true, ["runs"] = down },
                 new JsonObject
                 {
-                    ["name"] = "primary-alarm-in-alarm", ["primaryAlarmsInAlarm"] = new JsonArray(FailingAlarmName),
+                    ["name"] = "primary-alarm-in-alarm", ["primaryAlarmsInAlarm"] = new JsonArray(FailingAlarmName), ["applicationDown"] = true,
                     ["runs"] = new JsonArray { Run("probe-while-primary-alarm-in-ALARM", ProbeInput) },
                 },
             },
@@ -113,16 +116,31 @@ public sealed class TriggerInputTests(TriggerInputRun run) : IClassFixture<Trigg
     }
 
     [Fact]
-    public void A_primary_alarm_entering_ALARM_fails_over_through_the_real_decide_on_the_state_it_carries()
+    public void A_primary_alarm_entering_ALARM_fails_over_through_the_real_decide_when_the_application_does_not_answer_either()
     {
-        // Every other source of evidence in the world reads healthy: only the state the transformer carried can fail over.
+        // Two independent sources: the state the transformer carried, and decide's own probe of the primary's application.
         run.AlarmInputs.Should().ContainKey(TriggerInputRun.FailingAlarm, "moto's EventBridge must deliver its input (see EventPatternTests)");
-        var execution = run.Execution($"{TriggerInputRun.FailingAlarm}-in-ALARM");
+        var execution = run.Execution($"{TriggerInputRun.FailingAlarm}-in-ALARM-application-down");
         AcceptedByDecide(execution);
         Decision(execution).Should().Be("FAILOVER", Summary(execution));
-        Evidence(execution).Should().Equal(("trigger", "UNHEALTHY", $"{run.FailingAlarmName} is ALARM"),
-            ("route53-endpoint", "HEALTHY", null), ("primary-alarms", "HEALTHY", null));
+        Evidence(execution).Should().Contain(("trigger", "UNHEALTHY", $"{run.FailingAlarmName} is ALARM"));
+        Evidence(execution).Select(e => (e.Source, e.Verdict)).Should().Contain(("direct-probe", "UNHEALTHY"));
+        execution["decide"]!["response"]!["health"]!["confirmed"]!.GetValue<bool>().Should().BeTrue();
         execution["visited"]!.AsArray().Select(s => EventCheck.Str(s)).Should().Contain("ShiftTraffic");
+    }
+
+    /// The false positive the design rules out: an alarm in ALARM (a failing CloudWatch reads as missing data, which the capacity
+    /// alarms count as breaching; or a forged data point) while the application's health path answers.
+    [Fact]
+    public void A_primary_alarm_entering_ALARM_while_the_application_answers_alerts_and_does_not_fail_over()
+    {
+        var execution = run.Execution($"{TriggerInputRun.FailingAlarm}-in-ALARM");
+        AcceptedByDecide(execution);
+        Decision(execution).Should().Be("NO_ACTION", Summary(execution));
+        execution["decide"]!["response"]!["alert"]!.GetValue<bool>().Should().BeTrue(Summary(execution));
+        Evidence(execution).Should().Contain(("trigger", "UNHEALTHY", $"{run.FailingAlarmName} is ALARM"));
+        Evidence(execution).Select(e => (e.Source, e.Verdict)).Should().Contain(("direct-probe", "HEALTHY"));
+        execution["visited"]!.AsArray().Select(s => EventCheck.Str(s)).Should().NotContain("ShiftTraffic");
     }
 
     [Fact]
@@ -131,7 +149,8 @@ public sealed class TriggerInputTests(TriggerInputRun run) : IClassFixture<Trigg
         var execution = run.Execution($"{TriggerInputRun.FailingAlarm}-in-ALARM-delivered-late");
         AcceptedByDecide(execution);
         Decision(execution).Should().Be("NO_ACTION", Summary(execution));
-        Evidence(execution).Select(e => (e.Source, e.Verdict)).Should().Equal(("trigger", "UNKNOWN"), ("route53-endpoint", "HEALTHY"), ("primary-alarms", "HEALTHY"));
+        Evidence(execution).Select(e => (e.Source, e.Verdict)).Should().Equal(("trigger", "UNKNOWN"), ("route53-endpoint", "HEALTHY"), ("primary-alarms", "HEALTHY"),
+            ("direct-probe", "HEALTHY"));
     }
 
     [Fact]
@@ -155,16 +174,17 @@ public sealed class TriggerInputTests(TriggerInputRun run) : IClassFixture<Trigg
         AcceptedByDecide(execution);
         Decision(execution).Should().Be("NO_ACTION", Summary(execution));
         EventCheck.Str(execution["decide"]!["response"]!["reason"]).Should().Be("primary is healthy");
-        Evidence(execution).Select(e => e.Source).Should().Equal("route53-endpoint", "primary-alarms");
+        Evidence(execution).Select(e => e.Source).Should().Equal("route53-endpoint", "primary-alarms", "direct-probe");
     }
 
     [Fact]
-    public void The_probe_fails_over_when_a_primary_alarm_is_in_ALARM()
+    public void The_probe_fails_over_when_a_primary_alarm_is_in_ALARM_and_the_application_does_not_answer()
     {
         var execution = run.Execution("probe-while-primary-alarm-in-ALARM");
         AcceptedByDecide(execution);
         Decision(execution).Should().Be("FAILOVER", Summary(execution));
         Evidence(execution).Should().Contain(("primary-alarms", "UNHEALTHY", $"in ALARM: {run.FailingAlarmName}"));
+        Evidence(execution).Select(e => (e.Source, e.Verdict)).Should().Contain(("direct-probe", "UNHEALTHY"));
     }
 
     /// The run reached Decide with the input, decide answered (no InvalidInput or other error) and the run succeeded.
