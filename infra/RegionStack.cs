@@ -140,7 +140,12 @@ public sealed record RegionStack
         var topics = new[] { orchestration.Notifications, forwarding?.Relay }.OfType<Notifications>().ToList();
         var runEnded = ExecutionAlerts.Create(program, naming, account, orchestration.Workflow, orchestration.Notifications);
         var peerNotices = PeerNotices.Create(program, naming, account, config.PeerRegion, config.Control.PeerNamePrefix, orchestration.Notifications);
-        EventRule[] rules = [.. forwarding?.Rules ?? [], .. triggers is null ? [] : new[] { triggers.AlarmRule }, runEnded, peerNotices.ToPeer, peerNotices.FromPeer];
+        // The other stack's metric gate is switched in this region: its moves are told here.
+        var gateMoved = config.Dns.TrafficGate == TrafficGateKind.Metric
+            ? GateWatch.Create(program, naming, account, config.Control.PeerNamePrefix, orchestration.Notifications)
+            : null;
+        EventRule[] rules = [.. forwarding?.Rules ?? [], .. triggers is null ? [] : new[] { triggers.AlarmRule }, runEnded, peerNotices.ToPeer, peerNotices.FromPeer,
+            .. gateMoved is null ? [] : new[] { gateMoved }];
         var deadLetters = rules.Select(r => r.DeadLetters)
             .Concat(triggers?.ProbeDeadLetters is { } probe ? [probe] : [])
             .ToList();

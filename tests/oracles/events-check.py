@@ -276,6 +276,23 @@ def run_ended_cases(own, peer):
     return cases
 
 
+def gate_cases(gate, others, regions):
+    """The other stack's gate alarm (switched in this region): both of its moves are told, and nothing else is."""
+    logical, arn = gate
+    other_region = next(r for r in [*regions, "eu-west-1"] if r != arn_parts(arn)["region"])
+    cases = [case(f"{logical} enters {state} (the gate {'closes' if state == 'ALARM' else 'opens'})", f"gate-{state}", True, alarm_event(arn, state))
+             for state in ("ALARM", "OK")]
+    cases.append(case(f"{logical} enters INSUFFICIENT_DATA", "gate-INSUFFICIENT_DATA", False, alarm_event(arn, "INSUFFICIENT_DATA")))
+    cases.append(case(f"{logical}-copy (a name sharing its prefix) enters ALARM", "lookalike-alarm", False, alarm_event(lookalike(arn), "ALARM")))
+    cases.append(case(f"an alarm named like {logical} in {other_region} enters ALARM", "same-name-other-region", False,
+                      alarm_event(in_region(arn, other_region), "ALARM")))
+    cases.append(case(f"{logical} in ALARM from another source (custom.cloudwatch)", "other-source", False,
+                      alarm_event(arn, "ALARM", source="custom.cloudwatch")))
+    for stack, other, other_arn in others:
+        cases.append(case(f"the {stack}'s alarm {other} enters ALARM", "other-alarm", False, alarm_event(other_arn, "ALARM")))
+    return cases
+
+
 def cases_for(program, rule, programs):
     """The sample events for one rule, by what the rule is for (its logical name); None for a rule this check does not know."""
     logical = rule["logical"]
@@ -289,6 +306,14 @@ def cases_for(program, rule, programs):
     if program is secondary and logical == "start-on-alarm-rule":
         others = [("primary", l, a) for l, a in primary.alarm_arns("watch-")] + [("secondary", l, a) for l, a in secondary.alarm_arns("watch-")]
         return alarm_cases(primary.alarm_arns("alarm-"), others, secondary.alarm_arns("alarm-"), regions)
+    if logical == "gate-moved-rule":
+        # The peer's gate alarm lives in this stack's region; this stack's own lives in the peer's, and is not this rule's.
+        gates = [(l, a) for l, a in peer.alarm_arns("traffic-gate") if arn_parts(a)["region"] == rule["region"]]
+        if len(gates) != 1:
+            return None
+        others = [(program.role, l, a) for l, a in program.alarm_arns("traffic-gate")] + [(peer.role, l, a) for l, a in peer.alarm_arns("alarm-")] \
+            + [(program.role, l, a) for l, a in program.alarm_arns("alarm-")]
+        return gate_cases(gates[0], others, regions)
     if logical == "run-ended-rule":
         return run_ended_cases(program.workflow_arn(), peer.workflow_arn())
     # A topic's failed-deliveries alarm: this stack's goes to the peer's bus, the peer's is told on this stack's topic.

@@ -19,7 +19,7 @@ public sealed class ResourcePolicyTests
     [Theory]
     [InlineData("primary", "us-east-1")]
     [InlineData("secondary", "us-west-2")]
-    public void The_topic_lets_this_stacks_alarms_and_its_two_rules_publish_and_no_one_else(string role, string region)
+    public void The_topic_lets_this_stacks_alarms_and_its_three_rules_publish_and_no_one_else(string role, string region)
     {
         var program = TestStacks.Program(role);
         var prefix = $"failover-{role}";
@@ -29,7 +29,8 @@ public sealed class ResourcePolicyTests
             $"ArnLike aws:SourceArn=arn:${{partition}}:cloudwatch:{region}:${{account-id}}:alarm:{prefix}-*; StringEquals aws:SourceAccount=${{account-id}}",
             $"NamedRulesPublish: Service=events.amazonaws.com sns:Publish | ${{notifications-topic.arn}} | " +
             $"ArnEquals aws:SourceArn=arn:${{partition}}:events:{region}:${{account-id}}:rule/{prefix}-run-ended," +
-            $"arn:${{partition}}:events:{region}:${{account-id}}:rule/{prefix}-notices-from-peer");
+            $"arn:${{partition}}:events:{region}:${{account-id}}:rule/{prefix}-notices-from-peer," +
+            $"arn:${{partition}}:events:{region}:${{account-id}}:rule/{prefix}-gate-moved");
         program.Resource("notifications-topic-policy").Prop("arn").Should().Be(new Ref("notifications-topic", "arn"));
     }
 

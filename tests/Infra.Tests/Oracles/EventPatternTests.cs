@@ -222,6 +222,27 @@ public sealed class EventPatternTests
         }
     }
 
+    /// The other stack's metric gate is switched in this stack's region: each of its moves reaches this stack's topic as one
+    /// sentence that says which gate, where and which way; nothing else does.
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public void Each_stack_tells_its_topic_when_the_gate_switched_in_its_region_closes_or_opens(string pair)
+    {
+        foreach (var (stack, watched) in new[] { ("primary", "failover-secondary"), ("secondary", "failover-primary") })
+        {
+            var moves = EventCheck.Cases(EventCheck.For(pair), stack, "gate-moved-rule", "gate-ALARM", "gate-OK");
+            moves.Should().HaveCount(2, $"the {stack}'s gate rule is checked with both moves");
+            foreach (var (label, c) in moves)
+            {
+                EventCheck.Delivered(c).Should().BeTrue(label);
+                var sentence = c["bodies"]!.AsArray().Should().ContainSingle(label).Which!.GetValue<string>();
+                sentence.Should().Contain($"Traffic gate {watched}-traffic-gate in {EventCheck.Str(c["event"]!["region"])} is {EventCheck.Str(c["event"]!["detail"]!["state"]!["value"])} since ")
+                    .And.NotMatchRegex("<[A-Za-z0-9_.-]+>", "every placeholder is filled");
+            }
+        }
+        NoneDelivered(pair, null, "gate-moved-rule", "gate-INSUFFICIENT_DATA", "lookalike-alarm", "same-name-other-region", "other-source", "other-alarm");
+    }
+
     private static void EveryTriggerAlarmIsDelivered(string pair, string stack, string rule)
     {
         var (primary, _) = Programs(pair);
