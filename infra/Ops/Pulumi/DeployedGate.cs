@@ -30,6 +30,6 @@ public sealed record DeployedGate(string Kind, string HealthCheckId, string? Ala
         if (kind == TrafficGateModes.Route53Api && check is not null) return new DeployedGate(kind, check);
         if (kind == TrafficGateModes.Metric && check is not null && alarm is not null && region is not null) return new DeployedGate(kind, check, alarm, region);
         throw new OpsException($"stack {stack}'s output {OutputName} is not a gate this version of failoverctl can read (kind {kind ?? "missing"}; " +
-            "a metric gate needs healthCheckId, alarmName and switchRegion, a route53-api gate healthCheckId); update failoverctl or deploy the stack again");
+            "a metric gate needs healthCheckId, alarmName and switchRegion, a route53-api gate healthCheckId)");
     }
 }
