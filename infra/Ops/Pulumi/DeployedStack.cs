@@ -18,7 +18,6 @@ public sealed record DeployedStack
     public required IReadOnlyList<string> WorkflowActions { get; init; }
     public required string ClusterName { get; init; }
     public required string ServiceName { get; init; }
-    public required string GateHealthCheckId { get; init; }
     /// The traffic gate and where its position is read (`trafficGate`; `gateHealthCheckId` alone for an older stack).
     public required DeployedGate Gate { get; init; }
     public required string EndpointHealthCheckId { get; init; }
@@ -54,7 +53,7 @@ public sealed record DeployedStack
             Stack = stack, Role = S("role"), Region = S("region"), PeerRegion = S("peerRegion"), DefaultFlag = S("defaultFlag"),
             DnsFailover = S("dnsFailover"), ControlTableName = S("controlTableName"), ControlTableConsistency = S("controlTableConsistency"),
             StateMachineArn = S("stateMachineArn"), WorkflowActions = L("workflowActions"), ClusterName = S("clusterName"), ServiceName = S("serviceName"),
-            GateHealthCheckId = S("gateHealthCheckId"), Gate = ReadGate(stack, outputs, problems), EndpointHealthCheckId = S("endpointHealthCheckId"),
+            Gate = ReadGate(stack, outputs, problems), EndpointHealthCheckId = S("endpointHealthCheckId"),
             AlarmNames = S("alarmNameList").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
         if (outputs.Count == 0)
@@ -68,8 +67,10 @@ public sealed record DeployedStack
     {
         try
         {
-            // Neither output: `gateHealthCheckId` is already named as missing.
-            return DeployedGate.From(stack, outputs) ?? new DeployedGate(TrafficGateModes.Route53Api, "");
+            if (DeployedGate.From(stack, outputs) is { } gate) return gate;
+            // Neither output: the one every version exported is the one to name.
+            problems.Add("gateHealthCheckId");
+            return new DeployedGate(TrafficGateModes.Route53Api, "");
         }
         catch (OpsException)
         {

@@ -63,6 +63,18 @@ public sealed class DeployedStackTests
     }
 
     [Fact]
+    public void A_stack_with_neither_gate_output_names_gateHealthCheckId()
+    {
+        var outputs = Complete();
+        outputs.Remove("trafficGate");
+        outputs.Remove("gateHealthCheckId");
+
+        var act = () => DeployedStack.From("primary", outputs);
+
+        act.Should().Throw<OpsException>().WithMessage("stack primary lacks the output(s) gateHealthCheckId:*");
+    }
+
+    [Fact]
     public void A_gate_of_a_kind_this_version_cannot_read_is_named_not_guessed()
     {
         var outputs = Complete();
