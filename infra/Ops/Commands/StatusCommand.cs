@@ -42,15 +42,19 @@ public static class StatusCommand
         {
             return new Reading<T>(default, e.ErrorType == ErrorTypes.AwsUnreachable ? "no answer" : e.Message);
         }
+        catch (OpsException e)
+        {
+            return new Reading<T>(default, e.Message);
+        }
     }
 
     /// One run and the decision it recorded in its output (none yet while it runs).
     private sealed record Run(Execution Execution, JsonObject? Decision);
 
-    private sealed record RegionView(DeployedStack Stack, Reading<bool> GateInverted, Reading<string> Endpoint, Reading<IReadOnlyList<CloudWatchClient.Alarm>> Alarms,
+    private sealed record RegionView(DeployedStack Stack, Reading<GatePosition> Gate, Reading<string> Endpoint, Reading<IReadOnlyList<CloudWatchClient.Alarm>> Alarms,
         Reading<EcsClient.Service> Service, Reading<IReadOnlyList<Run>> Runs)
     {
-        public IEnumerable<string?> Errors => [GateInverted.Error, Endpoint.Error, Alarms.Error, Service.Error, Runs.Error];
+        public IEnumerable<string?> Errors => [Gate.Error, Endpoint.Error, Alarms.Error, Service.Error, Runs.Error];
     }
 
     private static async Task<int> RunAsync(Session s, CancellationToken ct)
@@ -100,6 +104,8 @@ public static class StatusCommand
             ["dns failover", p.Stack.DnsFailover, q.Stack.DnsFailover],
             ["workflow runs", string.Join(", ", p.Stack.WorkflowActions), string.Join(", ", q.Stack.WorkflowActions)],
         ]);
+        if (views.Any(v => v.Stack.Gate.IsMetric))
+            s.Output.Line("  (a metric gate is read from its alarm, which can lag the gate's metric by up to a minute: one alarm period)");
         s.Output.Line();
         s.Output.Line("Recent runs and their decisions:");
         s.Output.Table(["region", "started", "status", "decision", "why", "run"], views.SelectMany(v => v.Runs.Value ?? []).Select(r =>
@@ -136,7 +142,13 @@ public static class StatusCommand
             ["regions"] = new JsonArray([.. views.Select(v => (JsonNode)new JsonObject
             {
                 ["stack"] = v.Stack.Stack, ["role"] = v.Stack.Role, ["region"] = v.Stack.Region,
-                ["gateOpen"] = v.GateInverted.Ok ? !v.GateInverted.Value : null, ["endpointCheck"] = v.Endpoint.Value,
+                ["gateOpen"] = v.Gate.Ok ? !v.Gate.Value!.Closed : null,
+                ["gate"] = new JsonObject
+                {
+                    ["kind"] = v.Stack.Gate.Kind, ["switchRegion"] = v.Stack.Gate.SwitchRegion, ["alarmName"] = v.Stack.Gate.AlarmName,
+                    ["healthCheckId"] = v.Stack.Gate.HealthCheckId, ["position"] = v.Gate.Value?.Closed switch { true => "closed", false => "open", null => null },
+                    ["neverMoved"] = v.Gate.Value?.NeverMoved, ["error"] = v.Gate.Error,
+                }, ["endpointCheck"] = v.Endpoint.Value,
                 ["alarmsInAlarm"] = v.Alarms.Ok ? new JsonArray([.. v.Alarms.Value!.Where(a => a.State == "ALARM").Select(a => (JsonNode)a.Name)]) : null,
                 ["desiredCount"] = v.Service.Value?.DesiredCount, ["runningCount"] = v.Service.Value?.RunningCount,
                 ["flag"] = Effective(control, v.Stack, now), ["dnsFailover"] = v.Stack.DnsFailover,
@@ -153,7 +165,7 @@ public static class StatusCommand
 
     private static async Task<RegionView> ViewAsync(Session s, DeployedStack stack, CancellationToken ct)
     {
-        var gate = ReadAsync(async () => (await s.Aws.Route53().GetHealthCheckAsync(stack.GateHealthCheckId, ct)).Inverted);
+        var gate = ReadAsync(() => GateReader.ReadAsync(s.Aws, stack.Gate, ct));
         var endpoint = ReadAsync(async () => Checkers(await s.Aws.Route53().GetHealthCheckStatusAsync(stack.EndpointHealthCheckId, ct)));
         var alarms = ReadAsync(() => s.Aws.CloudWatch(stack.Region).DescribeAlarmsAsync(stack.AlarmNames, ct));
         var service = ReadAsync(() => s.Aws.Ecs(stack.Region).DescribeServiceAsync(stack.ClusterName, stack.ServiceName, ct));
@@ -174,11 +186,11 @@ public static class StatusCommand
     private static (string Sentence, string? Stack) Serving(RegionView primary, RegionView secondary)
     {
         var (p, q) = (primary.Stack, secondary.Stack);
-        if (!primary.GateInverted.Ok) return ($"unknown: {p.Stack}'s gate could not be read ({primary.GateInverted.Error})", null);
-        if (primary.GateInverted.Value)
+        if (!primary.Gate.Ok) return ($"unknown: {p.Stack}'s gate could not be read ({primary.Gate.Error})", null);
+        if (primary.Gate.Value!.Closed)
         {
-            if (!secondary.GateInverted.Ok) return ($"unknown: {p.Stack}'s gate is closed, and {q.Stack}'s could not be read ({secondary.GateInverted.Error})", null);
-            return secondary.GateInverted.Value
+            if (!secondary.Gate.Ok) return ($"unknown: {p.Stack}'s gate is closed, and {q.Stack}'s could not be read ({secondary.Gate.Error})", null);
+            return secondary.Gate.Value!.Closed
                 ? ($"{p.Stack} ({p.Region}): both gates are closed, and Route 53 then answers with the primary record", p.Stack)
                 : ($"{q.Stack} ({q.Region}) serves: {p.Stack}'s gate is closed (failed over)", q.Stack);
         }
@@ -189,7 +201,9 @@ public static class StatusCommand
             : ($"{q.Stack} ({q.Region}) probably serves: {p.Stack}'s endpoint check is unhealthy and dnsFailover {p.DnsFailover} lets Route 53 move traffic by itself", q.Stack);
     }
 
-    private static string Gate(RegionView v) => v.GateInverted.Show(inverted => inverted ? "closed (inverted)" : "open");
+    /// `closed (metric, switched in us-west-2)`, `open, never moved (metric, switched in us-west-2)`, `closed (route53-api, inverted)`.
+    private static string Gate(RegionView v) =>
+        v.Gate.Show(g => $"{g.Word} ({v.Stack.Gate.Where}{(g.Closed && !v.Stack.Gate.IsMetric ? ", inverted" : "")})");
 
     private static string Tasks(EcsClient.Service x) => $"{x.RunningCount}/{x.DesiredCount} ({x.PrimaryRolloutState ?? "no rollout state"})";
 

@@ -18,7 +18,8 @@ public sealed record DeployedStack
     public required IReadOnlyList<string> WorkflowActions { get; init; }
     public required string ClusterName { get; init; }
     public required string ServiceName { get; init; }
-    public required string GateHealthCheckId { get; init; }
+    /// The traffic gate and where its position is read (`trafficGate`; `gateHealthCheckId` alone for an older stack).
+    public required DeployedGate Gate { get; init; }
     public required string EndpointHealthCheckId { get; init; }
     /// The stack's own health alarms (`alarmNameList`, comma-separated).
     public required IReadOnlyList<string> AlarmNames { get; init; }
@@ -28,6 +29,7 @@ public sealed record DeployedStack
     [
         "role", "region", "peerRegion", "defaultFlag", "dnsFailover", "controlTableName", "controlTableConsistency",
         "stateMachineArn", "workflowActions", "clusterName", "serviceName", "gateHealthCheckId", "endpointHealthCheckId", "alarmNameList",
+        DeployedGate.OutputName,
     ];
 
     /// Typed values from `pulumi stack output --json`; every missing or mistyped output is named in one error.
@@ -51,7 +53,7 @@ public sealed record DeployedStack
             Stack = stack, Role = S("role"), Region = S("region"), PeerRegion = S("peerRegion"), DefaultFlag = S("defaultFlag"),
             DnsFailover = S("dnsFailover"), ControlTableName = S("controlTableName"), ControlTableConsistency = S("controlTableConsistency"),
             StateMachineArn = S("stateMachineArn"), WorkflowActions = L("workflowActions"), ClusterName = S("clusterName"), ServiceName = S("serviceName"),
-            GateHealthCheckId = S("gateHealthCheckId"), EndpointHealthCheckId = S("endpointHealthCheckId"),
+            Gate = ReadGate(stack, outputs, problems), EndpointHealthCheckId = S("endpointHealthCheckId"),
             AlarmNames = S("alarmNameList").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
         if (outputs.Count == 0)
@@ -59,5 +61,21 @@ public sealed record DeployedStack
         if (problems.Count > 0)
             throw new OpsException($"stack {stack} lacks the output(s) {string.Join(", ", problems)}: it was deployed by an older version; deploy it again (failoverctl deploy)");
         return deployed;
+    }
+
+    private static DeployedGate ReadGate(string stack, JsonObject outputs, List<string> problems)
+    {
+        try
+        {
+            if (DeployedGate.From(stack, outputs) is { } gate) return gate;
+            // Neither output: the one every version exported is the one to name.
+            problems.Add("gateHealthCheckId");
+            return new DeployedGate(TrafficGateModes.Route53Api, "");
+        }
+        catch (OpsException)
+        {
+            problems.Add(DeployedGate.OutputName);
+            return new DeployedGate(TrafficGateModes.Route53Api, "");
+        }
     }
 }

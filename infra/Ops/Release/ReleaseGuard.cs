@@ -3,12 +3,14 @@ using Failover.Functions.Aws;
 using Failover.Functions.Runtime;
 using Failover.Ops.Aws;
 using Failover.Ops.Cli;
+using Failover.Ops.Pulumi;
 
 namespace Failover.Ops.Release;
 
 /// Where the guard reads the failover state: the control table (a global table: one name in both regions) and the regions of
-/// its replicas, from the primary stack's outputs.
-public sealed record GuardTarget(string Stack, string Table, string PrimaryRegion, string? SecondaryRegion, bool Strong, string? GateHealthCheckId = null);
+/// its replicas, from the primary stack's outputs; and the primary's traffic gate (or why its output could not be read).
+public sealed record GuardTarget(string Stack, string Table, string PrimaryRegion, string? SecondaryRegion, bool Strong, DeployedGate? Gate = null,
+    string? GateProblem = null);
 
 /// One reason not to release now, and what the operator can do about it.
 public sealed record GuardProblem(string What, string Remedy);
@@ -54,7 +56,15 @@ public static class ReleaseGuard
             missing = string.Join(" and ", new[] { table is null ? "controlTableName" : null, region is null ? "region" : null }.OfType<string>());
             return new GuardTarget(stack, table ?? "", region ?? "", null, false);
         }
-        return new GuardTarget(stack, table, region, S("peerRegion"), S("controlTableConsistency") == "strong", S("gateHealthCheckId"));
+        var target = new GuardTarget(stack, table, region, S("peerRegion"), S("controlTableConsistency") == "strong");
+        try
+        {
+            return target with { Gate = DeployedGate.From(stack, outputs) };
+        }
+        catch (OpsException e)
+        {
+            return target with { GateProblem = e.Message };
+        }
     }
 
     /// Reads the state item (the primary's replica, else the secondary's) and judges it.
@@ -88,31 +98,39 @@ public static class ReleaseGuard
         var first = findings.FirstOrDefault(f => !f.Clear) ?? findings[0];
         var finding = findings.Count == 1 ? first
             : first with { Summary = string.Join("; and ", findings.Select(f => f.Summary)), Problems = [.. findings.SelectMany(f => f.Problems)] };
-        return target.GateHealthCheckId is { } gate ? await WithGateAsync(s, finding, gate, ct) : finding;
+        if (target.GateProblem is { } problem)
+            return finding with { Problems = [.. finding.Problems, new GuardProblem($"{problem}, so nothing shows that traffic is on the primary",
+                "update failoverctl, or deploy the primary again")] };
+        return target.Gate is { } gate ? await WithGateAsync(s, finding, gate, ct) : finding;
     }
 
     /// The primary's traffic gate is what Route 53 obeys: closed, traffic is on the secondary whatever the table says (a run
-    /// that moved traffic and then lost its lock records nothing), and an update would meet a failed-over pair.
-    private static async Task<GuardFinding> WithGateAsync(Session s, GuardFinding finding, string gate, CancellationToken ct)
+    /// that moved traffic and then lost its lock records nothing), and an update would meet a failed-over pair. Read as status
+    /// reads it (GateReader): a metric gate from its alarm in the other region, a route53-api gate from its inversion.
+    private static async Task<GuardFinding> WithGateAsync(Session s, GuardFinding finding, DeployedGate gate, CancellationToken ct)
     {
         try
         {
-            var check = await s.Aws.Route53().GetHealthCheckAsync(gate, ct);
-            if (!check.Inverted) return finding with { Summary = $"{finding.Summary}; the primary's gate is open" };
+            var position = await GateReader.ReadAsync(s.Aws, gate, ct);
+            if (!position.Closed) return finding with { Summary = $"{finding.Summary}; the primary's gate is {position.Word} ({gate.Where})" };
+            var how = gate.IsMetric ? $"its alarm {gate.AlarmName} in {gate.SwitchRegion} is in ALARM" : "inverted";
             return finding with
             {
-                Summary = $"{finding.Summary}; the primary's gate is closed",
+                Summary = $"{finding.Summary}; the primary's gate is closed ({gate.Where})",
                 Problems = [.. finding.Problems, new GuardProblem(
-                    "the primary's traffic gate is closed (inverted): Route 53 sends traffic to the secondary, whatever the control table says",
+                    $"the primary's traffic gate is closed ({how}): Route 53 sends traffic to the secondary, whatever the control table says",
                     "fail back first (failoverctl start failback --wait), or see failoverctl status")],
             };
         }
-        catch (FunctionException e)
+        catch (Exception e) when (e is FunctionException or OpsException)
         {
+            var (what, permission) = gate.IsMetric
+                ? ($"alarm {gate.AlarmName} in {gate.SwitchRegion}", $"cloudwatch:DescribeAlarms on {gate.AlarmName} in {gate.SwitchRegion}")
+                : ($"health check {gate.HealthCheckId}", "route53:GetHealthCheck");
             return finding with
             {
-                Problems = [.. finding.Problems, new GuardProblem($"the primary's traffic gate {gate} could not be read ({e.Message.TrimEnd('.')}), so nothing shows that traffic is on the primary",
-                    "let this identity read it (route53:GetHealthCheck) or retry when Route 53 answers")],
+                Problems = [.. finding.Problems, new GuardProblem($"the primary's traffic gate ({what}) could not be read ({e.Message.TrimEnd('.')}), so nothing shows that traffic is on the primary",
+                    $"let this identity read it ({permission}) or retry when it answers")],
             };
         }
     }

@@ -356,14 +356,79 @@ public sealed class DeployCommandTests(MotoServer moto) : OpsWorld(moto)
     }
 
     [Fact]
-    public async Task The_guard_refuses_while_the_primarys_gate_is_closed_whatever_the_table_says()
+    public async Task The_guard_refuses_while_the_primarys_metric_gate_alarm_is_in_alarm_though_the_table_says_the_primary_is_active()
     {
-        await Moto.WorldAsync("invert-gate", Primary["gateHealthCheckId"]!.GetValue<string>());
+        await PutStateAsync(new JsonObject { ["pk"] = "state", ["activeRegion"] = "us-east-1", ["epoch"] = 2 });
+        // Only the alarm moves: the health check's inversion says nothing of a metric gate.
+        await Moto.WorldAsync("alarm", "us-west-2", "failover-primary-traffic-gate", "ALARM");
+
+        var run = await RunAsync("deploy", "--yes");
+
+        run.Exit.Should().Be(3, run.ToString());
+        run.Stderr.Should().Contain("the primary's traffic gate is closed (its alarm failover-primary-traffic-gate in us-west-2 is in ALARM): Route 53 sends traffic to the secondary, whatever the control table says");
+        PreviewsAndUpdates.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_guard_refuses_when_the_primarys_metric_gate_alarm_cannot_be_read()
+    {
+        Primary["trafficGate"]!["alarmName"] = "failover-primary-no-such-gate";
+        Pulumi.Outputs("primary", Primary);
+
+        var run = await RunAsync("deploy", "--yes");
+
+        run.Exit.Should().Be(3, run.ToString());
+        run.Stderr.Should().Contain("the primary's traffic gate (alarm failover-primary-no-such-gate in us-west-2) could not be read")
+            .And.Contain("cloudwatch:DescribeAlarms");
+        PreviewsAndUpdates.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_guard_refuses_a_primary_whose_gate_is_of_a_kind_it_cannot_read()
+    {
+        Primary["trafficGate"] = new JsonObject { ["kind"] = "arc", ["healthCheckId"] = Primary["gateHealthCheckId"]!.GetValue<string>() };
+        Pulumi.Outputs("primary", Primary);
+
+        var run = await RunAsync("deploy", "--yes");
+
+        run.Exit.Should().Be(3, run.ToString());
+        run.Stderr.Should().Contain("stack primary's output trafficGate is not a gate this version of failoverctl can read (kind arc;")
+            .And.Contain("so nothing shows that traffic is on the primary; update failoverctl, or deploy the primary again");
+        PreviewsAndUpdates.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_guard_releases_while_the_primarys_metric_gate_has_never_moved()
+    {
+        var run = await RunAsync("deploy", "--preview-only", "--json");
+
+        run.Exit.Should().Be(0, run.ToString());
+        run.Json["guard"]![0]!["summary"]!.GetValue<string>().Should().EndWith("the primary's gate is open, never moved (metric, switched in us-west-2)");
+    }
+
+    [Fact]
+    public async Task The_guard_refuses_while_a_route53_api_gate_is_inverted_whatever_the_table_says()
+    {
+        await UseRoute53ApiGatesAsync();
+        await CloseGateAsync(Primary);
 
         var run = await RunAsync("deploy", "--yes");
 
         run.Exit.Should().Be(3, run.ToString());
         run.Stderr.Should().Contain("the primary's traffic gate is closed (inverted): Route 53 sends traffic to the secondary, whatever the control table says");
+        PreviewsAndUpdates.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_guard_reads_a_primary_deployed_before_the_trafficGate_output_as_a_route53_api_gate()
+    {
+        await UseStacksWithoutTrafficGateOutputAsync();
+        await CloseGateAsync(Primary);
+
+        var run = await RunAsync("deploy", "--yes");
+
+        run.Exit.Should().Be(3, run.ToString());
+        run.Stderr.Should().Contain("the primary's traffic gate is closed (inverted)");
         PreviewsAndUpdates.Should().BeEmpty();
     }
 

@@ -19,6 +19,7 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         run.Json["serving"]!.GetValue<string>().Should().StartWith("primary (us-east-1) serves");
         Region(run, "us-east-1")["gateOpen"]!.GetValue<bool>().Should().BeTrue();
         Region(run, "us-west-2")["gateOpen"]!.GetValue<bool>().Should().BeTrue();
+        Region(run, "us-east-1")["gate"]!["neverMoved"]!.GetValue<bool>().Should().BeTrue("a new gate's alarm has no data yet");
         Region(run, "us-east-1")["desiredCount"]!.GetValue<int>().Should().Be(2);
         Region(run, "us-west-2")["desiredCount"]!.GetValue<int>().Should().Be(1);
         Region(run, "us-west-2")["flag"]!.GetValue<string>().Should().Be("auto (default)");
@@ -42,8 +43,8 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
     [Fact]
     public async Task A_closed_primary_gate_with_an_unreadable_secondary_gate_is_not_called_a_failover()
     {
-        await Moto.WorldAsync("invert-gate", Primary["gateHealthCheckId"]!.GetValue<string>());
-        Secondary["gateHealthCheckId"] = "00000000-0000-0000-0000-000000000000";
+        await CloseGateAsync(Primary);
+        Secondary["trafficGate"]!["alarmName"] = "failover-secondary-no-such-gate";
         Pulumi.Outputs("secondary", Secondary);
 
         var run = await RunAsync("status", "--json");
@@ -69,7 +70,7 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
     public async Task After_a_failover_the_secondary_serves_and_the_lock_and_override_are_shown()
     {
         Now = new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
-        await Moto.WorldAsync("invert-gate", Primary["gateHealthCheckId"]!.GetValue<string>());
+        await CloseGateAsync(Primary);
         await PutItemAsync(region: "us-west-2", item: new JsonObject
         {
             ["pk"] = "state", ["activeRegion"] = "us-west-2", ["epoch"] = 3, ["lastTransitionAt"] = "2026-11-26T08:50:00.000Z",
@@ -85,8 +86,66 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         run.Stdout.Should().Contain("active region us-west-2, epoch 3, last transition 2026-11-26T08:50:00.000Z");
         run.Stdout.Should().Contain("lock: held by arn:aws:states:us-east-1:123456789012:execution:failover-primary-failover:fb-1 until 2026-11-26T09:30:00.000Z (in 30m00s)");
         run.Stdout.Should().Contain("flag override: block by arn:aws:sts::123456789012:");
-        run.Stdout.Should().MatchRegex(@"gate\s+closed \(inverted\)\s+open");
+        run.Stdout.Should().MatchRegex(@"gate\s+closed \(metric, switched in us-west-2\)\s+open, never moved \(metric, switched in us-east-1\)");
         run.Stdout.Should().MatchRegex(@"flag in force\s+block \(override\)\s+block \(override\)");
+    }
+
+    [Fact]
+    public async Task A_closed_metric_gate_is_read_from_its_alarm_in_the_other_region_and_the_secondary_is_shown_serving()
+    {
+        // Only the alarm moves: the health check's inversion says nothing of a metric gate.
+        await Moto.WorldAsync("alarm", "us-west-2", "failover-primary-traffic-gate", "ALARM");
+
+        var run = await RunAsync("status", "--json");
+
+        run.Exit.Should().Be(0, run.ToString());
+        run.Json["serving"]!.GetValue<string>().Should().Be("secondary (us-west-2) serves: primary's gate is closed (failed over)");
+        run.Json["servingStack"]!.GetValue<string>().Should().Be("secondary");
+        var gate = Region(run, "us-east-1")["gate"]!;
+        gate["position"]!.GetValue<string>().Should().Be("closed");
+        gate["kind"]!.GetValue<string>().Should().Be("metric");
+        gate["switchRegion"]!.GetValue<string>().Should().Be("us-west-2");
+        Region(run, "us-east-1")["gateOpen"]!.GetValue<bool>().Should().BeFalse();
+        run.Json["partial"]!.GetValue<bool>().Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_metric_gate_whose_alarm_cannot_be_found_is_unknown_not_open()
+    {
+        Primary["trafficGate"]!["alarmName"] = "failover-primary-no-such-gate";
+        Pulumi.Outputs("primary", Primary);
+
+        var run = await RunAsync("status", "--json");
+
+        run.Exit.Should().Be(0, run.ToString());
+        run.Json["serving"]!.GetValue<string>().Should().StartWith("unknown: primary's gate could not be read (the gate alarm failover-primary-no-such-gate does not exist in us-west-2)");
+        Region(run, "us-east-1")["gateOpen"].Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_route53_api_gate_is_still_read_from_its_inversion()
+    {
+        await UseRoute53ApiGatesAsync();
+        await CloseGateAsync(Primary);
+
+        var run = await RunAsync("status");
+
+        run.Exit.Should().Be(0, run.ToString());
+        run.Stdout.Should().Contain("Traffic: secondary (us-west-2) serves: primary's gate is closed (failed over)");
+        run.Stdout.Should().MatchRegex(@"gate\s+closed \(route53-api, inverted\)\s+open \(route53-api\)");
+    }
+
+    [Fact]
+    public async Task A_stack_deployed_before_the_trafficGate_output_is_read_as_a_route53_api_gate()
+    {
+        await UseStacksWithoutTrafficGateOutputAsync();
+        await CloseGateAsync(Primary);
+
+        var run = await RunAsync("status", "--json");
+
+        run.Exit.Should().Be(0, run.ToString());
+        run.Json["servingStack"]!.GetValue<string>().Should().Be("secondary");
+        Region(run, "us-east-1")["gate"]!["kind"]!.GetValue<string>().Should().Be("route53-api");
     }
 
     [Fact]

@@ -82,6 +82,39 @@ public abstract class OpsWorld(MotoServer moto) : IAsyncLifetime
     protected Task PutItemAsync(JsonObject item, string region = "us-west-2", string table = "failover-control") =>
         Moto.WorldAsync("put-item", item.ToJsonString(), region, table);
 
+    /// Closes a stack's traffic gate the way the workflow does for its kind: a metric gate's alarm goes to ALARM in its switch
+    /// region (its health check is untouched: Route 53 reads the metric); a route53-api gate, or an older stack's, is inverted.
+    protected async Task CloseGateAsync(JsonObject outputs)
+    {
+        if (outputs["trafficGate"] is JsonObject { } gate && gate["kind"]!.GetValue<string>() == "metric")
+            await Moto.WorldAsync("alarm", gate["switchRegion"]!.GetValue<string>(), gate["alarmName"]!.GetValue<string>(), "ALARM");
+        else
+            await Moto.WorldAsync("invert-gate", outputs["gateHealthCheckId"]!.GetValue<string>());
+    }
+
+    /// Both stacks as deployed with `failover:trafficGate: route53-api`: a calculated gate check each, no alarm.
+    protected async Task UseRoute53ApiGatesAsync()
+    {
+        foreach (var (stack, outputs) in new[] { ("primary", Primary), ("secondary", Secondary) })
+        {
+            var id = (await Moto.WorldAsync("route53-api-gate"))!["id"]!.GetValue<string>();
+            outputs["gateHealthCheckId"] = id;
+            outputs["trafficGate"] = new JsonObject { ["kind"] = "route53-api", ["healthCheckId"] = id };
+            Pulumi.Outputs(stack, outputs);
+        }
+    }
+
+    /// Both stacks as deployed before the `trafficGate` output existed: `gateHealthCheckId` alone, on a route53-api gate.
+    protected async Task UseStacksWithoutTrafficGateOutputAsync()
+    {
+        await UseRoute53ApiGatesAsync();
+        foreach (var (stack, outputs) in new[] { ("primary", Primary), ("secondary", Secondary) })
+        {
+            outputs.Remove("trafficGate");
+            Pulumi.Outputs(stack, outputs);
+        }
+    }
+
     /// A clock that reads the test's `Now`, so the tool and the test agree on what time it is; delays still pass in real time.
     private sealed class FixedTime(Func<DateTimeOffset> now) : TimeProvider
     {

@@ -67,6 +67,23 @@ WORKFLOWS = {
 }
 
 
+def traffic_gate(name, switch_region):
+    """A metric gate's switch as the compiler makes it (infra/Health/TrafficGate.cs): its alarm in the other stack's region,
+    never published to yet (INSUFFICIENT_DATA: the gate is open)."""
+    alarm, namespace = f"{name}-traffic-gate", f"Failover/TrafficGate/{name}"
+    cloudwatch = client("cloudwatch", switch_region)
+    cloudwatch.put_metric_alarm(AlarmName=alarm, Namespace=namespace, MetricName="Closed", Statistic="Maximum", Period=60,
+                                EvaluationPeriods=1, DatapointsToAlarm=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
+                                TreatMissingData="ignore")
+    cloudwatch.set_alarm_state(AlarmName=alarm, StateValue="INSUFFICIENT_DATA", StateReason="arranged: a new gate")
+    return alarm, namespace
+
+
+def route53_api_gate():
+    """The gate check of a route53-api stack: calculated, no children, threshold 0 (always healthy until inverted)."""
+    return {"id": check(client("route53"), f"route53-api-{os.urandom(4).hex()}", {"Type": "CALCULATED", "HealthThreshold": 0, "ChildHealthChecks": []})}
+
+
 def setup():
     """Both regions as failoverctl finds them after a deploy; answers each stack's outputs as `pulumi stack output --json` would."""
     requests.post(os.environ["MOTO_URL"] + "/moto-api/config", json={"stepfunctions": {"execute_state_machine": True}}).raise_for_status()
@@ -86,7 +103,9 @@ def setup():
                                      containerDefinitions=[{"name": "app", "image": "nginx", "essential": True}])
         ecs.create_service(cluster=name, serviceName=name, taskDefinition="app", desiredCount=count, launchType="FARGATE",
                            networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}})
-        gate = check(route53, f"{role}-gate", {"Type": "CALCULATED", "HealthThreshold": 0, "ChildHealthChecks": []})
+        gate_alarm, gate_namespace = traffic_gate(name, peer)
+        gate = check(route53, f"{role}-gate", {"Type": "CLOUDWATCH_METRIC", "AlarmIdentifier": {"Region": peer, "Name": gate_alarm},
+                                               "InsufficientDataHealthStatus": "LastKnownStatus"})
         endpoint = check(route53, f"{role}-endpoint", {"Type": "HTTP", "FullyQualifiedDomainName": f"{role}.example.com", "Port": 80, "ResourcePath": "/health"})
         calculated = check(route53, f"{role}-region", {"Type": "CALCULATED", "HealthThreshold": 1, "ChildHealthChecks": [endpoint]})
         cloudwatch = client("cloudwatch", region)
@@ -103,6 +122,7 @@ def setup():
             "stateMachineArn": machine, "stateMachineName": f"{name}-failover",
             "workflowActions": ["failback"] if role == "primary" else ["failover", "drill"],
             "clusterName": name, "serviceName": name, "gateHealthCheckId": gate, "endpointHealthCheckId": endpoint,
+            "trafficGate": {"kind": "metric", "healthCheckId": gate, "alarmName": gate_alarm, "switchRegion": peer, "namespace": gate_namespace},
             "calculatedHealthCheckId": calculated, "readinessTimeoutSeconds": 600, "alarmNameList": ",".join(alarms),
         }
     return outputs
@@ -154,7 +174,7 @@ def desired(region, name):
     return {"desired": found["desiredCount"], "running": found["runningCount"]}
 
 
-COMMANDS = {"setup": setup, "workflow": workflow, "item": item, "put-item": put_item, "executions": executions,
+COMMANDS = {"setup": setup, "route53-api-gate": route53_api_gate, "workflow": workflow, "item": item, "put-item": put_item, "executions": executions,
             "invert-gate": invert_gate, "desired": desired, "alarm": alarm}
 
 
