@@ -63,7 +63,7 @@ public static partial class ConfigParser
         var rtoObjective = r.Int("rtoObjectiveMinutes", StackConfig.RtoObjectiveMinutesDefault, 1, 1440);
 
         var control = ParseControl(r, inputs, role ?? Role.Primary, region, peerRegion);
-        var workflow = ParseWorkflow(r);
+        var workflow = ParseWorkflow(r, capacity);
         var triggers = ParseTriggers(r);
         var recoveryTasks = ParseRecoveryTasks(r, region);
 
@@ -350,13 +350,19 @@ public static partial class ConfigParser
         };
     }
 
-    private static WorkflowSettings ParseWorkflow(ConfigReader r)
+    private static WorkflowSettings ParseWorkflow(ConfigReader r, CapacitySettings capacity)
     {
         var timeout = r.Int("readinessTimeoutSeconds", WorkflowSettings.ReadinessTimeoutSecondsDefault, 60, 3600);
         var poll = r.Int("readinessPollSeconds", WorkflowSettings.ReadinessPollSecondsDefault, 5, 300);
         if (poll >= timeout) r.Fail("readinessPollSeconds", $"must be shorter than readinessTimeoutSeconds ({timeout}) (got {poll})");
         var drain = r.Int("failbackDrainSeconds", WorkflowSettings.FailbackDrainSecondsDefault, 0, 3600);
-        return new WorkflowSettings { ReadinessTimeoutSeconds = timeout, ReadinessPollSeconds = poll, FailbackDrainSeconds = drain };
+        var minReady = r.Int("minReadyTasksForShift", WorkflowSettings.MinReadyTasksForShiftDefault, 1, 1000);
+        if (minReady > capacity.ActiveCount)
+            r.Fail("minReadyTasksForShift", $"must be <= activeCount ({capacity.ActiveCount}) (got {minReady}): with activeCount healthy the region is ready anyway");
+        return new WorkflowSettings
+        {
+            ReadinessTimeoutSeconds = timeout, ReadinessPollSeconds = poll, FailbackDrainSeconds = drain, MinReadyTasksForShift = minReady,
+        };
     }
 
     private static TriggerSettings ParseTriggers(ConfigReader r)

@@ -124,9 +124,16 @@ public sealed record WorkflowSettings
     /// still send clients to the secondary, so the failback scales it back only after this.
     public const int FailbackDrainSecondsDefault = 120;
 
+    /// 1: when the readiness timeout passes with the primary confirmed down by two sources, one healthy task serving some
+    /// users beats a dead region serving none; the service keeps starting the rest.
+    public const int MinReadyTasksForShiftDefault = 1;
+
     public required int ReadinessTimeoutSeconds { get; init; }
     public required int ReadinessPollSeconds { get; init; }
     public required int FailbackDrainSeconds { get; init; }
+    /// A failover whose readiness timed out moves traffic anyway with at least this many healthy targets, when the primary is
+    /// confirmed down (two independent sources, decide's own probe among them).
+    public required int MinReadyTasksForShift { get; init; }
 
     /// Checks the loop makes at most: the time bound divided by the poll interval, plus the first check.
     public int MaxReadinessChecks => ReadinessTimeoutSeconds / ReadinessPollSeconds + 1;

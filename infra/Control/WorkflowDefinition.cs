@@ -44,6 +44,8 @@ public static class WorkflowDefinition
         public const string CountCheck = "CountCheck";
         public const string WaitForReadiness = "WaitForReadiness";
         public const string NotReady = "NotReady";
+        public const string PartialReadiness = "PartialReadiness";
+        public const string ShiftWithPartialCapacity = "ShiftWithPartialCapacity";
         public const string StampReady = "StampReady";
         public const string ShiftTraffic = "ShiftTraffic";
         public const string ScaleDownStandby = "ScaleDownStandby";
@@ -171,6 +173,8 @@ public static class WorkflowDefinition
                         ("alert", false))),
                     // What a release on the failure path records: FAILED until traffic has moved, then the transition.
                     ("releaseOutcome", "FAILED"),
+                    // Whether traffic moved before the region was fully ready (a failover with the primary confirmed down).
+                    ("partial", Map.Of(("shifted", false))),
                     // Each recovery task's result lands here; present from the start, so every notice can carry it.
                     ("recovery", HasRecovery ? Map.Of() : null),
                     ("timings", Map.Of(("started", Map.Of(("at.$", "$$.Execution.StartTime"))))))),
@@ -233,8 +237,8 @@ public static class WorkflowDefinition
                 ("Type", "Choice"),
                 ("Choices", Value.List(
                     Map.Of(("Variable", $"$.check.{ResultFields.Ready}"), ("BooleanEquals", true), ("Next", WorkflowDefinition.States.StampReady)),
-                    Map.Of(("Variable", $"$.check.{ResultFields.TimedOut}"), ("BooleanEquals", true), ("Next", WorkflowDefinition.States.NotReady)),
-                    Map.Of(("Variable", "$.readiness.checks"), ("NumericGreaterThanEquals", settings.MaxReadinessChecks - 1), ("Next", WorkflowDefinition.States.NotReady)))),
+                    Map.Of(("Variable", $"$.check.{ResultFields.TimedOut}"), ("BooleanEquals", true), ("Next", GaveUpWaiting)),
+                    Map.Of(("Variable", "$.readiness.checks"), ("NumericGreaterThanEquals", settings.MaxReadinessChecks - 1), ("Next", GaveUpWaiting)))),
                 ("Default", WorkflowDefinition.States.CountCheck));
             _states[WorkflowDefinition.States.CountCheck] = Map.Of(
                 ("Type", "Pass"),
@@ -253,6 +257,31 @@ public static class WorkflowDefinition
                         " s: {} of {} tasks running, {} healthy targets; traffic was not moved', $.region, $.check.running, $.check.desired, $.check.healthyTargets)"))),
                 ("ResultPath", "$.error"),
                 ("Next", FailureEntry));
+
+            if (Actions.Contains(FailoverAction.Failover))
+            {
+                // The timeout passed short of activeCount: with the primary confirmed down by two sources (decide's probe among them),
+                // serving with the healthy tasks there are beats a dead region serving none; the service keeps starting the rest.
+                _states[WorkflowDefinition.States.PartialReadiness] = Map.Of(
+                    ("Type", "Choice"),
+                    ("Choices", Value.List(Map.Of(
+                        ("And", Value.List(
+                            Map.Of(("Variable", "$.request.action"), ("StringEquals", Wire.Of(FailoverAction.Failover))),
+                            Map.Of(("Variable", $"$.decision.health.{ResultFields.Confirmed}"), ("IsPresent", true)),
+                            Map.Of(("Variable", $"$.decision.health.{ResultFields.Confirmed}"), ("BooleanEquals", true)),
+                            Map.Of(("Variable", $"$.check.{ResultFields.HealthyTargets}"), ("NumericGreaterThanEquals", settings.MinReadyTasksForShift)))),
+                        ("Next", WorkflowDefinition.States.ShiftWithPartialCapacity)))),
+                    ("Default", WorkflowDefinition.States.NotReady));
+                _states[WorkflowDefinition.States.ShiftWithPartialCapacity] = Map.Of(
+                    ("Type", "Pass"),
+                    ("Parameters", Map.Of(
+                        ("shifted", true),
+                        ("healthyTargets.$", $"$.check.{ResultFields.HealthyTargets}"),
+                        ("running.$", $"$.check.{ResultFields.Running}"),
+                        ("desired.$", $"$.check.{ResultFields.Desired}"))),
+                    ("ResultPath", "$.partial"),
+                    ("Next", WorkflowDefinition.States.StampReady));
+            }
 
             var hasDrill = Actions.Contains(FailoverAction.Drill);
             var hasMove = Actions.Any(a => a != FailoverAction.Drill);
@@ -309,7 +338,9 @@ public static class WorkflowDefinition
             Stamp(WorkflowDefinition.States.StampFinished, "finished", WorkflowDefinition.States.Describe(Notices.Succeeded));
             // A primary's SUCCEEDED carries what scaling the secondary back did (its result, or its error after retries).
             IReadOnlyList<(string, Value?)> standby = role == Role.Primary ? [("standby.$", "$.standby")] : [];
-            Notice(Notices.Succeeded, "done", WorkflowDefinition.States.ReleaseLock, extra: [.. standby, .. RecoveryNotice]);
+            // A failover's SUCCEEDED says whether traffic moved before the region was fully ready, and with how many healthy tasks.
+            IReadOnlyList<(string, Value?)> partial = Actions.Contains(FailoverAction.Failover) ? [("partial.$", "$.partial")] : [];
+            Notice(Notices.Succeeded, "done", WorkflowDefinition.States.ReleaseLock, extra: [.. standby, .. partial, .. RecoveryNotice]);
             // Records the new active region (failover, failback) and frees the lock in one conditional write.
             LambdaTask(WorkflowDefinition.States.ReleaseLock, HandlerNames.ReleaseLock, targets.ReleaseLock,
                 payload: Release(("outcome", "SUCCEEDED")), resultPath: "$.release", next: WorkflowDefinition.States.CheckRelease);
@@ -364,6 +395,9 @@ public static class WorkflowDefinition
         }
 
         private bool HasRecovery => recovery is { All.Count: > 0 };
+
+        /// Where an exhausted readiness wait goes: a failover may still shift with partial capacity; anything else stops.
+        private string GaveUpWaiting => Actions.Contains(FailoverAction.Failover) ? WorkflowDefinition.States.PartialReadiness : WorkflowDefinition.States.NotReady;
 
         /// The recovery tasks that ran (task ARN and why each stopped), in the SUCCEEDED and FAILED notices.
         private IReadOnlyList<(string, Value?)> RecoveryNotice => HasRecovery ? [("recovery.$", "$.recovery")] : [];

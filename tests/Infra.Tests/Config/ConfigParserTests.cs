@@ -76,6 +76,10 @@ public sealed class ConfigParserTests
     [InlineData("endpointCheckIntervalSeconds", "20", "failover:endpointCheckIntervalSeconds must be 10 or 30")]
     [InlineData("certificateArn", "arn:aws:acm:eu-west-1:123456789012:certificate/abc-123", "failover:certificateArn is in eu-west-1, but an ALB needs a certificate in its own region (us-east-1)")]
     [InlineData("certificateArn", "cert", "failover:certificateArn is not an ACM certificate ARN")]
+    [InlineData("minReadyTasksForShift", "3", "failover:minReadyTasksForShift must be <= activeCount (2) (got 3)")]
+    [InlineData("minReadyTasksForShift", "0", "failover:minReadyTasksForShift must be >= 1")]
+    [InlineData("trafficGate", "arc-ish", "failover:trafficGate must be one of metric, route53-api")]
+    [InlineData("containerImage", "123456789012.dkr.ecr.us-west-2.amazonaws.com/app:1", "failover:containerImage is in us-west-2's ECR registry, but this stack runs in us-east-1")]
     [InlineData("vpcId", "vpc-0123456789abcdef0", "failover:publicSubnetIds must list at least 2 subnets")]
     [InlineData("vpcCidr", "10.0.0.0/8", "failover:vpcCidr must be an IPv4 CIDR block between /16 and /24")]
     [InlineData("tags", "{\"Project\":\"x\"}", "failover:tags sets 'Project', which the program sets itself")]
@@ -210,4 +214,23 @@ public sealed class ConfigParserTests
     public void The_serving_region_must_clear_the_capacity_alarms(string key) =>
         TestStacks.Errors("primary", ("activeCount", "2"), (key, "3")).Should().ContainSingle()
             .Which.Should().StartWith($"failover:{key} (3) is above activeCount (2): the serving region would always be in alarm");
+
+    [Fact]
+    public void Another_regions_image_is_accepted_when_the_stack_says_so()
+    {
+        var config = TestStacks.Config("primary", ("containerImage", "123456789012.dkr.ecr.us-west-2.amazonaws.com/app:1"), ("allowCrossRegionImage", "true"));
+
+        config.Container.AllowCrossRegionImage.Should().BeTrue();
+        config.Container.Image.Should().Contain("us-west-2");
+    }
+
+    [Fact]
+    public void The_route53_api_gate_compiles_with_a_warning_that_names_us_east_1()
+    {
+        var result = ConfigParser.Parse(TestStacks.Inputs("primary", ("trafficGate", "route53-api")));
+
+        result.Errors.Should().BeEmpty();
+        result.Warnings.Should().ContainSingle().Which.Should().Contain("failover:trafficGate route53-api").And.Contain("us-east-1");
+        ConfigParser.Parse(TestStacks.Inputs("primary")).Warnings.Should().BeEmpty("the metric gate needs no warning");
+    }
 }

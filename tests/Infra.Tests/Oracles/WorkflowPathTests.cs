@@ -49,8 +49,8 @@ public sealed class WorkflowOracle
             ["secondary-recovery"] = recovery,
             ["primary-recovery"] = TestStacks.Yaml("primary", ("recoveryTasks", RecoveryTaskExamples.Primary)),
             // Mutants: one plausible slip each in the real definition.
-            // IsReady's ready branch straight to ShiftTraffic: no ready stamp, and a drill skips RouteReady.
-            ["mutant-ready-skips-stamp"] = Mutate("mutant-ready-skips-stamp", secondary, Literal("Next: \"StampReady\""), "Next: \"ShiftTraffic\"", 1),
+            // IsReady's ready branch (and the partial shift) straight to ShiftTraffic: no ready stamp, and a drill skips RouteReady.
+            ["mutant-ready-skips-stamp"] = Mutate("mutant-ready-skips-stamp", secondary, Literal("Next: \"StampReady\""), "Next: \"ShiftTraffic\"", 2),
             // RouteReady sends a drill to ShiftTraffic.
             ["mutant-drill-shifts"] = Mutate("mutant-drill-shifts", secondary, Literal("- Next: \"DrillScaleBack\""), "- Next: \"ShiftTraffic\"", 1),
             // AwsThrottled dropped from every Lambda task's Retry (8 tasks).
@@ -297,6 +297,11 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
             if (actions.Contains("drill")) yield return "drill: recovery tasks are skipped";
         }
         yield return $"{main} not ready (check-service never says timedOut)";
+        if (actions.Contains("failover"))
+        {
+            yield return "failover with partial capacity (readiness timed out, the primary confirmed down)";
+            yield return "failover not ready and the primary not confirmed down (no partial shift)";
+        }
         yield return $"{move} without source or reason";
 
         foreach (var error in WorkflowDefinition.LambdaTransientErrors.Concat(ErrorTypes.Retryable).Concat(WorkflowDefinition.OutcomeUnknownErrors))
