@@ -20,7 +20,7 @@ import { runExecution } from "./drill/execution.mjs";
 import { ACCOUNT, Program } from "./drill/program.mjs";
 import { parseWorkflowArgs } from "./drill/args.mjs";
 import { createWorld, destroyWorld } from "./drill/world.mjs";
-import { snsPublish } from "./drill/aws.mjs";
+import { setAlarm, snsPublish } from "./drill/aws.mjs";
 
 /** Each denied-* scenario: which stack's function loses which action of its compiled policy. */
 const DENIALS = {
@@ -31,7 +31,9 @@ const DENIALS = {
 const MAIN = ["failover", "failback", "drill"];
 /** A regional outage and the recovery from it, in one world of their own, in this order. */
 const OUTAGE = ["outage-failover", "outage-failback"];
-const DEFAULT_SCENARIOS = [...MAIN, ...Object.keys(DENIALS), ...OUTAGE];
+/** The recovery region short of capacity while the primary is down, in a world of its own. */
+const CROWDED = ["crowded-failover"];
+const DEFAULT_SCENARIOS = [...MAIN, ...Object.keys(DENIALS), ...OUTAGE, ...CROWDED];
 
 // ------------------------------------------------------------------------------------------------------------ arguments
 
@@ -41,7 +43,7 @@ function parseArgs(argv) {
     "--runs": (v, o) => { o.runs = Number(v); },
     "--cycles": (v, o) => { o.cycles = Number(v); },
   }, usage, { runs: 1, cycles: 1, scenarios: DEFAULT_SCENARIOS });
-  for (const s of options.scenarios) if (!MAIN.includes(s) && !DENIALS[s] && !OUTAGE.includes(s)) usage(`unknown scenario ${s}`);
+  for (const s of options.scenarios) if (!MAIN.includes(s) && !DENIALS[s] && !OUTAGE.includes(s) && !CROWDED.includes(s)) usage(`unknown scenario ${s}`);
   if (!(options.runs >= 1) || !(options.cycles >= 1)) usage("--runs and --cycles take a whole number >= 1");
   return options;
 }
@@ -471,6 +473,38 @@ async function outageFailback(world, label) {
   return scenario;
 }
 
+/**
+ * The primary's application is down and its health alarm in ALARM (two independent sources: a trigger's start may act), and the
+ * recovery region is crowded: only one task of the active count gets healthy. The readiness wait ends short, and the failover
+ * moves traffic to the one healthy task anyway, and says so; the service keeps its active desired count.
+ */
+async function crowdedFailover(world, label) {
+  const { primary, secondary } = world.programs;
+  world.app.down = true;
+  await setAlarm(world, primary.alarms().find((a) => a.logical === "alarm-healthy-hosts").name, "ALARM");
+  await world.moto.ask("leave-healthy", "secondary", 1);
+  await world.moto.ask("observe"); // drains the world's warm-up notice
+  const result = await execute(world, secondary,
+    { action: "failover", source: "probe failover-secondary-probe", reason: "scheduled look at the primary's health", unattended: true }, label);
+  const after = await world.moto.ask("observe");
+  const expect = new Expect();
+  const env = envOf(world, secondary, "scale-service");
+  for (const p of result.problems) expect.that(false, p);
+  expect.that(result.status === "SUCCEEDED", `the execution ended ${result.status}: ${JSON.stringify(result.error)}`);
+  const decided = result.tasks.find((t) => t.state === "Decide")?.response;
+  expect.that(decided?.decision === "FAILOVER" && decided?.health?.confirmed === true, `decide: a confirmed FAILOVER, got ${JSON.stringify(decided?.health)}`);
+  const checks = result.tasks.filter((t) => t.state === "CheckReadiness");
+  expect.that(checks.length > 1 && checks.every((c) => c.response?.ready === false && c.response?.healthyTargets === 1),
+    `every readiness check saw 1 healthy target of ${env.ACTIVE_DESIRED_COUNT}: ${JSON.stringify(checks.map((c) => c.response))}`);
+  expect.equal(after.gates.primary.inverted, true, "the primary's gate closed with partial capacity");
+  expect.equal(after.services.secondary.desired, num(env.ACTIVE_DESIRED_COUNT), "the secondary keeps its active desired count (ECS keeps starting the rest)");
+  const succeeded = after.messages.secondary.find((m) => m.message?.event === "SUCCEEDED")?.message;
+  expect.equal(succeeded?.partial, { shifted: true, healthyTargets: 1, running: num(env.ACTIVE_DESIRED_COUNT), desired: num(env.ACTIVE_DESIRED_COUNT) },
+    "the SUCCEEDED notice says traffic moved with partial capacity");
+  expect.equal(after.state[secondary.region]?.activeRegion, secondary.region, "the transition recorded");
+  return report(result, expect, "SUCCEEDED", after.messages.secondary, after);
+}
+
 function report(result, expect, expected, notices, after) {
   return {
     outcome: result.status,
@@ -542,6 +576,7 @@ async function runOnce(options, suffix) {
   for (const name of options.scenarios.filter((s) => DENIALS[s])) {
     await inWorld([`${name}${suffix}`], DENIALS[name], (world) => denied(world, name, DENIALS[name]));
   }
+  if (options.scenarios.includes("crowded-failover")) await inWorld([`crowded-failover${suffix}`], null, (world) => crowdedFailover(world, "crowded-failover"));
   const outage = OUTAGE.filter((s) => options.scenarios.includes(s));
   if (outage.length) {
     await inWorld(outage.map((name) => `${name}${suffix}`), null,

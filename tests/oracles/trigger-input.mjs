@@ -16,7 +16,7 @@ import { runExecution } from "./drill/execution.mjs";
 import { ACCOUNT, Program } from "./drill/program.mjs";
 import { parseWorkflowArgs } from "./drill/args.mjs";
 import { createWorld, destroyWorld } from "./drill/world.mjs";
-import { queryCall, snsPublish } from "./drill/aws.mjs";
+import { setAlarm, snsPublish } from "./drill/aws.mjs";
 
 function parseArgs(argv) {
   const options = parseWorkflowArgs(argv, { "--runs": (v, o) => { o.runs = v; } }, usage);
@@ -32,14 +32,6 @@ function usage(problem) {
 // ------------------------------------------------------------------------------------------------ the world (the drill's)
 // createWorld (drill/world.mjs) deploys both stacks and prepares both stacks' functions; only the secondary's workflow runs
 // here, so only its functions start.
-
-/** An alarm of the primary in ALARM, as CloudWatch would set it (the admin's credentials; moto enforces IAM by now). */
-async function setAlarm(world, name, state) {
-  await queryCall({
-    endpoint: world.moto.url, region: world.programs.primary.region, service: "monitoring", credentials: world.made.admin,
-    params: { Action: "SetAlarmState", Version: "2010-08-01", AlarmName: name, StateValue: state, StateReason: "trigger-input: arranged" },
-  });
-}
 
 // ---------------------------------------------------------------------------------------------------------- one execution
 

@@ -110,4 +110,18 @@ public sealed class DrillTests(DrillRun drill) : IClassFixture<DrillRun>
         scenario["requests"]!.AsArray().Where(r => r!["service"]!.GetValue<string>() == "route53")
             .Should().OnlyContain(r => r!["role"]!.GetValue<string>() == "primary:decide");
     }
+
+    /// The recovery region crowded (one task of two gets healthy) while the primary is confirmed down (its application does not
+    /// answer and its health alarm is in ALARM): the probe's failover moves traffic to the one healthy task when the readiness wait
+    /// ends, keeps the active desired count, and says so.
+    [Fact]
+    public void A_crowded_recovery_region_takes_traffic_with_partial_capacity_when_the_primary_is_confirmed_down()
+    {
+        drill.Findings("crowded-failover").Should().BeEmpty(drill.Explain("crowded-failover"));
+        var scenario = drill.Scenario("crowded-failover");
+        scenario["outcome"]!.GetValue<string>().Should().Be("SUCCEEDED");
+        scenario["visited"]!.AsArray().Select(v => v!.GetValue<string>()).Should().Contain("ShiftWithPartialCapacity").And.NotContain("NotReady");
+        scenario["notices"]!.AsArray().Single(n => n?["message"]?["event"]?.GetValue<string>() == "SUCCEEDED")!["message"]!["partial"]!["healthyTargets"]!
+            .GetValue<int>().Should().Be(1);
+    }
 }

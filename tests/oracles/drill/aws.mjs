@@ -70,3 +70,11 @@ export async function snsPublish({ endpoint, region, credentials, topicArn, subj
     throw error;
   }
 }
+
+/** An alarm of the primary set to `state`, as CloudWatch would (the admin's credentials; moto enforces IAM by then). */
+export async function setAlarm(world, name, state) {
+  await queryCall({
+    endpoint: world.moto.url, region: world.programs.primary.region, service: "monitoring", credentials: world.made.admin,
+    params: { Action: "SetAlarmState", Version: "2010-08-01", AlarmName: name, StateValue: state, StateReason: "arranged by the harness" },
+  });
+}

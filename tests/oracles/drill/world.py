@@ -174,6 +174,17 @@ def setup(spec):
 REPLICATED = ("state", "flag")
 
 
+def leave_healthy(spec, world, stack_name, count):
+    """A crowded region: only `count` targets stay registered (healthy) in the stack's target group."""
+    made = world["stacks"][stack_name]
+    elbv2 = client("elbv2", spec["stacks"][stack_name]["region"])
+    targets = elbv2.describe_target_health(TargetGroupArn=made["targetGroupArn"])["TargetHealthDescriptions"]
+    extra = [{"Id": t["Target"]["Id"], "Port": t["Target"]["Port"]} for t in targets[int(count):]]
+    if extra:
+        elbv2.deregister_targets(TargetGroupArn=made["targetGroupArn"], Targets=extra)
+    return {"left": min(len(targets), int(count))}
+
+
 def replicate(table, source, target):
     """What the global table's replication does, by hand: the items the workflow's region wrote, copied whole to the
     other region's replica (last writer wins); an item deleted in the source is deleted in the target."""
@@ -304,6 +315,8 @@ def serve():
                 state["spec"] = args[0]
                 state["world"] = setup(args[0])
                 result = state["world"]
+            elif command == "leave-healthy":
+                result = leave_healthy(state["spec"], state["world"], *args)
             elif command == "replicate":
                 result = replicate(*args)
             elif command == "observe":
