@@ -1,5 +1,7 @@
+extern alias compiler;
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using compiler::Failover.Infra.Config;
 using Failover.Ops.Cli;
 using static Failover.Ops.Cli.JsonText;
 using Failover.Ops.Pulumi;
@@ -112,8 +114,14 @@ public static class DeployCommand
 
         // Roles first: a swapped pair is found in seconds, not after a native build.
         var reports = new List<StackReport>();
+        var configs = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         foreach (var stack in request.Stacks)
-            reports.Add(new StackReport(stack, await CheckRoleAsync(s, stack, ct)));
+        {
+            configs[stack] = await s.Pulumi.ConfigAsync(stack, ct);
+            reports.Add(new StackReport(stack, CheckRole(s, stack, configs[stack])));
+        }
+        // Both stacks in one release: what they must share is compared as the compiler compares their files.
+        if (configs.Count == 2) CheckAgreement(project, configs[project.PrimaryStack], configs[project.SecondaryStack]);
 
         // The guard reads where the failover state lives from the primary's outputs, whichever stacks are deployed.
         var target = ReleaseGuard.TargetFrom(project.PrimaryStack, await s.Pulumi.StackOutputsAsync(project.PrimaryStack, ct), out var missing);
@@ -191,10 +199,9 @@ public static class DeployCommand
     }
 
     /// Each stack's `failover:role` must be the one it is given as: a swapped pair would deploy a second primary.
-    private static async Task<string> CheckRoleAsync(Session s, string stack, CancellationToken ct)
+    private static string CheckRole(Session s, string stack, JsonObject config)
     {
         var expected = stack == s.Project.PrimaryStack ? "primary" : "secondary";
-        var config = await s.Pulumi.ConfigAsync(stack, ct);
         var role = config["failover:role"] is JsonObject entry ? Text(entry["value"]) : null;
         if (role is null)
             throw OpsException.Usage($"stack {stack} has no failover:role: set it (pulumi config set failover:role {expected} --stack {stack})");
@@ -202,6 +209,25 @@ public static class DeployCommand
             throw OpsException.Usage($"stack {stack} has failover:role {Arguments.Cut(role)}, but it is given as the {expected} stack (--{expected}-stack {stack}): " +
                 $"swap --primary-stack and --secondary-stack, or fix failover:role in Pulumi.{stack}.yaml");
         return role;
+    }
+
+    /// The keys both stacks must share (StackAgreement, the compiler's own check), from `pulumi config --json` of each: a
+    /// mismatch stops the release before anything is built (exit 2; --force does not override it). A config the compiler's parser
+    /// cannot read here (a secret it cannot see) is left to the previews, which compile it with everything Pulumi knows.
+    private static void CheckAgreement(Project project, JsonObject primary, JsonObject secondary)
+    {
+        StackConfig? Parse(string stack, JsonObject config)
+        {
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, entry) in config)
+                if (entry is JsonObject e && Text(e["value"]) is { } value) values[key] = value;
+            var name = values.Keys.Select(k => k.Split(':')[0]).FirstOrDefault(ns => ns != "aws") ?? "failover";
+            return ConfigParser.Parse(new StackInputs(name, stack, "organization", values, $"the config of stack {stack}")).Config;
+        }
+        if (Parse(project.PrimaryStack, primary) is not { } p || Parse(project.SecondaryStack, secondary) is not { } q) return;
+        var problems = StackAgreement.Problems(p, $"the config of stack {project.PrimaryStack}", q, $"the config of stack {project.SecondaryStack}");
+        if (problems.Count > 0)
+            throw OpsException.Usage($"the stacks disagree, so nothing was deployed: {string.Join("; ", problems)}");
     }
 
     /// A clear guard goes on; a refusal stops with exit 3, unless --force (a loud warning) or --preview-only (a preview changes nothing).

@@ -479,6 +479,41 @@ public sealed class DeployCommandTests(MotoServer moto) : OpsWorld(moto)
         run.Stderr.Should().NotContain(": refresh ");
     }
 
+    /// A whole stack's config as `pulumi config --json` gives it (the shipped files' keys).
+    private static (string, string)[] FullConfig(string role, params (string Key, string Value)[] more) =>
+    [
+        ("aws:region", role == "primary" ? "us-east-1" : "us-west-2"), ("failover:role", role),
+        ("failover:peerRegion", role == "primary" ? "us-west-2" : "us-east-1"), ("failover:domainName", "app.example.com"),
+        ("failover:hostedZoneId", "Z0123456789ABCDEFGHIJ"), ("failover:containerImage", "public.ecr.aws/nginx/nginx:stable"),
+        ("failover:standbyCount", "1"), .. more,
+    ];
+
+    [Fact]
+    public async Task Stacks_that_disagree_on_what_both_must_share_are_refused_before_anything_is_built()
+    {
+        Pulumi.Config("primary", FullConfig("primary"));
+        Pulumi.Config("secondary", FullConfig("secondary", ("failover:trafficGate", "route53-api")));
+
+        var run = await RunAsync("deploy", "--yes", "--force");
+
+        run.Exit.Should().Be(2, run.ToString());
+        run.Stderr.Should().Contain("the stacks disagree, so nothing was deployed: failover:trafficGate is metric in the config of stack primary " +
+            "but route53-api in the config of stack secondary");
+        Pulumi.CommandLines.Should().Equal(Config("primary"), Config("secondary"));
+    }
+
+    [Fact]
+    public async Task Stacks_that_agree_go_on_to_the_release()
+    {
+        Pulumi.Config("primary", FullConfig("primary"));
+        Pulumi.Config("secondary", FullConfig("secondary"));
+
+        var run = await RunAsync("deploy", "--yes");
+
+        run.Stderr.Should().NotContain("the stacks disagree");
+        Pulumi.CommandLines.Should().Contain(Build);
+    }
+
     [Fact]
     public async Task A_stack_whose_role_is_not_the_one_it_is_given_as_is_refused()
     {
