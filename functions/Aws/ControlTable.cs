@@ -134,6 +134,25 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
         return written;
     }
 
+    /// Moves the lease of the owner's lock to `until`, for the action it was taken for; false when the owner holds it no longer
+    /// (released, or taken over once the lease had ended). A lease that ran out with nobody taking it over is still the owner's:
+    /// nothing acted in between, so the run may go on.
+    public async Task<bool> RenewLockAsync(string owner, string action, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var (written, _) = await dynamo.WriteAsync("UpdateItem", new JsonObject
+        {
+            ["TableName"] = tableName,
+            ["Key"] = StateItemKey(),
+            ["UpdateExpression"] = "SET lockLeaseExpiresAt = :lease",
+            ["ConditionExpression"] = "lockOwner = :owner AND lockAction = :action",
+            ["ExpressionAttributeValues"] = new JsonObject
+            {
+                [":owner"] = Attr.S(owner), [":action"] = Attr.S(action), [":lease"] = Attr.N(until.ToUnixTimeSeconds()),
+            },
+        }, cancellationToken);
+        return written;
+    }
+
     /// Gives the lock back, recording the transition in the same write when there is one. Only the owner can; a repeat of a
     /// release that already happened answers as the first did and changes nothing.
     public async Task<ReleaseOutcome> ReleaseLockAsync(string owner, string outcome, Transition? transition, DateTimeOffset now,

@@ -82,6 +82,7 @@ public static class ErrorTypes
     public const string AwsMalformedResponse = "AwsMalformedResponse";
     public const string DeadlineExceeded = "DeadlineExceeded";
     public const string ResponseRejected = "ResponseRejected";
+    public const string LockLost = "LockLost";
     public const string UnexpectedError = "UnexpectedError";
 
     public static readonly IReadOnlyDictionary<string, (ErrorCategory Category, string Meaning)> All =
@@ -91,6 +92,7 @@ public static class ErrorTypes
             [ConfigurationError] = (ErrorCategory.Rejected, "the function's environment lacks or garbles a setting; nothing was done"),
             [AwsServiceError] = (ErrorCategory.Rejected, "AWS refused a request (access denied, validation, not found) and will refuse it again; earlier steps of the same call may stand"),
             [ResponseRejected] = (ErrorCategory.Rejected, "the Lambda Runtime API refused the response (too large); the work was done, the answer is lost"),
+            [LockLost] = (ErrorCategory.Rejected, "the run no longer holds the control table's lock (taken over after its lease ended, or released): its lease was not renewed and it must not go on"),
             [AwsThrottled] = (ErrorCategory.Transient, "AWS throttled every attempt (or turned each away as a write conflicting with one from another region); that request changed nothing"),
             [AwsServerError] = (ErrorCategory.OutcomeUnknown, "AWS answered with a server error on every attempt; a write may have landed"),
             [AwsUnreachable] = (ErrorCategory.OutcomeUnknown, "no answer from AWS (refused, reset, timed out, or out of time for another attempt); a write may have landed"),

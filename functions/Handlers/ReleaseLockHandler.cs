@@ -5,7 +5,9 @@ using Failover.Functions.Runtime;
 namespace Failover.Functions.Handlers;
 
 /// `release-lock`: the workflow's last step, on success and on failure. Records a completed transition and gives the lock back in
-/// one conditional write, only for the lock's owner; a retried call answers as the first did and changes nothing.
+/// one conditional write, only for the lock's owner; a retried call answers as the first did and changes nothing. Between phases
+/// (outcome RENEW) it moves the lease to cover the next phase only, so a run that dies frees the lock within that phase's bound;
+/// a run that finds its lock gone stops (LockLost) before acting again.
 public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients clients, TimeProvider time)
 {
     public async Task<ReleaseLockResponse> HandleAsync(ReleaseLockRequest request, InvocationContext context, CancellationToken cancellationToken)
@@ -13,17 +15,19 @@ public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients cli
         var action = Vocabulary.ParseAction(request.Action);
         if (string.IsNullOrWhiteSpace(request.LockId)) throw new InvalidInputException("'lockId' is required: the lockId decide returned.");
         new InputLimits.Check().Text("lockId", request.LockId, InputLimits.Id).ThrowIfAny();
-        var succeeded = request.Outcome?.Trim().ToUpperInvariant() switch
-        {
-            "SUCCEEDED" => true,
-            "FAILED" => false,
-            _ => throw new InvalidInputException($"'outcome' must be SUCCEEDED or FAILED (got {Echo.Of(request.Outcome)})."),
-        };
+        var outcomeName = request.Outcome?.Trim().ToUpperInvariant();
+        if (outcomeName is not ("SUCCEEDED" or "FAILED" or Renew))
+            throw new InvalidInputException($"'outcome' must be SUCCEEDED, FAILED or {Renew} (got {Echo.Of(request.Outcome)}).");
+        if (outcomeName == Renew && request.LeaseSeconds is not (>= MinLeaseSeconds and <= MaxLeaseSeconds))
+            throw new InvalidInputException($"'leaseSeconds' must be a whole number of seconds from {MinLeaseSeconds} to {MaxLeaseSeconds} with {Renew} " +
+                $"(got {(request.LeaseSeconds is { } given ? given.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")}).");
         var s = new Settings(env, HandlerNames.ReleaseLock);
         var tableName = s.Required(EnvNames.ControlTableName);
         var primaryRegion = s.Required(EnvNames.PrimaryRegion);
         var secondaryRegion = s.Required(EnvNames.SecondaryRegion);
         s.ThrowIfInvalid();
+        if (outcomeName == Renew) return await RenewAsync(request.LockId, action, TimeSpan.FromSeconds(request.LeaseSeconds!.Value), tableName, context, cancellationToken);
+        var succeeded = outcomeName == "SUCCEEDED";
 
         // A drill moves no traffic and a failed run moved none for certain: neither is a transition.
         var transition = succeeded && action != FailoverAction.Drill
@@ -40,6 +44,25 @@ public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients cli
             Reason = outcome.Reason,
             ActiveRegion = outcome.ActiveRegion,
             Epoch = outcome.Epoch ?? 0,
+        };
+    }
+
+    private const string Renew = "RENEW";
+    private const int MinLeaseSeconds = 60;
+    /// A day, as decide's first lease: the control table reads a lease further ahead than two days as none.
+    private const int MaxLeaseSeconds = 86400;
+
+    private async Task<ReleaseLockResponse> RenewAsync(string owner, FailoverAction action, TimeSpan lease, string tableName, InvocationContext context,
+        CancellationToken cancellationToken)
+    {
+        var until = time.GetUtcNow() + lease;
+        if (!await clients.Until(context.StopBy).ControlTable(tableName).RenewLockAsync(owner, Wire.Of(action), until, cancellationToken))
+            throw new LockLostException($"the lock for {Wire.Of(action)} is no longer held by {Echo.Of(owner, 200)} (released, or taken over after its lease " +
+                "ended): this run must not go on; nothing was changed");
+        context.Log.Info("lease renewed", ("lockId", Echo.Of(owner, 200)), ("until", until.ToString("O")));
+        return new ReleaseLockResponse
+        {
+            Released = false, StateRecorded = false, Reason = $"lease renewed until {until.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}", Epoch = 0,
         };
     }
 }

@@ -147,8 +147,10 @@ public sealed record ReleaseLockRequest
 {
     public string? LockId { get; init; }
     public string? Action { get; init; }
-    /// SUCCEEDED records the transition (active region, epoch, time); FAILED only releases.
+    /// SUCCEEDED records the transition (active region, epoch, time); FAILED only releases; RENEW keeps the lock for leaseSeconds more.
     public string? Outcome { get; init; }
+    /// RENEW: how long from now the lease runs: the longest the run's next phase can take.
+    public int? LeaseSeconds { get; init; }
 }
 
 public sealed record ReleaseLockResponse

@@ -51,5 +51,8 @@ public sealed class InvalidInputException(string message) : FunctionException(Er
 /// The function's environment lacks a setting it needs; nothing was done.
 public sealed class ConfigurationException(string message) : FunctionException(ErrorTypes.ConfigurationError, message);
 
+/// The run's lock is gone (another run took it after the lease ended, or it was released): it must stop, having changed nothing.
+public sealed class LockLostException(string message) : FunctionException(ErrorTypes.LockLost, message);
+
 /// The invocation ran out of time part-way; reported a margin before Lambda's deadline so that the report is not lost.
 public sealed class DeadlineExceededException(string message) : FunctionException(ErrorTypes.DeadlineExceeded, message);

@@ -76,8 +76,9 @@ public sealed record Orchestration
                 .Set(EnvNames.PrimaryEndpointHealthCheckId, endpointCheckId)
                 .Set(EnvNames.PrimaryAlarmNames, alarmNames)
                 .Set(EnvNames.PrimaryProbeUrl, probeUrl)
-                // A run must never outlive its lock: the lease is the execution's own time limit.
-                .Set(EnvNames.LockLeaseSeconds, Text(WorkflowDefinition.ExecutionTimeoutSeconds(config.Workflow, config.RecoveryTasks))),
+                // The lease covers decide's phase only; the run renews it for each phase after (LockLeases).
+                .Set(EnvNames.LockLeaseSeconds, Text(WorkflowDefinition.DecideLeaseSeconds(props.Role.Role, account.Region, config.Workflow,
+                    new RecoveryTasks(config.RecoveryTasks, props.Ecs)))),
             role =>
             {
                 table.GrantDecide(role);

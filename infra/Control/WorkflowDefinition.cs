@@ -60,6 +60,10 @@ public static class WorkflowDefinition
         public const string DrainBeforeScaleDown = "DrainBeforeScaleDown";
         public const string DrillScaleBackAfterFailure = "DrillScaleBackAfterFailure";
         public const string ReleaseAfterFailure = "ReleaseAfterFailure";
+        /// Where the run renews its lock's lease for the phase ahead (see LockLeases).
+        public const string RenewDuringReadiness = "RenewDuringReadiness";
+        public const string RenewBeforeShift = "RenewBeforeShift";
+        public const string RenewAfterShift = "RenewAfterShift";
         public const string Failed = "Failed";
 
         public static string Describe(string notice) => $"Describe{Pascal(notice)}";
@@ -90,8 +94,8 @@ public static class WorkflowDefinition
     public static readonly IReadOnlyList<string> OutcomeUnknownErrors = ["States.Timeout", "Lambda.Unknown", "Sandbox.Timedout"];
 
     /// The longest an execution may run (the readiness bound, the failback's drain, every recovery task's time limit, and an
-    /// hour for every task's retries): an execution that somehow outlives it is stopped. The lock's lease is this long too,
-    /// so no run can outlive its lock.
+    /// hour for every task's retries): an execution that somehow outlives it is stopped. The lock's lease is shorter: it covers
+    /// the phase the run is in, and the run renews it between phases (LockLeases).
     public static int ExecutionTimeoutSeconds(WorkflowSettings settings, IReadOnlyList<RecoveryTask> recoveryTasks) =>
         settings.ReadinessTimeoutSeconds + settings.FailbackDrainSeconds + RecoveryTasks.TimeoutSeconds(recoveryTasks) + 3600;
 
@@ -104,7 +108,7 @@ public static class WorkflowDefinition
     {
         if (role == Role.Primary && targets.ScaleStandby is null)
             throw new ArgumentException("A primary's failback scales the secondary back to standby: it needs that function.", nameof(targets));
-        var b = new Builder(role, region, settings, targets, recovery);
+        var b = new Builder(role, region, settings, targets, recovery, Leases(role, region, settings, targets, recovery));
         var recoverySteps = recovery is { All.Count: > 0 } ? " Recovery tasks run before and after the shift as configured; a drill runs none." : "";
         return Map.Of(
             ("Comment", (role == Role.Primary
@@ -115,7 +119,37 @@ public static class WorkflowDefinition
             ("States", new Map(b.States())));
     }
 
-    private sealed class Builder(Role role, string region, WorkflowSettings settings, WorkflowTargets targets, RecoveryTasks? recovery)
+    /// The states that renew or release the lock: a phase ends when the run enters one.
+    private static readonly IReadOnlySet<string> LockHolders = new HashSet<string>(StringComparer.Ordinal)
+        { States.RenewDuringReadiness, States.RenewBeforeShift, States.RenewAfterShift, States.ReleaseLock, States.ReleaseAfterFailure };
+
+    /// decide's lease when it takes the lock (LOCK_LEASE_SECONDS): the longest the run can take from decide until it first
+    /// renews or releases the lock.
+    public static int DecideLeaseSeconds(Role role, string region, WorkflowSettings settings, RecoveryTasks? recovery = null)
+    {
+        var placeholder = new Str("arn");
+        var targets = new WorkflowTargets
+        {
+            Decide = placeholder, ScaleService = placeholder, CheckService = placeholder, ShiftTraffic = placeholder, ReleaseLock = placeholder,
+            ScaleStandby = role == Role.Primary ? placeholder : null, Topic = placeholder,
+        };
+        return Leases(role, region, settings, targets, recovery)[States.Decide];
+    }
+
+    /// Each renewal's lease and decide's, measured on the states themselves (the leases are in the states, but no duration depends
+    /// on them, so one build with placeholders measures them).
+    private static Dictionary<string, int> Leases(Role role, string region, WorkflowSettings settings, WorkflowTargets targets, RecoveryTasks? recovery)
+    {
+        var states = new Builder(role, region, settings, targets, recovery, leases: null).States();
+        return new[] { States.Decide, States.RenewDuringReadiness, States.RenewBeforeShift, States.RenewAfterShift }
+            .Where(states.ContainsKey)
+            // Step Functions stops the run at its time limit, so no lease needs to be longer (retried recovery tasks can add up to more).
+            .ToDictionary(name => name, name => Math.Min(LockLeases.From(states, name, LockHolders), ExecutionTimeoutSeconds(settings, recovery?.All ?? [])),
+                StringComparer.Ordinal);
+    }
+
+    private sealed class Builder(Role role, string region, WorkflowSettings settings, WorkflowTargets targets, RecoveryTasks? recovery,
+        IReadOnlyDictionary<string, int>? leases)
     {
         private readonly Dictionary<string, Value> _states = new(StringComparer.Ordinal);
         private IReadOnlyList<FailoverAction> Actions { get; } = ActionsFor(role);
@@ -248,7 +282,8 @@ public static class WorkflowDefinition
             _states[WorkflowDefinition.States.WaitForReadiness] = Map.Of(
                 ("Type", "Wait"),
                 ("Seconds", settings.ReadinessPollSeconds),
-                ("Next", WorkflowDefinition.States.CheckReadiness));
+                ("Next", WorkflowDefinition.States.RenewDuringReadiness));
+            RenewLease(WorkflowDefinition.States.RenewDuringReadiness, WorkflowDefinition.States.CheckReadiness);
             _states[WorkflowDefinition.States.NotReady] = Map.Of(
                 ("Type", "Pass"),
                 ("Parameters", Map.Of(
@@ -294,7 +329,8 @@ public static class WorkflowDefinition
                 ("Type", "Pass"),
                 ("Parameters", Map.Of(("at.$", "$$.State.EnteredTime"))),
                 ("ResultPath", "$.timings.ready"),
-                ("Next", hasDrill && hasMove ? "RouteReady" : hasDrill ? WorkflowDefinition.States.DrillScaleBack : shift));
+                ("Next", WorkflowDefinition.States.RenewBeforeShift));
+            RenewLease(WorkflowDefinition.States.RenewBeforeShift, hasDrill && hasMove ? "RouteReady" : hasDrill ? WorkflowDefinition.States.DrillScaleBack : shift);
             if (hasDrill && hasMove)
                 _states["RouteReady"] = Map.Of(
                     ("Type", "Choice"),
@@ -315,7 +351,8 @@ public static class WorkflowDefinition
                     ("Type", "Pass"),
                     ("Result", "SUCCEEDED"),
                     ("ResultPath", "$.releaseOutcome"),
-                    ("Next", afterShift));
+                    ("Next", WorkflowDefinition.States.RenewAfterShift));
+                RenewLease(WorkflowDefinition.States.RenewAfterShift, afterShift);
                 if (role == Role.Primary)
                 {
                     // Resolvers keep answering the secondary for the record's TTL and Route 53's propagation: it keeps its
@@ -424,6 +461,14 @@ public static class WorkflowDefinition
             ("action.$", "$.request.action"),
             outcome);
 
+        /// release-lock with RENEW: the lease from now covers the phase ahead (measured, see LockLeases); a run whose lock is gone
+        /// stops here (LockLost) before it acts again.
+        private void RenewLease(string name, string next) =>
+            LambdaTask(name, HandlerNames.ReleaseLock, targets.ReleaseLock,
+                payload: Map.Of(("lockId.$", "$.lock.executionId"), ("action.$", "$.request.action"), ("outcome", "RENEW"),
+                    ("leaseSeconds", leases?[name] ?? LockLeases.MarginSeconds)),
+                resultPath: "$.lease", next: next);
+
         private void Stamp(string name, string step, string next) => _states[name] = Map.Of(
             ("Type", "Pass"),
             ("Parameters", Map.Of(("at.$", "$$.State.EnteredTime"))),
@@ -457,6 +502,8 @@ public static class WorkflowDefinition
                     ("Next", catchTo ?? FailureEntry)))),
                 ("Next", next));
         }
+
+        private const int NoticeTimeoutSeconds = 10;
 
         /// Describe (a Pass building the message) then publish; a publish that fails after retries never stops the run.
         private void Notice(string notice, string meaning, string next, bool failure = false, IReadOnlyList<(string, Value?)>? extra = null)
@@ -498,6 +545,8 @@ public static class WorkflowDefinition
                     ("Message.$", "States.JsonToString($.notice)"))),
                 ("ResultSelector", Map.Of(("messageId.$", "$.MessageId"))),
                 ("ResultPath", $"$.notified.{notice.ToLowerInvariant()}"),
+                // One publish answers in milliseconds; a bound, so that the lock's lease can cover the notices.
+                ("TimeoutSeconds", NoticeTimeoutSeconds),
                 ("Retry", Value.List(Map.Of(("ErrorEquals", Value.List("States.TaskFailed")), ("IntervalSeconds", 1), ("MaxAttempts", 3),
                     ("BackoffRate", 2), ("JitterStrategy", "FULL")))),
                 ("Catch", Value.List(Map.Of(("ErrorEquals", Value.List("States.ALL")), ("ResultPath", "$.noticeError"), ("Next", next)))),

@@ -12,7 +12,7 @@
 //   node asl-check.mjs [--json] program.yaml...
 //
 // With ASL_CHECK_REPORT=path, also writes there {program: {resource: {scenarios: [names], readiness: {...}, drain:
-// {state, seconds} | null}}} (program = the file's name without .yaml), so a test can assert which scenarios ran.
+// {state, seconds} | null, leases: {state: {lease, need}}}}} (program = the file's name without .yaml), so a test can assert which scenarios ran.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -213,7 +213,9 @@ function staticChecks(machine, problems) {
   // readiness timeout the stack exports.
   const check = machine.tasks.find(t => functionOf(machine, states[t].Parameters?.FunctionName).handler === "check-service");
   const waits = Object.entries(states).filter(([, s]) => s.Type === "Wait");
-  const polls = waits.filter(([, s]) => check !== undefined && s.Next === check);
+  // The poll: the Wait leading back to the check, directly or through the renewal of the lock's lease.
+  const renewsInto = (name, target) => states[name]?.Parameters?.Payload?.outcome === "RENEW" && states[name].Next === target;
+  const polls = waits.filter(([, s]) => check !== undefined && (s.Next === check || renewsInto(s.Next, check)));
   const timeout = check ? states[check].Parameters?.Payload?.timeoutSeconds : undefined;
   const poll = polls.length === 1 ? polls[0][1].Seconds : undefined;
   machine.readiness = { timeoutSeconds: timeout, pollSeconds: poll, maxChecks: typeof timeout === "number" && typeof poll === "number" ? Math.floor(timeout / poll) + 1 : undefined };
@@ -239,10 +241,63 @@ function staticChecks(machine, problems) {
   const bound = (typeof timeout === "number" ? timeout : 0) + (machine.drain?.seconds ?? 0) + recoverySeconds;
   if (typeof definition.TimeoutSeconds === "number" && typeof timeout === "number" && definition.TimeoutSeconds <= bound)
     problems.push(`${at}: the execution's TimeoutSeconds ${definition.TimeoutSeconds} does not outlast the readiness timeout ${timeout}${machine.drain ? ` plus the drain ${machine.drain.seconds}` : ""}${recoverySeconds ? ` plus the recovery tasks' ${recoverySeconds} s` : ""}`);
+  leaseChecks(machine, at, problems);
+}
+
+// The lock's lease covers one phase: from decide (which takes it) and from each renewal (release-lock told RENEW), the longest
+// the run can take until it next enters a state that renews or releases the lock must fit in the lease given there. The longest
+// a state can take: a Task's TimeoutSeconds for its first attempt and every attempt its retriers allow, plus their delays
+// (Step Functions' defaults for fields left out); a Wait's Seconds. A loop that never passes a renewal has no bound.
+function worstSeconds(state) {
+  if (state.Type === "Wait") return typeof state.Seconds === "number" ? state.Seconds : Infinity;
+  if (state.Type !== "Task") return 0;
+  if (typeof state.TimeoutSeconds !== "number") return Infinity;
+  let attempts = 1, delays = 0;
+  for (const r of list(state.Retry)) {
+    const max = r.MaxAttempts ?? 3, interval = r.IntervalSeconds ?? 1, rate = r.BackoffRate ?? 2, cap = r.MaxDelaySeconds ?? Infinity;
+    attempts += max;
+    for (let k = 0; k < max; k++) delays += Math.min(interval * rate ** k, cap);
+  }
+  return state.TimeoutSeconds * attempts + delays;
+}
+
+function leaseChecks(machine, at, problems) {
+  const states = machine.states;
+  const definitionTimeout = typeof machine.definition.TimeoutSeconds === "number" ? machine.definition.TimeoutSeconds : Infinity;
+  const invokes = (name, handler) => states[name]?.Resource === LAMBDA_INVOKE && functionOf(machine, states[name].Parameters?.FunctionName).handler === handler;
+  const holders = new Set(Object.keys(states).filter(n => invokes(n, "release-lock")));
+  // Longest path from `start`, ending at the first holder entered (its own worst case included) or at the end of the run.
+  const longest = start => {
+    const memo = new Map();
+    const visit = (name, onPath, first) => {
+      const state = states[name];
+      if (!state) return 0;
+      const own = worstSeconds(state);
+      if (!first && holders.has(name)) return own;
+      if (memo.has(name)) return memo.get(name);
+      if (onPath.has(name)) return Infinity;
+      onPath.add(name);
+      const rest = Math.max(0, ...targetsOf(state).map(n => visit(n, onPath, false)));
+      onPath.delete(name);
+      memo.set(name, own + rest);
+      return own + rest;
+    };
+    return visit(start, new Set(), true);
+  };
+  machine.leases = {};
+  const decideState = Object.keys(states).find(n => invokes(n, "decide"));
   const decide = Object.values(machine.program.resources ?? {}).find(r => r?.type === "aws:lambda/function:Function" && r.properties?.handler === "decide");
-  const lease = decide?.properties?.environment?.variables?.LOCK_LEASE_SECONDS;
-  if (decide !== undefined && typeof definition.TimeoutSeconds === "number" && !(Number(lease) >= definition.TimeoutSeconds))
-    problems.push(`${at}: decide's LOCK_LEASE_SECONDS ${show(lease)} is shorter than the execution's TimeoutSeconds ${definition.TimeoutSeconds}: a run could outlive its lock`);
+  const points = [];
+  if (decideState && decide) points.push([decideState, Number(decide.properties?.environment?.variables?.LOCK_LEASE_SECONDS), "decide's LOCK_LEASE_SECONDS"]);
+  for (const n of holders) if (states[n].Parameters?.Payload?.outcome === "RENEW") points.push([n, states[n].Parameters.Payload.leaseSeconds, `${n}'s leaseSeconds`]);
+  if (points.length < 2 && decideState) problems.push(`${at}: the workflow never renews the lock's lease: decide's lease would have to cover the whole run`);
+  for (const [name, lease, what] of points) {
+    const need = longest(name);
+    machine.leases[name] = { lease, need };
+    if (!Number.isFinite(need)) problems.push(`${at}: from ${name} the run can go on without bound before it renews or releases the lock (a loop without a renewal, or a state without a time limit)`);
+    // Step Functions stops the run at its TimeoutSeconds: a lease that long covers any phase.
+    else if (!(typeof lease === "number" && (lease >= need || lease >= definitionTimeout))) problems.push(`${at}: ${what} ${show(lease)} is shorter than the longest the run can take from ${name} until it renews or releases the lock, ${Math.ceil(need)} s: a live run could lose its lock`);
+  }
 }
 
 // A recovery task: an ECS task the workflow waits for, in this region's cluster with the service's network settings (whatever
@@ -377,6 +432,13 @@ const fakes = {
     object(payload);
     if (typeof payload.lockId !== "string" || payload.lockId.trim() === "" || payload.lockId.length > 512) throw invalid("'lockId' is required: the lockId decide returned.");
     const action = parseAction(payload.action);
+    if (payload.outcome === "RENEW") {
+      if (!(Number.isInteger(payload.leaseSeconds) && payload.leaseSeconds >= 60 && payload.leaseSeconds <= 86400))
+        throw invalid(`'leaseSeconds' must be a whole number of seconds from 60 to 86400 with RENEW (got ${show(payload.leaseSeconds)}).`);
+      // Only the owner renews; a lock taken over (or released) is gone, and the run must stop before it acts again.
+      if (world.lockOwner !== payload.lockId) throw named("LockLost", `the lock is no longer held by ${payload.lockId}`);
+      return { released: false, stateRecorded: false, reason: "lease renewed", epoch: 0 };
+    }
     if (!["SUCCEEDED", "FAILED"].includes(payload.outcome)) throw invalid(`'outcome' must be SUCCEEDED or FAILED (got ${show(payload.outcome)}).`);
     // The lock may have been lost meanwhile (lease expired, taken over): then nothing is released nor recorded.
     const released = world.lockOwner === payload.lockId;
@@ -564,7 +626,8 @@ async function execute(machine, sc) {
   trace.entered = events.filter(e => e.type === "StateEntered").map(e => e.state.name);
   trace.final = trace.entered.at(-1);
   trace.calls = world.calls;
-  trace.steps = world.calls.map(label);
+  // Renewals are checked on their own (renewalChecks); the step lists read as the phases they separate.
+  trace.steps = world.calls.filter(c => !isRenewal(c)).map(label);
   return trace;
 }
 
@@ -574,6 +637,7 @@ async function execute(machine, sc) {
 const outcome = t => t.status === "SUCCEEDED" ? `SUCCEEDED in ${t.final}` : `${t.status} with ${t.error}: ${String(t.cause).slice(0, 300)} (in ${t.final})`;
 const steps = t => t.steps.length === 0 ? "(no calls)" : t.steps.join(" → ");
 const lambdas = t => t.calls.filter(c => c.kind === "lambda");
+const isRenewal = c => c.handler === "release-lock" && c.payload?.outcome === "RENEW";
 const published = t => t.calls.filter(c => c.kind === "sns" && c.published).map(c => c.notice);
 const noticeOf = (t, event) => published(t).find(n => n?.event === event);
 const scaling = (size, remote = false) => c => c.kind === "lambda" && c.handler === "scale-service" && !!c.remote === remote && c.payload?.size === size;
@@ -630,14 +694,16 @@ function invariants(machine, sc, t, expect) {
   }
   const decided = t.calls.some(c => c.handler === "decide");
   const held = decided && !["Blocked", "NoAction"].includes(t.final);
-  const releases = lambdas(t).filter(c => c.handler === "release-lock");
+  const releases = lambdas(t).filter(c => c.handler === "release-lock" && !isRenewal(c));
+  if (held) renewalChecks(machine, t, action, expect);
   // Once shift-traffic has answered, the gate has moved: from then on every release must record the transition.
   const moved = t.calls.some(c => c.handler === "shift-traffic" && !c.error && c.result);
   if (held) {
     const last = lambdas(t).at(-1);
     const want = t.status === "SUCCEEDED" || moved ? "SUCCEEDED" : "FAILED";
-    expect(last?.handler === "release-lock", `the lock must be released last, but the last call was ${last ? label(last) : "none"} (${steps(t)})`);
-    if (last?.handler === "release-lock") {
+    const released = last?.handler === "release-lock" && !isRenewal(last);
+    expect(released, `the lock must be released last, but the last call was ${last ? label(last) : "none"} (${steps(t)})`);
+    if (released) {
       expect(last.payload?.lockId === t.execId, `release-lock must name the execution id as lockId, got ${show(last.payload?.lockId)}`);
       expect(last.payload?.outcome === want, `the run ended ${t.status}${moved ? " after traffic moved" : " before traffic moved"}, but release-lock was told ${show(last.payload?.outcome)}`);
       expect(last.payload?.action === action, `release-lock was told action ${show(last.payload?.action)}, the run was ${show(action)}`);
@@ -717,6 +783,38 @@ function expectNoticeFields(t, expect, event, sc, decision) {
 // Scenarios.
 
 const REQUEST = { source: "operator:alice", reason: "us-east-1 degraded since 09:40", force: false };
+
+// The lease covers one phase: the run renews it before each readiness check after the first, once ready (before the shift or
+// the drill's scale-back), and after the shift; each renewal names the run's lock and action. A run that acts after its lock
+// is gone is the failure this prevents.
+function renewalChecks(machine, t, action, expect) {
+  const calls = t.calls;
+  for (const c of calls.filter(isRenewal)) {
+    expect(c.payload?.lockId === t.execId && c.payload?.action === action,
+      `${c.state} renews lock ${show(c.payload?.lockId)} for ${show(c.payload?.action)}, not the run's (${t.execId}, ${action})`);
+    expect(Number.isInteger(c.payload?.leaseSeconds), `${c.state} passes no whole leaseSeconds: ${show(c.payload?.leaseSeconds)}`);
+  }
+  const renewedBetween = (from, to) => calls.slice(from + 1, to).some(c => isRenewal(c) && !c.error);
+  const checks = calls.map((c, i) => [c, i]).filter(([c]) => c.handler === "check-service");
+  for (let k = 1; k < checks.length; k++)
+    expect(renewedBetween(checks[k - 1][1], checks[k][1]), `readiness check ${k + 1} ran without renewing the lease since the one before (${steps(t)})`);
+  const lastCheck = checks.at(-1)?.[1];
+  // The success path's next phase (the failure path's steps are inside the phase that failed, and its lease covers them).
+  const next = calls.findIndex((c, i) => i > (lastCheck ?? Infinity) && (c.handler === "shift-traffic" || c.kind === "ecs" || c.state === "DrillScaleBack"));
+  if (lastCheck !== undefined && next >= 0 && !calls[next].error)
+    expect(renewedBetween(lastCheck, next), `${label(calls[next])} ran after readiness without renewing the lease for that phase (${steps(t)})`);
+  const shift = calls.findIndex(c => c.handler === "shift-traffic" && !c.error && c.result);
+  const after = calls.findIndex((c, i) => i > shift && !isRenewal(c) && c.kind !== "sns" && !(c.handler === "release-lock"));
+  if (shift >= 0 && after >= 0)
+    expect(renewedBetween(shift, after), `${label(calls[after])} ran after the shift without renewing the lease (${steps(t)})`);
+  // A renewal that found the lock gone: nothing mutating may run after it but the failure path's release.
+  const lost = calls.findIndex(c => isRenewal(c) && c.error === "LockLost");
+  if (lost >= 0) {
+    const later = calls.slice(lost + 1).filter(c => c.kind === "ecs" || ["shift-traffic", "scale-service"].includes(c.handler) && c.payload?.size !== "standby");
+    expect(later.length === 0, `the run went on after its lock was lost: ${later.map(label).join(", ")}`);
+    expect(t.status === "FAILED" && t.error === "LockLost", `a run that lost its lock must end FAILED with LockLost; it ended ${outcome(t)}`);
+  }
+}
 
 // The recovery tasks of a phase, as the fakes label their runs.
 const recoveryRuns = (machine, phase) => machine.recovery[phase].map(state => `run:${state}`);
@@ -949,7 +1047,7 @@ function scenarios(machine) {
       },
     });
     add({
-      name: `${move}: release-lock records nothing (lock held by another execution)`, input: { action: move, ...REQUEST }, after: { ShiftTraffic: takeOver },
+      name: `${move}: release-lock records nothing (lock held by another execution)`, input: { action: move, ...REQUEST }, after: { RenewAfterShift: takeOver },
       expect(t, expect) {
         expectEnd(t, expect, "FAILED", "TransitionNotRecorded");
         expect(String(t.cause).includes("release-lock recorded nothing") && String(t.cause).includes("held by another execution"),
@@ -961,6 +1059,26 @@ function scenarios(machine) {
         expect(failed?.releaseOutcome === "SUCCEEDED", `the FAILED notice's releaseOutcome must be SUCCEEDED (traffic moved), got ${show(failed?.releaseOutcome)}`);
         expect(failed?.release?.released === false && failed?.release?.reason === "held by another execution",
           `the FAILED notice must show the release refused, got ${show(failed?.release)}`);
+        expect(t.world.lockOwner === OTHER, "the other execution's lock must be left alone");
+      },
+    });
+    add({
+      name: `${move}: the lock is taken over during the readiness wait`, input: { action: move, ...REQUEST },
+      after: { CheckReadiness: (world, n) => { if (n === 1) takeOver(world); } },
+      expect(t, expect) {
+        expectEnd(t, expect, "FAILED", "LockLost");
+        expectSteps(t, expect, ["decide", "notify:INITIATED", "scale-service:active", "check-service", "release-lock:FAILED", "notify:FAILED"]);
+        expect(!t.calls.some(c => c.handler === "shift-traffic"), "shift-traffic must not run for a run whose lock is gone");
+        expect(t.world.lockOwner === OTHER, "the other execution's lock must be left alone");
+      },
+    });
+    add({
+      name: `${move}: the lock is taken over while traffic moves`, input: { action: move, ...REQUEST }, after: { ShiftTraffic: takeOver },
+      expect(t, expect) {
+        expectEnd(t, expect, "FAILED", "LockLost");
+        const failed = noticeOf(t, "FAILED");
+        expect(failed?.releaseOutcome === "SUCCEEDED", `the FAILED notice's releaseOutcome must be SUCCEEDED (traffic moved), got ${show(failed?.releaseOutcome)}`);
+        expect(failed?.release?.released === false, `the FAILED notice must show the release refused, got ${show(failed?.release)}`);
         expect(t.world.lockOwner === OTHER, "the other execution's lock must be left alone");
       },
     });
@@ -1197,7 +1315,7 @@ async function runScenario(machine, sc, problems) {
 async function checkMachine(machine, problems) {
   staticChecks(machine, problems);
   machine.runnable = runnable(machine.definition);
-  const report = { scenarios: [], readiness: { ...machine.readiness }, drain: machine.drain ?? null };
+  const report = { scenarios: [], readiness: { ...machine.readiness }, drain: machine.drain ?? null, leases: machine.leases ?? {} };
   const ran = [];
   for (const sc of scenarios(machine)) {
     const t = await runScenario(machine, sc, problems);

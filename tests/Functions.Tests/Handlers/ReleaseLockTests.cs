@@ -139,6 +139,89 @@ public sealed class ReleaseLockTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task A_renewal_by_the_owner_moves_the_lease_to_cover_the_next_phase_and_keeps_the_lock()
+    {
+        var world = await AfterAFailoverDecision(moto);
+        var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        var response = await world.InvokeAsync("release-lock", """{"lockId":"exec-1","action":"failover","outcome":"RENEW","leaseSeconds":600}""");
+
+        response["released"]!.GetValue<bool>().Should().BeFalse();
+        response["stateRecorded"]!.GetValue<bool>().Should().BeFalse();
+        response["reason"]!.GetValue<string>().Should().StartWith("lease renewed until ");
+        var held = (await world.Ask("lock"))!;
+        held["owner"]!.GetValue<string>().Should().Be("exec-1");
+        held["leaseExpiresAt"]!.GetValue<long>().Should().BeInRange(before + 600, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 600);
+    }
+
+    [Fact]
+    public async Task A_renewal_shortens_a_lease_too_so_a_run_that_dies_frees_the_lock_within_its_phase()
+    {
+        var world = await AfterAFailoverDecision(moto);
+        var firstLease = (await world.Ask("lock"))!["leaseExpiresAt"]!.GetValue<long>();
+
+        await world.InvokeAsync("release-lock", """{"lockId":"exec-1","action":"failover","outcome":"RENEW","leaseSeconds":60}""");
+
+        (await world.Ask("lock"))!["leaseExpiresAt"]!.GetValue<long>().Should().BeLessThan(firstLease);
+    }
+
+    [Fact]
+    public async Task A_run_whose_lock_was_taken_over_is_told_LockLost_and_the_other_lock_stays()
+    {
+        var world = await AfterAFailoverDecision(moto);
+        var lease = DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds();
+        await world.Ask("put-lock", $$"""{"owner":"exec-other","action":"failover","leaseExpiresAt":{{lease}}}""");
+
+        var act = () => world.InvokeAsync("release-lock", """{"lockId":"exec-1","action":"failover","outcome":"RENEW","leaseSeconds":600}""");
+
+        var error = (await act.Should().ThrowAsync<FunctionException>()).Which;
+        error.ErrorType.Should().Be(ErrorTypes.LockLost);
+        error.Message.Should().Contain("exec-1").And.Contain("nothing was changed");
+        var held = (await world.Ask("lock"))!;
+        held["owner"]!.GetValue<string>().Should().Be("exec-other");
+        held["leaseExpiresAt"]!.GetValue<long>().Should().Be(lease);
+    }
+
+    [Fact]
+    public async Task A_renewal_after_the_lock_was_released_is_LockLost_and_takes_nothing()
+    {
+        var world = await AfterAFailoverDecision(moto);
+        await world.InvokeAsync("release-lock", """{"lockId":"exec-1","action":"failover","outcome":"FAILED"}""");
+
+        var act = () => world.InvokeAsync("release-lock", """{"lockId":"exec-1","action":"failover","outcome":"RENEW","leaseSeconds":600}""");
+
+        (await act.Should().ThrowAsync<FunctionException>()).Which.ErrorType.Should().Be(ErrorTypes.LockLost);
+        (await world.Ask("lock")).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_renewal_for_another_action_than_the_lock_was_taken_for_is_LockLost()
+    {
+        var world = await AfterAFailoverDecision(moto);
+
+        var act = () => world.InvokeAsync("release-lock", """{"lockId":"exec-1","action":"drill","outcome":"RENEW","leaseSeconds":600}""");
+
+        (await act.Should().ThrowAsync<FunctionException>()).Which.ErrorType.Should().Be(ErrorTypes.LockLost);
+    }
+
+    [Theory]
+    [InlineData("""{"lockId":"exec-1","action":"failover","outcome":"RENEW"}""")]
+    [InlineData("""{"lockId":"exec-1","action":"failover","outcome":"RENEW","leaseSeconds":59}""")]
+    [InlineData("""{"lockId":"exec-1","action":"failover","outcome":"RENEW","leaseSeconds":86401}""")]
+    public async Task A_renewal_without_a_lease_from_a_minute_to_a_day_is_refused_and_changes_nothing(string request)
+    {
+        var world = await AfterAFailoverDecision(moto);
+        var before = (await world.Ask("lock"))!.ToJsonString();
+
+        var act = () => world.InvokeAsync("release-lock", request);
+
+        var error = (await act.Should().ThrowAsync<FunctionException>()).Which;
+        error.ErrorType.Should().Be(ErrorTypes.InvalidInput);
+        error.Message.Should().Contain("leaseSeconds");
+        (await world.Ask("lock"))!.ToJsonString().Should().Be(before);
+    }
+
+    [Fact]
     public async Task A_lock_id_over_the_limit_is_refused_before_any_call()
     {
         var world = await AfterAFailoverDecision(moto);

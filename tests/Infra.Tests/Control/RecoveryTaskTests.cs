@@ -44,7 +44,8 @@ public sealed class RecoveryTaskTests
         Next(states, "Recovery promote-db").Should().Be("Recovery warm-cache");
         Next(states, "Recovery warm-cache").Should().Be(WorkflowDefinition.States.ShiftTraffic);
         Next(states, WorkflowDefinition.States.ShiftTraffic).Should().Be(WorkflowDefinition.States.TrafficMoved);
-        Next(states, WorkflowDefinition.States.TrafficMoved).Should().Be("Recovery point-app");
+        Next(states, WorkflowDefinition.States.TrafficMoved).Should().Be(WorkflowDefinition.States.RenewAfterShift);
+        Next(states, WorkflowDefinition.States.RenewAfterShift).Should().Be("Recovery point-app");
         Next(states, "Recovery point-app").Should().Be(WorkflowDefinition.States.StampFinished);
     }
 
@@ -65,9 +66,11 @@ public sealed class RecoveryTaskTests
     {
         var states = States(Primary);
 
-        Next(states, WorkflowDefinition.States.StampReady).Should().Be("Recovery demote-db");
+        Next(states, WorkflowDefinition.States.StampReady).Should().Be(WorkflowDefinition.States.RenewBeforeShift);
+        Next(states, WorkflowDefinition.States.RenewBeforeShift).Should().Be("Recovery demote-db");
         Next(states, "Recovery demote-db").Should().Be(WorkflowDefinition.States.ShiftTraffic);
-        Next(states, WorkflowDefinition.States.TrafficMoved).Should().Be("Recovery point-app");
+        Next(states, WorkflowDefinition.States.TrafficMoved).Should().Be(WorkflowDefinition.States.RenewAfterShift);
+        Next(states, WorkflowDefinition.States.RenewAfterShift).Should().Be("Recovery point-app");
         Next(states, "Recovery point-app").Should().Be(WorkflowDefinition.States.DrainBeforeScaleDown);
     }
 
@@ -146,13 +149,12 @@ public sealed class RecoveryTaskTests
     }
 
     [Fact]
-    public void The_execution_time_limit_and_the_lock_lease_grow_by_every_tasks_time_limit()
+    public void The_execution_time_limit_grows_by_every_tasks_time_limit()
     {
         // Readiness 600 + drain 120 + recovery 900 + 600 + 300 + an hour.
         const int expected = 600 + 120 + 1800 + 3600;
         var definition = ((ToJson)Secondary.Resource("workflow").Prop("definition")!).Body as Map;
         definition!.Entries["TimeoutSeconds"].Should().Be(new Num(expected));
-        int.Parse(Secondary.Resource("decide-function").Text("environment.variables.LOCK_LEASE_SECONDS")!, CultureInfo.InvariantCulture).Should().Be(expected);
     }
 
     [Theory]

@@ -53,12 +53,14 @@ public sealed class WorkflowOracle
             ["mutant-ready-skips-stamp"] = Mutate("mutant-ready-skips-stamp", secondary, Literal("Next: \"StampReady\""), "Next: \"ShiftTraffic\"", 2),
             // RouteReady sends a drill to ShiftTraffic.
             ["mutant-drill-shifts"] = Mutate("mutant-drill-shifts", secondary, Literal("- Next: \"DrillScaleBack\""), "- Next: \"ShiftTraffic\"", 1),
-            // AwsThrottled dropped from every Lambda task's Retry (8 tasks).
-            ["mutant-no-throttled-retry"] = Mutate("mutant-no-throttled-retry", secondary, new Regex("\n *- \"AwsThrottled\"(?=\r?\n)"), "", 8),
+            // AwsThrottled dropped from every Lambda task's Retry (11 tasks, the lease's three renewals among them).
+            ["mutant-no-throttled-retry"] = Mutate("mutant-no-throttled-retry", secondary, new Regex("\n *- \"AwsThrottled\"(?=\r?\n)"), "", 11),
             // CheckRelease lets a release that recorded nothing (the lock was lost) end the run SUCCEEDED.
             ["mutant-unrecorded-succeeds"] = Mutate("mutant-unrecorded-succeeds", secondary, Literal("Default: \"TransitionNotRecorded\""), "Default: \"Done\"", 1),
             // The failure path's release always says FAILED, even after traffic moved: the transition goes unrecorded.
             ["mutant-release-outcome-literal"] = Mutate("mutant-release-outcome-literal", secondary, Literal("\"outcome.$$\": \"$$.releaseOutcome\""), "outcome: \"FAILED\"", 1),
+            // The readiness renewal's lease cut to a minute: a live run waiting for readiness could lose its lock.
+            ["mutant-short-lease"] = Mutate("mutant-short-lease", secondary, new Regex("(RenewDuringReadiness:[^\\n]*\\n(?:[^\\n]*\\n){0,15}? *leaseSeconds: )\\d+"), "${1}60", 1),
             // Mutants of the recovery tasks. RouteReady sends a drill into the first recovery task: a drill would promote the database.
             ["mutant-drill-runs-recovery"] = Mutate("mutant-drill-runs-recovery", recovery, Literal("- Next: \"DrillScaleBack\""), "- Next: \"Recovery promote-db\"", 1),
             // RouteReady goes straight to the shift: the beforeShift tasks never run.
@@ -131,7 +133,10 @@ public sealed class WorkflowOracle
         path.Aggregate((YamlNode)node, (current, key) => ((YamlMappingNode)current)[key]);
 }
 
-public sealed record MachineReport(string[] Scenarios, ReadinessReport Readiness, DrainReport? Drain);
+public sealed record MachineReport(string[] Scenarios, ReadinessReport Readiness, DrainReport? Drain, Dictionary<string, LeaseReport> Leases);
+
+/// Where the run takes or renews its lock: the lease given there, and the longest the oracle finds the run can take until the next.
+public sealed record LeaseReport(double Lease, double Need);
 
 public sealed record ReadinessReport(int? TimeoutSeconds, int? PollSeconds, int? MaxChecks, int? CheckCalls);
 
@@ -186,19 +191,36 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
         oracle.Report["primary-drain-30"]["workflow"].Drain!.Seconds.Should().Be(30);
     }
 
-    /// The execution stops after the readiness bound, the drain, every recovery task's time limit and an hour for retries; the
-    /// lock's lease is exactly as long, so no run outlives its lock (the oracle also reports a lease shorter than the execution).
+    /// The execution stops after the readiness bound, the drain, every recovery task's time limit and an hour for retries.
     [Theory]
     [MemberData(nameof(Programs))]
-    public void The_execution_timeout_and_the_lock_lease_cover_readiness_drain_recovery_tasks_and_an_hour(string program)
+    public void The_execution_timeout_covers_readiness_drain_recovery_tasks_and_an_hour(string program)
     {
         var (_, settings, recovery) = WorkflowOracle.Stacks[program];
         var expected = settings.ReadinessTimeoutSeconds + settings.FailbackDrainSeconds + recovery.Sum(t => t.TimeoutSeconds) + 3600;
         WorkflowDefinition.ExecutionTimeoutSeconds(settings, recovery).Should().Be(expected);
         int.Parse(oracle.Scalar(program, "resources", "workflow", "properties", "definition", "fn::toJSON", "TimeoutSeconds"), CultureInfo.InvariantCulture)
             .Should().Be(expected);
+    }
+
+    /// The lock's lease covers one phase: decide's and each renewal's lease is at least the longest the oracle finds the run can
+    /// take from there to its next renewal or release, and much shorter than the execution's time limit.
+    [Theory]
+    [MemberData(nameof(Programs))]
+    public void Each_lease_covers_its_phase_and_no_more_than_the_whole_run(string program)
+    {
+        var leases = oracle.Report[program]["workflow"].Leases;
+        leases.Keys.Should().Contain([WorkflowDefinition.States.Decide, WorkflowDefinition.States.RenewDuringReadiness, WorkflowDefinition.States.RenewBeforeShift]);
+        var (_, settings, recovery) = WorkflowOracle.Stacks[program];
+        foreach (var (state, lease) in leases)
+        {
+            // Step Functions stops the run at its time limit: no lease needs more, and none is given more.
+            var limit = WorkflowDefinition.ExecutionTimeoutSeconds(settings, recovery);
+            lease.Lease.Should().BeGreaterThanOrEqualTo(Math.Min(lease.Need, limit), state);
+            lease.Lease.Should().BeLessThanOrEqualTo(limit, state);
+        }
         int.Parse(oracle.Scalar(program, "resources", "decide-function", "properties", "environment", "variables", "LOCK_LEASE_SECONDS"), CultureInfo.InvariantCulture)
-            .Should().Be(expected);
+            .Should().Be((int)leases[WorkflowDefinition.States.Decide].Lease);
     }
 
     [Theory]
@@ -212,6 +234,7 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     [InlineData("mutant-recovery-retries-failure")]
     [InlineData("mutant-recovery-retries-timeout")]
     [InlineData("mutant-recovery-failure-keeps-lock")]
+    [InlineData("mutant-short-lease")]
     public void Each_mutant_changes_the_compiled_definition_where_it_means_to(string mutant) =>
         oracle.Mutations[mutant].Matches.Should().Be(oracle.Mutations[mutant].Expected, "the mutant's pattern must still match the compiled definition");
 
@@ -239,7 +262,8 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     [InlineData("mutant-recovery-retries-failure", "workflow: failover: Recovery promote-db fails before the shift: Recovery promote-db ran again after States.TaskFailed")]
     [InlineData("mutant-recovery-retries-timeout", "workflow: definition: Recovery warm-cache retries States.Timeout")]
     [InlineData("mutant-recovery-retries-timeout", "workflow: failover: Recovery promote-db times out before the shift: Recovery promote-db ran again after States.Timeout")]
-    [InlineData("mutant-recovery-failure-keeps-lock", "workflow: failover: Recovery promote-db fails before the shift: the lock must be released last, but the last call was check-service")]
+    [InlineData("mutant-recovery-failure-keeps-lock", "workflow: failover: Recovery promote-db fails before the shift: the lock must be released last, but the last call was release-lock:RENEW")]
+    [InlineData("mutant-short-lease", "workflow: definition: RenewDuringReadiness's leaseSeconds 60 is shorter than the longest the run can take from RenewDuringReadiness")]
     public void The_oracle_catches_each_kind_of_mistake(string program, string finding) =>
         oracle.Results[program].Should().Contain(e => e.StartsWith(finding, StringComparison.Ordinal));
 
@@ -276,6 +300,8 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
         if (role == "primary") yield return "failback: scale-standby fails after retries";
         yield return $"{move}: release-lock fails after retries";
         yield return $"{move}: release-lock records nothing (lock held by another execution)";
+        yield return $"{move}: the lock is taken over during the readiness wait";
+        yield return $"{move}: the lock is taken over while traffic moves";
         if (actions.Contains("drill"))
         {
             yield return "drill: release-lock releases without recording a state";
