@@ -152,6 +152,9 @@ public static class EnvNames
     /// The primary's public health URL through its load balancer (scheme, ALB name, port, health path): what decide and the
     /// Route 53 endpoint check probe.
     public const string PrimaryProbeUrl = "PRIMARY_PROBE_URL";
+    /// The primary's ECS cluster and service (both or neither): decide reads its desired count, the size a failover scales to.
+    public const string PrimaryClusterName = "PRIMARY_CLUSTER_NAME";
+    public const string PrimaryServiceName = "PRIMARY_SERVICE_NAME";
     /// Which kind of traffic gate shift-traffic moves (TrafficGateModes); the other gate settings depend on it.
     public const string TrafficGateMode = "TRAFFIC_GATE_MODE";
     /// route53-api: the primary's gate health check, whose inversion shift-traffic flips through Route 53's control plane.
@@ -220,6 +223,7 @@ public static class ResultFields
     public const string Health = "health";
     public const string LockId = "lockId";
     public const string Alert = "alert";
+    public const string PrimaryDesiredCount = "primaryDesiredCount";
     public const string DesiredCount = "desiredCount";
     public const string MinCapacity = "minCapacity";
     public const string PreviousDesiredCount = "previousDesiredCount";
@@ -252,7 +256,7 @@ public static class FunctionContract
         [HandlerNames.Decide] = new(HandlerNames.Decide,
             [EnvNames.ControlTableName, EnvNames.DefaultFlag, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion],
             [EnvNames.PrimaryEndpointHealthCheckId, EnvNames.PrimaryAlarmNames, EnvNames.PrimaryProbeUrl, EnvNames.CooldownSeconds, EnvNames.LockLeaseSeconds, EnvNames.DecisionTtlDays,
-                EnvNames.DecisionTableName, EnvNames.ControlTablePeerRegion]),
+                EnvNames.DecisionTableName, EnvNames.ControlTablePeerRegion, EnvNames.PrimaryClusterName, EnvNames.PrimaryServiceName]),
         [HandlerNames.ScaleService] = new(HandlerNames.ScaleService,
             [EnvNames.ClusterName, EnvNames.ServiceName, EnvNames.ActiveDesiredCount, EnvNames.ActiveMinCapacity, EnvNames.StandbyDesiredCount, EnvNames.StandbyMinCapacity],
             [EnvNames.ServiceRegion]),
@@ -271,7 +275,8 @@ public static class FunctionContract
 
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Results = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
     {
-        [HandlerNames.Decide] = [ResultFields.Decision, ResultFields.Action, ResultFields.Reason, ResultFields.Source, ResultFields.Flag, ResultFields.Health, ResultFields.Alert],
+        [HandlerNames.Decide] = [ResultFields.Decision, ResultFields.Action, ResultFields.Reason, ResultFields.Source, ResultFields.Flag, ResultFields.Health, ResultFields.Alert,
+            ResultFields.PrimaryDesiredCount],
         [HandlerNames.ScaleService] = [ResultFields.Action, ResultFields.DesiredCount, ResultFields.MinCapacity, ResultFields.PreviousDesiredCount,
             ResultFields.PreviousMinCapacity, ResultFields.Changed],
         [HandlerNames.CheckService] = [ResultFields.Ready, ResultFields.Running, ResultFields.Desired, ResultFields.HealthyTargets, ResultFields.TimedOut],

@@ -35,6 +35,10 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         var endpointCheck = s.Optional(EnvNames.PrimaryEndpointHealthCheckId);
         var alarmNames = s.List(EnvNames.PrimaryAlarmNames);
         var probeUrl = s.HttpUrl(EnvNames.PrimaryProbeUrl);
+        var primaryCluster = s.Optional(EnvNames.PrimaryClusterName);
+        var primaryService = s.Optional(EnvNames.PrimaryServiceName);
+        if ((primaryCluster is null) != (primaryService is null))
+            s.Problem($"{EnvNames.PrimaryClusterName} and {EnvNames.PrimaryServiceName} go together");
         // 15 min: longer than a flapping alarm's cycle, shorter than an on-call response.
         var cooldown = TimeSpan.FromSeconds(s.Int(EnvNames.CooldownSeconds, 900));
         // 1 h: outlasts the slowest workflow (scale-up wait loop); an orphaned lock frees itself.
@@ -57,9 +61,14 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         var control = await table.GetControlAsync(now, cancellationToken);
         var budget = HealthEvidence.Budget(time.GetUtcNow(), context.StopBy);
         var gathering = aws.Until(time.GetUtcNow() + budget);
+        // Side by side with the evidence, in the same budget: a dead primary region costs it once.
+        var primarySize = action == FailoverAction.Failover && primaryCluster is not null
+            ? PrimaryDesiredCountAsync(gathering.Ecs(primaryRegion), primaryCluster, primaryService!, context, cancellationToken)
+            : Task.FromResult(0);
         var evidence = await new HealthEvidence(gathering.Route53, alarmNames.Count > 0 ? gathering.CloudWatch(primaryRegion) : null, endpointCheck, alarmNames,
                 probe, probeUrl)
             .GatherAsync(request.Alarm, request.Unattended == true, now, budget, cancellationToken);
+        var primaryDesired = await primarySize;
         var health = HealthEvidence.Combine(evidence);
         var confirmed = HealthEvidence.Confirmed(evidence);
 
@@ -127,6 +136,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             },
             LockId = lockId,
             Alert = outcome.Alert || unreadableLock || flag.Alert,
+            PrimaryDesiredCount = primaryDesired,
         };
 
         try
@@ -149,6 +159,21 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
     }
 
     private static readonly TimeSpan GiveBackTime = TimeSpan.FromSeconds(1);
+
+    /// The primary's desired count, or 0 when its region does not answer (the failover then scales to activeCount).
+    private static async Task<int> PrimaryDesiredCountAsync(EcsClient ecs, string cluster, string service, InvocationContext context,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await ecs.DescribeServiceAsync(cluster, service, cancellationToken)).DesiredCount;
+        }
+        catch (FunctionException e)
+        {
+            context.Log.Info("the primary's desired count is unreadable; the failover scales to the active count", ("errorType", e.ErrorType), ("error", e.Message));
+            return 0;
+        }
+    }
 
     /// A strongly consistent GetItem in a well region answers in tens of milliseconds; 2 s leaves room for a retry, and at most
     /// a third of the time left keeps the lock and the record theirs. A peer region that is down costs this much, once.

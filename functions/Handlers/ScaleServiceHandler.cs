@@ -8,10 +8,15 @@ namespace Failover.Functions.Handlers;
 /// request names. The service is in this region, or in SERVICE_REGION: the primary's failback scales the secondary down.
 public sealed class ScaleServiceHandler(Func<string, string?> env, AwsClients clients)
 {
+    /// ECS's own limit on a service's desired count is in the thousands; more is no count anyone read.
+    public const int MaxAtLeast = 5000;
+
     public async Task<ScaleServiceResponse> HandleAsync(ScaleServiceRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
         var action = Vocabulary.ParseAction(request.Action);
         var size = Vocabulary.ParseSize(request.Size) ?? (action == FailoverAction.Failback ? ServiceSize.Standby : ServiceSize.Active);
+        if (request.AtLeast is < 0 or > MaxAtLeast)
+            throw new InvalidInputException($"'atLeast' must be a whole number from 0 to {MaxAtLeast} (got {request.AtLeast}).");
         var s = new Settings(env, HandlerNames.ScaleService);
         var cluster = s.Required(EnvNames.ClusterName);
         var service = s.Required(EnvNames.ServiceName);
@@ -29,6 +34,10 @@ public sealed class ScaleServiceHandler(Func<string, string?> env, AwsClients cl
         var autoScaling = aws.AutoScaling(serviceRegion);
         var current = await ecs.DescribeServiceAsync(cluster, service, cancellationToken);
         var target = await autoScaling.DescribeScalableTargetAsync(resourceId, cancellationToken);
+        // The primary's load, when known: a failover into activeCount tasks where the primary ran more would start overloaded.
+        // The operator's maximum for this region still holds; autoscaling takes over from the floor once traffic arrives.
+        if (size == ServiceSize.Active && request.AtLeast is > 0 and var atLeast)
+            desired = Math.Max(desired, Math.Min(atLeast, target.MaxCapacity));
 
         // The floor moves first: target tracking would otherwise scale a raised count back in (or a lowered one back out).
         var changed = false;
@@ -43,7 +52,7 @@ public sealed class ScaleServiceHandler(Func<string, string?> env, AwsClients cl
             changed = true;
         }
         context.Log.Info("scaled", ("action", Wire.Of(action)), ("size", Wire.Of(size)), ("region", serviceRegion ?? aws.Environment.Region),
-            ("desiredCount", desired), ("minCapacity", min), ("changed", changed));
+            ("desiredCount", desired), ("minCapacity", min), ("atLeast", request.AtLeast), ("changed", changed));
         return new ScaleServiceResponse
         {
             Action = Wire.Of(action),

@@ -49,6 +49,8 @@ public sealed record DecideResponse
     public string? LockId { get; init; }
     /// Someone should look: the evidence was missing, so automation did nothing.
     public bool Alert { get; init; }
+    /// A failover's: the primary service's desired count as read from its region, the size to scale to; 0 when not read.
+    public required int PrimaryDesiredCount { get; init; }
 }
 
 /// The flag as it was applied, and where it came from.
@@ -91,6 +93,9 @@ public sealed record ScaleServiceRequest
     public string? Action { get; init; }
     /// `active` | `standby`; absent: failback sets standby, failover and drill active.
     public string? Size { get; init; }
+    /// active: scale to at least this many (the primary's desired count), within the scalable target's maximum; 0 or absent: the
+    /// active count.
+    public int? AtLeast { get; init; }
 }
 
 /// Input of `check-service`: nothing, or when the workflow began waiting and for how long it may (both or neither).

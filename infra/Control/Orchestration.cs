@@ -68,23 +68,30 @@ public sealed record Orchestration
                 LogRetentionDays = config.LogRetentionDays, ReserveConcurrency = config.ReserveConcurrency,
             });
 
+        var decideEnvironment = table.SetDecideEnvironment(new FunctionEnvironment(HandlerNames.Decide))
+            .Set(EnvNames.DefaultFlag, Wire.Of(config.DefaultFlag))
+            .Set(EnvNames.PrimaryRegion, primaryRegion)
+            .Set(EnvNames.SecondaryRegion, secondaryRegion)
+            .Set(EnvNames.PrimaryEndpointHealthCheckId, endpointCheckId)
+            .Set(EnvNames.PrimaryAlarmNames, alarmNames)
+            .Set(EnvNames.PrimaryProbeUrl, probeUrl)
+            // The lease covers decide's phase only; the run renews it for each phase after (LockLeases).
+            .Set(EnvNames.LockLeaseSeconds, Text(WorkflowDefinition.DecideLeaseSeconds(props.Role.Role, account.Region, config.Workflow,
+                new RecoveryTasks(config.RecoveryTasks, props.Ecs))));
+        // A failover scales to the primary's desired count when it can be read (fixed names: the primary stack's prefix).
+        if (!isPrimary)
+            decideEnvironment.Set(EnvNames.PrimaryClusterName, config.Control.PeerNamePrefix).Set(EnvNames.PrimaryServiceName, config.Control.PeerNamePrefix);
         Add(HandlerNames.Decide, "Reads the user request flag and the primary's health, decides, takes the lock",
-            table.SetDecideEnvironment(new FunctionEnvironment(HandlerNames.Decide))
-                .Set(EnvNames.DefaultFlag, Wire.Of(config.DefaultFlag))
-                .Set(EnvNames.PrimaryRegion, primaryRegion)
-                .Set(EnvNames.SecondaryRegion, secondaryRegion)
-                .Set(EnvNames.PrimaryEndpointHealthCheckId, endpointCheckId)
-                .Set(EnvNames.PrimaryAlarmNames, alarmNames)
-                .Set(EnvNames.PrimaryProbeUrl, probeUrl)
-                // The lease covers decide's phase only; the run renews it for each phase after (LockLeases).
-                .Set(EnvNames.LockLeaseSeconds, Text(WorkflowDefinition.DecideLeaseSeconds(props.Role.Role, account.Region, config.Workflow,
-                    new RecoveryTasks(config.RecoveryTasks, props.Ecs)))),
+            decideEnvironment,
             role =>
             {
                 table.GrantDecide(role);
                 role.Grant(p => p
                     .Allow("ReadPrimaryEndpointHealth", Actions.Route53.ReadHealthCheckStatus, account.HealthCheckArn(endpointCheckId))
                     .Allow("DescribePrimaryAlarms", Actions.CloudWatch.DescribeAlarms, alarmArns));
+                if (!isPrimary)
+                    role.Grant(p => p.Allow("ReadPrimaryServiceSize", Actions.Ecs.DescribeService, Value.Format(
+                        $"arn:{account.Partition}:ecs:{primaryRegion}:{account.AccountId}:service/{config.Control.PeerNamePrefix}/{config.Control.PeerNamePrefix}")));
             });
         Add(HandlerNames.ScaleService, "Scales this region's service to its active size, or back to standby",
             ScaleEnvironment(config, props.Ecs.Cluster.Out("name"), props.Ecs.Service.Out("name"), serviceRegion: null),

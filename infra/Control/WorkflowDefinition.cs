@@ -256,7 +256,9 @@ public static class WorkflowDefinition
             Notice(Notices.Initiated, "acting now", WorkflowDefinition.States.ScaleUp);
             // Scale before shifting: traffic must never land on a cold region.
             LambdaTask(WorkflowDefinition.States.ScaleUp, HandlerNames.ScaleService, targets.ScaleService,
-                payload: ActionAnd(("size", "active")), resultPath: "$.scale", next: WorkflowDefinition.States.StartReadinessClock);
+                // At least the primary's desired count when decide could read it (a failover's; 0 otherwise: the active count).
+                payload: ActionAnd(("size", "active"), ("atLeast.$", $"$.decision.{ResultFields.PrimaryDesiredCount}")), resultPath: "$.scale",
+                next: WorkflowDefinition.States.StartReadinessClock);
             _states[WorkflowDefinition.States.StartReadinessClock] = Map.Of(
                 ("Type", "Pass"),
                 ("Parameters", Map.Of(("since.$", "$$.State.EnteredTime"), ("checks", 0))),

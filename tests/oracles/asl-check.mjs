@@ -383,6 +383,8 @@ const fakes = {
       health: { status: "UNHEALTHY", confirmed: world.sc.confirmed ?? false, evidence: [{ source: "route53", verdict: "UNHEALTHY", detail: "2 of 3 checkers report failure" }] },
       lockId: acting ? payload.executionId : null,
       alert: world.sc.alert ?? false,
+      // A failover's read of the primary's desired count (0: unread); the fake primary runs 6.
+      primaryDesiredCount: action === "failover" ? 6 : 0,
     });
   },
   "scale-service"(world, payload, fn) {
@@ -393,6 +395,9 @@ const fakes = {
       if (typeof size !== "string" || !["active", "standby"].includes(size.trim().toLowerCase())) throw invalid(`'size' must be active or standby (got ${show(size)}).`);
       size = size.trim().toLowerCase();
     } else size = action === "failback" ? "standby" : "active";
+    const atLeast = payload.atLeast;
+    if (atLeast !== undefined && atLeast !== null && !(Number.isInteger(atLeast) && atLeast >= 0 && atLeast <= 5000))
+      throw invalid(`'atLeast' must be a whole number from 0 to 5000 (got ${show(atLeast)}).`);
     const which = fn.remote ? "peer" : "own";
     const before = world.services[which];
     world.services[which] = size;
@@ -696,6 +701,11 @@ function invariants(machine, sc, t, expect) {
   const held = decided && !["Blocked", "NoAction"].includes(t.final);
   const releases = lambdas(t).filter(c => c.handler === "release-lock" && !isRenewal(c));
   if (held) renewalChecks(machine, t, action, expect);
+  // The scale-up asks for at least the primary's desired count that decide read (a failover's; 0 otherwise).
+  const decidedCall = t.calls.find(c => c.handler === "decide" && c.result);
+  for (const c of t.calls.filter(c => c.handler === "scale-service" && c.payload?.size === "active" && !c.remote))
+    expect(c.payload?.atLeast === decidedCall?.result?.primaryDesiredCount,
+      `scale-service scaled up with atLeast ${show(c.payload?.atLeast)}, not decide's primaryDesiredCount ${show(decidedCall?.result?.primaryDesiredCount)}`);
   // Once shift-traffic has answered, the gate has moved: from then on every release must record the transition.
   const moved = t.calls.some(c => c.handler === "shift-traffic" && !c.error && c.result);
   if (held) {

@@ -289,7 +289,11 @@ async function failover(world, label) {
   commonChecks(expect, result, world, secondary, before, after, "FAILOVER");
   expect.equal(after.gates.primary.inverted, true, "the primary's traffic gate inverted (traffic moved to the secondary)");
   expect.equal(after.gates.secondary.inverted, false, "the secondary's own gate untouched");
-  expect.equal(after.services.secondary.desired, num(env.ACTIVE_DESIRED_COUNT), "the secondary's desired count raised to the active count");
+  // decide reads the primary's size in its region under IAM enforcement: a denied read would leave it 0 without failing the run.
+  expect.equal(result.tasks.find((t) => t.state === "Decide")?.response?.primaryDesiredCount, before.services.primary.desired,
+    "decide read the primary's desired count (the failover's scale target)");
+  expect.equal(after.services.secondary.desired, Math.max(num(env.ACTIVE_DESIRED_COUNT), before.services.primary.desired),
+    "the secondary's desired count raised to the active count, or the primary's when it ran more");
   expect.equal(after.scalableTargets.secondary.min, num(env.ACTIVE_MIN_CAPACITY), "the secondary's scaling floor raised to the active floor");
   expect.equal(after.services.primary, before.services.primary, "the primary's service untouched by a failover");
   const state = after.state[secondary.region] ?? {};
@@ -405,8 +409,9 @@ function requestsBy(world, since) {
   return world.proxy.requests.slice(since).map((r) => ({ role: roleOf.get(r.accessKeyId) ?? r.accessKeyId, ...r, accessKeyId: undefined }));
 }
 
-/** decide's reads of the primary's health: evidence, which a dead region makes UNKNOWN; never part of moving traffic. */
-const EVIDENCE_READS = [/^GET \/2013-04-01\/healthcheck\/[^/]+\/status$/, /^DescribeAlarms$/];
+/** decide's reads of the primary's health (and of its size, the failover's scale target): evidence, which a dead region makes
+ * UNKNOWN (or the size unread); never part of moving traffic. */
+const EVIDENCE_READS = [/^GET \/2013-04-01\/healthcheck\/[^/]+\/status$/, /^DescribeAlarms$/, /^AmazonEC2ContainerServiceV20141113\.DescribeServices$/];
 
 /**
  * The primary's region is down (its application resets every connection, every AWS endpoint signed for that region resets) and
@@ -431,6 +436,7 @@ async function outageFailover(world, label) {
   expect.equal(evidence.map((e) => [e.source, e.verdict]), [["route53-endpoint", "UNKNOWN"], ["primary-alarms", "UNKNOWN"], ["direct-probe", "UNHEALTHY"]],
     "decide's evidence: the dead region's sources UNKNOWN, never UNHEALTHY; its own probe of the application UNHEALTHY");
   expect.equal(after.gates.primary.inverted, true, `the primary's gate closed in ${secondary.region}'s CloudWatch, where its switch lives`);
+  expect.equal(result.tasks.find((t) => t.state === "Decide")?.response?.primaryDesiredCount, 0, "the primary's size unread: its region is down");
   expect.equal(after.services.secondary.desired, num(env.ACTIVE_DESIRED_COUNT), "the secondary scaled to the active count");
   expect.equal(after.state[secondary.region]?.activeRegion, secondary.region, "the new active region recorded in the secondary's own replica");
   expect.that(lockFields(after.state[secondary.region]).length === 0, "the lock released");

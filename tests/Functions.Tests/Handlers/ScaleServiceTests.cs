@@ -23,6 +23,58 @@ public sealed class ScaleServiceTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task A_failover_scales_to_the_primarys_desired_count_when_it_runs_more_than_the_active_count()
+    {
+        var world = await World.ArrangeAsync(moto, standby: 1);
+
+        var response = await world.InvokeAsync("scale-service", """{"action":"failover","size":"active","atLeast":5}""");
+
+        response["desiredCount"]!.GetValue<int>().Should().Be(5);
+        (await world.Ask("service"))!["desired"]!.GetValue<int>().Should().Be(5);
+        // The floor stays the active one: autoscaling may scale in once the load is known.
+        (await world.Ask("scalable-target"))!["min"]!.GetValue<int>().Should().Be(2);
+    }
+
+    [Fact]
+    public async Task The_primarys_desired_count_is_held_to_this_regions_scaling_maximum()
+    {
+        var world = await World.ArrangeAsync(moto, standby: 1);
+
+        var response = await world.InvokeAsync("scale-service", """{"action":"failover","size":"active","atLeast":40}""");
+
+        response["desiredCount"]!.GetValue<int>().Should().Be(6);
+        (await world.Ask("scalable-target"))!["max"]!.GetValue<int>().Should().Be(6);
+    }
+
+    [Theory]
+    [InlineData("""{"action":"failover","size":"active","atLeast":2}""", 3)]
+    [InlineData("""{"action":"failover","size":"active","atLeast":0}""", 3)]
+    [InlineData("""{"action":"failback","size":"standby","atLeast":5}""", 1)]
+    public async Task A_smaller_or_unknown_primary_count_or_a_standby_size_keeps_the_configured_count(string request, int expected)
+    {
+        var world = await World.ArrangeAsync(moto, standby: 1);
+
+        var response = await world.InvokeAsync("scale-service", request);
+
+        response["desiredCount"]!.GetValue<int>().Should().Be(expected);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("5001")]
+    public async Task An_at_least_count_out_of_range_is_refused_and_changes_nothing(string atLeast)
+    {
+        var world = await World.ArrangeAsync(moto, standby: 1);
+
+        var act = () => world.InvokeAsync("scale-service", $$"""{"action":"failover","size":"active","atLeast":{{atLeast}}}""");
+
+        var error = (await act.Should().ThrowAsync<FunctionException>()).Which;
+        error.ErrorType.Should().Be(ErrorTypes.InvalidInput);
+        error.Message.Should().Contain("atLeast");
+        (await world.Ask("service"))!["desired"]!.GetValue<int>().Should().Be(1);
+    }
+
+    [Fact]
     public async Task Scaling_twice_is_idempotent()
     {
         var world = await World.ArrangeAsync(moto);

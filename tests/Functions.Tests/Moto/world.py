@@ -150,6 +150,21 @@ def put_lock(document):
     return {"ok": True}
 
 
+def primary_service(name, desired):
+    """The primary's service in its region, at the size it runs (decide reads it as a failover's scale target)."""
+    ec2 = client("ec2", PRIMARY)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName="primary-service", Description="service", VpcId=vpc)["GroupId"]
+    ecs = client("ecs", PRIMARY)
+    ecs.create_cluster(clusterName=name)
+    ecs.register_task_definition(family="app", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+                                 containerDefinitions=[{"name": "app", "image": "nginx", "essential": True}])
+    ecs.create_service(cluster=name, serviceName=name, taskDefinition="app", desiredCount=int(desired), launchType="FARGATE",
+                       networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}})
+    return {"ok": True}
+
+
 def alarm_state(name, value):
     client("cloudwatch", PRIMARY).set_alarm_state(AlarmName=name, StateValue=value, StateReason="arranged")
     return {"ok": True}
@@ -171,7 +186,7 @@ def assume_role(name, policy):
 
 
 COMMANDS = {"assume-role": assume_role, "setup": setup, "create-table": create_table, "raw-item": raw_item, "put-raw-item": put_raw_item, "gate": gate, "invert-gate": invert_gate, "gate-metric": gate_metric, "service": service, "scalable-target": scalable_target, "item": item,
-            "decisions": decisions, "put-item": put_item, "lock": lock, "put-lock": put_lock, "alarm-state": alarm_state, "register-targets": register_targets}
+            "decisions": decisions, "put-item": put_item, "lock": lock, "put-lock": put_lock, "alarm-state": alarm_state, "primary-service": primary_service, "register-targets": register_targets}
 
 
 if __name__ == "__main__":

@@ -61,6 +61,7 @@ public sealed partial class RoleGrantTests
             dynamodb:PutItem             | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["decisionTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=decision#*
             route53:GetHealthCheckStatus | arn:${partition}:route53:::healthcheck/${primary-stack.outputs["endpointHealthCheckId"]}
             cloudwatch:DescribeAlarms    | arn:${partition}:cloudwatch:us-east-1:${account-id}:alarm:failover-primary-*
+            ecs:DescribeServices         | arn:${partition}:ecs:us-east-1:${account-id}:service/failover-primary/failover-primary
             """);
         // Eventual consistency: decision records share the control table, and decide reads the peer replica's lock.
         RoleGrants.Expect(RoleGrants.EventualPrimary.Value, "decide-function", """
