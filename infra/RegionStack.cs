@@ -48,6 +48,8 @@ public sealed record RegionStack
             config.Region);
 
         var providers = new AwsProviders(program);
+        // The secondary's view of the primary, declared where it is first read (an arc gate reads it before the workflow does).
+        var primaryStack = role.Role == Config.Role.Primary ? null : new Lazy<PrimaryStack>(() => PrimaryStack.Create(program, config.Control.PeerStackReference));
         var network = Network.Create(program, naming, config.Network);
         var loadBalancer = LoadBalancer.Create(program, new LoadBalancerProps
         {
@@ -96,6 +98,10 @@ public sealed record RegionStack
             GateKind = config.Dns.TrafficGate,
             PeerRegion = config.PeerRegion,
             Providers = providers,
+            Role = role.Role,
+            Arc = config.Dns.Arc,
+            PeerNamePrefix = config.Control.PeerNamePrefix,
+            PrimaryOutput = primaryStack is null ? null : name => primaryStack.Value.Output(name),
         });
         var record = FailoverRecord.Create(program, new FailoverRecordProps
         {
@@ -116,6 +122,7 @@ public sealed record RegionStack
             LoadBalancer = loadBalancer,
             Alarms = alarms,
             Health = health,
+            Primary = primaryStack,
         });
 
         // Triggers: the primary forwards its alarms, the secondary starts its workflow on them and on its probe.

@@ -22,6 +22,10 @@ public static class StackOutputs
     public const string AlbArnSuffix = "albArnSuffix";
     public const string TargetGroupArnSuffix = "targetGroupArnSuffix";
     public const string CalculatedHealthCheckId = "calculatedHealthCheckId";
+    /// trafficGate arc: the primary's routing controls (both built by the primary) and the cluster endpoints they are moved through.
+    public const string ArcPrimaryRoutingControlArn = "arcPrimaryRoutingControlArn";
+    public const string ArcSecondaryRoutingControlArn = "arcSecondaryRoutingControlArn";
+    public const string ArcClusterEndpoints = "arcClusterEndpoints";
     /// What decide probes of the primary itself (its load balancer's health URL).
     public const string ProbeUrl = "probeUrl";
     /// The modelled recovery time of this stack's promotion, for dashboards and tools: the same figures the compiler prints.
@@ -51,6 +55,15 @@ public static class StackOutputs
         program.Export(EndpointHealthCheckId, health.Endpoint.Out("id"));
         program.Export(ProbeUrl, health.ProbeUrl);
         program.Export("trafficGate", health.Gate.Describe());
+        if (health.Gate.Controls is { } arc)
+        {
+            program.Export(ArcPrimaryRoutingControlArn, arc.Primary.Out("arn"));
+            program.Export(ArcSecondaryRoutingControlArn, arc.Secondary.Out("arn"));
+            program.Export(ArcClusterEndpoints, health.Gate.ClusterEndpoints!);
+            program.Export("arcClusterArn", arc.ClusterArn);
+            program.Export("arcControlPanelArn", arc.ControlPanel.Out("arn"));
+            program.Export("arcSafetyRuleArn", arc.SafetyRule.Out("arn"));
+        }
         program.Export("recordHealthCheckId", record.Guard.Out("id"));
         program.Export("alarmHealthCheckIds", Map.Of(health.AlarmChecks.Select(c => (c.Key, (Value?)c.Check.Out("id"))).ToArray()));
         program.Export("alarmNames", Value.List(alarms.All.Select(a => (Value)a.Alarm.Out("name"))));

@@ -82,6 +82,10 @@ public static partial class ConfigParser
         if (dns.TrafficGate == TrafficGateKind.Route53Api)
             warnings.Add($"{r.Key("trafficGate")} route53-api moves traffic through Route 53's control plane, which is hosted in us-east-1: an outage there " +
                 "stops every failover (AWS Fault Isolation Boundaries, Appendix B: do not rely on it in a recovery path); the default metric gate does not");
+        if (dns.TrafficGate == TrafficGateKind.Arc && role == Role.Primary)
+            warnings.Add($"{r.Key("trafficGate")} arc: ARC creates routing controls Off, and an Off control's health check is unhealthy, so after the first deploy " +
+                "both gates are closed (Route 53 then answers PRIMARY) and a failover's Off would break the safety rule: turn both controls On once, " +
+                "as the README's traffic gates section shows (aws route53-recovery-cluster update-routing-control-states)");
 
         return new ConfigResult(new StackConfig
         {
@@ -124,6 +128,7 @@ public static partial class ConfigParser
                 r.Fail("certificateArn", $"is in {match.Groups["region"].Value}, but an ALB needs a certificate in its own region ({region})");
         }
 
+        var gate = r.Choice("trafficGate", DnsSettings.TrafficGateDefault, TrafficGateKinds);
         var interval = r.Int("endpointCheckIntervalSeconds", DnsSettings.EndpointCheckIntervalSecondsDefault, 10, 30);
         if (interval is not (10 or 30)) r.Fail("endpointCheckIntervalSeconds", $"must be 10 or 30, the intervals Route 53 offers (got {interval})");
 
@@ -136,13 +141,57 @@ public static partial class ConfigParser
             {
                 ["gated"] = DnsFailover.Gated, ["endpoint"] = DnsFailover.Endpoint, ["automatic"] = DnsFailover.Automatic,
             }),
-            TrafficGate = r.Choice("trafficGate", DnsSettings.TrafficGateDefault, new Dictionary<string, TrafficGateKind>
-            {
-                [TrafficGateModes.Metric] = TrafficGateKind.Metric, [TrafficGateModes.Route53Api] = TrafficGateKind.Route53Api,
-            }),
+            TrafficGate = gate,
+            Arc = ParseArc(r, gate),
             EndpointCheckIntervalSeconds = interval,
             EndpointFailureThreshold = r.Int("endpointFailureThreshold", DnsSettings.EndpointFailureThresholdDefault, 1, 10),
         };
+    }
+
+    /// The spellings of trafficGate, the functions' own names for the modes.
+    public static readonly IReadOnlyDictionary<string, TrafficGateKind> TrafficGateKinds = new Dictionary<string, TrafficGateKind>
+    {
+        [TrafficGateModes.Metric] = TrafficGateKind.Metric, [TrafficGateModes.Arc] = TrafficGateKind.Arc, [TrafficGateModes.Route53Api] = TrafficGateKind.Route53Api,
+    };
+
+    private static readonly string[] ArcKeys = ["arcClusterArn", "arcCreateCluster", "arcClusterEndpoints"];
+
+    // An existing cluster (its ARN and the endpoints describe-cluster lists, which the stack cannot look up: the provider has no
+    // cluster data source) or, opted in, one the primary creates. Every ARC key is refused with another gate kind.
+    private static ArcSettings? ParseArc(ConfigReader r, TrafficGateKind gate)
+    {
+        var arn = r.Raw("arcClusterArn");
+        var create = r.Bool("arcCreateCluster", ArcSettings.CreateClusterDefault);
+        var raw = r.List("arcClusterEndpoints");
+        if (gate != TrafficGateKind.Arc)
+        {
+            foreach (var key in ArcKeys.Where(r.IsSet)) r.Fail(key, "is used only with trafficGate arc");
+            return null;
+        }
+        if (arn is not null && create)
+            r.Fail("arcClusterArn", "and arcCreateCluster: true both name a cluster: give an existing cluster's ARN, or let the primary create one, not both");
+        else if (arn is null && !create)
+            r.Fail("arcClusterArn", "is required with trafficGate arc: the ARN of an existing ARC cluster (aws route53-recovery-control-config list-clusters " +
+                "--region us-west-2), or set arcCreateCluster: true to have the primary create one (billed by the hour; README, traffic gates)");
+        if (arn is not null && !ArcClusterPattern().IsMatch(arn))
+            r.Fail("arcClusterArn", $"is not an ARC cluster ARN, arn:aws:route53-recovery-control::ACCOUNT:cluster/ID (got '{arn}')");
+
+        var endpoints = new List<(string Region, string Url)>();
+        foreach (var item in raw)
+        {
+            var parts = item.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length == 2 && RegionPattern().IsMatch(parts[0]) && Uri.TryCreate(parts[1], UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttps)
+                endpoints.Add((parts[0], parts[1]));
+            else r.Fail("arcClusterEndpoints", $"has '{item}', expected REGION=https://URL (the Region and Endpoint of each ClusterEndpoints item describe-cluster prints)");
+        }
+        if (create && raw.Count > 0)
+            r.Fail("arcClusterEndpoints", "is for an existing cluster (arcClusterArn): a cluster the primary creates tells its own endpoints");
+        else if (arn is not null && raw.Count == 0)
+            r.Fail("arcClusterEndpoints", "is required with arcClusterArn: the cluster's regional endpoints, REGION=URL each, from aws route53-recovery-control-config " +
+                "describe-cluster --region us-west-2 --cluster-arn ARN (ClusterEndpoints); shift-traffic tries them in this order");
+        else if (endpoints.GroupBy(e => e.Region).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            r.Fail("arcClusterEndpoints", $"names {twice.Key} twice");
+        return new ArcSettings { ClusterArn = arn, CreateCluster = create, Endpoints = endpoints };
     }
 
     private static ContainerSettings ParseContainer(ConfigReader r, string region)
@@ -576,6 +625,9 @@ public static partial class ConfigParser
 
     [GeneratedRegex(@"^(?=.{1,253}$)([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")]
     private static partial Regex DomainPattern();
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:route53-recovery-control::\d{12}:cluster/[A-Za-z0-9-]+$")]
+    private static partial Regex ArcClusterPattern();
 
     [GeneratedRegex("^Z[A-Z0-9]{1,32}$")]
     private static partial Regex ZonePattern();

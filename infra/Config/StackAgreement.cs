@@ -9,8 +9,13 @@ public static class StackAgreement
     private static readonly IReadOnlyList<(string Key, Func<StackConfig, string?> Value, string Why)> Shared =
     [
         ("dnsFailover", c => c.Dns.Failover.ToString().ToLowerInvariant(), "both failover records must follow the same rule"),
-        ("trafficGate", c => c.Dns.TrafficGate == TrafficGateKind.Metric ? "metric" : "route53-api",
+        ("trafficGate", c => ConfigParser.TrafficGateKinds.Single(k => k.Value == c.Dns.TrafficGate).Key,
             "each stack's workflow moves the other's gate the way that stack built it"),
+        ("arcClusterArn", c => c.Dns.Arc?.ClusterArn, "the primary builds both routing controls on one cluster, and the secondary's gate is one of them"),
+        ("arcCreateCluster", c => c.Dns.Arc is { } arc ? (arc.CreateCluster ? "true" : "false") : null,
+            "only the primary creates the cluster, and the secondary reads it from the primary"),
+        ("arcClusterEndpoints", c => c.Dns.Arc?.EndpointsText is { Length: > 0 } text ? text : null,
+            "both workflows flip routing controls on the same cluster's endpoints"),
         ("controlTableConsistency", c => c.Control.Consistency.ToString().ToLowerInvariant(), "one table, created in one mode, serves both"),
         ("controlTableWitnessRegion", c => c.Control.WitnessRegion, "one table, created with one witness, serves both"),
         ("activeCount", c => Text(c.Capacity.ActiveCount), "the failover scales the secondary to it"),

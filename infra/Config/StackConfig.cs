@@ -25,6 +25,30 @@ public enum TrafficGateKind
     /// The inversion of a calculated health check through Route 53's control plane, which lives in us-east-1: an outage there
     /// stops every failover (kept as an explicit choice, with a warning).
     Route53Api,
+    /// A RECOVERY_CONTROL health check on a Route 53 ARC routing control, one per region on a cluster the user names (or the
+    /// primary creates, opt-in): the flip goes to the cluster's data plane, five regional endpoints of which any one will do.
+    /// The cluster is billed by the hour (README, traffic gates).
+    Arc,
+}
+
+/// trafficGate arc: the ARC cluster whose routing controls are the gates.
+public sealed record ArcSettings
+{
+    /// false: a cluster costs by the hour whether or not anything fails over; one cluster can host many applications' controls,
+    /// so naming an existing one (arcClusterArn) is the default and creating one is the opt-in.
+    public const bool CreateClusterDefault = false;
+    /// 5000 ms: how long ARC blocks a further update after one the safety rule judged, the figure of AWS's own examples.
+    public const int SafetyRuleWaitMs = 5000;
+
+    /// An existing cluster's ARN (arcClusterArn); null when the primary creates one.
+    public string? ClusterArn { get; init; }
+    public required bool CreateCluster { get; init; }
+    /// An existing cluster's regional data-plane endpoints (arcClusterEndpoints), in the order shift-traffic tries them; empty
+    /// when the primary creates the cluster (its endpoints are then the cluster's `clusterEndpoints` output).
+    public IReadOnlyList<(string Region, string Url)> Endpoints { get; init; } = [];
+
+    /// `us-east-1=https://...,...`: ARC_CLUSTER_ENDPOINTS as shift-traffic reads it.
+    public string EndpointsText => string.Join(",", Endpoints.Select(e => $"{e.Region}={e.Url}"));
 }
 
 /// The validated configuration of one region stack. Each default sits next to its property, with its reason.
@@ -196,6 +220,8 @@ public sealed record DnsSettings
     /// metric: the gate moves on a regional data plane; see TrafficGateKind.
     public const TrafficGateKind TrafficGateDefault = TrafficGateKind.Metric;
     public required TrafficGateKind TrafficGate { get; init; }
+    /// trafficGate arc only: the cluster.
+    public ArcSettings? Arc { get; init; }
     public required int EndpointCheckIntervalSeconds { get; init; }
     public required int EndpointFailureThreshold { get; init; }
 }

@@ -18,6 +18,8 @@ public sealed record OrchestrationProps
     public required LoadBalancer LoadBalancer { get; init; }
     public required HealthAlarms Alarms { get; init; }
     public required RegionHealth Health { get; init; }
+    /// The secondary's StackReference to the primary (created on first use); null in the primary.
+    public Lazy<PrimaryStack>? Primary { get; init; }
 }
 
 /// The control table (owned, or read from the primary), the functions, the topic and the workflow that promotes this
@@ -42,7 +44,7 @@ public sealed record Orchestration
         var isPrimary = props.Role.Role == Role.Primary;
         var (primaryRegion, secondaryRegion) = isPrimary ? (config.Region, config.PeerRegion) : (config.PeerRegion, config.Region);
 
-        var primary = isPrimary ? null : PrimaryStack.Create(program, config.Control.PeerStackReference);
+        var primary = isPrimary ? null : (props.Primary ?? throw new InvalidOperationException("the secondary reads the primary's outputs")).Value;
         var table = primary is null
             ? ControlTable.CreateOwned(program, naming, account, config.Control, config.PeerRegion)
             : ControlTable.FromPrimary(primary, account, config.Control, config.PeerRegion);
@@ -160,6 +162,17 @@ public sealed record Orchestration
         bool isPrimary, string primaryRegion, string secondaryRegion)
     {
         var environment = new FunctionEnvironment(HandlerNames.ShiftTraffic);
+        if (config.Dns.TrafficGate == TrafficGateKind.Arc)
+        {
+            // Both directions move the primary's control only: Off closes its record (failover), On opens it (failback). The
+            // cluster's data plane answers from five regions, so no failback needs the secondary's control instead, and the
+            // safety rule refuses an Off that would leave both Off.
+            var control = primary?.Output(StackOutputs.ArcPrimaryRoutingControlArn) ?? ownGate.RoutingControlArn!;
+            environment.Set(EnvNames.TrafficGateMode, TrafficGateModes.Arc)
+                .Set(EnvNames.RoutingControlArn, control)
+                .Set(EnvNames.ArcClusterEndpoints, ownGate.ClusterEndpoints!);
+            return (environment, role => TrafficGate.GrantMoveRoutingControl(role, isPrimary ? "OpenPrimaryRoutingControl" : "ClosePrimaryRoutingControl", control));
+        }
         if (config.Dns.TrafficGate == TrafficGateKind.Route53Api)
         {
             var gateId = primary?.Output(StackOutputs.GateHealthCheckId) ?? ownGate.Check.Out("id");

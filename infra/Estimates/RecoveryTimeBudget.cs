@@ -215,6 +215,11 @@ public sealed record RecoveryTimeBudget
             return new(TrafficShift, Route53PropagationSeconds, Route53PropagationSeconds + shift,
                 $"shift-traffic {(failover ? "inverts" : "restores")} the primary's gate through Route 53's control plane in us-east-1 (trafficGate route53-api); " +
                 $"Route 53's name servers generally follow within {Route53PropagationSeconds} s; bound: + shift-traffic's {shift} s timeout", ["trafficGate"]);
+        if (config.Dns.TrafficGate == TrafficGateKind.Arc)
+            return new(TrafficShift, Route53PropagationSeconds, Route53PropagationSeconds + shift,
+                $"shift-traffic sets the primary's routing control {(failover ? "Off" : "On")} through the ARC cluster's data plane (trafficGate arc), " +
+                $"which updates its health check; Route 53's name servers generally follow within {Route53PropagationSeconds} s; " +
+                $"bound: + shift-traffic's {shift} s timeout", ["trafficGate"]);
         var period = TrafficGate.AlarmPeriodSeconds;
         var wait = failover ? 0 : period / 2;
         return new(TrafficShift, wait + period + Route53PropagationSeconds, shift + period + Route53PropagationSeconds,

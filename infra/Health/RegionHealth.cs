@@ -19,6 +19,11 @@ public sealed record RegionHealthProps
     /// The other stack's region: where a metric gate's switch lives.
     public required string PeerRegion { get; init; }
     public required AwsProviders Providers { get; init; }
+    /// arc: the pair's sides, the cluster, and (in the secondary) the primary's outputs; see TrafficGateProps.
+    public Role Role { get; init; } = Role.Primary;
+    public ArcSettings? Arc { get; init; }
+    public string? PeerNamePrefix { get; init; }
+    public Func<string, Value>? PrimaryOutput { get; init; }
 }
 
 /// Route 53's view of the region: a check per alarm, an endpoint check on the ALB, one calculated check over those (the
@@ -75,6 +80,7 @@ public sealed record RegionHealth
         var gate = TrafficGate.Create(program, new TrafficGateProps
         {
             Naming = naming, Account = props.Account, Kind = props.GateKind, SwitchRegion = props.PeerRegion, Providers = props.Providers,
+            Role = props.Role, Arc = props.Arc, PeerNamePrefix = props.PeerNamePrefix, PrimaryOutput = props.PrimaryOutput,
         });
 
         var children = alarmChecks.Select(c => (Value)c.Item2.Out("id")).Append(endpoint.Out("id")).ToList();

@@ -25,6 +25,13 @@ public static class Actions
         public static readonly IReadOnlyList<string> ReadHealthCheckStatus = ["route53:GetHealthCheckStatus"];
     }
 
+    public static class RecoveryCluster
+    {
+        /// Read and set one ARC routing control's state (a traffic gate), through the cluster's data plane.
+        public static readonly IReadOnlyList<string> MoveRoutingControl =
+            ["route53-recovery-cluster:GetRoutingControlState", "route53-recovery-cluster:UpdateRoutingControlState"];
+    }
+
     public static class Ecs
     {
         public static readonly IReadOnlyList<string> DescribeService = ["ecs:DescribeServices"];

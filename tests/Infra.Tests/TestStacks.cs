@@ -14,6 +14,20 @@ internal static class TestStacks
         ("privateSubnetIds", "subnet-0123456789abcdef2,subnet-0123456789abcdef3"),
     ];
 
+    /// trafficGate arc on an existing cluster: its ARN and the endpoints describe-cluster lists (the shape of AWS's examples).
+    public const string ArcClusterArn = "arn:aws:route53-recovery-control::123456789012:cluster/0123abcd-4567-89ef-0123-456789abcdef";
+    public static readonly (string Key, string? Value)[] ArcNamedCluster =
+    [
+        ("trafficGate", "arc"),
+        ("arcClusterArn", ArcClusterArn),
+        ("arcClusterEndpoints", "us-east-1=https://host-dzu23x.us-east-1.example.aws/v1,eu-west-1=https://host-dzu23x.eu-west-1.example.aws/v1," +
+            "ap-northeast-1=https://host-dzu23x.ap-northeast-1.example.aws/v1,us-west-2=https://host-dzu23x.us-west-2.example.aws/v1," +
+            "ap-southeast-2=https://host-dzu23x.ap-southeast-2.example.aws/v1"),
+    ];
+
+    /// trafficGate arc on a cluster the primary creates.
+    public static readonly (string Key, string? Value)[] ArcCreatedCluster = [("trafficGate", "arc"), ("arcCreateCluster", "true")];
+
     public static StackInputs Inputs(string role = "primary", params (string Key, string? Value)[] overrides)
     {
         var values = new Dictionary<string, string>

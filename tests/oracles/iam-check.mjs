@@ -59,6 +59,14 @@ const sampleArns = {
   "aws:sqs/queue:Queue": "arn:aws:sqs:us-east-1:123456789012:sample-1",
   "aws:sfn/stateMachine:StateMachine": "arn:aws:states:us-east-1:123456789012:stateMachine:sample-1",
   "aws:kms/key:Key": "arn:aws:kms:us-east-1:123456789012:key/0123abcd-0000-0000-0000-000000000000",
+  "aws:route53recoverycontrol/routingControl:RoutingControl":
+    "arn:aws:route53-recovery-control::123456789012:controlpanel/0123456789abcdef0123456789abcdef/routingcontrol/0123456789abcdef",
+};
+
+// What a secondary's whole-ARN grants read from the primary's outputs look like: the documented ARN of the resource the
+// primary exports under that name (this oracle reads one program at a time, without the primary).
+const sampleOutputs = {
+  arcPrimaryRoutingControlArn: sampleArns["aws:route53recoverycontrol/routingControl:RoutingControl"],
 };
 
 // A resource as a sample ARN: `${x.arn}` becomes the documented ARN of x's type, other references plausible values.
@@ -68,7 +76,8 @@ function sample(resource, program) {
     const arn = sampleArns[type];
     if (!arn) throw new Error(`no sample ARN for ${name} (${type}): add its documented format to sampleArns in iam-check.mjs`);
     return arn;
-  }).replace(/\$\{partition\}/g, "aws").replace(/\$\{account-id\}/g, "123456789012").replace(/\$\{[^}]+\}/g, "sample-1");
+  }).replace(/\$\{[A-Za-z0-9_-]+\.outputs\["([^"]+)"\]\}/g, (whole, output) => sampleOutputs[output] ?? whole)
+    .replace(/\$\{partition\}/g, "aws").replace(/\$\{account-id\}/g, "123456789012").replace(/\$\{[^}]+\}/g, "sample-1");
 }
 
 function templatePattern(arn) {

@@ -156,6 +156,12 @@ class Program {
       case "aws:lb/loadBalancer:LoadBalancer": return `${at("elasticloadbalancing")}:loadbalancer/app/${this.nameOf(name)}/${hash(name, 16)}`;
       case "aws:route53/healthCheck:HealthCheck": return `arn:aws:route53:::healthcheck/${this.value(`${name}.id`)}`;
       case "aws:kms/key:Key": return `${at("kms")}:key/${fakeUuid(`${this.prefix}/${name}`)}`;
+      // ARC's ARNs name no region: the routing control within its control panel (AWS's documented format).
+      case "aws:route53recoverycontrol/routingControl:RoutingControl": {
+        const panel = refTo(r.properties.controlPanelArn, "arn");
+        if (!panel) throw new Error(`${name} names no control panel of this program`);
+        return `arn:aws:route53-recovery-control::${ACCOUNT}:controlpanel/${hash(`${this.prefix}/${panel}`, 32)}/routingcontrol/${hash(`${this.prefix}/${name}`, 16)}`;
+      }
       case "aws:sqs/queue:Queue": return `${at("sqs")}:${this.nameOf(name)}`;
       case "aws:cloudwatch/eventRule:EventRule": return `${at("events")}:rule/${this.nameOf(name)}`;
       case "aws:scheduler/scheduleGroup:ScheduleGroup": return `${at("scheduler")}:schedule-group/${this.nameOf(name)}`;
@@ -247,6 +253,21 @@ function functionRows(program, m, fnName, fns) {
         m.deny("route53:ChangeResourceRecordSets", `arn:aws:route53:::hostedzone/${program.resolve(r.properties.zoneId)}`, `the zone of ${record}: traffic moves by the gate only`);
       m.deny("route53:UpdateHealthCheck", healthCheckArn(primaryEndpoint()), "the primary's endpoint check is evidence, not a gate")
         .deny("route53:UpdateHealthCheck", healthCheckArn(randomCheck), "a health check it does not own");
+      if (need("TRAFFIC_GATE_MODE") === "arc") {
+        // Both directions move the primary's routing control, the one the primary exports; nothing else on the cluster.
+        const control = need("ROUTING_CONTROL_ARN");
+        const primaryControl = program.primaryOutput("arcPrimaryRoutingControlArn");
+        if (control !== primaryControl) throw new Error(`shift-traffic moves ${control}, not the primary's routing control ${primaryControl}`);
+        const secondaryControl = program.primaryOutput("arcSecondaryRoutingControlArn");
+        const panel = control.slice(0, control.indexOf("/routingcontrol/"));
+        m.allow("route53-recovery-cluster:GetRoutingControlState", control, "reads the primary's routing control")
+          .allow("route53-recovery-cluster:UpdateRoutingControlState", control, "turns the primary's routing control Off (failover) or On (failback)")
+          .deny("route53-recovery-cluster:UpdateRoutingControlState", secondaryControl, "the secondary's routing control: the workflow never moves it")
+          .deny("route53-recovery-cluster:UpdateRoutingControlState", `${panel}/routingcontrol/0123456789abcdef`, "another routing control on the same panel")
+          .deny("route53-recovery-cluster:UpdateRoutingControlStates", control, "one control at a time: no batch, no safety-rule override")
+          .deny("route53:UpdateHealthCheck", healthCheckArn(program.value("traffic-gate.id")), "an arc gate moves by its routing control, never by its health check");
+        break;
+      }
       if (need("TRAFFIC_GATE_MODE") === "metric") {
         // PutMetricData has no resource: each grant is one gate's namespace in the region that holds its switch.
         const gates = [[need("PRIMARY_GATE_NAMESPACE"), need("PRIMARY_GATE_REGION")]];

@@ -39,6 +39,10 @@ const bodyTypes = {
   eventPattern: "unknown",
   // Dashboard bodies have no provider type: MetricCatalogTests check every widget's metric and dimensions.
   dashboardBody: "unknown",
+  // An ARC cluster's endpoints as text: shift-traffic's ARC_CLUSTER_ENDPOINTS, and the primary's outputs the secondary reads.
+  ARC_CLUSTER_ENDPOINTS: "pulumi.Input<aws.types.output.route53recoverycontrol.ClusterClusterEndpoint[]>",
+  arcClusterEndpoints: "pulumi.Input<aws.types.output.route53recoverycontrol.ClusterClusterEndpoint[]>",
+  clusterEndpoints: "pulumi.Input<aws.types.output.route53recoverycontrol.ClusterClusterEndpoint[]>",
 };
 
 function packageOf(token) {

@@ -19,6 +19,18 @@ public static class GateReader
 {
     public static async Task<GatePosition> ReadAsync(OpsAws aws, DeployedGate gate, CancellationToken ct)
     {
+        if (gate.IsArc)
+        {
+            // The routing control's state is the position (its RECOVERY_CONTROL check is healthy while On), read on the cluster's
+            // data plane, each regional endpoint in turn, as shift-traffic moves it.
+            var state = await aws.RecoveryCluster(gate.ClusterEndpoints).GetRoutingControlStateAsync(gate.RoutingControlArn!, ct);
+            return state switch
+            {
+                "On" => new GatePosition(false),
+                "Off" => new GatePosition(true),
+                var other => throw new OpsException($"the routing control {gate.RoutingControlArn} is in state {other}, which says nothing of the gate"),
+            };
+        }
         if (!gate.IsMetric) return new GatePosition((await aws.Route53().GetHealthCheckAsync(gate.HealthCheckId, ct)).Inverted);
 
         // Route 53 reads the alarm's metric, not its state; the state is the metric judged once per alarm period (60 s), so it

@@ -26,6 +26,9 @@ public sealed class OpsAws(OpsContext context)
 
     public CloudWatchClient CloudWatch(string region) => new(Signed(), region);
 
+    /// An ARC cluster's data plane: each of its regional endpoints in turn.
+    public RecoveryClusterClient RecoveryCluster(IReadOnlyList<ClusterEndpoint> endpoints) => new(Signed(), endpoints);
+
     public ControlTable ControlTable(string table, string region) => new(new DynamoDbClient(Signed(), region), table);
 
     private AwsHttpClient Signed() =>

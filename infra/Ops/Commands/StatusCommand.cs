@@ -146,7 +146,7 @@ public static class StatusCommand
                 ["gate"] = new JsonObject
                 {
                     ["kind"] = v.Stack.Gate.Kind, ["switchRegion"] = v.Stack.Gate.SwitchRegion, ["alarmName"] = v.Stack.Gate.AlarmName,
-                    ["healthCheckId"] = v.Stack.Gate.HealthCheckId, ["position"] = v.Gate.Value?.Closed switch { true => "closed", false => "open", null => null },
+                    ["healthCheckId"] = v.Stack.Gate.HealthCheckId, ["routingControlArn"] = v.Stack.Gate.RoutingControlArn, ["position"] = v.Gate.Value?.Closed switch { true => "closed", false => "open", null => null },
                     ["neverMoved"] = v.Gate.Value?.NeverMoved, ["error"] = v.Gate.Error,
                 }, ["endpointCheck"] = v.Endpoint.Value,
                 ["alarmsInAlarm"] = v.Alarms.Ok ? new JsonArray([.. v.Alarms.Value!.Where(a => a.State == "ALARM").Select(a => (JsonNode)a.Name)]) : null,
@@ -201,9 +201,10 @@ public static class StatusCommand
             : ($"{q.Stack} ({q.Region}) probably serves: {p.Stack}'s endpoint check is unhealthy and dnsFailover {p.DnsFailover} lets Route 53 move traffic by itself", q.Stack);
     }
 
-    /// `closed (metric, switched in us-west-2)`, `open, never moved (metric, switched in us-west-2)`, `closed (route53-api, inverted)`.
+    /// `closed (metric, switched in us-west-2)`, `open, never moved (metric, switched in us-west-2)`, `closed (route53-api, inverted)`,
+    /// `closed (arc, routing control Off)`.
     private static string Gate(RegionView v) =>
-        v.Gate.Show(g => $"{g.Word} ({v.Stack.Gate.Where}{(g.Closed && !v.Stack.Gate.IsMetric ? ", inverted" : "")})");
+        v.Gate.Show(g => $"{g.Word} ({v.Stack.Gate.Where}{(g.Closed ? v.Stack.Gate.ClosedAs : "")})");
 
     private static string Tasks(EcsClient.Service x) => $"{x.RunningCount}/{x.DesiredCount} ({x.PrimaryRolloutState ?? "no rollout state"})";
 

@@ -106,14 +106,16 @@ public static class ReleaseGuard
 
     /// The primary's traffic gate is what Route 53 obeys: closed, traffic is on the secondary whatever the table says (a run
     /// that moved traffic and then lost its lock records nothing), and an update would meet a failed-over pair. Read as status
-    /// reads it (GateReader): a metric gate from its alarm in the other region, a route53-api gate from its inversion.
+    /// reads it (GateReader): a metric gate from its alarm in the other region, an arc gate from its routing control's state, a
+    /// route53-api gate from its inversion.
     private static async Task<GuardFinding> WithGateAsync(Session s, GuardFinding finding, DeployedGate gate, CancellationToken ct)
     {
         try
         {
             var position = await GateReader.ReadAsync(s.Aws, gate, ct);
             if (!position.Closed) return finding with { Summary = $"{finding.Summary}; the primary's gate is {position.Word} ({gate.Where})" };
-            var how = gate.IsMetric ? $"its alarm {gate.AlarmName} in {gate.SwitchRegion} is in ALARM" : "inverted";
+            var how = gate.IsMetric ? $"its alarm {gate.AlarmName} in {gate.SwitchRegion} is in ALARM"
+                : gate.IsArc ? $"its routing control {gate.RoutingControlArn} is Off" : "inverted";
             return finding with
             {
                 Summary = $"{finding.Summary}; the primary's gate is closed ({gate.Where})",
@@ -126,7 +128,9 @@ public static class ReleaseGuard
         {
             var (what, permission) = gate.IsMetric
                 ? ($"alarm {gate.AlarmName} in {gate.SwitchRegion}", $"cloudwatch:DescribeAlarms on {gate.AlarmName} in {gate.SwitchRegion}")
-                : ($"health check {gate.HealthCheckId}", "route53:GetHealthCheck");
+                : gate.IsArc
+                    ? ($"routing control {gate.RoutingControlArn}", $"route53-recovery-cluster:GetRoutingControlState on {gate.RoutingControlArn}")
+                    : ($"health check {gate.HealthCheckId}", "route53:GetHealthCheck");
             return finding with
             {
                 Problems = [.. finding.Problems, new GuardProblem($"the primary's traffic gate ({what}) could not be read ({e.Message.TrimEnd('.')}), so nothing shows that traffic is on the primary",

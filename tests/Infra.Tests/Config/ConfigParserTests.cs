@@ -78,7 +78,9 @@ public sealed class ConfigParserTests
     [InlineData("certificateArn", "cert", "failover:certificateArn is not an ACM certificate ARN")]
     [InlineData("minReadyTasksForShift", "3", "failover:minReadyTasksForShift must be <= activeCount (2) (got 3)")]
     [InlineData("minReadyTasksForShift", "0", "failover:minReadyTasksForShift must be >= 1")]
-    [InlineData("trafficGate", "arc-ish", "failover:trafficGate must be one of metric, route53-api")]
+    [InlineData("trafficGate", "arc-ish", "failover:trafficGate must be one of metric, arc, route53-api")]
+    [InlineData("arcClusterArn", "arn:aws:route53-recovery-control::123456789012:cluster/abc", "failover:arcClusterArn is used only with trafficGate arc")]
+    [InlineData("arcCreateCluster", "true", "failover:arcCreateCluster is used only with trafficGate arc")]
     [InlineData("containerImage", "123456789012.dkr.ecr.us-west-2.amazonaws.com/app:1", "failover:containerImage is in us-west-2's ECR registry, but this stack runs in us-east-1")]
     [InlineData("vpcId", "vpc-0123456789abcdef0", "failover:publicSubnetIds must list at least 2 subnets")]
     [InlineData("vpcCidr", "10.0.0.0/8", "failover:vpcCidr must be an IPv4 CIDR block between /16 and /24")]
@@ -232,5 +234,52 @@ public sealed class ConfigParserTests
         result.Errors.Should().BeEmpty();
         result.Warnings.Should().ContainSingle().Which.Should().Contain("failover:trafficGate route53-api").And.Contain("us-east-1");
         ConfigParser.Parse(TestStacks.Inputs("primary")).Warnings.Should().BeEmpty("the metric gate needs no warning");
+    }
+
+    [Fact]
+    public void The_arc_gate_needs_a_cluster_named_or_created() =>
+        TestStacks.Errors(overrides: ("trafficGate", "arc")).Should().ContainSingle()
+            .Which.Should().StartWith("failover:arcClusterArn is required with trafficGate arc").And.Contain("arcCreateCluster: true");
+
+    [Fact]
+    public void A_named_arc_cluster_is_checked_whole_and_every_problem_is_named_at_once() =>
+        TestStacks.Errors(overrides: [("trafficGate", "arc"), ("arcClusterArn", "arn:aws:route53:::cluster/abc"),
+            ("arcClusterEndpoints", "us-east-1=https://host-a.us-east-1.example.aws/v1,eu-west-1,us-east-1=https://host-b.us-east-1.example.aws/v1")])
+            .Should().BeEquivalentTo(
+                "failover:arcClusterArn is not an ARC cluster ARN, arn:aws:route53-recovery-control::ACCOUNT:cluster/ID (got 'arn:aws:route53:::cluster/abc') in Pulumi.primary.yaml",
+                "failover:arcClusterEndpoints has 'eu-west-1', expected REGION=https://URL (the Region and Endpoint of each ClusterEndpoints item describe-cluster prints) in Pulumi.primary.yaml",
+                "failover:arcClusterEndpoints names us-east-1 twice in Pulumi.primary.yaml");
+
+    [Fact]
+    public void A_named_arc_cluster_needs_its_endpoints() =>
+        TestStacks.Errors(overrides: [("trafficGate", "arc"), ("arcClusterArn", TestStacks.ArcClusterArn)]).Should().ContainSingle()
+            .Which.Should().StartWith("failover:arcClusterEndpoints is required with arcClusterArn").And.Contain("describe-cluster");
+
+    [Fact]
+    public void A_created_arc_cluster_takes_neither_an_arn_nor_endpoints() =>
+        TestStacks.Errors(overrides: [.. TestStacks.ArcCreatedCluster, ("arcClusterArn", TestStacks.ArcClusterArn),
+            ("arcClusterEndpoints", "us-east-1=https://host-a.us-east-1.example.aws/v1")])
+            .Should().HaveCount(2)
+            .And.Contain(e => e.StartsWith("failover:arcClusterArn and arcCreateCluster: true both name a cluster", StringComparison.Ordinal))
+            .And.Contain(e => e.StartsWith("failover:arcClusterEndpoints is for an existing cluster", StringComparison.Ordinal));
+
+    [Fact]
+    public void The_arc_gate_reads_the_named_cluster_and_its_endpoints_in_order()
+    {
+        var arc = TestStacks.Config("secondary", TestStacks.ArcNamedCluster).Dns.Arc!;
+
+        arc.ClusterArn.Should().Be(TestStacks.ArcClusterArn);
+        arc.CreateCluster.Should().BeFalse();
+        arc.Endpoints.Select(e => e.Region).Should().Equal("us-east-1", "eu-west-1", "ap-northeast-1", "us-west-2", "ap-southeast-2");
+    }
+
+    [Fact]
+    public void The_arc_primary_warns_that_both_routing_controls_start_off()
+    {
+        var result = ConfigParser.Parse(TestStacks.Inputs("primary", TestStacks.ArcNamedCluster));
+
+        result.Errors.Should().BeEmpty();
+        result.Warnings.Should().ContainSingle().Which.Should().Contain("failover:trafficGate arc").And.Contain("Off").And.Contain("update-routing-control-states");
+        ConfigParser.Parse(TestStacks.Inputs("secondary", TestStacks.ArcNamedCluster)).Warnings.Should().BeEmpty("one warning for the pair, where the controls are built");
     }
 }

@@ -48,6 +48,8 @@ public sealed partial class ReadmeConfigTableTests
         { "vpcCidr", $"`{NetworkSettings.VpcCidrDefault}`" },
         { "logRetentionDays", $"`{Text(StackConfig.LogRetentionDaysDefault)}`" },
         { "rtoObjectiveMinutes", $"`{Text(StackConfig.RtoObjectiveMinutesDefault)}`" },
+        { "trafficGate", $"`{Failover.Infra.Health.TrafficGate.Mode(DnsSettings.TrafficGateDefault)}`" },
+        { "arcCreateCluster", $"`{(ArcSettings.CreateClusterDefault ? "true" : "false")}`" },
     };
 
     [Theory]

@@ -181,6 +181,18 @@ public sealed class RecoveryTimeBudgetTests
         Phase(budget, RecoveryTimeBudget.TrafficShift).Keys.Should().Contain("trafficGate");
     }
 
+    /// An arc gate moves when the cluster's data plane sets the routing control, as at once as an inversion: 60 s, + the timeout.
+    [Theory]
+    [InlineData("secondary", "Off")]
+    [InlineData("primary", "On")]
+    public void The_arc_gate_flips_with_its_routing_control_and_then_propagates(string role, string state)
+    {
+        var budget = RecoveryTimeBudget.For(TestStacks.Config(role, TestStacks.ArcNamedCluster));
+
+        Figures(budget, RecoveryTimeBudget.TrafficShift).Should().Be((60, 150));
+        Phase(budget, RecoveryTimeBudget.TrafficShift).From.Should().Contain($"routing control {state}");
+    }
+
     [Theory]
     [InlineData("endpoint")]
     [InlineData("automatic")]

@@ -153,6 +153,29 @@ public sealed partial class RoleGrantTests
             """);
     }
 
+    /// One routing control, the primary's, in both stacks: the failback turns it On, the failover Off; the secondary's control
+    /// and every other control on the cluster stay out of reach.
+    [Fact]
+    public void Shift_traffic_function_with_the_arc_gate()
+    {
+        RoleGrants.Expect(TestStacks.Program("primary", TestStacks.ArcNamedCluster), "shift-traffic-function", """
+            logs:CreateLogStream                               | ${shift-traffic-log-group.arn}:log-stream:*
+            logs:PutLogEvents                                  | ${shift-traffic-log-group.arn}:log-stream:*
+            xray:PutTraceSegments                              | *
+            xray:PutTelemetryRecords                           | *
+            route53-recovery-cluster:GetRoutingControlState    | ${primary-routing-control.arn}
+            route53-recovery-cluster:UpdateRoutingControlState | ${primary-routing-control.arn}
+            """);
+        RoleGrants.Expect(TestStacks.Program("secondary", TestStacks.ArcNamedCluster), "shift-traffic-function", """
+            logs:CreateLogStream                               | ${shift-traffic-log-group.arn}:log-stream:*
+            logs:PutLogEvents                                  | ${shift-traffic-log-group.arn}:log-stream:*
+            xray:PutTraceSegments                              | *
+            xray:PutTelemetryRecords                           | *
+            route53-recovery-cluster:GetRoutingControlState    | ${primary-stack.outputs["arcPrimaryRoutingControlArn"]}
+            route53-recovery-cluster:UpdateRoutingControlState | ${primary-stack.outputs["arcPrimaryRoutingControlArn"]}
+            """);
+    }
+
     [Fact]
     public void Release_lock_function()
     {

@@ -14,6 +14,9 @@ public sealed class IamDataTests(IamOracle oracle) : IClassFixture<IamOracle>
     [InlineData("secondary")]
     [InlineData("variant")]
     [InlineData("model")]
+    [InlineData("arc-primary")]
+    [InlineData("arc-secondary")]
+    [InlineData("arc-created-primary")]
     public void Every_statement_grants_real_actions_on_resources_of_a_type_they_accept(string program) =>
         oracle.Results[program].Should().BeEmpty();
 

@@ -21,6 +21,9 @@ public sealed class IamSimulator
 
     public IReadOnlyDictionary<string, string[]> OverBroad { get; }
 
+    /// trafficGate arc on a named cluster: a pair of its own (its primary has the shipped primary's prefix).
+    public IReadOnlyDictionary<string, string[]> Arc { get; }
+
     public IamSimulator()
     {
         var primary = GoldenProgramTests.CompileOffline("primary");
@@ -44,6 +47,11 @@ public sealed class IamSimulator
             ["over-broad"] = OverBroadPolicies.Widen(primary),
             ["over-broad-recovery"] = OverBroadPolicies.WidenRecovery(YamlWriter.Write(RecoveryTaskExamples.Program("primary"))),
         }, new Dictionary<string, string>());
+        Arc = NodeOracle.Run("iam-simulate.mjs", new Dictionary<string, string>
+        {
+            ["arc-primary"] = TestStacks.Yaml("primary", TestStacks.ArcNamedCluster),
+            ["arc-secondary"] = TestStacks.Yaml("secondary", TestStacks.ArcNamedCluster),
+        }, new Dictionary<string, string>());
     }
 }
 
@@ -58,6 +66,12 @@ public sealed class IamSimulatorTests(IamSimulator oracle) : IClassFixture<IamSi
     [InlineData("primary-recovery")]
     public void Every_role_is_allowed_what_its_job_needs_and_denied_the_neighbours(string program) =>
         oracle.Results[program].Should().BeEmpty();
+
+    [Theory]
+    [InlineData("arc-primary")]
+    [InlineData("arc-secondary")]
+    public void With_the_arc_gate_shift_traffic_moves_the_primarys_routing_control_and_nothing_else_on_the_cluster(string program) =>
+        oracle.Arc[program].Should().BeEmpty();
 
     /// The matrix as built: a row lost (a builder that silently stops adding rows) fails here.
     [Theory]

@@ -20,6 +20,10 @@ internal static class CheckedPrograms
         ["automatic"] = TestStacks.Yaml("secondary", ("dnsFailover", "automatic")),
         ["pilot-light"] = TestStacks.Yaml("secondary", ("standbyCount", "0")),
         ["model"] = YamlWriter.Write(ModelProgram.WithEveryOption()),
+        // trafficGate arc: on a named cluster (both sides), and on a cluster the primary creates.
+        ["arc-primary"] = TestStacks.Yaml("primary", TestStacks.ArcNamedCluster),
+        ["arc-secondary"] = TestStacks.Yaml("secondary", TestStacks.ArcNamedCluster),
+        ["arc-created-primary"] = TestStacks.Yaml("primary", TestStacks.ArcCreatedCluster),
     };
 }
 

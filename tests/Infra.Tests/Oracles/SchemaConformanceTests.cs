@@ -17,6 +17,9 @@ public sealed class SchemaConformanceTests(SchemaOracle oracle) : IClassFixture<
     [InlineData("automatic")]
     [InlineData("pilot-light")]
     [InlineData("model")]
+    [InlineData("arc-primary")]
+    [InlineData("arc-secondary")]
+    [InlineData("arc-created-primary")]
     public void Every_resource_type_checks_against_the_provider_sdk(string program) =>
         oracle.Results[program].Should().BeEmpty();
 

@@ -386,13 +386,13 @@ public sealed class DeployCommandTests(MotoServer moto) : OpsWorld(moto)
     [Fact]
     public async Task The_guard_refuses_a_primary_whose_gate_is_of_a_kind_it_cannot_read()
     {
-        Primary["trafficGate"] = new JsonObject { ["kind"] = "arc", ["healthCheckId"] = Primary["gateHealthCheckId"]!.GetValue<string>() };
+        Primary["trafficGate"] = new JsonObject { ["kind"] = "zonal-shift", ["healthCheckId"] = Primary["gateHealthCheckId"]!.GetValue<string>() };
         Pulumi.Outputs("primary", Primary);
 
         var run = await RunAsync("deploy", "--yes");
 
         run.Exit.Should().Be(3, run.ToString());
-        run.Stderr.Should().Contain("stack primary's output trafficGate is not a gate this version of failoverctl can read (kind arc;")
+        run.Stderr.Should().Contain("stack primary's output trafficGate is not a gate this version of failoverctl can read (kind zonal-shift;")
             .And.Contain("so nothing shows that traffic is on the primary; update failoverctl, or deploy the primary again");
         PreviewsAndUpdates.Should().BeEmpty();
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Failover.Functions.Tests.Aws;
 using Failover.Functions.Tests.Moto;
 using Failover.Ops.Tests.Harness;
 
@@ -133,6 +134,38 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         run.Exit.Should().Be(0, run.ToString());
         run.Stdout.Should().Contain("Traffic: secondary (us-west-2) serves: primary's gate is closed (failed over)");
         run.Stdout.Should().MatchRegex(@"gate\s+closed \(route53-api, inverted\)\s+open \(route53-api\)");
+    }
+
+    /// An arc gate is its routing control's state, read on the cluster's endpoints in turn: the first (nothing listens there)
+    /// does not answer, the next does. Each stack gets a cluster endpoint of its own, so each answer is the one its read gets.
+    [Fact]
+    public async Task An_arc_gate_is_read_from_its_routing_control_on_the_first_cluster_endpoint_that_answers()
+    {
+        using var primaryCluster = new RecordingEndpoint();
+        using var secondaryCluster = new RecordingEndpoint();
+        primaryCluster.Then(200, """{"RoutingControlState":"Off"}""", "application/x-amz-json-1.0");
+        secondaryCluster.Then(200, """{"RoutingControlState":"On"}""", "application/x-amz-json-1.0");
+        var silent = $"http://127.0.0.1:{MotoServer.FreePort()}/v1";
+        foreach (var (stack, outputs, cluster) in new[] { ("primary", Primary, primaryCluster), ("secondary", Secondary, secondaryCluster) })
+        {
+            outputs["trafficGate"] = new JsonObject
+            {
+                ["kind"] = "arc", ["healthCheckId"] = outputs["gateHealthCheckId"]!.GetValue<string>(),
+                ["routingControlArn"] = $"arn:aws:route53-recovery-control::123456789012:controlpanel/0123456789abcdef0123456789abcdef/routingcontrol/{stack}",
+                ["clusterEndpoints"] = $"eu-west-1={silent},us-west-2={cluster.Url}/v1",
+            };
+            Pulumi.Outputs(stack, outputs);
+        }
+
+        var run = await RunAsync("status", "--json");
+
+        run.Exit.Should().Be(0, run.ToString());
+        run.Json["servingStack"]!.GetValue<string>().Should().Be("secondary", "the primary's routing control is Off");
+        Region(run, "us-east-1")["gate"]!["position"]!.GetValue<string>().Should().Be("closed");
+        Region(run, "us-west-2")["gate"]!["position"]!.GetValue<string>().Should().Be("open");
+        Region(run, "us-east-1")["gate"]!["routingControlArn"]!.GetValue<string>().Should().EndWith("/routingcontrol/primary");
+        primaryCluster.Requests.Should().ContainSingle().Which.Headers["X-Amz-Target"].Should().Be("ToggleCustomerAPI.GetRoutingControlState");
+        primaryCluster.Requests.Single().Body.Should().Contain("/routingcontrol/primary");
     }
 
     [Fact]

@@ -52,6 +52,32 @@ public sealed class DeployedStackTests
         DeployedGate.From("primary", outputs).Should().Be(new DeployedGate("route53-api", "hc-1"));
     }
 
+    [Theory]
+    [InlineData("us-east-1=https://host-a.us-east-1.example.aws/v1,us-west-2=https://host-a.us-west-2.example.aws/v1")]
+    [InlineData("""[{"endpoint":"https://host-a.us-east-1.example.aws/v1","region":"us-east-1"},{"endpoint":"https://host-a.us-west-2.example.aws/v1","region":"us-west-2"}]""")]
+    public void An_arc_gate_is_read_with_its_routing_control_and_the_cluster_endpoints_in_order(string endpoints)
+    {
+        var outputs = new JsonObject
+        {
+            ["trafficGate"] = new JsonObject { ["kind"] = "arc", ["healthCheckId"] = "hc-1", ["routingControlArn"] = "arn:rc", ["clusterEndpoints"] = endpoints },
+        };
+
+        var gate = DeployedGate.From("primary", outputs)!;
+
+        gate.IsArc.Should().BeTrue();
+        gate.RoutingControlArn.Should().Be("arn:rc");
+        gate.ClusterEndpoints.Select(e => $"{e.Region}={e.Url}").Should().Equal(
+            "us-east-1=https://host-a.us-east-1.example.aws/v1", "us-west-2=https://host-a.us-west-2.example.aws/v1");
+    }
+
+    [Fact]
+    public void An_arc_gate_without_its_cluster_endpoints_is_refused_not_guessed() =>
+        FluentActions.Invoking(() => DeployedGate.From("primary", new JsonObject
+            {
+                ["trafficGate"] = new JsonObject { ["kind"] = "arc", ["healthCheckId"] = "hc-1", ["routingControlArn"] = "arn:rc" },
+            }))
+            .Should().Throw<Failover.Ops.Cli.OpsException>().WithMessage("*an arc gate healthCheckId, routingControlArn and clusterEndpoints*");
+
     [Fact]
     public void A_stack_deployed_before_the_trafficGate_output_has_a_route53_api_gate()
     {
