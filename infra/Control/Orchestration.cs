@@ -77,10 +77,11 @@ public sealed record Orchestration
                 .Set(EnvNames.PrimaryAlarmNames, alarmNames)
                 .Set(EnvNames.PrimaryProbeUrl, probeUrl)
                 // A run must never outlive its lock: the lease is the execution's own time limit.
-                .Set(EnvNames.LockLeaseSeconds, Text(WorkflowDefinition.ExecutionTimeoutSeconds(config.Workflow, config.RecoveryTasks))),
+                .Set(EnvNames.LockLeaseSeconds, Text(WorkflowDefinition.ExecutionTimeoutSeconds(config.Workflow, config.RecoveryTasks)))
+                .Set(EnvNames.NoticeRepeatMinutes, Text(config.NoticeRepeatMinutes)),
             role =>
             {
-                table.GrantDecide(role);
+                table.GrantDecide(role, WorkflowDefinition.ActionsFor(props.Role.Role));
                 role.Grant(p => p
                     .Allow("ReadPrimaryEndpointHealth", Actions.Route53.ReadHealthCheckStatus, account.HealthCheckArn(endpointCheckId))
                     .Allow("DescribePrimaryAlarms", Actions.CloudWatch.DescribeAlarms, alarmArns));

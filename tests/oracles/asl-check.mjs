@@ -328,6 +328,8 @@ const fakes = {
       health: { status: "UNHEALTHY", confirmed: world.sc.confirmed ?? false, evidence: [{ source: "route53", verdict: "UNHEALTHY", detail: "2 of 3 checkers report failure" }] },
       lockId: acting ? payload.executionId : null,
       alert: world.sc.alert ?? false,
+      // Announcing: whether the workflow may publish BLOCKED or ALERT, and when the next reminder comes.
+      notice: world.sc.notice ?? { notify: true, reminder: REMINDER, nextReminderAt: "2030-01-01T00:30:00.000Z" },
     });
   },
   "scale-service"(world, payload, fn) {
@@ -717,6 +719,9 @@ function expectNoticeFields(t, expect, event, sc, decision) {
 // Scenarios.
 
 const REQUEST = { source: "operator:alice", reason: "us-east-1 degraded since 09:40", force: false };
+
+// decide's sentence on when the next reminder comes.
+const REMINDER = "next reminder at 2030-01-01T00:30:00Z if this lasts (at most every 30 min); a different condition is announced at once";
 
 // The recovery tasks of a phase, as the fakes label their runs.
 const recoveryRuns = (machine, phase) => machine.recovery[phase].map(state => `run:${state}`);

@@ -48,6 +48,7 @@ public sealed partial class ReadmeConfigTableTests
         { "vpcCidr", $"`{NetworkSettings.VpcCidrDefault}`" },
         { "logRetentionDays", $"`{Text(StackConfig.LogRetentionDaysDefault)}`" },
         { "rtoObjectiveMinutes", $"`{Text(StackConfig.RtoObjectiveMinutesDefault)}`" },
+        { "noticeRepeatMinutes", $"`{Text(StackConfig.NoticeRepeatMinutesDefault)}`" },
     };
 
     [Theory]
