@@ -59,6 +59,9 @@ public sealed class WorkflowOracle
             ["mutant-unrecorded-succeeds"] = Mutate("mutant-unrecorded-succeeds", secondary, Literal("Default: \"TransitionNotRecorded\""), "Default: \"Done\"", 1),
             // The failure path's release always says FAILED, even after traffic moved: the transition goes unrecorded.
             ["mutant-release-outcome-literal"] = Mutate("mutant-release-outcome-literal", secondary, Literal("\"outcome.$$\": \"$$.releaseOutcome\""), "outcome: \"FAILED\"", 1),
+            // RouteDecision publishes BLOCKED and ALERT whenever decide answers with a notice, notify or not: every probe pages.
+            ["mutant-notice-ignores-notify"] = Mutate("mutant-notice-ignores-notify", secondary,
+                new Regex(@"BooleanEquals: true(?=\r?\n *" + Regex.Escape("Variable: \"$$.decision.notice.notify\"") + ")"), "IsPresent: true", 2),
             // Mutants of the recovery tasks. RouteReady sends a drill into the first recovery task: a drill would promote the database.
             ["mutant-drill-runs-recovery"] = Mutate("mutant-drill-runs-recovery", recovery, Literal("- Next: \"DrillScaleBack\""), "- Next: \"Recovery promote-db\"", 1),
             // RouteReady goes straight to the shift: the beforeShift tasks never run.
@@ -212,6 +215,7 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     [InlineData("mutant-recovery-retries-failure")]
     [InlineData("mutant-recovery-retries-timeout")]
     [InlineData("mutant-recovery-failure-keeps-lock")]
+    [InlineData("mutant-notice-ignores-notify")]
     public void Each_mutant_changes_the_compiled_definition_where_it_means_to(string mutant) =>
         oracle.Mutations[mutant].Matches.Should().Be(oracle.Mutations[mutant].Expected, "the mutant's pattern must still match the compiled definition");
 
@@ -240,6 +244,8 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     [InlineData("mutant-recovery-retries-timeout", "workflow: definition: Recovery warm-cache retries States.Timeout")]
     [InlineData("mutant-recovery-retries-timeout", "workflow: failover: Recovery promote-db times out before the shift: Recovery promote-db ran again after States.Timeout")]
     [InlineData("mutant-recovery-failure-keeps-lock", "workflow: failover: Recovery promote-db fails before the shift: the lock must be released last, but the last call was check-service")]
+    [InlineData("mutant-notice-ignores-notify", "workflow: failover blocked, already announced: a BLOCKED condition already announced must not be published again")]
+    [InlineData("mutant-notice-ignores-notify", "workflow: drill no action with alert, already announced: an ALERT condition already announced must not be published again")]
     public void The_oracle_catches_each_kind_of_mistake(string program, string finding) =>
         oracle.Results[program].Should().Contain(e => e.StartsWith(finding, StringComparison.Ordinal));
 
@@ -263,8 +269,10 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
         {
             yield return action == "drill" ? "drill (decide answers FAILOVER)" : action;
             yield return $"{action} blocked";
+            yield return $"{action} blocked, already announced";
             yield return $"{action} no action";
             yield return $"{action} no action with alert";
+            yield return $"{action} no action with alert, already announced";
             yield return $"{action} not ready (check-service says timedOut)";
             yield return $"{action} unexpected decision {(action == "failback" ? "FAILOVER" : "FAILBACK")}";
         }
