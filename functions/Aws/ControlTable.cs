@@ -41,6 +41,10 @@ public sealed record ReleaseOutcome(bool Released, bool StateRecorded, string? A
 public sealed record DecisionRecord(string Decision, string Action, string Source, string? RequestReason, string Reason, string FlagMode, string Health,
     string Owner, bool Alert, string? Evidence);
 
+/// The BLOCKED or ALERT condition last announced for one action: what it was (NoticeRepeat's key), when it was first announced,
+/// when last (a reminder), and by which execution. Null fields: the item lacks them or holds something else (unreadable).
+public sealed record NoticeRecord(string? Condition, DateTimeOffset? FirstAnnouncedAt, DateTimeOffset? AnnouncedAt, string? AnnouncedBy);
+
 /// The DynamoDB control table (design §5): one item per concern under the partition key `pk`. The lock lives in the `state`
 /// item, so that taking it, and recording a transition while releasing it, are each one conditional write on one item: atomic
 /// in every consistency mode of a global table (multi-Region strong consistency rejects transactions).
@@ -54,6 +58,10 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
     /// A lease further ahead than this was not written by these functions (LOCK_LEASE_SECONDS is at most a day): milliseconds
     /// written as seconds, or a typo. It is unreadable, not a lock held until the year 55000.
     public static readonly TimeSpan MaxLeaseAhead = TimeSpan.FromDays(2);
+
+    /// An announcement recorded further ahead than this was not written by a run of now (a clock cannot be that far off): it is
+    /// unreadable, and must not silence a condition until that time comes.
+    public static readonly TimeSpan MaxAnnouncedAhead = TimeSpan.FromMinutes(1);
 
     // Free, expired, our own (a retried step), or unreadable: the exact negation of LockHolder.HeldAgainst.
     private const string LockAvailable =
@@ -224,6 +232,51 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
         if (record.Evidence is not null) item["evidence"] = Attr.S(record.Evidence);
         await dynamo.WriteAsync("PutItem", new JsonObject { ["TableName"] = tableName, ["Item"] = item }, cancellationToken);
     }
+
+    /// The announcement recorded for `action` (item notice#ACTION), or null when none is (never announced, or cleared).
+    public async Task<NoticeRecord?> GetNoticeAsync(FailoverAction action, CancellationToken cancellationToken)
+    {
+        var item = await GetAsync(NoticeItems.Key(action), cancellationToken);
+        if (!Attr.Has(item, "condition")) return null;
+        return new NoticeRecord(Attr.Text(item, "condition"), Attr.Seconds(item, "firstAnnouncedAt"), Attr.Seconds(item, "announcedAt"),
+            Attr.Text(item, "announcedBy"));
+    }
+
+    /// Records an announcement, if it is still due when the write lands: no record, another condition, the last announcement
+    /// `repeat` ago or longer (or unreadable, or in the future: NoticeRepeat.Plan's reading), or one made by this same execution (a retried decide announces again rather than not at all).
+    /// Two runs that both find a reminder due cannot both announce it. False: another run announced it first.
+    public async Task<bool> TryAnnounceAsync(FailoverAction action, string condition, DateTimeOffset firstAnnouncedAt, string owner, DateTimeOffset now,
+        TimeSpan repeat, CancellationToken cancellationToken)
+    {
+        var (written, _) = await dynamo.WriteAsync("UpdateItem", new JsonObject
+        {
+            ["TableName"] = tableName,
+            ["Key"] = new JsonObject { [Key] = Attr.S(NoticeItems.Key(action)) },
+            ["UpdateExpression"] = "SET #condition = :condition, firstAnnouncedAt = :first, announcedAt = :now, announcedBy = :owner REMOVE clearedAt",
+            ["ConditionExpression"] = "attribute_not_exists(#condition) OR #condition <> :condition OR NOT attribute_type(announcedAt, :typeN) " +
+                                      "OR announcedAt <= :due OR announcedAt > :horizon OR announcedBy = :owner",
+            ["ExpressionAttributeNames"] = new JsonObject { ["#condition"] = "condition" },
+            ["ExpressionAttributeValues"] = new JsonObject
+            {
+                [":condition"] = Attr.S(condition), [":first"] = Attr.N(firstAnnouncedAt.ToUnixTimeSeconds()), [":now"] = Attr.N(now.ToUnixTimeSeconds()),
+                [":owner"] = Attr.S(owner), [":due"] = Attr.N(now.Subtract(repeat).ToUnixTimeSeconds()),
+                [":horizon"] = Attr.N(now.Add(MaxAnnouncedAhead).ToUnixTimeSeconds()), [":typeN"] = Attr.S("N"),
+            },
+        }, cancellationToken);
+        return written;
+    }
+
+    /// The condition has ended: forget it, so that its next occurrence is announced at once. An update, not a delete (decide
+    /// deletes nothing); the item keeps when and by whom it was cleared.
+    public Task ClearNoticeAsync(FailoverAction action, string owner, DateTimeOffset now, CancellationToken cancellationToken) =>
+        dynamo.WriteAsync("UpdateItem", new JsonObject
+        {
+            ["TableName"] = tableName,
+            ["Key"] = new JsonObject { [Key] = Attr.S(NoticeItems.Key(action)) },
+            ["UpdateExpression"] = "SET clearedAt = :now, clearedBy = :owner REMOVE #condition, firstAnnouncedAt, announcedAt, announcedBy",
+            ["ExpressionAttributeNames"] = new JsonObject { ["#condition"] = "condition" },
+            ["ExpressionAttributeValues"] = new JsonObject { [":now"] = Attr.N(now.ToUnixTimeSeconds()), [":owner"] = Attr.S(owner) },
+        }, cancellationToken);
 
     // The same reading as LockAvailable: a lease that is no time, or beyond the horizon, is none.
     private static LockHolder? ReadLock(JsonObject? item, DateTimeOffset now) =>

@@ -179,6 +179,16 @@ public static class EnvNames
     /// Set only when the control table is a multi-Region eventually consistent global table: the other replica's region,
     /// read before decide takes the lock.
     public const string ControlTablePeerRegion = "CONTROL_TABLE_PEER_REGION";
+    /// How often a BLOCKED or ALERT notice for a condition already announced is repeated, in minutes (config
+    /// failover:noticeRepeatMinutes): a faster probe must not page faster.
+    public const string NoticeRepeatMinutes = "NOTICE_REPEAT_MINUTES";
+}
+
+/// The control-table items that remember which BLOCKED or ALERT condition was last announced, one per action: the failover
+/// and drill of the secondary's workflow and the failback of the primary's share one global table, and none may silence another.
+public static class NoticeItems
+{
+    public static string Key(FailoverAction action) => $"notice#{Wire.Of(action)}";
 }
 
 /// The values of TRAFFIC_GATE_MODE (config failover:trafficGate), also echoed as shift-traffic's `mode`.
@@ -246,6 +256,12 @@ public static class ResultFields
     public const string Epoch = "epoch";
     public const string TimedOut = "timedOut";
     public const string WaitedSeconds = "waitedSeconds";
+    /// decide's answer on announcing: `{notify, reminder, nextReminderAt?}`; the workflow publishes BLOCKED or ALERT only when
+    /// `notify` is true, and the notice quotes `reminder` (when the next reminder comes).
+    public const string Notice = "notice";
+    public const string Notify = "notify";
+    public const string Reminder = "reminder";
+    public const string NextReminderAt = "nextReminderAt";
 }
 
 /// Per handler: the environment it reads and the result fields it always writes.
@@ -256,7 +272,8 @@ public static class FunctionContract
         [HandlerNames.Decide] = new(HandlerNames.Decide,
             [EnvNames.ControlTableName, EnvNames.DefaultFlag, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion],
             [EnvNames.PrimaryEndpointHealthCheckId, EnvNames.PrimaryAlarmNames, EnvNames.PrimaryProbeUrl, EnvNames.CooldownSeconds, EnvNames.LockLeaseSeconds, EnvNames.DecisionTtlDays,
-                EnvNames.DecisionTableName, EnvNames.ControlTablePeerRegion, EnvNames.PrimaryClusterName, EnvNames.PrimaryServiceName]),
+                EnvNames.DecisionTableName, EnvNames.ControlTablePeerRegion, EnvNames.PrimaryClusterName, EnvNames.PrimaryServiceName,
+                EnvNames.NoticeRepeatMinutes]),
         [HandlerNames.ScaleService] = new(HandlerNames.ScaleService,
             [EnvNames.ClusterName, EnvNames.ServiceName, EnvNames.ActiveDesiredCount, EnvNames.ActiveMinCapacity, EnvNames.StandbyDesiredCount, EnvNames.StandbyMinCapacity],
             [EnvNames.ServiceRegion]),
@@ -276,7 +293,7 @@ public static class FunctionContract
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Results = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
     {
         [HandlerNames.Decide] = [ResultFields.Decision, ResultFields.Action, ResultFields.Reason, ResultFields.Source, ResultFields.Flag, ResultFields.Health, ResultFields.Alert,
-            ResultFields.PrimaryDesiredCount],
+            ResultFields.PrimaryDesiredCount, ResultFields.Notice],
         [HandlerNames.ScaleService] = [ResultFields.Action, ResultFields.DesiredCount, ResultFields.MinCapacity, ResultFields.PreviousDesiredCount,
             ResultFields.PreviousMinCapacity, ResultFields.Changed],
         [HandlerNames.CheckService] = [ResultFields.Ready, ResultFields.Running, ResultFields.Desired, ResultFields.HealthyTargets, ResultFields.TimedOut],

@@ -46,6 +46,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         var keep = TimeSpan.FromDays(s.Int(EnvNames.DecisionTtlDays, 90, min: 1));
         var decisionTableName = s.Optional(EnvNames.DecisionTableName) ?? tableName;
         var peerRegion = s.Region(EnvNames.ControlTablePeerRegion);
+        var repeat = TimeSpan.FromMinutes(s.Int(EnvNames.NoticeRepeatMinutes, NoticeRepeat.RepeatMinutesDefault, min: 1, max: 1440));
         s.ThrowIfInvalid();
         // Its own replica is no peer: the check would read what the write is about to condition on, and protect nothing.
         if (peerRegion is not null && peerRegion == clients.Environment.Region)
@@ -113,6 +114,10 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             else outcome = new DecisionOutcome(Decision.NoAction, "another execution took the lock, or recorded a transition, since the state was read");
         }
 
+        var alert = outcome.Alert || unreadableLock || flag.Alert;
+        var condition = NoticeRepeat.Announces(outcome.Decision, alert) ? NoticeRepeat.Condition(outcome, flag, unreadableLock, evidence) : null;
+        var notice = await NoticeAsync(aws, tableName, action, condition, owner, now, repeat, context, cancellationToken);
+
         var response = new DecideResponse
         {
             Decision = Wire.Of(outcome.Decision),
@@ -135,7 +140,8 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
                 Evidence = evidence.Select(e => new EvidenceView { Source = e.Source, Verdict = Wire.Of(e.Verdict), Detail = e.Detail }).ToList(),
             },
             LockId = lockId,
-            Alert = outcome.Alert || unreadableLock || flag.Alert,
+            Alert = alert,
+            Notice = notice,
             PrimaryDesiredCount = primaryDesired,
         };
 
@@ -154,7 +160,8 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             throw;
         }
         context.Log.Info("decided", ("decision", response.Decision), ("action", response.Action), ("flag", response.Flag.Mode),
-            ("health", response.Health.Status), ("reason", response.Reason), ("lockId", lockId), ("source", Echo.Of(request.Source, 80)));
+            ("health", response.Health.Status), ("reason", response.Reason), ("lockId", lockId), ("source", Echo.Of(request.Source, 80)),
+            ("notify", notice.Notify), ("nextReminderAt", notice.NextReminderAt));
         return response;
     }
 
@@ -173,6 +180,50 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             context.Log.Info("the primary's desired count is unreadable; the failover scales to the active count", ("errorType", e.ErrorType), ("error", e.Message));
             return 0;
         }
+    }
+
+    /// Whether this run announces: reads the last announcement of this action's condition, then records a new one (a conditional
+    /// write, so two runs never both send a reminder) or clears it when the outcome announces nothing. A record that cannot be
+    /// read or written never silences a notice: the run announces, and says every run will until the record works again. The
+    /// read and the write share the peer read's budget (at most 2 s), so a failing table leaves the decision record its time.
+    private async Task<NoticeView> NoticeAsync(AwsClients aws, string tableName, FailoverAction action, string? condition, string owner, DateTimeOffset now,
+        TimeSpan repeat, InvocationContext context, CancellationToken cancellationToken)
+    {
+        var table = aws.Until(time.GetUtcNow() + PeerReadBudget(time.GetUtcNow(), context.StopBy)).ControlTable(tableName);
+        NoticePlan plan;
+        try
+        {
+            plan = NoticeRepeat.Plan(condition, await table.GetNoticeAsync(action, cancellationToken), owner, now, repeat);
+        }
+        catch (FunctionException e)
+        {
+            context.Log.Error("notice record unreadable", ("errorType", e.ErrorType), ("error", e.Message), ("announcing", condition is not null));
+            return condition is null
+                ? new NoticeView { Notify = false, Reminder = $"nothing to announce (the record of announcements could not be read: {e.ErrorType})" }
+                : new NoticeView { Notify = true, Reminder = NoticeRepeat.Unrecorded(e.ErrorType) };
+        }
+        try
+        {
+            if (plan.Clear) await table.ClearNoticeAsync(action, owner, now, cancellationToken);
+            if (plan.Announce && !await table.TryAnnounceAsync(action, plan.Condition!, plan.FirstAnnouncedAt, owner, now, repeat, cancellationToken))
+                return new NoticeView
+                {
+                    Notify = false, NextReminderAt = Attr.Iso(now + repeat),
+                    Reminder = "another run announced this condition a moment ago; not repeated (a different condition is announced at once)",
+                };
+        }
+        catch (FunctionException e) when (plan.Announce)
+        {
+            context.Log.Error("notice record not written; announcing anyway", ("errorType", e.ErrorType), ("error", e.Message));
+            return new NoticeView { Notify = true, Reminder = NoticeRepeat.Unrecorded(e.ErrorType) };
+        }
+        catch (FunctionException e)
+        {
+            // Left in place, the ended condition's next occurrence waits for its reminder instead of being announced at once.
+            context.Log.Error("notice record not cleared", ("errorType", e.ErrorType), ("error", e.Message));
+            return new NoticeView { Notify = false, Reminder = $"{plan.Reminder} (not cleared: {e.ErrorType}; the next occurrence may wait for its reminder)" };
+        }
+        return new NoticeView { Notify = plan.Announce, Reminder = plan.Reminder, NextReminderAt = plan.NextReminderAt is { } next ? Attr.Iso(next) : null };
     }
 
     /// A strongly consistent GetItem in a well region answers in tens of milliseconds; 2 s leaves room for a retry, and at most

@@ -57,6 +57,9 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         return evidence;
     }
 
+    /// The evidence of the start itself (the alarm event that started the run), not of a source read live.
+    public const string TriggerSource = "trigger";
+
     /// The triggering alarm's state counts only while it is news: not older than the trigger window, and not superseded by a
     /// later state of the same alarm read live (an alarm that went back to OK while its event was being retried).
     private static Evidence Trigger(AlarmEvent trigger, string state, bool unattended, DateTimeOffset now, IReadOnlyList<CloudWatchClient.Alarm>? live)
@@ -64,15 +67,15 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         var name = trigger.AlarmName ?? "alarm";
         var since = ParseAlarmTime(trigger.State?.Timestamp);
         if (since is null && unattended)
-            return new Evidence("trigger", Health.Unknown, $"{name} is {state}, but the event carries no readable time: not counted, the live sources decide");
+            return new Evidence(TriggerSource, Health.Unknown, $"{name} is {state}, but the event carries no readable time: not counted, the live sources decide");
         if (since is { } at && now - at > MaxTriggerAge)
-            return new Evidence("trigger", Health.Unknown,
+            return new Evidence(TriggerSource, Health.Unknown,
                 $"{name} entered {state} at {at:O}, {(int)(now - at).TotalMinutes} min ago: too old to count, the live sources decide");
         if (since is { } entered && live?.FirstOrDefault(a => a.Name == trigger.AlarmName) is { StateUpdated: { } updated } current
             && current.State != state && updated > entered)
-            return new Evidence("trigger", Health.Unknown,
+            return new Evidence(TriggerSource, Health.Unknown,
                 $"{name} entered {state} at {entered:O} but is {current.State} since {updated:O}: superseded, the live sources decide");
-        return new Evidence("trigger", state switch
+        return new Evidence(TriggerSource, state switch
         {
             "ALARM" => Health.Unhealthy,
             "OK" => Health.Healthy,

@@ -51,6 +51,19 @@ public sealed record DecideResponse
     public bool Alert { get; init; }
     /// A failover's: the primary service's desired count as read from its region, the size to scale to; 0 when not read.
     public required int PrimaryDesiredCount { get; init; }
+    /// Whether this run announces its BLOCKED or ALERT condition, or leaves it to the reminder (NoticeRepeat).
+    public required NoticeView Notice { get; init; }
+}
+
+/// decide's answer on announcing. Notify: publish BLOCKED or ALERT now (a new condition, a reminder that is due, or the record
+/// of the last announcement unusable); false for a condition announced less than the repeat interval ago, and for every
+/// outcome that announces nothing. Reminder: one sentence for the notice and the execution's output.
+public sealed record NoticeView
+{
+    public required bool Notify { get; init; }
+    public required string Reminder { get; init; }
+    /// When this condition is announced again if it lasts (absent when there is nothing to repeat, or it cannot be known).
+    public string? NextReminderAt { get; init; }
 }
 
 /// The flag as it was applied, and where it came from.

@@ -62,6 +62,9 @@ public static partial class ConfigParser
         // At most a day: past that a recovery time is no longer an objective this stack's automation can be held to.
         var rtoObjective = r.Int("rtoObjectiveMinutes", StackConfig.RtoObjectiveMinutesDefault, 1, 1440);
 
+        // 1 minute to a day: a reminder faster than any probe is no limit, and one rarer than daily lets a block be forgotten.
+        var noticeRepeat = r.Int("noticeRepeatMinutes", StackConfig.NoticeRepeatMinutesDefault, 1, 1440);
+
         var control = ParseControl(r, inputs, role ?? Role.Primary, region, peerRegion);
         var workflow = ParseWorkflow(r, capacity);
         var triggers = ParseTriggers(r);
@@ -104,6 +107,7 @@ public static partial class ConfigParser
             LogRetentionDays = retention,
             ReserveConcurrency = reserve,
             RtoObjectiveMinutes = rtoObjective,
+            NoticeRepeatMinutes = noticeRepeat,
             Control = control,
             Workflow = workflow,
             Triggers = triggers,

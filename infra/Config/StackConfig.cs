@@ -65,6 +65,10 @@ public sealed record StackConfig
     /// 30 minutes: the shipped stacks' modelled worst case is ~20 min (10 of them the readiness timeout), so a third is left
     /// for recovery tasks; set it to the recovery time you promise (the compiler refuses a stack whose worst case exceeds it).
     public const int RtoObjectiveMinutesDefault = 30;
+    /// 30 minutes: a BLOCKED or ALERT condition already announced is repeated at most this often, whatever the probe's rate
+    /// (six probes at the default rate): a paged operator is not paged again while reading the first notice, and a block nobody
+    /// lifts is not forgotten over a shift. decide's own default, NoticeRepeat.RepeatMinutesDefault, is the same.
+    public const int NoticeRepeatMinutesDefault = 30;
 
     public required string Project { get; init; }
     public required string Stack { get; init; }
@@ -83,6 +87,9 @@ public sealed record StackConfig
     public required bool ReserveConcurrency { get; init; }
     /// The recovery time promised for this stack's promotion (whole minutes): the modelled worst case must fit in it.
     public required int RtoObjectiveMinutes { get; init; }
+    /// How often a BLOCKED or ALERT notice for a condition already announced is repeated (whole minutes); decide keeps the
+    /// last announcement in the control table.
+    public required int NoticeRepeatMinutes { get; init; }
     public required ControlSettings Control { get; init; }
     public required WorkflowSettings Workflow { get; init; }
     public required TriggerSettings Triggers { get; init; }

@@ -36,11 +36,14 @@ public sealed record ControlTable
     private const string FlagItem = "flag", StateItem = "state", DecisionItems = "decision#*";
 
     /// decide: reads the flag and the state, takes the lock (one conditional update of the state item), records its
-    /// decision; in eventual mode it also reads the peer replica's state before taking the lock.
-    public void GrantDecide(IamRole role) => role.Grant(p =>
+    /// decision; in eventual mode it also reads the peer replica's state before taking the lock. It reads and updates the
+    /// notice item of each action this stack's workflow runs (`actions`), and no other stack's: the last BLOCKED or ALERT it announced.
+    public void GrantDecide(IamRole role, IReadOnlyList<FailoverAction> actions) => role.Grant(p =>
     {
+        var notices = actions.Select(a => (Value)NoticeItems.Key(a)).ToArray();
         p.Allow("ReadFlagAndLock", Actions.DynamoDb.ReadItem, ArnIn(Account.Region), Items(FlagItem, StateItem));
         p.Allow("TakeLock", Actions.DynamoDb.UpdateItem, ArnIn(Account.Region), Items(StateItem));
+        p.Allow("ReadAndRecordNotices", [.. Actions.DynamoDb.ReadItem, .. Actions.DynamoDb.UpdateItem], ArnIn(Account.Region), Items(notices));
         p.Allow("RecordDecision", Actions.DynamoDb.PutItem, DecisionTableName is { } log ? TableArn(log, Account.Region) : ArnIn(Account.Region),
             Items(DecisionItems));
         if (Consistency == TableConsistency.Eventual)

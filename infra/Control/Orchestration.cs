@@ -79,7 +79,8 @@ public sealed record Orchestration
             .Set(EnvNames.PrimaryProbeUrl, probeUrl)
             // The lease covers decide's phase only; the run renews it for each phase after (LockLeases).
             .Set(EnvNames.LockLeaseSeconds, Text(WorkflowDefinition.DecideLeaseSeconds(props.Role.Role, account.Region, config.Workflow,
-                new RecoveryTasks(config.RecoveryTasks, props.Ecs))));
+                new RecoveryTasks(config.RecoveryTasks, props.Ecs))))
+            .Set(EnvNames.NoticeRepeatMinutes, Text(config.NoticeRepeatMinutes));
         // A failover scales to the primary's desired count when it can be read (fixed names: the primary stack's prefix).
         if (!isPrimary)
             decideEnvironment.Set(EnvNames.PrimaryClusterName, config.Control.PeerNamePrefix).Set(EnvNames.PrimaryServiceName, config.Control.PeerNamePrefix);
@@ -87,7 +88,7 @@ public sealed record Orchestration
             decideEnvironment,
             role =>
             {
-                table.GrantDecide(role);
+                table.GrantDecide(role, WorkflowDefinition.ActionsFor(props.Role.Role));
                 role.Grant(p => p
                     .Allow("ReadPrimaryEndpointHealth", Actions.Route53.ReadHealthCheckStatus, account.HealthCheckArn(endpointCheckId))
                     .Allow("DescribePrimaryAlarms", Actions.CloudWatch.DescribeAlarms, alarmArns));

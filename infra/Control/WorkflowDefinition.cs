@@ -204,7 +204,8 @@ public static class WorkflowDefinition
                         ("decision", "UNDECIDED"), ("action", ""), ("reason", "no decision was made"), ("source", ""),
                         ("flag", Map.Of(("mode", "unknown"), ("source", "none"))),
                         ("health", Map.Of(("status", Wire.Of(Failover.Contract.Health.Unknown)), ("evidence", Value.List()))),
-                        ("alert", false))),
+                        ("alert", false),
+                        (ResultFields.Notice, Map.Of((ResultFields.Notify, false), (ResultFields.Reminder, "no decision was made"))))),
                     // What a release on the failure path records: FAILED until traffic has moved, then the transition.
                     ("releaseOutcome", "FAILED"),
                     // Whether traffic moved before the region was fully ready (a failover with the primary confirmed down).
@@ -220,13 +221,21 @@ public static class WorkflowDefinition
             Stamp(WorkflowDefinition.States.StampDecided, "decided", WorkflowDefinition.States.RouteDecision);
 
             var decision = "$.decision.decision";
+            // BLOCKED and ALERT are published only when decide says so (notice.notify): a condition already announced is
+            // repeated at most every noticeRepeatMinutes, however often the probe starts a run. Silent, the run still ends in
+            // Blocked or NoAction with the decision, and decide's reminder sentence, in its output.
+            var notify = Map.Of(("Variable", $"$.decision.{ResultFields.Notice}.{ResultFields.Notify}"), ("BooleanEquals", true));
             var acting = new List<Value>
             {
-                Rule(decision, Wire.Of(Decision.Blocked), WorkflowDefinition.States.Describe(Notices.Blocked)),
+                Map.Of(
+                    ("And", Value.List(Map.Of(("Variable", decision), ("StringEquals", Wire.Of(Decision.Blocked))), notify)),
+                    ("Next", WorkflowDefinition.States.Describe(Notices.Blocked))),
+                Rule(decision, Wire.Of(Decision.Blocked), WorkflowDefinition.States.Blocked),
                 Map.Of(
                     ("And", Value.List(
                         Map.Of(("Variable", decision), ("StringEquals", Wire.Of(Decision.NoAction))),
-                        Map.Of(("Variable", $"$.decision.{ResultFields.Alert}"), ("BooleanEquals", true)))),
+                        Map.Of(("Variable", $"$.decision.{ResultFields.Alert}"), ("BooleanEquals", true)),
+                        notify)),
                     ("Next", WorkflowDefinition.States.Describe(Notices.Alert))),
                 Rule(decision, Wire.Of(Decision.NoAction), WorkflowDefinition.States.NoAction),
             };
@@ -249,8 +258,8 @@ public static class WorkflowDefinition
                 ("Next", FailureEntry));
             _states[WorkflowDefinition.States.NoAction] = Map.Of(("Type", "Succeed"), ("Comment", "Nothing to do: healthy, already done, in cooldown or locked."));
 
-            Notice(Notices.Alert, "nothing was done but someone should look", WorkflowDefinition.States.NoAction);
-            Notice(Notices.Blocked, "the flag stops automation", WorkflowDefinition.States.Blocked);
+            Notice(Notices.Alert, "nothing was done but someone should look", WorkflowDefinition.States.NoAction, repeated: true);
+            Notice(Notices.Blocked, "the flag stops automation", WorkflowDefinition.States.Blocked, repeated: true);
             _states[WorkflowDefinition.States.Blocked] = Map.Of(("Type", "Succeed"), ("Comment", "The user request flag is block."));
 
             Notice(Notices.Initiated, "acting now", WorkflowDefinition.States.ScaleUp);
@@ -508,12 +517,18 @@ public static class WorkflowDefinition
         private const int NoticeTimeoutSeconds = 10;
 
         /// Describe (a Pass building the message) then publish; a publish that fails after retries never stops the run.
-        private void Notice(string notice, string meaning, string next, bool failure = false, IReadOnlyList<(string, Value?)>? extra = null)
+        /// `repeated`: a notice decide may hold back as already announced (BLOCKED, ALERT); its summary ends with decide's sentence
+        /// on when the next reminder comes, and it carries decide's whole answer on announcing as `repeat`.
+        private void Notice(string notice, string meaning, string next, bool failure = false, IReadOnlyList<(string, Value?)>? extra = null,
+            bool repeated = false)
         {
             var describe = WorkflowDefinition.States.Describe(notice);
             var publish = WorkflowDefinition.States.Notify(notice);
+            var reminder = $"$.decision.{ResultFields.Notice}.{ResultFields.Reminder}";
             var summary = failure
                 ? $"States.Format('Failover workflow {notice} in {region}: {{}} ({{}}) stopped with {{}}: {{}}', $.request.action, $.request.source, $.error.Error, $.error.Cause)"
+                : repeated
+                ? $"States.Format('Failover workflow {notice} in {region}: {{}} ({{}}), {meaning}. Decision {{}}: {{}}. Reminders: {{}}', $.request.action, $.request.source, $.decision.decision, $.decision.reason, {reminder})"
                 : $"States.Format('Failover workflow {notice} in {region}: {{}} ({{}}), {meaning}. Decision {{}}: {{}}', $.request.action, $.request.source, $.decision.decision, $.decision.reason)";
             var fields = new List<(string, Value?)>
             {
@@ -532,6 +547,7 @@ public static class WorkflowDefinition
             };
             // A FAILED notice says what the release did (released, state recorded, or its own error) and what it recorded.
             if (failure) fields.AddRange([("error.$", "$.error"), ("release.$", "$.release"), ("releaseOutcome.$", "$.releaseOutcome")]);
+            if (repeated) fields.Add(("repeat.$", $"$.decision.{ResultFields.Notice}"));
             fields.AddRange(extra ?? []);
             _states[describe] = Map.Of(
                 ("Type", "Pass"),

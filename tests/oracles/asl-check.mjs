@@ -385,6 +385,8 @@ const fakes = {
       alert: world.sc.alert ?? false,
       // A failover's read of the primary's desired count (0: unread); the fake primary runs 6.
       primaryDesiredCount: action === "failover" ? 6 : 0,
+      // Announcing: BLOCKED and ALERT are published only when decide says so (a condition already announced waits for its reminder).
+      notice: world.sc.notice ?? { notify: true, reminder: REMINDER, nextReminderAt: "2030-01-01T00:30:00.000Z" },
     });
   },
   "scale-service"(world, payload, fn) {
@@ -826,6 +828,17 @@ function renewalChecks(machine, t, action, expect) {
   }
 }
 
+// decide's sentence on when the next reminder comes, which a BLOCKED or ALERT notice must quote.
+const REMINDER = "next reminder at 2030-01-01T00:30:00Z if this lasts (at most every 30 min); a different condition is announced at once";
+// decide holding back a condition it announced less than the repeat interval ago.
+const ALREADY_ANNOUNCED = { notify: false, reminder: "announced at 2030-01-01T00:00:00Z and not repeated until 2030-01-01T00:30:00Z while it lasts", nextReminderAt: "2030-01-01T00:30:00.000Z" };
+
+function expectReminder(t, expect, event) {
+  const n = noticeOf(t, event);
+  expect(String(n?.summary).includes(REMINDER), `the ${event} notice's summary must say when the next reminder comes (decide's reminder), got ${show(n?.summary)}`);
+  expect(n?.repeat?.nextReminderAt === "2030-01-01T00:30:00.000Z", `the ${event} notice must carry decide's nextReminderAt, got ${show(n?.repeat)}`);
+}
+
 // The recovery tasks of a phase, as the fakes label their runs.
 const recoveryRuns = (machine, phase) => machine.recovery[phase].map(state => `run:${state}`);
 
@@ -909,6 +922,27 @@ function scenarios(machine) {
         expectSteps(t, expect, ["decide", "notify:BLOCKED"]);
         expectNoticeFields(t, expect, "BLOCKED", this, "BLOCKED");
         expect(noticeOf(t, "BLOCKED")?.flag?.setBy === "bob@example.com", "the BLOCKED notice must say who set the flag (setBy)");
+        expectReminder(t, expect, "BLOCKED");
+      },
+    });
+    add({
+      name: `${action} blocked, already announced`, input: { action, ...REQUEST }, decide: "BLOCKED", notice: ALREADY_ANNOUNCED,
+      flag: { mode: "block", source: "override", reason: "change freeze", setBy: "bob@example.com" },
+      expect(t, expect) {
+        // A faster probe must not page faster: the run ends Blocked, successfully, with the decision in its output, and says nothing.
+        expectEnd(t, expect, "SUCCEEDED");
+        expect(t.final === "Blocked", `a blocked run decide holds back must end in Blocked, it ended in ${t.final}`);
+        expectSteps(t, expect, ["decide"]);
+        expect(published(t).length === 0, `a BLOCKED condition already announced must not be published again, got ${show(published(t).map(n => n?.event))}`);
+      },
+    });
+    add({
+      name: `${action} no action with alert, already announced`, input: { action, ...REQUEST }, decide: "NO_ACTION", alert: true, notice: ALREADY_ANNOUNCED,
+      expect(t, expect) {
+        expectEnd(t, expect, "SUCCEEDED");
+        expect(t.final === "NoAction", `an alert run decide holds back must end in NoAction, it ended in ${t.final}`);
+        expectSteps(t, expect, ["decide"]);
+        expect(published(t).length === 0, `an ALERT condition already announced must not be published again, got ${show(published(t).map(n => n?.event))}`);
       },
     });
     add({
@@ -934,6 +968,7 @@ function scenarios(machine) {
         expect(typeof alert?.timings?.started?.at === "string" && alert?.timings?.decided?.at !== undefined,
           `the ALERT notice must carry the timings (started, decided), got ${show(alert?.timings)}`);
         expect(!t.calls.some(c => c.handler === "scale-service"), `an alert must scale nothing (${steps(t)})`);
+        expectReminder(t, expect, "ALERT");
       },
     });
     add({

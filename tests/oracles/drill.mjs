@@ -4,7 +4,8 @@
 // every request that is unsigned, signed wrongly, or not allowed by the caller's policies.
 //
 //   node drill.mjs [--json] --primary primary.yaml --secondary secondary.yaml [--bootstrap PATH]
-//                  [--scenarios failover,failback,drill,denied-update-service,denied-put-metric-data,outage-failover,outage-failback]
+//                  [--scenarios failover,failback,drill,denied-update-service,denied-put-metric-data,outage-failover,outage-failback,
+//                               crowded-failover,repeated-blocked]
 //                  [--runs N] [--cycles K]
 //
 // Scenarios: `failover` (secondary's workflow, forced: the primary is healthy in moto), then `failback` (primary's workflow,
@@ -33,7 +34,9 @@ const MAIN = ["failover", "failback", "drill"];
 const OUTAGE = ["outage-failover", "outage-failback"];
 /** The recovery region short of capacity while the primary is down, in a world of its own. */
 const CROWDED = ["crowded-failover"];
-const DEFAULT_SCENARIOS = [...MAIN, ...Object.keys(DENIALS), ...OUTAGE, ...CROWDED];
+/** An outage held back by a block, started by the probe twice: announced once, then silent until the reminder. */
+const REPEATED = ["repeated-blocked"];
+const DEFAULT_SCENARIOS = [...MAIN, ...Object.keys(DENIALS), ...OUTAGE, ...CROWDED, ...REPEATED];
 
 // ------------------------------------------------------------------------------------------------------------ arguments
 
@@ -43,7 +46,7 @@ function parseArgs(argv) {
     "--runs": (v, o) => { o.runs = Number(v); },
     "--cycles": (v, o) => { o.cycles = Number(v); },
   }, usage, { runs: 1, cycles: 1, scenarios: DEFAULT_SCENARIOS });
-  for (const s of options.scenarios) if (!MAIN.includes(s) && !DENIALS[s] && !OUTAGE.includes(s) && !CROWDED.includes(s)) usage(`unknown scenario ${s}`);
+  for (const s of options.scenarios) if (!MAIN.includes(s) && !DENIALS[s] && !OUTAGE.includes(s) && !CROWDED.includes(s) && !REPEATED.includes(s)) usage(`unknown scenario ${s}`);
   if (!(options.runs >= 1) || !(options.cycles >= 1)) usage("--runs and --cycles take a whole number >= 1");
   return options;
 }
@@ -511,6 +514,45 @@ async function crowdedFailover(world, label) {
   return report(result, expect, "SUCCEEDED", after.messages.secondary, after);
 }
 
+/**
+ * A faster probe must not page faster. The primary is down (its application and its health alarm: two sources) and an
+ * operator has set the flag to block; the probe starts the secondary's workflow twice. The first run publishes BLOCKED with
+ * when the next reminder comes and records the announcement (notice#failover, through decide's own compiled grant under
+ * moto's IAM enforcement); the second, minutes of probe later in the same condition, ends Blocked without a notice.
+ */
+async function repeatedBlocked(world, label) {
+  const { primary, secondary } = world.programs;
+  world.app.down = true;
+  await setAlarm(world, primary.alarms().find((a) => a.logical === "alarm-healthy-hosts").name, "ALARM");
+  await world.moto.ask("set-flag", "block", "change freeze");
+  await world.moto.ask("observe"); // drains the world's warm-up notice
+  const probe = { action: "failover", source: "probe failover-secondary-probe", reason: "scheduled look at the primary's health", unattended: true };
+  const first = await execute(world, secondary, probe, `${label}-1`);
+  const afterFirst = await world.moto.ask("observe");
+  const second = await execute(world, secondary, probe, `${label}-2`);
+  const after = await world.moto.ask("observe");
+  const expect = new Expect();
+  for (const p of [...first.problems, ...second.problems]) expect.that(false, p);
+  for (const [run, result] of [["first", first], ["second", second]]) {
+    expect.that(result.status === "SUCCEEDED", `the ${run} run ended ${result.status}: ${JSON.stringify(result.error)}`);
+    expect.equal(result.output?.decision?.decision, "BLOCKED", `the ${run} run's decision`);
+  }
+  expect.equal(first.output?.decision?.notice?.notify, true, "the first run announces");
+  checkNotices(expect, afterFirst.messages.secondary, ["BLOCKED"], secondary, first.executionArn, afterFirst.messages.primary);
+  const blocked = afterFirst.messages.secondary?.[0]?.message;
+  expect.that(String(blocked?.summary).includes("next reminder at ") && typeof blocked?.repeat?.nextReminderAt === "string",
+    `the BLOCKED notice says when the next reminder comes: ${JSON.stringify({ summary: blocked?.summary, repeat: blocked?.repeat })}`);
+  const record = await world.moto.ask("item", secondary.region, "notice#failover");
+  expect.that(record?.announcedBy === first.executionArn && String(record?.condition).startsWith("BLOCKED: "),
+    `the announcement recorded in notice#failover: ${JSON.stringify(record)}`);
+  expect.equal(second.output?.decision?.notice?.notify, false, "the second run, in the same condition, does not announce");
+  expect.that(second.visited.includes("Blocked") && !second.visited.some((s) => s.startsWith("Notify")),
+    `the second run ends Blocked without a notice: states visited ${second.visited.join(" > ")}`);
+  expect.equal(events(after.messages.secondary), [], "notifications after the second run");
+  expect.equal(after.gates, afterFirst.gates, "no traffic gate moved");
+  return report(second, expect, "SUCCEEDED", [...afterFirst.messages.secondary, ...after.messages.secondary], after);
+}
+
 function report(result, expect, expected, notices, after) {
   return {
     outcome: result.status,
@@ -583,6 +625,7 @@ async function runOnce(options, suffix) {
     await inWorld([`${name}${suffix}`], DENIALS[name], (world) => denied(world, name, DENIALS[name]));
   }
   if (options.scenarios.includes("crowded-failover")) await inWorld([`crowded-failover${suffix}`], null, (world) => crowdedFailover(world, "crowded-failover"));
+  if (options.scenarios.includes("repeated-blocked")) await inWorld([`repeated-blocked${suffix}`], null, (world) => repeatedBlocked(world, "repeated-blocked"));
   const outage = OUTAGE.filter((s) => options.scenarios.includes(s));
   if (outage.length) {
     await inWorld(outage.map((name) => `${name}${suffix}`), null,

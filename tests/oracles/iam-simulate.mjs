@@ -383,6 +383,21 @@ function functionRows(program, m, fnName, fns) {
         .deny("dynamodb:UpdateItem", tableArn(region, control), "one forbidden key among allowed ones still denies", keys("state", "flag"));
       if (p.handler === "decide") m.allow("dynamodb:GetItem", tableArn(region, control), "reads the flag override", keys("flag"));
       else m.deny("dynamodb:GetItem", tableArn(region, control), "release reads the state item only", keys("flag"));
+      // The last BLOCKED or ALERT announced, one item per action: decide reads and updates those of its own workflow's actions
+      // (failover and drill in the secondary, failback in the primary), never another stack's, and release-lock none.
+      const own = program.role === "primary" ? ["failback"] : ["failover", "drill"];
+      const theirs = program.role === "primary" ? ["failover", "drill"] : ["failback"];
+      for (const action of own) {
+        if (p.handler === "decide")
+          m.allow("dynamodb:GetItem", tableArn(region, control), `reads the last ${action} notice announced`, keys(`notice#${action}`))
+            .allow("dynamodb:UpdateItem", tableArn(region, control), `records or clears the ${action} notice announced`, keys(`notice#${action}`))
+            .deny("dynamodb:PutItem", tableArn(region, control), "updates the notice item, never replaces it", keys(`notice#${action}`))
+            .deny("dynamodb:UpdateItem", tableArn(peer, control), "the notice item of this region's replica only", keys(`notice#${action}`));
+        else m.deny("dynamodb:UpdateItem", tableArn(region, control), "notices are decide's", keys(`notice#${action}`));
+      }
+      for (const action of theirs)
+        m.deny("dynamodb:UpdateItem", tableArn(region, control), `the other stack's ${action} notice`, keys(`notice#${action}`));
+      m.deny("dynamodb:UpdateItem", tableArn(region, control), "a notice item of no action", keys("notice#x"));
       if (p.handler === "release-lock") {
         m.deny("dynamodb:PutItem", tableArn(region, control), "release updates the state item, it writes no record")
           .deny("dynamodb:GetItem", tableArn(peer, control), "release reads this region's replica only");

@@ -86,6 +86,7 @@ public sealed class RegionalEndpointTests
             "DynamoDB_20120810.GetItem https://dynamodb.us-west-2.amazonaws.com us-west-2/dynamodb", // state
             "DynamoDB_20120810.GetItem https://dynamodb.us-east-1.amazonaws.com us-east-1/dynamodb", // the peer's state
             "DynamoDB_20120810.UpdateItem https://dynamodb.us-west-2.amazonaws.com us-west-2/dynamodb", // the lock
+            "DynamoDB_20120810.GetItem https://dynamodb.us-west-2.amazonaws.com us-west-2/dynamodb", // the last notice announced
             "DynamoDB_20120810.PutItem https://dynamodb.us-west-2.amazonaws.com us-west-2/dynamodb"); // the record
     }
 

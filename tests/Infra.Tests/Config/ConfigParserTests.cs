@@ -21,6 +21,7 @@ public sealed class ConfigParserTests
         config.DefaultFlag.Should().Be(FlagMode.Auto);
         config.LogRetentionDays.Should().Be(30);
         config.RtoObjectiveMinutes.Should().Be(30);
+        config.NoticeRepeatMinutes.Should().Be(30);
         config.Dns.EndpointCheckIntervalSeconds.Should().Be(10);
         config.Dns.Failover.Should().Be(DnsFailover.Gated);
         config.NamePrefix.Should().Be("failover-primary");
@@ -91,6 +92,8 @@ public sealed class ConfigParserTests
     [InlineData("rtoObjectiveMinutes", "0", "failover:rtoObjectiveMinutes must be >= 1 (got 0)")]
     [InlineData("rtoObjectiveMinutes", "1441", "failover:rtoObjectiveMinutes must be <= 1440 (got 1441)")]
     [InlineData("rtoObjectiveMinutes", "20.5", "failover:rtoObjectiveMinutes must be a whole number (got '20.5')")]
+    [InlineData("noticeRepeatMinutes", "0", "failover:noticeRepeatMinutes must be >= 1 (got 0)")]
+    [InlineData("noticeRepeatMinutes", "1441", "failover:noticeRepeatMinutes must be <= 1440 (got 1441)")]
     public void Each_rule_names_its_key_and_why(string key, string value, string expected) =>
         TestStacks.Errors(overrides: (key, value)).Should().Contain(e => e.StartsWith(expected, StringComparison.Ordinal));
 

@@ -50,6 +50,7 @@ public sealed partial class ReadmeConfigTableTests
         { "rtoObjectiveMinutes", $"`{Text(StackConfig.RtoObjectiveMinutesDefault)}`" },
         { "trafficGate", $"`{Failover.Infra.Health.TrafficGate.Mode(DnsSettings.TrafficGateDefault)}`" },
         { "arcCreateCluster", $"`{(ArcSettings.CreateClusterDefault ? "true" : "false")}`" },
+        { "noticeRepeatMinutes", $"`{Text(StackConfig.NoticeRepeatMinutesDefault)}`" },
     };
 
     [Theory]

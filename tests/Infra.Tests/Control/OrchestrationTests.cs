@@ -110,6 +110,14 @@ public sealed class OrchestrationTests
     }
 
     [Fact]
+    public void Decide_repeats_a_notice_already_announced_at_the_configured_interval()
+    {
+        TestStacks.Program("secondary").Resource("decide-function").Text("environment.variables.NOTICE_REPEAT_MINUTES").Should().Be("30");
+        TestStacks.Program("secondary", ("noticeRepeatMinutes", "45")).Resource("decide-function").Text("environment.variables.NOTICE_REPEAT_MINUTES")
+            .Should().Be("45");
+    }
+
+    [Fact]
     public void Every_retryable_error_type_of_the_functions_is_retried_and_no_rejected_one_is()
     {
         var retried = WorkflowDefinition.OutcomeUnknownErrors.Concat(ErrorTypes.Retryable).ToList();

@@ -45,6 +45,8 @@ public sealed partial class RoleGrantTests
             xray:PutTelemetryRecords     | *
             dynamodb:GetItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=flag,state
             dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=state
+            dynamodb:GetItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=notice#failback
+            dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=notice#failback
             dynamodb:PutItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${decision-log-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=decision#*
             route53:GetHealthCheckStatus | arn:${partition}:route53:::healthcheck/${health-endpoint.id}
             cloudwatch:DescribeAlarms    | ${alarm-healthy-hosts.arn}
@@ -58,6 +60,8 @@ public sealed partial class RoleGrantTests
             xray:PutTelemetryRecords     | *
             dynamodb:GetItem             | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=flag,state
             dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=state
+            dynamodb:GetItem             | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=notice#failover,notice#drill
+            dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=notice#failover,notice#drill
             dynamodb:PutItem             | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["decisionTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=decision#*
             route53:GetHealthCheckStatus | arn:${partition}:route53:::healthcheck/${primary-stack.outputs["endpointHealthCheckId"]}
             cloudwatch:DescribeAlarms    | arn:${partition}:cloudwatch:us-east-1:${account-id}:alarm:failover-primary-*
@@ -71,6 +75,8 @@ public sealed partial class RoleGrantTests
             xray:PutTelemetryRecords     | *
             dynamodb:GetItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=flag,state
             dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=state
+            dynamodb:GetItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=notice#failback
+            dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=notice#failback
             dynamodb:PutItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=decision#*
             dynamodb:GetItem             | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=state
             route53:GetHealthCheckStatus | arn:${partition}:route53:::healthcheck/${health-endpoint.id}

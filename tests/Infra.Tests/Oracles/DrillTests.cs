@@ -125,4 +125,15 @@ public sealed class DrillTests(DrillRun drill) : IClassFixture<DrillRun>
         scenario["notices"]!.AsArray().Single(n => n?["message"]?["event"]?.GetValue<string>() == "SUCCEEDED")!["message"]!["partial"]!["healthyTargets"]!
             .GetValue<int>().Should().Be(1);
     }
+
+    /// A faster probe must not page faster: with the primary down and the flag block, the probe's first run publishes BLOCKED
+    /// (saying when the next reminder comes) and records it with decide's own grant; the second ends Blocked in silence.
+    [Fact]
+    public void A_blocked_outage_is_announced_once_and_the_next_probe_stays_silent()
+    {
+        drill.Findings("repeated-blocked").Should().BeEmpty(drill.Explain("repeated-blocked"));
+        var scenario = drill.Scenario("repeated-blocked");
+        scenario["outcome"]!.GetValue<string>().Should().Be("SUCCEEDED");
+        scenario["notices"]!.AsArray().Select(n => n!["message"]!["event"]!.GetValue<string>()).Should().Equal("BLOCKED");
+    }
 }

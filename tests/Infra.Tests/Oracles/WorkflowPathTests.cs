@@ -61,6 +61,9 @@ public sealed class WorkflowOracle
             ["mutant-release-outcome-literal"] = Mutate("mutant-release-outcome-literal", secondary, Literal("\"outcome.$$\": \"$$.releaseOutcome\""), "outcome: \"FAILED\"", 1),
             // The readiness renewal's lease cut to a minute: a live run waiting for readiness could lose its lock.
             ["mutant-short-lease"] = Mutate("mutant-short-lease", secondary, new Regex("(RenewDuringReadiness:[^\\n]*\\n(?:[^\\n]*\\n){0,15}? *leaseSeconds: )\\d+"), "${1}60", 1),
+            // RouteDecision publishes BLOCKED and ALERT whenever decide answers with a notice, notify or not: every probe pages.
+            ["mutant-notice-ignores-notify"] = Mutate("mutant-notice-ignores-notify", secondary,
+                new Regex(@"BooleanEquals: true(?=\r?\n *" + Regex.Escape("Variable: \"$$.decision.notice.notify\"") + ")"), "IsPresent: true", 2),
             // Mutants of the recovery tasks. RouteReady sends a drill into the first recovery task: a drill would promote the database.
             ["mutant-drill-runs-recovery"] = Mutate("mutant-drill-runs-recovery", recovery, Literal("- Next: \"DrillScaleBack\""), "- Next: \"Recovery promote-db\"", 1),
             // RouteReady goes straight to the shift: the beforeShift tasks never run.
@@ -235,6 +238,7 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     [InlineData("mutant-recovery-retries-timeout")]
     [InlineData("mutant-recovery-failure-keeps-lock")]
     [InlineData("mutant-short-lease")]
+    [InlineData("mutant-notice-ignores-notify")]
     public void Each_mutant_changes_the_compiled_definition_where_it_means_to(string mutant) =>
         oracle.Mutations[mutant].Matches.Should().Be(oracle.Mutations[mutant].Expected, "the mutant's pattern must still match the compiled definition");
 
@@ -264,6 +268,8 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     [InlineData("mutant-recovery-retries-timeout", "workflow: failover: Recovery promote-db times out before the shift: Recovery promote-db ran again after States.Timeout")]
     [InlineData("mutant-recovery-failure-keeps-lock", "workflow: failover: Recovery promote-db fails before the shift: the lock must be released last, but the last call was release-lock:RENEW")]
     [InlineData("mutant-short-lease", "workflow: definition: RenewDuringReadiness's leaseSeconds 60 is shorter than the longest the run can take from RenewDuringReadiness")]
+    [InlineData("mutant-notice-ignores-notify", "workflow: failover blocked, already announced: a BLOCKED condition already announced must not be published again")]
+    [InlineData("mutant-notice-ignores-notify", "workflow: drill no action with alert, already announced: an ALERT condition already announced must not be published again")]
     public void The_oracle_catches_each_kind_of_mistake(string program, string finding) =>
         oracle.Results[program].Should().Contain(e => e.StartsWith(finding, StringComparison.Ordinal));
 
@@ -287,8 +293,10 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
         {
             yield return action == "drill" ? "drill (decide answers FAILOVER)" : action;
             yield return $"{action} blocked";
+            yield return $"{action} blocked, already announced";
             yield return $"{action} no action";
             yield return $"{action} no action with alert";
+            yield return $"{action} no action with alert, already announced";
             yield return $"{action} not ready (check-service says timedOut)";
             yield return $"{action} unexpected decision {(action == "failback" ? "FAILOVER" : "FAILBACK")}";
         }

@@ -189,6 +189,14 @@ def leave_healthy(spec, world, stack_name, count):
     return {"left": min(len(targets), int(count))}
 
 
+def set_flag(spec, mode, reason):
+    """An operator's override, as `failoverctl flag` writes it, in every region's replica."""
+    for region in spec["regions"]:
+        client("dynamodb", region).put_item(TableName=spec["tables"]["control"], Item={
+            "pk": {"S": "flag"}, "mode": {"S": mode}, "reason": {"S": reason}, "setBy": {"S": "drill"}})
+    return {"mode": mode}
+
+
 def replicate(table, source, target):
     """What the global table's replication does, by hand: the items the workflow's region wrote, copied whole to the
     other region's replica (last writer wins); an item deleted in the source is deleted in the target."""
@@ -301,6 +309,10 @@ def serve():
                 result = leave_healthy(state["spec"], state["world"], *args)
             elif command == "replicate":
                 result = replicate(*args)
+            elif command == "set-flag":
+                result = set_flag(state["spec"], *args)
+            elif command == "item":
+                result = item(state["spec"]["tables"]["control"], *args)
             elif command == "observe":
                 result = observe(state["spec"], state["world"])
             else:
