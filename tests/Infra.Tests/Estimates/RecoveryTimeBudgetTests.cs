@@ -27,15 +27,15 @@ public sealed class RecoveryTimeBudgetTests
     ///   detection: typical min = 180 (alarms); bound max(300, probe 340) = 340 (only the probe outlives a us-east-1 primary)
     ///   trigger 5 / 60; decision 5 / 30+30 = 60; scale-up 60+5×2+15 = 85 / 600; recovery 0 / 0;
     ///   gate (metric, a close: no wait) 60 period + 60 propagation = 120 / 90 timeout + 60 + 60 = 210; TTL 60 / 60
-    ///   total 455 s (7 min 35 s) typical, 1330 s (22 min 10 s) bound, against 30 min = 1800 s.
+    ///   total 335 s (5 min 35 s) typical, 1290 s (21 min 30 s) bound, against 30 min = 1800 s.
     [Fact]
-    public void The_shipped_secondary_fails_over_in_7_and_a_half_minutes_typically_and_22_at_worst()
+    public void The_shipped_secondary_fails_over_in_5_and_a_half_minutes_typically_and_21_and_a_half_at_worst()
     {
         var budget = Shipped("secondary");
 
         budget.Action.Should().Be("failover");
         budget.Phases.Select(p => (p.Name, p.TypicalSeconds, p.BoundSeconds)).Should().Equal(
-            (RecoveryTimeBudget.Detection, 180, 340),
+            (RecoveryTimeBudget.Detection, 60, 300),
             (RecoveryTimeBudget.Trigger, 5, 60),
             (RecoveryTimeBudget.Decision, 5, 60),
             (RecoveryTimeBudget.ScaleUp, 85, 600),
@@ -43,8 +43,8 @@ public sealed class RecoveryTimeBudgetTests
             (RecoveryTimeBudget.TrafficShift, 120, 210),
             (RecoveryTimeBudget.DnsTtl, 60, 60));
         budget.DetectionPaths.Select(p => (p.Name, p.TypicalSeconds, p.BoundSeconds, p.OutlivesPrimaryRegion)).Should().Equal(
-            ("health alarms", 180, 300, false), ("Route 53 check + alarm", 210, 340, false), ("probe", 180, 340, true));
-        (budget.TypicalSeconds, budget.BoundSeconds, budget.ObjectiveSeconds, budget.Fits).Should().Be((455, 1330, 1800, true));
+            ("health alarms", 180, 300, false), ("Route 53 check + alarm", 210, 340, false), ("probe", 60, 100, true));
+        (budget.TypicalSeconds, budget.BoundSeconds, budget.ObjectiveSeconds, budget.Fits).Should().Be((335, 1290, 1800, true));
     }
 
     /// By hand, from Pulumi.primary.yaml: an operator starts the failback (0 / 0, twice), decision 5 / 60, the primary still runs
@@ -84,7 +84,8 @@ public sealed class RecoveryTimeBudgetTests
     [InlineData("10", "5", 360)]
     public void The_endpoint_interval_and_failure_threshold_move_the_detection_bound(string interval, string failures, int bound)
     {
-        var budget = Secondary(("endpointCheckIntervalSeconds", interval), ("endpointFailureThreshold", failures));
+        // Every 5 minutes, the probe's bound is the later one (every minute, the alarms' 300 s would be).
+        var budget = Secondary(("probeRate", "rate(5 minutes)"), ("endpointCheckIntervalSeconds", interval), ("endpointFailureThreshold", failures));
 
         Figures(budget, RecoveryTimeBudget.Detection).Should().Be((180, bound));
         budget.DetectionPaths.Single(p => p.Name == "probe").BoundSeconds.Should().Be(bound);
@@ -134,8 +135,8 @@ public sealed class RecoveryTimeBudgetTests
         var budget = Secondary(("readinessTimeoutSeconds", "1200"), ("readinessPollSeconds", "30"));
 
         Figures(budget, RecoveryTimeBudget.ScaleUp).Should().Be((60 + 10 + 30, 1200));
-        budget.BoundSeconds.Should().Be(1330 + 600);
-        budget.Fits.Should().BeFalse("1930 s exceed the default objective of 1800 s");
+        budget.BoundSeconds.Should().Be(1290 + 600);
+        budget.Fits.Should().BeFalse("1890 s exceed the default objective of 1800 s");
     }
 
     /// Two beforeShift tasks run in turn: 2 × 60 s to start them, their timeouts (300 + 900) as the bound; afterShift tasks
@@ -152,18 +153,18 @@ public sealed class RecoveryTimeBudgetTests
 
         Figures(budget, RecoveryTimeBudget.RecoveryTasks).Should().Be((120, 1200));
         Phase(budget, RecoveryTimeBudget.RecoveryTasks).From.Should().StartWith("2 tasks in turn (promote-db, repoint)").And.Contain("300 + 900");
-        budget.BoundSeconds.Should().Be(1330 + 1200);
+        budget.BoundSeconds.Should().Be(1290 + 1200);
     }
 
     [Theory]
-    [InlineData("22", false)]
-    [InlineData("23", true)]
+    [InlineData("21", false)]
+    [InlineData("22", true)]
     public void The_bound_not_the_typical_time_must_fit_the_objective(string minutes, bool fits)
     {
         var budget = Secondary(("rtoObjectiveMinutes", minutes));
 
         budget.ObjectiveSeconds.Should().Be(int.Parse(minutes, System.Globalization.CultureInfo.InvariantCulture) * 60);
-        budget.Fits.Should().Be(fits, "the bound is 1330 s; the typical 455 s fits either way");
+        budget.Fits.Should().Be(fits, "the bound is 1290 s; the typical 335 s fits either way");
     }
 
     /// The route53-api gate flips at once through Route 53's control plane: 60 s propagation, + shift-traffic's 90 s timeout.

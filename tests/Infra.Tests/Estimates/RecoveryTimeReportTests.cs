@@ -15,11 +15,11 @@ public sealed class RecoveryTimeReportTests
         var lines = RecoveryTimeReport.Text(Secondary()).Split('\n');
 
         lines[0].Should().Be("Recovery time budget of stack 'secondary' (failover into us-west-2), a model:");
-        lines.Should().Contain(l => l.StartsWith("  detection                         180 s    340 s  typical: health alarms; bound: probe", StringComparison.Ordinal));
+        lines.Should().Contain(l => l.StartsWith("  detection                          60 s    300 s  typical: probe; bound: health alarms", StringComparison.Ordinal));
         lines.Should().Contain(l => l.StartsWith("  scale-up and readiness             85 s    600 s  1 task to start (activeCount 2 - standbyCount 1, warm standby)", StringComparison.Ordinal));
-        lines.Should().Contain("  total                             455 s   1330 s  7 min 35 s typical, 22 min 10 s at worst");
-        lines.Should().Contain("  objective                                 1800 s  failover:rtoObjectiveMinutes 30: the bound fits, 7 min 50 s to spare");
-        lines.Should().Contain(l => l.StartsWith("    probe                           180 s    340 s  endpoint check 10 s × 3 failures", StringComparison.Ordinal)
+        lines.Should().Contain("  total                             335 s   1290 s  5 min 35 s typical, 21 min 30 s at worst");
+        lines.Should().Contain("  objective                                 1800 s  failover:rtoObjectiveMinutes 30: the bound fits, 8 min 30 s to spare");
+        lines.Should().Contain(l => l.StartsWith("    probe                            60 s    100 s  endpoint check 10 s × 3 failures", StringComparison.Ordinal)
             && l.EndsWith("; outlives the primary region", StringComparison.Ordinal));
         lines.Should().Contain(l => l.StartsWith("  note: detection reads the primary's alarms", StringComparison.Ordinal));
     }
@@ -27,14 +27,14 @@ public sealed class RecoveryTimeReportTests
     [Fact]
     public void A_bound_over_the_objective_says_by_how_much() =>
         RecoveryTimeReport.Text(Secondary(("rtoObjectiveMinutes", "15"))).Should().Contain(
-            "  objective                                  900 s  failover:rtoObjectiveMinutes 15: the bound exceeds it by 7 min 10 s\n");
+            "  objective                                  900 s  failover:rtoObjectiveMinutes 15: the bound exceeds it by 6 min 30 s\n");
 
     [Fact]
     public void The_refusal_names_the_key_the_figures_the_heaviest_phases_and_what_moves_them() =>
         RecoveryTimeReport.Refusal(Secondary(("rtoObjectiveMinutes", "15")), "Pulumi.secondary.yaml").Should().Be(
-            "failover:rtoObjectiveMinutes is 15 min (900 s), but the modelled worst-case failover of stack 'secondary' takes 1330 s (22 min 10 s) " +
+            "failover:rtoObjectiveMinutes is 15 min (900 s), but the modelled worst-case failover of stack 'secondary' takes 1290 s (21 min 30 s) " +
             "in Pulumi.secondary.yaml: the most is scale-up and readiness 600 s (standbyCount, readinessTimeoutSeconds, readinessPollSeconds), " +
-            "detection 340 s (alarmPeriodSeconds, alarmEvaluationPeriods, endpointCheckIntervalSeconds, endpointFailureThreshold, probeRate), " +
+            "detection 300 s (alarmPeriodSeconds, alarmEvaluationPeriods, endpointCheckIntervalSeconds, endpointFailureThreshold, probeRate), " +
             "gate flip and propagation 210 s (trafficGate); lower those or raise failover:rtoObjectiveMinutes (README.md, Recovery time (RTO) budget)");
 
     /// The README pastes what the compiler prints for the shipped stacks, and the line that refuses its recovery task example.

@@ -28,7 +28,7 @@ public sealed class StackOutputTests
         output.Entries.Keys.Should().BeEquivalentTo("action", "objectiveSeconds", "typicalSeconds", "boundSeconds", "phases");
         output.Entries["action"].Should().Be(new Str("failover"));
         (output.Entries["objectiveSeconds"], output.Entries["typicalSeconds"], output.Entries["boundSeconds"])
-            .Should().Be((new Num(1800), new Num(455), new Num(1330)));
+            .Should().Be((new Num(1800), new Num(335), new Num(1290)));
         var phases = ((Seq)output.Entries["phases"]).Items.Cast<Map>().ToList();
         phases.Select(p => ((Str)p.Entries["name"]).Text).Should().Equal(budget.Phases.Select(p => p.Name));
         phases[3].Entries.Should().BeEquivalentTo(new Dictionary<string, Value>
