@@ -112,8 +112,10 @@ public sealed record RegionStack
             Health = health,
         });
 
+        var healthAnswer = HealthAnswerRecords.Create(program, naming, config.Dns, role.Role, role.Role == Config.Role.Primary ? health.Endpoint : null);
         var orchestration = Orchestration.Create(program, new OrchestrationProps
         {
+            HealthAnswer = healthAnswer,
             Config = config,
             Role = role,
             Account = account,

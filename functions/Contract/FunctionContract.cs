@@ -155,6 +155,10 @@ public static class EnvNames
     /// The primary's ECS cluster and service (both or neither): decide reads its desired count, the size a failover scales to.
     public const string PrimaryClusterName = "PRIMARY_CLUSTER_NAME";
     public const string PrimaryServiceName = "PRIMARY_SERVICE_NAME";
+    /// The primary's health answer (HealthAnswer) and the hosted zone's name servers to ask for it (a JSON list of host or
+    /// host:port), together: decide reads Route 53's verdict from its DNS, not from its API in us-east-1.
+    public const string HealthAnswerName = "HEALTH_ANSWER_NAME";
+    public const string HealthAnswerNameServers = "HEALTH_ANSWER_NAME_SERVERS";
     /// Which kind of traffic gate shift-traffic moves (TrafficGateModes); the other gate settings depend on it.
     public const string TrafficGateMode = "TRAFFIC_GATE_MODE";
     /// route53-api: the primary's gate health check, whose inversion shift-traffic flips through Route 53's control plane.
@@ -215,6 +219,17 @@ public static class TrafficGateMetric
     public static string Namespace(string stackPrefix) => $"Failover/TrafficGate/{stackPrefix}";
 }
 
+/// The primary endpoint check's verdict published on Route 53's DNS (its data plane): a failover record pair under
+/// `_primary-health.DOMAIN`, the PRIMARY answer guarded by the endpoint check. Route 53 answers Healthy while its checkers see
+/// the endpoint healthy (its own 18 % rule) and Fallback otherwise; both are documentation addresses (RFC 5737), never served.
+public static class HealthAnswer
+{
+    public const string Healthy = "192.0.2.1";
+    public const string Fallback = "192.0.2.2";
+
+    public static string Name(string domainName) => $"_primary-health.{domainName.TrimEnd('.')}";
+}
+
 /// The variables one handler reads: those it cannot run without, and those with a default or a mode of their own.
 public sealed record HandlerEnvironment(string Handler, IReadOnlyList<string> Required, IReadOnlyList<string> Optional)
 {
@@ -273,7 +288,7 @@ public static class FunctionContract
             [EnvNames.ControlTableName, EnvNames.DefaultFlag, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion],
             [EnvNames.PrimaryEndpointHealthCheckId, EnvNames.PrimaryAlarmNames, EnvNames.PrimaryProbeUrl, EnvNames.CooldownSeconds, EnvNames.LockLeaseSeconds, EnvNames.DecisionTtlDays,
                 EnvNames.DecisionTableName, EnvNames.ControlTablePeerRegion, EnvNames.PrimaryClusterName, EnvNames.PrimaryServiceName,
-                EnvNames.NoticeRepeatMinutes]),
+                EnvNames.NoticeRepeatMinutes, EnvNames.HealthAnswerName, EnvNames.HealthAnswerNameServers]),
         [HandlerNames.ScaleService] = new(HandlerNames.ScaleService,
             [EnvNames.ClusterName, EnvNames.ServiceName, EnvNames.ActiveDesiredCount, EnvNames.ActiveMinCapacity, EnvNames.StandbyDesiredCount, EnvNames.StandbyMinCapacity],
             [EnvNames.ServiceRegion]),

@@ -39,6 +39,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         var primaryService = s.Optional(EnvNames.PrimaryServiceName);
         if ((primaryCluster is null) != (primaryService is null))
             s.Problem($"{EnvNames.PrimaryClusterName} and {EnvNames.PrimaryServiceName} go together");
+        var answer = HealthAnswerFrom(s);
         // 15 min: longer than a flapping alarm's cycle, shorter than an on-call response.
         var cooldown = TimeSpan.FromSeconds(s.Int(EnvNames.CooldownSeconds, 900));
         // 1 h: outlasts the slowest workflow (scale-up wait loop); an orphaned lock frees itself.
@@ -67,7 +68,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             ? PrimaryDesiredCountAsync(gathering.Ecs(primaryRegion), primaryCluster, primaryService!, context, cancellationToken)
             : Task.FromResult(0);
         var evidence = await new HealthEvidence(gathering.Route53, alarmNames.Count > 0 ? gathering.CloudWatch(primaryRegion) : null, endpointCheck, alarmNames,
-                probe, probeUrl)
+                probe, probeUrl, answer)
             .GatherAsync(request.Alarm, request.Unattended == true, now, budget, cancellationToken);
         var primaryDesired = await primarySize;
         var health = HealthEvidence.Combine(evidence);
@@ -166,6 +167,38 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
     }
 
     private static readonly TimeSpan GiveBackTime = TimeSpan.FromSeconds(1);
+
+    /// HEALTH_ANSWER_NAME and HEALTH_ANSWER_NAME_SERVERS (a JSON list, or commas), together; neither: no DNS evidence.
+    private static HealthAnswerProbe? HealthAnswerFrom(Settings s)
+    {
+        var name = s.Optional(EnvNames.HealthAnswerName);
+        var list = s.Optional(EnvNames.HealthAnswerNameServers);
+        if (name is null && list is null) return null;
+        if (name is null || list is null)
+        {
+            s.Problem($"{EnvNames.HealthAnswerName} and {EnvNames.HealthAnswerNameServers} go together");
+            return null;
+        }
+        string[] entries;
+        try
+        {
+            entries = list.TrimStart().StartsWith('[')
+                ? System.Text.Json.JsonSerializer.Deserialize(list, FunctionsJson.Default.StringArray) ?? []
+                : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+        catch (JsonException)
+        {
+            s.Problem($"{EnvNames.HealthAnswerNameServers} is neither a JSON list of name servers nor a comma list");
+            return null;
+        }
+        var servers = entries.Select(NameServer.Parse).ToList();
+        if (servers.Count == 0 || servers.Any(x => x is null))
+        {
+            s.Problem($"{EnvNames.HealthAnswerNameServers} must list name servers as host or host:port (got {Echo.Of(list, 200)})");
+            return null;
+        }
+        return new HealthAnswerProbe(name, servers!);
+    }
 
     /// The primary's desired count, or 0 when its region does not answer (the failover then scales to activeCount).
     private static async Task<int> PrimaryDesiredCountAsync(EcsClient ecs, string cluster, string service, InvocationContext context,

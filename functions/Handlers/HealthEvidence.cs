@@ -9,8 +9,9 @@ public sealed record Evidence(string Source, Health Verdict, string Detail);
 /// Gathers the primary's health from outside it where possible (design §5) and combines it. The clients it is given end their
 /// calls by the evidence budget (see Budget): a source that has not answered by then says nothing (UNKNOWN).
 /// `probe` and `probeUrl` (PRIMARY_PROBE_URL): decide's own GET of the primary's health URL; without them there is no direct-probe evidence.
+/// `answer`: Route 53's verdict read from its DNS (HealthAnswerProbe), a second view of the same checkers that needs no us-east-1.
 public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? primaryCloudWatch, string? endpointHealthCheckId, IReadOnlyList<string> primaryAlarmNames,
-    DirectProbe? probe = null, Uri? probeUrl = null)
+    DirectProbe? probe = null, Uri? probeUrl = null, HealthAnswerProbe? answer = null)
 {
     /// Route 53 and CloudWatch answer in well under a second when they are well; 5 s leaves room for a failed attempt and a retry.
     public static readonly TimeSpan MaxBudget = TimeSpan.FromSeconds(5);
@@ -42,6 +43,7 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
             if (endpointHealthCheckId is not null) evidence.Add(new Evidence("route53-endpoint", Health.Unknown, notAsked));
             if (primaryCloudWatch is not null && primaryAlarmNames.Count > 0) evidence.Add(new Evidence("primary-alarms", Health.Unknown, notAsked));
             if (probe is not null && probeUrl is not null) evidence.Add(new Evidence(DirectProbe.Source, Health.Unknown, notAsked));
+            if (answer is not null) evidence.Add(new Evidence(HealthAnswerProbe.Source, Health.Unknown, notAsked));
             return evidence;
         }
 
@@ -49,11 +51,13 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         var endpoint = endpointHealthCheckId is not null ? EndpointAsync(endpointHealthCheckId, cancellationToken) : null;
         var alarms = primaryCloudWatch is not null && primaryAlarmNames.Count > 0 ? AlarmsAsync(primaryCloudWatch, cancellationToken) : null;
         var direct = probe is not null && probeUrl is not null ? probe.ProbeAsync(probeUrl, budget, cancellationToken) : null;
+        var dns = answer?.AskAsync(budget, cancellationToken);
         var read = alarms is null ? ((Evidence, IReadOnlyList<CloudWatchClient.Alarm>?)?)null : await alarms;
         if (trigger?.State?.Value is { } state) evidence.Add(Trigger(trigger, state, unattended, now, read?.Item2));
         if (endpoint is not null) evidence.Add(await endpoint);
         if (read is { } r) evidence.Add(r.Item1);
         if (direct is not null) evidence.Add(await direct);
+        if (dns is not null) evidence.Add(await dns);
         return evidence;
     }
 
@@ -96,7 +100,7 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
     public static Family FamilyOf(string source) => source switch
     {
         DirectProbe.Source => Family.DirectProbe,
-        "route53-endpoint" => Family.Route53Checkers,
+        "route53-endpoint" or HealthAnswerProbe.Source => Family.Route53Checkers,
         _ => Family.CloudWatchAlarms,
     };
 

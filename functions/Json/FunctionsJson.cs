@@ -19,5 +19,6 @@ namespace Failover.Functions.Json;
 [JsonSerializable(typeof(ShiftTrafficResponse))]
 [JsonSerializable(typeof(ReleaseLockRequest))]
 [JsonSerializable(typeof(ReleaseLockResponse))]
+[JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(ErrorResponse))]
 public sealed partial class FunctionsJson : JsonSerializerContext;

@@ -18,6 +18,8 @@ public sealed record OrchestrationProps
     public required LoadBalancer LoadBalancer { get; init; }
     public required HealthAlarms Alarms { get; init; }
     public required RegionHealth Health { get; init; }
+    /// Route 53's verdict on the primary's endpoint as its DNS answers it: decide's data-plane view of Route 53's checkers.
+    public required HealthAnswerRecords HealthAnswer { get; init; }
     /// The secondary's StackReference to the primary (created on first use); null in the primary.
     public Lazy<PrimaryStack>? Primary { get; init; }
 }
@@ -80,7 +82,9 @@ public sealed record Orchestration
             // The lease covers decide's phase only; the run renews it for each phase after (LockLeases).
             .Set(EnvNames.LockLeaseSeconds, Text(WorkflowDefinition.DecideLeaseSeconds(props.Role.Role, account.Region, config.Workflow,
                 new RecoveryTasks(config.RecoveryTasks, props.Ecs))))
-            .Set(EnvNames.NoticeRepeatMinutes, Text(config.NoticeRepeatMinutes));
+            .Set(EnvNames.NoticeRepeatMinutes, Text(config.NoticeRepeatMinutes))
+            .Set(EnvNames.HealthAnswerName, props.HealthAnswer.Name)
+            .Set(EnvNames.HealthAnswerNameServers, new ToJson(props.HealthAnswer.NameServers));
         // A failover scales to the primary's desired count when it can be read (fixed names: the primary stack's prefix).
         if (!isPrimary)
             decideEnvironment.Set(EnvNames.PrimaryClusterName, config.Control.PeerNamePrefix).Set(EnvNames.PrimaryServiceName, config.Control.PeerNamePrefix);

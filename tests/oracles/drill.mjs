@@ -12,7 +12,7 @@
 // with scale-standby scaling the secondary down in its region) and `drill` (secondary's workflow) in the same world;
 // `denied-*` each in a fresh world with one action taken out of one compiled policy: the failover must fail with the
 // function's AccessDenied (errorType AwsServiceError) in the workflow, notify FAILED, release the lock and move no traffic.
-// `outage-*` in a world of their own: the primary's region down and Route 53's API unreachable, an operator's failover, then the
+// `outage-*` in a world of their own: the primary's region down and Route 53's API unreachable, the probe's failover, then the
 // failback once the primary recovers (Route 53's API still down); every request a function makes is recorded by a proxy.
 // A finding is an expectation not met; `--json` prints {scenarios: {NAME: {outcome, expected, findings, timings, ...}}}.
 import { randomUUID } from "node:crypto";
@@ -258,7 +258,7 @@ function commonChecks(expect, result, world, program, before, after, decision) {
   // The world's primary is healthy: each source of evidence must say so. A source decide could not read (a grant missing
   // from its policy, refused by moto) would read UNKNOWN and a forced run would still act, so this is where it shows.
   const evidence = result.tasks.find((t) => t.state === "Decide")?.response?.health?.evidence ?? [];
-  expect.equal(evidence.map((e) => [e.source, e.verdict]), [["route53-endpoint", "HEALTHY"], ["primary-alarms", "HEALTHY"], ["direct-probe", "HEALTHY"]],
+  expect.equal(evidence.map((e) => [e.source, e.verdict]), [["route53-endpoint", "HEALTHY"], ["primary-alarms", "HEALTHY"], ["direct-probe", "HEALTHY"], ["route53-dns", "HEALTHY"]],
     `decide's evidence (${evidence.map((e) => e.detail).join("; ")})`);
   const state = after.state[region];
   expect.that(lockFields(state).length === 0, `the lock is still held in ${region}: ${JSON.stringify(Object.fromEntries(lockFields(state).map((k) => [k, state[k]])))}`);
@@ -418,8 +418,9 @@ const EVIDENCE_READS = [/^GET \/2013-04-01\/healthcheck\/[^/]+\/status$/, /^Desc
 
 /**
  * The primary's region is down (its application resets every connection, every AWS endpoint signed for that region resets) and
- * Route 53's control plane does not answer: an operator's failover must still decide, scale, move traffic and record it, and no
- * function but decide's evidence reads may even try the primary's region or Route 53's API.
+ * Route 53's control plane does not answer: the probe's unattended start must still decide (its own probe and Route 53's DNS
+ * answer confirm the outage), scale, move traffic and record it, and no function but decide's evidence reads may even try the
+ * primary's region or Route 53's API.
  */
 async function outageFailover(world, label) {
   const { primary, secondary } = world.programs;
@@ -427,17 +428,22 @@ async function outageFailover(world, label) {
   world.proxy.refuse = (r) => r.service === "route53" || r.region === primary.region;
   const since = world.proxy.requests.length;
   const before = await world.moto.ask("observe");
-  const result = await execute(world, secondary, { action: "failover", source: "operator:oncall", reason: "us-east-1 is down" }, label);
+  // The probe's unattended start: with us-east-1 gone, Route 53's DNS confirms decide's own probe.
+  const result = await execute(world, secondary,
+    { action: "failover", source: "probe failover-secondary-probe", reason: "scheduled look at the primary's health", unattended: true }, label);
   const after = await world.moto.ask("observe");
   const requests = requestsBy(world, since);
   const expect = new Expect();
   const env = envOf(world, secondary, "scale-service");
   for (const p of result.problems) expect.that(false, p);
   expect.that(result.status === "SUCCEEDED", `the execution ended ${result.status}: ${JSON.stringify(result.error)}`);
-  expect.equal(result.tasks.find((t) => t.state === "Decide")?.response?.decision, "FAILOVER", "decide's decision for an operator's failover with the primary down");
-  const evidence = result.tasks.find((t) => t.state === "Decide")?.response?.health?.evidence ?? [];
-  expect.equal(evidence.map((e) => [e.source, e.verdict]), [["route53-endpoint", "UNKNOWN"], ["primary-alarms", "UNKNOWN"], ["direct-probe", "UNHEALTHY"]],
-    "decide's evidence: the dead region's sources UNKNOWN, never UNHEALTHY; its own probe of the application UNHEALTHY");
+  const decided = result.tasks.find((t) => t.state === "Decide")?.response;
+  expect.equal(decided?.decision, "FAILOVER", "decide's decision for the probe's start with the primary down");
+  expect.equal(decided?.health?.confirmed, true, "two families confirm the outage: decide's probe and Route 53's checkers, read from its DNS");
+  const evidence = decided?.health?.evidence ?? [];
+  expect.equal(evidence.map((e) => [e.source, e.verdict]),
+    [["route53-endpoint", "UNKNOWN"], ["primary-alarms", "UNKNOWN"], ["direct-probe", "UNHEALTHY"], ["route53-dns", "UNHEALTHY"]],
+    "decide's evidence: the dead region's sources and Route 53's API UNKNOWN, never UNHEALTHY; its own probe and Route 53's DNS answer UNHEALTHY");
   expect.equal(after.gates.primary.inverted, true, `the primary's gate closed in ${secondary.region}'s CloudWatch, where its switch lives`);
   expect.equal(result.tasks.find((t) => t.state === "Decide")?.response?.primaryDesiredCount, 0, "the primary's size unread: its region is down");
   expect.equal(after.services.secondary.desired, num(env.ACTIVE_DESIRED_COUNT), "the secondary scaled to the active count");

@@ -223,7 +223,9 @@ function functionRows(program, m, fnName, fns) {
   const fn = program.resource(fnName);
   const p = fn.properties;
   const region = program.regionOf(fnName);
-  const env = Object.fromEntries(Object.entries(p.environment?.variables ?? {}).map(([k, v]) => [k, program.resolve(v)]));
+  // The hosted zone's name servers (a deploy-time list): decide asks them over DNS, which no policy governs.
+  const env = Object.fromEntries(Object.entries(p.environment?.variables ?? {}).filter(([k]) => k !== "HEALTH_ANSWER_NAME_SERVERS")
+    .map(([k, v]) => [k, program.resolve(v)]));
   const need = key => { if (!env[key]) throw new Error(`${fnName} has no ${key} in its environment`); return env[key]; };
   const logGroupOf = name => {
     const group = refTo(program.resource(name).properties.loggingConfig?.logGroup, "name");

@@ -43,6 +43,8 @@ const bodyTypes = {
   ARC_CLUSTER_ENDPOINTS: "pulumi.Input<aws.types.output.route53recoverycontrol.ClusterClusterEndpoint[]>",
   arcClusterEndpoints: "pulumi.Input<aws.types.output.route53recoverycontrol.ClusterClusterEndpoint[]>",
   clusterEndpoints: "pulumi.Input<aws.types.output.route53recoverycontrol.ClusterClusterEndpoint[]>",
+  // The hosted zone's name servers, for decide's read of Route 53's health answer.
+  HEALTH_ANSWER_NAME_SERVERS: "pulumi.Input<string[]>",
 };
 
 function packageOf(token) {

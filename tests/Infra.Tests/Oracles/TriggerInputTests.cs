@@ -150,7 +150,7 @@ public sealed class TriggerInputTests(TriggerInputRun run) : IClassFixture<Trigg
         AcceptedByDecide(execution);
         Decision(execution).Should().Be("NO_ACTION", Summary(execution));
         Evidence(execution).Select(e => (e.Source, e.Verdict)).Should().Equal(("trigger", "UNKNOWN"), ("route53-endpoint", "HEALTHY"), ("primary-alarms", "HEALTHY"),
-            ("direct-probe", "HEALTHY"));
+            ("direct-probe", "HEALTHY"), ("route53-dns", "HEALTHY"));
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public sealed class TriggerInputTests(TriggerInputRun run) : IClassFixture<Trigg
         AcceptedByDecide(execution);
         Decision(execution).Should().Be("NO_ACTION", Summary(execution));
         EventCheck.Str(execution["decide"]!["response"]!["reason"]).Should().Be("primary is healthy");
-        Evidence(execution).Select(e => e.Source).Should().Equal("route53-endpoint", "primary-alarms", "direct-probe");
+        Evidence(execution).Select(e => e.Source).Should().Equal("route53-endpoint", "primary-alarms", "direct-probe", "route53-dns");
     }
 
     [Fact]

@@ -276,7 +276,8 @@ public sealed class HealthSignalTests
         string[] primaryOnly = ["control-table", "decision-log-table", "scale-standby-log-group", "scale-standby-function-role",
             "scale-standby-function-policy", "scale-standby-function", "alarm-route53-endpoint", "alarm-route53-region", "forward-alarms-rule",
             "forward-alarms-rule-role", "forward-alarms-rule-policy", "forward-alarms-dlq", "forward-alarms-dlq-policy", "forward-alarms-target",
-            "watch-scale-standby-errors", "watch-scale-standby-throttles", "watch-forward-alarms-dlq", "watch-forward-alarms-dlq-unwritable"];
+            "watch-scale-standby-errors", "watch-scale-standby-throttles", "watch-forward-alarms-dlq", "watch-forward-alarms-dlq-unwritable",
+            "health-answer", "health-answer-fallback"];
         string[] secondaryOnly = ["primary-stack", "start-on-alarm-rule", "start-on-alarm-rule-role", "start-on-alarm-rule-policy", "start-on-alarm-dlq",
             "start-on-alarm-dlq-policy", "start-on-alarm-target", "schedule-group", "probe-dlq", "probe-schedule-role", "probe-schedule-policy",
             "probe-schedule", "watch-start-on-alarm-dlq", "watch-probe-dlq", "watch-start-on-alarm-dlq-unwritable", "watch-probe-dlq-unwritable",

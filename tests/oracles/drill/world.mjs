@@ -3,6 +3,7 @@
 // under the names the programs give them, a role per function and per workflow holding its compiled policy (widened for
 // moto, see program.mjs's `widen`), the values Pulumi would fill in after the deploy, and every function of both stacks
 // ready to start with its resolved environment and its role's temporary credentials.
+import dgram from "node:dgram";
 import http from "node:http";
 import { ACCOUNT, widen } from "./program.mjs";
 import { LambdaFunction } from "./runtime.mjs";
@@ -88,8 +89,34 @@ async function startApplication() {
   server.keepAliveTimeout = 0;
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   app.url = `http://127.0.0.1:${server.address().port}`;
-  app.stop = () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); });
+  const dns = await startNameServer(app);
+  app.nameServer = dns.endpoint;
+  app.stop = () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => dns.close(resolve)); });
   return app;
+}
+
+/**
+ * The hosted zone's name server as decide asks it for the primary's health answer: Route 53's checkers see what the world's
+ * application shows, so it answers the primary (192.0.2.1) while the application is up and healthy, the fallback (192.0.2.2)
+ * otherwise (RFC 1035 answer, owner name compressed as Route 53 writes it). `app.dnsQuestions` counts what it was asked.
+ */
+async function startNameServer(app) {
+  app.dnsQuestions = 0;
+  const socket = dgram.createSocket("udp4");
+  socket.on("message", (query, peer) => {
+    app.dnsQuestions++;
+    let end = 12;
+    while (end < query.length && query[end] !== 0) end += 1 + query[end];
+    const question = query.subarray(12, end + 5);
+    const address = app.down || !app.healthy ? [192, 0, 2, 2] : [192, 0, 2, 1];
+    const reply = Buffer.concat([
+      query.subarray(0, 2), Buffer.from([0x84, 0x00, 0, 1, 0, 1, 0, 0, 0, 0]), question,
+      Buffer.from([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 10, 0, 4, ...address]),
+    ]);
+    socket.send(reply, peer.port, peer.address);
+  });
+  await new Promise((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  return { endpoint: `127.0.0.1:${socket.address().port}`, close: (done) => socket.close(done) };
 }
 
 export async function destroyWorld(world) {
@@ -185,6 +212,11 @@ function prepareFunctions(functionSpecs, roles, { bootstrap, endpoint, findings,
     const credentials = roles[key];
     const environment = {};
     for (const [name, raw] of Object.entries(fn.environmentRaw)) {
+      // The zone's name servers come from a deploy-time lookup no emulator serves: the world's own name server stands in.
+      if (name === "HEALTH_ANSWER_NAME_SERVERS") {
+        environment[name] = JSON.stringify([app.nameServer]);
+        continue;
+      }
       try {
         environment[name] = String(program.resolve(raw));
       } catch (e) {
