@@ -191,6 +191,15 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             s.Problem($"{EnvNames.HealthAnswerNameServers} is neither a JSON list of name servers nor a comma list");
             return null;
         }
+        try
+        {
+            DnsQuery.Encode(0, name);
+        }
+        catch (ArgumentException)
+        {
+            s.Problem($"{EnvNames.HealthAnswerName} is not a DNS name (got {Echo.Of(name, 200)})");
+            return null;
+        }
         var servers = entries.Select(NameServer.Parse).ToList();
         if (servers.Count == 0 || servers.Any(x => x is null))
         {

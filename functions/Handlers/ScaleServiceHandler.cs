@@ -38,6 +38,8 @@ public sealed class ScaleServiceHandler(Func<string, string?> env, AwsClients cl
         // The operator's maximum for this region still holds; autoscaling takes over from the floor once traffic arrives.
         if (size == ServiceSize.Active && request.AtLeast is > 0 and var atLeast)
             desired = Math.Max(desired, Math.Min(atLeast, target.MaxCapacity));
+        // Scaling up never scales down: a region an operator sized above the target (or one serving already) keeps its count.
+        if (size == ServiceSize.Active) desired = Math.Max(desired, current.DesiredCount);
 
         // The floor moves first: target tracking would otherwise scale a raised count back in (or a lowered one back out).
         var changed = false;

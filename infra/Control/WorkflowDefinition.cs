@@ -363,7 +363,7 @@ public static class WorkflowDefinition
                     ("Result", "SUCCEEDED"),
                     ("ResultPath", "$.releaseOutcome"),
                     ("Next", WorkflowDefinition.States.RenewAfterShift));
-                RenewLease(WorkflowDefinition.States.RenewAfterShift, afterShift);
+                RenewLease(WorkflowDefinition.States.RenewAfterShift, afterShift, afterShift: true);
                 if (role == Role.Primary)
                 {
                     // Resolvers keep answering the secondary for the record's TTL and Route 53's propagation: it keeps its
@@ -472,13 +472,23 @@ public static class WorkflowDefinition
             ("action.$", "$.request.action"),
             outcome);
 
-        /// release-lock with RENEW: the lease from now covers the phase ahead (measured, see LockLeases); a run whose lock is gone
-        /// stops here (LockLost) before it acts again.
-        private void RenewLease(string name, string next) =>
+        /// release-lock with RENEW: the lease from now covers the phase ahead (measured, see LockLeases). Before the shift, a run
+        /// whose lock is gone stops here (LockLost) and goes straight to the release: not even a drill's scale-back, which would
+        /// shrink the region the run that took the lock over is scaling up. After the shift (`afterShift`) traffic has moved and
+        /// the rest must run whatever the renewal says; the final release then reports a lost lock (TransitionNotRecorded).
+        private void RenewLease(string name, string next, bool afterShift = false)
+        {
             LambdaTask(name, HandlerNames.ReleaseLock, targets.ReleaseLock,
                 payload: Map.Of(("lockId.$", "$.lock.executionId"), ("action.$", "$.request.action"), ("outcome", "RENEW"),
                     ("leaseSeconds", leases?[name] ?? LockLeases.MarginSeconds)),
-                resultPath: "$.lease", next: next);
+                resultPath: "$.lease", next: next, catchTo: afterShift ? next : null, catchPath: afterShift ? "$.lease" : "$.error");
+            if (afterShift) return;
+            var state = (Map)_states[name];
+            var catches = ((Seq)state.Entries["Catch"]).Items;
+            var lost = Map.Of(("ErrorEquals", Value.List(ErrorTypes.LockLost)), ("ResultPath", "$.error"),
+                ("Next", WorkflowDefinition.States.ReleaseAfterFailure));
+            _states[name] = new Map(state.Entries.ToDictionary(e => e.Key, e => e.Key == "Catch" ? new Seq([lost, .. catches]) : e.Value));
+        }
 
         private void Stamp(string name, string step, string next) => _states[name] = Map.Of(
             ("Type", "Pass"),

@@ -73,6 +73,21 @@ public sealed class DecideHealthAnswerTests(MotoServer moto)
         dns.Questions.Should().BeGreaterThan(0);
     }
 
+    [Fact]
+    public async Task A_health_answer_name_that_is_no_DNS_name_is_a_configuration_error()
+    {
+        var world = await World.ArrangeAsync(moto);
+
+        var act = () => world.InvokeAsync("decide", ProbeTrigger, new Dictionary<string, string>
+        {
+            ["HEALTH_ANSWER_NAME"] = "bad..name", ["HEALTH_ANSWER_NAME_SERVERS"] = "[\"ns-1.awsdns-01.org\"]",
+        });
+
+        var error = (await act.Should().ThrowAsync<FunctionException>()).Which;
+        error.ErrorType.Should().Be(ErrorTypes.ConfigurationError);
+        error.Message.Should().Contain("HEALTH_ANSWER_NAME is not a DNS name");
+    }
+
     [Theory]
     [InlineData("HEALTH_ANSWER_NAME", "_primary-health.app.example.com")]
     [InlineData("HEALTH_ANSWER_NAME_SERVERS", "[\"ns-1.awsdns-01.org\"]")]

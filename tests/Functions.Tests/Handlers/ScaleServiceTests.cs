@@ -59,6 +59,18 @@ public sealed class ScaleServiceTests(MotoServer moto)
         response["desiredCount"]!.GetValue<int>().Should().Be(expected);
     }
 
+    [Fact]
+    public async Task Scaling_up_keeps_a_count_already_above_the_target()
+    {
+        var world = await World.ArrangeAsync(moto, standby: 1);
+        await world.InvokeAsync("scale-service", """{"action":"failover","size":"active","atLeast":5}""");
+
+        var response = await world.InvokeAsync("scale-service", """{"action":"failover","size":"active","atLeast":0}""");
+
+        response["desiredCount"]!.GetValue<int>().Should().Be(5);
+        response["changed"]!.GetValue<bool>().Should().BeFalse();
+    }
+
     [Theory]
     [InlineData("-1")]
     [InlineData("5001")]

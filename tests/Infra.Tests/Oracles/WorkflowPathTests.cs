@@ -314,6 +314,7 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
         {
             yield return "drill: release-lock releases without recording a state";
             yield return "drill: lock held by another execution at the release";
+            yield return "drill: the lock is taken over during the readiness wait";
         }
         // Recovery tasks: the first of each phase fails (and, before the shift, times out), a start error is retried at the
         // first task, and a drill skips them all.
