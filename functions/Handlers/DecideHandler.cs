@@ -116,7 +116,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         }
 
         var alert = outcome.Alert || unreadableLock || flag.Alert;
-        var condition = NoticeRepeat.Announces(outcome.Decision, alert) ? NoticeRepeat.Condition(outcome, flag, unreadableLock, evidence) : null;
+        var condition = NoticeRepeat.Announces(outcome.Decision, alert) ? NoticeRepeat.Condition(outcome, flag, unreadableLock) : null;
         var notice = await NoticeAsync(aws, tableName, action, condition, owner, now, repeat, context, cancellationToken);
 
         var response = new DecideResponse

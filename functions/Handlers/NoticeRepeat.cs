@@ -20,14 +20,13 @@ public static class NoticeRepeat
     public static bool Announces(Decision decision, bool alert) => decision == Decision.Blocked || (decision == Decision.NoAction && alert);
 
     /// The condition's stable part: the decision and its reason from the table (fixed texts), the flag's mode and whether its
-    /// override is unreadable, an unreadable lock, and which live sources could not tell (UNKNOWN). The trigger's own evidence
-    /// is left out: it differs between an alarm's start and the probe's for one and the same outage.
-    public static string Condition(DecisionOutcome outcome, ResolvedFlag flag, bool unreadableLock, IReadOnlyList<Evidence> evidence)
+    /// override is unreadable, and an unreadable lock. Which sources answered is left out: in an outage they come and go from
+    /// one probe to the next (a timeout here, an answer there), and each change would page again at the probe's rate. The
+    /// evidence stays in every notice and decision record.
+    public static string Condition(DecisionOutcome outcome, ResolvedFlag flag, bool unreadableLock)
     {
-        var unknown = evidence.Where(e => e.Verdict == Health.Unknown && e.Source != HealthEvidence.TriggerSource).Select(e => e.Source)
-            .Distinct().Order(StringComparer.Ordinal);
         return $"{Wire.Of(outcome.Decision)}: {outcome.Reason} | flag {Wire.Of(flag.Mode)}{(flag.Alert ? " (override unreadable)" : "")}" +
-               $"{(unreadableLock ? " | lock unreadable" : "")} | unknown: {string.Join(", ", unknown.DefaultIfEmpty("none"))}";
+               $"{(unreadableLock ? " | lock unreadable" : "")}";
     }
 
     /// Announce a new or changed condition at once, and a lasting one again once `repeat` has passed since it was last

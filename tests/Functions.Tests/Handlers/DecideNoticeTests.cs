@@ -91,6 +91,21 @@ public sealed class DecideNoticeTests(MotoServer moto)
         Time(Notice(reminder)["nextReminderAt"]).Should().BeCloseTo(Start.AddMinutes(10), TimeSpan.FromSeconds(1));
     }
 
+    /// Route 53's API answering one minute and not the next changes the evidence, not what the operator acts on.
+    [Fact]
+    public async Task A_source_that_comes_and_goes_during_the_outage_is_not_announced_again_within_the_interval()
+    {
+        var world = await BlockedOutage(moto);
+        await Decide(world, "probe-1", Start);
+
+        var again = await world.InvokeAsync("decide", Probe("probe-2"),
+            new Dictionary<string, string> { ["AWS_ENDPOINT_URL_ROUTE_53"] = $"http://127.0.0.1:{MotoServer.FreePort()}" }, time: new ManualTime(Start.AddMinutes(1)));
+
+        again["decision"]!.GetValue<string>().Should().Be("BLOCKED");
+        again["health"]!["evidence"]!.AsArray().Should().Contain(e => e!["source"]!.GetValue<string>() == "route53-endpoint" && e["verdict"]!.GetValue<string>() == "UNKNOWN");
+        Notice(again)["notify"]!.GetValue<bool>().Should().BeFalse();
+    }
+
     [Fact]
     public async Task A_different_condition_is_announced_at_once()
     {

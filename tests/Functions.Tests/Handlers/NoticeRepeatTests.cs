@@ -12,32 +12,14 @@ public sealed class NoticeRepeatTests
     private static readonly DecisionOutcome Blocked = new(Decision.Blocked, "primary is unhealthy but the flag is block");
     private static readonly ResolvedFlag Block = new(FlagMode.Block, true, null, null);
 
-    private static string Condition(params Evidence[] evidence) => NoticeRepeat.Condition(Blocked, Block, unreadableLock: false, evidence);
-
     [Fact]
-    public void The_probes_start_and_an_alarms_start_of_one_outage_are_one_condition()
+    public void An_unreadable_lock_or_flag_override_or_another_reason_is_another_condition()
     {
-        var live = new Evidence("primary-alarms", Health.Unhealthy, "in ALARM: failover-primary-healthy-hosts");
+        var plain = NoticeRepeat.Condition(Blocked, Block, unreadableLock: false);
 
-        var byProbe = Condition(live, new Evidence("route53-endpoint", Health.Unknown, "status unavailable: Throttling"));
-        var byAlarm = Condition(new Evidence("trigger", Health.Unknown, "alarm entered ALARM at 14:02, 12 min ago: too old to count"), live,
-            new Evidence("route53-endpoint", Health.Unknown, "no checker has reported yet"));
-
-        byAlarm.Should().Be(byProbe);
-    }
-
-    [Fact]
-    public void Another_source_going_missing_is_another_condition() =>
-        Condition(new Evidence("route53-endpoint", Health.Unknown, "x"), new Evidence("direct-probe", Health.Unknown, "y"))
-            .Should().NotBe(Condition(new Evidence("route53-endpoint", Health.Unknown, "x")));
-
-    [Fact]
-    public void An_unreadable_lock_or_flag_override_is_another_condition()
-    {
-        var plain = Condition();
-
-        NoticeRepeat.Condition(Blocked, Block, unreadableLock: true, []).Should().NotBe(plain);
-        NoticeRepeat.Condition(Blocked, Block with { Alert = true }, unreadableLock: false, []).Should().NotBe(plain);
+        NoticeRepeat.Condition(Blocked, Block, unreadableLock: true).Should().NotBe(plain);
+        NoticeRepeat.Condition(Blocked, Block with { Alert = true }, unreadableLock: false).Should().NotBe(plain);
+        NoticeRepeat.Condition(Blocked with { Reason = "another reason" }, Block, unreadableLock: false).Should().NotBe(plain);
     }
 
     [Fact]
