@@ -114,6 +114,13 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             if (await table.TryAcquireLockAsync(claim, now, lease, cancellationToken)) lockId = owner;
             else outcome = new DecisionOutcome(Decision.NoAction, "another execution took the lock, or recorded a transition, since the state was read");
         }
+        else if (control.Lock is { Owner: { } held } && held == owner)
+        {
+            // A retried decide whose first attempt took the lock (its answer lost) and that now does not act: the run ends here,
+            // and nothing else would release it before its lease ends.
+            var released = await table.ReleaseLockAsync(owner, "NOT_ACTING", null, now, cancellationToken);
+            context.Log.Info("not acting; this execution's own lock given back", ("released", released.Released), ("reason", released.Reason));
+        }
 
         var alert = outcome.Alert || unreadableLock || flag.Alert;
         var condition = NoticeRepeat.Announces(outcome.Decision, alert) ? NoticeRepeat.Condition(outcome, flag, unreadableLock) : null;

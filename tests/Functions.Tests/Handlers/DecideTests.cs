@@ -724,4 +724,19 @@ public sealed class DecideTests(MotoServer moto)
         (await world.Ask("lock")).Should().BeNull();
         (await world.Ask("decisions"))!.AsArray().Should().BeEmpty();
     }
+
+    /// decide's first attempt took the lock and its answer was lost; the retry finds the primary healthy again and does not act.
+    [Fact]
+    public async Task A_retried_decide_that_does_not_act_gives_back_the_lock_its_first_attempt_took()
+    {
+        var world = await World.ArrangeAsync(moto);
+        var lease = DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds();
+        await world.Ask("put-lock", $$"""{"owner":"exec-retried","action":"failover","leaseExpiresAt":{{lease}}}""");
+
+        var response = await world.InvokeAsync("decide", """{"action":"failover","source":"alarm","executionId":"exec-retried"}""");
+
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        response["lockId"].Should().BeNull();
+        (await world.Ask("lock")).Should().BeNull();
+    }
 }
