@@ -97,8 +97,8 @@ public sealed record Orchestration
                     .Allow("ReadPrimaryEndpointHealth", Actions.Route53.ReadHealthCheckStatus, account.HealthCheckArn(endpointCheckId))
                     .Allow("DescribePrimaryAlarms", Actions.CloudWatch.DescribeAlarms, alarmArns));
                 if (!isPrimary)
-                    role.Grant(p => p.Allow("ReadPrimaryServiceSize", Actions.Ecs.DescribeService, Value.Format(
-                        $"arn:{account.Partition}:ecs:{primaryRegion}:{account.AccountId}:service/{config.Control.PeerNamePrefix}/{config.Control.PeerNamePrefix}")));
+                    role.Grant(p => p.Allow("ReadPrimaryServiceSize", Actions.Ecs.DescribeService,
+                        account.EcsServiceArn(primaryRegion, config.Control.PeerNamePrefix, config.Control.PeerNamePrefix)));
             });
         Add(HandlerNames.ScaleService, "Scales this region's service to its active size, or back to standby",
             ScaleEnvironment(config, props.Ecs.Cluster.Out("name"), props.Ecs.Service.Out("name"), serviceRegion: null),
@@ -126,7 +126,7 @@ public sealed record Orchestration
                 ScaleEnvironment(config, peer, peer, config.PeerRegion),
                 role => role.Grant(p => p
                     .Allow("ScaleSecondaryService", Actions.Ecs.ScaleService,
-                        Value.Format($"arn:{account.Partition}:ecs:{config.PeerRegion}:{account.AccountId}:service/{peer}/{peer}"))
+                        account.EcsServiceArn(config.PeerRegion, peer, peer))
                     // The secondary's scalable target has a generated id the primary cannot know: scoped to ECS desired counts
                     // in that region and account (the one ARN pattern in these policies, see the README's IAM table).
                     .Allow("SetSecondaryScalingFloor", Actions.ApplicationAutoScaling.RegisterScalableTarget,

@@ -481,13 +481,8 @@ public static class WorkflowDefinition
             LambdaTask(name, HandlerNames.ReleaseLock, targets.ReleaseLock,
                 payload: Map.Of(("lockId.$", "$.lock.executionId"), ("action.$", "$.request.action"), ("outcome", "RENEW"),
                     ("leaseSeconds", leases?[name] ?? LockLeases.MarginSeconds)),
-                resultPath: "$.lease", next: next, catchTo: afterShift ? next : null, catchPath: afterShift ? "$.lease" : "$.error");
-            if (afterShift) return;
-            var state = (Map)_states[name];
-            var catches = ((Seq)state.Entries["Catch"]).Items;
-            var lost = Map.Of(("ErrorEquals", Value.List(ErrorTypes.LockLost)), ("ResultPath", "$.error"),
-                ("Next", WorkflowDefinition.States.ReleaseAfterFailure));
-            _states[name] = new Map(state.Entries.ToDictionary(e => e.Key, e => e.Key == "Catch" ? new Seq([lost, .. catches]) : e.Value));
+                resultPath: "$.lease", next: next, catchTo: afterShift ? next : null, catchPath: afterShift ? "$.lease" : "$.error",
+                lockLostTo: afterShift ? null : WorkflowDefinition.States.ReleaseAfterFailure);
         }
 
         private void Stamp(string name, string step, string next) => _states[name] = Map.Of(
@@ -500,9 +495,14 @@ public static class WorkflowDefinition
         /// Where every failure goes: a drill's scale-back check, or straight to releasing the lock.
         private string FailureEntry => Actions.Contains(FailoverAction.Drill) ? WorkflowDefinition.States.OnFailure : WorkflowDefinition.States.ReleaseAfterFailure;
 
+        /// `lockLostTo`: where LockLost goes instead of the Catch-all (a renewal that found its lock gone).
         private void LambdaTask(string name, string handler, Value function, Value payload, string resultPath, string next,
-            string? catchTo = null, string catchPath = "$.error")
+            string? catchTo = null, string catchPath = "$.error", string? lockLostTo = null)
         {
+            var catchAll = Map.Of(("ErrorEquals", Value.List("States.ALL")), ("ResultPath", catchPath), ("Next", catchTo ?? FailureEntry));
+            IReadOnlyList<Value> catches = lockLostTo is null
+                ? [catchAll]
+                : [Map.Of(("ErrorEquals", Value.List(ErrorTypes.LockLost)), ("ResultPath", "$.error"), ("Next", lockLostTo)), catchAll];
             var payloadEntry = payload is Str path ? ("Payload.$", (Value?)path) : ("Payload", payload);
             _states[name] = Map.Of(
                 ("Type", "Task"),
@@ -517,10 +517,7 @@ public static class WorkflowDefinition
                         ("BackoffRate", 2), ("MaxDelaySeconds", 16), ("JitterStrategy", "FULL")),
                     Map.Of(("ErrorEquals", Value.Strings([.. ErrorTypes.Retryable, .. OutcomeUnknownErrors])), ("IntervalSeconds", 2), ("MaxAttempts", 3),
                         ("BackoffRate", 2), ("MaxDelaySeconds", 20), ("JitterStrategy", "FULL")))),
-                ("Catch", Value.List(Map.Of(
-                    ("ErrorEquals", Value.List("States.ALL")),
-                    ("ResultPath", catchPath),
-                    ("Next", catchTo ?? FailureEntry)))),
+                ("Catch", new Seq(catches)),
                 ("Next", next));
         }
 

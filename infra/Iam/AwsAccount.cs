@@ -13,6 +13,9 @@ public sealed record AwsAccount(Ref Partition, Ref AccountId, string Region)
         _ => throw new ArgumentException("An ARN's resource part is a literal or a reference.", nameof(resource)),
     };
 
+    /// An ECS service named before it exists (the stacks' fixed names): `service/CLUSTER/SERVICE` in `region`.
+    public Value EcsServiceArn(string region, string cluster, string service) => Arn("ecs", new Str($"service/{cluster}/{service}"), region);
+
     /// Route 53 health checks are global and their ARNs carry neither region nor account.
     public Value HealthCheckArn(Ref healthCheckId) => Value.Format($"arn:{Partition}:route53:::healthcheck/{healthCheckId}");
 }

@@ -72,6 +72,14 @@ public sealed class HealthEvidenceTests
         new[] { Probe, Endpoint, Alarms }.Select(HealthEvidence.FamilyOf).Should().OnlyHaveUniqueItems();
     }
 
+    /// Route 53's API and its DNS answer report the same checkers: one family, whichever of them answers.
+    [Fact]
+    public void Route_53s_dns_answer_and_its_api_are_one_family()
+    {
+        HealthEvidence.FamilyOf(HealthAnswerProbe.Source).Should().Be(HealthEvidence.FamilyOf(Endpoint));
+        HealthEvidence.FamilyOf(HealthAnswerProbe.Source).Should().NotBe(HealthEvidence.FamilyOf(Alarms));
+    }
+
     [Fact]
     public void Whatever_the_sources_say_confirmation_implies_an_unhealthy_primary()
     {
