@@ -127,6 +127,14 @@ public sealed record RegionStack
             Primary = primaryStack,
         });
 
+        // Only the workflow moves traffic: operators set the flag and start the operators' entry point; the table admits no other writer.
+        var operators = OperatorAccess.Create(program, new OperatorAccessProps
+        {
+            Naming = naming, Account = account, Table = orchestration.Table, Workflow = orchestration.Workflow,
+            TableWriters = [orchestration.Functions[Contract.HandlerNames.Decide], orchestration.Functions[Contract.HandlerNames.ReleaseLock]],
+            PeerPrefix = config.Control.PeerNamePrefix, PeerRegion = config.PeerRegion,
+        });
+
         // Triggers: the primary forwards its alarms, the secondary starts its workflow on them and on its probe.
         var isPrimary = role.Role == Config.Role.Primary;
         var forwarding = isPrimary
@@ -140,7 +148,7 @@ public sealed record RegionStack
         var triggers = orchestration.Primary is { } primary
             ? WorkflowTriggers.Create(program, new WorkflowTriggersProps
             {
-                Naming = naming, Account = account, StateMachineArn = orchestration.Workflow.Arn,
+                Naming = naming, Account = account, StateMachineArn = orchestration.Workflow.TriggerArn ?? throw new InvalidOperationException("the secondary has a trigger entry point"),
                 TriggerAlarmArns = primary.Output(StackOutputs.TriggerAlarmArns), ProbeRate = config.Triggers.ProbeRate,
             })
             : null;
@@ -193,7 +201,7 @@ public sealed record RegionStack
             Cluster = ecs.Cluster.Out("name"),
             Service = ecs.Service.Out("name"),
             HealthChecks = [("endpoint", health.Endpoint.Out("id")), ("region", health.Calculated.Out("id")), ("gate", health.Gate.Check.Out("id"))],
-            StateMachineArn = orchestration.Workflow.Arn,
+            StateMachineArns = orchestration.Workflow.Arns,
             FunctionNames = [.. orchestration.Functions.Values.Select(f => (Value)f.Function.Out("name"))],
         };
         var ownFunctions = orchestration.Functions.Keys.ToList();
@@ -210,7 +218,7 @@ public sealed record RegionStack
             HealthChecks = primary is null ? [] :
                 [("endpoint", primary.Output(StackOutputs.EndpointHealthCheckId)), ("region", primary.Output(StackOutputs.CalculatedHealthCheckId)),
                     ("gate", primary.Output(StackOutputs.GateHealthCheckId))],
-            StateMachineArn = Value.Format($"arn:{account.Partition}:states:{config.PeerRegion}:{account.AccountId}:stateMachine:{peer}-failover"),
+            StateMachineArns = [.. Workflow.Names(peer, isPrimary ? Config.Role.Secondary : Config.Role.Primary).Select(n => Workflow.ArnOf(account, config.PeerRegion, n))],
             FunctionNames = [.. peerFunctions.Select(f => (Value)$"{peer}-{f}")],
         };
         return new DashboardProps

@@ -80,6 +80,8 @@ public static class StackOutputs
         program.Export("topicArn", orchestration.Notifications.Arn);
         program.Export("stateMachineArn", orchestration.Workflow.Arn);
         program.Export("stateMachineName", orchestration.Workflow.StateMachine.Out("name"));
+        // The triggers' entry point (the secondary's): what the probe and the alarm rule start; operators start the one above.
+        if (orchestration.Workflow.TriggerArn is { } trigger) program.Export("triggerStateMachineArn", trigger);
         program.Export("workflowLogGroupName", orchestration.Workflow.LogGroup.Out("name"));
         program.Export("workflowActions", Value.Strings(WorkflowDefinition.ActionsFor(role.Role).Select(Wire.Of)));
         program.Export("readinessTimeoutSeconds", config.Workflow.ReadinessTimeoutSeconds);

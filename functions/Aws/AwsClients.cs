@@ -29,5 +29,7 @@ public sealed class AwsClients(Func<string, string?> env, HttpClient http, TimeP
     public RecoveryClusterClient RecoveryCluster(IReadOnlyList<ClusterEndpoint> endpoints) =>
         new(new AwsHttpClient(http, Environment, retry with { MaxAttempts = Math.Min(2, retry.MaxAttempts) }, time), endpoints);
 
+    public StepFunctionsClient StepFunctions(string region) => new(Signed, region);
+
     public ControlTable ControlTable(string tableName, string? region = null) => new(new DynamoDbClient(Signed, region ?? Environment.Region), tableName);
 }

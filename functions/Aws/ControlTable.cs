@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Failover.Functions.Runtime;
 
@@ -11,8 +12,9 @@ public sealed record FlagOverride(string Mode, string? Reason, string? SetBy, st
 /// Each is null when the item lacks it (an item written by hand): unknown, never 0.
 public sealed record ControlState(string? ActiveRegion, long? Epoch, DateTimeOffset? LastTransitionAt);
 
-/// The lock as stored; an owner or lease that is missing (or of another type) stays missing.
-public sealed record LockHolder(string? Owner, DateTimeOffset? LeaseExpiresAt)
+/// The lock as stored; an owner or lease that is missing (or of another type) stays missing. TokenHash: the SHA-256 of the token
+/// decide gave the run that took it (LockToken), Action what it was taken for.
+public sealed record LockHolder(string? Owner, DateTimeOffset? LeaseExpiresAt, string? TokenHash = null, string? Action = null)
 {
     /// These functions always write both; a lock lacking either was written by something else and is no execution's lock.
     public bool Unreadable => Owner is null || LeaseExpiresAt is null;
@@ -28,8 +30,10 @@ public sealed record LockHolder(string? Owner, DateTimeOffset? LeaseExpiresAt)
 public sealed record ControlItem(ControlState? State, LockHolder? Lock, bool EpochUnreadable = false);
 
 /// What an acting decision writes with the lock, so the lock never exists without the decision that took it. SeenEpoch is the
-/// epoch the decision was made on (null: none yet); the lock is not taken if a transition was recorded since.
-public sealed record LockClaim(string Owner, string Action, string Decision, string Source, string? Reason, long? SeenEpoch, bool CheckEpoch = true);
+/// epoch the decision was made on (null: none yet); the lock is not taken if a transition was recorded since. TokenHash: the hash
+/// of the run's new token. DeadOwner: a holder Step Functions says is no running execution, taken over as if free.
+public sealed record LockClaim(string Owner, string TokenHash, string Action, string Decision, string Source, string? Reason, long? SeenEpoch,
+    bool CheckEpoch = true, string? DeadOwner = null);
 
 /// A transition to record when the lock is released after a successful run.
 public sealed record Transition(string ActiveRegion, string Action);
@@ -37,9 +41,10 @@ public sealed record Transition(string ActiveRegion, string Action);
 /// What a release did, and why.
 public sealed record ReleaseOutcome(bool Released, bool StateRecorded, string? ActiveRegion, long? Epoch, string Reason);
 
-/// One decision, kept for the record with a TTL.
+/// One decision, kept for the record with a TTL. Entry: the entry point Step Functions said ran it; Claims: what the input claimed
+/// and whether it was verified, refused or only claimed (JSON).
 public sealed record DecisionRecord(string Decision, string Action, string Source, string? RequestReason, string Reason, string FlagMode, string Health,
-    string Owner, bool Alert, string? Evidence);
+    string Owner, bool Alert, string? Evidence, string? Entry = null, string? Claims = null);
 
 /// The BLOCKED or ALERT condition last announced for one action: what it was (NoticeRepeat's key), when it was first announced,
 /// when last (a reminder), and by which execution. Null fields: the item lacks them or holds something else (unreadable).
@@ -53,7 +58,7 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
     public const string Key = "pk";
     private const string StateKey = "state";
     private static readonly string[] LockAttributes =
-        ["lockOwner", "lockAction", "lockDecision", "lockSource", "lockRequestReason", "lockAcquiredAt", "lockLeaseExpiresAt"];
+        ["lockOwner", "lockTokenHash", "lockAction", "lockDecision", "lockSource", "lockRequestReason", "lockAcquiredAt", "lockLeaseExpiresAt"];
 
     /// A lease further ahead than this was not written by these functions (LOCK_LEASE_SECONDS is at most a day): milliseconds
     /// written as seconds, or a typo. It is unreadable, not a lock held until the year 55000.
@@ -92,7 +97,8 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
     public Task ClearFlagAsync(CancellationToken cancellationToken) =>
         dynamo.WriteAsync("DeleteItem", new JsonObject { ["TableName"] = tableName, ["Key"] = new JsonObject { [Key] = Attr.S("flag") } }, cancellationToken);
 
-    public async Task<ControlItem> GetControlAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    /// `maxLeaseAhead`: a lease further ahead than this is none (the lock is unreadable); default MaxLeaseAhead.
+    public async Task<ControlItem> GetControlAsync(DateTimeOffset now, CancellationToken cancellationToken, TimeSpan? maxLeaseAhead = null)
     {
         var item = await GetAsync(StateKey, cancellationToken);
         if (item is null) return new ControlItem(null, null);
@@ -100,22 +106,29 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
         var epoch = Attr.Number(item, "epoch");
         return new ControlItem(
             hasState ? new ControlState(Attr.Text(item, "activeRegion"), epoch, Attr.Time(item, "lastTransitionAt")) : null,
-            ReadLock(item, now),
+            ReadLock(item, now, maxLeaseAhead ?? MaxLeaseAhead),
             EpochUnreadable: epoch is null && Attr.Has(item, "epoch"));
     }
 
-    /// One conditional write: free, expired, unreadable or already ours. Two executions never both get it.
-    public async Task<bool> TryAcquireLockAsync(LockClaim claim, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    /// One conditional write: free, expired, unreadable (a lease beyond `maxLeaseAhead` included), already ours, or held by the
+    /// claim's dead owner. Two executions never both get it. A retried decide re-entering its own lock gives it a new token.
+    public async Task<bool> TryAcquireLockAsync(LockClaim claim, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken,
+        TimeSpan? maxLeaseAhead = null)
     {
         var values = new JsonObject
         {
-            [":owner"] = Attr.S(claim.Owner), [":action"] = Attr.S(claim.Action), [":decision"] = Attr.S(claim.Decision),
+            [":owner"] = Attr.S(claim.Owner), [":hash"] = Attr.S(claim.TokenHash), [":action"] = Attr.S(claim.Action), [":decision"] = Attr.S(claim.Decision),
             [":source"] = Attr.S(claim.Source), [":at"] = Attr.S(Attr.Iso(now)), [":lease"] = Attr.N(now.Add(lease).ToUnixTimeSeconds()),
-            [":now"] = Attr.N(now.ToUnixTimeSeconds()), [":horizon"] = Attr.N(now.Add(MaxLeaseAhead).ToUnixTimeSeconds()),
+            [":now"] = Attr.N(now.ToUnixTimeSeconds()), [":horizon"] = Attr.N(now.Add(maxLeaseAhead ?? MaxLeaseAhead).ToUnixTimeSeconds()),
             [":typeS"] = Attr.S("S"), [":typeN"] = Attr.S("N"),
         };
-        // A transition recorded after the decision read the state makes the decision stale: it must not act on it.
         var condition = LockAvailable;
+        if (claim.DeadOwner is not null)
+        {
+            condition = $"({condition} OR lockOwner = :deadOwner)";
+            values[":deadOwner"] = Attr.S(claim.DeadOwner);
+        }
+        // A transition recorded after the decision read the state makes the decision stale: it must not act on it.
         if (claim.CheckEpoch && claim.SeenEpoch is { } seen)
         {
             condition += " AND epoch = :seenEpoch";
@@ -125,7 +138,7 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
         {
             condition += " AND attribute_not_exists(epoch)";
         }
-        var set = "SET lockOwner = :owner, lockAction = :action, lockDecision = :decision, lockSource = :source, lockAcquiredAt = :at, lockLeaseExpiresAt = :lease";
+        var set = "SET lockOwner = :owner, lockTokenHash = :hash, lockAction = :action, lockDecision = :decision, lockSource = :source, lockAcquiredAt = :at, lockLeaseExpiresAt = :lease";
         if (claim.Reason is not null)
         {
             set += ", lockRequestReason = :reason";
@@ -142,32 +155,48 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
         return written;
     }
 
-    /// Moves the lease of the owner's lock to `until`, for the action it was taken for; false when the owner holds it no longer
-    /// (released, or taken over once the lease had ended). A lease that ran out with nobody taking it over is still the owner's:
-    /// nothing acted in between, so the run may go on.
-    public async Task<bool> RenewLockAsync(string owner, string action, DateTimeOffset until, CancellationToken cancellationToken)
+    /// Moves the lease of the lock whose token hashes to `tokenHash` to `until`, for the action it was taken for; false when that
+    /// token holds it no longer (released, or taken over once the lease had ended). A lease that ran out with nobody taking it over
+    /// is still the token's: nothing acted in between, so the run may go on.
+    public async Task<bool> RenewLockAsync(string tokenHash, string action, DateTimeOffset until, CancellationToken cancellationToken)
     {
         var (written, _) = await dynamo.WriteAsync("UpdateItem", new JsonObject
         {
             ["TableName"] = tableName,
             ["Key"] = StateItemKey(),
             ["UpdateExpression"] = "SET lockLeaseExpiresAt = :lease",
-            ["ConditionExpression"] = "lockOwner = :owner AND lockAction = :action",
+            ["ConditionExpression"] = "lockTokenHash = :hash AND lockAction = :action",
             ["ExpressionAttributeValues"] = new JsonObject
             {
-                [":owner"] = Attr.S(owner), [":action"] = Attr.S(action), [":lease"] = Attr.N(until.ToUnixTimeSeconds()),
+                [":hash"] = Attr.S(tokenHash), [":action"] = Attr.S(action), [":lease"] = Attr.N(until.ToUnixTimeSeconds()),
             },
         }, cancellationToken);
         return written;
     }
 
-    /// Gives the lock back, recording the transition in the same write when there is one. Only the owner can; a repeat of a
-    /// release that already happened answers as the first did and changes nothing.
-    public async Task<ReleaseOutcome> ReleaseLockAsync(string owner, string outcome, Transition? transition, DateTimeOffset now,
+    /// Whether the lock held now (a strongly consistent read) is the one `tokenHash` stands for, taken for `action`: what every
+    /// function that moves traffic or scales asks before it acts. The answer says why not, without echoing any token.
+    public async Task<(bool Holds, string Why)> HoldsLockAsync(string tokenHash, string action, CancellationToken cancellationToken)
+    {
+        var item = await GetAsync(StateKey, cancellationToken);
+        var held = Attr.Text(item, "lockTokenHash");
+        if (held is null) return (false, "no lock is held");
+        if (!CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(held), System.Text.Encoding.ASCII.GetBytes(tokenHash)))
+            return (false, $"the lock is held by another run ({Echo.Of(Attr.Text(item, "lockOwner"), 200)})");
+        var taken = Attr.Text(item, "lockAction");
+        return taken == action ? (true, "holds the lock") : (false, $"this run's lock was taken for {Echo.Of(taken, 32)}, not {action}");
+    }
+
+    /// Gives the lock back, recording the transition in the same write when there is one. Only the token's holder can (`owner`,
+    /// its execution, is recorded); a repeat of a release that already happened answers as the first did and changes nothing.
+    public async Task<ReleaseOutcome> ReleaseLockAsync(string tokenHash, string owner, string outcome, Transition? transition, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        var values = new JsonObject { [":owner"] = Attr.S(owner), [":now"] = Attr.S(Attr.Iso(now)), [":outcome"] = Attr.S(outcome) };
-        var update = "SET lastReleasedBy = :owner, lastReleasedAt = :now, lastReleaseOutcome = :outcome";
+        var values = new JsonObject
+        {
+            [":hash"] = Attr.S(tokenHash), [":owner"] = Attr.S(owner), [":now"] = Attr.S(Attr.Iso(now)), [":outcome"] = Attr.S(outcome),
+        };
+        var update = "SET lastReleasedBy = :owner, lastReleasedToken = :hash, lastReleasedAt = :now, lastReleaseOutcome = :outcome";
         if (transition is not null)
         {
             update += ", activeRegion = :region, lastTransitionAt = :now, lastAction = :action, lastOwner = :owner";
@@ -176,7 +205,7 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
             values[":one"] = Attr.N(1);
         }
         // A transition is recorded only for the action the lock was taken for: a drill's lock cannot record a failover.
-        var condition = transition is null ? "lockOwner = :owner" : "lockOwner = :owner AND lockAction = :action";
+        var condition = transition is null ? "lockTokenHash = :hash" : "lockTokenHash = :hash AND lockAction = :action";
         update += $" REMOVE {string.Join(", ", LockAttributes)}" + (transition is not null ? " ADD epoch :one" : "");
         var (written, response) = await dynamo.WriteAsync("UpdateItem", new JsonObject
         {
@@ -196,11 +225,12 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
         }
 
         var item = await GetAsync(StateKey, cancellationToken);
-        var holder = ReadLock(item, now);
-        if (transition is not null && holder?.Owner == owner && Attr.Text(item, "lockAction") is { } taken && taken != transition.Action)
+        var holder = ReadLock(item, now, MaxLeaseAhead);
+        var ours = holder?.TokenHash == tokenHash;
+        if (transition is not null && ours && Attr.Text(item, "lockAction") is { } taken && taken != transition.Action)
             return new ReleaseOutcome(false, false, null, null,
                 $"not released: this execution's lock was taken for {Echo.Of(taken, 32)}, not {transition.Action}; no transition recorded, nothing changed");
-        if (Attr.Text(item, "lastReleasedBy") == owner && holder?.Owner != owner)
+        if (Attr.Text(item, "lastReleasedToken") == tokenHash && !ours)
         {
             var recorded = transition is not null && Attr.Text(item, "lastOwner") == owner;
             return new ReleaseOutcome(true, recorded, recorded ? Attr.Text(item, "activeRegion") : null, recorded ? Attr.Number(item, "epoch") : null,
@@ -208,7 +238,7 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
         }
         return new ReleaseOutcome(false, false, null, null, holder is null
             ? $"not released: no lock is held, so {Echo.Of(owner, 200)} has nothing to release; nothing changed"
-            : $"not released: the lock is held by {Echo.Of(holder.Owner, 200)}, not by {Echo.Of(owner, 200)}; nothing changed");
+            : $"not released: the lock is held by {Echo.Of(holder.Owner, 200)}, not by this run's token ({Echo.Of(owner, 200)}); nothing changed");
     }
 
     /// One record per execution: a retried decide overwrites its own record instead of adding another.
@@ -230,6 +260,8 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
         };
         if (record.RequestReason is not null) item["requestReason"] = Attr.S(record.RequestReason);
         if (record.Evidence is not null) item["evidence"] = Attr.S(record.Evidence);
+        if (record.Entry is not null) item["entry"] = Attr.S(record.Entry);
+        if (record.Claims is not null) item["claims"] = Attr.S(record.Claims);
         await dynamo.WriteAsync("PutItem", new JsonObject { ["TableName"] = tableName, ["Item"] = item }, cancellationToken);
     }
 
@@ -279,9 +311,10 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
         }, cancellationToken);
 
     // The same reading as LockAvailable: a lease that is no time, or beyond the horizon, is none.
-    private static LockHolder? ReadLock(JsonObject? item, DateTimeOffset now) =>
+    private static LockHolder? ReadLock(JsonObject? item, DateTimeOffset now, TimeSpan horizon) =>
         Attr.Has(item, "lockOwner") || Attr.Has(item, "lockLeaseExpiresAt")
-            ? new LockHolder(Attr.Text(item, "lockOwner"), Attr.Seconds(item, "lockLeaseExpiresAt") is { } lease && lease <= now.Add(MaxLeaseAhead) ? lease : null)
+            ? new LockHolder(Attr.Text(item, "lockOwner"), Attr.Seconds(item, "lockLeaseExpiresAt") is { } lease && lease <= now.Add(horizon) ? lease : null,
+                Attr.Text(item, "lockTokenHash"), Attr.Text(item, "lockAction"))
             : null;
 
     private static string? Cut(string? value, int max) => value is null ? null : Echo.Cut(value, max);

@@ -83,6 +83,8 @@ public static class ErrorTypes
     public const string DeadlineExceeded = "DeadlineExceeded";
     public const string ResponseRejected = "ResponseRejected";
     public const string LockLost = "LockLost";
+    public const string LockNotHeld = "LockNotHeld";
+    public const string NotAWorkflowRun = "NotAWorkflowRun";
     public const string UnexpectedError = "UnexpectedError";
 
     public static readonly IReadOnlyDictionary<string, (ErrorCategory Category, string Meaning)> All =
@@ -93,6 +95,8 @@ public static class ErrorTypes
             [AwsServiceError] = (ErrorCategory.Rejected, "AWS refused a request (access denied, validation, not found) and will refuse it again; earlier steps of the same call may stand"),
             [ResponseRejected] = (ErrorCategory.Rejected, "the Lambda Runtime API refused the response (too large); the work was done, the answer is lost"),
             [LockLost] = (ErrorCategory.Rejected, "the run no longer holds the control table's lock (taken over after its lease ended, or released): its lease was not renewed and it must not go on"),
+            [LockNotHeld] = (ErrorCategory.Rejected, "the request does not carry the token of the control table's lock for its action: only the run holding the lock moves traffic or scales; nothing was changed"),
+            [NotAWorkflowRun] = (ErrorCategory.Rejected, "decide was not asked by a running execution of this stack's workflow (a direct invocation, or a run that has ended); nothing was changed"),
             [AwsThrottled] = (ErrorCategory.Transient, "AWS throttled every attempt (or turned each away as a write conflicting with one from another region); that request changed nothing"),
             [AwsServerError] = (ErrorCategory.OutcomeUnknown, "AWS answered with a server error on every attempt; a write may have landed"),
             [AwsUnreachable] = (ErrorCategory.OutcomeUnknown, "no answer from AWS (refused, reset, timed out, or out of time for another attempt); a write may have landed"),
@@ -186,6 +190,14 @@ public static class EnvNames
     /// How often a BLOCKED or ALERT notice for a condition already announced is repeated, in minutes (config
     /// failover:noticeRepeatMinutes): a faster probe must not page faster.
     public const string NoticeRepeatMinutes = "NOTICE_REPEAT_MINUTES";
+    /// The entry points of this stack's workflow: operators start the first (it may carry `force`), the triggers the second (it
+    /// never may). decide asks Step Functions which one ran it: an input cannot claim the other.
+    public const string OperatorStateMachineArn = "OPERATOR_STATE_MACHINE_ARN";
+    public const string TriggerStateMachineArn = "TRIGGER_STATE_MACHINE_ARN";
+    /// The other stack's state machines (comma list): a lock one of their executions holds is checked for a live owner too.
+    public const string PeerStateMachineArns = "PEER_STATE_MACHINE_ARNS";
+    /// The longest lease any phase of the workflow writes: a lock whose lease is further ahead was not written by a run.
+    public const string LockMaxLeaseSeconds = "LOCK_MAX_LEASE_SECONDS";
 }
 
 /// The control-table items that remember which BLOCKED or ALERT condition was last announced, one per action: the failover
@@ -246,7 +258,10 @@ public static class ResultFields
     public const string RequestReason = "requestReason";
     public const string Flag = "flag";
     public const string Health = "health";
+    /// decide's: the lock's token when this run took it, else empty. The only copy a run holds; never in a notice or a log line.
     public const string LockId = "lockId";
+    /// decide's: which entry point ran it (operator or trigger), as Step Functions said, not as the input claimed.
+    public const string Entry = "entry";
     public const string Alert = "alert";
     public const string PrimaryDesiredCount = "primaryDesiredCount";
     public const string DesiredCount = "desiredCount";
@@ -285,19 +300,20 @@ public static class FunctionContract
     public static readonly IReadOnlyDictionary<string, HandlerEnvironment> Environment = new Dictionary<string, HandlerEnvironment>(StringComparer.Ordinal)
     {
         [HandlerNames.Decide] = new(HandlerNames.Decide,
-            [EnvNames.ControlTableName, EnvNames.DefaultFlag, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion],
-            [EnvNames.PrimaryEndpointHealthCheckId, EnvNames.PrimaryAlarmNames, EnvNames.PrimaryProbeUrl, EnvNames.CooldownSeconds, EnvNames.LockLeaseSeconds, EnvNames.DecisionTtlDays,
+            [EnvNames.ControlTableName, EnvNames.DefaultFlag, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion, EnvNames.OperatorStateMachineArn],
+            [EnvNames.TriggerStateMachineArn, EnvNames.PeerStateMachineArns, EnvNames.LockMaxLeaseSeconds, EnvNames.PrimaryEndpointHealthCheckId, EnvNames.PrimaryAlarmNames, EnvNames.PrimaryProbeUrl, EnvNames.CooldownSeconds, EnvNames.LockLeaseSeconds, EnvNames.DecisionTtlDays,
                 EnvNames.DecisionTableName, EnvNames.ControlTablePeerRegion, EnvNames.PrimaryClusterName, EnvNames.PrimaryServiceName,
                 EnvNames.NoticeRepeatMinutes, EnvNames.HealthAnswerName, EnvNames.HealthAnswerNameServers]),
         [HandlerNames.ScaleService] = new(HandlerNames.ScaleService,
-            [EnvNames.ClusterName, EnvNames.ServiceName, EnvNames.ActiveDesiredCount, EnvNames.ActiveMinCapacity, EnvNames.StandbyDesiredCount, EnvNames.StandbyMinCapacity],
+            [EnvNames.ControlTableName, EnvNames.ClusterName, EnvNames.ServiceName, EnvNames.ActiveDesiredCount, EnvNames.ActiveMinCapacity, EnvNames.StandbyDesiredCount,
+                EnvNames.StandbyMinCapacity],
             [EnvNames.ServiceRegion]),
         [HandlerNames.CheckService] = new(HandlerNames.CheckService,
             [EnvNames.ClusterName, EnvNames.ServiceName, EnvNames.TargetGroupArn],
             [EnvNames.ServiceRegion]),
         // The mode decides which of the others it needs: the gate metric's namespaces and regions, the health check, or the routing control.
         [HandlerNames.ShiftTraffic] = new(HandlerNames.ShiftTraffic,
-            [EnvNames.TrafficGateMode],
+            [EnvNames.ControlTableName, EnvNames.TrafficGateMode],
             [EnvNames.PrimaryGateNamespace, EnvNames.PrimaryGateRegion, EnvNames.SecondaryGateNamespace, EnvNames.SecondaryGateRegion, EnvNames.GatePeriodSeconds,
                 EnvNames.GateHealthCheckId, EnvNames.RoutingControlArn, EnvNames.ArcClusterEndpoints]),
         [HandlerNames.ReleaseLock] = new(HandlerNames.ReleaseLock,
@@ -308,7 +324,7 @@ public static class FunctionContract
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Results = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
     {
         [HandlerNames.Decide] = [ResultFields.Decision, ResultFields.Action, ResultFields.Reason, ResultFields.Source, ResultFields.Flag, ResultFields.Health, ResultFields.Alert,
-            ResultFields.PrimaryDesiredCount, ResultFields.Notice],
+            ResultFields.PrimaryDesiredCount, ResultFields.Notice, ResultFields.LockId, ResultFields.Entry],
         [HandlerNames.ScaleService] = [ResultFields.Action, ResultFields.DesiredCount, ResultFields.MinCapacity, ResultFields.PreviousDesiredCount,
             ResultFields.PreviousMinCapacity, ResultFields.Changed],
         [HandlerNames.CheckService] = [ResultFields.Ready, ResultFields.Running, ResultFields.Desired, ResultFields.HealthyTargets, ResultFields.TimedOut],

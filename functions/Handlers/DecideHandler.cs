@@ -48,6 +48,11 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         var decisionTableName = s.Optional(EnvNames.DecisionTableName) ?? tableName;
         var peerRegion = s.Region(EnvNames.ControlTablePeerRegion);
         var repeat = TimeSpan.FromMinutes(s.Int(EnvNames.NoticeRepeatMinutes, NoticeRepeat.RepeatMinutesDefault, min: 1, max: 1440));
+        var entryPoints = new EntryPoints(s.Required(EnvNames.OperatorStateMachineArn), s.Optional(EnvNames.TriggerStateMachineArn),
+            s.List(EnvNames.PeerStateMachineArns));
+        // The longest phase's lease and a minute for clocks: a lease further ahead was written by no run of this workflow.
+        var leaseHorizon = TimeSpan.FromSeconds(s.Int(EnvNames.LockMaxLeaseSeconds, (int)ControlTable.MaxLeaseAhead.TotalSeconds, min: 60,
+            max: (int)ControlTable.MaxLeaseAhead.TotalSeconds) + 60);
         s.ThrowIfInvalid();
         // Its own replica is no peer: the check would read what the write is about to condition on, and protect nothing.
         if (peerRegion is not null && peerRegion == clients.Environment.Region)
@@ -56,11 +61,18 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
 
         var owner = request.ExecutionId;
         var aws = clients.Until(context.StopBy);
+        // Which entry point ran this, as Step Functions says: the input cannot claim it, and a direct invocation is no run.
+        var entry = await entryPoints.EntryOfAsync(aws, owner, cancellationToken);
         var table = aws.ControlTable(tableName);
         var now = time.GetUtcNow();
 
         var flag = FlagResolver.Resolve(await table.GetFlagAsync(cancellationToken), defaultFlag, now);
-        var control = await table.GetControlAsync(now, cancellationToken);
+        var control = await table.GetControlAsync(now, cancellationToken, leaseHorizon);
+        // A lock is a lock only while the run holding it runs: one whose execution has ended (or never was one) holds nothing.
+        var stale = control.Lock is { } held && held.HeldAgainst(owner, now)
+            ? await entryPoints.DeadOwnerAsync(aws.Until(time.GetUtcNow() + PeerReadBudget(time.GetUtcNow(), context.StopBy)), held.Owner!, context, cancellationToken)
+            : null;
+        var unattended = entry == EntryPoint.Trigger || request.Unattended == true;
         var budget = HealthEvidence.Budget(time.GetUtcNow(), context.StopBy);
         var gathering = aws.Until(time.GetUtcNow() + budget);
         // Side by side with the evidence, in the same budget: a dead primary region costs it once.
@@ -69,7 +81,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             : Task.FromResult(0);
         var evidence = await new HealthEvidence(gathering.Route53, alarmNames.Count > 0 ? gathering.CloudWatch(primaryRegion) : null, endpointCheck, alarmNames,
                 probe, probeUrl, answer)
-            .GatherAsync(request.Alarm, request.Unattended == true, now, budget, cancellationToken);
+            .GatherAsync(request.Alarm, unattended, now, budget, cancellationToken);
         var primaryDesired = await primarySize;
         var health = HealthEvidence.Combine(evidence);
         var confirmed = HealthEvidence.Confirmed(evidence);
@@ -79,20 +91,21 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         {
             Action = action,
             Flag = flag.Mode,
-            ForceRequested = request.Force == true,
-            Unattended = request.Unattended == true,
+            // A trigger's start never forces, whatever its input says; only the operators' entry point can.
+            ForceRequested = entry == EntryPoint.Operator && request.Force == true,
+            Unattended = unattended,
             Health = health,
             Confirmed = confirmed,
             AlreadyDone = action == FailoverAction.Failback ? activeRegion == primaryRegion : activeRegion == secondaryRegion,
             InCooldown = control.State?.LastTransitionAt is { } last && now - last < cooldown,
-            LockedByOther = control.Lock is { } holder && holder.HeldAgainst(owner, now),
+            LockedByOther = control.Lock is { } holder && holder.HeldAgainst(owner, now) && stale is null,
         });
 
         // Only a run about to take the lock asks: the peer read guards that one write, and costs the others nothing.
         string? peerNote = null;
         if (outcome.Acts && peerRegion is not null)
         {
-            var peer = await CheckPeerAsync(aws, tableName, peerRegion, owner, control, now, context, cancellationToken);
+            var peer = await CheckPeerAsync(aws, tableName, peerRegion, owner, control, entryPoints, now, context, cancellationToken);
             outcome = peer.Stop ?? outcome;
             peerNote = peer.Note;
         }
@@ -105,24 +118,28 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             notes.Add($"the lock in the control table is unreadable (owner {Echo.Of(control.Lock!.Owner, 80)}, lease {(control.Lock.LeaseExpiresAt is null ? "missing" : "set")}): " +
                       (outcome.Acts ? "taken over" : "it will be taken over by the next run that acts") + "; check what wrote it");
         if (peerNote is not null) notes.Add(peerNote);
+        if (stale is not null)
+            notes.Add($"the lock held by {Echo.Of(control.Lock!.Owner, 200)} is no lock ({stale}): " +
+                      (outcome.Acts ? "taken over" : "the next run that acts takes it over") + "; check what wrote it");
 
-        string? lockId = null;
+        var lockId = "";
         if (outcome.Acts)
         {
-            var claim = new LockClaim(owner, Wire.Of(action), Wire.Of(outcome.Decision), request.Source, requestReason,
-                control.State?.Epoch, CheckEpoch: !control.EpochUnreadable);
-            if (await table.TryAcquireLockAsync(claim, now, lease, cancellationToken)) lockId = owner;
+            var token = LockToken.New();
+            var claim = new LockClaim(owner, LockToken.Hash(token), Wire.Of(action), Wire.Of(outcome.Decision), request.Source, requestReason,
+                control.State?.Epoch, CheckEpoch: !control.EpochUnreadable, DeadOwner: stale is null ? null : control.Lock!.Owner);
+            if (await table.TryAcquireLockAsync(claim, now, lease, cancellationToken, leaseHorizon)) lockId = token;
             else outcome = new DecisionOutcome(Decision.NoAction, "another execution took the lock, or recorded a transition, since the state was read");
         }
-        else if (control.Lock is { Owner: { } held } && held == owner)
+        else if (control.Lock is { Owner: { } mine, TokenHash: { } minesHash } && mine == owner)
         {
             // A retried decide whose first attempt took the lock (its answer lost) and that now does not act: the run ends here,
             // and nothing else would release it before its lease ends.
-            var released = await table.ReleaseLockAsync(owner, "NOT_ACTING", null, now, cancellationToken);
+            var released = await table.ReleaseLockAsync(minesHash, owner, "NOT_ACTING", null, now, cancellationToken);
             context.Log.Info("not acting; this execution's own lock given back", ("released", released.Released), ("reason", released.Reason));
         }
 
-        var alert = outcome.Alert || unreadableLock || flag.Alert;
+        var alert = outcome.Alert || unreadableLock || flag.Alert || stale is not null;
         var condition = NoticeRepeat.Announces(outcome.Decision, alert) ? NoticeRepeat.Condition(outcome, flag, unreadableLock) : null;
         var notice = await NoticeAsync(aws, tableName, action, condition, owner, now, repeat, context, cancellationToken);
 
@@ -148,6 +165,8 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
                 Evidence = evidence.Select(e => new EvidenceView { Source = e.Source, Verdict = Wire.Of(e.Verdict), Detail = e.Detail }).ToList(),
             },
             LockId = lockId,
+            Entry = EntryPoints.Name(entry),
+            Claims = Claims(request, entry, evidence),
             Alert = alert,
             Notice = notice,
             PrimaryDesiredCount = primaryDesired,
@@ -158,22 +177,48 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             // The record must end a second early, so that giving the lock back still has time for an attempt. It goes to
             // DECISION_TABLE_NAME when set (a strongly consistent control table has no TTL); the flag and the lock stay put.
             await clients.Until(context.StopBy - GiveBackTime).ControlTable(decisionTableName).RecordDecisionAsync(new DecisionRecord(response.Decision, response.Action, request.Source, requestReason, response.Reason,
-                response.Flag.Mode, response.Health.Status, owner, response.Alert, JsonSerializer.Serialize(response.Health, FunctionsJson.Default.HealthView)),
+                response.Flag.Mode, response.Health.Status, owner, response.Alert, JsonSerializer.Serialize(response.Health, FunctionsJson.Default.HealthView),
+                response.Entry, JsonSerializer.Serialize(response.Claims, FunctionsJson.Default.IReadOnlyListClaimView)),
                 now, keep, cancellationToken);
         }
-        catch (FunctionException) when (lockId is not null)
+        catch (FunctionException) when (lockId.Length > 0)
         {
             // Lock and record go together: a run that cannot record its decision must not keep a lock it will never release.
-            await GiveBackAsync(table, owner, context, cancellationToken);
+            await GiveBackAsync(table, LockToken.Hash(lockId), owner, context, cancellationToken);
             throw;
         }
         context.Log.Info("decided", ("decision", response.Decision), ("action", response.Action), ("flag", response.Flag.Mode),
-            ("health", response.Health.Status), ("reason", response.Reason), ("lockId", lockId), ("source", Echo.Of(request.Source, 80)),
+            ("health", response.Health.Status), ("reason", response.Reason), ("lockTaken", lockId.Length > 0), ("entry", response.Entry),
+            ("source", Echo.Of(request.Source, 80)),
             ("notify", notice.Notify), ("nextReminderAt", notice.NextReminderAt));
         return response;
     }
 
     private static readonly TimeSpan GiveBackTime = TimeSpan.FromSeconds(1);
+
+    /// What the input claimed and what became of it: the record keeps claims apart from what was verified.
+    private static List<ClaimView> Claims(DecideRequest request, EntryPoint entry, IReadOnlyList<Evidence> evidence)
+    {
+        var claims = new List<ClaimView>
+        {
+            new() { Claim = "entry", Status = "verified", Detail = $"Step Functions says the {EntryPoints.Name(entry)} entry point runs this execution" },
+            new() { Claim = "source", Status = "unverified", Detail = "a label from the input, recorded as given; it grants nothing" },
+        };
+        if (request.Force == true)
+            claims.Add(entry == EntryPoint.Operator
+                ? new() { Claim = "force", Status = "verified", Detail = "asked through the operators' entry point" }
+                : new() { Claim = "force", Status = "refused", Detail = "a trigger's start never forces, whoever starts it" });
+        if (entry == EntryPoint.Trigger)
+            claims.Add(new() { Claim = "unattended", Status = "verified", Detail = "a trigger's start is unattended whatever its input says" });
+        else if (request.Unattended == true)
+            claims.Add(new() { Claim = "unattended", Status = "accepted", Detail = "taken as given: it can only lower the run's power" });
+        if (evidence.FirstOrDefault(e => e.Source == HealthEvidence.TriggerSource) is { } alarm)
+            claims.Add(new()
+            {
+                Claim = "alarm", Status = alarm.Verdict == Health.Unknown ? "unverified" : "verified", Detail = alarm.Detail,
+            });
+        return claims;
+    }
 
     /// HEALTH_ANSWER_NAME and HEALTH_ANSWER_NAME_SERVERS (a JSON list, or commas), together; neither: no DNS evidence.
     private static HealthAnswerProbe? HealthAnswerFrom(Settings s)
@@ -290,7 +335,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
     /// is (same expiry and unreadable rules), closes most of that window; a peer that cannot be read (it may be the region that
     /// is down) does not stop a failover, and the reason says the check was skipped.
     private async Task<(DecisionOutcome? Stop, string? Note)> CheckPeerAsync(AwsClients aws, string tableName, string peerRegion, string owner,
-        ControlItem local, DateTimeOffset now, InvocationContext context, CancellationToken cancellationToken)
+        ControlItem local, EntryPoints entryPoints, DateTimeOffset now, InvocationContext context, CancellationToken cancellationToken)
     {
         ControlItem peer;
         try
@@ -305,8 +350,14 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             return (null, $"peer replica in {peerRegion} unreadable ({e.ErrorType}): acting on this region's replica alone");
         }
         if (peer.Lock is { } holder && holder.HeldAgainst(owner, now))
-            return (new DecisionOutcome(Decision.NoAction, "another execution holds the lock in the peer region's replica " +
-                $"({Echo.Of(holder.Owner, 200)} in {peerRegion}); eventual consistency: not acting"), null);
+        {
+            // The same rule as for this replica's lock: one whose run has ended holds nothing (it will replicate here and be taken over).
+            var dead = await entryPoints.DeadOwnerAsync(aws.Until(time.GetUtcNow() + PeerReadBudget(time.GetUtcNow(), context.StopBy)), holder.Owner!, context,
+                cancellationToken);
+            if (dead is null)
+                return (new DecisionOutcome(Decision.NoAction, "another execution holds the lock in the peer region's replica " +
+                    $"({Echo.Of(holder.Owner, 200)} in {peerRegion}); eventual consistency: not acting"), null);
+        }
         if (peer.State?.Epoch is { } peerEpoch && !local.EpochUnreadable && peerEpoch > (local.State?.Epoch ?? 0))
             return (new DecisionOutcome(Decision.NoAction, $"the peer region's replica ({peerRegion}) has recorded a transition (epoch {peerEpoch}) " +
                 $"that this region's replica (epoch {local.State?.Epoch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}) has not seen; " +
@@ -314,17 +365,17 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         return (null, null);
     }
 
-    private async Task GiveBackAsync(ControlTable table, string owner, InvocationContext context, CancellationToken cancellationToken)
+    private async Task GiveBackAsync(ControlTable table, string tokenHash, string owner, InvocationContext context, CancellationToken cancellationToken)
     {
         try
         {
-            var released = await table.ReleaseLockAsync(owner, "DECISION_NOT_RECORDED", null, time.GetUtcNow(), cancellationToken);
+            var released = await table.ReleaseLockAsync(tokenHash, owner, "DECISION_NOT_RECORDED", null, time.GetUtcNow(), cancellationToken);
             context.Log.Error("decision not recorded; lock given back", ("released", released.Released), ("reason", released.Reason));
         }
         catch (FunctionException e)
         {
             // The workflow's failure path releases by execution id, and the lease frees it in any case.
-            context.Log.Error("decision not recorded and the lock could not be given back", ("errorType", e.ErrorType), ("lockId", owner));
+            context.Log.Error("decision not recorded and the lock could not be given back", ("errorType", e.ErrorType), ("executionId", owner));
         }
     }
 }

@@ -51,15 +51,26 @@ public static class DecisionTable
         if (!outcome.Acts) return outcome;
         // Force acts against health and cooldown, never against another execution's lock.
         if (input.InCooldown && mode != FlagMode.Force && input.Action != FailoverAction.Drill)
-            return new DecisionOutcome(Decision.NoAction, "in cooldown after the last transition");
+            return NotActing(input, "in cooldown after the last transition",
+                "an operator's run with force acts in cooldown (failoverctl start " + Wire.Of(input.Action) + " --force)");
         if (input.LockedByOther)
-            return new DecisionOutcome(Decision.NoAction, "another execution holds the lock");
+            return NotActing(input, "another execution holds the lock",
+                "see which one with failoverctl status; a lock whose run has ended is taken over by the next run");
         return outcome;
     }
 
+    /// No silent NO_ACTION: a run that leaves an unhealthy primary (or one nobody can see) alone says so, and what to do, in an
+    /// ALERT (repeated at most every noticeRepeatMinutes). With a healthy primary, not acting is the normal answer.
+    private static DecisionOutcome NotActing(DecisionInput input, string reason, string whatToDo) =>
+        input.Health == Health.Healthy
+            ? new(Decision.NoAction, reason)
+            : new(Decision.NoAction, $"{reason}, with the primary {Wire.Of(input.Health)}: {whatToDo}", Alert: true);
+
     private static DecisionOutcome Failover(DecisionInput input, FlagMode mode)
     {
-        if (input.AlreadyDone) return new(Decision.NoAction, "already failed over");
+        if (input.AlreadyDone)
+            return NotActing(input, "already failed over",
+                "if traffic is not on the standby, the control table's state item is wrong: compare the gate and the state with failoverctl status");
         return (input.Health, mode) switch
         {
             (_, FlagMode.Force) => new(Decision.Failover, $"flag force (primary {Wire.Of(input.Health)})"),
@@ -79,13 +90,15 @@ public static class DecisionTable
 
     private static DecisionOutcome Failback(DecisionInput input, FlagMode mode)
     {
-        if (input.AlreadyDone) return new(Decision.NoAction, "traffic is already on the primary");
+        if (input.AlreadyDone)
+            return NotActing(input, "traffic is already on the primary",
+                "the primary serves while its health is in doubt: check it, or fail over (failoverctl start failover)");
         return (input.Health, mode) switch
         {
             (_, FlagMode.Block) => new(Decision.Blocked, "the flag is block"),
             (_, FlagMode.Force) => new(Decision.Failback, $"flag force (primary {Wire.Of(input.Health)})"),
             (Health.Healthy, _) => new(Decision.Failback, "primary is healthy again"),
-            (Health.Unhealthy, _) => new(Decision.NoAction, "primary is still unhealthy"),
+            (Health.Unhealthy, _) => new(Decision.NoAction, "primary is still unhealthy: fail back once it is healthy (failoverctl status)", Alert: true),
             _ => new(Decision.NoAction, "primary health is unknown (evidence missing): not failing back, alerting", Alert: true),
         };
     }
@@ -93,7 +106,8 @@ public static class DecisionTable
     private static DecisionOutcome Drill(DecisionInput input, FlagMode mode)
     {
         if (mode == FlagMode.Block) return new(Decision.Blocked, "the flag is block");
-        if (input.AlreadyDone) return new(Decision.NoAction, "traffic is failed over: the standby is serving, nothing to drill");
+        if (input.AlreadyDone)
+            return NotActing(input, "traffic is failed over: the standby is serving, nothing to drill", "fail back once the primary is healthy");
         // A drill takes the lock for its whole run and ends by scaling the standby back: during an outage it would hold off
         // every failover and then undo the capacity one needs. A drill is never urgent, so force does not override this, and
         // UNKNOWN counts too: missing evidence may mean the primary is down (its alarms unanswering), and waiting costs nothing.

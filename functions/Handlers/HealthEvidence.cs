@@ -39,7 +39,7 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         if (budget < MinBudget)
         {
             const string notAsked = "not asked: less than 1 s was left for evidence (the function's timeout is too short)";
-            if (trigger?.State?.Value is { } s) evidence.Add(Trigger(trigger, s, unattended, now, live: null));
+            if (trigger?.State?.Value is { } s) evidence.Add(Trigger(trigger, s, unattended, now, live: null, probed: Health.Unknown));
             if (endpointHealthCheckId is not null) evidence.Add(new Evidence("route53-endpoint", Health.Unknown, notAsked));
             if (primaryCloudWatch is not null && primaryAlarmNames.Count > 0) evidence.Add(new Evidence("primary-alarms", Health.Unknown, notAsked));
             if (probe is not null && probeUrl is not null) evidence.Add(new Evidence(DirectProbe.Source, Health.Unknown, notAsked));
@@ -53,10 +53,11 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
         var direct = probe is not null && probeUrl is not null ? probe.ProbeAsync(probeUrl, budget, cancellationToken) : null;
         var dns = answer?.AskAsync(budget, cancellationToken);
         var read = alarms is null ? ((Evidence, IReadOnlyList<CloudWatchClient.Alarm>?)?)null : await alarms;
-        if (trigger?.State?.Value is { } state) evidence.Add(Trigger(trigger, state, unattended, now, read?.Item2));
+        var probed = direct is null ? null : await direct;
+        if (trigger?.State?.Value is { } state) evidence.Add(Trigger(trigger, state, unattended, now, read?.Item2, probed?.Verdict ?? Health.Unknown));
         if (endpoint is not null) evidence.Add(await endpoint);
         if (read is { } r) evidence.Add(r.Item1);
-        if (direct is not null) evidence.Add(await direct);
+        if (probed is not null) evidence.Add(probed);
         if (dns is not null) evidence.Add(await dns);
         return evidence;
     }
@@ -65,8 +66,12 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
     public const string TriggerSource = "trigger";
 
     /// The triggering alarm's state counts only while it is news: not older than the trigger window, and not superseded by a
-    /// later state of the same alarm read live (an alarm that went back to OK while its event was being retried).
-    private static Evidence Trigger(AlarmEvent trigger, string state, bool unattended, DateTimeOffset now, IReadOnlyList<CloudWatchClient.Alarm>? live)
+    /// later state of the same alarm read live (an alarm that went back to OK while its event was being retried). And it is a
+    /// claim of the input, which anyone allowed to start the workflow could write: it counts only when the same alarm, one of the
+    /// primary's, is in that state when read live, or (an ALARM whose region does not answer) the direct probe finds the
+    /// primary down too. Otherwise it is recorded as claimed, with no power.
+    private Evidence Trigger(AlarmEvent trigger, string state, bool unattended, DateTimeOffset now, IReadOnlyList<CloudWatchClient.Alarm>? live,
+        Health probed)
     {
         var name = trigger.AlarmName ?? "alarm";
         var since = ParseAlarmTime(trigger.State?.Timestamp);
@@ -79,13 +84,24 @@ public sealed class HealthEvidence(Route53Client route53, CloudWatchClient? prim
             && current.State != state && updated > entered)
             return new Evidence(TriggerSource, Health.Unknown,
                 $"{name} entered {state} at {entered:O} but is {current.State} since {updated:O}: superseded, the live sources decide");
-        return new Evidence(TriggerSource, state switch
-        {
-            "ALARM" => Health.Unhealthy,
-            "OK" => Health.Healthy,
-            _ => Health.Unknown,
-        }, $"{name} is {state}");
+        var claimed = state switch { "ALARM" => Health.Unhealthy, "OK" => Health.Healthy, _ => Health.Unknown };
+        if (claimed == Health.Unknown) return new Evidence(TriggerSource, Health.Unknown, $"{name} is {state} (claimed by the start)");
+        var ours = trigger.AlarmName is { } alarmName && primaryAlarmNames.Contains(alarmName);
+        var read = live?.FirstOrDefault(a => a.Name == trigger.AlarmName);
+        if (ours && read is not null && read.State == state)
+            return new Evidence(TriggerSource, claimed, $"{name} is {state}: {VerifiedByLiveState}");
+        if (ours && read is null && claimed == Health.Unhealthy && probed == Health.Unhealthy)
+            return new Evidence(TriggerSource, claimed, $"{name} is {state}: {VerifiedByProbe}");
+        var why = !ours ? "not one of the primary's alarms"
+            : read is not null ? $"it is {read.State} when read now"
+            : $"its live state could not be read and the direct probe says {Wire.Of(probed)}";
+        return new Evidence(TriggerSource, Health.Unknown, $"{name} is {state} {UnverifiedClaim} ({why}): not counted");
     }
+
+    /// How a trigger's evidence says it was checked (decide records each claim as verified or not from these).
+    public const string VerifiedByLiveState = "claimed by the start, verified by its live state";
+    public const string VerifiedByProbe = "claimed by the start; its region does not answer, and the direct probe confirms the primary down";
+    public const string UnverifiedClaim = "by the start's claim, unverified";
 
     /// CloudWatch writes `2026-11-26T17:04:40.989+0000`; a time without an offset is UTC, not the function's local time.
     internal static DateTimeOffset? ParseAlarmTime(string? text) =>

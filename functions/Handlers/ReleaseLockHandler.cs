@@ -13,8 +13,9 @@ public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients cli
     public async Task<ReleaseLockResponse> HandleAsync(ReleaseLockRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
         var action = Vocabulary.ParseAction(request.Action);
-        if (string.IsNullOrWhiteSpace(request.LockId)) throw new InvalidInputException("'lockId' is required: the lockId decide returned.");
-        new InputLimits.Check().Text("lockId", request.LockId, InputLimits.Id).ThrowIfAny();
+        if (request.LockId is null) throw new InvalidInputException("'lockId' is required: the lockId decide returned (empty when it took none).");
+        if (string.IsNullOrWhiteSpace(request.ExecutionId)) throw new InvalidInputException("'executionId' is required: the execution releasing, for the record.");
+        new InputLimits.Check().Text("lockId", request.LockId, InputLimits.Id).Text("executionId", request.ExecutionId, InputLimits.Id).ThrowIfAny();
         var outcomeName = request.Outcome?.Trim().ToUpperInvariant();
         if (outcomeName is not ("SUCCEEDED" or "FAILED" or Renew))
             throw new InvalidInputException($"'outcome' must be SUCCEEDED, FAILED or {Renew} (got {Echo.Of(request.Outcome)}).");
@@ -26,7 +27,14 @@ public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients cli
         var primaryRegion = s.Required(EnvNames.PrimaryRegion);
         var secondaryRegion = s.Required(EnvNames.SecondaryRegion);
         s.ThrowIfInvalid();
-        if (outcomeName == Renew) return await RenewAsync(request.LockId, action, TimeSpan.FromSeconds(request.LeaseSeconds!.Value), tableName, context, cancellationToken);
+        // decide took no lock (the failure path of a run that never acted): nothing to give back, nothing asked.
+        if (request.LockId.Trim().Length == 0)
+        {
+            if (outcomeName == Renew) throw new LockLostException("this run holds no lock (decide took none): it must not go on; nothing was changed");
+            return new ReleaseLockResponse { Released = false, StateRecorded = false, Reason = "no lock was taken by this run; nothing to release", Epoch = 0 };
+        }
+        var tokenHash = LockToken.Hash(request.LockId);
+        if (outcomeName == Renew) return await RenewAsync(tokenHash, action, TimeSpan.FromSeconds(request.LeaseSeconds!.Value), tableName, context, cancellationToken);
         var succeeded = outcomeName == "SUCCEEDED";
 
         // A drill moves no traffic and a failed run moved none for certain: neither is a transition.
@@ -34,8 +42,8 @@ public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients cli
             ? new Transition(action == FailoverAction.Failover ? secondaryRegion : primaryRegion, Wire.Of(action))
             : null;
         var table = clients.Until(context.StopBy).ControlTable(tableName);
-        var outcome = await table.ReleaseLockAsync(request.LockId, succeeded ? "SUCCEEDED" : "FAILED", transition, time.GetUtcNow(), cancellationToken);
-        context.Log.Info("release-lock", ("lockId", Echo.Of(request.LockId, 200)), ("released", outcome.Released), ("stateRecorded", outcome.StateRecorded),
+        var outcome = await table.ReleaseLockAsync(tokenHash, request.ExecutionId, succeeded ? "SUCCEEDED" : "FAILED", transition, time.GetUtcNow(), cancellationToken);
+        context.Log.Info("release-lock", ("executionId", Echo.Of(request.ExecutionId, 200)), ("released", outcome.Released), ("stateRecorded", outcome.StateRecorded),
             ("activeRegion", outcome.ActiveRegion), ("epoch", outcome.Epoch), ("reason", outcome.Reason));
         return new ReleaseLockResponse
         {
@@ -52,14 +60,14 @@ public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients cli
     /// A day, as decide's first lease: the control table reads a lease further ahead than two days as none.
     private const int MaxLeaseSeconds = 86400;
 
-    private async Task<ReleaseLockResponse> RenewAsync(string owner, FailoverAction action, TimeSpan lease, string tableName, InvocationContext context,
+    private async Task<ReleaseLockResponse> RenewAsync(string tokenHash, FailoverAction action, TimeSpan lease, string tableName, InvocationContext context,
         CancellationToken cancellationToken)
     {
         var until = time.GetUtcNow() + lease;
-        if (!await clients.Until(context.StopBy).ControlTable(tableName).RenewLockAsync(owner, Wire.Of(action), until, cancellationToken))
-            throw new LockLostException($"the lock for {Wire.Of(action)} is no longer held by {Echo.Of(owner, 200)} (released, or taken over after its lease " +
+        if (!await clients.Until(context.StopBy).ControlTable(tableName).RenewLockAsync(tokenHash, Wire.Of(action), until, cancellationToken))
+            throw new LockLostException($"the lock for {Wire.Of(action)} is no longer held with this run's token (released, or taken over after its lease " +
                 "ended): this run must not go on; nothing was changed");
-        context.Log.Info("lease renewed", ("lockId", Echo.Of(owner, 200)), ("until", until.ToString("O")));
+        context.Log.Info("lease renewed", ("action", Wire.Of(action)), ("until", until.ToString("O")));
         return new ReleaseLockResponse
         {
             Released = false, StateRecorded = false, Reason = $"lease renewed until {until.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}", Epoch = 0,

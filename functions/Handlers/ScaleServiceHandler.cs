@@ -18,6 +18,7 @@ public sealed class ScaleServiceHandler(Func<string, string?> env, AwsClients cl
         if (request.AtLeast is < 0 or > MaxAtLeast)
             throw new InvalidInputException($"'atLeast' must be a whole number from 0 to {MaxAtLeast} (got {request.AtLeast}).");
         var s = new Settings(env, HandlerNames.ScaleService);
+        var tableName = s.Required(EnvNames.ControlTableName);
         var cluster = s.Required(EnvNames.ClusterName);
         var service = s.Required(EnvNames.ServiceName);
         var activeCount = s.Int(EnvNames.ActiveDesiredCount, min: 1);
@@ -30,6 +31,8 @@ public sealed class ScaleServiceHandler(Func<string, string?> env, AwsClients cl
         var (desired, min) = size == ServiceSize.Standby ? (standbyCount, standbyMin) : (activeCount, activeMin);
         var resourceId = $"service/{cluster}/{service}";
         var aws = clients.Until(context.StopBy);
+        // The lock lives in this function's own region's replica, where the run that holds it took it (even for scale-standby).
+        await LockGuard.RequireAsync(aws, tableName, request.LockId, action, HandlerNames.ScaleService, cancellationToken);
         var ecs = aws.Ecs(serviceRegion);
         var autoScaling = aws.AutoScaling(serviceRegion);
         var current = await ecs.DescribeServiceAsync(cluster, service, cancellationToken);

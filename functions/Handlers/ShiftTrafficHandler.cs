@@ -16,7 +16,10 @@ public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients cl
     {
         var action = Vocabulary.ParseAction(request.Action);
         var s = new Settings(env, HandlerNames.ShiftTraffic);
+        var tableName = s.Required(EnvNames.ControlTableName);
         var mode = s.Required(EnvNames.TrafficGateMode);
+        var aws = clients.Until(context.StopBy);
+        Task Guard() => LockGuard.RequireAsync(aws, tableName, request.LockId, action, HandlerNames.ShiftTraffic, cancellationToken);
         switch (mode)
         {
             case TrafficGateModes.Metric:
@@ -30,20 +33,23 @@ public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients cl
                 var period = TimeSpan.FromSeconds(s.Int(EnvNames.GatePeriodSeconds, 60, min: 1, max: 3600));
                 s.ThrowIfInvalid();
                 var secondaryGate = secondaryNamespace is null ? null : new MetricGate(secondaryNamespace, secondaryRegion!);
-                return await ShiftMetricGateAsync(clients.Until(context.StopBy), action, primaryGate, secondaryGate, period, context, cancellationToken);
+                await Guard();
+                return await ShiftMetricGateAsync(aws, action, primaryGate, secondaryGate, period, context, cancellationToken);
             }
             case TrafficGateModes.Arc:
             {
                 var control = s.Required(EnvNames.RoutingControlArn);
                 var endpoints = ParseEndpoints(s.Required(EnvNames.ArcClusterEndpoints), s);
                 s.ThrowIfInvalid();
-                return await ShiftRoutingControlAsync(clients.Until(context.StopBy), action, control, endpoints, context, cancellationToken);
+                await Guard();
+                return await ShiftRoutingControlAsync(aws, action, control, endpoints, context, cancellationToken);
             }
             case TrafficGateModes.Route53Api:
             {
                 var gate = s.Required(EnvNames.GateHealthCheckId);
                 s.ThrowIfInvalid();
-                return await ShiftGateAsync(clients.Until(context.StopBy).Route53, action, gate, context, cancellationToken);
+                await Guard();
+                return await ShiftGateAsync(aws.Route53, action, gate, context, cancellationToken);
             }
             default:
                 s.ThrowIfInvalid();

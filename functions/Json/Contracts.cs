@@ -45,14 +45,28 @@ public sealed record DecideResponse
     public string? RequestReason { get; init; }
     public required FlagView Flag { get; init; }
     public required HealthView Health { get; init; }
-    /// Present when this execution holds the lock and must release it.
-    public string? LockId { get; init; }
+    /// The lock's token when this run took the lock (it must renew and release it with it); empty otherwise. Secret: the workflow
+    /// passes it to the functions that act, and no notice, log line or record carries it.
+    public required string LockId { get; init; }
+    /// The entry point Step Functions says ran this decision: `operator` (may force) or `trigger` (never forces, always unattended).
+    public required string Entry { get; init; }
+    /// What the input claimed (force, unattended, the triggering alarm) and what became of each claim.
+    public required IReadOnlyList<ClaimView> Claims { get; init; }
     /// Someone should look: the evidence was missing, so automation did nothing.
     public bool Alert { get; init; }
     /// A failover's: the primary service's desired count as read from its region, the size to scale to; 0 when not read.
     public required int PrimaryDesiredCount { get; init; }
     /// Whether this run announces its BLOCKED or ALERT condition, or leaves it to the reminder (NoticeRepeat).
     public required NoticeView Notice { get; init; }
+}
+
+/// One claim of the input: `verified` (checked against Step Functions or a live source), `refused` (this entry point may not
+/// claim it) or `unverified` (taken as a claim only, without power).
+public sealed record ClaimView
+{
+    public required string Claim { get; init; }
+    public required string Status { get; init; }
+    public required string Detail { get; init; }
 }
 
 /// decide's answer on announcing. Notify: publish BLOCKED or ALERT now (a new condition, a reminder that is due, or the record
@@ -94,10 +108,12 @@ public sealed record EvidenceView
     public required string Detail { get; init; }
 }
 
-/// Input of `shift-traffic`: failover | failback | drill.
+/// Input of `shift-traffic`: failover | failback | drill, and the token of the lock held for it.
 public sealed record ActionRequest
 {
     public string? Action { get; init; }
+    /// decide's lockId: without the token of the lock held for this action, nothing moves.
+    public string? LockId { get; init; }
 }
 
 /// Input of `scale-service`: the action, and optionally the size to set regardless of it.
@@ -109,6 +125,8 @@ public sealed record ScaleServiceRequest
     /// active: scale to at least this many (the primary's desired count), within the scalable target's maximum; 0 or absent: the
     /// active count.
     public int? AtLeast { get; init; }
+    /// decide's lockId: without the token of the lock held for this action, nothing is scaled.
+    public string? LockId { get; init; }
 }
 
 /// Input of `check-service`: nothing, or when the workflow began waiting and for how long it may (both or neither).
@@ -163,7 +181,10 @@ public sealed record ShiftTrafficResponse
 /// Input of `release-lock`: the lock to give back and how the run ended.
 public sealed record ReleaseLockRequest
 {
+    /// decide's lockId, the token; empty when decide took no lock (a release on the failure path then has nothing to give back).
     public string? LockId { get; init; }
+    /// The execution releasing, for the record (lastReleasedBy, the transition's owner).
+    public string? ExecutionId { get; init; }
     public string? Action { get; init; }
     /// SUCCEEDED records the transition (active region, epoch, time); FAILED only releases; RENEW keeps the lock for leaseSeconds more.
     public string? Outcome { get; init; }

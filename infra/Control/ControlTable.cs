@@ -33,7 +33,10 @@ public sealed record ControlTable
     // writes records only under decision#, so a defect cannot overwrite the flag or forge a transition in a record's place.
     private static Condition Items(params Value[] keys) => new("ForAllValues:StringLike", "dynamodb:LeadingKeys", keys);
 
-    private const string FlagItem = "flag", StateItem = "state", DecisionItems = "decision#*";
+    private const string FlagItem = FlagKey, StateItem = StateKey, DecisionItems = "decision#*";
+
+    /// The operators' item and the workflow's: the keys IAM conditions name.
+    public const string FlagKey = "flag", StateKey = "state";
 
     /// decide: reads the flag and the state, takes the lock (one conditional update of the state item), records its
     /// decision; in eventual mode it also reads the peer replica's state before taking the lock. It reads and updates the
@@ -54,6 +57,10 @@ public sealed record ControlTable
     public void GrantRelease(IamRole role) => role.Grant(p => p
         .Allow("ReadLock", Actions.DynamoDb.ReadItem, ArnIn(Account.Region), Items(StateItem))
         .Allow("ReleaseLock", Actions.DynamoDb.UpdateItem, ArnIn(Account.Region), Items(StateItem)));
+
+    /// shift-traffic and scale-service: a strongly consistent read of the lock, to act only for the run that holds it.
+    public void GrantReadLock(IamRole role) => role.Grant(p => p
+        .Allow("ReadLockBeforeActing", Actions.DynamoDb.ReadItem, ArnIn(Account.Region), Items(StateItem)));
 
     /// The settings decide reads to find the tables and the consistency mode.
     public FunctionEnvironment SetDecideEnvironment(FunctionEnvironment environment)

@@ -64,6 +64,11 @@ public sealed record Orchestration
             ? props.Alarms.All.Select(a => (Value)a.Alarm.Out("arn")).ToList()
             : [Value.Format($"arn:{account.Partition}:cloudwatch:{primaryRegion}:{account.AccountId}:alarm:{config.Control.PeerNamePrefix}-*")];
 
+        // Both stacks' entry points, by their fixed names: decide asks Step Functions which one runs it, and whether a lock's holder still runs.
+        var ownMachines = Workflow.Names(naming.Prefix, props.Role.Role).Select(n => Workflow.ArnOf(account, account.Region, n)).ToList();
+        var peerMachines = Workflow.Names(config.Control.PeerNamePrefix, isPrimary ? Role.Secondary : Role.Primary)
+            .Select(n => Workflow.ArnOf(account, config.PeerRegion, n)).ToList();
+
         var functions = new Dictionary<string, LambdaFunction>(StringComparer.Ordinal);
         LambdaFunction Add(string name, string description, FunctionEnvironment environment, Action<IamRole> grants) =>
             functions[name] = LambdaFunction.Create(program, new LambdaFunctionProps
@@ -82,9 +87,14 @@ public sealed record Orchestration
             // The lease covers decide's phase only; the run renews it for each phase after (LockLeases).
             .Set(EnvNames.LockLeaseSeconds, Text(WorkflowDefinition.DecideLeaseSeconds(props.Role.Role, account.Region, config.Workflow,
                 new RecoveryTasks(config.RecoveryTasks, props.Ecs))))
+            .Set(EnvNames.LockMaxLeaseSeconds, Text(WorkflowDefinition.MaxLeaseSeconds(props.Role.Role, account.Region, config.Workflow,
+                new RecoveryTasks(config.RecoveryTasks, props.Ecs))))
+            .Set(EnvNames.OperatorStateMachineArn, ownMachines[0])
+            .Set(EnvNames.PeerStateMachineArns, CommaList(peerMachines))
             .Set(EnvNames.NoticeRepeatMinutes, Text(config.NoticeRepeatMinutes))
             .Set(EnvNames.HealthAnswerName, props.HealthAnswer.Name)
             .Set(EnvNames.HealthAnswerNameServers, new ToJson(props.HealthAnswer.NameServers));
+        if (ownMachines.Count > 1) decideEnvironment.Set(EnvNames.TriggerStateMachineArn, ownMachines[1]);
         // A failover scales to the primary's desired count when it can be read (fixed names: the primary stack's prefix).
         if (!isPrimary)
             decideEnvironment.Set(EnvNames.PrimaryClusterName, config.Control.PeerNamePrefix).Set(EnvNames.PrimaryServiceName, config.Control.PeerNamePrefix);
@@ -94,6 +104,7 @@ public sealed record Orchestration
             {
                 table.GrantDecide(role, WorkflowDefinition.ActionsFor(props.Role.Role));
                 role.Grant(p => p
+                    .Allow("AskWhichRunDecides", Actions.States.DescribeExecution, [.. ownMachines.Concat(peerMachines).Select(Workflow.ExecutionsOf)])
                     .Allow("ReadPrimaryEndpointHealth", Actions.Route53.ReadHealthCheckStatus, account.HealthCheckArn(endpointCheckId))
                     .Allow("DescribePrimaryAlarms", Actions.CloudWatch.DescribeAlarms, alarmArns));
                 if (!isPrimary)
@@ -101,8 +112,8 @@ public sealed record Orchestration
                         account.EcsServiceArn(primaryRegion, config.Control.PeerNamePrefix, config.Control.PeerNamePrefix)));
             });
         Add(HandlerNames.ScaleService, "Scales this region's service to its active size, or back to standby",
-            ScaleEnvironment(config, props.Ecs.Cluster.Out("name"), props.Ecs.Service.Out("name"), serviceRegion: null),
-            role => { props.Ecs.GrantScale(role); props.Scaling.GrantSetFloor(role); });
+            ScaleEnvironment(config, table, props.Ecs.Cluster.Out("name"), props.Ecs.Service.Out("name"), serviceRegion: null),
+            role => { table.GrantReadLock(role); props.Ecs.GrantScale(role); props.Scaling.GrantSetFloor(role); });
         Add(HandlerNames.CheckService, "Reports whether this region's service is ready for traffic",
             new FunctionEnvironment(HandlerNames.CheckService)
                 .Set(EnvNames.ClusterName, props.Ecs.Cluster.Out("name"))
@@ -110,7 +121,8 @@ public sealed record Orchestration
                 .Set(EnvNames.TargetGroupArn, props.LoadBalancer.TargetGroup.Out("arn")),
             role => { props.Ecs.GrantDescribe(role); props.LoadBalancer.GrantReadTargetHealth(role); });
         var (shiftEnvironment, shiftGrants) = ShiftTraffic(config, account, primary, props.Health.Gate, isPrimary, primaryRegion, secondaryRegion);
-        Add(HandlerNames.ShiftTraffic, "Closes (failover) or opens (failback) the primary's traffic gate", shiftEnvironment, shiftGrants);
+        Add(HandlerNames.ShiftTraffic, "Closes (failover) or opens (failback) the primary's traffic gate",
+            shiftEnvironment.Set(EnvNames.ControlTableName, table.Name), role => { table.GrantReadLock(role); shiftGrants(role); });
         Add(HandlerNames.ReleaseLock, "Records the transition and releases the lock",
             new FunctionEnvironment(HandlerNames.ReleaseLock)
                 .Set(EnvNames.ControlTableName, table.Name)
@@ -123,8 +135,12 @@ public sealed record Orchestration
             // the secondary exists; Step Functions cannot call another region, so this function in the primary does.
             var peer = config.Control.PeerNamePrefix;
             Add(ScaleStandby, $"Scales the secondary's service ({config.PeerRegion}) back to standby after a failback",
-                ScaleEnvironment(config, peer, peer, config.PeerRegion),
-                role => role.Grant(p => p
+                ScaleEnvironment(config, table, peer, peer, config.PeerRegion),
+                role =>
+                {
+                    // The failback's lock is in this region's replica: the function acts only for the run holding it.
+                    table.GrantReadLock(role);
+                    role.Grant(p => p
                     .Allow("ScaleSecondaryService", Actions.Ecs.ScaleService,
                         account.EcsServiceArn(config.PeerRegion, peer, peer))
                     // The secondary's scalable target has a generated id the primary cannot know: scoped to ECS desired counts
@@ -133,7 +149,8 @@ public sealed record Orchestration
                         Value.Format($"arn:{account.Partition}:application-autoscaling:{config.PeerRegion}:{account.AccountId}:scalable-target/*"),
                         Condition.StringEquals("application-autoscaling:service-namespace", "ecs"),
                         Condition.StringEquals("application-autoscaling:scalable-dimension", "ecs:service:DesiredCount"))
-                    .AllowUnscoped("ReadScalingBounds", Actions.ApplicationAutoScaling.DescribeScalableTargets)));
+                    .AllowUnscoped("ReadScalingBounds", Actions.ApplicationAutoScaling.DescribeScalableTargets));
+                });
         }
 
         var workflow = Workflow.Create(program, new WorkflowProps
@@ -203,9 +220,10 @@ public sealed record Orchestration
 
     // The active size is the primary's serving size and floor; the standby size is the secondary's. Both stacks read the same
     // capacity keys, so set them once for the project (Pulumi.yaml config) or alike in both stack files.
-    private static FunctionEnvironment ScaleEnvironment(StackConfig config, Value cluster, Value service, string? serviceRegion)
+    private static FunctionEnvironment ScaleEnvironment(StackConfig config, ControlTable table, Value cluster, Value service, string? serviceRegion)
     {
         var environment = new FunctionEnvironment(HandlerNames.ScaleService)
+            .Set(EnvNames.ControlTableName, table.Name)
             .Set(EnvNames.ClusterName, cluster)
             .Set(EnvNames.ServiceName, service)
             .Set(EnvNames.ActiveDesiredCount, Text(config.Capacity.ActiveCount))
@@ -215,6 +233,19 @@ public sealed record Orchestration
         if (serviceRegion is not null) environment.Set(EnvNames.ServiceRegion, serviceRegion);
         return environment;
     }
+
+
+    /// ARNs formatted from fixed names, as one comma-separated value.
+    private static Value CommaList(IReadOnlyList<Value> arns) =>
+        new Interpolation([.. arns.SelectMany((a, i) => i == 0 ? PartsOf(a) : [new Str(","), .. PartsOf(a)])]);
+
+    private static IReadOnlyList<IInterpolationPart> PartsOf(Value value) => value switch
+    {
+        Interpolation i => i.Parts,
+        Str s => [s],
+        Ref r => [r],
+        _ => throw new ArgumentException("An ARN is text, a reference or an interpolation.", nameof(value)),
+    };
 
     // Lambda environment values are strings; a bare number would reach the provider as a number.
     private static Value Text(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);

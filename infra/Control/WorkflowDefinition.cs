@@ -103,16 +103,29 @@ public static class WorkflowDefinition
     public static IReadOnlyList<FailoverAction> ActionsFor(Role role) =>
         role == Role.Primary ? [FailoverAction.Failback] : [FailoverAction.Failover, FailoverAction.Drill];
 
+    /// The actions an entry point's machine runs: the triggers' starts only failovers.
+    public static IReadOnlyList<FailoverAction> ActionsFor(Role role, WorkflowEntry entry) =>
+        entry == WorkflowEntry.Trigger ? [FailoverAction.Failover] : ActionsFor(role);
+
+    /// What a trigger's start is, whatever its input says: it never forces, and it is unattended (decide checks the same
+    /// against Step Functions; this keeps the machine's own record of the request true).
+    private static readonly Map TriggerOverrides = Map.Of(("force", false), (TriggerContract.Unattended, true));
+
     /// The definition; `recovery` adds the application's recovery tasks around the traffic shift (none when null).
-    public static Map Build(Role role, string region, WorkflowSettings settings, WorkflowTargets targets, RecoveryTasks? recovery = null)
+    public static Map Build(Role role, string region, WorkflowSettings settings, WorkflowTargets targets, RecoveryTasks? recovery = null,
+        WorkflowEntry entry = WorkflowEntry.Operator)
     {
         if (role == Role.Primary && targets.ScaleStandby is null)
             throw new ArgumentException("A primary's failback scales the secondary back to standby: it needs that function.", nameof(targets));
-        var b = new Builder(role, region, settings, targets, recovery, Leases(role, region, settings, targets, recovery));
+        if (role == Role.Primary && entry == WorkflowEntry.Trigger)
+            throw new ArgumentException("Nothing triggers a failback: the primary has the operators' entry point only.", nameof(entry));
+        var b = new Builder(role, region, settings, targets, recovery, Leases(role, region, settings, targets, recovery), entry);
         var recoverySteps = recovery is { All.Count: > 0 } ? " Recovery tasks run before and after the shift as configured; a drill runs none." : "";
         return Map.Of(
             ("Comment", (role == Role.Primary
                 ? $"Failback into {region}: decide, scale this region up, wait until ready, restore the traffic gate, scale the secondary back to standby."
+                : entry == WorkflowEntry.Trigger
+                ? $"Failover into {region}, started by the triggers (never forced): decide, scale this region up, wait until ready, close the primary's traffic gate."
                 : $"Failover into {region} (and drills): decide, scale this region up, wait until ready, close the primary's traffic gate.") + recoverySteps),
             ("StartAt", States.CheckAction),
             ("TimeoutSeconds", ExecutionTimeoutSeconds(settings, recovery?.All ?? [])),
@@ -140,7 +153,7 @@ public static class WorkflowDefinition
     /// on them, so one build with placeholders measures them).
     private static Dictionary<string, int> Leases(Role role, string region, WorkflowSettings settings, WorkflowTargets targets, RecoveryTasks? recovery)
     {
-        var states = new Builder(role, region, settings, targets, recovery, leases: null).States();
+        var states = new Builder(role, region, settings, targets, recovery, leases: null, WorkflowEntry.Operator).States();
         return new[] { States.Decide, States.RenewDuringReadiness, States.RenewBeforeShift, States.RenewAfterShift }
             .Where(states.ContainsKey)
             // Step Functions stops the run at its time limit, so no lease needs to be longer (retried recovery tasks can add up to more).
@@ -148,11 +161,24 @@ public static class WorkflowDefinition
                 StringComparer.Ordinal);
     }
 
+    /// The longest lease any phase writes (decide's or a renewal's): a lease further ahead was written by no run (decide reads
+    /// such a lock as none).
+    public static int MaxLeaseSeconds(Role role, string region, WorkflowSettings settings, RecoveryTasks? recovery = null)
+    {
+        var placeholder = new Str("arn");
+        var targets = new WorkflowTargets
+        {
+            Decide = placeholder, ScaleService = placeholder, CheckService = placeholder, ShiftTraffic = placeholder, ReleaseLock = placeholder,
+            ScaleStandby = role == Role.Primary ? placeholder : null, Topic = placeholder,
+        };
+        return Leases(role, region, settings, targets, recovery).Values.Max();
+    }
+
     private sealed class Builder(Role role, string region, WorkflowSettings settings, WorkflowTargets targets, RecoveryTasks? recovery,
-        IReadOnlyDictionary<string, int>? leases)
+        IReadOnlyDictionary<string, int>? leases, WorkflowEntry entry)
     {
         private readonly Dictionary<string, Value> _states = new(StringComparer.Ordinal);
-        private IReadOnlyList<FailoverAction> Actions { get; } = ActionsFor(role);
+        private IReadOnlyList<FailoverAction> Actions { get; } = ActionsFor(role, entry);
 
         public Dictionary<string, Value> States()
         {
@@ -192,16 +218,17 @@ public static class WorkflowDefinition
                 ("Type", "Pass"),
                 ("Parameters", Map.Of(
                     ("defaults", Map.Of(("source", ""), ("reason", ""), ("force", false))),
-                    ("input.$", "$"))),
+                    ("input.$", "$"),
+                    ("overrides", entry == WorkflowEntry.Trigger ? TriggerOverrides : Map.Of()))),
                 ("Next", WorkflowDefinition.States.Prepare));
             _states[WorkflowDefinition.States.Prepare] = Map.Of(
                 ("Type", "Pass"),
                 ("Parameters", Map.Of(
-                    ("request.$", "States.JsonMerge($.defaults, $.input, false)"),
+                    ("request.$", "States.JsonMerge(States.JsonMerge($.defaults, $.input, false), $.overrides, false)"),
                     ("lock", Map.Of(("executionId.$", "$$.Execution.Id"))),
                     ("region", region),
                     ("decision", Map.Of(
-                        ("decision", "UNDECIDED"), ("action", ""), ("reason", "no decision was made"), ("source", ""),
+                        ("decision", "UNDECIDED"), ("action", ""), (ResultFields.LockId, ""), (ResultFields.Entry, ""), ("reason", "no decision was made"), ("source", ""),
                         ("flag", Map.Of(("mode", "unknown"), ("source", "none"))),
                         ("health", Map.Of(("status", Wire.Of(Failover.Contract.Health.Unknown)), ("evidence", Value.List()))),
                         ("alert", false),
@@ -215,7 +242,7 @@ public static class WorkflowDefinition
                     ("timings", Map.Of(("started", Map.Of(("at.$", "$$.Execution.StartTime"))))))),
                 ("Next", WorkflowDefinition.States.Decide));
 
-            // The lock's owner is the execution id: a retried decide re-enters its own lock.
+            // The lock's owner is the execution id: a retried decide re-enters its own lock (with a new token; the old one was lost).
             LambdaTask(WorkflowDefinition.States.Decide, HandlerNames.Decide, targets.Decide,
                 payload: "States.JsonMerge($.request, $.lock, false)", resultPath: "$.decision", next: WorkflowDefinition.States.StampDecided);
             Stamp(WorkflowDefinition.States.StampDecided, "decided", WorkflowDefinition.States.RouteDecision);
@@ -266,7 +293,7 @@ public static class WorkflowDefinition
             // Scale before shifting: traffic must never land on a cold region.
             LambdaTask(WorkflowDefinition.States.ScaleUp, HandlerNames.ScaleService, targets.ScaleService,
                 // At least the primary's desired count when decide could read it (a failover's; 0 otherwise: the active count).
-                payload: ActionAnd(("size", "active"), ("atLeast.$", $"$.decision.{ResultFields.PrimaryDesiredCount}")), resultPath: "$.scale",
+                payload: ActionAnd(("size", "active"), ("atLeast.$", $"$.decision.{ResultFields.PrimaryDesiredCount}"), LockId), resultPath: "$.scale",
                 next: WorkflowDefinition.States.StartReadinessClock);
             _states[WorkflowDefinition.States.StartReadinessClock] = Map.Of(
                 ("Type", "Pass"),
@@ -351,7 +378,7 @@ public static class WorkflowDefinition
             if (hasMove)
             {
                 LambdaTask(WorkflowDefinition.States.ShiftTraffic, HandlerNames.ShiftTraffic, targets.ShiftTraffic,
-                    payload: ActionAnd(), resultPath: "$.shift", next: WorkflowDefinition.States.TrafficMoved);
+                    payload: ActionAnd(LockId), resultPath: "$.shift", next: WorkflowDefinition.States.TrafficMoved);
                 // afterShift recovery tasks right after the shift, before the failback's drain: the application needs them as
                 // soon as traffic arrives, and a failure leaves the secondary at its active size (safe, reported FAILED) rather
                 // than scaled back.
@@ -375,13 +402,13 @@ public static class WorkflowDefinition
                     // After the shift and the drain, never before. Traffic has moved by now, so a failure here is reported in
                     // SUCCEEDED, not turned into a failed failback.
                     LambdaTask(WorkflowDefinition.States.ScaleDownStandby, HandlerNames.ScaleService, targets.ScaleStandby!,
-                        payload: ActionAnd(("size", "standby")), resultPath: "$.standby", next: WorkflowDefinition.States.StampFinished,
+                        payload: ActionAnd(("size", "standby"), LockId), resultPath: "$.standby", next: WorkflowDefinition.States.StampFinished,
                         catchTo: WorkflowDefinition.States.StampFinished, catchPath: "$.standby");
                 }
             }
             if (hasDrill)
                 LambdaTask(WorkflowDefinition.States.DrillScaleBack, HandlerNames.ScaleService, targets.ScaleService,
-                    payload: ActionAnd(("size", "standby")), resultPath: "$.scaleBack", next: WorkflowDefinition.States.StampFinished);
+                    payload: ActionAnd(("size", "standby"), LockId), resultPath: "$.scaleBack", next: WorkflowDefinition.States.StampFinished);
 
             Stamp(WorkflowDefinition.States.StampFinished, "finished", WorkflowDefinition.States.Describe(Notices.Succeeded));
             // A primary's SUCCEEDED carries what scaling the secondary back did (its result, or its error after retries).
@@ -427,7 +454,7 @@ public static class WorkflowDefinition
                         ("Next", WorkflowDefinition.States.DrillScaleBackAfterFailure)))),
                     ("Default", WorkflowDefinition.States.ReleaseAfterFailure));
                 LambdaTask(WorkflowDefinition.States.DrillScaleBackAfterFailure, HandlerNames.ScaleService, targets.ScaleService,
-                    payload: ActionAnd(("size", "standby")), resultPath: "$.scaleBack", next: WorkflowDefinition.States.ReleaseAfterFailure,
+                    payload: ActionAnd(("size", "standby"), LockId), resultPath: "$.scaleBack", next: WorkflowDefinition.States.ReleaseAfterFailure,
                     catchTo: WorkflowDefinition.States.ReleaseAfterFailure, catchPath: "$.scaleBack");
             }
             LambdaTask(WorkflowDefinition.States.ReleaseAfterFailure, HandlerNames.ReleaseLock, targets.ReleaseLock,
@@ -466,9 +493,13 @@ public static class WorkflowDefinition
         private static Map ActionAnd(params (string Key, Value? Value)[] extra) =>
             Map.Of([("action.$", "$.request.action"), .. extra]);
 
-        /// release-lock's input: this execution's lock, the action, and the outcome (a literal or a path).
+        /// The lock's token decide gave this run (empty when it took none): every function that acts asks for it.
+        private static readonly (string, Value?) LockId = ($"{ResultFields.LockId}.$", $"$.decision.{ResultFields.LockId}");
+
+        /// release-lock's input: this run's token and execution, the action, and the outcome (a literal or a path).
         private static Map Release((string Key, Value? Value) outcome) => Map.Of(
-            ("lockId.$", "$.lock.executionId"),
+            LockId,
+            ("executionId.$", "$.lock.executionId"),
             ("action.$", "$.request.action"),
             outcome);
 
@@ -479,7 +510,7 @@ public static class WorkflowDefinition
         private void RenewLease(string name, string next, bool afterShift = false)
         {
             LambdaTask(name, HandlerNames.ReleaseLock, targets.ReleaseLock,
-                payload: Map.Of(("lockId.$", "$.lock.executionId"), ("action.$", "$.request.action"), ("outcome", "RENEW"),
+                payload: Map.Of(LockId, ("executionId.$", "$.lock.executionId"), ("action.$", "$.request.action"), ("outcome", "RENEW"),
                     ("leaseSeconds", leases?[name] ?? LockLeases.MarginSeconds)),
                 resultPath: "$.lease", next: next, catchTo: afterShift ? next : null, catchPath: afterShift ? "$.lease" : "$.error",
                 lockLostTo: afterShift ? null : WorkflowDefinition.States.ReleaseAfterFailure);

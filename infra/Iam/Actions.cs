@@ -70,6 +70,12 @@ public static class Actions
         public static readonly IReadOnlyList<string> UpdateItem = ["dynamodb:UpdateItem"];
         /// Write one decision record.
         public static readonly IReadOnlyList<string> PutItem = ["dynamodb:PutItem"];
+        /// An operator's override: write or remove the flag item.
+        public static readonly IReadOnlyList<string> SetItem = ["dynamodb:PutItem", "dynamodb:DeleteItem"];
+        /// Every way to change an item, the batch and PartiQL forms included: what the table's resource policy keeps to its writers.
+        public static readonly IReadOnlyList<string> WriteItems =
+            ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate",
+                "dynamodb:PartiQLDelete"];
     }
 
     public static class Lambda
@@ -109,6 +115,10 @@ public static class Actions
     public static class States
     {
         public static readonly IReadOnlyList<string> StartExecution = ["states:StartExecution"];
+        /// Whether an execution runs and on which machine: decide's check of its own run and of a lock's holder.
+        public static readonly IReadOnlyList<string> DescribeExecution = ["states:DescribeExecution"];
+        /// An operator lists runs and follows them (status, input, output), never their history (which holds a running run's lock token).
+        public static readonly IReadOnlyList<string> ListExecutions = ["states:ListExecutions"];
     }
 
     public static class Sqs

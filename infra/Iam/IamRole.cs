@@ -4,7 +4,8 @@ namespace Failover.Infra.Iam;
 
 /// An IAM role with one inline least-privilege policy. Components add their grants
 /// (`gate.GrantUpdate(role)`); `Declare` then adds the role and its policy to the program.
-public sealed class IamRole(string logicalName, string purpose, string description, PolicyDocument trust)
+/// `name`: a fixed name instead of a generated one, for a role another stack's policy must name before it exists.
+public sealed class IamRole(string logicalName, string purpose, string description, PolicyDocument trust, string? name = null)
 {
     private Resource? _role;
     private Resource? _policy;
@@ -36,7 +37,7 @@ public sealed class IamRole(string logicalName, string purpose, string descripti
             Type = "aws:iam/role:Role",
             Properties = Map.Of(
                 // IAM caps namePrefix at 38 characters.
-                ("namePrefix", naming.NamePrefix(purpose, 38)),
+                name is null ? ("namePrefix", naming.NamePrefix(purpose, 38)) : ("name", name),
                 ("description", description),
                 ("assumeRolePolicy", trust.ToValue()),
                 ("tags", naming.TagsNamed(purpose))),

@@ -94,6 +94,10 @@ public sealed class PolicyDocument
     public PolicyDocument AllowPrincipal(string sid, Principal principal, IReadOnlyList<string> actions, Value resource, params Condition[] conditions) =>
         Add(new Statement { Sid = sid, Effect = Effect.Allow, Principal = principal, Actions = actions, Resources = [resource], Conditions = conditions });
 
+    /// Deny a principal (often everyone, with a condition naming the exceptions) on the resource this policy is attached to.
+    public PolicyDocument DenyPrincipal(string sid, Principal principal, IReadOnlyList<string> actions, Value resource, params Condition[] conditions) =>
+        Add(new Statement { Sid = sid, Effect = Effect.Deny, Principal = principal, Actions = actions, Resources = [resource], Conditions = conditions });
+
     public PolicyDocument Deny(string sid, IReadOnlyList<string> actions, IReadOnlyList<Value> resources, params Condition[] conditions) =>
         Add(new Statement { Sid = sid, Effect = Effect.Deny, Actions = actions, Resources = resources, Conditions = conditions });
 

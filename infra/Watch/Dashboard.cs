@@ -14,7 +14,8 @@ public sealed record RegionView
     public required Value Service { get; init; }
     /// Route 53 checks by what they show (endpoint, region, gate).
     public IReadOnlyList<(string Label, Value Id)> HealthChecks { get; init; } = [];
-    public required Value StateMachineArn { get; init; }
+    /// Its workflow's entry points (operators', then triggers').
+    public required IReadOnlyList<Value> StateMachineArns { get; init; }
     public required IReadOnlyList<Value> FunctionNames { get; init; }
 }
 
@@ -72,7 +73,7 @@ public static class Dashboard
         Pair("Route 53 checks (1 healthy)", s => s.HealthChecks.Count == 0 ? null
             : s.HealthChecks.Select(c => Line("AWS/Route53", "HealthCheckStatus", ("HealthCheckId", c.Id))), "Minimum", "us-east-1");
         Pair("workflow runs", s => new[] { "ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted" }
-            .Select(m => Line("AWS/States", m, ("StateMachineArn", s.StateMachineArn))), "Sum");
+            .SelectMany(m => s.StateMachineArns.Select(arn => Line("AWS/States", m, ("StateMachineArn", arn)))), "Sum");
         Pair("function errors", s => s.FunctionNames.Select(f => Line("AWS/Lambda", "Errors", ("FunctionName", f))), "Sum");
         Pair("function duration (ms)", s => s.FunctionNames.Select(f => Line("AWS/Lambda", "Duration", ("FunctionName", f))), "Maximum");
 

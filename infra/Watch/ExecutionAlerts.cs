@@ -39,7 +39,7 @@ public static class ExecutionAlerts
                 ("detail-type", Value.List("Step Functions Execution Status Change")),
                 ("detail", Map.Of(
                     ("status", Value.Strings(Statuses)),
-                    ("stateMachineArn", Value.List(workflow.Arn))))),
+                    ("stateMachineArn", Value.List(workflow.Arns))))),
             Region = account.Region,
             TargetArn = topic.Arn,
             Input = Sentence,

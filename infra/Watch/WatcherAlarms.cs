@@ -88,13 +88,17 @@ public static class WatcherAlarms
             Add($"{name}-throttles", $"The {name} function was throttled: the account's concurrency is exhausted and the workflow is retrying.",
                 "AWS/Lambda", "Throttles", "Sum", dims, 60, home);
         }
-        var machine = Map.Of(("StateMachineArn", props.Workflow.Arn));
-        Add("runs-failed", "A failover workflow run failed: its FAILED notice and execution history say why.",
-            "AWS/States", "ExecutionsFailed", "Sum", machine, 60, home);
-        Add("runs-timed-out", "A failover workflow run passed its time limit: its lock stays held until the lease ends.",
-            "AWS/States", "ExecutionsTimedOut", "Sum", machine, 60, home);
-        Add("runs-throttled", "Step Functions throttled the workflow's state transitions: runs are slowed, and retrying.",
-            "AWS/States", "ExecutionThrottled", "Sum", machine, 60, home);
+        // Each entry point's runs: the operators' machine under the plain names, the triggers' with a `trigger-` prefix.
+        foreach (var (arn, key) in props.Workflow.Arns.Select((a, i) => (a, i == 0 ? "" : "trigger-")))
+        {
+            var machine = Map.Of(("StateMachineArn", arn));
+            Add($"{key}runs-failed", "A failover workflow run failed: its FAILED notice and execution history say why.",
+                "AWS/States", "ExecutionsFailed", "Sum", machine, 60, home);
+            Add($"{key}runs-timed-out", "A failover workflow run passed its time limit: its lock stays held until the lease ends (or the next run finds it ended).",
+                "AWS/States", "ExecutionsTimedOut", "Sum", machine, 60, home);
+            Add($"{key}runs-throttled", "Step Functions throttled the workflow's state transitions: runs are slowed, and retrying.",
+                "AWS/States", "ExecutionThrottled", "Sum", machine, 60, home);
+        }
         foreach (var topic in props.Topics)
             Add(topic.Provider is null ? PeerNotices.AlarmKey : $"{PeerNotices.AlarmKey}-{topic.Region}",
                 "The failover topic could not deliver a notification (an unconfirmed or bouncing address, a key problem): people may not have heard.",
@@ -114,7 +118,7 @@ public static class WatcherAlarms
                 "AWS/Scheduler", "InvocationsFailedToBeSentToDeadLetterCount", "Sum", Map.Of(("ScheduleGroup", group.Out("name"))), 60, home);
             // Three probe intervals without a single start: the probe, the one trigger outside a failed us-east-1, has stopped.
             Add("probe-silent", $"The failover workflow has not been started for {3 * interval / 60} minutes: the probe (every {interval / 60} min) has stopped or is failing.",
-                "AWS/States", "ExecutionsStarted", "Sum", Map.Of(("StateMachineArn", props.Workflow.Arn)), (3 * interval + 59) / 60 * 60, home, silence: true);
+                "AWS/States", "ExecutionsStarted", "Sum", Map.Of(("StateMachineArn", props.Workflow.TriggerArn ?? props.Workflow.Arn)), (3 * interval + 59) / 60 * 60, home, silence: true);
         }
         return alarms;
     }

@@ -136,13 +136,16 @@ function machinesOf(program, problems) {
     if (!definition || typeof definition !== "object") { problems.push(`${name}: no definition (fn::toJSON or a JSON string)`); continue; }
     const machineRole = role ?? resource.properties?.tags?.Role;
     if (!ACTIONS_BY_ROLE[machineRole]) { problems.push(`${name}: cannot tell the stack's role (outputs.role or tags.Role): got ${show(machineRole)}`); continue; }
-    const actions = ACTIONS_BY_ROLE[machineRole];
+    const smName = substitute(resource.properties?.name ?? name, program, region);
+    // The triggers' entry point (PREFIX-failover-trigger) runs failovers only; the operators' runs every action of the role.
+    const entry = String(smName).endsWith("-failover-trigger") ? "trigger" : "operator";
+    const actions = entry === "trigger" ? ["failover"] : ACTIONS_BY_ROLE[machineRole];
     const exported = program.outputs?.workflowActions;
-    if (exported !== undefined && show([...exported].sort()) !== show([...actions].sort()))
+    if (entry === "operator" && exported !== undefined && show([...exported].sort()) !== show([...actions].sort()))
       problems.push(`${name}: the workflowActions output says ${show(exported)}, but a ${machineRole}'s workflow runs ${show(actions)}`);
     const topics = new Set(Object.entries(program.resources ?? {}).filter(([, r]) => r?.type === "aws:sns/topic:Topic")
       .map(([n]) => `arn:aws:sns:${region}:${ACCOUNT}:${n}`));
-    out.push({ name, definition, role: machineRole, region, actions, topics, program, smName: substitute(resource.properties?.name ?? name, program, region) });
+    out.push({ name, definition, role: machineRole, region, actions, topics, program, smName, entry });
   }
   return out;
 }
@@ -373,7 +376,8 @@ const fakes = {
     if (payload.force !== undefined && typeof payload.force !== "boolean") throw invalid("'force' must be true or false.");
     const decision = world.sc.decide ?? { failover: "FAILOVER", failback: "FAILBACK", drill: "DRILL" }[action];
     const acting = ["FAILOVER", "FAILBACK", "DRILL"].includes(decision);
-    if (acting) world.lockOwner = payload.executionId;
+    // The lock's token: a secret only this run gets; every function that acts must be handed it.
+    if (acting) { world.lockOwner = payload.executionId; world.lockToken = `token-${++world.tokens}`; }
     return strip({
       decision, action,
       reason: world.sc.why ?? `${decision}: the primary is UNHEALTHY (2 of 3 Route 53 checkers fail)`,
@@ -381,7 +385,9 @@ const fakes = {
       requestReason: payload.reason || null,
       flag: world.sc.flag ?? { mode: "auto", source: "override", reason: "game day", setBy: "alice@example.com", expiresAt: "2030-01-01T00:00:00Z" },
       health: { status: "UNHEALTHY", confirmed: world.sc.confirmed ?? false, evidence: [{ source: "route53", verdict: "UNHEALTHY", detail: "2 of 3 checkers report failure" }] },
-      lockId: acting ? payload.executionId : null,
+      lockId: acting ? world.lockToken : "",
+      entry: world.machine.entry,
+      claims: [],
       alert: world.sc.alert ?? false,
       // A failover's read of the primary's desired count (0: unread); the fake primary runs 6.
       primaryDesiredCount: action === "failover" ? 6 : 0,
@@ -392,6 +398,7 @@ const fakes = {
   "scale-service"(world, payload, fn) {
     object(payload);
     const action = parseAction(payload.action);
+    holdsLock(world, payload, "scale-service");
     let size = payload.size;
     if (size !== undefined && size !== null) {
       if (typeof size !== "string" || !["active", "standby"].includes(size.trim().toLowerCase())) throw invalid(`'size' must be active or standby (got ${show(size)}).`);
@@ -430,6 +437,7 @@ const fakes = {
   "shift-traffic"(world, payload) {
     object(payload);
     const action = parseAction(payload.action);
+    holdsLock(world, payload, "shift-traffic");
     const inverted = action === "failover" ? true : action === "failback" ? false : world.gateInverted;
     const shifted = world.gateInverted !== inverted;
     world.gateInverted = inverted;
@@ -437,20 +445,25 @@ const fakes = {
   },
   "release-lock"(world, payload) {
     object(payload);
-    if (typeof payload.lockId !== "string" || payload.lockId.trim() === "" || payload.lockId.length > 512) throw invalid("'lockId' is required: the lockId decide returned.");
+    if (typeof payload.lockId !== "string" || payload.lockId.length > 512) throw invalid("'lockId' is required: the lockId decide returned (empty when it took none).");
+    if (typeof payload.executionId !== "string" || payload.executionId === "") throw invalid("'executionId' is required.");
     const action = parseAction(payload.action);
+    if (payload.lockId.trim() === "") {
+      if (payload.outcome === "RENEW") throw named("LockLost", "this run holds no lock");
+      return { released: false, stateRecorded: false, reason: "no lock was taken by this run", epoch: 0 };
+    }
     if (payload.outcome === "RENEW") {
       if (!(Number.isInteger(payload.leaseSeconds) && payload.leaseSeconds >= 60 && payload.leaseSeconds <= 86400))
         throw invalid(`'leaseSeconds' must be a whole number of seconds from 60 to 86400 with RENEW (got ${show(payload.leaseSeconds)}).`);
       // Only the owner renews; a lock taken over (or released) is gone, and the run must stop before it acts again.
-      if (world.lockOwner !== payload.lockId) throw named("LockLost", `the lock is no longer held by ${payload.lockId}`);
+      if (world.lockToken !== payload.lockId) throw named("LockLost", "the lock is no longer held with this run's token");
       return { released: false, stateRecorded: false, reason: "lease renewed", epoch: 0 };
     }
     if (!["SUCCEEDED", "FAILED"].includes(payload.outcome)) throw invalid(`'outcome' must be SUCCEEDED or FAILED (got ${show(payload.outcome)}).`);
     // The lock may have been lost meanwhile (lease expired, taken over): then nothing is released nor recorded.
-    const released = world.lockOwner === payload.lockId;
+    const released = world.lockToken === payload.lockId;
     const holder = world.lockOwner;
-    if (released) world.lockOwner = null;
+    if (released) { world.lockOwner = null; world.lockToken = null; }
     const recorded = released && payload.outcome === "SUCCEEDED" && action !== "drill";
     return strip({
       released, stateRecorded: recorded,
@@ -459,6 +472,12 @@ const fakes = {
     });
   },
 };
+
+/** What shift-traffic and scale-service do first: refuse (LockNotHeld) a request without the token of the lock held now. */
+function holdsLock(world, payload, handler) {
+  if (typeof payload.lockId !== "string" || payload.lockId === "" || payload.lockId !== world.lockToken)
+    throw named("LockNotHeld", `${handler}: the request's lockId is not the token of the lock held now; nothing was changed`);
+}
 
 class Clock {
   // After the real $$.Execution.StartTime the library stamps, so `started` comes before every stamp of this clock.
@@ -478,6 +497,8 @@ class World {
     this.perState = {};
     this.checks = 0;
     this.lockOwner = null;
+    this.lockToken = null;
+    this.tokens = 0;
     this.services = { own: "standby", peer: "active" };
     this.gateInverted = machine.role === "primary"; // after a failover the primary's gate is closed
     this.tasksStarted = 0;
@@ -716,7 +737,8 @@ function invariants(machine, sc, t, expect) {
     const released = last?.handler === "release-lock" && !isRenewal(last);
     expect(released, `the lock must be released last, but the last call was ${last ? label(last) : "none"} (${steps(t)})`);
     if (released) {
-      expect(last.payload?.lockId === t.execId, `release-lock must name the execution id as lockId, got ${show(last.payload?.lockId)}`);
+      expect(last.payload?.lockId === (decidedCall?.result?.lockId ?? "") && last.payload?.executionId === t.execId,
+        `release-lock must carry decide's token as lockId and the execution id, got ${show(last.payload?.lockId)} / ${show(last.payload?.executionId)}`);
       expect(last.payload?.outcome === want, `the run ended ${t.status}${moved ? " after traffic moved" : " before traffic moved"}, but release-lock was told ${show(last.payload?.outcome)}`);
       expect(last.payload?.action === action, `release-lock was told action ${show(last.payload?.action)}, the run was ${show(action)}`);
       // A run that lost its lock moved traffic without recording it: that must not end SUCCEEDED.
@@ -804,8 +826,9 @@ const REQUEST = { source: "operator:alice", reason: "us-east-1 degraded since 09
 function renewalChecks(machine, t, action, expect) {
   const calls = t.calls;
   for (const c of calls.filter(isRenewal)) {
-    expect(c.payload?.lockId === t.execId && c.payload?.action === action,
-      `${c.state} renews lock ${show(c.payload?.lockId)} for ${show(c.payload?.action)}, not the run's (${t.execId}, ${action})`);
+    const token = calls.find(d => d.handler === "decide" && d.result)?.result?.lockId;
+    expect(c.payload?.lockId === token && c.payload?.action === action,
+      `${c.state} renews lock ${show(c.payload?.lockId)} for ${show(c.payload?.action)}, not the run's (${show(token)}, ${action})`);
     expect(Number.isInteger(c.payload?.leaseSeconds), `${c.state} passes no whole leaseSeconds: ${show(c.payload?.leaseSeconds)}`);
   }
   const renewedBetween = (from, to) => calls.slice(from + 1, to).some(c => isRenewal(c) && !c.error);
@@ -880,7 +903,8 @@ function scenarios(machine) {
   for (const action of machine.actions) {
     const verb = action === "drill" ? "drill (decide answers FAILOVER)" : action;
     add({
-      name: verb, base: true, input: { action, ...REQUEST, executionId: "someone-else" }, decide: action === "drill" ? "FAILOVER" : undefined,
+      // The triggers' entry point is given an input that claims force and an operator: it must hand decide neither.
+      name: verb, base: true, input: { action, ...REQUEST, ...(machine.entry === "trigger" ? { force: true, unattended: false } : {}), executionId: "someone-else" }, decide: action === "drill" ? "FAILOVER" : undefined,
       flag: action === "drill" ? { mode: "auto", source: "default" } : undefined,
       readiness: n => ({ ready: n >= 3 }),
       expect(t, expect) {
@@ -888,7 +912,12 @@ function scenarios(machine) {
         expectSteps(t, expect, happySteps(machine, action));
         const decide = lambdas(t).find(c => c.handler === "decide");
         expect(decide?.payload?.executionId === t.execId, `decide must be given the execution id as executionId (the lock's owner), got ${show(decide?.payload?.executionId)}`);
-        for (const k of ["action", "source", "reason", "force"]) expect(show(decide?.payload?.[k]) === show(t.input[k]), `decide must be given the request's ${k} ${show(t.input[k])}, got ${show(decide?.payload?.[k])}`);
+        for (const k of ["action", "source", "reason", ...(machine.entry === "operator" ? ["force"] : [])])
+          expect(show(decide?.payload?.[k]) === show(t.input[k]), `decide must be given the request's ${k} ${show(t.input[k])}, got ${show(decide?.payload?.[k])}`);
+        // A trigger's start never forces and is always unattended, whatever its input says.
+        if (machine.entry === "trigger")
+          expect(decide?.payload?.force === false && decide?.payload?.unattended === true,
+            `the triggers' entry point must hand decide force false and unattended true, got ${show(decide?.payload?.force)} / ${show(decide?.payload?.unattended)}`);
         const checks = check(t);
         const since = checks[0]?.payload?.waitingSince;
         expect(checks.every(c => c.payload?.waitingSince === since && typeof since === "string"), `every check must carry the same waitingSince, got ${show(checks.map(c => c.payload?.waitingSince))}`);
@@ -1079,7 +1108,9 @@ function scenarios(machine) {
   // The release on the success path. Traffic has moved by then, so whatever goes wrong, the failure path's release records
   // the transition (outcome SUCCEEDED), and a release that recorded nothing (the lock was lost) fails the run.
   const OTHER = `arn:aws:states:${machine.region}:${ACCOUNT}:execution:${machine.smName}:another-execution`;
-  const takeOver = world => { world.lockOwner = OTHER; };
+  const takeOver = world => { world.lockOwner = OTHER; world.lockToken = "another-execution's-token"; };
+  // After the lock is taken over, the failback's scale-down of the secondary is refused (LockNotHeld), and the run goes on.
+  const refusedOnceTakenOver = steps => steps.map(step => step === "scale-service@peer:standby" ? `${step}!LockNotHeld` : step);
   if (move) {
     add({
       name: `${move}: release-lock fails after retries`, input: { action: move, ...REQUEST }, faults: { ReleaseLock: () => "AwsUnreachable" },
@@ -1101,7 +1132,7 @@ function scenarios(machine) {
         expectEnd(t, expect, "FAILED", "TransitionNotRecorded");
         expect(String(t.cause).includes("release-lock recorded nothing") && String(t.cause).includes("held by another execution"),
           `the cause must say release-lock recorded nothing, and why: ${show(t.cause)}`);
-        expectSteps(t, expect, [...happySteps(machine, move), "release-lock:SUCCEEDED", "notify:FAILED"]);
+        expectSteps(t, expect, [...refusedOnceTakenOver(happySteps(machine, move)), "release-lock:SUCCEEDED", "notify:FAILED"]);
         const failed = noticeOf(t, "FAILED");
         expect(failed?.error?.Error === "TransitionNotRecorded" && String(failed?.error?.Cause).includes("held by another execution"),
           `the FAILED notice must name TransitionNotRecorded and the reason, got ${show(failed?.error)}`);
@@ -1126,7 +1157,7 @@ function scenarios(machine) {
       expect(t, expect) {
         // Traffic has moved: the run finishes its steps, and the release, refused, says the transition went unrecorded.
         expectEnd(t, expect, "FAILED", "TransitionNotRecorded");
-        expectSteps(t, expect, [...happySteps(machine, move), "release-lock:SUCCEEDED", "notify:FAILED"]);
+        expectSteps(t, expect, [...refusedOnceTakenOver(happySteps(machine, move)), "release-lock:SUCCEEDED", "notify:FAILED"]);
         const failed = noticeOf(t, "FAILED");
         expect(failed?.releaseOutcome === "SUCCEEDED", `the FAILED notice's releaseOutcome must be SUCCEEDED (traffic moved), got ${show(failed?.releaseOutcome)}`);
         expect(failed?.release?.released === false, `the FAILED notice must show the release refused, got ${show(failed?.release)}`);
@@ -1151,7 +1182,8 @@ function scenarios(machine) {
       name: "drill: lock held by another execution at the release", input: { action: "drill", ...REQUEST }, decide: "DRILL", after: { DrillScaleBack: takeOver },
       expect(t, expect) {
         expectEnd(t, expect, "FAILED", "TransitionNotRecorded");
-        expectSteps(t, expect, [...happySteps(machine, "drill"), "scale-service:standby", "release-lock:FAILED", "notify:FAILED"]);
+        // Its lock gone, the run scales nothing back: the other run may be scaling this very service up (LockNotHeld).
+        expectSteps(t, expect, [...happySteps(machine, "drill"), "scale-service:standby!LockNotHeld", "release-lock:FAILED", "notify:FAILED"]);
         const failed = noticeOf(t, "FAILED");
         expect(failed?.releaseOutcome === "FAILED", `a drill moves no traffic: the FAILED notice's releaseOutcome must be FAILED, got ${show(failed?.releaseOutcome)}`);
         expect(t.world.lockOwner === OTHER, "the other execution's lock must be left alone");

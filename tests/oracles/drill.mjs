@@ -8,7 +8,9 @@
 //                               crowded-failover,repeated-blocked]
 //                  [--runs N] [--cycles K]
 //
-// Scenarios: `failover` (secondary's workflow, forced: the primary is healthy in moto), then `failback` (primary's workflow,
+// Scenarios: `direct-shift` (shift-traffic invoked directly, without the run's token: refused, nothing moves), `forged-alarm`
+// (the triggers' entry point started with a forged alarm and force against a healthy primary: nothing moves, the claims are
+// recorded as unverified and refused), `failover` (secondary's workflow, forced: the primary is healthy in moto), then `failback` (primary's workflow,
 // with scale-standby scaling the secondary down in its region) and `drill` (secondary's workflow) in the same world;
 // `denied-*` each in a fresh world with one action taken out of one compiled policy: the failover must fail with the
 // function's AccessDenied (errorType AwsServiceError) in the workflow, notify FAILED, release the lock and move no traffic.
@@ -29,9 +31,9 @@ const DENIALS = {
   // moto names CloudWatch's actions by its signing name (monitoring:) in an AccessDenied.
   "denied-put-metric-data": { stack: "secondary", fn: "shift-traffic", action: "cloudwatch:PutMetricData", reported: "monitoring:PutMetricData", failsIn: "ShiftTraffic" },
 };
-const MAIN = ["failover", "failback", "drill"];
+const MAIN = ["direct-shift", "forged-alarm", "failover", "failback", "drill"];
 /** A regional outage and the recovery from it, in one world of their own, in this order. */
-const OUTAGE = ["outage-failover", "outage-failback"];
+const OUTAGE = ["outage-failover", "outage-still-down", "outage-failback"];
 /** The recovery region short of capacity while the primary is down, in a world of its own. */
 const CROWDED = ["crowded-failover"];
 /** An outage held back by a block, started by the probe twice: announced once, then silent until the reminder. */
@@ -85,8 +87,8 @@ async function createDrillWorld(programs, options, denial) {
  * are copied from this region's control table to the other's (moto has no global tables; the copy is timed and not
  * counted as the workflow's overhead, as replication runs beside a workflow on AWS, not inside it).
  */
-async function execute(world, program, input, label) {
-  const workflow = program.workflow();
+async function execute(world, program, input, label, entry = "workflow") {
+  const workflow = program.workflow(entry);
   const definition = program.resolve(workflow.definitionRaw);
   const peerRegion = program.region === world.spec.regions[0] ? world.spec.regions[1] : world.spec.regions[0];
   const workflowCredentials = world.made.roles[`${program.role}:workflow`];
@@ -161,10 +163,12 @@ async function execute(world, program, input, label) {
     }
   }
 
+  // Step Functions knows the run while it runs (decide asks it), and knows it ended after.
+  await world.moto.ask("start-execution", program.region, workflow.name, executionName);
   const { status, output, error, events, wallMs } = await runExecution({
     definition, input, handlers, waits, executionArn, executionName, roleArn: workflowCredentials.roleArn,
     region: program.region, stateMachineName: workflow.name,
-  });
+  }).finally(() => world.moto.ask("stop-execution", executionArn));
 
   // Time in Wait states, from the execution's own event log.
   let waitMs = 0;
@@ -276,6 +280,69 @@ function checkNotices(expect, messages, expected, program, executionArn, others)
     expect.that(m.message?.region === program.region, `notification region ${m.message?.region}`);
   }
   expect.equal(events(others), [], "notifications on the other stack's topic");
+}
+
+// ------------------------------------------------------------------------------------------------ only the workflow acts
+
+/**
+ * Someone allowed to invoke shift-traffic calls it directly with a valid input: without the run's token it refuses
+ * (LockNotHeld), with no lock taken and with the execution ARN every notice prints alike, and the gate stays where it was.
+ */
+async function directShift(world) {
+  const { secondary } = world.programs;
+  const before = await world.moto.ask("observe");
+  const expect = new Expect();
+  const shift = world.functions.get(secondary.functions().find((f) => f.key === "shift-traffic").name);
+  const notified = `arn:aws:states:${secondary.region}:${ACCOUNT}:execution:${secondary.workflow().name}:printed-in-a-notice`;
+  const attempts = [];
+  for (const payload of [{ action: "failover" }, { action: "failover", lockId: notified }]) {
+    try {
+      const { response } = await shift.invoke(payload);
+      attempts.push({ payload, response });
+      expect.that(false, `shift-traffic acted on ${JSON.stringify(payload)}: ${JSON.stringify(response)}`);
+    } catch (e) {
+      attempts.push({ payload, error: e.name });
+      expect.equal(e.name, "LockNotHeld", `shift-traffic's error for ${JSON.stringify(payload)}`);
+    }
+  }
+  const after = await world.moto.ask("observe");
+  expect.equal(after.gates, before.gates, "no traffic gate moved");
+  expect.equal(events(after.messages.secondary), [], "nothing was announced: nothing happened");
+  return { outcome: "REFUSED", expected: "REFUSED", findings: expect.findings, attempts, after: { gates: after.gates } };
+}
+
+/**
+ * Someone allowed to start the triggers' entry point starts it with a fresh alarm in ALARM and `force`, against a healthy
+ * primary: the alarm's live state denies the claim, force is refused at that entry point, nothing moves, and the decision
+ * record keeps what was claimed apart from what was verified.
+ */
+async function forgedAlarm(world, label) {
+  const { secondary } = world.programs;
+  const before = await world.moto.ask("observe");
+  const alarmName = secondary.peer.alarms()[0].name;
+  const forged = {
+    action: "failover", source: `alarm ${alarmName} in ${secondary.peer.region}`, unattended: true, force: true,
+    alarm: { alarmName, state: { value: "ALARM", reason: "forged", timestamp: new Date().toISOString().replace("Z", "+0000") } },
+  };
+  const result = await execute(world, secondary, forged, label, "workflow-trigger");
+  const after = await world.moto.ask("observe");
+  const expect = new Expect();
+  for (const p of result.problems) expect.that(false, p);
+  const decided = result.tasks.find((t) => t.state === "Decide")?.response;
+  expect.equal(decided?.decision, "NO_ACTION", "decide's decision on a forged alarm against a healthy primary");
+  expect.equal(decided?.entry, "trigger", "the entry point, as Step Functions says");
+  const claims = Object.fromEntries((decided?.claims ?? []).map((c) => [c.claim, c.status]));
+  expect.equal(claims.alarm, "unverified", "the alarm's claim, as decide recorded it");
+  // The triggers' entry point drops the input's force before decide (decide would refuse it there too).
+  const asked = result.tasks.find((t) => t.state === "Decide")?.payload;
+  expect.that(asked?.force === false && asked?.unattended === true && claims.force !== "verified",
+    `a trigger's start reaches decide unforced and unattended: ${JSON.stringify({ force: asked?.force, unattended: asked?.unattended, claim: claims.force })}`);
+  expect.equal(after.gates, before.gates, "no traffic gate moved");
+  expect.that(lockFields(after.state[secondary.region]).length === 0, "no lock taken");
+  const record = (after.decisions[secondary.region] ?? []).find((d) => d.pk === `decision#${result.executionArn}`);
+  expect.that(String(record?.claims).includes('"claim":"alarm","status":"unverified"') && record?.entry === "trigger",
+    `the decision record keeps the claim apart: ${JSON.stringify(record ?? null).slice(0, 400)}`);
+  return report(result, expect, "SUCCEEDED", after.messages.secondary, after);
 }
 
 async function failover(world, label) {
@@ -427,10 +494,14 @@ async function outageFailover(world, label) {
   world.app.down = true;
   world.proxy.refuse = (r) => r.service === "route53" || r.region === primary.region;
   const since = world.proxy.requests.length;
+  // Someone forged a lock to hold the failover off: a lease 40 hours ahead, owned by an execution that never ran.
+  const forgedOwner = `arn:aws:states:${secondary.region}:${ACCOUNT}:execution:${secondary.workflow().name}:forged`;
+  await world.moto.ask("forge-lock", secondary.region, forgedOwner, 40 * 3600);
   const before = await world.moto.ask("observe");
-  // The probe's unattended start: with us-east-1 gone, Route 53's DNS confirms decide's own probe.
+  // The probe's unattended start, through the triggers' entry point: with us-east-1 gone, Route 53's DNS confirms decide's own probe.
   const result = await execute(world, secondary,
-    { action: "failover", source: "probe failover-secondary-probe", reason: "scheduled look at the primary's health", unattended: true }, label);
+    { action: "failover", source: "probe failover-secondary-probe", reason: "scheduled look at the primary's health", unattended: true }, label,
+    "workflow-trigger");
   const after = await world.moto.ask("observe");
   const requests = requestsBy(world, since);
   const expect = new Expect();
@@ -439,6 +510,8 @@ async function outageFailover(world, label) {
   expect.that(result.status === "SUCCEEDED", `the execution ended ${result.status}: ${JSON.stringify(result.error)}`);
   const decided = result.tasks.find((t) => t.state === "Decide")?.response;
   expect.equal(decided?.decision, "FAILOVER", "decide's decision for the probe's start with the primary down");
+  expect.that(decided?.alert === true && /lock in the control table is unreadable|is no lock/.test(String(decided?.reason)),
+    `the forged lock is named and alerted, not honoured: ${JSON.stringify({ alert: decided?.alert, reason: decided?.reason })}`);
   expect.equal(decided?.health?.confirmed, true, "two families confirm the outage: decide's probe and Route 53's checkers, read from its DNS");
   const evidence = decided?.health?.evidence ?? [];
   expect.equal(evidence.map((e) => [e.source, e.verdict]),
@@ -459,6 +532,29 @@ async function outageFailover(world, label) {
   scenario.requests = requests;
   scenario.before = { gates: before.gates };
   return scenario;
+}
+
+/**
+ * The primary is still down after the failover: the probe's next start does not act (already failed over), and with the
+ * primary UNHEALTHY that NO_ACTION is announced (ALERT), saying what to do; it is not silent.
+ */
+async function outageStillDown(world, label) {
+  const { secondary } = world.programs;
+  const before = await world.moto.ask("observe");
+  const result = await execute(world, secondary,
+    { action: "failover", source: "probe failover-secondary-probe", reason: "scheduled look at the primary's health", unattended: true }, label,
+    "workflow-trigger");
+  const after = await world.moto.ask("observe");
+  const expect = new Expect();
+  for (const p of result.problems) expect.that(false, p);
+  const decided = result.tasks.find((t) => t.state === "Decide")?.response;
+  expect.equal([decided?.decision, decided?.alert], ["NO_ACTION", true], "decide's answer with traffic already on the secondary and the primary down");
+  expect.that(String(decided?.reason).startsWith("already failed over, with the primary UNHEALTHY:"), `the reason says what to do: ${decided?.reason}`);
+  expect.equal(events(after.messages.secondary), ["ALERT"], "the NO_ACTION is announced");
+  const alert = after.messages.secondary.find((m) => m.message?.event === "ALERT")?.message;
+  expect.that(String(alert?.why).includes("failoverctl status"), `the ALERT says what to do: ${alert?.why}`);
+  expect.equal(after.gates, before.gates, "no traffic gate moved");
+  return report(result, expect, "SUCCEEDED", after.messages.secondary, after);
 }
 
 /** The primary recovers, Route 53's control plane still does not answer: an operator's failback moves traffic back. */
@@ -625,7 +721,8 @@ async function runOnce(options, suffix) {
   if (main.length) {
     const names = [];
     for (let cycle = 1; cycle <= options.cycles; cycle++) for (const name of main) names.push(`${name}${options.cycles > 1 ? `#${cycle}` : ""}${suffix}`);
-    await inWorld(names, null, (world, key) => ({ failover, failback, drill })[key.replace(/[#@].*$/, "")](world, key.replace(/[#@].*$/, "")));
+    await inWorld(names, null, (world, key) =>
+      ({ "direct-shift": directShift, "forged-alarm": forgedAlarm, failover, failback, drill })[key.replace(/[#@].*$/, "")](world, key.replace(/[#@].*$/, "")));
   }
   for (const name of options.scenarios.filter((s) => DENIALS[s])) {
     await inWorld([`${name}${suffix}`], DENIALS[name], (world) => denied(world, name, DENIALS[name]));
@@ -635,7 +732,7 @@ async function runOnce(options, suffix) {
   const outage = OUTAGE.filter((s) => options.scenarios.includes(s));
   if (outage.length) {
     await inWorld(outage.map((name) => `${name}${suffix}`), null,
-      (world, key) => ({ "outage-failover": outageFailover, "outage-failback": outageFailback })[key.replace(/@.*$/, "")](world, key.replace(/@.*$/, "")));
+      (world, key) => ({ "outage-failover": outageFailover, "outage-still-down": outageStillDown, "outage-failback": outageFailback })[key.replace(/@.*$/, "")](world, key.replace(/@.*$/, "")));
   }
   return { scenarios, logs };
 }

@@ -191,7 +191,8 @@ class Matrix {
   constructor() { this.rows = []; }
   allow(action, resource, why, context = {}) { this.rows.push({ expect: "allowed", action, resource, why, context }); return this; }
   deny(action, resource, why, context = {}) { this.rows.push({ expect: "denied", action, resource, why, context }); return this; }
-  trust(expect, principal, why, context) { this.rows.push({ expect, action: "sts:AssumeRole", principal, why, context, trust: true }); return this; }
+  /// `identity`: the caller's own policies (same-account trust through the account root needs them to allow it too).
+  trust(expect, principal, why, context, identity = []) { this.rows.push({ expect, action: "sts:AssumeRole", principal, why, context, trust: true, identity }); return this; }
 }
 
 /// Every role of the program: its identity policies, its trust policy, and what uses it.
@@ -208,6 +209,8 @@ function roles(program) {
       if (r.type === "aws:cloudwatch/eventTarget:EventTarget" && refTo(p.roleArn, "arn") === name) uses.push({ kind: "rule-target", name: user });
       if (r.type === "aws:scheduler/schedule:Schedule" && refTo(p.target?.roleArn, "arn") === name) uses.push({ kind: "schedule", name: user });
     }
+    // The operator role: people assume it (its trust names the account), so its job is read from its fixed name.
+    if (String(role.properties?.name ?? "").endsWith("-operator")) uses.push({ kind: "operator", name });
     const policies = program.of("aws:iam/rolePolicy:RolePolicy")
       .filter(([, r]) => refTo(r.properties?.role, "id") === name || refTo(r.properties?.role, "name") === name)
       .map(([policy, r]) => ({ name: policy, document: r.properties.policy?.["fn::toJSON"] }));
@@ -598,6 +601,53 @@ function ruleTargetRows(program, m, targetName) {
   } else throw new Error(`${targetName} targets ${arn}, which the matrix does not know`);
 }
 
+/// The control table's name, as the functions are told it.
+function controlTableOf(program) {
+  const decide = program.of("aws:lambda/function:Function").find(([, r]) => r.properties?.environment?.variables?.OPERATOR_STATE_MACHINE_ARN);
+  if (!decide) throw new Error("no decide function names the control table");
+  return program.resolve(decide[1].properties.environment.variables.CONTROL_TABLE_NAME);
+}
+
+/// The operator role: the flag item (and nothing else) in both replicas, the operators' entry point and following its runs;
+/// never a function, the triggers' entry point, or a run's history (which holds a running run's lock token). People of this
+/// account assume it, as their own policies allow; no one else.
+function operatorRows(program, m) {
+  const control = controlTableOf(program);
+  const keys = (...k) => ({ "dynamodb:LeadingKeys": k });
+  for (const region of [program.region, program.peerRegion]) {
+    const table = tableArn(region, control);
+    m.allow("dynamodb:PutItem", table, `sets the flag (${region})`, keys("flag"))
+      .allow("dynamodb:DeleteItem", table, `clears the flag (${region})`, keys("flag"))
+      .allow("dynamodb:GetItem", table, `reads the state for status (${region})`, keys("state"))
+      .deny("dynamodb:PutItem", table, "cannot write the lock or the state", keys("state"))
+      .deny("dynamodb:UpdateItem", table, "cannot take or move the lock", keys("state"))
+      .deny("dynamodb:UpdateItem", table, "writes the flag whole, never updates it", keys("flag"))
+      .deny("dynamodb:PutItem", table, "one forbidden key among allowed ones still denies", keys("flag", "state"))
+      .deny("dynamodb:PutItem", table, "cannot forge a decision record", keys("decision#x"))
+      .deny("dynamodb:DeleteItem", table, "cannot delete the lock", keys("state"))
+      .deny("dynamodb:Scan", table, "single items only");
+  }
+  const machines = program.of("aws:sfn/stateMachine:StateMachine");
+  for (const [name] of machines) {
+    const arn = program.arnOf(name);
+    const trigger = name === "workflow-trigger";
+    if (trigger) m.deny("states:StartExecution", arn, "the triggers' entry point is the triggers' alone");
+    else m.allow("states:StartExecution", arn, "starts the operators' entry point");
+    m.allow("states:DescribeExecution", `${arn.replace(":stateMachine:", ":execution:")}:run`, "follows a run")
+      .allow("states:ListExecutions", arn, "lists recent runs")
+      .deny("states:GetExecutionHistory", `${arn.replace(":stateMachine:", ":execution:")}:run`, "a running run's history holds its lock token")
+      .deny("states:UpdateStateMachine", arn, "cannot change the workflow")
+      .deny("states:StopExecution", `${arn.replace(":stateMachine:", ":execution:")}:run`, "cannot stop a run half-way");
+  }
+  for (const [fn] of program.of("aws:lambda/function:Function"))
+    m.deny("lambda:InvokeFunction", program.arnOf(fn), `invokes no function (${fn})`);
+  const mayAssume = [{ name: "own", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] } }];
+  m.trust("allowed", `arn:aws:iam::${ACCOUNT}:role/on-call`, "a principal of this account whose own policy allows it", {}, mayAssume)
+    .trust("denied", `arn:aws:iam::${ACCOUNT}:role/developer`, "a principal of this account whose own policy does not", {})
+    .trust("denied", `arn:aws:iam::${OTHER_ACCOUNT}:role/on-call`, "another account, whatever its own policy", {}, mayAssume)
+    .trust("denied", "lambda.amazonaws.com", "no service", { "aws:SourceAccount": ACCOUNT });
+}
+
 /// The probe schedule's role: start the workflow, and send what it could not deliver to its own dead-letter queue.
 function scheduleRows(program, m, scheduleName) {
   const target = program.resource(scheduleName).properties.target;
@@ -640,8 +690,8 @@ function trustRows(program, m, use) {
 /// who may send to a dead-letter queue (its own rule), each with rows that must be refused.
 function resourcePolicyRows(program) {
   const rows = [];
-  const row = (owner, document, expect, principal, action, resource, why, context) =>
-    rows.push({ owner, document, expect, principal, action, resource, why, context });
+  const row = (owner, document, expect, principal, action, resource, why, context, identity = []) =>
+    rows.push({ owner, document, expect, principal, action, resource, why, context, identity });
   for (const [name, r] of program.of("aws:sns/topicPolicy:TopicPolicy")) {
     const topicName = refTo(r.properties.arn, "arn");
     const topic = program.arnOf(topicName);
@@ -661,6 +711,34 @@ function resourcePolicyRows(program) {
     row(name, document, "denied", "events.amazonaws.com", "sns:Publish", topic, "a rule not named", {});
     row(name, document, "denied", "events.amazonaws.com", "sns:Subscribe", topic, "publishes, never subscribes", { "aws:SourceArn": rules[0] ?? "" });
     row(name, document, "denied", "states.amazonaws.com", "sns:Publish", topic, "another service (the workflow publishes with its role)", {});
+  }
+  // The control table's resource policy: only the workflow's writers, the operators (the flag only) and DynamoDB's replication
+  // write it, whatever an identity policy elsewhere in the account allows (every principal below holds dynamodb:* on *).
+  const everything = [{ name: "broad", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "dynamodb:*", Resource: "*" }] } }];
+  for (const [name, r] of program.of("aws:dynamodb/resourcePolicy:ResourcePolicy")) {
+    const table = program.resolve(r.properties.resourceArn);
+    const document = program.resolveDeep(r.properties.policy?.["fn::toJSON"]);
+    const writer = fn => program.arnOf(program.of("aws:iam/role:Role").find(([n]) => n === `${fn}-function-role`)[0]);
+    const operator = `arn:aws:iam::${ACCOUNT}:role/${program.prefix}-operator`;
+    // The other stack's operator: the secondary's prefix is known to the primary only when both programs are checked together.
+    const peerPrefix = program.role === "primary" ? program.secondary?.prefix : program.peerPrefix;
+    const outsider = `arn:aws:iam::${ACCOUNT}:role/someone-with-dynamodb-star`;
+    const replication = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/replication.dynamodb.amazonaws.com/AWSServiceRoleForDynamoDBReplication`;
+    const as = (principal, leading) => ({ "aws:PrincipalArn": principal, ...(leading ? { "dynamodb:LeadingKeys": leading } : {}) });
+    const write = (expect, principal, action, leading, why) => row(name, document, expect, principal, action, table, why, as(principal, leading), everything);
+    write("allowed", writer("decide"), "dynamodb:UpdateItem", ["state"], "decide takes the lock");
+    write("allowed", writer("release-lock"), "dynamodb:UpdateItem", ["state"], "release-lock frees it");
+    write("allowed", operator, "dynamodb:PutItem", ["flag"], "an operator sets the flag");
+    if (peerPrefix)
+      write("allowed", `arn:aws:iam::${ACCOUNT}:role/${peerPrefix}-operator`, "dynamodb:PutItem", ["flag"], "the other stack's operator sets the flag in this replica");
+    write("allowed", replication, "dynamodb:PutItem", ["state"], "global table replication");
+    write("denied", operator, "dynamodb:PutItem", ["state"], "an operator cannot write the lock");
+    write("denied", operator, "dynamodb:UpdateItem", ["state"], "an operator cannot take the lock");
+    write("denied", operator, "dynamodb:PartiQLUpdate", undefined, "an operator uses no PartiQL");
+    write("denied", outsider, "dynamodb:PutItem", ["state"], "anyone else, however broad their own policy");
+    write("denied", outsider, "dynamodb:UpdateItem", ["flag"], "anyone else cannot block through the flag");
+    write("denied", outsider, "dynamodb:BatchWriteItem", undefined, "nor in a batch");
+    write("allowed", outsider, "dynamodb:GetItem", ["state"], "reads stay with identity policies");
   }
   for (const [name, r] of program.of("aws:sqs/queuePolicy:QueuePolicy")) {
     const queueName = refTo(r.properties.queueUrl, "url");
@@ -683,7 +761,7 @@ async function decide(row, role, policies, trust, program) {
   const roleArn = program.arnOf(role.name);
   const simulation = row.trust
     ? { request: { principal: row.principal, action: row.action, resource: { resource: roleArn, accountId: ACCOUNT }, contextVariables: row.context },
-        identityPolicies: [], serviceControlPolicies: [], resourceControlPolicies: [], resourcePolicy: trust }
+        identityPolicies: row.identity ?? [], serviceControlPolicies: [], resourceControlPolicies: [], resourcePolicy: trust }
     : { request: { principal: roleArn, action: row.action, resource: { resource: row.resource, accountId: accountOf(row.resource) }, contextVariables: row.context },
         identityPolicies: policies, serviceControlPolicies: [], resourceControlPolicies: [] };
   const result = await runSimulation(simulation, {});
@@ -711,7 +789,8 @@ async function check(program, problems) {
         else if (use.kind === "task-execution") taskExecutionRows(program, m, use.name);
         else if (use.kind === "rule-target") ruleTargetRows(program, m, use.name);
         else if (use.kind === "schedule") scheduleRows(program, m, use.name);
-        trustRows(program, m, use);
+        if (use.kind === "operator") operatorRows(program, m);
+        else trustRows(program, m, use);
       }
     } catch (e) {
       problems.push(`${at}: cannot build the matrix: ${e.message}`);
@@ -748,7 +827,7 @@ async function check(program, problems) {
     const what = `${row.action} by ${row.principal} on ${row.resource}${context}`;
     const result = await runSimulation({
       request: { principal: row.principal, action: row.action, resource: { resource: row.resource, accountId: ACCOUNT }, contextVariables: row.context },
-      identityPolicies: [], serviceControlPolicies: [], resourceControlPolicies: [], resourcePolicy: row.document,
+      identityPolicies: row.identity, serviceControlPolicies: [], resourceControlPolicies: [], resourcePolicy: row.document,
     }, {});
     const decision = result.resultType === "error" ? undefined : result.overallResult === "Allowed" ? "allowed" : "denied";
     if (showRows && !json) console.log(`${(decision ?? "error").padEnd(8)}${decision === row.expect ? "  " : "! "}${row.owner}: ${what} (${row.why})`);

@@ -38,7 +38,8 @@ function usage(problem) {
 /** One whole execution of the secondary's compiled workflow with `input`; Waits take 0 ms. */
 async function execute(world, input, label) {
   const program = world.programs.secondary;
-  const workflow = program.workflow();
+  // What the triggers start: their own entry point, which never forces and is always unattended.
+  const workflow = program.workflow("workflow-trigger");
   const definition = program.resolve(workflow.definitionRaw);
   const credentials = world.made.roles["secondary:workflow"];
   const executionName = `trigger-${label}-${randomUUID().slice(0, 8)}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 80);
@@ -83,10 +84,11 @@ async function execute(world, input, label) {
       world.findings.push(`${name}: resource ${state.Resource} is not driven by this harness`);
     }
   }
+  await world.moto.ask("start-execution", program.region, workflow.name, executionName);
   const { status, output, error, events } = await runExecution({
     definition, input, handlers, waits, executionArn, executionName, roleArn: credentials.roleArn,
     region: program.region, stateMachineName: workflow.name,
-  });
+  }).finally(() => world.moto.ask("stop-execution", executionArn));
   const decide = tasks.find((t) => t.state === "Decide");
   return {
     executionArn,

@@ -110,14 +110,14 @@ public sealed class ErrorCatalogueTests(MotoServer moto) : IDisposable
         using var proxy = new FaultProxy(moto.Url);
         proxy.Inject(Fault.GarbageAfterForward(), Match.Target("AmazonEC2ContainerServiceV20141113.UpdateService"), times: 1);
 
-        var act = () => world.InvokeThroughAsync(proxy, "scale-service", """{"action":"failover"}""");
+        var act = () => world.InvokeThroughHoldingLockAsync(proxy, "scale-service", """{"action":"failover"}""");
 
         var error = (await act.Should().ThrowAsync<FunctionException>()).Which;
         error.ErrorType.Should().Be(ErrorTypes.AwsMalformedResponse);
         ErrorTypes.All[error.ErrorType].Category.Should().Be(ErrorCategory.OutcomeUnknown);
         (await world.Ask("service"))!["desired"]!.GetValue<int>().Should().Be(3, "both changes were applied");
         (await world.Ask("scalable-target"))!["min"]!.GetValue<int>().Should().Be(2);
-        var retried = await world.InvokeThroughAsync(proxy, "scale-service", """{"action":"failover"}""");
+        var retried = await world.InvokeThroughHoldingLockAsync(proxy, "scale-service", """{"action":"failover"}""");
         retried["changed"]!.GetValue<bool>().Should().BeFalse();
     }
 

@@ -118,7 +118,7 @@ public sealed class MalformedResponseTests : IDisposable
     {
         _aws.Then(200, """{"Attributes":{"pk":{"S":"state"},"activeRegion":{"S":"us-west-2"}}}""", Json10);
 
-        await ShouldBeMalformed(() => Clients().ControlTable("t").ReleaseLockAsync("exec-1", "SUCCEEDED", new Transition("us-west-2", "failover"),
+        await ShouldBeMalformed(() => Clients().ControlTable("t").ReleaseLockAsync("token-hash", "exec-1", "SUCCEEDED", new Transition("us-west-2", "failover"),
                 DateTimeOffset.UtcNow, CancellationToken.None),
             "DynamoDB", "UpdateItem", "epoch");
     }
@@ -135,8 +135,10 @@ public sealed class MalformedResponseTests : IDisposable
         env[EnvNames.ActiveMinCapacity] = "2";
         env[EnvNames.StandbyDesiredCount] = "1";
         env[EnvNames.StandbyMinCapacity] = "1";
+        using var table = new LockTableStub("failover");
+        foreach (var (k, v) in table.Environment) env[k] = v;
 
-        var act = () => World.Invoke(HandlerNames.ScaleService, """{"action":"failover"}""", env, TimeProvider.System);
+        var act = () => World.Invoke(HandlerNames.ScaleService, $$"""{"action":"failover","lockId":"{{table.Token}}"}""", env, TimeProvider.System);
 
         (await act.Should().ThrowAsync<FunctionException>()).Which.ErrorType.Should().Be("AwsMalformedResponse");
         _aws.Requests.Select(r => r.Headers["X-Amz-Target"]).Should().Equal(

@@ -14,6 +14,11 @@ public sealed class RegionalEndpointTests
     {
         public ConcurrentQueue<(Uri Uri, string Scope, string? Target)> Seen { get; } = new();
 
+        /// The run's token: the control table answers that it holds the lock for a failback.
+        public string Token { get; } = LockToken.New();
+
+        public bool HoldsLock { get; init; }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var scope = request.Headers.GetValues("Authorization").Single().Split("Credential=")[1].Split(',')[0].Split('/');
@@ -25,6 +30,9 @@ public sealed class RegionalEndpointTests
                 "AmazonEC2ContainerServiceV20141113.DescribeServices" =>
                     ("""{"services":[{"serviceName":"s","desiredCount":1,"runningCount":1,"deployments":[{"status":"PRIMARY","rolloutState":"COMPLETED"}]}]}""", "application/x-amz-json-1.1"),
                 "AnyScaleFrontendService.DescribeScalableTargets" => ("""{"ScalableTargets":[{"MinCapacity":1,"MaxCapacity":6}]}""", "application/x-amz-json-1.1"),
+                "DynamoDB_20120810.GetItem" when HoldsLock && body.Contains("\"state\"", StringComparison.Ordinal) =>
+                    (LockTableStub.Item(LockToken.Hash(Token), "failback"), "application/x-amz-json-1.0"),
+                "AWSStepFunctions.DescribeExecution" => ($$"""{"status":"RUNNING","stateMachineArn":"{{Machine}}"}""", "application/x-amz-json-1.0"),
                 null when body.Contains("Action=DescribeTargetHealth", StringComparison.Ordinal) =>
                     ("<DescribeTargetHealthResponse><DescribeTargetHealthResult><TargetHealthDescriptions><member><TargetHealth><State>healthy</State>" +
                      "</TargetHealth></member></TargetHealthDescriptions></DescribeTargetHealthResult></DescribeTargetHealthResponse>", "text/xml"),
@@ -34,6 +42,8 @@ public sealed class RegionalEndpointTests
         }
     }
 
+    private const string Machine = "arn:aws:states:us-west-2:123456789012:stateMachine:failover-secondary-failover";
+
     // The primary's function (us-east-1) addressing the secondary's service (us-west-2); no AWS_ENDPOINT_URL of any kind.
     private static Dictionary<string, string> Environment() => new()
     {
@@ -41,16 +51,19 @@ public sealed class RegionalEndpointTests
         ["SERVICE_REGION"] = "us-west-2", ["CLUSTER_NAME"] = "c", ["SERVICE_NAME"] = "s", ["TARGET_GROUP_ARN"] = "arn:tg",
         ["ACTIVE_DESIRED_COUNT"] = "3", ["ACTIVE_MIN_CAPACITY"] = "2", ["STANDBY_DESIRED_COUNT"] = "1", ["STANDBY_MIN_CAPACITY"] = "1",
         ["CONTROL_TABLE_NAME"] = "control", ["DEFAULT_FLAG"] = "auto", ["PRIMARY_REGION"] = "us-east-1", ["SECONDARY_REGION"] = "us-west-2",
+        ["OPERATOR_STATE_MACHINE_ARN"] = Machine,
     };
 
     [Fact]
     public async Task Scale_service_with_a_service_region_calls_that_regions_ecs_and_application_auto_scaling()
     {
-        using var transport = new Transport();
+        using var transport = new Transport { HoldsLock = true };
 
-        await Moto.World.Invoke("scale-service", """{"action":"failback"}""", Environment(), TimeProvider.System, transport: transport);
+        await Moto.World.Invoke("scale-service", $$"""{"action":"failback","lockId":"{{transport.Token}}"}""", Environment(), TimeProvider.System, transport: transport);
 
+        // The lock is read where the failback took it: the function's own region's replica.
         transport.Seen.Select(s => $"{s.Uri.GetLeftPart(UriPartial.Authority)} {s.Scope}").Distinct().Should().BeEquivalentTo(
+            "https://dynamodb.us-east-1.amazonaws.com us-east-1/dynamodb",
             "https://ecs.us-west-2.amazonaws.com us-west-2/ecs",
             "https://application-autoscaling.us-west-2.amazonaws.com us-west-2/application-autoscaling");
     }
@@ -77,11 +90,12 @@ public sealed class RegionalEndpointTests
         env["CONTROL_TABLE_PEER_REGION"] = "us-east-1";
 
         var response = JsonNode.Parse(await Moto.World.Invoke("decide",
-            """{"action":"failover","source":"alarm","executionId":"exec-1","alarm":{"alarmName":"a","state":{"value":"ALARM"}}}""", env, TimeProvider.System,
+            """{"action":"failover","source":"alarm","executionId":"arn:aws:states:us-west-2:123456789012:execution:failover-secondary-failover:exec-1","force":true}""", env, TimeProvider.System,
             transport: transport))!;
 
         response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
         transport.Seen.Select(s => $"{s.Target} {s.Uri.GetLeftPart(UriPartial.Authority)} {s.Scope}").Should().Equal(
+            "AWSStepFunctions.DescribeExecution https://states.us-west-2.amazonaws.com us-west-2/states", // which entry point runs it
             "DynamoDB_20120810.GetItem https://dynamodb.us-west-2.amazonaws.com us-west-2/dynamodb", // flag
             "DynamoDB_20120810.GetItem https://dynamodb.us-west-2.amazonaws.com us-west-2/dynamodb", // state
             "DynamoDB_20120810.GetItem https://dynamodb.us-east-1.amazonaws.com us-east-1/dynamodb", // the peer's state

@@ -17,10 +17,10 @@ public sealed partial class EnvironmentContractTests : IDisposable
     private static readonly IReadOnlyDictionary<string, string> ValidRequests = new Dictionary<string, string>
     {
         [HandlerNames.Decide] = """{"action":"failover","source":"ops","executionId":"exec-1"}""",
-        [HandlerNames.ScaleService] = """{"action":"failover"}""",
+        [HandlerNames.ScaleService] = """{"action":"failover","lockId":"x"}""",
         [HandlerNames.CheckService] = "{}",
-        [HandlerNames.ShiftTraffic] = """{"action":"failover"}""",
-        [HandlerNames.ReleaseLock] = """{"action":"failover","lockId":"exec-1","outcome":"SUCCEEDED"}""",
+        [HandlerNames.ShiftTraffic] = """{"action":"failover","lockId":"x"}""",
+        [HandlerNames.ReleaseLock] = """{"action":"failover","lockId":"x","executionId":"exec-1","outcome":"SUCCEEDED"}""",
     };
 
     /// Every handler, with nothing at all in its environment or with only what Lambda itself sets (credentials, region).

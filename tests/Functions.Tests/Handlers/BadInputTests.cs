@@ -33,7 +33,7 @@ public sealed class BadInputTests : IDisposable
         { "check-service", """{"timeoutSeconds":60}""", "InvalidInput" },
         { "check-service", """{"waitingSince":"2999-01-01T00:00:00Z","timeoutSeconds":60}""", "InvalidInput" },
         { "release-lock", """{"action":"failover","outcome":"SUCCEEDED"}""", "InvalidInput" },
-        { "release-lock", """{"action":"failover","lockId":"x","outcome":"MAYBE"}""", "InvalidInput" },
+        { "release-lock", """{"action":"failover","lockId":"x","executionId":"e","outcome":"MAYBE"}""", "InvalidInput" },
     };
 
     [Theory]
@@ -49,11 +49,11 @@ public sealed class BadInputTests : IDisposable
     [Theory]
     [InlineData("decide", """{"action":"failover","source":"ops","executionId":"exec-1"}""", "CONTROL_TABLE_NAME")]
     [InlineData("decide", """{"action":"failover","source":"ops","executionId":"exec-1"}""", "DEFAULT_FLAG")]
-    [InlineData("shift-traffic", """{"action":"failover"}""", "GATE_HEALTH_CHECK_ID")]
-    [InlineData("scale-service", """{"action":"failover"}""", "ACTIVE_DESIRED_COUNT")]
+    [InlineData("shift-traffic", """{"action":"failover","lockId":"x"}""", "GATE_HEALTH_CHECK_ID")]
+    [InlineData("scale-service", """{"action":"failover","lockId":"x"}""", "ACTIVE_DESIRED_COUNT")]
     [InlineData("check-service", "{}", "TARGET_GROUP_ARN")]
-    [InlineData("release-lock", """{"action":"failover","lockId":"x","outcome":"FAILED"}""", "SECONDARY_REGION")]
-    [InlineData("shift-traffic", """{"action":"failover"}""", "AWS_SECRET_ACCESS_KEY")]
+    [InlineData("release-lock", """{"action":"failover","lockId":"x","executionId":"e","outcome":"FAILED"}""", "SECONDARY_REGION")]
+    [InlineData("shift-traffic", """{"action":"failover","lockId":"x"}""", "AWS_SECRET_ACCESS_KEY")]
     public async Task Missing_configuration_is_named_and_nothing_is_called(string handler, string eventJson, string missing)
     {
         var env = Environment();
@@ -86,6 +86,7 @@ public sealed class BadInputTests : IDisposable
     {
         var env = Environment();
         env["CONTROL_TABLE_PEER_REGION"] = "us-west-2";
+        env["OPERATOR_STATE_MACHINE_ARN"] = "arn:aws:states:us-west-2:123456789012:stateMachine:failover-secondary-failover";
 
         var act = () => Moto.World.Invoke("decide", """{"action":"failover","source":"ops","executionId":"exec-1"}""", env, TimeProvider.System);
 

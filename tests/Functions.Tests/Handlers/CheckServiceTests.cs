@@ -13,7 +13,7 @@ public sealed class CheckServiceTests(MotoServer moto)
     public async Task A_scaled_service_without_healthy_targets_is_not_ready()
     {
         var world = await World.ArrangeAsync(moto);
-        await world.InvokeAsync("scale-service", """{"action":"failover"}""");
+        await world.InvokeHoldingLockAsync("scale-service", """{"action":"failover"}""");
 
         var response = await world.InvokeAsync("check-service", "{}");
 
@@ -26,7 +26,7 @@ public sealed class CheckServiceTests(MotoServer moto)
     public async Task Fewer_healthy_targets_than_desired_is_not_ready()
     {
         var world = await World.ArrangeAsync(moto);
-        await world.InvokeAsync("scale-service", """{"action":"failover"}""");
+        await world.InvokeHoldingLockAsync("scale-service", """{"action":"failover"}""");
         await world.Ask("register-targets", world.TargetGroup, "2");
 
         var response = await world.InvokeAsync("check-service", "{}");
@@ -53,7 +53,7 @@ public sealed class CheckServiceTests(MotoServer moto)
     public async Task A_service_scaled_to_zero_is_never_ready()
     {
         var world = await World.ArrangeAsync(moto, standby: 0);
-        await world.InvokeAsync("scale-service", """{"action":"failback"}""", new() { ["STANDBY_DESIRED_COUNT"] = "0", ["STANDBY_MIN_CAPACITY"] = "0" });
+        await world.InvokeHoldingLockAsync("scale-service", """{"action":"failback"}""", new() { ["STANDBY_DESIRED_COUNT"] = "0", ["STANDBY_MIN_CAPACITY"] = "0" });
 
         (await world.InvokeAsync("check-service", "{}"))["ready"]!.GetValue<bool>().Should().BeFalse();
     }
@@ -67,7 +67,7 @@ public sealed class CheckServiceTests(MotoServer moto)
     private static async Task<World> NotReady(MotoServer moto)
     {
         var world = await World.ArrangeAsync(moto);
-        await world.InvokeAsync("scale-service", """{"action":"failover"}""");
+        await world.InvokeHoldingLockAsync("scale-service", """{"action":"failover"}""");
         return world;
     }
 

@@ -45,8 +45,13 @@ public sealed class DecideEvidenceTests(MotoServer moto)
 
     private static string Verdict(JsonNode response, string source) => Evidence(response, source)["verdict"]!.GetValue<string>();
 
+    /// What became of one claim of the input (verified, refused, unverified, accepted).
+    private static string Claim(JsonNode response, string claim) =>
+        response["claims"]!.AsArray().Single(c => c!["claim"]!.GetValue<string>() == claim)!["status"]!.GetValue<string>();
+
     /// (a) The false positive the two-source rule is for: the primary region's CloudWatch fails while the application serves,
-    /// and an alarm event arrives. Nothing moves; someone is told.
+    /// and an alarm event arrives. Its claim cannot be verified (the live state is unreadable and the probe sees the application
+    /// answering): it counts for nothing, and nothing moves.
     [Theory]
     [InlineData("500")]
     [InlineData("hang")]
@@ -64,23 +69,23 @@ public sealed class DecideEvidenceTests(MotoServer moto)
         }, timeLeft: TimeSpan.FromSeconds(15));
 
         response["decision"]!.GetValue<string>().Should().Be("NO_ACTION", response["reason"]!.GetValue<string>());
-        response["alert"]!.GetValue<bool>().Should().BeTrue();
-        Verdict(response, "trigger").Should().Be("UNHEALTHY");
+        Verdict(response, "trigger").Should().Be("UNKNOWN");
         Verdict(response, "primary-alarms").Should().Be("UNKNOWN");
         Verdict(response, "direct-probe").Should().Be("HEALTHY");
-        response["health"]!["status"]!.GetValue<string>().Should().Be("UNKNOWN");
+        response["health"]!["status"]!.GetValue<string>().Should().Be("HEALTHY");
+        Claim(response, "alarm").Should().Be("unverified");
         response["health"]!["confirmed"]!.GetValue<bool>().Should().BeFalse();
-        response["lockId"].Should().BeNull();
+        response["lockId"]!.GetValue<string>().Should().BeEmpty();
         (await world.Ask("lock")).Should().BeNull();
         app.Requests.Should().NotBeEmpty();
     }
 
-    /// (b) An alarm event nobody's alarm raised (or one already over), with the application answering: the sources disagree with
-    /// the health path, so the primary's health is unknown, whoever started the run.
+    /// (b) An alarm event nobody's alarm raised (or one already over), with the application answering: the live alarm says OK, so
+    /// the claim is recorded as unverified and counts for nothing, whoever started the run.
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task A_forged_alarm_while_the_direct_probe_sees_the_application_answering_is_no_action_with_an_alert(bool unattended)
+    public async Task A_forged_alarm_while_the_direct_probe_sees_the_application_answering_counts_for_nothing_and_is_recorded_unverified(bool unattended)
     {
         var world = await World.ArrangeAsync(moto);
         using var app = new RecordingEndpoint();
@@ -90,11 +95,13 @@ public sealed class DecideEvidenceTests(MotoServer moto)
         var response = await world.InvokeAsync("decide", request.ToJsonString(), new() { ["PRIMARY_PROBE_URL"] = app.Url + "/health" });
 
         response["decision"]!.GetValue<string>().Should().Be("NO_ACTION", response["reason"]!.GetValue<string>());
-        response["alert"]!.GetValue<bool>().Should().BeTrue();
-        Verdict(response, "trigger").Should().Be("UNHEALTHY");
+        Verdict(response, "trigger").Should().Be("UNKNOWN");
         Verdict(response, "primary-alarms").Should().Be("HEALTHY");
         Verdict(response, "direct-probe").Should().Be("HEALTHY");
-        response["health"]!["status"]!.GetValue<string>().Should().Be("UNKNOWN");
+        response["health"]!["status"]!.GetValue<string>().Should().Be("HEALTHY");
+        Claim(response, "alarm").Should().Be("unverified");
+        var record = (await world.Ask("decisions"))!.AsArray().Should().ContainSingle().Subject!;
+        record["claims"]!.GetValue<string>().Should().Contain("\"claim\":\"alarm\",\"status\":\"unverified\"");
         (await world.Ask("lock")).Should().BeNull();
     }
 
@@ -119,7 +126,7 @@ public sealed class DecideEvidenceTests(MotoServer moto)
         Evidence(response, "direct-probe")["detail"]!.GetValue<string>().Should().Contain("connection refused");
         response["health"]!["status"]!.GetValue<string>().Should().Be("UNHEALTHY");
         response["health"]!["confirmed"]!.GetValue<bool>().Should().BeTrue();
-        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-probe");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().EndWith(":exec-probe");
         ((await world.Ask("decisions"))!.AsArray().Single()!["evidence"]!.GetValue<string>()).Should().Contain("\"confirmed\":true");
     }
 
@@ -154,7 +161,7 @@ public sealed class DecideEvidenceTests(MotoServer moto)
                 "one source says the primary is down but no second confirms it (an unattended failover needs two, the direct probe among them): not acting, alerting");
             (await world.Ask("lock")).Should().BeNull();
         }
-        else (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-alice");
+        else (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().EndWith(":exec-alice");
     }
 
     [Fact]
@@ -211,7 +218,7 @@ public sealed class DecideEvidenceTests(MotoServer moto)
         Evidence(response, "route53-endpoint")["verdict"]!.GetValue<string>().Should().Be("UNKNOWN");
         Evidence(response, "direct-probe")["verdict"]!.GetValue<string>().Should().Be("UNHEALTHY");
         response["health"]!["confirmed"]!.GetValue<bool>().Should().BeTrue();
-        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-probe");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().EndWith(":exec-probe");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Failover.Functions.Aws;
 using System.Text.Json.Nodes;
 using Failover.Functions.Runtime;
 using Failover.Functions.Tests.Aws;
@@ -28,12 +29,12 @@ public sealed class DecideTests(MotoServer moto)
         var response = await world.InvokeAsync("decide", Failover);
 
         response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
-        response["lockId"]!.GetValue<string>().Should().Be("exec-1");
+        response["lockId"]!.GetValue<string>().Should().NotBeNullOrEmpty().And.NotContain("exec-1");
         response["health"]!["status"]!.GetValue<string>().Should().Be("UNHEALTHY");
         response["flag"]!["mode"]!.GetValue<string>().Should().Be("auto");
         response["flag"]!["source"]!.GetValue<string>().Should().Be("default");
         var lockItem = (await world.Ask("lock"))!;
-        lockItem["owner"]!.GetValue<string>().Should().Be("exec-1");
+        lockItem["owner"]!.GetValue<string>().Should().EndWith(":exec-1");
         lockItem["action"]!.GetValue<string>().Should().Be("failover");
     }
 
@@ -51,7 +52,7 @@ public sealed class DecideTests(MotoServer moto)
         drill["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
         drill["reason"]!.GetValue<string>().Should().Contain("the primary is unhealthy: not drilling");
         drill["alert"]!.GetValue<bool>().Should().BeTrue();
-        drill["lockId"].Should().BeNull();
+        drill["lockId"]!.GetValue<string>().Should().BeEmpty();
         (await world.Ask("lock")).Should().BeNull();
         var failover = await world.InvokeAsync("decide", """{"action":"failover","source":"alarm","executionId":"exec-1"}""");
         failover["decision"]!.GetValue<string>().Should().Be("FAILOVER");
@@ -67,7 +68,7 @@ public sealed class DecideTests(MotoServer moto)
         var record = (await world.Ask("decisions"))!.AsArray().Should().ContainSingle().Subject!;
         record["decision"]!.GetValue<string>().Should().Be("FAILOVER");
         record["source"]!.GetValue<string>().Should().Be("alarm");
-        record["owner"]!.GetValue<string>().Should().Be("exec-1");
+        record["owner"]!.GetValue<string>().Should().EndWith(":exec-1");
         record["evidence"]!.GetValue<string>().Should().Contain("failover-primary-healthy-hosts");
         record["ttl"]!.GetValue<long>().Should().BeGreaterThan(DateTimeOffset.UtcNow.AddDays(30).ToUnixTimeSeconds());
     }
@@ -81,7 +82,7 @@ public sealed class DecideTests(MotoServer moto)
 
         response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
         response["health"]!["status"]!.GetValue<string>().Should().Be("HEALTHY");
-        response["lockId"].Should().BeNull();
+        response["lockId"]!.GetValue<string>().Should().BeEmpty();
         (await world.Ask("lock")).Should().BeNull();
         (await world.Ask("decisions"))!.AsArray().Should().ContainSingle();
     }
@@ -138,15 +139,31 @@ public sealed class DecideTests(MotoServer moto)
     }
 
     [Fact]
-    public async Task The_triggering_alarm_event_counts_as_evidence()
+    public async Task A_triggering_alarm_event_its_live_state_confirms_counts_as_evidence_and_is_recorded_verified()
+    {
+        var world = await WithPrimaryAlarmFiring(moto);
+
+        var response = await world.InvokeAsync("decide",
+            """{"action":"failover","source":"eventbridge","executionId":"exec-2","alarm":{"alarmName":"failover-primary-healthy-hosts","state":{"value":"ALARM"}}}""");
+
+        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        response["health"]!["evidence"]!.AsArray().Should().Contain(e => e!["source"]!.GetValue<string>() == "trigger" && e["verdict"]!.GetValue<string>() == "UNHEALTHY");
+        response["claims"]!.AsArray().Should().Contain(c => c!["claim"]!.GetValue<string>() == "alarm" && c["status"]!.GetValue<string>() == "verified");
+    }
+
+    [Fact]
+    public async Task An_alarm_event_its_live_state_denies_counts_for_nothing_and_an_operator_start_does_not_fail_over_on_it()
     {
         var world = await World.ArrangeAsync(moto);
 
         var response = await world.InvokeAsync("decide",
-            """{"action":"failover","source":"eventbridge","executionId":"exec-2","alarm":{"alarmName":"failover-primary-running-tasks","state":{"value":"ALARM"}}}""");
+            """{"action":"failover","source":"eventbridge","executionId":"exec-2","alarm":{"alarmName":"failover-primary-healthy-hosts","state":{"value":"ALARM"}}}""");
 
-        response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
-        response["health"]!["evidence"]!.AsArray().Should().Contain(e => e!["source"]!.GetValue<string>() == "trigger" && e["verdict"]!.GetValue<string>() == "UNHEALTHY");
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        response["health"]!["status"]!.GetValue<string>().Should().Be("HEALTHY");
+        response["health"]!["evidence"]!.AsArray().Should().Contain(e => e!["source"]!.GetValue<string>() == "trigger" && e["verdict"]!.GetValue<string>() == "UNKNOWN"
+            && e["detail"]!.GetValue<string>().Contains("unverified (it is OK when read now)"));
+        (await world.Ask("lock")).Should().BeNull();
     }
 
     [Fact]
@@ -168,11 +185,11 @@ public sealed class DecideTests(MotoServer moto)
     [Fact]
     public async Task A_fresh_triggering_alarm_state_in_cloudwatchs_own_time_format_counts_but_alone_does_not_fail_over_unattended()
     {
-        var world = await World.ArrangeAsync(moto);
+        var world = await WithPrimaryAlarmFiring(moto);
         var since = DateTimeOffset.UtcNow.AddSeconds(1).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'");
 
         var response = await world.InvokeAsync("decide",
-            $$$$"""{"action":"failover","source":"alarm","unattended":true,"executionId":"exec-fresh","alarm":{"alarmName":"failover-primary-running-tasks","state":{"value":"ALARM","timestamp":"{{{{since}}}}"}}}""");
+            $$$$"""{"action":"failover","source":"alarm","unattended":true,"executionId":"exec-fresh","alarm":{"alarmName":"failover-primary-healthy-hosts","state":{"value":"ALARM","timestamp":"{{{{since}}}}"}}}""");
 
         response["health"]!["evidence"]!.AsArray().Should().Contain(e => e!["source"]!.GetValue<string>() == "trigger" && e["verdict"]!.GetValue<string>() == "UNHEALTHY");
         response["health"]!["status"]!.GetValue<string>().Should().Be("UNHEALTHY");
@@ -274,7 +291,7 @@ public sealed class DecideTests(MotoServer moto)
 
         response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
         response["reason"]!.GetValue<string>().Should().Contain("lock");
-        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-other");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().EndWith(":exec-other");
     }
 
     [Theory]
@@ -292,7 +309,7 @@ public sealed class DecideTests(MotoServer moto)
         response["alert"]!.GetValue<bool>().Should().BeTrue();
         response["reason"]!.GetValue<string>().Should().Contain("unreadable").And.Contain("taken over");
         var taken = (await world.Ask("lock"))!;
-        taken["owner"]!.GetValue<string>().Should().Be("exec-1");
+        taken["owner"]!.GetValue<string>().Should().EndWith(":exec-1");
         taken["leaseExpiresAt"]!.GetValue<long>().Should().BeGreaterThan(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
     }
 
@@ -308,7 +325,7 @@ public sealed class DecideTests(MotoServer moto)
         response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
         response["alert"]!.GetValue<bool>().Should().BeTrue();
         response["reason"]!.GetValue<string>().Should().Contain("unreadable");
-        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-other");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().EndWith(":exec-other");
     }
 
     [Fact]
@@ -383,7 +400,7 @@ public sealed class DecideTests(MotoServer moto)
         var again = await world.InvokeAsync("decide", Failover);
 
         again["decision"]!.GetValue<string>().Should().Be("FAILOVER");
-        again["lockId"]!.GetValue<string>().Should().Be("exec-1");
+        again["lockId"]!.GetValue<string>().Should().NotBeNullOrEmpty().And.NotContain("exec-1");
         (await world.Ask("decisions"))!.AsArray().Should().ContainSingle();
     }
 
@@ -415,7 +432,7 @@ public sealed class DecideTests(MotoServer moto)
 
         response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
         response["alert"]!.GetValue<bool>().Should().BeTrue();
-        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-1");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().EndWith(":exec-1");
     }
 
     [Fact]
@@ -480,7 +497,7 @@ public sealed class DecideTests(MotoServer moto)
         var response = await world.InvokeThroughAsync(proxy, "decide", Failover);
 
         response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
-        response["lockId"]!.GetValue<string>().Should().Be("exec-1");
+        response["lockId"]!.GetValue<string>().Should().NotBeNullOrEmpty().And.NotContain("exec-1");
         proxy.ForwardedCount(Match.Target("DynamoDB_20120810.UpdateItem")).Should().Be(2);
     }
 
@@ -500,9 +517,9 @@ public sealed class DecideTests(MotoServer moto)
         var response = await world.InvokeThroughAsync(proxy, "decide", Failover);
 
         response["decision"]!.GetValue<string>().Should().Be("FAILOVER", response["reason"]!.GetValue<string>());
-        response["lockId"]!.GetValue<string>().Should().Be("exec-1");
+        response["lockId"]!.GetValue<string>().Should().NotBeNullOrEmpty().And.NotContain("exec-1");
         proxy.Requests.Count(e => LockWrite(e.Request)).Should().Be(2, "the conflicting attempt, then the one that passed");
-        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-1");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().EndWith(":exec-1");
     }
 
     [Fact]
@@ -520,8 +537,8 @@ public sealed class DecideTests(MotoServer moto)
 
         response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
         response["reason"]!.GetValue<string>().Should().Contain("another execution took the lock");
-        response["lockId"].Should().BeNull();
-        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-failback");
+        response["lockId"]!.GetValue<string>().Should().BeEmpty();
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().EndWith(":exec-failback");
     }
 
     [Fact]
@@ -647,7 +664,7 @@ public sealed class DecideTests(MotoServer moto)
         var response = await world.InvokeAsync("decide", Failover);
 
         response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
-        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-1");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().EndWith(":exec-1");
     }
 
     [Fact]
@@ -690,7 +707,7 @@ public sealed class DecideTests(MotoServer moto)
         var winners = responses.Where(r => r["decision"]!.GetValue<string>() == "FAILOVER").ToList();
         winners.Should().ContainSingle();
         responses.Count(r => r["decision"]!.GetValue<string>() == "NO_ACTION").Should().Be(7);
-        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be(winners[0]["lockId"]!.GetValue<string>());
+        (await world.Ask("lock"))!["tokenHash"]!.GetValue<string>().Should().Be(LockToken.Hash(winners[0]["lockId"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -704,11 +721,11 @@ public sealed class DecideTests(MotoServer moto)
 
         response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
         response["flag"]!["setBy"]!.GetValue<string>().Should().Be("bob", "the flag is read from the control table");
-        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-1");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().EndWith(":exec-1");
         (await world.Ask("decisions"))!.AsArray().Should().BeEmpty();
         var record = (await world.Ask("decisions", "failover-decisions"))!.AsArray().Should().ContainSingle().Subject!;
         record["decision"]!.GetValue<string>().Should().Be("FAILOVER");
-        record["owner"]!.GetValue<string>().Should().Be("exec-1");
+        record["owner"]!.GetValue<string>().Should().EndWith(":exec-1");
         record["ttl"]!.GetValue<long>().Should().BeGreaterThan(DateTimeOffset.UtcNow.AddDays(30).ToUnixTimeSeconds());
         (await world.Ask("item", "state", "us-west-2", "failover-decisions")).Should().BeNull();
     }
@@ -731,12 +748,12 @@ public sealed class DecideTests(MotoServer moto)
     {
         var world = await World.ArrangeAsync(moto);
         var lease = DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds();
-        await world.Ask("put-lock", $$"""{"owner":"exec-retried","action":"failover","leaseExpiresAt":{{lease}}}""");
+        await world.Ask("put-lock", $$"""{"owner":"exec-retried","tokenHash":"{{LockToken.Hash("first attempt's token")}}","action":"failover","leaseExpiresAt":{{lease}}}""");
 
         var response = await world.InvokeAsync("decide", """{"action":"failover","source":"alarm","executionId":"exec-retried"}""");
 
         response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
-        response["lockId"].Should().BeNull();
+        response["lockId"]!.GetValue<string>().Should().BeEmpty();
         (await world.Ask("lock")).Should().BeNull();
     }
 }

@@ -31,7 +31,7 @@ public sealed class DecisionTableTests
         { FailoverAction.Failback, Health.Healthy, FlagMode.Auto, Decision.Failback, "primary is healthy again", false },
         { FailoverAction.Failback, Health.Healthy, FlagMode.Block, Decision.Blocked, "the flag is block", false },
         { FailoverAction.Failback, Health.Healthy, FlagMode.Force, Decision.Failback, "flag force (primary HEALTHY)", false },
-        { FailoverAction.Failback, Health.Unhealthy, FlagMode.Auto, Decision.NoAction, "primary is still unhealthy", false },
+        { FailoverAction.Failback, Health.Unhealthy, FlagMode.Auto, Decision.NoAction, "primary is still unhealthy: fail back once it is healthy (failoverctl status)", true },
         { FailoverAction.Failback, Health.Unhealthy, FlagMode.Block, Decision.Blocked, "the flag is block", false },
         { FailoverAction.Failback, Health.Unhealthy, FlagMode.Force, Decision.Failback, "flag force (primary UNHEALTHY)", false },
         { FailoverAction.Failback, Health.Unknown, FlagMode.Auto, Decision.NoAction, "evidence missing", true },
@@ -103,6 +103,34 @@ public sealed class DecisionTableTests
         };
         outcome.Decision.Should().Be(decision, outcome.Reason);
         outcome.Reason.Should().Contain(reason);
+        // No silent NO_ACTION: leaving a primary in doubt alone alerts, and says what to do; a healthy one is the normal case.
+        outcome.Alert.Should().Be(decision == Decision.NoAction && health != Health.Healthy);
+    }
+
+    [Theory]
+    [InlineData(FailoverAction.Failover, Health.Unhealthy, false, false, true, "already failed over, with the primary UNHEALTHY: if traffic is not on the standby")]
+    [InlineData(FailoverAction.Failover, Health.Unhealthy, false, true, false, "another execution holds the lock, with the primary UNHEALTHY: see which one")]
+    [InlineData(FailoverAction.Failover, Health.Unhealthy, true, false, false, "in cooldown after the last transition, with the primary UNHEALTHY: an operator's run with force")]
+    [InlineData(FailoverAction.Failback, Health.Unhealthy, false, false, true, "traffic is already on the primary, with the primary UNHEALTHY")]
+    public void A_run_that_leaves_an_unhealthy_or_unknown_primary_alone_alerts_and_says_what_to_do(FailoverAction action, Health health, bool inCooldown,
+        bool locked, bool alreadyDone, string reason)
+    {
+        var outcome = Decide(action, health, FlagMode.Auto, forceRequested: false, alreadyDone, inCooldown, locked);
+
+        outcome.Decision.Should().Be(Decision.NoAction);
+        outcome.Alert.Should().BeTrue();
+        outcome.Reason.Should().StartWith(reason);
+    }
+
+    [Theory]
+    [InlineData(false, true, false)]
+    [InlineData(true, false, false)]
+    [InlineData(false, false, true)]
+    public void Not_acting_with_a_healthy_primary_stays_quiet(bool inCooldown, bool locked, bool alreadyDone)
+    {
+        var outcome = Decide(FailoverAction.Failback, Health.Healthy, FlagMode.Auto, forceRequested: false, alreadyDone, inCooldown, locked);
+
+        outcome.Decision.Should().Be(Decision.NoAction);
         outcome.Alert.Should().BeFalse();
     }
 
@@ -115,7 +143,12 @@ public sealed class DecisionTableTests
 
         var held = Decide(action, health, flag, forceRequested, alreadyDone, inCooldown, locked: true);
 
-        if (free.Acts) held.Should().Be(new DecisionOutcome(Decision.NoAction, "another execution holds the lock"));
+        if (free.Acts)
+        {
+            held.Decision.Should().Be(Decision.NoAction);
+            held.Reason.Should().StartWith("another execution holds the lock");
+            held.Alert.Should().Be(health != Health.Healthy);
+        }
         else held.Should().Be(free);
     }
 
@@ -133,7 +166,11 @@ public sealed class DecisionTableTests
         if (forced || action == FailoverAction.Drill)
             cooling.Should().Be(Decide(action, health, flag, forceRequested, alreadyDone, inCooldown: false, locked));
         else if (unhindered.Acts)
-            cooling.Should().Be(new DecisionOutcome(Decision.NoAction, "in cooldown after the last transition"));
+        {
+            cooling.Decision.Should().Be(Decision.NoAction);
+            cooling.Reason.Should().StartWith("in cooldown after the last transition");
+            cooling.Alert.Should().Be(health != Health.Healthy);
+        }
         else
             cooling.Should().Be(unhindered);
     }

@@ -12,7 +12,7 @@ public sealed class ScaleServiceTests(MotoServer moto)
     {
         var world = await World.ArrangeAsync(moto, standby: 1);
 
-        var response = await world.InvokeAsync("scale-service", """{"action":"failover"}""");
+        var response = await world.InvokeHoldingLockAsync("scale-service", """{"action":"failover"}""");
 
         response["desiredCount"]!.GetValue<int>().Should().Be(3);
         response["minCapacity"]!.GetValue<int>().Should().Be(2);
@@ -27,7 +27,7 @@ public sealed class ScaleServiceTests(MotoServer moto)
     {
         var world = await World.ArrangeAsync(moto, standby: 1);
 
-        var response = await world.InvokeAsync("scale-service", """{"action":"failover","size":"active","atLeast":5}""");
+        var response = await world.InvokeHoldingLockAsync("scale-service", """{"action":"failover","size":"active","atLeast":5}""");
 
         response["desiredCount"]!.GetValue<int>().Should().Be(5);
         (await world.Ask("service"))!["desired"]!.GetValue<int>().Should().Be(5);
@@ -40,7 +40,7 @@ public sealed class ScaleServiceTests(MotoServer moto)
     {
         var world = await World.ArrangeAsync(moto, standby: 1);
 
-        var response = await world.InvokeAsync("scale-service", """{"action":"failover","size":"active","atLeast":40}""");
+        var response = await world.InvokeHoldingLockAsync("scale-service", """{"action":"failover","size":"active","atLeast":40}""");
 
         response["desiredCount"]!.GetValue<int>().Should().Be(6);
         (await world.Ask("scalable-target"))!["max"]!.GetValue<int>().Should().Be(6);
@@ -54,7 +54,7 @@ public sealed class ScaleServiceTests(MotoServer moto)
     {
         var world = await World.ArrangeAsync(moto, standby: 1);
 
-        var response = await world.InvokeAsync("scale-service", request);
+        var response = await world.InvokeHoldingLockAsync("scale-service", request);
 
         response["desiredCount"]!.GetValue<int>().Should().Be(expected);
     }
@@ -63,9 +63,9 @@ public sealed class ScaleServiceTests(MotoServer moto)
     public async Task Scaling_up_keeps_a_count_already_above_the_target()
     {
         var world = await World.ArrangeAsync(moto, standby: 1);
-        await world.InvokeAsync("scale-service", """{"action":"failover","size":"active","atLeast":5}""");
+        await world.InvokeHoldingLockAsync("scale-service", """{"action":"failover","size":"active","atLeast":5}""");
 
-        var response = await world.InvokeAsync("scale-service", """{"action":"failover","size":"active","atLeast":0}""");
+        var response = await world.InvokeHoldingLockAsync("scale-service", """{"action":"failover","size":"active","atLeast":0}""");
 
         response["desiredCount"]!.GetValue<int>().Should().Be(5);
         response["changed"]!.GetValue<bool>().Should().BeFalse();
@@ -78,7 +78,7 @@ public sealed class ScaleServiceTests(MotoServer moto)
     {
         var world = await World.ArrangeAsync(moto, standby: 1);
 
-        var act = () => world.InvokeAsync("scale-service", $$"""{"action":"failover","size":"active","atLeast":{{atLeast}}}""");
+        var act = () => world.InvokeHoldingLockAsync("scale-service", $$"""{"action":"failover","size":"active","atLeast":{{atLeast}}}""");
 
         var error = (await act.Should().ThrowAsync<FunctionException>()).Which;
         error.ErrorType.Should().Be(ErrorTypes.InvalidInput);
@@ -90,9 +90,9 @@ public sealed class ScaleServiceTests(MotoServer moto)
     public async Task Scaling_twice_is_idempotent()
     {
         var world = await World.ArrangeAsync(moto);
-        await world.InvokeAsync("scale-service", """{"action":"failover"}""");
+        await world.InvokeHoldingLockAsync("scale-service", """{"action":"failover"}""");
 
-        var again = await world.InvokeAsync("scale-service", """{"action":"failover"}""");
+        var again = await world.InvokeHoldingLockAsync("scale-service", """{"action":"failover"}""");
 
         again["changed"]!.GetValue<bool>().Should().BeFalse();
         (await world.Ask("service"))!["desired"]!.GetValue<int>().Should().Be(3);
@@ -102,9 +102,9 @@ public sealed class ScaleServiceTests(MotoServer moto)
     public async Task Failback_restores_the_standby_count_and_floor()
     {
         var world = await World.ArrangeAsync(moto);
-        await world.InvokeAsync("scale-service", """{"action":"failover"}""");
+        await world.InvokeHoldingLockAsync("scale-service", """{"action":"failover"}""");
 
-        var response = await world.InvokeAsync("scale-service", """{"action":"failback"}""");
+        var response = await world.InvokeHoldingLockAsync("scale-service", """{"action":"failback"}""");
 
         response["desiredCount"]!.GetValue<int>().Should().Be(1);
         (await world.Ask("service"))!["desired"]!.GetValue<int>().Should().Be(1);
@@ -116,7 +116,7 @@ public sealed class ScaleServiceTests(MotoServer moto)
     {
         var world = await World.ArrangeAsync(moto, standby: 0);
 
-        await world.InvokeAsync("scale-service", """{"action":"drill"}""");
+        await world.InvokeHoldingLockAsync("scale-service", """{"action":"drill"}""");
 
         (await world.Ask("service"))!["desired"]!.GetValue<int>().Should().Be(3);
         (await world.Ask("scalable-target"))!["min"]!.GetValue<int>().Should().Be(2);
@@ -130,7 +130,7 @@ public sealed class ScaleServiceTests(MotoServer moto)
     {
         var world = await World.ArrangeAsync(moto, standby: 0);
 
-        var response = await world.InvokeAsync("scale-service", $$"""{"action":"{{action}}","size":"{{size}}"}""");
+        var response = await world.InvokeHoldingLockAsync("scale-service", $$"""{"action":"{{action}}","size":"{{size}}"}""");
 
         response["action"]!.GetValue<string>().Should().Be(action);
         response["desiredCount"]!.GetValue<int>().Should().Be(desired);
@@ -148,7 +148,7 @@ public sealed class ScaleServiceTests(MotoServer moto)
         var world = await World.ArrangeAsync(moto);
         using var proxy = new FaultProxy(moto.Url);
 
-        var act = () => world.InvokeThroughAsync(proxy, "scale-service", $$"""{"action":"failover","size":"{{size}}"}""");
+        var act = () => world.InvokeThroughHoldingLockAsync(proxy, "scale-service", $$"""{"action":"failover","size":"{{size}}"}""");
 
         var error = (await act.Should().ThrowAsync<FunctionException>()).Which;
         error.ErrorType.Should().Be(ErrorTypes.InvalidInput);
@@ -163,17 +163,18 @@ public sealed class ScaleServiceTests(MotoServer moto)
         // The primary's failback (a function in us-east-1) scales the secondary's service (us-west-2) down: every ECS and Application
         // Auto Scaling call is signed for us-west-2, and moto's us-west-2 service is the one that changed.
         var world = await World.ArrangeAsync(moto);
-        await world.InvokeAsync("scale-service", """{"action":"failover"}""");
+        await world.InvokeHoldingLockAsync("scale-service", """{"action":"failover"}""");
         using var proxy = new FaultProxy(moto.Url);
         var env = new Dictionary<string, string> { ["AWS_REGION"] = "us-east-1", ["SERVICE_REGION"] = "us-west-2", ["AWS_ENDPOINT_URL"] = proxy.Url };
 
-        var response = await world.InvokeAsync("scale-service", """{"action":"failback","size":"standby"}""", env);
+        var response = await world.InvokeHoldingLockAsync("scale-service", """{"action":"failback","size":"standby"}""", env);
 
         response["changed"]!.GetValue<bool>().Should().BeTrue();
         response["previousDesiredCount"]!.GetValue<int>().Should().Be(3);
         (await world.Ask("service"))!["desired"]!.GetValue<int>().Should().Be(1);
         (await world.Ask("scalable-target"))!["min"]!.GetValue<int>().Should().Be(1);
-        CheckServiceTests.Scopes(proxy).Should().BeEquivalentTo(["us-west-2/ecs", "us-west-2/application-autoscaling"]);
+        // The lock is read in the function's own region, where the failback took it; the service is scaled where it runs.
+        CheckServiceTests.Scopes(proxy).Should().BeEquivalentTo(["us-east-1/dynamodb", "us-west-2/ecs", "us-west-2/application-autoscaling"]);
     }
 
     [Fact]
@@ -183,10 +184,10 @@ public sealed class ScaleServiceTests(MotoServer moto)
         var world = await World.ArrangeAsync(moto);
         using var proxy = new FaultProxy(moto.Url);
 
-        var act = () => world.InvokeAsync("scale-service", """{"action":"failover"}""", new() { ["AWS_REGION"] = "us-east-1", ["AWS_ENDPOINT_URL"] = proxy.Url });
+        var act = () => world.InvokeHoldingLockAsync("scale-service", """{"action":"failover"}""", new() { ["AWS_REGION"] = "us-east-1", ["AWS_ENDPOINT_URL"] = proxy.Url });
 
         (await act.Should().ThrowAsync<FunctionException>()).Which.ErrorType.Should().Be(ErrorTypes.AwsServiceError);
-        CheckServiceTests.Scopes(proxy).Should().Equal("us-east-1/ecs");
+        CheckServiceTests.Scopes(proxy).Should().Equal("us-east-1/dynamodb", "us-east-1/ecs");
         (await world.Ask("service"))!["desired"]!.GetValue<int>().Should().Be(1);
     }
 }

@@ -16,11 +16,16 @@ public sealed class ShiftTrafficArcTests : IDisposable
     private Dictionary<string, string> Environment(string endpoints) => new()
     {
         ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE", ["AWS_SECRET_ACCESS_KEY"] = "secret", ["AWS_REGION"] = "us-west-2",
-        ["TRAFFIC_GATE_MODE"] = "arc", ["ROUTING_CONTROL_ARN"] = Control, ["ARC_CLUSTER_ENDPOINTS"] = endpoints,
+        ["TRAFFIC_GATE_MODE"] = "arc", ["ROUTING_CONTROL_ARN"] = Control, ["ARC_CLUSTER_ENDPOINTS"] = endpoints, ["CONTROL_TABLE_NAME"] = "failover-control",
     };
 
-    private Task<string> Shift(string action, string endpoints) =>
-        World.Invoke("shift-traffic", $$"""{"action":"{{action}}"}""", Environment(endpoints), TimeProvider.System);
+    private async Task<string> Shift(string action, string endpoints)
+    {
+        using var table = new LockTableStub(action);
+        var environment = Environment(endpoints);
+        foreach (var (k, v) in table.Environment) environment[k] = v;
+        return await World.Invoke("shift-traffic", $$"""{"action":"{{action}}","lockId":"{{table.Token}}"}""", environment, TimeProvider.System);
+    }
 
     [Fact]
     public async Task Failover_turns_the_routing_control_off_on_the_first_endpoint_that_answers()

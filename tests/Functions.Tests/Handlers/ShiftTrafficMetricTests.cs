@@ -34,7 +34,7 @@ public sealed class ShiftTrafficMetricTests(MotoServer moto)
     {
         var world = await World.ArrangeAsync(moto);
 
-        var response = await world.InvokeAsync("shift-traffic", """{"action":"failover"}""", Secondary());
+        var response = await world.InvokeHoldingLockAsync("shift-traffic", """{"action":"failover"}""", Secondary());
 
         (await Points(world, PrimaryGate, "us-west-2")).Should().Equal(1);
         (await Points(world, PrimaryGate, "us-east-1")).Should().BeEmpty("nothing is asked of the primary's region");
@@ -48,10 +48,10 @@ public sealed class ShiftTrafficMetricTests(MotoServer moto)
     public async Task Failback_opens_the_primarys_gate_in_the_next_period_and_reopens_the_secondarys()
     {
         var world = await World.ArrangeAsync(moto);
-        await world.InvokeAsync("shift-traffic", """{"action":"failover"}""", Secondary());
+        await world.InvokeHoldingLockAsync("shift-traffic", """{"action":"failover"}""", Secondary());
         var closedAt = DateTimeOffset.UtcNow;
 
-        var response = await world.InvokeAsync("shift-traffic", """{"action":"failback"}""", Primary());
+        var response = await world.InvokeHoldingLockAsync("shift-traffic", """{"action":"failback"}""", Primary());
 
         // The open lands in a later one-second period than the close, so the period's Maximum cannot hide it.
         (DateTimeOffset.UtcNow.ToUnixTimeSeconds() > closedAt.ToUnixTimeSeconds()).Should().BeTrue();
@@ -69,7 +69,7 @@ public sealed class ShiftTrafficMetricTests(MotoServer moto)
         // The secondary's region does not answer: its CloudWatch endpoint refuses connections.
         environment["AWS_ENDPOINT_URL_CLOUDWATCH_US_WEST_2"] = "http://127.0.0.1:9";
 
-        var response = await world.InvokeAsync("shift-traffic", """{"action":"failback"}""", environment);
+        var response = await world.InvokeHoldingLockAsync("shift-traffic", """{"action":"failback"}""", environment);
 
         (await Points(world, SecondaryGate, "us-east-1")).Should().Equal(1);
         response["degraded"]!.GetValue<bool>().Should().BeTrue();
@@ -85,7 +85,7 @@ public sealed class ShiftTrafficMetricTests(MotoServer moto)
         var environment = Primary();
         environment["AWS_ENDPOINT_URL_CLOUDWATCH_US_WEST_2"] = refusing.Url;
 
-        var act = () => world.InvokeAsync("shift-traffic", """{"action":"failback"}""", environment);
+        var act = () => world.InvokeHoldingLockAsync("shift-traffic", """{"action":"failback"}""", environment);
 
         // AccessDenied is an answer: the region is there, and closing the other gate would hide the real problem.
         (await act.Should().ThrowAsync<FunctionException>()).Which.ErrorType.Should().Be("AwsServiceError");
@@ -97,7 +97,7 @@ public sealed class ShiftTrafficMetricTests(MotoServer moto)
     {
         var world = await World.ArrangeAsync(moto);
 
-        var response = await world.InvokeAsync("shift-traffic", """{"action":"drill"}""", Primary());
+        var response = await world.InvokeHoldingLockAsync("shift-traffic", """{"action":"drill"}""", Primary());
 
         response["shifted"]!.GetValue<bool>().Should().BeFalse();
         (await Points(world, PrimaryGate, "us-west-2")).Should().BeEmpty();
@@ -131,10 +131,10 @@ public sealed class ShiftTrafficMetricTests(MotoServer moto)
         using var transport = new Recording();
         var environment = new Dictionary<string, string>(Primary())
         {
-            ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE", ["AWS_SECRET_ACCESS_KEY"] = "secret",
+            ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE", ["AWS_SECRET_ACCESS_KEY"] = "secret", ["CONTROL_TABLE_NAME"] = "failover-control",
         };
 
-        await World.Invoke("shift-traffic", """{"action":"failback"}""", environment, TimeProvider.System, transport: transport);
+        await World.Invoke("shift-traffic", $$"""{"action":"failback","lockId":"{{transport.Token}}"}""", environment, TimeProvider.System, transport: transport);
 
         transport.Seen.Select(s => (s.Uri.Host, s.Scope, s.Namespace)).Should().Equal(
             ("monitoring.us-west-2.amazonaws.com", "us-west-2/monitoring", PrimaryGate),
@@ -146,8 +146,16 @@ public sealed class ShiftTrafficMetricTests(MotoServer moto)
     {
         public ConcurrentQueue<(Uri Uri, string Scope, string? Namespace)> Seen { get; } = new();
 
+        /// The run's token: the control table answers that it holds the lock for a failback.
+        public string Token { get; } = Failover.Functions.Aws.LockToken.New();
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (request.Headers.TryGetValues("X-Amz-Target", out var target) && target.Single() == "DynamoDB_20120810.GetItem")
+                return new HttpResponseMessage(HttpStatusCode.OK)
+                {
+                    Content = new StringContent(Aws.LockTableStub.Item(Failover.Functions.Aws.LockToken.Hash(Token), "failback"), Encoding.UTF8, "application/x-amz-json-1.0"),
+                };
             var scope = request.Headers.GetValues("Authorization").Single().Split("Credential=")[1].Split(',')[0].Split('/');
             var body = await request.Content!.ReadAsStringAsync(cancellationToken);
             var form = body.Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => Uri.UnescapeDataString(p[0]), p => Uri.UnescapeDataString(p[1]));

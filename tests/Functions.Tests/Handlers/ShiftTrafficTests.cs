@@ -12,7 +12,7 @@ public sealed class ShiftTrafficTests(MotoServer moto)
     {
         var world = await World.ArrangeAsync(moto);
 
-        var response = await world.InvokeAsync("shift-traffic", """{"action":"failover"}""");
+        var response = await world.InvokeHoldingLockAsync("shift-traffic", """{"action":"failover"}""");
 
         response["shifted"]!.GetValue<bool>().Should().BeTrue();
         response["inverted"]!.GetValue<bool>().Should().BeTrue();
@@ -24,9 +24,9 @@ public sealed class ShiftTrafficTests(MotoServer moto)
     public async Task Repeating_a_failover_changes_nothing_more()
     {
         var world = await World.ArrangeAsync(moto);
-        await world.InvokeAsync("shift-traffic", """{"action":"failover"}""");
+        await world.InvokeHoldingLockAsync("shift-traffic", """{"action":"failover"}""");
 
-        var again = await world.InvokeAsync("shift-traffic", """{"action":"failover"}""");
+        var again = await world.InvokeHoldingLockAsync("shift-traffic", """{"action":"failover"}""");
 
         again["shifted"]!.GetValue<bool>().Should().BeFalse();
         again["inverted"]!.GetValue<bool>().Should().BeTrue();
@@ -37,9 +37,9 @@ public sealed class ShiftTrafficTests(MotoServer moto)
     public async Task Failback_restores_the_gate()
     {
         var world = await World.ArrangeAsync(moto);
-        await world.InvokeAsync("shift-traffic", """{"action":"failover"}""");
+        await world.InvokeHoldingLockAsync("shift-traffic", """{"action":"failover"}""");
 
-        var response = await world.InvokeAsync("shift-traffic", """{"action":"failback"}""");
+        var response = await world.InvokeHoldingLockAsync("shift-traffic", """{"action":"failback"}""");
 
         response["shifted"]!.GetValue<bool>().Should().BeTrue();
         response["inverted"]!.GetValue<bool>().Should().BeFalse();
@@ -51,7 +51,7 @@ public sealed class ShiftTrafficTests(MotoServer moto)
     {
         var world = await World.ArrangeAsync(moto);
 
-        var response = await world.InvokeAsync("shift-traffic", """{"action":"drill"}""");
+        var response = await world.InvokeHoldingLockAsync("shift-traffic", """{"action":"drill"}""");
 
         response["shifted"]!.GetValue<bool>().Should().BeFalse();
         (await world.Ask("gate", world.Gate))!["inverted"]!.GetValue<bool>().Should().BeFalse();
@@ -69,7 +69,7 @@ public sealed class ShiftTrafficTests(MotoServer moto)
         using var proxy = new FaultProxy(moto.Url);
         proxy.Inject(Fault.Status(409, VersionMismatch, "text/xml"), r => r.Method == "POST" && r.PathAndQuery.Contains("/healthcheck/"), times: 1);
 
-        var response = await world.InvokeThroughAsync(proxy, "shift-traffic", """{"action":"failover"}""");
+        var response = await world.InvokeThroughHoldingLockAsync(proxy, "shift-traffic", """{"action":"failover"}""");
 
         response["shifted"]!.GetValue<bool>().Should().BeTrue();
         (await world.Ask("gate", world.Gate))!["inverted"]!.GetValue<bool>().Should().BeTrue();
@@ -84,9 +84,9 @@ public sealed class ShiftTrafficTests(MotoServer moto)
         // Our update carries a stale version (409); by the time we read again, the other edit (through boto3) has closed the gate.
         proxy.Inject(Fault.Delay(TimeSpan.Zero), r => r.Method == "GET", times: 1);
         proxy.Inject(Fault.BeforeForward(async () => await world.Ask("invert-gate", world.Gate)), r => r.Method == "GET", times: 1);
-        proxy.Inject(Fault.Status(409, VersionMismatch, "text/xml"), r => r.Method == "POST", times: 1);
+        proxy.Inject(Fault.Status(409, VersionMismatch, "text/xml"), r => r.Method == "POST" && r.Target is null, times: 1);
 
-        var response = await world.InvokeThroughAsync(proxy, "shift-traffic", """{"action":"failover"}""");
+        var response = await world.InvokeThroughHoldingLockAsync(proxy, "shift-traffic", """{"action":"failover"}""");
 
         response["inverted"]!.GetValue<bool>().Should().BeTrue();
         response["shifted"]!.GetValue<bool>().Should().BeFalse();

@@ -19,7 +19,8 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
     /// The primary region's replica (us-east-1); the collection's moto holds the secondary's (us-west-2).
     private MotoServer EastMoto => peerRegion.Server;
 
-    // The triggering alarm is the evidence: both regions' functions see the same primary, and no other source is asked.
+    // The triggering alarm is the evidence, verified by its live state: both regions' functions see the same primary, and no other
+    // source is asked.
     private static string Request(string action, string executionId, string alarmState = "ALARM") =>
         new JsonObject
         {
@@ -27,10 +28,14 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
             ["alarm"] = new JsonObject { ["alarmName"] = "failover-primary-healthy-hosts", ["state"] = new JsonObject { ["value"] = alarmState } },
         }.ToJsonString();
 
-    private static Dictionary<string, string> TriggerOnly(Dictionary<string, string> env)
+    private const string Alarm = "failover-primary-healthy-hosts";
+
+    private Dictionary<string, string> TriggerOnly(Dictionary<string, string> env)
     {
-        env["PRIMARY_ALARM_NAMES"] = "";
+        env["PRIMARY_ALARM_NAMES"] = Alarm;
         env["PRIMARY_ENDPOINT_HEALTH_CHECK_ID"] = "";
+        // The primary's CloudWatch is one, whichever replica a region's decide reads.
+        env["AWS_ENDPOINT_URL_CLOUDWATCH"] = moto.Url;
         return env;
     }
 
@@ -50,8 +55,7 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
     /// The primary's decide: its replica at `local` (default the peer-region moto), and with `peer` the peer read of us-west-2 there.
     private Dictionary<string, string> EastDecide(World world, string? peer, string? local = null)
     {
-        var env = TriggerOnly(world.Environment());
-        env["AWS_REGION"] = East;
+        var env = AsPrimary(TriggerOnly(world.Environment()));
         env["AWS_ENDPOINT_URL"] = local ?? EastMoto.Url;
         if (peer is not null)
         {
@@ -61,8 +65,32 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
         return env;
     }
 
-    private static async Task<JsonNode> DecideAsync(Dictionary<string, string> env, string executionId, string action = "failover", string alarmState = "ALARM") =>
-        JsonNode.Parse(await World.Invoke("decide", Request(action, executionId, alarmState), env, TimeProvider.System))!;
+    /// Runs decide for a running execution named `name` of its region's workflow: the secondary's (us-west-2) or the primary's
+    /// (us-east-1), started on both moto servers, so that each region's decide finds it whichever one it asks.
+    private async Task<JsonNode> DecideAsync(Dictionary<string, string> env, string name, string action = "failover", string alarmState = "ALARM")
+    {
+        var executionArn = await RunAsync(name, env.GetValueOrDefault("AWS_REGION") == East);
+        await moto.WorldAsync("alarm-state", Alarm, alarmState);
+        return JsonNode.Parse(await World.Invoke("decide", Request(action, executionArn, alarmState), env, TimeProvider.System))!;
+    }
+
+    private async Task<string> RunAsync(string name, bool primary)
+    {
+        var entry = primary ? "primary" : "operator";
+        await EastMoto.WorldAsync("start-execution", name, entry);
+        return (await moto.WorldAsync("start-execution", name, entry))!["arn"]!.GetValue<string>();
+    }
+
+    /// The primary's decide is an execution of the primary's workflow; the secondary's are its peers.
+    private static Dictionary<string, string> AsPrimary(Dictionary<string, string> env)
+    {
+        env["AWS_REGION"] = East;
+        env["OPERATOR_STATE_MACHINE_ARN"] = "arn:aws:states:us-east-1:123456789012:stateMachine:failover-primary-failover";
+        env.Remove("TRIGGER_STATE_MACHINE_ARN");
+        env["PEER_STATE_MACHINE_ARNS"] = "arn:aws:states:us-west-2:123456789012:stateMachine:failover-secondary-failover," +
+                                         "arn:aws:states:us-west-2:123456789012:stateMachine:failover-secondary-failover-trigger";
+        return env;
+    }
 
     private async Task<World> ArrangeBothReplicasAsync()
     {
@@ -99,8 +127,7 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
         table.Inject(Fault.OneAtATime, Match.Target(UpdateItem));
         var west = TriggerOnly(world.Environment());
         west["AWS_ENDPOINT_URL_DYNAMODB"] = table.Url;
-        var east = TriggerOnly(world.Environment());
-        east["AWS_REGION"] = East;
+        var east = AsPrimary(TriggerOnly(world.Environment()));
         east["AWS_ENDPOINT_URL_DYNAMODB"] = table.Url;
 
         for (var round = 1; round <= 6; round++)
@@ -109,17 +136,19 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
                 DecideAsync(west, $"west-{round}", action, alarmState),
                 DecideAsync(east, $"east-{round}", action, alarmState));
 
-            var winner = responses.Should().ContainSingle(r => r["lockId"] != null, "round {0}: {1} / {2}", round, responses[0].ToJsonString(), responses[1].ToJsonString()).Subject;
+            var winner = responses.Should().ContainSingle(r => r["lockId"]!.GetValue<string>().Length > 0, "round {0}: {1} / {2}", round, responses[0].ToJsonString(),
+                responses[1].ToJsonString()).Subject;
             winner["decision"]!.GetValue<string>().Should().Be(action.ToUpperInvariant());
             var loser = responses.Single(r => r != winner);
             loser["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
             loser["reason"]!.GetValue<string>().Should().Contain("another execution");
-            var owner = winner["lockId"]!.GetValue<string>();
-            (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be(owner);
+            var token = winner["lockId"]!.GetValue<string>();
+            var owner = (await world.Ask("lock"))!["owner"]!.GetValue<string>();
+            owner.Should().EndWith(winner == responses[0] ? $":west-{round}" : $":east-{round}");
 
             // The winner's workflow fails and gives the lock back (FAILED records no transition): the next round starts free.
-            var released = JsonNode.Parse(await World.Invoke("release-lock", $$"""{"action":"{{action}}","lockId":"{{owner}}","outcome":"FAILED"}""",
-                owner.StartsWith("west", StringComparison.Ordinal) ? west : east, TimeProvider.System))!;
+            var released = JsonNode.Parse(await World.Invoke("release-lock", $$"""{"action":"{{action}}","lockId":"{{token}}","executionId":"{{owner}}","outcome":"FAILED"}""",
+                winner == responses[0] ? west : east, TimeProvider.System))!;
             released["released"]!.GetValue<bool>().Should().BeTrue();
             (await world.Ask("lock")).Should().BeNull();
         }
@@ -140,11 +169,12 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
         var west = await DecideAsync(WestDecide(world, peer: peerRead.Url), "exec-west");
 
         west["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
-        west["lockId"].Should().BeNull();
+        west["lockId"]!.GetValue<string>().Should().BeEmpty();
         west["reason"]!.GetValue<string>().Should()
-            .Be("another execution holds the lock in the peer region's replica ('exec-east' in us-east-1); eventual consistency: not acting");
+            .Be("another execution holds the lock in the peer region's replica ('arn:aws:states:us-east-1:123456789012:execution:failover-primary-failover:exec-east' " +
+                "in us-east-1); eventual consistency: not acting");
         (await world.Ask("lock")).Should().BeNull();
-        (await EastLock())!["owner"]!.GetValue<string>().Should().Be("exec-east");
+        (await EastLock())!["owner"]!.GetValue<string>().Should().EndWith(":exec-east");
         // One strongly consistent read of the state item, signed for the peer's region.
         var read = peerRead.Requests.Should().ContainSingle().Subject.Request;
         read.Target.Should().Be(GetItem);
@@ -164,8 +194,8 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
         // Each condition held in its own replica: two workflows fail over at once, and replication later keeps only one lock.
         east["decision"]!.GetValue<string>().Should().Be("FAILOVER");
         west["decision"]!.GetValue<string>().Should().Be("FAILOVER");
-        (await EastLock())!["owner"]!.GetValue<string>().Should().Be("exec-east");
-        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-west");
+        (await EastLock())!["owner"]!.GetValue<string>().Should().EndWith(":exec-east");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().EndWith(":exec-west");
     }
 
     [Fact]
@@ -179,7 +209,7 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
 
         west["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
         west["reason"]!.GetValue<string>().Should().StartWith("another execution holds the lock");
-        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-east");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().EndWith(":exec-east");
     }
 
     [Theory]
@@ -203,9 +233,9 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
         var west = await DecideAsync(WestDecide(world, peer: peerUrl), "exec-west");
 
         west["decision"]!.GetValue<string>().Should().Be("FAILOVER");
-        west["lockId"]!.GetValue<string>().Should().Be("exec-west");
+        west["lockId"]!.GetValue<string>().Should().NotBeNullOrEmpty().And.NotContain("exec-west");
         west["reason"]!.GetValue<string>().Should().EndWith($"; peer replica in us-east-1 unreadable ({errorType}): acting on this region's replica alone");
-        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-west");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().EndWith(":exec-west");
         // A hung peer costs its budget (2 s), not the invocation's minute.
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(8));
         if (peerFault != "stopped") peer.Requests.Should().NotBeEmpty();
@@ -238,14 +268,14 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
             "expired" => $$"""{"pk":"state","lockOwner":"exec-crashed","lockLeaseExpiresAt":{{DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds()}}}""",
             "unreadable" => """{"pk":"state","lockOwner":"exec-other"}""",
             // This execution's own lock, replicated there (a retried decide re-enters it).
-            _ => $$"""{"pk":"state","lockOwner":"exec-west","lockLeaseExpiresAt":{{DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds()}}}""",
+            _ => $$"""{"pk":"state","lockOwner":"{{await RunAsync("exec-west", primary: false)}}","lockLeaseExpiresAt":{{DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds()}}}""",
         };
         await EastMoto.WorldAsync("put-item", peerLock, East);
 
         var west = await DecideAsync(WestDecide(world, peer: EastMoto.Url), "exec-west");
 
         west["decision"]!.GetValue<string>().Should().Be("FAILOVER");
-        west["lockId"]!.GetValue<string>().Should().Be("exec-west");
+        west["lockId"]!.GetValue<string>().Should().NotBeNullOrEmpty().And.NotContain("exec-west");
     }
 
     [Fact]
@@ -285,7 +315,7 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
 
         responses.Select(r => r["decision"]!.GetValue<string>()).Should().Equal("FAILOVER", "FAILOVER");
         responses.Select(r => r["reason"]!.GetValue<string>()).Should().NotContain(r => r.Contains("peer"));
-        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-west");
-        (await EastLock())!["owner"]!.GetValue<string>().Should().Be("exec-east");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().EndWith(":exec-west");
+        (await EastLock())!["owner"]!.GetValue<string>().Should().EndWith(":exec-east");
     }
 }

@@ -56,7 +56,46 @@ public sealed class World
         ["TRAFFIC_GATE_MODE"] = "route53-api",
         ["GATE_HEALTH_CHECK_ID"] = Gate,
         ["COOLDOWN_SECONDS"] = "900",
+        ["OPERATOR_STATE_MACHINE_ARN"] = MachineArn("us-west-2", "failover-secondary-failover"),
+        ["TRIGGER_STATE_MACHINE_ARN"] = MachineArn("us-west-2", "failover-secondary-failover-trigger"),
+        ["PEER_STATE_MACHINE_ARNS"] = MachineArn("us-east-1", "failover-primary-failover"),
     };
+
+    private static string MachineArn(string region, string name) => $"arn:aws:states:{region}:123456789012:stateMachine:{name}";
+
+    /// The ARN of a running execution named `name` of an entry point (`operator`, `trigger`, or `primary`: the primary's
+    /// workflow), started in moto on first use.
+    public async Task<string> ExecutionAsync(string name, string entry = "operator") =>
+        (await Ask("start-execution", name, entry))!["arn"]!.GetValue<string>();
+
+    /// Ends a run (moto marks it ABORTED): a lock it holds is no lock any more.
+    public Task StopAsync(string executionArn) => Ask("stop-execution", executionArn);
+
+    /// decide's event with its `executionId`, when a bare name, made the ARN of a running execution of the entry point the
+    /// event would come through: the triggers' when it says `unattended`, else the operators'.
+    private async Task<string> AsRunAsync(string eventJson)
+    {
+        if (JsonNode.Parse(eventJson) is not JsonObject request || request["executionId"] is not JsonValue id || !id.TryGetValue<string>(out var name)
+            || name.StartsWith("arn:", StringComparison.Ordinal) || name.Length is 0 or > 80)
+            return eventJson;
+        var entry = request["unattended"] is JsonValue u && u.TryGetValue<bool>(out var unattended) && unattended ? "trigger" : "operator";
+        request["executionId"] = await ExecutionAsync(name, entry);
+        return request.ToJsonString();
+    }
+
+    /// Takes the lock for the event's action as decide would for a run (a fresh token, its hash in the state item) and invokes
+    /// the handler with that token as `lockId`: how the workflow calls the functions that act.
+    public async Task<JsonNode> InvokeHoldingLockAsync(string handler, string eventJson, Dictionary<string, string>? overrides = null,
+        TimeProvider? time = null, TimeSpan? timeLeft = null)
+    {
+        var request = (JsonObject)JsonNode.Parse(eventJson)!;
+        var action = request["action"]?.GetValue<string>()?.Trim().ToLowerInvariant() ?? "failover";
+        var token = LockToken.New();
+        // In the replica of the function's own region, where the run took it.
+        await Ask("hold-lock", action, LockToken.Hash(token), overrides?.GetValueOrDefault("AWS_REGION") ?? "us-west-2");
+        request["lockId"] = token;
+        return await InvokeAsync(handler, request.ToJsonString(), overrides, time, timeLeft);
+    }
 
     public Task<JsonNode?> Ask(params string[] args) => _moto.WorldAsync(args);
 
@@ -66,12 +105,17 @@ public sealed class World
     {
         var env = Environment();
         foreach (var (k, v) in overrides ?? []) env[k] = v;
+        if (handler == "decide") eventJson = await AsRunAsync(eventJson);
         return JsonNode.Parse(await Invoke(handler, eventJson, env, time ?? TimeProvider.System, timeLeft))!;
     }
 
     /// The same, with every AWS call going through `proxy` (which forwards to this world's moto unless a fault says otherwise).
     public Task<JsonNode> InvokeThroughAsync(Faults.FaultProxy proxy, string handler, string eventJson, TimeSpan? timeLeft = null) =>
         InvokeAsync(handler, eventJson, new Dictionary<string, string> { ["AWS_ENDPOINT_URL"] = proxy.Url }, timeLeft: timeLeft);
+
+    /// The same holding the lock for the event's action (InvokeHoldingLockAsync), every AWS call going through `proxy`.
+    public Task<JsonNode> InvokeThroughHoldingLockAsync(Faults.FaultProxy proxy, string handler, string eventJson, TimeSpan? timeLeft = null) =>
+        InvokeHoldingLockAsync(handler, eventJson, new Dictionary<string, string> { ["AWS_ENDPOINT_URL"] = proxy.Url }, timeLeft: timeLeft);
 
     /// One probe client for every test, as production has one per process.
     private static readonly HttpClient ProbeHttp = DirectProbe.CreateClient();

@@ -15,6 +15,15 @@ PRIMARY, SECONDARY = "us-east-1", "us-west-2"
 TABLE, CLUSTER, SERVICE = "failover-control", "failover-secondary", "failover-secondary"
 RESOURCE_ID = f"service/{CLUSTER}/{SERVICE}"
 ALARMS = ["failover-primary-healthy-hosts", "failover-primary-target-5xx"]
+# The workflow's entry points (decide asks Step Functions which one runs it) and the primary's, whose runs may hold the lock too.
+MACHINES = {"operator": ("failover-secondary-failover", SECONDARY), "trigger": ("failover-secondary-failover-trigger", SECONDARY),
+            "primary": ("failover-primary-failover", PRIMARY)}
+ACCOUNT = "123456789012"
+
+
+def machine_arn(entry):
+    name, region = MACHINES[entry]
+    return f"arn:aws:states:{region}:{ACCOUNT}:stateMachine:{name}"
 
 
 def client(service, region=SECONDARY):
@@ -60,6 +69,10 @@ def setup(standby="1"):
         cloudwatch.put_metric_alarm(AlarmName=name, Namespace="AWS/ApplicationELB", MetricName="HealthyHostCount", Statistic="Minimum",
                                     Period=60, EvaluationPeriods=1, Threshold=1, ComparisonOperator="LessThanThreshold")
         cloudwatch.set_alarm_state(AlarmName=name, StateValue="OK", StateReason="arranged")
+    for entry, (name, region) in MACHINES.items():
+        client("stepfunctions", region).create_state_machine(
+            name=name, roleArn=f"arn:aws:iam::{ACCOUNT}:role/workflow",
+            definition=json.dumps({"StartAt": "Decide", "States": {"Decide": {"Type": "Pass", "End": True}}}))
     return {"table": TABLE, "cluster": CLUSTER, "service": SERVICE, "targetGroup": target_group, "gate": gate,
             "endpoint": endpoint, "alarms": ALARMS, "primaryRegion": PRIMARY, "secondaryRegion": SECONDARY}
 
@@ -125,7 +138,7 @@ def put_raw_item(document, region=SECONDARY):
 
 
 # The lock lives in the state item (one conditional write takes it, one records a transition and frees it).
-LOCK_FIELDS = {"owner": "lockOwner", "action": "lockAction", "decision": "lockDecision", "source": "lockSource",
+LOCK_FIELDS = {"owner": "lockOwner", "tokenHash": "lockTokenHash", "action": "lockAction", "decision": "lockDecision", "source": "lockSource",
                "requestReason": "lockRequestReason", "acquiredAt": "lockAcquiredAt", "leaseExpiresAt": "lockLeaseExpiresAt"}
 
 
@@ -136,8 +149,11 @@ def lock(region=SECONDARY):
 
 
 def put_lock(document):
-    """Replaces the lock in the state item with exactly these fields (as an operator's hand or an older version might)."""
+    """Replaces the lock in the state item with exactly these fields (as an operator's hand or an older version might). An owner
+    given as a bare name is a running execution of that name on the operators' machine (started here), as a run's lock is."""
     fields = json.loads(document)
+    if isinstance(fields.get("owner"), str) and not fields["owner"].startswith("arn:") and fields["owner"]:
+        fields["owner"] = start_execution(fields["owner"])["arn"]
     names = {f"#{name}": attribute for name, attribute in LOCK_FIELDS.items()}
     values = {f":{name}": ({"N": str(v)} if isinstance(v, int) else {"S": v}) for name, v in fields.items()}
     sets = [f"#{name} = :{name}" for name in fields]
@@ -147,6 +163,46 @@ def put_lock(document):
     if values:
         request["ExpressionAttributeValues"] = values
     client("dynamodb").update_item(**request)
+    return {"ok": True}
+
+
+def start_execution(name, entry="operator"):
+    """A running execution of one entry point (moto keeps it RUNNING until stopped): what decide asks Step Functions about."""
+    machine, region = MACHINES[entry]
+    arn = f"arn:aws:states:{region}:{ACCOUNT}:execution:{machine}:{name}"
+    sfn = client("stepfunctions", region)
+    try:
+        sfn.describe_state_machine(stateMachineArn=machine_arn(entry))
+    except sfn.exceptions.StateMachineDoesNotExist:
+        sfn.create_state_machine(name=machine, roleArn=f"arn:aws:iam::{ACCOUNT}:role/workflow",
+                                 definition=json.dumps({"StartAt": "Decide", "States": {"Decide": {"Type": "Pass", "End": True}}}))
+    try:
+        sfn.describe_execution(executionArn=arn)
+    except sfn.exceptions.ExecutionDoesNotExist:
+        sfn.start_execution(stateMachineArn=machine_arn(entry), name=name, input="{}")
+    return {"arn": arn}
+
+
+def stop_execution(arn):
+    """The run ends (ABORTED): its lock, if it holds one, is no lock any more."""
+    region = arn.split(":")[3]
+    client("stepfunctions", region).stop_execution(executionArn=arn)
+    return {"ok": True}
+
+
+def hold_lock(action, token_hash, region=SECONDARY, owner="arn:aws:states:us-west-2:123456789012:execution:failover-secondary-failover:holder",
+              lease_seconds="600"):
+    """The lock as decide takes it for a run holding the token whose hash is given, leaving the state's other attributes alone; in
+    `region`'s replica (made here when a test's function runs in the primary's region)."""
+    import time
+    dynamodb = client("dynamodb", region)
+    if TABLE not in dynamodb.list_tables()["TableNames"]:
+        create_table(region=region)
+    dynamodb.update_item(
+        TableName=TABLE, Key={"pk": {"S": "state"}},
+        UpdateExpression="SET lockOwner = :owner, lockTokenHash = :hash, lockAction = :action, lockLeaseExpiresAt = :lease",
+        ExpressionAttributeValues={":owner": {"S": owner}, ":hash": {"S": token_hash}, ":action": {"S": action},
+                                   ":lease": {"N": str(int(time.time()) + int(lease_seconds))}})
     return {"ok": True}
 
 
@@ -186,7 +242,8 @@ def assume_role(name, policy):
 
 
 COMMANDS = {"assume-role": assume_role, "setup": setup, "create-table": create_table, "raw-item": raw_item, "put-raw-item": put_raw_item, "gate": gate, "invert-gate": invert_gate, "gate-metric": gate_metric, "service": service, "scalable-target": scalable_target, "item": item,
-            "decisions": decisions, "put-item": put_item, "lock": lock, "put-lock": put_lock, "alarm-state": alarm_state, "primary-service": primary_service, "register-targets": register_targets}
+            "decisions": decisions, "put-item": put_item, "lock": lock, "put-lock": put_lock, "alarm-state": alarm_state, "primary-service": primary_service, "register-targets": register_targets,
+            "start-execution": start_execution, "stop-execution": stop_execution, "hold-lock": hold_lock}
 
 
 if __name__ == "__main__":

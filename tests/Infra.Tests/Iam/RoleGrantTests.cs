@@ -48,6 +48,9 @@ public sealed partial class RoleGrantTests
             dynamodb:GetItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=notice#failback
             dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=notice#failback
             dynamodb:PutItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${decision-log-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=decision#*
+            states:DescribeExecution     | arn:${partition}:states:us-east-1:${account-id}:execution:failover-primary-failover:*
+            states:DescribeExecution     | arn:${partition}:states:us-west-2:${account-id}:execution:failover-secondary-failover:*
+            states:DescribeExecution     | arn:${partition}:states:us-west-2:${account-id}:execution:failover-secondary-failover-trigger:*
             route53:GetHealthCheckStatus | arn:${partition}:route53:::healthcheck/${health-endpoint.id}
             cloudwatch:DescribeAlarms    | ${alarm-healthy-hosts.arn}
             cloudwatch:DescribeAlarms    | ${alarm-target-5xx.arn}
@@ -63,6 +66,9 @@ public sealed partial class RoleGrantTests
             dynamodb:GetItem             | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=notice#failover,notice#drill
             dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=notice#failover,notice#drill
             dynamodb:PutItem             | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["decisionTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=decision#*
+            states:DescribeExecution     | arn:${partition}:states:us-west-2:${account-id}:execution:failover-secondary-failover:*
+            states:DescribeExecution     | arn:${partition}:states:us-west-2:${account-id}:execution:failover-secondary-failover-trigger:*
+            states:DescribeExecution     | arn:${partition}:states:us-east-1:${account-id}:execution:failover-primary-failover:*
             route53:GetHealthCheckStatus | arn:${partition}:route53:::healthcheck/${primary-stack.outputs["endpointHealthCheckId"]}
             cloudwatch:DescribeAlarms    | arn:${partition}:cloudwatch:us-east-1:${account-id}:alarm:failover-primary-*
             ecs:DescribeServices         | arn:${partition}:ecs:us-east-1:${account-id}:service/failover-primary/failover-primary
@@ -79,6 +85,9 @@ public sealed partial class RoleGrantTests
             dynamodb:UpdateItem          | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=notice#failback
             dynamodb:PutItem             | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=decision#*
             dynamodb:GetItem             | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=state
+            states:DescribeExecution     | arn:${partition}:states:us-east-1:${account-id}:execution:failover-primary-failover:*
+            states:DescribeExecution     | arn:${partition}:states:us-west-2:${account-id}:execution:failover-secondary-failover:*
+            states:DescribeExecution     | arn:${partition}:states:us-west-2:${account-id}:execution:failover-secondary-failover-trigger:*
             route53:GetHealthCheckStatus | arn:${partition}:route53:::healthcheck/${health-endpoint.id}
             cloudwatch:DescribeAlarms    | ${alarm-healthy-hosts.arn}
             cloudwatch:DescribeAlarms    | ${alarm-target-5xx.arn}
@@ -89,12 +98,14 @@ public sealed partial class RoleGrantTests
     [Fact]
     public void Scale_service_function()
     {
-        foreach (var program in new[] { Primary, Secondary })
-            RoleGrants.Expect(program, "scale-service-function", """
+        // It reads the lock first: it acts only for the run holding it.
+        foreach (var (program, table) in new[] { (Primary, RoleGrants.PrimaryControlTable), (Secondary, RoleGrants.SecondaryControlTable) })
+            RoleGrants.Expect(program, "scale-service-function", $$"""
                 logs:CreateLogStream                            | ${scale-service-log-group.arn}:log-stream:*
                 logs:PutLogEvents                               | ${scale-service-log-group.arn}:log-stream:*
                 xray:PutTraceSegments                           | *
                 xray:PutTelemetryRecords                        | *
+                dynamodb:GetItem                                | {{table}} | ForAllValues:StringLike dynamodb:LeadingKeys=state
                 ecs:DescribeServices                            | ${service.arn}
                 ecs:UpdateService                               | ${service.arn}
                 application-autoscaling:RegisterScalableTarget  | ${scalable-target.arn}
@@ -126,6 +137,7 @@ public sealed partial class RoleGrantTests
             logs:PutLogEvents         | ${shift-traffic-log-group.arn}:log-stream:*
             xray:PutTraceSegments     | *
             xray:PutTelemetryRecords  | *
+            dynamodb:GetItem          | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=state
             cloudwatch:PutMetricData  | * | StringEquals aws:RequestedRegion=us-west-2; StringEquals cloudwatch:namespace=Failover/TrafficGate/failover-primary
             cloudwatch:PutMetricData  | * | StringEquals aws:RequestedRegion=us-east-1; StringEquals cloudwatch:namespace=Failover/TrafficGate/failover-secondary
             """);
@@ -134,6 +146,7 @@ public sealed partial class RoleGrantTests
             logs:PutLogEvents         | ${shift-traffic-log-group.arn}:log-stream:*
             xray:PutTraceSegments     | *
             xray:PutTelemetryRecords  | *
+            dynamodb:GetItem          | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=state
             cloudwatch:PutMetricData  | * | StringEquals aws:RequestedRegion=us-west-2; StringEquals cloudwatch:namespace=Failover/TrafficGate/failover-primary
             """);
     }
@@ -146,6 +159,7 @@ public sealed partial class RoleGrantTests
             logs:PutLogEvents         | ${shift-traffic-log-group.arn}:log-stream:*
             xray:PutTraceSegments     | *
             xray:PutTelemetryRecords  | *
+            dynamodb:GetItem          | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=state
             route53:GetHealthCheck    | arn:${partition}:route53:::healthcheck/${traffic-gate.id}
             route53:UpdateHealthCheck | arn:${partition}:route53:::healthcheck/${traffic-gate.id}
             """);
@@ -154,6 +168,7 @@ public sealed partial class RoleGrantTests
             logs:PutLogEvents         | ${shift-traffic-log-group.arn}:log-stream:*
             xray:PutTraceSegments     | *
             xray:PutTelemetryRecords  | *
+            dynamodb:GetItem          | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=state
             route53:GetHealthCheck    | arn:${partition}:route53:::healthcheck/${primary-stack.outputs["gateHealthCheckId"]}
             route53:UpdateHealthCheck | arn:${partition}:route53:::healthcheck/${primary-stack.outputs["gateHealthCheckId"]}
             """);
@@ -169,6 +184,7 @@ public sealed partial class RoleGrantTests
             logs:PutLogEvents                                  | ${shift-traffic-log-group.arn}:log-stream:*
             xray:PutTraceSegments                              | *
             xray:PutTelemetryRecords                           | *
+            dynamodb:GetItem                                   | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=state
             route53-recovery-cluster:GetRoutingControlState    | ${primary-routing-control.arn}
             route53-recovery-cluster:UpdateRoutingControlState | ${primary-routing-control.arn}
             """);
@@ -177,6 +193,7 @@ public sealed partial class RoleGrantTests
             logs:PutLogEvents                                  | ${shift-traffic-log-group.arn}:log-stream:*
             xray:PutTraceSegments                              | *
             xray:PutTelemetryRecords                           | *
+            dynamodb:GetItem                                   | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=state
             route53-recovery-cluster:GetRoutingControlState    | ${primary-stack.outputs["arcPrimaryRoutingControlArn"]}
             route53-recovery-cluster:UpdateRoutingControlState | ${primary-stack.outputs["arcPrimaryRoutingControlArn"]}
             """);
@@ -211,6 +228,7 @@ public sealed partial class RoleGrantTests
             logs:PutLogEvents                               | ${scale-standby-log-group.arn}:log-stream:*
             xray:PutTraceSegments                           | *
             xray:PutTelemetryRecords                        | *
+            dynamodb:GetItem                                | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=state
             ecs:DescribeServices                            | arn:${partition}:ecs:us-west-2:${account-id}:service/failover-secondary/failover-secondary
             ecs:UpdateService                               | arn:${partition}:ecs:us-west-2:${account-id}:service/failover-secondary/failover-secondary
             application-autoscaling:RegisterScalableTarget  | arn:${partition}:application-autoscaling:us-west-2:${account-id}:scalable-target/* | StringEquals application-autoscaling:scalable-dimension=ecs:service:DesiredCount; StringEquals application-autoscaling:service-namespace=ecs
@@ -315,8 +333,9 @@ public sealed partial class RoleGrantTests
     [Fact]
     public void Start_on_alarm_rule()
     {
+        // The triggers' entry point only: a trigger's start can never carry force.
         RoleGrants.Expect(Secondary, "start-on-alarm-rule", """
-            states:StartExecution | ${workflow.arn}
+            states:StartExecution | ${workflow-trigger.arn}
             """);
     }
 
@@ -324,8 +343,39 @@ public sealed partial class RoleGrantTests
     public void Probe_schedule()
     {
         RoleGrants.Expect(Secondary, "probe-schedule", """
-            states:StartExecution | ${workflow.arn}
+            states:StartExecution | ${workflow-trigger.arn}
             sqs:SendMessage       | ${probe-dlq.arn}
+            """);
+    }
+
+    /// The operators: the flag item (whole, in either replica), the operators' entry point and its runs; no function, no lock,
+    /// no run's history (a running run's history holds its lock token), and in the secondary not the triggers' entry point.
+    [Fact]
+    public void Operator()
+    {
+        RoleGrants.Expect(Primary, "operator", $$"""
+            dynamodb:PutItem         | {{RoleGrants.PrimaryControlTable}} | ForAllValues:StringEquals dynamodb:LeadingKeys=flag
+            dynamodb:DeleteItem      | {{RoleGrants.PrimaryControlTable}} | ForAllValues:StringEquals dynamodb:LeadingKeys=flag
+            dynamodb:PutItem         | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${control-table.name} | ForAllValues:StringEquals dynamodb:LeadingKeys=flag
+            dynamodb:DeleteItem      | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${control-table.name} | ForAllValues:StringEquals dynamodb:LeadingKeys=flag
+            dynamodb:GetItem         | {{RoleGrants.PrimaryControlTable}} | ForAllValues:StringLike dynamodb:LeadingKeys=flag,state,notice#*
+            dynamodb:GetItem         | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=flag,state,notice#*
+            states:StartExecution    | ${workflow.arn}
+            states:ListExecutions    | arn:${partition}:states:us-east-1:${account-id}:stateMachine:failover-primary-failover
+            states:DescribeExecution | arn:${partition}:states:us-east-1:${account-id}:execution:failover-primary-failover:*
+            """);
+        RoleGrants.Expect(Secondary, "operator", $$"""
+            dynamodb:PutItem         | {{RoleGrants.SecondaryControlTable}} | ForAllValues:StringEquals dynamodb:LeadingKeys=flag
+            dynamodb:DeleteItem      | {{RoleGrants.SecondaryControlTable}} | ForAllValues:StringEquals dynamodb:LeadingKeys=flag
+            dynamodb:PutItem         | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringEquals dynamodb:LeadingKeys=flag
+            dynamodb:DeleteItem      | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringEquals dynamodb:LeadingKeys=flag
+            dynamodb:GetItem         | {{RoleGrants.SecondaryControlTable}} | ForAllValues:StringLike dynamodb:LeadingKeys=flag,state,notice#*
+            dynamodb:GetItem         | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=flag,state,notice#*
+            states:StartExecution    | ${workflow.arn}
+            states:ListExecutions    | arn:${partition}:states:us-west-2:${account-id}:stateMachine:failover-secondary-failover
+            states:ListExecutions    | arn:${partition}:states:us-west-2:${account-id}:stateMachine:failover-secondary-failover-trigger
+            states:DescribeExecution | arn:${partition}:states:us-west-2:${account-id}:execution:failover-secondary-failover:*
+            states:DescribeExecution | arn:${partition}:states:us-west-2:${account-id}:execution:failover-secondary-failover-trigger:*
             """);
     }
 
@@ -333,9 +383,9 @@ public sealed partial class RoleGrantTests
     public void Every_role_of_either_stack_has_its_table_here()
     {
         RoleGrants.RoleNames(Primary).Should().BeEquivalentTo("task-execution", "decide-function", "scale-service-function", "check-service-function",
-            "shift-traffic-function", "release-lock-function", "scale-standby-function", "workflow", "forward-alarms-rule", "notices-to-peer-rule");
+            "shift-traffic-function", "release-lock-function", "scale-standby-function", "workflow", "forward-alarms-rule", "notices-to-peer-rule", "operator");
         RoleGrants.RoleNames(Secondary).Should().BeEquivalentTo("task-execution", "decide-function", "scale-service-function", "check-service-function",
-            "shift-traffic-function", "release-lock-function", "workflow", "start-on-alarm-rule", "probe-schedule", "notices-to-peer-rule");
+            "shift-traffic-function", "release-lock-function", "workflow", "start-on-alarm-rule", "probe-schedule", "notices-to-peer-rule", "operator");
     }
 
     [Fact]
@@ -390,15 +440,15 @@ public sealed partial class RoleGrantTests
     {
         var program = RoleGrants.Checked[name]();
         var region = ((Str)program.Outputs["region"]).Text;
-        foreach (var role in RoleGrants.RoleNames(program))
+        foreach (var role in RoleGrants.RoleNames(program).Where(r => r != "operator"))
         {
             var statement = RoleGrants.TrustStatements(program, role).Should().ContainSingle($"{role} has one trust statement").Subject;
             var (service, sourceArn) = RoleGrants.AssumedBy(program, role) switch
             {
                 { Type: "aws:lambda/function:Function" } => ("lambda.amazonaws.com", (string?)null),
                 { Type: "aws:ecs/taskDefinition:TaskDefinition" } => ("ecs-tasks.amazonaws.com", null),
-                { Type: "aws:sfn/stateMachine:StateMachine" } machine =>
-                    ("states.amazonaws.com", $"arn:${{partition}}:states:{region}:${{account-id}}:stateMachine:{machine.Text("name")}"),
+                { Type: "aws:sfn/stateMachine:StateMachine" } => ("states.amazonaws.com", string.Join(",",
+                    RoleGrants.Users(program, role).Select(m => $"arn:${{partition}}:states:{region}:${{account-id}}:stateMachine:{m.Text("name")}"))),
                 { Type: "aws:cloudwatch/eventTarget:EventTarget" } target => ("events.amazonaws.com",
                     $"arn:${{partition}}:events:{RegionOf(program, target)}:${{account-id}}:rule/{program.Resource(((Ref)target.Prop("rule")!).Target).Text("name")}"),
                 { Type: "aws:scheduler/schedule:Schedule" } => ("scheduler.amazonaws.com",
@@ -416,6 +466,19 @@ public sealed partial class RoleGrantTests
                 ? ["StringEquals aws:SourceAccount=${account-id}"]
                 : [$"ArnLike aws:SourceArn={sourceArn}", "StringEquals aws:SourceAccount=${account-id}"], role);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Programs))]
+    public void The_operator_role_is_assumed_by_principals_of_this_account_as_their_own_policies_allow_and_by_no_service(string name)
+    {
+        var program = RoleGrants.Checked[name]();
+        var statement = RoleGrants.TrustStatements(program, "operator").Should().ContainSingle().Subject;
+        var principal = (Map)statement.Entries["Principal"];
+        principal.Entries.Keys.Should().Equal(["AWS"]);
+        RoleGrants.Text(principal.Entries["AWS"]).Should().Be("arn:${partition}:iam::${account-id}:root");
+        RoleGrants.Actions(statement).Should().Equal(["sts:AssumeRole"]);
+        RoleGrants.Users(program, "operator").Should().BeEmpty("no resource runs as the operators");
     }
 
     private static string RegionOf(PulumiProgram program, Resource resource) =>
@@ -450,7 +513,8 @@ public sealed partial class RoleGrantTests
         foreach (var (program, peer) in new[] { (Primary, "us-west-2"), (Secondary, "us-east-1") })
         {
             ((Str)program.Outputs["controlTableConsistency"]).Text.Should().Be("strong");
-            RoleGrants.RoleNames(program).SelectMany(r => RoleGrants.Grants(program, r))
+            // The operators set the flag in either replica (failoverctl writes where it can); the functions use their own.
+            RoleGrants.RoleNames(program).Where(r => r != "operator").SelectMany(r => RoleGrants.Grants(program, r))
                 .Where(g => g.Resource.StartsWith($"arn:${{partition}}:dynamodb:{peer}:", StringComparison.Ordinal))
                 .Should().BeEmpty("with one strongly consistent table, every function uses its own region's replica");
         }
@@ -463,7 +527,7 @@ public sealed partial class RoleGrantTests
     {
         var program = role == "primary" ? RoleGrants.EventualPrimary.Value : RoleGrants.EventualSecondary.Value;
         var peer = ((Str)program.Outputs["peerRegion"]).Text;
-        var onPeer = RoleGrants.RoleNames(program).SelectMany(r => RoleGrants.Grants(program, r).Select(g => $"{r}: {g.Action} | {g.Resource}"))
+        var onPeer = RoleGrants.RoleNames(program).Where(r => r != "operator").SelectMany(r => RoleGrants.Grants(program, r).Select(g => $"{r}: {g.Action} | {g.Resource}"))
             .Where(g => g.Contains($":dynamodb:{peer}:", StringComparison.Ordinal));
         onPeer.Should().Equal($"decide-function: dynamodb:GetItem | {peerReplica}");
     }
@@ -479,6 +543,10 @@ internal sealed record Grant(string Action, string Resource, string Condition)
 internal static class RoleGrants
 {
     public static readonly Lazy<PulumiProgram> Primary = new(() => Shipped("primary"));
+
+    /// The control table's replica in each stack's region, as its grants name it.
+    public const string PrimaryControlTable = "arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name}";
+    public const string SecondaryControlTable = "arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs[\"controlTableName\"]}";
     public static readonly Lazy<PulumiProgram> Secondary = new(() => Shipped("secondary"));
     public static readonly Lazy<PulumiProgram> EventualPrimary = new(() => TestStacks.Program("primary", ("controlTableConsistency", "eventual")));
     public static readonly Lazy<PulumiProgram> EventualSecondary = new(() => TestStacks.Program("secondary", ("controlTableConsistency", "eventual")));
@@ -560,10 +628,18 @@ internal static class RoleGrants
     /// The resource that runs as the role: a function (`role`), a task definition (`executionRoleArn`), a state machine (`roleArn`).
     public static Resource AssumedBy(PulumiProgram program, string role)
     {
+        var users = Users(program, role);
+        // The workflow role runs both of the secondary's entry points, which differ only in what a start may claim.
+        if (users.Count == 2 && users.All(u => u.Type == "aws:sfn/stateMachine:StateMachine")) return users[0];
+        return users.Should().ContainSingle($"one resource runs as {role}").Subject;
+    }
+
+    /// The resources that run as `role`.
+    public static IReadOnlyList<Resource> Users(PulumiProgram program, string role)
+    {
         var arn = new Ref(Role(program, role).Name, "arn");
-        return program.Resources.Should().ContainSingle(r => Equals(r.Prop("role"), arn) || Equals(r.Prop("executionRoleArn"), arn)
-            || Equals(r.Prop("taskRoleArn"), arn) || Equals(r.Prop("roleArn"), arn) || Equals(r.Prop("target.roleArn"), arn),
-            $"one resource runs as {role}").Subject;
+        return [.. program.Resources.Where(r => Equals(r.Prop("role"), arn) || Equals(r.Prop("executionRoleArn"), arn)
+            || Equals(r.Prop("taskRoleArn"), arn) || Equals(r.Prop("roleArn"), arn) || Equals(r.Prop("target.roleArn"), arn))];
     }
 
     /// The role's grants must be exactly the table's rows (`action | resource [| condition]`, one per line).

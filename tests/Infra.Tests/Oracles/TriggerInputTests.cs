@@ -50,7 +50,8 @@ public sealed class TriggerInputRun
             ["worlds"] = new JsonArray
             {
                 new JsonObject { ["name"] = "primary-healthy", ["runs"] = healthy },
-                new JsonObject { ["name"] = "primary-down", ["applicationDown"] = true, ["runs"] = down },
+                // The alarm that raised the event is in ALARM when decide reads it: the claim is verified.
+                new JsonObject { ["name"] = "primary-down", ["primaryAlarmsInAlarm"] = new JsonArray(FailingAlarmName), ["applicationDown"] = true, ["runs"] = down },
                 new JsonObject
                 {
                     ["name"] = "primary-alarm-in-alarm", ["primaryAlarmsInAlarm"] = new JsonArray(FailingAlarmName), ["applicationDown"] = true,
@@ -118,28 +119,29 @@ public sealed class TriggerInputTests(TriggerInputRun run) : IClassFixture<Trigg
     [Fact]
     public void A_primary_alarm_entering_ALARM_fails_over_through_the_real_decide_when_the_application_does_not_answer_either()
     {
-        // Two independent sources: the state the transformer carried, and decide's own probe of the primary's application.
+        // Two independent sources: the alarm (its event's claim verified by its live state), and decide's own probe of the application.
         run.AlarmInputs.Should().ContainKey(TriggerInputRun.FailingAlarm, "moto's EventBridge must deliver its input (see EventPatternTests)");
         var execution = run.Execution($"{TriggerInputRun.FailingAlarm}-in-ALARM-application-down");
         AcceptedByDecide(execution);
         Decision(execution).Should().Be("FAILOVER", Summary(execution));
-        Evidence(execution).Should().Contain(("trigger", "UNHEALTHY", $"{run.FailingAlarmName} is ALARM"));
+        Evidence(execution).Should().Contain(("trigger", "UNHEALTHY", $"{run.FailingAlarmName} is ALARM: claimed by the start, verified by its live state"));
         Evidence(execution).Select(e => (e.Source, e.Verdict)).Should().Contain(("direct-probe", "UNHEALTHY"));
         execution["decide"]!["response"]!["health"]!["confirmed"]!.GetValue<bool>().Should().BeTrue();
+        EventCheck.Str(execution["decide"]!["response"]!["entry"]).Should().Be("trigger");
         execution["visited"]!.AsArray().Select(s => EventCheck.Str(s)).Should().Contain("ShiftTraffic");
     }
 
-    /// The false positive the design rules out: an alarm in ALARM (a failing CloudWatch reads as missing data, which the capacity
-    /// alarms count as breaching; or a forged data point) while the application's health path answers.
+    /// The false positive the design rules out: an alarm event in ALARM (forged, or one whose alarm has gone back to OK) while the
+    /// application's health path answers: the claim is not what the alarm says when read, so it counts for nothing.
     [Fact]
-    public void A_primary_alarm_entering_ALARM_while_the_application_answers_alerts_and_does_not_fail_over()
+    public void A_primary_alarm_event_its_live_state_denies_counts_for_nothing_while_the_application_answers()
     {
         var execution = run.Execution($"{TriggerInputRun.FailingAlarm}-in-ALARM");
         AcceptedByDecide(execution);
         Decision(execution).Should().Be("NO_ACTION", Summary(execution));
-        execution["decide"]!["response"]!["alert"]!.GetValue<bool>().Should().BeTrue(Summary(execution));
-        Evidence(execution).Should().Contain(("trigger", "UNHEALTHY", $"{run.FailingAlarmName} is ALARM"));
+        Evidence(execution).Should().Contain(("trigger", "UNKNOWN", $"{run.FailingAlarmName} is ALARM by the start's claim, unverified (it is OK when read now): not counted"));
         Evidence(execution).Select(e => (e.Source, e.Verdict)).Should().Contain(("direct-probe", "HEALTHY"));
+        execution["decide"]!["response"]!["claims"]!.AsArray().Should().Contain(c => EventCheck.Str(c!["claim"]) == "alarm" && EventCheck.Str(c["status"]) == "unverified");
         execution["visited"]!.AsArray().Select(s => EventCheck.Str(s)).Should().NotContain("ShiftTraffic");
     }
 
@@ -163,7 +165,12 @@ public sealed class TriggerInputTests(TriggerInputRun run) : IClassFixture<Trigg
             AcceptedByDecide(execution);
             Decision(execution).Should().Be("NO_ACTION", $"{alarm}: {Summary(execution)}");
             var name = EventCheck.Str(run.AlarmInputs[alarm]["alarm"]?["alarmName"]);
-            Evidence(execution).Should().Contain(("trigger", "HEALTHY", $"{name} is OK"), $"{alarm}: {Summary(execution)}");
+            // An alarm decide reads live (the primary's own) verifies the claim; the trigger alarms on Route 53's checks are not read
+            // as alarms (decide asks Route 53 itself), so their claim is recorded as unverified, and counts for nothing either way.
+            var trigger = Evidence(execution).Single(e => e.Source == "trigger");
+            (trigger == ("trigger", "HEALTHY", $"{name} is OK: claimed by the start, verified by its live state")
+                || (trigger.Verdict == "UNKNOWN" && trigger.Detail!.Contains("unverified (not one of the primary's alarms)", StringComparison.Ordinal)))
+                .Should().BeTrue($"{alarm}: {trigger}");
         }
     }
 

@@ -48,35 +48,37 @@ public sealed class WorkflowOracle
             ["primary-drain-30"] = TestStacks.Yaml("primary", ("failbackDrainSeconds", "30")),
             ["secondary-recovery"] = recovery,
             ["primary-recovery"] = TestStacks.Yaml("primary", ("recoveryTasks", RecoveryTaskExamples.Primary)),
-            // Mutants: one plausible slip each in the real definition.
+            // Mutants: one plausible slip each in the real definition. A failover path's slip is in both of the secondary's entry
+            // points (the operators' and the triggers'), so its pattern matches twice.
             // IsReady's ready branch (and the partial shift) straight to ShiftTraffic: no ready stamp, and a drill skips RouteReady.
-            ["mutant-ready-skips-stamp"] = Mutate("mutant-ready-skips-stamp", secondary, Literal("Next: \"StampReady\""), "Next: \"ShiftTraffic\"", 2),
+            ["mutant-ready-skips-stamp"] = Mutate("mutant-ready-skips-stamp", secondary, Literal("Next: \"StampReady\""), "Next: \"ShiftTraffic\"", 4),
             // RouteReady sends a drill to ShiftTraffic.
             ["mutant-drill-shifts"] = Mutate("mutant-drill-shifts", secondary, Literal("- Next: \"DrillScaleBack\""), "- Next: \"ShiftTraffic\"", 1),
-            // AwsThrottled dropped from every Lambda task's Retry (11 tasks, the lease's three renewals among them).
-            ["mutant-no-throttled-retry"] = Mutate("mutant-no-throttled-retry", secondary, new Regex("\n *- \"AwsThrottled\"(?=\r?\n)"), "", 11),
+            // AwsThrottled dropped from every Lambda task's Retry (11 tasks of the operators' machine, the lease's three renewals among
+            // them, and 9 of the triggers').
+            ["mutant-no-throttled-retry"] = Mutate("mutant-no-throttled-retry", secondary, new Regex("\n *- \"AwsThrottled\"(?=\r?\n)"), "", 20),
             // CheckRelease lets a release that recorded nothing (the lock was lost) end the run SUCCEEDED.
-            ["mutant-unrecorded-succeeds"] = Mutate("mutant-unrecorded-succeeds", secondary, Literal("Default: \"TransitionNotRecorded\""), "Default: \"Done\"", 1),
+            ["mutant-unrecorded-succeeds"] = Mutate("mutant-unrecorded-succeeds", secondary, Literal("Default: \"TransitionNotRecorded\""), "Default: \"Done\"", 2),
             // The failure path's release always says FAILED, even after traffic moved: the transition goes unrecorded.
-            ["mutant-release-outcome-literal"] = Mutate("mutant-release-outcome-literal", secondary, Literal("\"outcome.$$\": \"$$.releaseOutcome\""), "outcome: \"FAILED\"", 1),
+            ["mutant-release-outcome-literal"] = Mutate("mutant-release-outcome-literal", secondary, Literal("\"outcome.$$\": \"$$.releaseOutcome\""), "outcome: \"FAILED\"", 2),
             // The readiness renewal's lease cut to a minute: a live run waiting for readiness could lose its lock.
-            ["mutant-short-lease"] = Mutate("mutant-short-lease", secondary, new Regex("(RenewDuringReadiness:[^\\n]*\\n(?:[^\\n]*\\n){0,15}? *leaseSeconds: )\\d+"), "${1}60", 1),
+            ["mutant-short-lease"] = Mutate("mutant-short-lease", secondary, new Regex("(RenewDuringReadiness:[^\\n]*\\n(?:[^\\n]*\\n){0,15}? *leaseSeconds: )\\d+"), "${1}60", 2),
             // RouteDecision publishes BLOCKED and ALERT whenever decide answers with a notice, notify or not: every probe pages.
             ["mutant-notice-ignores-notify"] = Mutate("mutant-notice-ignores-notify", secondary,
-                new Regex(@"BooleanEquals: true(?=\r?\n *" + Regex.Escape("Variable: \"$$.decision.notice.notify\"") + ")"), "IsPresent: true", 2),
+                new Regex(@"BooleanEquals: true(?=\r?\n *" + Regex.Escape("Variable: \"$$.decision.notice.notify\"") + ")"), "IsPresent: true", 4),
             // Mutants of the recovery tasks. RouteReady sends a drill into the first recovery task: a drill would promote the database.
             ["mutant-drill-runs-recovery"] = Mutate("mutant-drill-runs-recovery", recovery, Literal("- Next: \"DrillScaleBack\""), "- Next: \"Recovery promote-db\"", 1),
             // RouteReady goes straight to the shift: the beforeShift tasks never run.
             ["mutant-shift-skips-recovery"] = Mutate("mutant-shift-skips-recovery", recovery, Literal("Default: \"Recovery promote-db\""), "Default: \"ShiftTraffic\"", 1),
             // A task whose container failed is retried (3 tasks): a promotion could run twice.
             ["mutant-recovery-retries-failure"] = Mutate("mutant-recovery-retries-failure", recovery,
-                new Regex("(\n( *)- \"AmazonECS\\.Unknown\")(?=\r?\n)"), "$1\n$2- \"States.TaskFailed\"", 3),
+                new Regex("(\n( *)- \"AmazonECS\\.Unknown\")(?=\r?\n)"), "$1\n$2- \"States.TaskFailed\"", 6),
             // A task that timed out is retried (3 tasks): it may have done its work.
             ["mutant-recovery-retries-timeout"] = Mutate("mutant-recovery-retries-timeout", recovery,
-                new Regex("(\n( *)- \"AmazonECS\\.Unknown\")(?=\r?\n)"), "$1\n$2- \"States.Timeout\"", 3),
+                new Regex("(\n( *)- \"AmazonECS\\.Unknown\")(?=\r?\n)"), "$1\n$2- \"States.Timeout\"", 6),
             // A failed task goes straight to the FAILED notice: the lock is never released.
             ["mutant-recovery-failure-keeps-lock"] = Mutate("mutant-recovery-failure-keeps-lock", recovery,
-                Literal("Next: \"Recovery promote-db failed\""), "Next: \"DescribeFailed\"", 1),
+                Literal("Next: \"Recovery promote-db failed\""), "Next: \"DescribeFailed\"", 2),
         };
         var report = Path.Combine(Path.GetTempPath(), $"asl-check-report-{Guid.NewGuid():N}.json");
         Environment.SetEnvironmentVariable("ASL_CHECK_REPORT", report);
@@ -112,10 +114,10 @@ public sealed class WorkflowOracle
         return pattern.Replace(program, replacement);
     }
 
-    /// The Task states of the program's `workflow` definition, as compiled.
-    public IReadOnlyList<string> TaskStates(string program)
+    /// The Task states of one of the program's state machines (`workflow`, or the triggers' `workflow-trigger`), as compiled.
+    public IReadOnlyList<string> TaskStates(string program, string machine = "workflow")
     {
-        var definition = (YamlMappingNode)Node(Root(program), "resources", "workflow", "properties", "definition", "fn::toJSON", "States");
+        var definition = (YamlMappingNode)Node(Root(program), "resources", machine, "properties", "definition", "fn::toJSON", "States");
         return definition.Children
             .Where(s => ((YamlScalarNode)((YamlMappingNode)s.Value)["Type"]).Value == "Task")
             .Select(s => ((YamlScalarNode)s.Key).Value!)
@@ -161,8 +163,12 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     public void Every_scenario_ran_including_a_fault_at_every_task_and_every_error_type(string program)
     {
         var (role, _, recovery) = WorkflowOracle.Stacks[program];
-        oracle.Report[program].Keys.Should().Equal("workflow");
+        // The secondary has two entry points: the operators' and the triggers' (failovers only).
+        oracle.Report[program].Keys.Should().Equal(role == "primary" ? ["workflow"] : ["workflow", "workflow-trigger"]);
         oracle.Report[program]["workflow"].Scenarios.Should().BeEquivalentTo(ExpectedScenarios(role, recovery, oracle.TaskStates(program)));
+        if (role != "primary")
+            oracle.Report[program]["workflow-trigger"].Scenarios.Should().BeEquivalentTo(
+                ExpectedScenarios(role, recovery, oracle.TaskStates(program, "workflow-trigger"), WorkflowEntry.Trigger));
     }
 
     [Theory]
@@ -284,9 +290,10 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
 
     /// What asl-check.mjs runs for a stack of this role: named paths, every retryable and rejected errorType of the
     /// contract, every unsupported action, and a fault at every Task state of the compiled definition.
-    private static IEnumerable<string> ExpectedScenarios(string role, IReadOnlyList<RecoveryTask> recovery, IReadOnlyList<string> tasks)
+    private static IEnumerable<string> ExpectedScenarios(string role, IReadOnlyList<RecoveryTask> recovery, IReadOnlyList<string> tasks,
+        WorkflowEntry entry = WorkflowEntry.Operator)
     {
-        var actions = WorkflowDefinition.ActionsFor(role == "primary" ? Role.Primary : Role.Secondary).Select(Wire.Of).ToList();
+        var actions = WorkflowDefinition.ActionsFor(role == "primary" ? Role.Primary : Role.Secondary, entry).Select(Wire.Of).ToList();
         var main = actions[0];
         var move = actions.First(a => a != Wire.Of(FailoverAction.Drill));
         foreach (var action in actions)

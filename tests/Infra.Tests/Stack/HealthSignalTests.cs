@@ -281,7 +281,7 @@ public sealed class HealthSignalTests
         string[] secondaryOnly = ["primary-stack", "start-on-alarm-rule", "start-on-alarm-rule-role", "start-on-alarm-rule-policy", "start-on-alarm-dlq",
             "start-on-alarm-dlq-policy", "start-on-alarm-target", "schedule-group", "probe-dlq", "probe-schedule-role", "probe-schedule-policy",
             "probe-schedule", "watch-start-on-alarm-dlq", "watch-probe-dlq", "watch-start-on-alarm-dlq-unwritable", "watch-probe-dlq-unwritable",
-            "watch-probe-silent"];
+            "watch-probe-silent", "workflow-trigger", "watch-trigger-runs-failed", "watch-trigger-runs-timed-out", "watch-trigger-runs-throttled"];
         primary.Resources.Where(r => !primaryOnly.Contains(r.Name)).Select(r => (r.Name, r.Type))
             .Should().Equal(secondary.Resources.Where(r => !secondaryOnly.Contains(r.Name)).Select(r => (r.Name, r.Type)));
         secondary.Resources.Select(r => r.Name).Should().Contain(secondaryOnly);

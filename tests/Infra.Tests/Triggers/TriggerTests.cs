@@ -184,7 +184,7 @@ public sealed class TriggerTests
         pattern.Entries["resources"].Should().Be(new Ref("primary-stack", "outputs[\"triggerAlarmArns\"]"));
         Texts((Seq)((Map)((Map)pattern.Entries["detail"]).Entries["state"]).Entries["value"]).Should().Equal("ALARM");
         var target = program.Resource("start-on-alarm-target");
-        target.Prop("arn").Should().Be(new Ref("workflow", "arn"));
+        target.Prop("arn").Should().Be(new Ref("workflow-trigger", "arn"));
         target.Prop("roleArn").Should().Be(new Ref("start-on-alarm-rule-role", "arn"));
         target.Text("inputTransformer.inputTemplate").Should().Contain("\"action\": \"failover\"");
     }
@@ -196,7 +196,7 @@ public sealed class TriggerTests
 
         var probe = program.Resource("probe-schedule");
         probe.Text("scheduleExpression").Should().Be("rate(2 minutes)");
-        probe.Prop("target.arn").Should().Be(new Ref("workflow", "arn"));
+        probe.Prop("target.arn").Should().Be(new Ref("workflow-trigger", "arn"));
         var input = JsonNode.Parse(probe.Text("target.input")!)!;
         input["action"]!.GetValue<string>().Should().Be("failover");
         input["source"]!.GetValue<string>().Should().Be("probe failover-secondary-probe");
@@ -211,7 +211,7 @@ public sealed class TriggerTests
         var silent = TestStacks.Program("secondary", ("probeRate", "rate(2 minutes)")).Resource("watch-probe-silent");
 
         silent.Text("metricName").Should().Be("ExecutionsStarted");
-        silent.Prop("dimensions.StateMachineArn").Should().Be(new Ref("workflow", "arn"));
+        silent.Prop("dimensions.StateMachineArn").Should().Be(new Ref("workflow-trigger", "arn"));
         silent.Number("period").Should().Be(360);
         silent.Text("comparisonOperator").Should().Be("LessThanThreshold");
         silent.Number("threshold").Should().Be(1);

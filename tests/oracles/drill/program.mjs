@@ -126,8 +126,9 @@ export class Program {
     });
   }
 
-  workflow() {
-    const machine = this.resource("workflow");
+  /** A state machine: `workflow` (the operators' entry point) or `workflow-trigger` (the triggers', the secondary's). */
+  workflow(resource = "workflow") {
+    const machine = this.resource(resource);
     const roleRef = /^\$\{(.+)\.arn\}$/.exec(machine.properties.roleArn)?.[1];
     const policy = Object.entries(this.resources).find(([, p]) => p.type === "aws:iam/rolePolicy:RolePolicy" && p.properties.role === `\${${roleRef}.id}`);
     if (!roleRef || !policy) throw new Error(`the ${this.role} program's workflow has no role with an inline policy`);

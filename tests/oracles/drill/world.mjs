@@ -183,6 +183,10 @@ function deployedValues(program, stackName, spec, made) {
     "notifications-key": { arn: `arn:aws:kms:${region}:${ACCOUNT}:key/00000000-0000-0000-0000-000000000000` },
     workflow: { name: program.workflow().name, arn: `arn:aws:states:${region}:${ACCOUNT}:stateMachine:${program.workflow().name}` },
   };
+  if (program.resources["workflow-trigger"]) {
+    const trigger = program.workflow("workflow-trigger").name;
+    values["workflow-trigger"] = { name: trigger, arn: `arn:aws:states:${region}:${ACCOUNT}:stateMachine:${trigger}` };
+  }
   for (const alarm of program.alarms()) {
     values[alarm.logical] = { name: alarm.name, arn: m.alarmArns[alarm.name] ?? `arn:aws:cloudwatch:${s.gate.region ?? region}:${ACCOUNT}:alarm:${alarm.name}` };
   }

@@ -212,6 +212,38 @@ def replicate(table, source, target):
     return {"copied": copied}
 
 
+def start_execution(region, machine, name):
+    """The run Step Functions would have started: decide asks Step Functions which state machine runs it and whether it still
+    runs, so the drill registers each execution it drives (moto keeps it RUNNING) under the compiled machine's name."""
+    sfn = client("stepfunctions", region)
+    account = _ADMIN["arn"].split(":")[4]
+    machine_arn = f"arn:aws:states:{region}:{account}:stateMachine:{machine}"
+    try:
+        sfn.describe_state_machine(stateMachineArn=machine_arn)
+    except sfn.exceptions.StateMachineDoesNotExist:
+        sfn.create_state_machine(name=machine, roleArn=f"arn:aws:iam::{account}:role/drill-workflow",
+                                 definition=json.dumps({"StartAt": "Run", "States": {"Run": {"Type": "Pass", "End": True}}}))
+    return {"arn": sfn.start_execution(stateMachineArn=machine_arn, name=name, input="{}")["executionArn"]}
+
+
+def forge_lock(spec, region, owner, lease_seconds):
+    """A lock written by hand, as anyone with dynamodb:UpdateItem on the table could before its resource policy: an owner and a
+    lease, leaving the state's other attributes alone."""
+    import time
+    client("dynamodb", region).update_item(
+        TableName=spec["tables"]["control"], Key={"pk": {"S": "state"}},
+        UpdateExpression="SET lockOwner = :owner, lockTokenHash = :hash, lockAction = :action, lockLeaseExpiresAt = :lease",
+        ExpressionAttributeValues={":owner": {"S": owner}, ":hash": {"S": "forged"}, ":action": {"S": "failover"},
+                                   ":lease": {"N": str(int(time.time()) + int(lease_seconds))}})
+    return {"ok": True}
+
+
+def stop_execution(arn):
+    """The run has ended: its lock, if it still held one, is no lock any more."""
+    client("stepfunctions", arn.split(":")[3]).stop_execution(executionArn=arn)
+    return {"ok": True}
+
+
 # ------------------------------------------------------------------------------------------------------------- observe
 
 def plain(value):
@@ -313,6 +345,12 @@ def serve():
                 result = set_flag(state["spec"], *args)
             elif command == "item":
                 result = item(state["spec"]["tables"]["control"], *args)
+            elif command == "start-execution":
+                result = start_execution(*args)
+            elif command == "forge-lock":
+                result = forge_lock(state["spec"], *args)
+            elif command == "stop-execution":
+                result = stop_execution(*args)
             elif command == "observe":
                 result = observe(state["spec"], state["world"])
             else:
