@@ -114,9 +114,10 @@ public sealed partial record EcsService
                     ("fromPort", container.Port),
                     ("toPort", container.Port),
                     ("securityGroups", Value.List(props.LoadBalancer.SecurityGroup.Out("id")))))),
-                ("egress", Value.List(LoadBalancer.AllEgress())),
+                ("egress", Value.List(HttpsEgress())),
                 ("tags", naming.TagsNamed("service"))),
         });
+        props.LoadBalancer.AllowTrafficTo(program, naming, securityGroup, container.Port);
 
         var service = program.Add(new Resource
         {
@@ -172,6 +173,15 @@ public sealed partial record EcsService
             DesiredCount = props.DesiredCount,
         };
     }
+
+    /// HTTPS out to anywhere: what a task needs without NAT or VPC endpoints (ECR's API and registry, the image layers in S3,
+    /// CloudWatch Logs, Secrets Manager, the application's own AWS calls), all on 443 at public addresses.
+    private static Map HttpsEgress() => Map.Of(
+        ("description", "HTTPS to AWS APIs: image pulls, logs, secrets"),
+        ("protocol", "tcp"),
+        ("fromPort", 443),
+        ("toPort", 443),
+        ("cidrBlocks", Value.List("0.0.0.0/0")));
 
     private static Map ContainerDefinition(ContainerSettings container, string region, Resource logGroup) => Map.Of(
         ("name", ContainerName),
