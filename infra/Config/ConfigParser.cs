@@ -561,8 +561,16 @@ public static partial class ConfigParser
         foreach (var shared in lists["publicSubnetIds"].Intersect(lists["privateSubnetIds"]))
             r.Fail("privateSubnetIds", $"repeats {shared} from publicSubnetIds: tasks there would have no public IP and no route out");
 
+        var ports = new SortedSet<int>();
+        foreach (var item in r.IsSet("taskEgressPorts") ? r.List("taskEgressPorts") : NetworkSettings.TaskEgressPortsDefault.Select(p => p.ToString(CultureInfo.InvariantCulture)))
+            if (int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535) ports.Add(port);
+            else r.Fail("taskEgressPorts", $"has '{item}', which is not a TCP port (1-65535)");
+        if (r.IsSet("taskEgressPorts") && !ports.Contains(443))
+            r.Fail("taskEgressPorts", "must include 443: without NAT or VPC endpoints the tasks pull their image (ECR, S3) and write their logs over HTTPS");
+
         return new NetworkSettings
         {
+            TaskEgressPorts = [.. ports],
             VpcCidr = cidr,
             ExistingVpcId = vpcId,
             PublicSubnetIds = lists["publicSubnetIds"],

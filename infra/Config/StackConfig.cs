@@ -339,6 +339,12 @@ public sealed record NetworkSettings
     /// 10.0.0.0/16: room for the two public /18 subnets and later private ones.
     public const string VpcCidrDefault = "10.0.0.0/16";
 
+    /// 443 only: what the tasks need without NAT or VPC endpoints (ECR, the image layers in S3, CloudWatch Logs, Secrets Manager,
+    /// the application's AWS calls); an application that also opens a database or another port lists it (taskEgressPorts).
+    public static readonly IReadOnlyList<int> TaskEgressPortsDefault = [443];
+
+    /// TCP ports the tasks (the service's and the recovery tasks) may connect out on, to any address.
+    public required IReadOnlyList<int> TaskEgressPorts { get; init; }
     /// CIDR of the VPC the stack creates; ignored when an existing VPC is given.
     public required string VpcCidr { get; init; }
     public string? ExistingVpcId { get; init; }

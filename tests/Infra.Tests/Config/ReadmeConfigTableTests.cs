@@ -57,6 +57,7 @@ public sealed partial class ReadmeConfigTableTests
         { "albAccessLogs", $"`{Bool(EdgeSettings.AccessLogsDefault)}`" },
         { "albAccessLogDays", $"`{Text(EdgeSettings.AccessLogDaysDefault)}`" },
         { "waf", $"`{Bool(EdgeSettings.WafDefault)}`" },
+        { "taskEgressPorts", $"`[{string.Join(", ", NetworkSettings.TaskEgressPortsDefault)}]`" },
         { "wafRateLimit", $"`{Text(EdgeSettings.WafRateLimitDefault)}`" },
     };
 

@@ -108,6 +108,14 @@ public sealed class EdgeDefenceTests
     }
 
     [Fact]
+    public void Ports_an_application_lists_are_opened_beside_https()
+    {
+        var group = TestStacks.Program("primary", ("taskEgressPorts", "443,5432")).Resource("service-security-group");
+
+        ((Seq)group.Prop("egress")!).Items.Cast<Map>().Select(e => e.Entries["fromPort"]).Should().Equal(new Num(443), new Num(5432));
+    }
+
+    [Fact]
     public void Tasks_with_a_public_ip_carry_no_aws_privilege()
     {
         var program = TestStacks.Program();
