@@ -58,6 +58,8 @@ public sealed record RegionStack
             CertificateArn = config.Dns.CertificateArn,
             TargetPort = config.Container.Port,
             HealthCheckPath = config.Container.HealthCheckPath,
+            Account = account,
+            Edge = config.Edge,
         });
         var ecs = EcsService.Create(program, new EcsServiceProps
         {

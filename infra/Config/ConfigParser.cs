@@ -46,6 +46,7 @@ public static partial class ConfigParser
         var capacity = ParseCapacity(r);
         var alarms = ParseAlarms(r);
         var network = ParseNetwork(r);
+        var edge = ParseEdge(r);
 
         var emails = r.List("notificationEmails");
         foreach (var email in emails.Where(e => !EmailPattern().IsMatch(e)))
@@ -102,6 +103,7 @@ public static partial class ConfigParser
             Capacity = capacity,
             Alarms = alarms,
             Network = network,
+            Edge = edge,
             NotificationEmails = emails,
             DefaultFlag = flag,
             LogRetentionDays = retention,
@@ -559,12 +561,40 @@ public static partial class ConfigParser
         foreach (var shared in lists["publicSubnetIds"].Intersect(lists["privateSubnetIds"]))
             r.Fail("privateSubnetIds", $"repeats {shared} from publicSubnetIds: tasks there would have no public IP and no route out");
 
+        var ports = new SortedSet<int>();
+        foreach (var item in r.IsSet("taskEgressPorts") ? r.List("taskEgressPorts") : NetworkSettings.TaskEgressPortsDefault.Select(p => p.ToString(CultureInfo.InvariantCulture)))
+            if (int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535) ports.Add(port);
+            else r.Fail("taskEgressPorts", $"has '{item}', which is not a TCP port (1-65535)");
+        if (r.IsSet("taskEgressPorts") && !ports.Contains(443))
+            r.Fail("taskEgressPorts", "must include 443: without NAT or VPC endpoints the tasks pull their image (ECR, S3) and write their logs over HTTPS");
+
         return new NetworkSettings
         {
+            TaskEgressPorts = [.. ports],
             VpcCidr = cidr,
             ExistingVpcId = vpcId,
             PublicSubnetIds = lists["publicSubnetIds"],
             PrivateSubnetIds = lists["privateSubnetIds"],
+        };
+    }
+
+    private static EdgeSettings ParseEdge(ConfigReader r)
+    {
+        var accessLogs = r.Bool("albAccessLogs", EdgeSettings.AccessLogsDefault);
+        // S3 expires objects after whole days; ten years covers any retention rule an auditor names.
+        var days = r.Int("albAccessLogDays", EdgeSettings.AccessLogDaysDefault, 1, 3650);
+        if (!accessLogs && r.IsSet("albAccessLogDays")) r.Fail("albAccessLogDays", "is used only with albAccessLogs: true");
+        var waf = r.Bool("waf", EdgeSettings.WafDefault);
+        // WAF's own bounds for a rate-based rule's limit (AWS WAF API, RateBasedStatement.Limit).
+        var limit = r.Int("wafRateLimit", EdgeSettings.WafRateLimitDefault, 10, 2_000_000_000);
+        if (!waf && r.IsSet("wafRateLimit")) r.Fail("wafRateLimit", "is used only with waf: true");
+        return new EdgeSettings
+        {
+            DeletionProtection = r.Bool("albDeletionProtection", EdgeSettings.DeletionProtectionDefault),
+            AccessLogs = accessLogs,
+            AccessLogDays = days,
+            Waf = waf,
+            WafRateLimit = limit,
         };
     }
 

@@ -80,6 +80,7 @@ public sealed record StackConfig
     public required CapacitySettings Capacity { get; init; }
     public required AlarmSettings Alarms { get; init; }
     public required NetworkSettings Network { get; init; }
+    public required EdgeSettings Edge { get; init; }
     public required IReadOnlyList<string> NotificationEmails { get; init; }
     /// The flag's value when no override is set in the control table.
     public required FlagMode DefaultFlag { get; init; }
@@ -338,6 +339,12 @@ public sealed record NetworkSettings
     /// 10.0.0.0/16: room for the two public /18 subnets and later private ones.
     public const string VpcCidrDefault = "10.0.0.0/16";
 
+    /// 443 only: what the tasks need without NAT or VPC endpoints (ECR, the image layers in S3, CloudWatch Logs, Secrets Manager,
+    /// the application's AWS calls); an application that also opens a database or another port lists it (taskEgressPorts).
+    public static readonly IReadOnlyList<int> TaskEgressPortsDefault = [443];
+
+    /// TCP ports the tasks (the service's and the recovery tasks) may connect out on, to any address.
+    public required IReadOnlyList<int> TaskEgressPorts { get; init; }
     /// CIDR of the VPC the stack creates; ignored when an existing VPC is given.
     public required string VpcCidr { get; init; }
     public string? ExistingVpcId { get; init; }
@@ -349,4 +356,33 @@ public sealed record NetworkSettings
     /// Tasks in the public subnets this stack builds need a public IP to pull images (there is no NAT gateway); tasks in an
     /// existing VPC's private subnets get none.
     public bool TasksGetPublicIp => !UsesExistingVpc;
+}
+
+/// What guards the internet-facing ALB: deletion protection, its access logs, and an optional WAF.
+public sealed record EdgeSettings
+{
+    /// true: the ALB is the region's front door and its DNS name is what the failover record aliases; deleting it by mistake
+    /// (a console click, a stray destroy) takes the region out until a new one is created and the record follows. Costs nothing.
+    public const bool DeletionProtectionDefault = true;
+    /// true: the access logs are the one record of who sent which request, what a security review and an incident need;
+    /// ELB charges nothing to deliver them, only their S3 storage (README, configuration).
+    public const bool AccessLogsDefault = true;
+    /// 30 days: the same as the stack's other logs, long enough to investigate an incident found after a holiday weekend,
+    /// short enough that storage stays small.
+    public const int AccessLogDaysDefault = 30;
+    /// false: a WebACL costs $5 a month, $1 a rule and $0.60 per million requests whether or not anyone attacks the service.
+    public const bool WafDefault = false;
+    /// 2000 requests per 5 minutes per client IP (~7 a second, sustained): far above one browser or API client, well below what
+    /// one address needs to flood a small service. The window is WAF's own default.
+    public const int WafRateLimitDefault = 2000;
+    /// WAF counts a rate-based rule's requests over this window (seconds); the limit is per window.
+    public const int WafEvaluationWindowSeconds = 300;
+
+    public required bool DeletionProtection { get; init; }
+    public required bool AccessLogs { get; init; }
+    /// How long the access logs are kept before S3 expires them.
+    public required int AccessLogDays { get; init; }
+    public required bool Waf { get; init; }
+    /// Requests one client IP may send per evaluation window before the WebACL blocks it.
+    public required int WafRateLimit { get; init; }
 }

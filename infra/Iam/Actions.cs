@@ -88,6 +88,14 @@ public static class Actions
         public static readonly IReadOnlyList<string> Publish = ["sns:Publish"];
     }
 
+    public static class S3
+    {
+        /// Deliver objects into a bucket (ELB writing access logs).
+        public static readonly IReadOnlyList<string> PutObject = ["s3:PutObject"];
+        /// Every S3 action: only ever denied (a request without TLS), never granted.
+        public static readonly IReadOnlyList<string> Any = ["s3:*"];
+    }
+
     public static class Kms
     {
         /// What a publisher to an encrypted topic needs of its key: SNS encrypts with a data key on the publisher's behalf.

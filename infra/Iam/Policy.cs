@@ -43,7 +43,9 @@ public sealed partial record Statement
     {
         if (!SidPattern().IsMatch(Sid)) throw new ArgumentException($"Sid '{Sid}' must be letters and digits only (IAM's rule).");
         if (Actions.Count == 0) throw new ArgumentException($"{Sid}: a statement needs actions.");
-        if (Actions.Any(a => a.Contains('*'))) throw new ArgumentException($"{Sid}: wildcard actions are not allowed ({string.Join(", ", Actions)}).");
+        // A Deny may be broad (every S3 action without TLS); a grant never is.
+        if (Effect == Effect.Allow && Actions.Any(a => a.Contains('*')))
+            throw new ArgumentException($"{Sid}: wildcard actions are not allowed ({string.Join(", ", Actions)}).");
         if (Principal is null && Resources.Count == 0) throw new ArgumentException($"{Sid}: a statement needs resources.");
         if (Effect == Effect.Allow && Resources.Any(r => r is Str { Text: "*" }) && !IsUnscoped)
             throw new ArgumentException($"{Sid}: \"*\" cannot be mixed with scoped resources.");

@@ -114,9 +114,10 @@ public sealed partial record EcsService
                     ("fromPort", container.Port),
                     ("toPort", container.Port),
                     ("securityGroups", Value.List(props.LoadBalancer.SecurityGroup.Out("id")))))),
-                ("egress", Value.List(LoadBalancer.AllEgress())),
+                ("egress", Value.List(props.Network.EgressPorts.Select(p => (Value)Egress(p)))),
                 ("tags", naming.TagsNamed("service"))),
         });
+        props.LoadBalancer.AllowTrafficTo(program, naming, securityGroup, container.Port);
 
         var service = program.Add(new Resource
         {
@@ -172,6 +173,16 @@ public sealed partial record EcsService
             DesiredCount = props.DesiredCount,
         };
     }
+
+    /// Out to anywhere on one TCP port. 443 is what a task needs without NAT or VPC endpoints (ECR's API and registry, the
+    /// image layers in S3, CloudWatch Logs, Secrets Manager, the application's own AWS calls), all at public addresses;
+    /// DNS needs no rule (security groups do not filter the VPC's resolver).
+    private static Map Egress(int port) => Map.Of(
+        ("description", port == 443 ? "HTTPS to AWS APIs: image pulls, logs, secrets" : $"TCP {port} (taskEgressPorts)"),
+        ("protocol", "tcp"),
+        ("fromPort", port),
+        ("toPort", port),
+        ("cidrBlocks", Value.List("0.0.0.0/0")));
 
     private static Map ContainerDefinition(ContainerSettings container, string region, Resource logGroup) => Map.Of(
         ("name", ContainerName),

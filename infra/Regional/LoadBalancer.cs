@@ -1,3 +1,4 @@
+using Failover.Infra.Config;
 using Failover.Infra.Iam;
 using Failover.Infra.Yaml;
 
@@ -13,6 +14,10 @@ public sealed record LoadBalancerProps
     /// The container port the target group forwards to.
     public required int TargetPort { get; init; }
     public required string HealthCheckPath { get; init; }
+    /// The account the access logs are written for (the bucket policy names it).
+    public required AwsAccount Account { get; init; }
+    /// Deletion protection, access logs, WAF.
+    public required EdgeSettings Edge { get; init; }
 }
 
 /// The internet-facing ALB, its security group, the target group the service registers in, and the listeners.
@@ -26,6 +31,10 @@ public sealed record LoadBalancer
     public required Resource Alb { get; init; }
     public required Resource TargetGroup { get; init; }
     public required Resource SecurityGroup { get; init; }
+    /// Where the access logs go; null when albAccessLogs is false.
+    public AccessLogBucket? AccessLogs { get; init; }
+    /// The WebACL in front of the ALB; null unless waf is true.
+    public WebFirewall? Firewall { get; init; }
     /// The listeners the ECS service must wait for: a target group is usable only once a listener forwards to it.
     public required IReadOnlyList<Resource> Listeners { get; init; }
     /// HTTPS when a certificate is configured; Route 53's endpoint check probes the same way users arrive.
@@ -36,6 +45,22 @@ public sealed record LoadBalancer
     /// check-service reads target states; ELB's Describe* calls have no resource type, so this is on the unscoped allowlist.
     public void GrantReadTargetHealth(IamRole role) =>
         role.Grant(p => p.AllowUnscoped("ReadTargetHealth", Actions.ElasticLoadBalancing.DescribeTargetHealth));
+
+    /// The ALB's only way out: to the service's tasks on the container port (traffic and target health checks alike). A rule of
+    /// its own, not inline: the service's group already names this one, and two inline references would be a cycle.
+    public void AllowTrafficTo(PulumiProgram program, Naming naming, Resource serviceSecurityGroup, int port) => program.Add(new Resource
+    {
+        Name = "alb-egress-to-service",
+        Type = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+        Properties = Map.Of(
+            ("securityGroupId", SecurityGroup.Out("id")),
+            ("description", "Requests and target health checks to the service's tasks"),
+            ("ipProtocol", "tcp"),
+            ("fromPort", port),
+            ("toPort", port),
+            ("referencedSecurityGroupId", serviceSecurityGroup.Out("id")),
+            ("tags", naming.TagsNamed("alb-to-service"))),
+    });
 
     public static LoadBalancer Create(PulumiProgram program, LoadBalancerProps props)
     {
@@ -52,13 +77,16 @@ public sealed record LoadBalancer
             Properties = Map.Of(
                 // Security groups are replaced on a description or VPC change: a prefix keeps the new name free.
                 ("namePrefix", naming.NamePrefix("alb", 100)),
-                ("description", "Internet-facing ALB of the failover-protected service"),
+                // No inline egress: the provider then removes AWS's default allow-all rule, and the one way out is
+                // AllowTrafficTo's rule. (A description change replaces the group: stacks from before lose the old rule too.)
+                ("description", "Internet-facing ALB of the failover-protected service: out to its tasks only"),
                 ("vpcId", network.VpcId),
                 ("ingress", Value.List(ingress)),
-                ("egress", Value.List(AllEgress())),
                 ("tags", naming.TagsNamed("alb"))),
         });
 
+        var edge = props.Edge;
+        var logs = edge.AccessLogs ? AccessLogBucket.Create(program, naming, props.Account, edge.AccessLogDays) : null;
         var alb = program.Add(new Resource
         {
             Name = "alb",
@@ -69,8 +97,13 @@ public sealed record LoadBalancer
                 ("securityGroups", Value.List(securityGroup.Out("id"))),
                 ("subnets", Value.List(network.PublicSubnetIds)),
                 ("dropInvalidHeaderFields", true),
+                // A deletion (or a replacement, whose old ALB is deleted) fails until this is turned off by an update first.
+                ("enableDeletionProtection", edge.DeletionProtection),
+                ("accessLogs", logs is null ? null : Map.Of(("bucket", logs.Bucket.Out("id")), ("enabled", true))),
                 ("tags", naming.TagsNamed(""))),
+            Options = logs is null ? ResourceOptions.None : new ResourceOptions { DependsOn = [logs.Policy] },
         });
+        var firewall = edge.Waf ? WebFirewall.Create(program, naming, alb, edge) : null;
 
         var targetGroup = program.Add(new Resource
         {
@@ -140,7 +173,10 @@ public sealed record LoadBalancer
                     ("tags", naming.TagsNamed("http"))),
             }));
         }
-        return new LoadBalancer { Alb = alb, TargetGroup = targetGroup, SecurityGroup = securityGroup, Listeners = listeners, Https = https };
+        return new LoadBalancer
+        {
+            Alb = alb, TargetGroup = targetGroup, SecurityGroup = securityGroup, AccessLogs = logs, Firewall = firewall, Listeners = listeners, Https = https,
+        };
     }
 
     private static Map Tcp(int port, string description) => Map.Of(
@@ -148,12 +184,5 @@ public sealed record LoadBalancer
         ("protocol", "tcp"),
         ("fromPort", port),
         ("toPort", port),
-        ("cidrBlocks", Value.List("0.0.0.0/0")));
-
-    internal static Map AllEgress() => Map.Of(
-        ("description", "All outbound"),
-        ("protocol", "-1"),
-        ("fromPort", 0),
-        ("toPort", 0),
         ("cidrBlocks", Value.List("0.0.0.0/0")));
 }

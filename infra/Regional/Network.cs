@@ -14,6 +14,8 @@ public sealed record Network
     public required IReadOnlyList<Value> TaskSubnetIds { get; init; }
     /// Tasks need a public IP to pull images when they sit in the public subnets this stack builds (no NAT gateway).
     public required bool AssignPublicIp { get; init; }
+    /// TCP ports the tasks may connect out on (taskEgressPorts).
+    public required IReadOnlyList<int> EgressPorts { get; init; }
 
     private const int SubnetCount = 2;
 
@@ -26,6 +28,7 @@ public sealed record Network
                 PublicSubnetIds = settings.PublicSubnetIds.Select(s => (Value)s).ToList(),
                 TaskSubnetIds = settings.PrivateSubnetIds.Select(s => (Value)s).ToList(),
                 AssignPublicIp = settings.TasksGetPublicIp,
+                EgressPorts = settings.TaskEgressPorts,
             };
 
         // Letters differ per account and some regions lack "b": ask the provider for the AZ names. Only zones every
@@ -85,7 +88,11 @@ public sealed record Network
             });
             subnets.Add(subnet.Out("id"));
         }
-        return new Network { VpcId = vpc.Out("id"), PublicSubnetIds = subnets, TaskSubnetIds = subnets, AssignPublicIp = settings.TasksGetPublicIp };
+        return new Network
+        {
+            VpcId = vpc.Out("id"), PublicSubnetIds = subnets, TaskSubnetIds = subnets, AssignPublicIp = settings.TasksGetPublicIp,
+            EgressPorts = settings.TaskEgressPorts,
+        };
     }
 
     /// The first `count` quarter-blocks of the VPC CIDR (a /16 gives /18s), leaving room for private subnets later.

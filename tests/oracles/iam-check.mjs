@@ -94,6 +94,8 @@ async function check(statement, where, program, problems) {
   const resources = list(statement.Resource);
   for (const action of list(statement.Action)) {
     const [service, name] = action.split(":");
+    // A Deny may cover a whole service (a bucket refusing every request without TLS, as S3's guide writes it); a grant never.
+    if (name === "*" && statement.Effect === "Deny" && (await iamServiceExists(service))) continue;
     if (!name || action.includes("*")) { problems.push(`${at}: ${action} is not a single named action`); continue; }
     if (!(await iamServiceExists(service)) || !(await iamActionExists(service, name))) { problems.push(`${at}: ${action} is not an IAM action`); continue; }
     if (statement.Principal) continue;

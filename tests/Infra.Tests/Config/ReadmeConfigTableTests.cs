@@ -28,6 +28,8 @@ public sealed partial class ReadmeConfigTableTests
         _ => value.ToString()!,
     };
 
+    private static string Bool(bool value) => value ? "true" : "false";
+
     public static TheoryData<string, string> Defaults => new()
     {
         { "containerPort", $"`{Text(ContainerSettings.PortDefault)}`" },
@@ -51,6 +53,12 @@ public sealed partial class ReadmeConfigTableTests
         { "trafficGate", $"`{Failover.Infra.Health.TrafficGate.Mode(DnsSettings.TrafficGateDefault)}`" },
         { "arcCreateCluster", $"`{(ArcSettings.CreateClusterDefault ? "true" : "false")}`" },
         { "noticeRepeatMinutes", $"`{Text(StackConfig.NoticeRepeatMinutesDefault)}`" },
+        { "albDeletionProtection", $"`{Bool(EdgeSettings.DeletionProtectionDefault)}`" },
+        { "albAccessLogs", $"`{Bool(EdgeSettings.AccessLogsDefault)}`" },
+        { "albAccessLogDays", $"`{Text(EdgeSettings.AccessLogDaysDefault)}`" },
+        { "waf", $"`{Bool(EdgeSettings.WafDefault)}`" },
+        { "taskEgressPorts", $"`[{string.Join(", ", NetworkSettings.TaskEgressPortsDefault)}]`" },
+        { "wafRateLimit", $"`{Text(EdgeSettings.WafRateLimitDefault)}`" },
     };
 
     [Theory]

@@ -12,9 +12,10 @@ internal static class CheckedPrograms
     {
         ["primary"] = GoldenProgramTests.CompileOffline("primary"),
         ["secondary"] = GoldenProgramTests.CompileOffline("secondary"),
-        // HTTPS, an existing VPC, a user-defined alarm; each DNS mode; a pilot light; every option the model offers.
+        // HTTPS, an existing VPC, the WAF, a user-defined alarm; each DNS mode; a pilot light; every option the model offers.
         ["variant"] = TestStacks.Yaml("secondary",
             [("certificateArn", "arn:aws:acm:us-west-2:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-0123456789ab"), .. TestStacks.ExistingVpc,
+            ("waf", "true"), ("wafRateLimit", "500"),
             ("extraAlarms", """[{"name":"queue-age","namespace":"AWS/SQS","metricName":"ApproximateAgeOfOldestMessage","statistic":"Maximum","dimensions":{"QueueName":"jobs"},"threshold":300,"comparisonOperator":"GreaterThanThreshold"}]""")]),
         ["endpoint"] = TestStacks.Yaml("primary", ("dnsFailover", "endpoint")),
         ["automatic"] = TestStacks.Yaml("secondary", ("dnsFailover", "automatic")),

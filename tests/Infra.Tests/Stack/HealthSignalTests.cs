@@ -133,7 +133,10 @@ public sealed class HealthSignalTests
         var naming = config.Naming;
         var account = new Failover.Infra.Iam.AwsAccount(new Ref("partition"), new Ref("account-id"), config.Region);
         var network = Failover.Infra.Regional.Network.Create(program, naming, config.Network);
-        var lb = Failover.Infra.Regional.LoadBalancer.Create(program, new() { Naming = naming, Network = network, TargetPort = 80, HealthCheckPath = "/" });
+        var lb = Failover.Infra.Regional.LoadBalancer.Create(program, new()
+        {
+            Naming = naming, Network = network, TargetPort = 80, HealthCheckPath = "/", Account = account, Edge = config.Edge,
+        });
         var ecs = Failover.Infra.Regional.EcsService.Create(program, new()
         {
             Naming = naming, Account = account, Container = config.Container, DesiredCount = 0, LogRetentionDays = 30, Network = network, LoadBalancer = lb,

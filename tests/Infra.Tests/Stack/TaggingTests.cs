@@ -8,7 +8,9 @@ public sealed class TaggingTests
     private static readonly HashSet<string> Untaggable =
         ["aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:iam/rolePolicy:RolePolicy", "aws:dynamodb/resourcePolicy:ResourcePolicy", "aws:appautoscaling/policy:Policy", "aws:route53/record:Record",
             "pulumi:pulumi:StackReference", "aws:kms/alias:Alias", "aws:sns/topicSubscription:TopicSubscription", "aws:sns/topicPolicy:TopicPolicy",
-            "aws:sqs/queuePolicy:QueuePolicy", "aws:cloudwatch/eventTarget:EventTarget", "aws:scheduler/schedule:Schedule", "aws:cloudwatch/dashboard:Dashboard",
+            "aws:sqs/queuePolicy:QueuePolicy", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketPolicy:BucketPolicy",
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:wafv2/webAclAssociation:WebAclAssociation", "aws:cloudwatch/eventTarget:EventTarget", "aws:scheduler/schedule:Schedule", "aws:cloudwatch/dashboard:Dashboard",
             // An explicit provider is no AWS resource: what it creates carries the tags.
             "pulumi:providers:aws"];
 

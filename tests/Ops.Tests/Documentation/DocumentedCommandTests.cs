@@ -43,11 +43,11 @@ public sealed partial class DocumentedCommandTests
     {
         var pipeline = File.ReadAllText(Repo.Path("infra", "Ops", "examples", "github-actions-release.yml"));
         var preview = Regex.Match(pipeline, @"--no-build -- (?<args>deploy [^\n]*)").Groups["args"].Value;
-        var release = Regex.Match(pipeline, @"args=\((?<args>[^)]*)\)").Groups["args"].Value;
+        var releases = Regex.Matches(pipeline, @"args=\((?<args>[^)]*)\)").Select(m => m.Groups["args"].Value).ToList();
         preview.Should().NotBeEmpty();
-        release.Should().NotBeEmpty();
+        releases.Should().HaveCount(2, "the release and the forced release");
 
-        foreach (var args in new[] { Words(preview), Words(release), [.. Words(release), "--stacks", "secondary", "--force"] })
+        foreach (var args in releases.SelectMany(r => new[] { Words(r), [.. Words(r), "--stacks", "secondary"] }).Prepend(Words(preview)))
             Failover.Ops.Cli.Cli.Parse(args, Context).Errors.Select(e => e.Message).Should().BeEmpty(string.Join(' ', args));
     }
 }
