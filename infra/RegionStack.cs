@@ -163,8 +163,14 @@ public sealed record RegionStack
         var gateMoved = config.Dns.TrafficGate == TrafficGateKind.Metric
             ? GateWatch.Create(program, naming, account, config.Control.PeerNamePrefix, orchestration.Notifications)
             : null;
+        var changes = ChangeWatch.Create(program, new ChangeWatchProps
+        {
+            Naming = naming, Account = account, Providers = providers, Role = role.Role, PeerRegion = config.PeerRegion,
+            PeerPrefix = config.Control.PeerNamePrefix, Health = health, Table = orchestration.Table, Topic = orchestration.Notifications,
+            Relay = forwarding?.Relay, PrimaryOutput = orchestration.Primary is { } p ? p.Output : null,
+        });
         EventRule[] rules = [.. forwarding?.Rules ?? [], .. triggers is null ? [] : new[] { triggers.AlarmRule }, runEnded, peerNotices.ToPeer, peerNotices.FromPeer,
-            .. gateMoved is null ? [] : new[] { gateMoved }];
+            .. gateMoved is null ? [] : new[] { gateMoved }, .. changes];
         var deadLetters = rules.Select(r => r.DeadLetters)
             .Concat(triggers?.ProbeDeadLetters is { } probe ? [probe] : [])
             .ToList();

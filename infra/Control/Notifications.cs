@@ -19,6 +19,7 @@ public sealed record NotificationsProps
 public sealed class Notifications
 {
     private readonly List<Value> _rules = [];
+    private readonly List<IamRole> _publishers = [];
     private readonly AwsAccount _account;
     private readonly Naming _naming;
     private Resource? _policy;
@@ -38,9 +39,15 @@ public sealed class Notifications
     }
 
     /// sns:Publish on the topic, and the key's data keys SNS encrypts each message with on the publisher's behalf.
-    public void GrantPublish(IamRole role) => role.Grant(p => p
-        .Allow("PublishNotifications", Actions.Sns.Publish, Arn)
-        .Allow("EncryptNotifications", Actions.Kms.EncryptForTopic, Key.Out("arn")));
+    /// The topic policy names the role as the one identity that may publish (every other is refused there).
+    public void GrantPublish(IamRole role)
+    {
+        if (_policy is not null) throw new InvalidOperationException("The topic policy is declared: a publisher granted after that would be refused by it.");
+        _publishers.Add(role);
+        role.Grant(p => p
+            .Allow("PublishNotifications", Actions.Sns.Publish, Arn)
+            .Allow("EncryptNotifications", Actions.Kms.EncryptForTopic, Key.Out("arn")));
+    }
 
     /// Let this one EventBridge rule publish (the topic policy names it by ARN; no other rule may).
     public void AllowRule(Value ruleArn)
@@ -59,9 +66,12 @@ public sealed class Notifications
         var options = new ResourceOptions { Provider = props.Provider };
 
         // A key of the stack's own: CloudWatch alarms and EventBridge cannot publish to a topic under the AWS managed SNS key,
-        // whose policy nobody can change. The services' statements are the ones the SNS guide documents, each held to this one topic
-        // by the encryption context SNS sends with every data key it asks for (`aws:sns:topicArn`); the topic's name is fixed, so its
-        // ARN is known before the topic exists (the topic names the key). Who may publish at all is the topic policy's decision.
+        // whose policy nobody can change. The services' statements are the ones the SNS guide documents ("Enable compatibility
+        // between event sources from AWS services and encrypted topics"), each held to this one topic by the encryption context SNS
+        // sends with every data key it asks for (`aws:sns:topicArn`, SNS guide "Encryption context"); the topic's name is fixed, so
+        // its ARN is known before the topic exists. No aws:SourceAccount or aws:SourceArn here: SNS, not the alarm or the rule, calls
+        // KMS, and no guide documents those keys on that call (an absent key fails the condition and would silence every alarm);
+        // they sit on the topic policy, where the services do send them. See docs/account-guards.md.
         var name = naming.Named(suffix);
         var topicArn = Value.Format($"arn:{account.Partition}:sns:{region}:{account.AccountId}:{name}");
         var forThisTopic = Condition.StringEquals("kms:EncryptionContext:aws:sns:topicArn", topicArn);
@@ -121,9 +131,18 @@ public sealed class Notifications
             .AllowPrincipal("StackAlarmsPublish", Principal.Service("cloudwatch.amazonaws.com"), Actions.Sns.Publish, Arn,
                 Condition.ArnLike("aws:SourceArn", Value.Format($"arn:{_account.Partition}:cloudwatch:{Region}:{_account.AccountId}:alarm:{_naming.Prefix}-*")),
                 Condition.StringEquals("aws:SourceAccount", _account.AccountId));
+        var alarms = Value.Format($"arn:{_account.Partition}:cloudwatch:{Region}:{_account.AccountId}:alarm:{_naming.Prefix}-*");
         if (_rules.Count > 0)
             policy.AllowPrincipal("NamedRulesPublish", Principal.Service("events.amazonaws.com"), Actions.Sns.Publish, Arn,
                 Condition.ArnEquals("aws:SourceArn", [.. _rules]));
+        // Everyone else is refused, even an identity of this account whose own policy allows sns:Publish on "*": a forged notice
+        // (a SUCCEEDED that never happened) must not reach the people who act on them. Both conditions must hold for the Deny to
+        // apply; a negated operator is true when its key is absent, so the workflow's role (no aws:SourceArn) passes by its
+        // principal ARN, and the services (no aws:PrincipalArn) by their source ARN.
+        var exempt = new List<Condition>();
+        if (_publishers.Count > 0) exempt.Add(Condition.ArnNotLike("aws:PrincipalArn", [.. _publishers.Select(r => r.Resource.Out("arn"))]));
+        exempt.Add(Condition.ArnNotLike("aws:SourceArn", [alarms, .. _rules]));
+        policy.DenyPrincipal("OnlyTheseSourcesPublish", Principal.Anyone, Actions.Sns.Publish, Arn, [.. exempt]);
         _policy = program.Add(new Resource
         {
             Name = $"{Stem}-topic-policy",

@@ -58,15 +58,15 @@ public sealed record OperatorAccess
         var operators = new[] { role.Resource.Out("arn"), RoleArn(account, props.PeerPrefix) };
         var writers = props.TableWriters.Select(f => f.Role.Resource.Out("arn")).Concat(operators).Append(ReplicationRoleArn(account)).ToArray();
         var own = table.ArnIn(account.Region);
-        var everyone = Principal.Aws("*");
+        var everyone = Principal.Anyone;
         var policy = new PolicyDocument()
-            .DenyPrincipal("OnlyTheWorkflowAndOperatorsWrite", everyone, Actions.DynamoDb.WriteItems, own, new Condition("ArnNotLike", "aws:PrincipalArn", writers))
+            .DenyPrincipal("OnlyTheWorkflowAndOperatorsWrite", everyone, Actions.DynamoDb.WriteItems, own, Condition.ArnNotLike("aws:PrincipalArn", writers))
             .DenyPrincipal("OperatorsWriteTheFlagOnly", everyone, Actions.DynamoDb.SetItem, own,
-                new Condition("ArnLike", "aws:PrincipalArn", operators),
+                Condition.ArnLike("aws:PrincipalArn", operators),
                 new Condition("ForAnyValue:StringNotEquals", "dynamodb:LeadingKeys", [ControlTable.FlagKey]))
             // The forms that name no key in a condition IAM can read: operators use neither.
             .DenyPrincipal("OperatorsUseNoOtherWrite", everyone, [.. Actions.DynamoDb.WriteItems.Except(Actions.DynamoDb.SetItem)], own,
-                new Condition("ArnLike", "aws:PrincipalArn", operators));
+                Condition.ArnLike("aws:PrincipalArn", operators));
         var tablePolicy = program.Add(new Resource
         {
             Name = "control-table-policy",

@@ -13,6 +13,9 @@ public sealed record Condition(string Operator, string Key, IReadOnlyList<Value>
     public static Condition ArnLike(string key, params Value[] values) => new("ArnLike", key, values);
 
     public static Condition ArnEquals(string key, params Value[] values) => new("ArnEquals", key, values);
+
+    /// True as well when the request has no such key (IAM's rule for negated operators): a Deny using it covers callers without one.
+    public static Condition ArnNotLike(string key, params Value[] values) => new("ArnNotLike", key, values);
 }
 
 /// Who a trust policy lets in: `{"Service": "lambda.amazonaws.com"}` or `{"AWS": arn}`.
@@ -21,6 +24,9 @@ public sealed record Principal(string Kind, Value Id)
     public static Principal Service(string host) => new("Service", host);
 
     public static Principal Aws(Value arn) => new("AWS", arn);
+
+    /// Everyone, in a resource policy's Deny.
+    public static readonly Principal Anyone = new("AWS", "*");
 }
 
 /// One statement; its Sid says why it exists, so an auditor reads the policy as a list of reasons.
@@ -96,7 +102,7 @@ public sealed class PolicyDocument
     public PolicyDocument AllowPrincipal(string sid, Principal principal, IReadOnlyList<string> actions, Value resource, params Condition[] conditions) =>
         Add(new Statement { Sid = sid, Effect = Effect.Allow, Principal = principal, Actions = actions, Resources = [resource], Conditions = conditions });
 
-    /// Deny a principal (often everyone, with a condition naming the exceptions) on the resource this policy is attached to.
+    /// Refuse actions on the resource this policy is attached to, to the principal unless the conditions exempt the caller.
     public PolicyDocument DenyPrincipal(string sid, Principal principal, IReadOnlyList<string> actions, Value resource, params Condition[] conditions) =>
         Add(new Statement { Sid = sid, Effect = Effect.Deny, Principal = principal, Actions = actions, Resources = [resource], Conditions = conditions });
 

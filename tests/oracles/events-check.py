@@ -32,6 +32,7 @@ import json
 import os
 import re
 import sys
+import uuid
 
 ACCOUNT = "123456789012"
 PARTITION = "aws"
@@ -103,6 +104,9 @@ class Program:
             }
             if kind in arns:
                 return arns[kind]
+        if prop == "id" and kind == "aws:route53/healthCheck:HealthCheck":
+            # Route 53 gives a health check a UUID; a fixed one per logical name stands in for it.
+            return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.role}/{logical}"))
         raise Unresolved(f"${{{logical}.{prop}}} ({kind}) has no value in this check's world")
 
     def lookup(self, ref):
@@ -293,6 +297,104 @@ def gate_cases(gate, others, regions):
     return cases
 
 
+def api_call(region, service, name, request, who=None, detail_type="AWS API Call via CloudTrail", response=None):
+    """A CloudTrail management event as EventBridge delivers it (EventBridge User Guide, "AWS service events delivered via
+    AWS CloudTrail"; CloudTrail record contents)."""
+    who = who or f"arn:{PARTITION}:sts::{ACCOUNT}:assumed-role/someone/session"
+    return {
+        "version": "0", "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718", "detail-type": detail_type, "source": f"aws.{service}",
+        "account": ACCOUNT, "time": "2026-12-07T10:00:00Z", "region": region, "resources": [],
+        "detail": {
+            "eventVersion": "1.09", "userIdentity": {"type": "AssumedRole", "arn": who, "accountId": ACCOUNT},
+            "eventTime": "2026-12-07T10:00:00Z", "eventSource": f"{'monitoring' if service == 'cloudwatch' else service}.amazonaws.com",
+            "eventName": name, "awsRegion": region, "sourceIPAddress": "203.0.113.7", "userAgent": "aws-cli/2",
+            "requestParameters": request, "responseElements": response, "eventType": "AwsApiCall", "managementEvent": True,
+        },
+    }
+
+
+def change_cases(program, peer, rule):
+    """The change watch: a change to this stack's resources by anyone (a deploy included) is told; reads, data events, other
+    applications' resources and the workflow's own gate moves are not."""
+    region, prefix = rule["region"], program.outputs.get("namePrefix") or program.name_of("workflow").removesuffix("-failover")
+    peer_prefix = peer.name_of("workflow").removesuffix("-failover")
+    gate = (program.outputs.get("trafficGate") or {}).get("kind", "metric")
+    shift = lambda p: f"arn:{PARTITION}:sts::{ACCOUNT}:assumed-role/{p}-shift-traffic-a1b2c3/{p}-shift-traffic"
+    cases = []
+    if rule["logical"] == "changes-rule":
+        function = f"{prefix}-decide"
+        fn_arn = f"arn:{PARTITION}:lambda:{region}:{ACCOUNT}:function:{function}"
+        cases += [
+            case("someone changes a function's configuration", "change-function", True,
+                 api_call(region, "lambda", "UpdateFunctionConfiguration20150331v2", {"functionName": function})),
+            case("someone replaces a function's code, naming it by ARN", "change-function", True,
+                 api_call(region, "lambda", "UpdateFunctionCode20150331v2", {"functionName": fn_arn})),
+            case("someone lets another account invoke a function", "change-function", True,
+                 api_call(region, "lambda", "AddPermission20150331v2", {"functionName": function, "principal": "*"})),
+            case("another application's function changes", "other-resource", False,
+                 api_call(region, "lambda", "UpdateFunctionConfiguration20150331v2", {"functionName": "other-app-decide"})),
+            case("someone reads a function (a read, not a change)", "read", False,
+                 api_call(region, "lambda", "GetFunction20150331v2", {"functionName": function})),
+            case("someone invokes a function (a data event)", "read", False,
+                 api_call(region, "lambda", "Invoke", {"functionName": function})),
+            case("someone changes the state machine", "change-state-machine", True,
+                 api_call(region, "states", "UpdateStateMachine", {"stateMachineArn": program.workflow_arn()})),
+            case("someone points an alias of the state machine elsewhere", "change-state-machine", True,
+                 api_call(region, "states", "CreateStateMachineAlias", {"name": "live"},
+                          response={"stateMachineAliasArn": f"{program.workflow_arn()}:live"})),
+            case("another application's state machine changes", "other-resource", False,
+                 api_call(region, "states", "UpdateStateMachine", {"stateMachineArn": program.workflow_arn().replace(f":{prefix}-", ":other-app-")})),
+            case("someone removes a rule's target", "change-rule", True,
+                 api_call(region, "events", "RemoveTargets", {"rule": f"{prefix}-run-ended", "ids": ["run-ended"]})),
+            case("someone disables a rule", "change-rule", True, api_call(region, "events", "DisableRule", {"name": f"{prefix}-run-ended"})),
+            case("someone deletes the probe schedule", "change-schedule", True,
+                 api_call(region, "scheduler", "DeleteSchedule", {"name": f"{prefix}-probe", "groupName": prefix})),
+            case("someone disables an alarm's actions", "change-alarm", True,
+                 api_call(region, "cloudwatch", "DisableAlarmActions", {"alarmNames": ["x", f"{prefix}-healthy-hosts"]})),
+            case("someone forces an alarm's state", "change-alarm", True,
+                 api_call(region, "cloudwatch", "SetAlarmState", {"alarmName": f"{prefix}-healthy-hosts", "stateValue": "OK"})),
+            case("another application's alarm changes", "other-resource", False,
+                 api_call(region, "cloudwatch", "PutMetricAlarm", {"alarmName": "other-app-alarm"})),
+            case("someone publishes a metric data point (a data event, not delivered by CloudTrail's management events)", "read", False,
+                 api_call(region, "cloudwatch", "PutMetricData", {"namespace": f"Failover/TrafficGate/{peer_prefix}"})),
+            case("the same change as a service event, not an API call", "other-detail-type", False,
+                 api_call(region, "lambda", "UpdateFunctionConfiguration20150331v2", {"functionName": function},
+                          detail_type="AWS Service Event via CloudTrail")),
+        ]
+        table = next((program.resolve(r["properties"]["name"]) for l, r in program.of_type("aws:dynamodb/table:Table") if l == "control-table"), None) \
+            or peer.resolve(peer.resources["control-table"]["properties"]["name"])
+        cases += [
+            case("someone changes the control table", "change-table", True, api_call(region, "dynamodb", "UpdateTable", {"tableName": table})),
+            case("someone replaces the control table's resource policy", "change-table", True,
+                 api_call(region, "dynamodb", "PutResourcePolicy", {"resourceArn": f"arn:{PARTITION}:dynamodb:{region}:{ACCOUNT}:table/{table}"})),
+            case("someone writes an item (a data event)", "read", False, api_call(region, "dynamodb", "UpdateItem", {"tableName": table})),
+        ]
+        if gate == "metric":
+            cases.append(case("someone redefines the other stack's gate alarm, switched in this region", "change-gate", True,
+                              api_call(region, "cloudwatch", "PutMetricAlarm", {"alarmName": f"{peer_prefix}-traffic-gate"})))
+    else:
+        checks = [l for l, _ in program.of_type("aws:route53/healthCheck:HealthCheck")]
+        cases += [
+            case("someone adds a policy to a role of this stack", "change-role", True,
+                 api_call(region, "iam", "PutRolePolicy", {"roleName": f"{prefix}-decide-20261207", "policyName": "x"})),
+            case("someone widens the other stack's role's trust", "change-role", True,
+                 api_call(region, "iam", "UpdateAssumeRolePolicy", {"roleName": f"{peer_prefix}-workflow-20261207"})),
+            case("another application's role changes", "other-resource", False,
+                 api_call(region, "iam", "AttachRolePolicy", {"roleName": "other-app-role"})),
+            case("another health check changes", "other-resource", False,
+                 api_call(region, "route53", "UpdateHealthCheck", {"healthCheckId": "00000000-0000-0000-0000-000000000000"})),
+        ]
+        for logical in checks:
+            hc = program.deployed(logical, "id")
+            cases.append(case(f"someone inverts {logical}", "change-health-check", True,
+                              api_call(region, "route53", "UpdateHealthCheck", {"healthCheckId": hc, "inverted": True})))
+            if logical == "traffic-gate" and gate == "route53-api" and program.role == "primary":
+                for p in (prefix, peer_prefix):
+                    cases.append(case(f"{p}'s shift-traffic flips the gate (the workflow's own move)", "workflow-move", False,
+                                      api_call(region, "route53", "UpdateHealthCheck", {"healthCheckId": hc, "inverted": True}, who=shift(p))))
+    return cases
+
+
 def cases_for(program, rule, programs):
     """The sample events for one rule, by what the rule is for (its logical name); None for a rule this check does not know."""
     logical = rule["logical"]
@@ -314,6 +416,8 @@ def cases_for(program, rule, programs):
         others = [(program.role, l, a) for l, a in program.alarm_arns("traffic-gate")] + [(peer.role, l, a) for l, a in peer.alarm_arns("alarm-")] \
             + [(program.role, l, a) for l, a in program.alarm_arns("alarm-")]
         return gate_cases(gates[0], others, regions)
+    if logical in ("changes-rule", "global-changes-rule"):
+        return change_cases(program, peer, rule)
     if logical == "run-ended-rule":
         return run_ended_cases(program.workflow_arn(), peer.workflow_arn())
     # A topic's failed-deliveries alarm: this stack's goes to the peer's bus, the peer's is told on this stack's topic.

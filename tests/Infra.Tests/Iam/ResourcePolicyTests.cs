@@ -30,7 +30,14 @@ public sealed class ResourcePolicyTests
             $"NamedRulesPublish: Service=events.amazonaws.com sns:Publish | ${{notifications-topic.arn}} | " +
             $"ArnEquals aws:SourceArn=arn:${{partition}}:events:{region}:${{account-id}}:rule/{prefix}-run-ended," +
             $"arn:${{partition}}:events:{region}:${{account-id}}:rule/{prefix}-notices-from-peer," +
-            $"arn:${{partition}}:events:{region}:${{account-id}}:rule/{prefix}-gate-moved");
+            $"arn:${{partition}}:events:{region}:${{account-id}}:rule/{prefix}-gate-moved," +
+            string.Join(",", (role == "primary" ? new[] { "changes", "global-changes" } : ["changes"])
+                .Select(k => $"arn:${{partition}}:events:{region}:${{account-id}}:rule/{prefix}-{k}")),
+            // Everyone else is refused: the workflow role passes by its ARN, the services by their source.
+            $"OnlyTheseSourcesPublish: AWS=* sns:Publish | ${{notifications-topic.arn}} | " +
+            $"ArnNotLike aws:PrincipalArn=${{workflow-role.arn}}; ArnNotLike aws:SourceArn=arn:${{partition}}:cloudwatch:{region}:${{account-id}}:alarm:{prefix}-*," +
+            string.Join(",", (role == "primary" ? new[] { "run-ended", "notices-from-peer", "gate-moved", "changes", "global-changes" } : ["run-ended", "notices-from-peer", "gate-moved", "changes"])
+                .Select(k => $"arn:${{partition}}:events:{region}:${{account-id}}:rule/{prefix}-{k}")));
         program.Resource("notifications-topic-policy").Prop("arn").Should().Be(new Ref("notifications-topic", "arn"));
     }
 
