@@ -98,10 +98,11 @@ public sealed record Workflow
                 ("type", "STANDARD"),
                 ("roleArn", roleResource.Out("arn")),
                 ("definition", new ToJson(WorkflowDefinition.Build(props.Role, account.Region, props.Settings, props.Targets, props.Recovery, entry))),
-                // ERROR: failed states and their inputs, which is what an operator needs after a FAILED notice.
+                // ERROR: which states failed, and why. Without their data: a run's state holds its lock token, which no log line may
+                // (the execution history keeps the data, for those allowed to read it); the FAILED notice carries the error.
                 ("loggingConfiguration", Map.Of(
                     ("logDestination", Value.Format($"{logGroup.Out("arn")}:*")),
-                    ("includeExecutionData", true),
+                    ("includeExecutionData", false),
                     ("level", "ERROR"))),
                 ("tracingConfiguration", Map.Of(("enabled", true))),
                 ("tags", naming.TagsNamed(machineName[(naming.Prefix.Length + 1)..]))),

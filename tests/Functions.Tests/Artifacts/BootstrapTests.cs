@@ -52,7 +52,8 @@ public sealed class BootstrapTests(MotoServer moto) : IDisposable
         var world = await World.ArrangeAsync(moto);
         using var bootstrap = new Bootstrap("shift-traffic", _api, world.Environment());
 
-        var result = await _api.Invoke("""{"action":"failover"}""").WaitAsync(TimeSpan.FromSeconds(60));
+        var token = await world.HoldLockAsync("failover");
+        var result = await _api.Invoke($$"""{"action":"failover","lockId":"{{token}}"}""").WaitAsync(TimeSpan.FromSeconds(60));
 
         result.IsError.Should().BeFalse(result.Body);
         JsonNode.Parse(result.Body)!["shifted"]!.GetValue<bool>().Should().BeTrue();
@@ -62,6 +63,7 @@ public sealed class BootstrapTests(MotoServer moto) : IDisposable
 
     private const string ScalePolicy = """
         {"Version":"2012-10-17","Statement":[
+          {"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"},
           {"Effect":"Allow","Action":["ecs:DescribeServices","ecs:UpdateService"],"Resource":"*"},
           {"Effect":"Allow","Action":["application-autoscaling:DescribeScalableTargets","application-autoscaling:RegisterScalableTarget"],"Resource":"*"}]}
         """;
@@ -71,8 +73,9 @@ public sealed class BootstrapTests(MotoServer moto) : IDisposable
     {
         var world = await World.ArrangeAsync(moto);
         var keys = (await world.Ask("assume-role", "scale-service", ScalePolicy))!;
+        var token = await world.HoldLockAsync("failover");
 
-        var result = await RunWithAuthAsync("scale-service", Credentials(world, keys), """{"action":"failover"}""");
+        var result = await RunWithAuthAsync("scale-service", Credentials(world, keys), $$"""{"action":"failover","lockId":"{{token}}"}""");
 
         result.IsError.Should().BeFalse(result.Body);
         (await world.Ask("service"))!["desired"]!.GetValue<int>().Should().Be(3);
@@ -84,8 +87,9 @@ public sealed class BootstrapTests(MotoServer moto) : IDisposable
     {
         var world = await World.ArrangeAsync(moto);
         var keys = (await world.Ask("assume-role", "no-update", ScalePolicy.Replace(",\"ecs:UpdateService\"", "")))!;
+        var token = await world.HoldLockAsync("failover");
 
-        var result = await RunWithAuthAsync("scale-service", Credentials(world, keys), """{"action":"failover"}""");
+        var result = await RunWithAuthAsync("scale-service", Credentials(world, keys), $$"""{"action":"failover","lockId":"{{token}}"}""");
 
         result.IsError.Should().BeTrue();
         result.ErrorType.Should().Be("AwsServiceError");
@@ -99,8 +103,9 @@ public sealed class BootstrapTests(MotoServer moto) : IDisposable
         var world = await World.ArrangeAsync(moto);
         var env = Credentials(world, (await world.Ask("assume-role", "wrong-secret", ScalePolicy))!);
         env["AWS_SECRET_ACCESS_KEY"] = "not-the-secret";
+        var token = await world.HoldLockAsync("failover");
 
-        var result = await RunWithAuthAsync("scale-service", env, """{"action":"failover"}""");
+        var result = await RunWithAuthAsync("scale-service", env, $$"""{"action":"failover","lockId":"{{token}}"}""");
 
         result.IsError.Should().BeTrue();
         result.Body.Should().Contain("SignatureDoesNotMatch");
@@ -117,15 +122,17 @@ public sealed class BootstrapTests(MotoServer moto) : IDisposable
             {"Version":"2012-10-17","Statement":[
               {"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:PutItem","dynamodb:UpdateItem"],"Resource":"*"},
               {"Effect":"Allow","Action":"route53:GetHealthCheckStatus","Resource":"*"},
+              {"Effect":"Allow","Action":"states:DescribeExecution","Resource":"*"},
               {"Effect":"Allow","Action":["cloudwatch:DescribeAlarms","monitoring:DescribeAlarms"],"Resource":"*"}]}
             """))!;
 
-        var result = await RunWithAuthAsync("decide", Credentials(world, keys), """{"action":"failover","source":"alarm","executionId":"exec-native"}""");
+        var run = await world.ExecutionAsync("exec-native");
+        var result = await RunWithAuthAsync("decide", Credentials(world, keys), $$"""{"action":"failover","source":"alarm","executionId":"{{run}}"}""");
 
         result.IsError.Should().BeFalse(result.Body);
         var response = JsonNode.Parse(result.Body)!;
         response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
-        response["lockId"]!.GetValue<string>().Should().Be("exec-native");
-        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-native");
+        response["lockId"]!.GetValue<string>().Should().NotBeNullOrEmpty().And.NotBe(run);
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be(run);
     }
 }

@@ -28,18 +28,21 @@ public sealed class DecideInTimeTests(MotoServer moto) : IDisposable
         using var bootstrap = new Bootstrap("decide", _api, env);
         var deadline = DateTimeOffset.UtcNow.AddSeconds(timeoutSeconds);
 
-        var result = await _api.Invoke("""
-            {"action":"failover","source":"alarm","executionId":"exec-1",
-             "alarm":{"alarmName":"failover-primary-healthy-hosts","state":{"value":"ALARM"}}}
-            """, timeLeft: deadline - DateTimeOffset.UtcNow).WaitAsync(TimeSpan.FromSeconds(timeoutSeconds + 10));
+        var run = await world.ExecutionAsync("exec-1");
+        var request = new JsonObject
+        {
+            ["action"] = "failover", ["source"] = "alarm", ["executionId"] = run, ["force"] = true,
+            ["alarm"] = new JsonObject { ["alarmName"] = "failover-primary-healthy-hosts", ["state"] = new JsonObject { ["value"] = "ALARM" } },
+        };
+        var result = await _api.Invoke(request.ToJsonString(), timeLeft: deadline - DateTimeOffset.UtcNow).WaitAsync(TimeSpan.FromSeconds(timeoutSeconds + 10));
 
         result.IsError.Should().BeFalse(result.Body);
         DateTimeOffset.UtcNow.Should().BeBefore(deadline.AddSeconds(-1));
         var response = JsonNode.Parse(result.Body)!;
-        // The operator's alarm (not unattended) is UNHEALTHY on its own; the hung CloudWatch says nothing either way.
+        // An operator's forced start acts whatever the evidence; the hung CloudWatch says nothing either way, within its budget.
         response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
         response["health"]!["evidence"]!.AsArray().Single(e => e!["source"]!.GetValue<string>() == "primary-alarms")!["verdict"]!
             .GetValue<string>().Should().Be("UNKNOWN");
-        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be("exec-1");
+        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().Be(run);
     }
 }

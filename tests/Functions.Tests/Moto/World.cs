@@ -83,6 +83,14 @@ public sealed class World
         return request.ToJsonString();
     }
 
+    /// Takes the lock for `action` as decide would for a run (a fresh token, its hash in the state item); returns the token.
+    public async Task<string> HoldLockAsync(string action)
+    {
+        var token = LockToken.New();
+        await Ask("hold-lock", action, LockToken.Hash(token));
+        return token;
+    }
+
     /// Takes the lock for the event's action as decide would for a run (a fresh token, its hash in the state item) and invokes
     /// the handler with that token as `lockId`: how the workflow calls the functions that act.
     public async Task<JsonNode> InvokeHoldingLockAsync(string handler, string eventJson, Dictionary<string, string>? overrides = null,

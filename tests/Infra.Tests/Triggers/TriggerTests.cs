@@ -29,7 +29,8 @@ public sealed class TriggerTests
         RoleGrants.Text(target.Prop("arn")!).Should().Be("arn:${partition}:events:us-west-2:${account-id}:event-bus/default");
         target.Prop("roleArn").Should().Be(new Ref("forward-alarms-rule-role", "arn"));
         program.OfType("aws:cloudwatch/eventRule:EventRule").Select(r => r.Name).Should().Equal(
-            "forward-alarms-rule", "run-ended-rule", "notices-to-peer-rule", "notices-from-peer-rule", "gate-moved-rule");
+            "forward-alarms-rule", "run-ended-rule", "notices-to-peer-rule", "notices-from-peer-rule", "gate-moved-rule", "changes-rule",
+            "global-changes-rule");
     }
 
     /// EventBridge refuses a pattern over 2048 characters: with the most extra alarms, the longest names and the longest
@@ -139,7 +140,7 @@ public sealed class TriggerTests
 
         program.Resource("alarm-route53-endpoint").Options.Provider!.Name.Should().Be("aws-us-east-1");
         program.OfType("aws:cloudwatch/eventRule:EventRule").Select(r => r.Name).Should().Equal(
-            "forward-alarms-rule", "run-ended-rule", "notices-to-peer-rule", "notices-from-peer-rule", "gate-moved-rule");
+            "forward-alarms-rule", "run-ended-rule", "notices-to-peer-rule", "notices-from-peer-rule", "gate-moved-rule", "changes-rule");
         Texts(Resources(program.Resource("forward-alarms-rule"))).Should().NotContain(a => a.Contains("route53", StringComparison.Ordinal));
         program.OfType("aws:sns/topic:Topic").Should().ContainSingle();
     }

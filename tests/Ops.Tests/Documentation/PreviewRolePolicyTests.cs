@@ -19,6 +19,7 @@ public sealed partial class PreviewRolePolicyTests
         ["aws:cloudwatch/logGroup:LogGroup"] = ["logs:DescribeLogGroups", "logs:ListTagsForResource"],
         ["aws:cloudwatch/metricAlarm:MetricAlarm"] = ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
         ["aws:dynamodb/table:Table"] = ["dynamodb:DescribeTable", "dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTimeToLive", "dynamodb:ListTagsOfResource"],
+        ["aws:dynamodb/resourcePolicy:ResourcePolicy"] = ["dynamodb:GetResourcePolicy"],
         ["aws:ec2/internetGateway:InternetGateway"] = ["ec2:DescribeInternetGateways"],
         ["aws:ec2/routeTable:RouteTable"] = ["ec2:DescribeRouteTables"],
         ["aws:ec2/routeTableAssociation:RouteTableAssociation"] = ["ec2:DescribeRouteTables"],
