@@ -123,6 +123,23 @@ public sealed class OnlyTheLockHolderActsTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task A_trigger_start_claiming_force_does_not_act_where_an_operators_force_would()
+    {
+        // No evidence at all: an operator's force acts here ("the region is dark, act anyway"), a trigger's claim of it must not.
+        var world = await World.ArrangeAsync(moto);
+        var dark = new Dictionary<string, string> { ["PRIMARY_ALARM_NAMES"] = "", ["PRIMARY_ENDPOINT_HEALTH_CHECK_ID"] = "" };
+        var run = await world.ExecutionAsync("forged-force", "trigger");
+
+        var response = await world.InvokeAsync("decide", $$"""{"action":"failover","source":"alice","force":true,"executionId":"{{run}}"}""", dark);
+
+        response["health"]!["status"]!.GetValue<string>().Should().Be("UNKNOWN");
+        response["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        (await world.Ask("lock")).Should().BeNull();
+        var forced = await world.InvokeAsync("decide", """{"action":"failover","source":"alice","force":true,"executionId":"op-dark"}""", dark);
+        forced["decision"]!.GetValue<string>().Should().Be("FAILOVER", "the same request through the operators' entry point forces");
+    }
+
+    [Fact]
     public async Task An_operator_start_may_force_and_the_record_says_it_was_verified()
     {
         var world = await World.ArrangeAsync(moto);
