@@ -20,9 +20,11 @@ public sealed record LockHolder(string? Owner, DateTimeOffset? LeaseExpiresAt, s
     public bool Unreadable => Owner is null || LeaseExpiresAt is null;
 
     /// Whether the lock stops `owner` from taking it, by the same rule as the conditional write in TryAcquireLockAsync:
-    /// an unreadable lock is taken over, an expired one is free, one's own lock is re-entered.
-    public bool HeldAgainst(string owner, DateTimeOffset now) =>
-        !Unreadable && Owner != owner && LeaseExpiresAt!.Value.ToUnixTimeSeconds() >= now.ToUnixTimeSeconds();
+    /// an unreadable lock is taken over, an expired one is free, one's own lock is re-entered: the same execution with the same
+    /// token (`tokenHash`, when given), so that naming a run is not enough to take its lock.
+    public bool HeldAgainst(string owner, DateTimeOffset now, string? tokenHash = null) =>
+        !Unreadable && !(Owner == owner && (tokenHash is null || TokenHash == tokenHash))
+                    && LeaseExpiresAt!.Value.ToUnixTimeSeconds() >= now.ToUnixTimeSeconds();
 }
 
 /// The state item: the transition state and the lock that guards the next transition. EpochUnreadable: an `epoch` is there but
@@ -68,10 +70,12 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
     /// unreadable, and must not silence a condition until that time comes.
     public static readonly TimeSpan MaxAnnouncedAhead = TimeSpan.FromMinutes(1);
 
-    // Free, expired, our own (a retried step), or unreadable: the exact negation of LockHolder.HeldAgainst.
+    // Free, expired, our own (a retried step: the same execution and token), or unreadable: the exact negation of
+    // LockHolder.HeldAgainst.
     private const string LockAvailable =
         "(attribute_not_exists(lockOwner) OR NOT attribute_type(lockOwner, :typeS) OR attribute_not_exists(lockLeaseExpiresAt) " +
-        "OR NOT attribute_type(lockLeaseExpiresAt, :typeN) OR lockOwner = :owner OR lockLeaseExpiresAt < :now OR lockLeaseExpiresAt > :horizon)";
+        "OR NOT attribute_type(lockLeaseExpiresAt, :typeN) OR (lockOwner = :owner AND lockTokenHash = :hash) OR lockLeaseExpiresAt < :now " +
+        "OR lockLeaseExpiresAt > :horizon)";
 
     public async Task<FlagOverride?> GetFlagAsync(CancellationToken cancellationToken)
     {
@@ -110,8 +114,8 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
             EpochUnreadable: epoch is null && Attr.Has(item, "epoch"));
     }
 
-    /// One conditional write: free, expired, unreadable (a lease beyond `maxLeaseAhead` included), already ours, or held by the
-    /// claim's dead owner. Two executions never both get it. A retried decide re-entering its own lock gives it a new token.
+    /// One conditional write: free, expired, unreadable (a lease beyond `maxLeaseAhead` included), already ours (the same
+    /// execution and token: a retried decide), or held by the claim's dead owner. Two executions never both get it.
     public async Task<bool> TryAcquireLockAsync(LockClaim claim, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken,
         TimeSpan? maxLeaseAhead = null)
     {

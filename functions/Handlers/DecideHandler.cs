@@ -17,10 +17,13 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         // The lock's owner: a retried decide must present the same one, or it would find its own lock held by "another".
         if (string.IsNullOrWhiteSpace(request.ExecutionId))
             throw new InvalidInputException("'executionId' is required: the Step Functions execution id, which owns the lock across retries.");
+        if (string.IsNullOrWhiteSpace(request.LockId))
+            throw new InvalidInputException("'lockId' is required: the run's lock token, which the workflow makes once and every function that acts asks for.");
         new InputLimits.Check()
             .Text("source", request.Source, InputLimits.Source)
             .Text("reason", request.Reason, InputLimits.Reason)
             .Text("executionId", request.ExecutionId, InputLimits.Id)
+            .Text("lockId", request.LockId, InputLimits.Id)
             .Text("alarm.alarmName", request.Alarm?.AlarmName, InputLimits.AlarmName)
             .Text("alarm.state.value", request.Alarm?.State?.Value, InputLimits.AlarmState)
             .Text("alarm.state.timestamp", request.Alarm?.State?.Timestamp, InputLimits.AlarmTime)
@@ -60,6 +63,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
                 $"({peerRegion}); it must name the region of the control table's other replica.");
 
         var owner = request.ExecutionId;
+        var tokenHash = LockToken.Hash(request.LockId);
         var aws = clients.Until(context.StopBy);
         // Which entry point ran this, as Step Functions says: the input cannot claim it, and a direct invocation is no run.
         var entry = await entryPoints.EntryOfAsync(aws, owner, cancellationToken);
@@ -69,7 +73,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         var flag = FlagResolver.Resolve(await table.GetFlagAsync(cancellationToken), defaultFlag, now);
         var control = await table.GetControlAsync(now, cancellationToken, leaseHorizon);
         // A lock is a lock only while the run holding it runs: one whose execution has ended (or never was one) holds nothing.
-        var stale = control.Lock is { } held && held.HeldAgainst(owner, now)
+        var stale = control.Lock is { } held && held.HeldAgainst(owner, now, tokenHash)
             ? await entryPoints.DeadOwnerAsync(aws.Until(time.GetUtcNow() + PeerReadBudget(time.GetUtcNow(), context.StopBy)), held.Owner!, context, cancellationToken)
             : null;
         var unattended = entry == EntryPoint.Trigger || request.Unattended == true;
@@ -98,14 +102,15 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             Confirmed = confirmed,
             AlreadyDone = action == FailoverAction.Failback ? activeRegion == primaryRegion : activeRegion == secondaryRegion,
             InCooldown = control.State?.LastTransitionAt is { } last && now - last < cooldown,
-            LockedByOther = control.Lock is { } holder && holder.HeldAgainst(owner, now) && stale is null,
+            LockedByOther = control.Lock is { } holder && holder.HeldAgainst(owner, now, tokenHash) && stale is null,
         });
 
         // Only a run about to take the lock asks: the peer read guards that one write, and costs the others nothing.
         string? peerNote = null;
         if (outcome.Acts && peerRegion is not null)
         {
-            var peer = await CheckPeerAsync(aws, tableName, peerRegion, owner, control, entryPoints, now, context, cancellationToken);
+            var peer = await CheckPeerAsync(aws, tableName, peerRegion, owner, tokenHash, control, entryPoints, leaseHorizon, health, now, context,
+                cancellationToken);
             outcome = peer.Stop ?? outcome;
             peerNote = peer.Note;
         }
@@ -125,17 +130,17 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         var lockId = "";
         if (outcome.Acts)
         {
-            var token = LockToken.New();
-            var claim = new LockClaim(owner, LockToken.Hash(token), Wire.Of(action), Wire.Of(outcome.Decision), request.Source, requestReason,
+            var claim = new LockClaim(owner, tokenHash, Wire.Of(action), Wire.Of(outcome.Decision), request.Source, requestReason,
                 control.State?.Epoch, CheckEpoch: !control.EpochUnreadable, DeadOwner: stale is null ? null : control.Lock!.Owner);
-            if (await table.TryAcquireLockAsync(claim, now, lease, cancellationToken, leaseHorizon)) lockId = token;
-            else outcome = new DecisionOutcome(Decision.NoAction, "another execution took the lock, or recorded a transition, since the state was read");
+            if (await table.TryAcquireLockAsync(claim, now, lease, cancellationToken, leaseHorizon)) lockId = request.LockId;
+            else outcome = new DecisionOutcome(Decision.NoAction, "another execution took the lock, or recorded a transition, since the state was read",
+                Alert: health != Health.Healthy);
         }
-        else if (control.Lock is { Owner: { } mine, TokenHash: { } minesHash } && mine == owner)
+        else if (control.Lock is { Owner: { } mine, TokenHash: { } minesHash } && mine == owner && minesHash == tokenHash)
         {
             // A retried decide whose first attempt took the lock (its answer lost) and that now does not act: the run ends here,
-            // and nothing else would release it before its lease ends.
-            var released = await table.ReleaseLockAsync(minesHash, owner, "NOT_ACTING", null, now, cancellationToken);
+            // and nothing else would release it before its lease ends. Only with the run's own token: naming a run is not enough.
+            var released = await table.ReleaseLockAsync(tokenHash, owner, "NOT_ACTING", null, now, cancellationToken);
             context.Log.Info("not acting; this execution's own lock given back", ("released", released.Released), ("reason", released.Reason));
         }
 
@@ -184,7 +189,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         catch (FunctionException) when (lockId.Length > 0)
         {
             // Lock and record go together: a run that cannot record its decision must not keep a lock it will never release.
-            await GiveBackAsync(table, LockToken.Hash(lockId), owner, context, cancellationToken);
+            await GiveBackAsync(table, tokenHash, owner, context, cancellationToken);
             throw;
         }
         context.Log.Info("decided", ("decision", response.Decision), ("action", response.Action), ("flag", response.Flag.Mode),
@@ -335,13 +340,14 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
     /// is (same expiry and unreadable rules), closes most of that window; a peer that cannot be read (it may be the region that
     /// is down) does not stop a failover, and the reason says the check was skipped.
     private async Task<(DecisionOutcome? Stop, string? Note)> CheckPeerAsync(AwsClients aws, string tableName, string peerRegion, string owner,
-        ControlItem local, EntryPoints entryPoints, DateTimeOffset now, InvocationContext context, CancellationToken cancellationToken)
+        string tokenHash, ControlItem local, EntryPoints entryPoints, TimeSpan leaseHorizon, Health health, DateTimeOffset now, InvocationContext context,
+        CancellationToken cancellationToken)
     {
         ControlItem peer;
         try
         {
             var budget = PeerReadBudget(time.GetUtcNow(), context.StopBy);
-            peer = await aws.Until(time.GetUtcNow() + budget).ControlTable(tableName, peerRegion).GetControlAsync(now, cancellationToken);
+            peer = await aws.Until(time.GetUtcNow() + budget).ControlTable(tableName, peerRegion).GetControlAsync(now, cancellationToken, leaseHorizon);
         }
         catch (FunctionException e)
         {
@@ -349,19 +355,22 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
                 ("error", e.Message));
             return (null, $"peer replica in {peerRegion} unreadable ({e.ErrorType}): acting on this region's replica alone");
         }
-        if (peer.Lock is { } holder && holder.HeldAgainst(owner, now))
+        // Not acting with the primary in doubt is announced, like every other NO_ACTION (DecisionTable.NotActing).
+        var inDoubt = health != Health.Healthy;
+        if (peer.Lock is { } holder && holder.HeldAgainst(owner, now, tokenHash))
         {
             // The same rule as for this replica's lock: one whose run has ended holds nothing (it will replicate here and be taken over).
             var dead = await entryPoints.DeadOwnerAsync(aws.Until(time.GetUtcNow() + PeerReadBudget(time.GetUtcNow(), context.StopBy)), holder.Owner!, context,
                 cancellationToken);
             if (dead is null)
                 return (new DecisionOutcome(Decision.NoAction, "another execution holds the lock in the peer region's replica " +
-                    $"({Echo.Of(holder.Owner, 200)} in {peerRegion}); eventual consistency: not acting"), null);
+                    $"({Echo.Of(holder.Owner, 200)} in {peerRegion}); eventual consistency: not acting", Alert: inDoubt), null);
+            return (null, $"the lock in the peer region's replica held by {Echo.Of(holder.Owner, 200)} is no lock ({dead}); check what wrote it");
         }
         if (peer.State?.Epoch is { } peerEpoch && !local.EpochUnreadable && peerEpoch > (local.State?.Epoch ?? 0))
             return (new DecisionOutcome(Decision.NoAction, $"the peer region's replica ({peerRegion}) has recorded a transition (epoch {peerEpoch}) " +
                 $"that this region's replica (epoch {local.State?.Epoch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}) has not seen; " +
-                "eventual consistency: the decision is stale, not acting"), null);
+                "eventual consistency: the decision is stale, not acting", Alert: inDoubt), null);
         return (null, null);
     }
 
@@ -374,7 +383,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         }
         catch (FunctionException e)
         {
-            // The workflow's failure path releases by execution id, and the lease frees it in any case.
+            // The next run takes it over once this run has ended (its owner is then no running execution), or the lease ends.
             context.Log.Error("decision not recorded and the lock could not be given back", ("errorType", e.ErrorType), ("executionId", owner));
         }
     }

@@ -13,7 +13,7 @@ public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients cli
     public async Task<ReleaseLockResponse> HandleAsync(ReleaseLockRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
         var action = Vocabulary.ParseAction(request.Action);
-        if (request.LockId is null) throw new InvalidInputException("'lockId' is required: the lockId decide returned (empty when it took none).");
+        if (request.LockId is null) throw new InvalidInputException("'lockId' is required: the run's lock token.");
         if (string.IsNullOrWhiteSpace(request.ExecutionId)) throw new InvalidInputException("'executionId' is required: the execution releasing, for the record.");
         new InputLimits.Check().Text("lockId", request.LockId, InputLimits.Id).Text("executionId", request.ExecutionId, InputLimits.Id).ThrowIfAny();
         var outcomeName = request.Outcome?.Trim().ToUpperInvariant();

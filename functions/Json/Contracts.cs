@@ -14,6 +14,9 @@ public sealed record DecideRequest
     public string? Reason { get; init; }
     /// The Step Functions execution id: the lock's owner, the same on every retry. Required.
     public string? ExecutionId { get; init; }
+    /// The run's lock token (the workflow makes it once, `States.UUID()`, the same on every retry): the lock is taken for it, and
+    /// a lock of this execution is re-entered only with it. Required.
+    public string? LockId { get; init; }
     /// The `detail` of an EventBridge "CloudWatch Alarm State Change" event.
     public AlarmEvent? Alarm { get; init; }
 }
@@ -45,8 +48,7 @@ public sealed record DecideResponse
     public string? RequestReason { get; init; }
     public required FlagView Flag { get; init; }
     public required HealthView Health { get; init; }
-    /// The lock's token when this run took the lock (it must renew and release it with it); empty otherwise. Secret: the workflow
-    /// passes it to the functions that act, and no notice, log line or record carries it.
+    /// The run's token when this run took the lock for it; empty otherwise. Secret: no notice, log line or record carries it.
     public required string LockId { get; init; }
     /// The entry point Step Functions says ran this decision: `operator` (may force) or `trigger` (never forces, always unattended).
     public required string Entry { get; init; }

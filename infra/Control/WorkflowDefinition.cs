@@ -225,7 +225,9 @@ public static class WorkflowDefinition
                 ("Type", "Pass"),
                 ("Parameters", Map.Of(
                     ("request.$", "States.JsonMerge(States.JsonMerge($.defaults, $.input, false), $.overrides, false)"),
-                    ("lock", Map.Of(("executionId.$", "$$.Execution.Id"))),
+                    // The run's lock token, made once (a retried decide presents the same one): decide takes the lock for it, and every
+                    // function that acts asks for it. Naming this execution is not enough to act as it.
+                    ("lock", Map.Of(("executionId.$", "$$.Execution.Id"), ($"{ResultFields.LockId}.$", "States.UUID()"))),
                     ("region", region),
                     ("decision", Map.Of(
                         ("decision", "UNDECIDED"), ("action", ""), (ResultFields.LockId, ""), (ResultFields.Entry, ""), ("reason", "no decision was made"), ("source", ""),
@@ -242,7 +244,7 @@ public static class WorkflowDefinition
                     ("timings", Map.Of(("started", Map.Of(("at.$", "$$.Execution.StartTime"))))))),
                 ("Next", WorkflowDefinition.States.Decide));
 
-            // The lock's owner is the execution id: a retried decide re-enters its own lock (with a new token; the old one was lost).
+            // The lock's owner is the execution id, its token the run's: a retried decide re-enters its own lock.
             LambdaTask(WorkflowDefinition.States.Decide, HandlerNames.Decide, targets.Decide,
                 payload: "States.JsonMerge($.request, $.lock, false)", resultPath: "$.decision", next: WorkflowDefinition.States.StampDecided);
             Stamp(WorkflowDefinition.States.StampDecided, "decided", WorkflowDefinition.States.RouteDecision);
@@ -493,8 +495,8 @@ public static class WorkflowDefinition
         private static Map ActionAnd(params (string Key, Value? Value)[] extra) =>
             Map.Of([("action.$", "$.request.action"), .. extra]);
 
-        /// The lock's token decide gave this run (empty when it took none): every function that acts asks for it.
-        private static readonly (string, Value?) LockId = ($"{ResultFields.LockId}.$", $"$.decision.{ResultFields.LockId}");
+        /// The run's lock token: every function that acts asks for it (they refuse it unless decide took the lock for it).
+        private static readonly (string, Value?) LockId = ($"{ResultFields.LockId}.$", $"$.lock.{ResultFields.LockId}");
 
         /// release-lock's input: this run's token and execution, the action, and the outcome (a literal or a path).
         private static Map Release((string Key, Value? Value) outcome) => Map.Of(

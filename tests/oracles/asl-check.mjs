@@ -374,10 +374,12 @@ const fakes = {
     if (payload.source.length > 256) throw invalid("'source' is longer than 256 characters.");
     if (payload.reason !== undefined && (typeof payload.reason !== "string" || payload.reason.length > 1024)) throw invalid("'reason' must be text of at most 1024 characters.");
     if (payload.force !== undefined && typeof payload.force !== "boolean") throw invalid("'force' must be true or false.");
+    if (typeof payload.lockId !== "string" || payload.lockId === "" || payload.lockId.length > 512) throw invalid("'lockId' is required: the run's lock token.");
     const decision = world.sc.decide ?? { failover: "FAILOVER", failback: "FAILBACK", drill: "DRILL" }[action];
     const acting = ["FAILOVER", "FAILBACK", "DRILL"].includes(decision);
     // The lock's token: a secret only this run gets; every function that acts must be handed it.
-    if (acting) { world.lockOwner = payload.executionId; world.lockToken = `token-${++world.tokens}`; }
+    // The lock is taken for the run's token, which every function that acts must then be handed.
+    if (acting) { world.lockOwner = payload.executionId; world.lockToken = payload.lockId; }
     return strip({
       decision, action,
       reason: world.sc.why ?? `${decision}: the primary is UNHEALTHY (2 of 3 Route 53 checkers fail)`,
@@ -385,7 +387,7 @@ const fakes = {
       requestReason: payload.reason || null,
       flag: world.sc.flag ?? { mode: "auto", source: "override", reason: "game day", setBy: "alice@example.com", expiresAt: "2030-01-01T00:00:00Z" },
       health: { status: "UNHEALTHY", confirmed: world.sc.confirmed ?? false, evidence: [{ source: "route53", verdict: "UNHEALTHY", detail: "2 of 3 checkers report failure" }] },
-      lockId: acting ? world.lockToken : "",
+      lockId: acting ? payload.lockId : "",
       entry: world.machine.entry,
       claims: [],
       alert: world.sc.alert ?? false,
@@ -498,7 +500,6 @@ class World {
     this.checks = 0;
     this.lockOwner = null;
     this.lockToken = null;
-    this.tokens = 0;
     this.services = { own: "standby", peer: "active" };
     this.gateInverted = machine.role === "primary"; // after a failover the primary's gate is closed
     this.tasksStarted = 0;
@@ -737,8 +738,9 @@ function invariants(machine, sc, t, expect) {
     const released = last?.handler === "release-lock" && !isRenewal(last);
     expect(released, `the lock must be released last, but the last call was ${last ? label(last) : "none"} (${steps(t)})`);
     if (released) {
-      expect(last.payload?.lockId === (decidedCall?.result?.lockId ?? "") && last.payload?.executionId === t.execId,
-        `release-lock must carry decide's token as lockId and the execution id, got ${show(last.payload?.lockId)} / ${show(last.payload?.executionId)}`);
+      const token = t.calls.find(c => c.handler === "decide")?.payload?.lockId;
+      expect(typeof token === "string" && token !== "" && last.payload?.lockId === token && last.payload?.executionId === t.execId,
+        `release-lock must carry the run's token (the one decide was given) and the execution id, got ${show(last.payload?.lockId)} / ${show(last.payload?.executionId)}`);
       expect(last.payload?.outcome === want, `the run ended ${t.status}${moved ? " after traffic moved" : " before traffic moved"}, but release-lock was told ${show(last.payload?.outcome)}`);
       expect(last.payload?.action === action, `release-lock was told action ${show(last.payload?.action)}, the run was ${show(action)}`);
       // A run that lost its lock moved traffic without recording it: that must not end SUCCEEDED.
@@ -826,7 +828,7 @@ const REQUEST = { source: "operator:alice", reason: "us-east-1 degraded since 09
 function renewalChecks(machine, t, action, expect) {
   const calls = t.calls;
   for (const c of calls.filter(isRenewal)) {
-    const token = calls.find(d => d.handler === "decide" && d.result)?.result?.lockId;
+    const token = calls.find(d => d.handler === "decide")?.payload?.lockId;
     expect(c.payload?.lockId === token && c.payload?.action === action,
       `${c.state} renews lock ${show(c.payload?.lockId)} for ${show(c.payload?.action)}, not the run's (${show(token)}, ${action})`);
     expect(Number.isInteger(c.payload?.leaseSeconds), `${c.state} passes no whole leaseSeconds: ${show(c.payload?.leaseSeconds)}`);

@@ -127,7 +127,7 @@ public sealed class BootstrapTests(MotoServer moto) : IDisposable
             """))!;
 
         var run = await world.ExecutionAsync("exec-native");
-        var result = await RunWithAuthAsync("decide", Credentials(world, keys), $$"""{"action":"failover","source":"alarm","executionId":"{{run}}"}""");
+        var result = await RunWithAuthAsync("decide", Credentials(world, keys), $$"""{"action":"failover","source":"alarm","executionId":"{{run}}","lockId":"{{world.TokenOf(run)}}"}""");
 
         result.IsError.Should().BeFalse(result.Body);
         var response = JsonNode.Parse(result.Body)!;

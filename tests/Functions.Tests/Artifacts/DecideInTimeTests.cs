@@ -31,7 +31,7 @@ public sealed class DecideInTimeTests(MotoServer moto) : IDisposable
         var run = await world.ExecutionAsync("exec-1");
         var request = new JsonObject
         {
-            ["action"] = "failover", ["source"] = "alarm", ["executionId"] = run, ["force"] = true,
+            ["action"] = "failover", ["source"] = "alarm", ["executionId"] = run, ["lockId"] = world.TokenOf(run), ["force"] = true,
             ["alarm"] = new JsonObject { ["alarmName"] = "failover-primary-healthy-hosts", ["state"] = new JsonObject { ["value"] = "ALARM" } },
         };
         var result = await _api.Invoke(request.ToJsonString(), timeLeft: deadline - DateTimeOffset.UtcNow).WaitAsync(TimeSpan.FromSeconds(timeoutSeconds + 10));

@@ -14,9 +14,10 @@ public sealed class DecideProbeNativeTests(MotoServer moto) : IDisposable
 
     public void Dispose() => _api.Dispose();
 
-    private static string FreshAlarm(string executionArn) => new JsonObject
+    private static string FreshAlarm(string executionArn, string token) => new JsonObject
     {
         ["action"] = "failover", ["source"] = "alarm failover-primary-healthy-hosts in us-east-1", ["unattended"] = true, ["executionId"] = executionArn,
+        ["lockId"] = token,
         ["alarm"] = new JsonObject
         {
             ["alarmName"] = "failover-primary-healthy-hosts",
@@ -31,7 +32,7 @@ public sealed class DecideProbeNativeTests(MotoServer moto) : IDisposable
         using var bootstrap = new Bootstrap("decide", _api, env);
         // The alarm rule's start: a run of the triggers' entry point.
         var run = await world.ExecutionAsync("exec-native", "trigger");
-        var result = await _api.Invoke(FreshAlarm(run), timeLeft: TimeSpan.FromSeconds(15)).WaitAsync(TimeSpan.FromSeconds(25));
+        var result = await _api.Invoke(FreshAlarm(run, world.TokenOf(run)), timeLeft: TimeSpan.FromSeconds(15)).WaitAsync(TimeSpan.FromSeconds(25));
         result.IsError.Should().BeFalse(result.Body);
         return JsonNode.Parse(result.Body)!;
     }

@@ -14,7 +14,7 @@ public sealed class LockTableStub : IDisposable
         for (var i = 0; i < answers; i++) _endpoint.Then(200, item, "application/x-amz-json-1.0");
     }
 
-    public string Token { get; } = LockToken.New();
+    public string Token { get; } = Guid.NewGuid().ToString();
 
     /// The state item as DynamoDB's GetItem returns it, holding the lock for `action` under the token whose hash is given.
     public static string Item(string tokenHash, string action) =>

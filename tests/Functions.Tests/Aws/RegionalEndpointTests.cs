@@ -15,7 +15,7 @@ public sealed class RegionalEndpointTests
         public ConcurrentQueue<(Uri Uri, string Scope, string? Target)> Seen { get; } = new();
 
         /// The run's token: the control table answers that it holds the lock for a failback.
-        public string Token { get; } = LockToken.New();
+        public string Token { get; } = Guid.NewGuid().ToString();
 
         public bool HoldsLock { get; init; }
 
@@ -90,7 +90,7 @@ public sealed class RegionalEndpointTests
         env["CONTROL_TABLE_PEER_REGION"] = "us-east-1";
 
         var response = JsonNode.Parse(await Moto.World.Invoke("decide",
-            """{"action":"failover","source":"alarm","executionId":"arn:aws:states:us-west-2:123456789012:execution:failover-secondary-failover:exec-1","force":true}""", env, TimeProvider.System,
+            """{"action":"failover","source":"alarm","executionId":"arn:aws:states:us-west-2:123456789012:execution:failover-secondary-failover:exec-1","lockId":"t","force":true}""", env, TimeProvider.System,
             transport: transport))!;
 
         response["decision"]!.GetValue<string>().Should().Be("FAILOVER");

@@ -16,7 +16,7 @@ public sealed partial class EnvironmentContractTests : IDisposable
     // A request each handler accepts, so that only the environment can be wrong.
     private static readonly IReadOnlyDictionary<string, string> ValidRequests = new Dictionary<string, string>
     {
-        [HandlerNames.Decide] = """{"action":"failover","source":"ops","executionId":"exec-1"}""",
+        [HandlerNames.Decide] = """{"action":"failover","source":"ops","executionId":"exec-1","lockId":"t"}""",
         [HandlerNames.ScaleService] = """{"action":"failover","lockId":"x"}""",
         [HandlerNames.CheckService] = "{}",
         [HandlerNames.ShiftTraffic] = """{"action":"failover","lockId":"x"}""",

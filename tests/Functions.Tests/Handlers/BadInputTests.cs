@@ -47,8 +47,8 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Theory]
-    [InlineData("decide", """{"action":"failover","source":"ops","executionId":"exec-1"}""", "CONTROL_TABLE_NAME")]
-    [InlineData("decide", """{"action":"failover","source":"ops","executionId":"exec-1"}""", "DEFAULT_FLAG")]
+    [InlineData("decide", """{"action":"failover","source":"ops","executionId":"exec-1","lockId":"t"}""", "CONTROL_TABLE_NAME")]
+    [InlineData("decide", """{"action":"failover","source":"ops","executionId":"exec-1","lockId":"t"}""", "DEFAULT_FLAG")]
     [InlineData("shift-traffic", """{"action":"failover","lockId":"x"}""", "GATE_HEALTH_CHECK_ID")]
     [InlineData("scale-service", """{"action":"failover","lockId":"x"}""", "ACTIVE_DESIRED_COUNT")]
     [InlineData("check-service", "{}", "TARGET_GROUP_ARN")]
@@ -69,7 +69,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData("scale-service", """{"action":"failback"}""", "SERVICE_REGION", "us-west-2 ")]
     [InlineData("scale-service", """{"action":"failback"}""", "SERVICE_REGION", "https://ecs.us-west-2.amazonaws.com")]
     [InlineData("check-service", "{}", "SERVICE_REGION", "US-WEST-2")]
-    [InlineData("decide", """{"action":"failover","source":"ops","executionId":"exec-1"}""", "CONTROL_TABLE_PEER_REGION", "us_east_1")]
+    [InlineData("decide", """{"action":"failover","source":"ops","executionId":"exec-1","lockId":"t"}""", "CONTROL_TABLE_PEER_REGION", "us_east_1")]
     public async Task A_region_setting_that_is_no_region_name_is_named_and_nothing_is_called(string handler, string eventJson, string name, string value)
     {
         var env = Environment();
@@ -88,7 +88,7 @@ public sealed class BadInputTests : IDisposable
         env["CONTROL_TABLE_PEER_REGION"] = "us-west-2";
         env["OPERATOR_STATE_MACHINE_ARN"] = "arn:aws:states:us-west-2:123456789012:stateMachine:failover-secondary-failover";
 
-        var act = () => Moto.World.Invoke("decide", """{"action":"failover","source":"ops","executionId":"exec-1"}""", env, TimeProvider.System);
+        var act = () => Moto.World.Invoke("decide", """{"action":"failover","source":"ops","executionId":"exec-1","lockId":"t"}""", env, TimeProvider.System);
 
         (await act.Should().ThrowAsync<ConfigurationException>()).Which.Message.Should().Contain("CONTROL_TABLE_PEER_REGION names this function's own region (us-west-2)");
         _aws.Requests.Should().BeEmpty();
@@ -100,7 +100,7 @@ public sealed class BadInputTests : IDisposable
         var env = Environment();
         env["DEFAULT_FLAG"] = "sometimes";
 
-        var act = () => Moto.World.Invoke("decide", """{"action":"failover","source":"ops","executionId":"exec-1"}""", env, TimeProvider.System);
+        var act = () => Moto.World.Invoke("decide", """{"action":"failover","source":"ops","executionId":"exec-1","lockId":"t"}""", env, TimeProvider.System);
 
         (await act.Should().ThrowAsync<ConfigurationException>()).Which.Message.Should().Contain("DEFAULT_FLAG must be auto, block or force (got 'sometimes')");
         _aws.Requests.Should().BeEmpty();

@@ -748,7 +748,7 @@ public sealed class DecideTests(MotoServer moto)
     {
         var world = await World.ArrangeAsync(moto);
         var lease = DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds();
-        await world.Ask("put-lock", $$"""{"owner":"exec-retried","tokenHash":"{{LockToken.Hash("first attempt's token")}}","action":"failover","leaseExpiresAt":{{lease}}}""");
+        await world.Ask("put-lock", $$"""{"owner":"exec-retried","tokenHash":"{{LockToken.Hash(world.TokenOf("exec-retried"))}}","action":"failover","leaseExpiresAt":{{lease}}}""");
 
         var response = await world.InvokeAsync("decide", """{"action":"failover","source":"alarm","executionId":"exec-retried"}""");
 

@@ -25,7 +25,7 @@ public sealed class OnlyTheLockHolderActsTests(MotoServer moto)
     public async Task Shift_traffic_invoked_directly_without_the_runs_token_moves_no_gate(string request)
     {
         var world = await World.ArrangeAsync(moto);
-        await world.Ask("hold-lock", "failover", LockToken.Hash(LockToken.New()));
+        await world.Ask("hold-lock", "failover", LockToken.Hash(Guid.NewGuid().ToString()));
 
         var act = () => world.InvokeAsync("shift-traffic", request);
 
@@ -93,6 +93,28 @@ public sealed class OnlyTheLockHolderActsTests(MotoServer moto)
         (await act.Should().ThrowAsync<FunctionException>()).Which.ErrorType.Should().Be(ErrorTypes.NotAWorkflowRun);
         (await world.Ask("lock")).Should().BeNull();
         (await world.Ask("decisions"))!.AsArray().Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Naming_a_running_run_that_holds_the_lock_neither_takes_it_nor_gives_it_back(bool primaryDown)
+    {
+        var world = primaryDown ? await WithPrimaryAlarmFiring(moto) : await World.ArrangeAsync(moto);
+        if (!primaryDown) await world.Ask("alarm-state", world.Alarms[0], "ALARM");
+        var decided = await world.InvokeAsync("decide", """{"action":"failover","source":"alarm","executionId":"holder"}""");
+        decided["decision"]!.GetValue<string>().Should().Be("FAILOVER");
+        var held = (await world.Ask("lock"))!.ToJsonString();
+        if (!primaryDown) await world.Ask("alarm-state", world.Alarms[0], "OK");
+
+        // A direct invocation naming that run with a token of its own: it would re-take the lock (the primary down) or give it back
+        // as the run's own (the primary healthy again), were naming the run enough.
+        var forged = await world.InvokeAsync("decide",
+            $$"""{"action":"failover","source":"x","executionId":"{{await world.ExecutionAsync("holder")}}","lockId":"a token of my own"}""");
+
+        forged["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        forged["lockId"]!.GetValue<string>().Should().BeEmpty();
+        (await world.Ask("lock"))!.ToJsonString().Should().Be(held);
     }
 
     [Fact]

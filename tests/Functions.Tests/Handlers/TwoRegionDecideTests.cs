@@ -24,7 +24,8 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
     private static string Request(string action, string executionId, string alarmState = "ALARM") =>
         new JsonObject
         {
-            ["action"] = action, ["source"] = "alarm", ["executionId"] = executionId,
+            // One token per run, as the workflow makes it.
+            ["action"] = action, ["source"] = "alarm", ["executionId"] = executionId, ["lockId"] = TokenOf(executionId),
             ["alarm"] = new JsonObject { ["alarmName"] = "failover-primary-healthy-hosts", ["state"] = new JsonObject { ["value"] = alarmState } },
         }.ToJsonString();
 
@@ -79,6 +80,17 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
         var entry = primary ? "primary" : "operator";
         await EastMoto.WorldAsync("start-execution", name, entry);
         return (await moto.WorldAsync("start-execution", name, entry))!["arn"]!.GetValue<string>();
+    }
+
+    /// A run's token: opaque, and the same on every call of the run.
+    private static string TokenOf(string executionId) => Failover.Functions.Aws.LockToken.Hash($"token of {executionId}");
+
+    /// exec-west's own lock as its first decide wrote it: its execution, its token's hash, a lease 30 minutes ahead.
+    private async Task<string> OwnLockAsync()
+    {
+        var run = await RunAsync("exec-west", primary: false);
+        var lease = DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds();
+        return $$"""{"pk":"state","lockOwner":"{{run}}","lockTokenHash":"{{Failover.Functions.Aws.LockToken.Hash(TokenOf(run))}}","lockLeaseExpiresAt":{{lease}}}""";
     }
 
     /// The primary's decide is an execution of the primary's workflow; the secondary's are its peers.
@@ -268,7 +280,7 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
             "expired" => $$"""{"pk":"state","lockOwner":"exec-crashed","lockLeaseExpiresAt":{{DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds()}}}""",
             "unreadable" => """{"pk":"state","lockOwner":"exec-other"}""",
             // This execution's own lock, replicated there (a retried decide re-enters it).
-            _ => $$"""{"pk":"state","lockOwner":"{{await RunAsync("exec-west", primary: false)}}","lockLeaseExpiresAt":{{DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds()}}}""",
+            _ => await OwnLockAsync(),
         };
         await EastMoto.WorldAsync("put-item", peerLock, East);
 

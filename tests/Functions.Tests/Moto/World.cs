@@ -71,22 +71,35 @@ public sealed class World
     /// Ends a run (moto marks it ABORTED): a lock it holds is no lock any more.
     public Task StopAsync(string executionArn) => Ask("stop-execution", executionArn);
 
-    /// decide's event with its `executionId`, when a bare name, made the ARN of a running execution of the entry point the
-    /// event would come through: the triggers' when it says `unattended`, else the operators'.
+    /// decide's event as the workflow would send it: its `executionId`, when a bare name, made the ARN of a running execution of
+    /// the entry point the event would come through (the triggers' when it says `unattended`, else the operators'), and the
+    /// run's lock token (`lockId`, one per execution, the same on every call) when the event has none.
     private async Task<string> AsRunAsync(string eventJson)
     {
-        if (JsonNode.Parse(eventJson) is not JsonObject request || request["executionId"] is not JsonValue id || !id.TryGetValue<string>(out var name)
-            || name.StartsWith("arn:", StringComparison.Ordinal) || name.Length is 0 or > 80)
+        if (JsonNode.Parse(eventJson) is not JsonObject request || request["executionId"] is not JsonValue id || !id.TryGetValue<string>(out var name))
             return eventJson;
-        var entry = request["unattended"] is JsonValue u && u.TryGetValue<bool>(out var unattended) && unattended ? "trigger" : "operator";
-        request["executionId"] = await ExecutionAsync(name, entry);
+        if (!name.StartsWith("arn:", StringComparison.Ordinal) && name.Length is > 0 and <= 80)
+        {
+            var entry = request["unattended"] is JsonValue u && u.TryGetValue<bool>(out var unattended) && unattended ? "trigger" : "operator";
+            request["executionId"] = name = await ExecutionAsync(name, entry);
+        }
+        if (!request.ContainsKey("lockId")) request["lockId"] = TokenOf(name);
         return request.ToJsonString();
+    }
+
+    private readonly Dictionary<string, string> _tokens = [];
+
+    /// The lock token of the run `executionId` (name or ARN), made on first use: what the workflow hands every call of one run.
+    public string TokenOf(string executionId)
+    {
+        var name = executionId.Split(':')[^1];
+        return _tokens.TryGetValue(name, out var token) ? token : _tokens[name] = Guid.NewGuid().ToString();
     }
 
     /// Takes the lock for `action` as decide would for a run (a fresh token, its hash in the state item); returns the token.
     public async Task<string> HoldLockAsync(string action)
     {
-        var token = LockToken.New();
+        var token = Guid.NewGuid().ToString();
         await Ask("hold-lock", action, LockToken.Hash(token));
         return token;
     }
@@ -98,7 +111,7 @@ public sealed class World
     {
         var request = (JsonObject)JsonNode.Parse(eventJson)!;
         var action = request["action"]?.GetValue<string>()?.Trim().ToLowerInvariant() ?? "failover";
-        var token = LockToken.New();
+        var token = Guid.NewGuid().ToString();
         // In the replica of the function's own region, where the run took it.
         await Ask("hold-lock", action, LockToken.Hash(token), overrides?.GetValueOrDefault("AWS_REGION") ?? "us-west-2");
         request["lockId"] = token;
