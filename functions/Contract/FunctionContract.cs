@@ -258,7 +258,8 @@ public static class ResultFields
     public const string RequestReason = "requestReason";
     public const string Flag = "flag";
     public const string Health = "health";
-    /// decide's: the lock's token when this run took it, else empty. The only copy a run holds; never in a notice or a log line.
+    /// The run's lock token (request field of the functions that act; decide echoes it when it took the lock for it). Never in a
+    /// notice, a log line or a record.
     public const string LockId = "lockId";
     /// decide's: which entry point ran it (operator or trigger), as Step Functions said, not as the input claimed.
     public const string Entry = "entry";
@@ -324,7 +325,7 @@ public static class FunctionContract
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Results = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
     {
         [HandlerNames.Decide] = [ResultFields.Decision, ResultFields.Action, ResultFields.Reason, ResultFields.Source, ResultFields.Flag, ResultFields.Health, ResultFields.Alert,
-            ResultFields.PrimaryDesiredCount, ResultFields.Notice, ResultFields.LockId, ResultFields.Entry],
+            ResultFields.PrimaryDesiredCount, ResultFields.Notice, ResultFields.Entry],
         [HandlerNames.ScaleService] = [ResultFields.Action, ResultFields.DesiredCount, ResultFields.MinCapacity, ResultFields.PreviousDesiredCount,
             ResultFields.PreviousMinCapacity, ResultFields.Changed],
         [HandlerNames.CheckService] = [ResultFields.Ready, ResultFields.Running, ResultFields.Desired, ResultFields.HealthyTargets, ResultFields.TimedOut],

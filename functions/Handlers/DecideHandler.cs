@@ -74,7 +74,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         var control = await table.GetControlAsync(now, cancellationToken, leaseHorizon);
         // A lock is a lock only while the run holding it runs: one whose execution has ended (or never was one) holds nothing.
         var stale = control.Lock is { } held && held.HeldAgainst(owner, now, tokenHash)
-            ? await entryPoints.DeadOwnerAsync(aws.Until(time.GetUtcNow() + PeerReadBudget(time.GetUtcNow(), context.StopBy)), held.Owner!, context, cancellationToken)
+            ? await entryPoints.DeadOwnerAsync(PeerBudgeted(aws, context), held.Owner!, context, cancellationToken)
             : null;
         var unattended = entry == EntryPoint.Trigger || request.Unattended == true;
         var budget = HealthEvidence.Budget(time.GetUtcNow(), context.StopBy);
@@ -288,7 +288,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
     private async Task<NoticeView> NoticeAsync(AwsClients aws, string tableName, FailoverAction action, string? condition, string owner, DateTimeOffset now,
         TimeSpan repeat, InvocationContext context, CancellationToken cancellationToken)
     {
-        var table = aws.Until(time.GetUtcNow() + PeerReadBudget(time.GetUtcNow(), context.StopBy)).ControlTable(tableName);
+        var table = PeerBudgeted(aws, context).ControlTable(tableName);
         NoticePlan plan;
         try
         {
@@ -329,6 +329,9 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
     /// a third of the time left keeps the lock and the record theirs. A peer region that is down costs this much, once.
     public static readonly TimeSpan PeerReadMaxBudget = TimeSpan.FromSeconds(2);
 
+    /// The clients with calls ending within the peer read's budget from now.
+    private AwsClients PeerBudgeted(AwsClients aws, InvocationContext context) => aws.Until(time.GetUtcNow() + PeerReadBudget(time.GetUtcNow(), context.StopBy));
+
     public static TimeSpan PeerReadBudget(DateTimeOffset now, DateTimeOffset stopBy)
     {
         var third = (stopBy - now) / 3;
@@ -360,7 +363,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         if (peer.Lock is { } holder && holder.HeldAgainst(owner, now, tokenHash))
         {
             // The same rule as for this replica's lock: one whose run has ended holds nothing (it will replicate here and be taken over).
-            var dead = await entryPoints.DeadOwnerAsync(aws.Until(time.GetUtcNow() + PeerReadBudget(time.GetUtcNow(), context.StopBy)), holder.Owner!, context,
+            var dead = await entryPoints.DeadOwnerAsync(PeerBudgeted(aws, context), holder.Owner!, context,
                 cancellationToken);
             if (dead is null)
                 return (new DecisionOutcome(Decision.NoAction, "another execution holds the lock in the peer region's replica " +

@@ -13,7 +13,7 @@ public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients cli
     public async Task<ReleaseLockResponse> HandleAsync(ReleaseLockRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
         var action = Vocabulary.ParseAction(request.Action);
-        if (request.LockId is null) throw new InvalidInputException("'lockId' is required: the run's lock token.");
+        if (string.IsNullOrWhiteSpace(request.LockId)) throw new InvalidInputException("'lockId' is required: the run's lock token.");
         if (string.IsNullOrWhiteSpace(request.ExecutionId)) throw new InvalidInputException("'executionId' is required: the execution releasing, for the record.");
         new InputLimits.Check().Text("lockId", request.LockId, InputLimits.Id).Text("executionId", request.ExecutionId, InputLimits.Id).ThrowIfAny();
         var outcomeName = request.Outcome?.Trim().ToUpperInvariant();
@@ -27,12 +27,6 @@ public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients cli
         var primaryRegion = s.Required(EnvNames.PrimaryRegion);
         var secondaryRegion = s.Required(EnvNames.SecondaryRegion);
         s.ThrowIfInvalid();
-        // decide took no lock (the failure path of a run that never acted): nothing to give back, nothing asked.
-        if (request.LockId.Trim().Length == 0)
-        {
-            if (outcomeName == Renew) throw new LockLostException("this run holds no lock (decide took none): it must not go on; nothing was changed");
-            return new ReleaseLockResponse { Released = false, StateRecorded = false, Reason = "no lock was taken by this run; nothing to release", Epoch = 0 };
-        }
         var tokenHash = LockToken.Hash(request.LockId);
         if (outcomeName == Renew) return await RenewAsync(tokenHash, action, TimeSpan.FromSeconds(request.LeaseSeconds!.Value), tableName, context, cancellationToken);
         var succeeded = outcomeName == "SUCCEEDED";

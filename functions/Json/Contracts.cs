@@ -183,7 +183,7 @@ public sealed record ShiftTrafficResponse
 /// Input of `release-lock`: the lock to give back and how the run ended.
 public sealed record ReleaseLockRequest
 {
-    /// decide's lockId, the token; empty when decide took no lock (a release on the failure path then has nothing to give back).
+    /// The run's lock token: only its holder renews or releases the lock.
     public string? LockId { get; init; }
     /// The execution releasing, for the record (lastReleasedBy, the transition's owner).
     public string? ExecutionId { get; init; }

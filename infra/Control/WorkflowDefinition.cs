@@ -138,15 +138,18 @@ public static class WorkflowDefinition
 
     /// decide's lease when it takes the lock (LOCK_LEASE_SECONDS): the longest the run can take from decide until it first
     /// renews or releases the lock.
-    public static int DecideLeaseSeconds(Role role, string region, WorkflowSettings settings, RecoveryTasks? recovery = null)
+    public static int DecideLeaseSeconds(Role role, string region, WorkflowSettings settings, RecoveryTasks? recovery = null) =>
+        Leases(role, region, settings, Placeholders(role), recovery)[States.Decide];
+
+    /// Targets whose ARNs are all "arn": the leases depend on no ARN, so measuring them needs none.
+    private static WorkflowTargets Placeholders(Role role)
     {
         var placeholder = new Str("arn");
-        var targets = new WorkflowTargets
+        return new WorkflowTargets
         {
             Decide = placeholder, ScaleService = placeholder, CheckService = placeholder, ShiftTraffic = placeholder, ReleaseLock = placeholder,
             ScaleStandby = role == Role.Primary ? placeholder : null, Topic = placeholder,
         };
-        return Leases(role, region, settings, targets, recovery)[States.Decide];
     }
 
     /// Each renewal's lease and decide's, measured on the states themselves (the leases are in the states, but no duration depends
@@ -163,16 +166,8 @@ public static class WorkflowDefinition
 
     /// The longest lease any phase writes (decide's or a renewal's): a lease further ahead was written by no run (decide reads
     /// such a lock as none).
-    public static int MaxLeaseSeconds(Role role, string region, WorkflowSettings settings, RecoveryTasks? recovery = null)
-    {
-        var placeholder = new Str("arn");
-        var targets = new WorkflowTargets
-        {
-            Decide = placeholder, ScaleService = placeholder, CheckService = placeholder, ShiftTraffic = placeholder, ReleaseLock = placeholder,
-            ScaleStandby = role == Role.Primary ? placeholder : null, Topic = placeholder,
-        };
-        return Leases(role, region, settings, targets, recovery).Values.Max();
-    }
+    public static int MaxLeaseSeconds(Role role, string region, WorkflowSettings settings, RecoveryTasks? recovery = null) =>
+        Leases(role, region, settings, Placeholders(role), recovery).Values.Max();
 
     private sealed class Builder(Role role, string region, WorkflowSettings settings, WorkflowTargets targets, RecoveryTasks? recovery,
         IReadOnlyDictionary<string, int>? leases, WorkflowEntry entry)
@@ -230,7 +225,7 @@ public static class WorkflowDefinition
                     ("lock", Map.Of(("executionId.$", "$$.Execution.Id"), ($"{ResultFields.LockId}.$", "States.UUID()"))),
                     ("region", region),
                     ("decision", Map.Of(
-                        ("decision", "UNDECIDED"), ("action", ""), (ResultFields.LockId, ""), (ResultFields.Entry, ""), ("reason", "no decision was made"), ("source", ""),
+                        ("decision", "UNDECIDED"), ("action", ""), (ResultFields.Entry, ""), ("reason", "no decision was made"), ("source", ""),
                         ("flag", Map.Of(("mode", "unknown"), ("source", "none"))),
                         ("health", Map.Of(("status", Wire.Of(Failover.Contract.Health.Unknown)), ("evidence", Value.List()))),
                         ("alert", false),

@@ -447,13 +447,9 @@ const fakes = {
   },
   "release-lock"(world, payload) {
     object(payload);
-    if (typeof payload.lockId !== "string" || payload.lockId.length > 512) throw invalid("'lockId' is required: the lockId decide returned (empty when it took none).");
+    if (typeof payload.lockId !== "string" || payload.lockId.trim() === "" || payload.lockId.length > 512) throw invalid("'lockId' is required: the run's lock token.");
     if (typeof payload.executionId !== "string" || payload.executionId === "") throw invalid("'executionId' is required.");
     const action = parseAction(payload.action);
-    if (payload.lockId.trim() === "") {
-      if (payload.outcome === "RENEW") throw named("LockLost", "this run holds no lock");
-      return { released: false, stateRecorded: false, reason: "no lock was taken by this run", epoch: 0 };
-    }
     if (payload.outcome === "RENEW") {
       if (!(Number.isInteger(payload.leaseSeconds) && payload.leaseSeconds >= 60 && payload.leaseSeconds <= 86400))
         throw invalid(`'leaseSeconds' must be a whole number of seconds from 60 to 86400 with RENEW (got ${show(payload.leaseSeconds)}).`);

@@ -280,15 +280,15 @@ public sealed class ReleaseLockTests(MotoServer moto)
     }
 
     [Fact]
-    public async Task A_run_that_took_no_lock_releases_nothing_and_asks_nothing()
+    public async Task A_release_without_a_token_is_refused_and_changes_nothing()
     {
         var (world, token) = await AfterAFailoverDecision(moto);
+        var before = (await world.Ask("item", "state"))!.ToJsonString();
 
-        var response = await world.InvokeAsync("release-lock", """{"lockId":"","executionId":"exec-2","action":"failover","outcome":"FAILED"}""");
+        var act = () => world.InvokeAsync("release-lock", """{"lockId":"","executionId":"exec-1","action":"failover","outcome":"FAILED"}""");
 
-        response["released"]!.GetValue<bool>().Should().BeFalse();
-        response["reason"]!.GetValue<string>().Should().Contain("no lock was taken by this run");
-        (await world.Ask("lock"))!["owner"]!.GetValue<string>().Should().EndWith(":exec-1");
+        (await act.Should().ThrowAsync<FunctionException>()).Which.ErrorType.Should().Be(ErrorTypes.InvalidInput);
+        (await world.Ask("item", "state"))!.ToJsonString().Should().Be(before);
     }
 
     [Fact]
