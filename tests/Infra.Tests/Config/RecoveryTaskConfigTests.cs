@@ -11,7 +11,7 @@ public sealed class RecoveryTaskConfigTests
     [Fact]
     public void The_readmes_example_is_valid_config()
     {
-        var readme = File.ReadAllText(Repo.Path("README.md"));
+        var readme = Repo.Documentation();
         var start = readme.IndexOf("```yaml\nconfig:\n  failover:recoveryTasks:", StringComparison.Ordinal);
         start.Should().BeGreaterThanOrEqualTo(0, "the README shows a recoveryTasks example");
         var example = readme[(start + "```yaml\nconfig:\n".Length)..readme.IndexOf("```", start + 7, StringComparison.Ordinal)];

@@ -41,7 +41,7 @@ public sealed class RecoveryTimeReportTests
     [Fact]
     public void The_readme_shows_what_the_shipped_stacks_print_and_what_a_refusal_says()
     {
-        var readme = File.ReadAllText(Repo.Path("README.md"));
+        var readme = Repo.Documentation();
         RecoveryTimeBudget Shipped(string stack, string extra = "")
         {
             var dir = Directory.CreateTempSubdirectory("failover-budget-").FullName;

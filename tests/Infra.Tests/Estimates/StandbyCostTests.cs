@@ -55,7 +55,7 @@ public sealed class StandbyCostTests
     [Fact]
     public void The_prices_are_the_ones_the_readme_cost_table_states()
     {
-        var readme = File.ReadAllText(Repo.Path("README.md"));
+        var readme = Repo.Documentation();
         string Usd(decimal price) => "$" + price.ToString(CultureInfo.InvariantCulture);
 
         readme.Should().Contain($"{Usd(StandbyCost.FargateVcpuHourUsd)} per vCPU-hour, {Usd(StandbyCost.FargateGbHourUsd)} per GB-hour")

@@ -8,7 +8,7 @@ namespace Failover.Infra.Tests.Iam;
 
 /// Every role's exact grants in the shipped stacks, one test per role: a table of `action | resource [| condition]` rows,
 /// resources as the program writes them. Adding, removing or widening a grant fails the role's test until its table (and
-/// the README's "IAM: every role's grants") says so. tests/oracles/iam-simulate.mjs checks what these grants allow.
+/// docs/iam.md) says so. tests/oracles/iam-simulate.mjs checks what these grants allow.
 public sealed partial class RoleGrantTests
 {
     private static PulumiProgram Primary => RoleGrants.Primary.Value;
@@ -389,16 +389,12 @@ public sealed partial class RoleGrantTests
     }
 
     [Fact]
-    public void The_readme_names_every_granted_action_and_every_unscoped_action()
+    public void The_iam_guide_names_every_granted_action_and_every_unscoped_action()
     {
-        var readme = File.ReadAllText(Repo.Path("README.md"));
-        var start = readme.IndexOf("### IAM: every role's grants", StringComparison.Ordinal);
-        start.Should().BeGreaterThanOrEqualTo(0, "the README has the section \"IAM: every role's grants\"");
-        var end = readme.IndexOf("\n## ", start, StringComparison.Ordinal);
-        var section = end < 0 ? readme[start..] : readme[start..end];
+        var section = File.ReadAllText(Repo.Path("docs", "iam.md"));
         var granted = RoleGrants.Checked.Values.Select(p => p()).SelectMany(p => RoleGrants.RoleNames(p).SelectMany(r => RoleGrants.Grants(p, r)))
             .Select(g => g.Action).Concat(UnscopedActions.Allowlist.Keys).Distinct();
-        granted.Where(a => !section.Contains($"`{a}`", StringComparison.Ordinal)).Should().BeEmpty("the README's IAM tables list every action a role is granted");
+        granted.Where(a => !section.Contains($"`{a}`", StringComparison.Ordinal)).Should().BeEmpty("docs/iam.md's tables list every action a role is granted");
     }
 
     public static TheoryData<string> Programs => new(RoleGrants.Checked.Keys);
@@ -657,6 +653,6 @@ internal static class RoleGrants
             (extra.Count > 0 ? $"  granted but not in the table:\n{string.Join("\n", extra.Select(g => $"    {g}"))}\n" : "") +
             (missing.Count > 0 ? $"  in the table but not granted:\n{string.Join("\n", missing.Select(g => $"    {g}"))}\n" : "") +
             (missing.Count + extra.Count == 0 ? $"  a grant is repeated: {string.Join(", ", actual.GroupBy(g => g).Where(g => g.Count() > 1).Select(g => g.Key))}\n" : "") +
-            "Update the table here and the README's \"IAM: every role's grants\" together, or remove the grant.");
+            "Update the table here and docs/iam.md together, or remove the grant.");
     }
 }

@@ -22,7 +22,7 @@ public sealed partial class DocumentedCommandTests
         [.. Word().Matches(line).Select(m => m.Value).TakeWhile(w => w != "#").Select(w => w.Trim('"'))];
 
     private static IReadOnlyList<string> ReadmeLines() =>
-        [.. ReadmeLine().Matches(File.ReadAllText(Repo.Path("README.md"))).Select(m => m.Groups["args"].Value.Trim())];
+        [.. ReadmeLine().Matches(Repo.Documentation()).Select(m => m.Groups["args"].Value.Trim())];
 
     public static TheoryData<string> ReadmeCommands() => new(ReadmeLines());
 
