@@ -31,7 +31,8 @@ internal static class LineDiff
         return string.Join('\n', shown);
     }
 
-    /// Every line of both texts in order; within a change the removed lines come before the added ones, as `diff -u` shows them.
+    /// Every line of both texts in order; within a change the removed lines come before the added ones, as `diff -u` shows
+    /// them (Myers' search takes a change's removals before its additions).
     public static IReadOnlyList<Edit> Edits(IReadOnlyList<string> old, IReadOnlyList<string> @new)
     {
         var prefix = 0;
@@ -41,7 +42,7 @@ internal static class LineDiff
 
         var edits = new List<Edit>();
         for (var i = 0; i < prefix; i++) edits.Add(new Edit(Kind.Same, old[i], i, i));
-        edits.AddRange(Grouped(Middle(old, @new, prefix, old.Count - suffix, @new.Count - suffix)));
+        edits.AddRange(Middle(old, @new, prefix, old.Count - suffix, @new.Count - suffix));
         for (var i = suffix; i > 0; i--) edits.Add(new Edit(Kind.Same, old[old.Count - i], old.Count - i, @new.Count - i));
         return edits;
     }
@@ -91,32 +92,5 @@ internal static class LineDiff
         }
         edits.Reverse();
         return edits;
-    }
-
-    // Within each run of changes, the removed lines first: a changed block reads as the old lines, then the new ones.
-    private static IEnumerable<Edit> Grouped(List<Edit> edits)
-    {
-        var run = new List<Edit>();
-        foreach (var edit in edits)
-        {
-            if (edit.Kind != Kind.Same) { run.Add(edit); continue; }
-            foreach (var changed in Flush()) yield return changed;
-            yield return edit;
-        }
-        foreach (var changed in Flush()) yield return changed;
-
-        IEnumerable<Edit> Flush()
-        {
-            if (run.Count == 0) return [];
-            // The run starts at the same place in both texts whichever kind its first line is.
-            var (oldAt, newAt) = (run[0].Old, run[0].New);
-            var removed = run.Where(e => e.Kind == Kind.Removed).ToList();
-            var added = run.Where(e => e.Kind == Kind.Added).ToList();
-            run.Clear();
-            return [
-                .. removed.Select(e => e with { New = newAt }),
-                .. added.Select(e => e with { Old = oldAt + removed.Count }),
-            ];
-        }
     }
 }
