@@ -24,7 +24,7 @@ public sealed class CompilerCommandTests : IDisposable
     [Fact]
     public void The_command_builds_once_then_runs_the_built_compiler_and_rebuilds_after_a_source_change()
     {
-        var golden = File.ReadAllText(Repo.Path("tests", "golden", "primary.yaml"));
+        var golden = Golden.ProgramParts.Load(Golden.GoldenProgramTests.Folder, "primary").Join();
 
         var first = RunCompilerCommand("--stack", "primary");
         first.Stdout.Should().Be(golden, "build output belongs on stderr: Pulumi reads stdout as the program");

@@ -1,38 +1,77 @@
 namespace Failover.Infra.Tests.Golden;
 
-/// The compiled programs are artifacts to review: a change shows up as a readable diff. The shipped stacks, and the
-/// shipped primary in each other DNS mode and the shipped secondary as a pilot light.
+/// The compiled programs are artifacts to review: a change shows up once, as a readable diff. The shipped stacks are kept
+/// in full, each state machine definition as its own JSON (ProgramParts); the primary in each other DNS mode and the
+/// secondary as a pilot light are kept as their difference from the shipped stack (ProgramDelta). Every byte of every
+/// program is compared: the expected program is rebuilt from its files.
 public sealed class GoldenProgramTests
 {
-    public const string Regenerate = "UPDATE_GOLDENS=1 dotnet test --filter GoldenProgramTests";
+    public const string Regenerate = "UPDATE_GOLDENS=1 dotnet test tests/Infra.Tests -c Release --filter GoldenProgramTests";
 
-    private static readonly Dictionary<string, (string Stack, (string Key, string Value)[] Overrides)> Variants = new()
+    public static string Folder => Repo.Path("tests", "golden");
+
+    private static readonly Dictionary<string, (string Base, (string Key, string Value)[] Overrides)> Variants = new()
     {
-        ["primary"] = ("primary", []),
-        ["secondary"] = ("secondary", []),
         ["primary-endpoint"] = ("primary", [("failover:dnsFailover", "endpoint")]),
         ["primary-automatic"] = ("primary", [("failover:dnsFailover", "automatic")]),
         ["secondary-pilot-light"] = ("secondary", [("failover:standbyCount", "0")]),
     };
 
-    public static TheoryData<string> Names => new(Variants.Keys);
+    private static readonly string[] Stacks = ["primary", "secondary"];
+
+    private static bool Updating => Environment.GetEnvironmentVariable("UPDATE_GOLDENS") == "1";
+
+    public static TheoryData<string> StackNames => new(Stacks);
+
+    public static TheoryData<string> VariantNames => new(Variants.Keys);
 
     [Theory]
-    [MemberData(nameof(Names))]
-    public void The_compiled_stack_matches_its_golden_file(string name)
+    [MemberData(nameof(StackNames))]
+    public void The_compiled_stack_matches_its_golden_files(string stack)
     {
-        var (stack, overrides) = Variants[name];
-        var actual = overrides.Length == 0 ? CompileOffline(stack) : CompileWith(stack, overrides);
-        var goldenPath = Repo.Path("tests", "golden", $"{name}.yaml");
+        var program = CompileOffline(stack);
+        var actual = ProgramParts.Split(program, stack);
+        if (Updating) actual.Save(Folder);
 
-        if (Environment.GetEnvironmentVariable("UPDATE_GOLDENS") == "1") File.WriteAllText(goldenPath, actual);
+        var expected = ProgramParts.Load(Folder, stack);
+        if (expected.Join() != program)
+            throw new Xunit.Sdk.XunitException($"The compiled '{stack}' program differs from tests/golden/{stack}.*:\n{Differences(expected, actual, stack)}\n" +
+                                               $"If the change is intended: {Regenerate}, then review `git diff tests/golden`.");
+    }
 
-        File.Exists(goldenPath).Should().BeTrue($"the golden file exists; create it with `{Regenerate}`");
-        var expected = File.ReadAllText(goldenPath);
-        if (expected != actual)
+    [Theory]
+    [MemberData(nameof(VariantNames))]
+    public void The_compiled_variant_is_its_stacks_golden_with_its_delta(string variant)
+    {
+        var (stack, overrides) = Variants[variant];
+        var stackProgram = CompileOffline(stack);
+        var program = CompileWith(stack, overrides);
+        // Split with the stack's name, so the parts pair with the stack's and the delta shows only what the settings change.
+        var actual = ProgramParts.Split(program, stack);
+        if (Updating)
+        {
+            var stackParts = ProgramParts.Split(stackProgram, stack);
+            stackParts.Save(Folder);
+            File.WriteAllText(DeltaPath(variant), ProgramDelta.Write(stackParts, actual, variant));
+        }
+
+        File.Exists(DeltaPath(variant)).Should().BeTrue($"the delta exists; create it with `{Regenerate}`");
+        var golden = ProgramParts.Load(Folder, stack);
+        var expected = ProgramDelta.Apply(golden, File.ReadAllText(DeltaPath(variant)), variant);
+        if (expected.Join() != program)
             throw new Xunit.Sdk.XunitException(
-                $"The compiled '{name}' program differs from tests/golden/{name}.yaml:\n{LineDiff.Describe(expected, actual)}\n" +
+                $"The compiled '{variant}' program differs from tests/golden/{stack}.* with tests/golden/{variant}.diff applied:\n" +
+                Differences(expected, actual, variant) + "\n" +
+                (golden.Join() != stackProgram ? $"The stack '{stack}' differs from its golden files too: see its own failure first.\n" : "") +
                 $"If the change is intended: {Regenerate}, then review `git diff tests/golden`.");
+    }
+
+    [Fact]
+    public void The_golden_folder_holds_the_stacks_files_and_the_deltas_and_nothing_else()
+    {
+        var expected = Stacks.SelectMany(s => ProgramParts.Load(Folder, s).FileNames).Concat(Variants.Keys.Select(v => v + ".diff"));
+
+        Directory.GetFiles(Folder).Select(Path.GetFileName).Should().BeEquivalentTo(expected, "a file no golden reads is stale: delete it");
     }
 
     /// Exactly what the README's main command prints for a shipped stack.
@@ -45,6 +84,14 @@ public sealed class GoldenProgramTests
         return stdout.ToString();
     }
 
+    private static string DeltaPath(string variant) => Path.Combine(Folder, variant + ".diff");
+
+    // Each file that differs, with its own line numbers: the change reads where a reviewer will find it.
+    private static string Differences(ProgramParts expected, ProgramParts actual, string name) => string.Join('\n',
+        expected.Files.Keys.Union(actual.Files.Keys)
+            .Where(suffix => expected.Files.GetValueOrDefault(suffix) != actual.Files.GetValueOrDefault(suffix))
+            .Select(suffix => $"{name}{suffix}:\n{LineDiff.Describe(expected.Files.GetValueOrDefault(suffix) ?? "", actual.Files.GetValueOrDefault(suffix) ?? "")}"));
+
     private static string CompileWith(string stack, (string Key, string Value)[] overrides)
     {
         var inputs = Failover.Infra.Config.StackInputs.FromFiles(Repo.Root, stack);
@@ -53,31 +100,5 @@ public sealed class GoldenProgramTests
         var result = Failover.Infra.Config.ConfigParser.Parse(inputs with { Values = values });
         result.Errors.Should().BeEmpty();
         return Failover.Infra.Yaml.YamlWriter.Write(RegionStack.Build(result.Config!));
-    }
-}
-
-/// A small unified-style line diff (LCS), enough to read a golden change in a test failure.
-internal static class LineDiff
-{
-    public static string Describe(string expected, string actual, int maxLines = 60)
-    {
-        var a = expected.Split('\n');
-        var b = actual.Split('\n');
-        var lcs = new int[a.Length + 1, b.Length + 1];
-        for (var i = a.Length - 1; i >= 0; i--)
-            for (var j = b.Length - 1; j >= 0; j--)
-                lcs[i, j] = a[i] == b[j] ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j + 1]);
-
-        var lines = new List<string>();
-        int x = 0, y = 0;
-        while (x < a.Length || y < b.Length)
-        {
-            if (x < a.Length && y < b.Length && a[x] == b[y]) { x++; y++; }
-            else if (x < a.Length && (y == b.Length || lcs[x + 1, y] >= lcs[x, y + 1])) lines.Add($"-{x + 1,5}: {a[x++]}");
-            else lines.Add($"+{y + 1,5}: {b[y++]}");
-        }
-        var shown = lines.Take(maxLines).ToList();
-        if (lines.Count > maxLines) shown.Add($"… and {lines.Count - maxLines} more changed lines");
-        return string.Join('\n', shown);
     }
 }

@@ -86,11 +86,11 @@ public sealed partial class PreviewRolePolicyTests
         return actions;
     }
 
-    /// Every resource type and provider function in the compiled golden programs.
+    /// Every resource type and provider function in the compiled golden programs: the stacks', and those a variant's delta adds.
     public static TheoryData<string> GoldenTypes()
     {
         var types = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var file in Directory.GetFiles(Repo.Path("tests", "golden"), "*.yaml"))
+        foreach (var file in Directory.GetFiles(Repo.Path("tests", "golden")).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".diff", StringComparison.Ordinal)))
             foreach (Match m in TypeOrFunction().Matches(File.ReadAllText(file)))
                 types.Add(m.Groups["type"].Value);
         return new TheoryData<string>(types);
@@ -119,7 +119,7 @@ public sealed partial class PreviewRolePolicyTests
     public void The_preview_role_reads_no_execution_history_nor_secrets() =>
         PolicyActions.Should().NotContain(["states:GetExecutionHistory", "secretsmanager:GetSecretValue", "ssm:GetParameter", "s3:GetObjectVersion"]);
 
-    [GeneratedRegex(@"^\s+(?:type|function): ""(?<type>[a-z-]+:[^""]+)""$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\+?\s+(?:type|function): ""(?<type>[a-z-]+:[^""]+)""$", RegexOptions.Multiline)]
     private static partial Regex TypeOrFunction();
 
     [GeneratedRegex("^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$")]

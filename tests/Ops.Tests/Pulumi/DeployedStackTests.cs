@@ -19,7 +19,6 @@ public sealed class DeployedStackTests
     [Theory]
     [InlineData("primary.yaml")]
     [InlineData("secondary.yaml")]
-    [InlineData("secondary-pilot-light.yaml")]
     public void Every_output_read_is_one_the_compiler_exports(string golden) =>
         GoldenOutputs(golden).Should().Contain(DeployedStack.OutputNames);
 
@@ -36,7 +35,6 @@ public sealed class DeployedStackTests
     [Theory]
     [InlineData("primary.yaml", "us-west-2")]
     [InlineData("secondary.yaml", "us-east-1")]
-    [InlineData("secondary-pilot-light.yaml", "us-east-1")]
     public void The_compilers_trafficGate_output_reads_as_a_metric_gate_switched_in_the_other_region(string golden, string switchRegion)
     {
         var gate = DeployedGate.From("stack", new JsonObject { ["trafficGate"] = GoldenTrafficGate(golden) });
