@@ -76,7 +76,7 @@ public static partial class Compiler
         {
             stderr.WriteLine($"error: {result.Errors.Count} problem(s) in the configuration of stack '{inputs.Stack}':");
             foreach (var error in result.Errors) stderr.WriteLine($"  - {error}");
-            stderr.WriteLine("Nothing was compiled. Fix the keys above with `pulumi config set` (see README.md, Configuration).");
+            stderr.WriteLine("Nothing was compiled. Fix the keys above with `pulumi config set` (see docs/configuration.md).");
             return InvalidConfig;
         }
 

@@ -15,118 +15,144 @@ internal sealed class ConfigReader(StackInputs inputs)
     /// Every key read so far: after a parse, every setting there is.
     public IReadOnlyCollection<string> KnownKeys => _known;
 
-    public string Key(string name) => name.Contains(':') ? name : $"{inputs.Project}:{name}";
+    public string Key(Setting setting) => setting.Key.Contains(':') ? setting.Key : $"{inputs.Project}:{setting.Key}";
 
-    public void Fail(string name, string why) => _errors.Add($"{Key(name)} {why} in {inputs.Origin}");
+    public void Fail(Setting setting, string why) => _errors.Add($"{Key(setting)} {why} in {inputs.Origin}");
 
     /// A problem that belongs to no single key (the stack's name).
     public void Problem(string message) => _errors.Add($"{message} in {inputs.Origin}");
 
-    public string? Raw(string name)
+    /// The raw text, or null when unset or empty (Pulumi passes an empty project default for an optional text setting).
+    public string? Raw(Setting setting)
     {
-        var key = Key(name);
+        var key = Key(setting);
         _known.Add(key);
         return inputs.Values.TryGetValue(key, out var value) && value.Length > 0 ? value : null;
     }
 
-    public bool IsSet(string name) => Raw(name) is not null;
+    /// Set to something other than its default: Pulumi passes Pulumi.yaml's defaults as if each stack had set them.
+    public bool IsSet(Setting setting) => Raw(setting) is { } raw && !setting.IsDefault(raw);
 
-    public string? Required(string name, string what)
+    /// A required setting's text, or null after reporting it missing with what to give.
+    public string? Required(Setting setting)
     {
-        var value = Raw(name);
-        if (value is null) Fail(name, $"is required: {what}");
+        var value = Raw(setting);
+        if (value is null) Fail(setting, $"is required: {setting.Required}");
         return value;
     }
 
-    public string String(string name, string fallback) => Raw(name) ?? fallback;
+    public string Text(TextSetting setting, string? fallback = null) =>
+        Raw(setting) ?? fallback ?? setting.Default ?? throw new InvalidOperationException($"{setting.Key} has no default");
 
-    public int Int(string name, int fallback, int min, int max = int.MaxValue)
+    /// The setting's whole number within its bounds; its default (or the derived fallback) when unset.
+    public int Int(IntSetting setting, int? fallback = null)
     {
-        var raw = Raw(name);
-        if (raw is null) return fallback;
-        if (!int.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        var value = fallback ?? setting.Default ?? throw new InvalidOperationException($"{setting.Key} has no default");
+        var raw = Raw(setting);
+        if (raw is null) return value;
+        if (!int.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
         {
-            Fail(name, $"must be a whole number (got '{raw}')");
-            return fallback;
+            Fail(setting, $"must be a whole number (got '{raw}')");
+            return value;
         }
-        if (value < min) Fail(name, $"must be >= {min} (got {value})");
-        else if (value > max) Fail(name, $"must be <= {max} (got {value})");
-        return value;
+        if (parsed < setting.Min) Fail(setting, $"must be >= {setting.Min} (got {parsed})");
+        else if (parsed > setting.Max) Fail(setting, $"must be <= {setting.Max} (got {parsed})");
+        return parsed;
     }
 
-    public bool Bool(string name, bool fallback) =>
-        Choice(name, fallback, new Dictionary<string, bool> { ["true"] = true, ["false"] = false });
-
-    public T Choice<T>(string name, T fallback, IReadOnlyDictionary<string, T> accepted)
+    public bool Bool(BoolSetting setting)
     {
-        var raw = Raw(name);
+        var raw = Raw(setting);
+        if (raw is null) return setting.Default;
+        switch (raw.Trim().ToLowerInvariant())
+        {
+            case "true": return true;
+            case "false": return false;
+            default:
+                Fail(setting, $"must be one of true, false (got '{raw}')");
+                return setting.Default;
+        }
+    }
+
+    /// One of the setting's spellings; its default (or the derived fallback) when unset or wrong.
+    public T Choice<T>(ChoiceSetting<T> setting, T fallback)
+    {
+        var raw = Raw(setting);
         if (raw is null) return fallback;
-        if (accepted.TryGetValue(raw.Trim().ToLowerInvariant(), out var value)) return value;
-        Fail(name, $"must be one of {string.Join(", ", accepted.Keys)} (got '{raw}')");
+        if (setting.Choices.TryGetValue(raw.Trim().ToLowerInvariant(), out var value)) return value;
+        Fail(setting, $"must be one of {string.Join(", ", setting.Choices.Keys)} (got '{raw}')");
         return fallback;
     }
 
+    public T Choice<T>(ChoiceSetting<T> setting) => Choice(setting, setting.Default!);
+
     /// A list: a JSON array of strings (structured config) or a comma-separated string.
-    public IReadOnlyList<string> List(string name)
+    public IReadOnlyList<string> List(ListSetting setting)
     {
-        var raw = Raw(name);
+        var raw = Raw(setting);
         if (raw is null) return [];
         if (!raw.TrimStart().StartsWith('[')) return raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (Json(name, raw) is not JsonArray array || array.Any(i => i is not JsonValue v || !v.TryGetValue<string>(out _)))
+        // A list of whole numbers may hold numbers (Pulumi passes an integer array's default as JSON numbers) or their text.
+        var numbers = setting.ItemType == "integer";
+        if (Json(setting, raw) is not JsonArray array
+            || array.Any(i => i is not JsonValue v || !(v.TryGetValue<string>(out _) || numbers && v.GetValueKind() == JsonValueKind.Number)))
         {
-            Fail(name, "must be a list of strings");
+            Fail(setting, numbers ? "must be a list of whole numbers" : "must be a list of strings");
             return [];
         }
-        return array.Select(i => i!.GetValue<string>()).ToList();
+        return array.Select(i => i!.GetValueKind() == JsonValueKind.Number ? i.ToJsonString() : i.GetValue<string>()).ToList();
     }
 
     /// A string-to-string object, such as tags.
-    public IReadOnlyDictionary<string, string> StringMap(string name)
+    public IReadOnlyDictionary<string, string> StringMap(StructuredSetting setting)
     {
-        var raw = Raw(name);
+        var raw = Raw(setting);
         if (raw is null) return new Dictionary<string, string>();
-        if (Json(name, raw) is not JsonObject obj)
+        if (Json(setting, raw) is not JsonObject obj)
         {
-            Fail(name, "must be an object of string values");
+            Fail(setting, "must be an object of string values");
             return new Dictionary<string, string>();
         }
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (k, v) in obj)
         {
             if (v is JsonValue value && (value.TryGetValue<string>(out var s) || TryScalar(value, out s))) result[k] = s!;
-            else Fail(name, $"must map '{k}' to a string");
+            else Fail(setting, $"must map '{k}' to a string");
         }
         return result;
     }
 
-    public JsonArray? Array(string name)
+    public JsonArray? Array(StructuredSetting setting)
     {
-        var raw = Raw(name);
+        var raw = Raw(setting);
         if (raw is null) return null;
-        if (Json(name, raw) is JsonArray array) return array;
-        Fail(name, "must be a list");
+        if (Json(setting, raw) is JsonArray array) return array;
+        Fail(setting, "must be a list");
         return null;
     }
 
     /// A key an earlier version read: refuse it with what replaced it, rather than ignore a setting someone relies on.
-    public void Retired(string name, string replacement)
+    public void Retired(RetiredSetting retired)
     {
-        if (Raw(name) is not null) Fail(name, $"is no longer read: {replacement}");
+        var key = retired.Key.Contains(':') ? retired.Key : $"{inputs.Project}:{retired.Key}";
+        _known.Add(key);
+        if (inputs.Values.TryGetValue(key, out var value) && value.Length > 0)
+            _errors.Add($"{key} is no longer read: {retired.Replacement} in {inputs.Origin}");
     }
 
     /// Config keys in this project's namespace that no setting reads: almost always a typo.
     public void RejectUnknownKeys()
     {
         foreach (var key in inputs.Values.Keys.Where(k => k.StartsWith(inputs.Project + ":", StringComparison.Ordinal) && !_known.Contains(k)))
-            _errors.Add($"{key} is not a known setting (see the config reference in README.md) in {inputs.Origin}");
+            _errors.Add($"{key} is not a known setting (see docs/configuration.md) in {inputs.Origin}");
     }
 
-    private JsonNode? Json(string name, string raw)
+    private JsonNode? Json(Setting setting, string raw)
     {
         try { return JsonNode.Parse(raw); }
         catch (JsonException e)
         {
-            Fail(name, $"is not valid JSON ({e.Message})");
+            Fail(setting, $"is not valid JSON ({e.Message})");
             return null;
         }
     }

@@ -9,7 +9,7 @@ public static class StackAgreement
     private static readonly IReadOnlyList<(string Key, Func<StackConfig, string?> Value, string Why)> Shared =
     [
         ("dnsFailover", c => c.Dns.Failover.ToString().ToLowerInvariant(), "both failover records must follow the same rule"),
-        ("trafficGate", c => ConfigParser.TrafficGateKinds.Single(k => k.Value == c.Dns.TrafficGate).Key,
+        ("trafficGate", c => DnsSection.TrafficGate.NameOf(c.Dns.TrafficGate),
             "each stack's workflow moves the other's gate the way that stack built it"),
         ("arcClusterArn", c => c.Dns.Arc?.ClusterArn, "the primary builds both routing controls on one cluster, and the secondary's gate is one of them"),
         ("arcCreateCluster", c => c.Dns.Arc is { } arc ? (arc.CreateCluster ? "true" : "false") : null,

@@ -162,7 +162,7 @@ public sealed record RecoveryTimeBudget
             (boundSeconds, bound) = (alarms.BoundSeconds, $"{alarms.Name}, for a failure only they see ({outliving.Name} outlives the region sooner)");
         notes.Add("detection reads the primary's alarms and endpoint check with this stack's settings: keep alarm and endpoint keys alike in both stacks");
         return new(Detection, first.TypicalSeconds, boundSeconds, $"typical: {first.Name}; bound: {bound}; paths below",
-            ["alarmPeriodSeconds", "alarmEvaluationPeriods", "endpointCheckIntervalSeconds", "endpointFailureThreshold", "probeRate"]);
+            Keys(AlarmSection.PeriodSeconds, AlarmSection.EvaluationPeriods, DnsSection.EndpointCheckIntervalSeconds, DnsSection.EndpointFailureThreshold, TriggerSection.ProbeRate));
     }
 
     private static RecoveryTimePhase DecisionPhase()
@@ -185,22 +185,22 @@ public sealed record RecoveryTimeBudget
             return new(ScaleUp, 0, timeout, failover
                 ? $"the standby already runs activeCount {active} tasks: the first check finds it ready; {bound}"
                 : $"the primary keeps its {active} tasks through a failover: the first check finds it ready; {bound}",
-                failover ? ["standbyCount", "readinessTimeoutSeconds"] : ["readinessTimeoutSeconds"]);
+                failover ? Keys(CapacitySection.StandbyCount, WorkflowSection.ReadinessTimeoutSeconds) : Keys(WorkflowSection.ReadinessTimeoutSeconds));
         var healthy = LoadBalancer.TargetHealthCheckIntervalSeconds * LoadBalancer.HealthyThreshold;
         var posture = standby == 0 ? "pilot light" : "warm standby";
         return new(ScaleUp, FargateTaskStartSeconds + healthy + poll, timeout,
             $"{(toStart == 1 ? "1 task" : $"{toStart} tasks")} to start (activeCount {active} - standbyCount {standby}, {posture}): ~{FargateTaskStartSeconds} s Fargate start (in parallel), " +
             $"ALB check {LoadBalancer.TargetHealthCheckIntervalSeconds} s × {LoadBalancer.HealthyThreshold}, readiness checked every {poll} s; {bound}",
-            ["standbyCount", "readinessTimeoutSeconds", "readinessPollSeconds"]);
+            Keys(CapacitySection.StandbyCount, WorkflowSection.ReadinessTimeoutSeconds, WorkflowSection.ReadinessPollSeconds));
     }
 
     private static RecoveryTimePhase RecoveryTasksPhase(StackConfig config)
     {
         var before = config.RecoveryTasks.Where(t => t.Phase == RecoveryPhase.BeforeShift).ToList();
-        if (before.Count == 0) return new(RecoveryTasks, 0, 0, "no beforeShift recovery tasks", ["recoveryTasks"]);
+        if (before.Count == 0) return new(RecoveryTasks, 0, 0, "no beforeShift recovery tasks", Keys(RecoveryTaskSection.Tasks));
         return new(RecoveryTasks, before.Count * FargateTaskStartSeconds, before.Sum(t => t.TimeoutSeconds),
             $"{(before.Count == 1 ? "1 task" : $"{before.Count} tasks")} in turn ({string.Join(", ", before.Select(t => t.Name))}): ~{FargateTaskStartSeconds} s start each, their own work not modelled; " +
-            $"bound: their timeoutSeconds {string.Join(" + ", before.Select(t => t.TimeoutSeconds))}", ["recoveryTasks"]);
+            $"bound: their timeoutSeconds {string.Join(" + ", before.Select(t => t.TimeoutSeconds))}", Keys(RecoveryTaskSection.Tasks));
     }
 
     // A metric gate's close lands in the current period of its alarm; an open waits for the next one (so it never shares a period
@@ -214,12 +214,12 @@ public sealed record RecoveryTimeBudget
         if (config.Dns.TrafficGate == TrafficGateKind.Route53Api)
             return new(TrafficShift, Route53PropagationSeconds, Route53PropagationSeconds + shift,
                 $"shift-traffic {(failover ? "inverts" : "restores")} the primary's gate through Route 53's control plane in us-east-1 (trafficGate route53-api); " +
-                $"Route 53's name servers generally follow within {Route53PropagationSeconds} s; bound: + shift-traffic's {shift} s timeout", ["trafficGate"]);
+                $"Route 53's name servers generally follow within {Route53PropagationSeconds} s; bound: + shift-traffic's {shift} s timeout", Keys(DnsSection.TrafficGate));
         if (config.Dns.TrafficGate == TrafficGateKind.Arc)
             return new(TrafficShift, Route53PropagationSeconds, Route53PropagationSeconds + shift,
                 $"shift-traffic sets the primary's routing control {(failover ? "Off" : "On")} through the ARC cluster's data plane (trafficGate arc), " +
                 $"which updates its health check; Route 53's name servers generally follow within {Route53PropagationSeconds} s; " +
-                $"bound: + shift-traffic's {shift} s timeout", ["trafficGate"]);
+                $"bound: + shift-traffic's {shift} s timeout", Keys(DnsSection.TrafficGate));
         var period = TrafficGate.AlarmPeriodSeconds;
         var wait = failover ? 0 : period / 2;
         return new(TrafficShift, wait + period + Route53PropagationSeconds, shift + period + Route53PropagationSeconds,
@@ -227,6 +227,10 @@ public sealed record RecoveryTimeBudget
                 ? $"shift-traffic publishes the primary's gate closed in {config.Region} (PutMetricData, no wait)"
                 : $"shift-traffic publishes the primary's gate open in {config.PeerRegion} at the start of the next {period} s period (~{wait} s)") +
             $"; Route 53 reads the period's data point (~{period} s) and its name servers follow within ~{Route53PropagationSeconds} s; " +
-            $"bound: shift-traffic's {shift} s timeout + one period + {Route53PropagationSeconds} s", ["trafficGate"]);
+            $"bound: shift-traffic's {shift} s timeout + one period + {Route53PropagationSeconds} s", Keys(DnsSection.TrafficGate));
     }
+
+    /// The settings that move a phase, by key.
+    private static IReadOnlyList<string> Keys(params Setting[] settings) => [.. settings.Select(s => s.Key)];
 }
+

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Failover.Infra.Config;
 
 namespace Failover.Infra.Estimates;
 
@@ -51,7 +52,7 @@ public static class RecoveryTimeReport
         _ => $"{seconds / 60} min {seconds % 60} s",
     };
 
-    private static string ObjectiveKey(RecoveryTimeBudget budget) => $"{budget.Project}:rtoObjectiveMinutes";
+    private static string ObjectiveKey(RecoveryTimeBudget budget) => $"{budget.Project}:{StackSection.RtoObjectiveMinutes.Key}";
 
     private static string Seconds(int seconds) => string.Create(CultureInfo.InvariantCulture, $"{seconds} s");
 

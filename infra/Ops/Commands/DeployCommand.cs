@@ -202,7 +202,7 @@ public static class DeployCommand
     private static string CheckRole(Session s, string stack, JsonObject config)
     {
         var expected = stack == s.Project.PrimaryStack ? "primary" : "secondary";
-        var role = config["failover:role"] is JsonObject entry ? Text(entry["value"]) : null;
+        var role = config[$"failover:{StackSection.Role.Key}"] is JsonObject entry ? Text(entry["value"]) : null;
         if (role is null)
             throw OpsException.Usage($"stack {stack} has no failover:role: set it (pulumi config set failover:role {expected} --stack {stack})");
         if (role != expected)

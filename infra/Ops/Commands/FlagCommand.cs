@@ -7,7 +7,7 @@ using Failover.Functions.Runtime;
 using Failover.Ops.Aws;
 using Failover.Ops.Cli;
 using Failover.Ops.Pulumi;
-using static compiler::Failover.Infra.Config.StackConfig;
+using compiler::Failover.Infra.Config;
 
 namespace Failover.Ops.Commands;
 
@@ -197,9 +197,9 @@ public static class FlagCommand
             s.Output.Warn(e.Message);
             return "unknown";
         }
-        return config["failover:defaultFlag"] is JsonObject entry && entry["value"] is JsonValue v && v.TryGetValue<string>(out var text)
+        return config[$"failover:{StackSection.DefaultFlag.Key}"] is JsonObject entry && entry["value"] is JsonValue v && v.TryGetValue<string>(out var text)
             ? Wire.ParseFlag(text) is { } mode ? Wire.Of(mode) : text
-            : DefaultFlagDefault.ToString().ToLowerInvariant();  // the compiler's own copy of the contract's FlagMode
+            : StackSection.DefaultFlag.DefaultText!;
     }
 
     private static string Iso(DateTimeOffset time) => Attr.Iso(time);

@@ -13,7 +13,7 @@ public static class RtoCommand
 {
     public static Command Build(OpsContext context)
     {
-        var rto = new Command("rto", "Show the modelled recovery time of a failover (secondary) and a failback (primary) against failover:rtoObjectiveMinutes, and the standby's monthly cost, warm vs pilot light");
+        var rto = new Command("rto", $"Show the modelled recovery time of a failover (secondary) and a failback (primary) against failover:{StackSection.RtoObjectiveMinutes.Key}, and the standby's monthly cost, warm vs pilot light");
         rto.SetAction((parse, ct) => Task.FromResult(Run(new Session(context, parse))));
         return rto;
     }

@@ -195,7 +195,7 @@ public sealed class WorkflowPathTests(WorkflowOracle oracle) : IClassFixture<Wor
     [Fact]
     public void The_drain_defaults_to_120_seconds_and_the_variant_overrides_it()
     {
-        WorkflowOracle.Stacks["primary"].Settings.FailbackDrainSeconds.Should().Be(WorkflowSettings.FailbackDrainSecondsDefault).And.Be(120);
+        WorkflowOracle.Stacks["primary"].Settings.FailbackDrainSeconds.Should().Be(WorkflowSection.FailbackDrainSeconds.Default).And.Be(120);
         oracle.Report["primary"]["workflow"].Drain!.Seconds.Should().Be(120);
         oracle.Report["primary-drain-30"]["workflow"].Drain!.Seconds.Should().Be(30);
     }

@@ -40,13 +40,13 @@ public sealed class TriggerTests
     [InlineData("us-east-1", "us-west-2")] // every trigger alarm in one pattern
     public void The_forwarding_pattern_fits_eventbridges_limit_with_the_most_alarms_and_the_longest_names(string region, string peerRegion)
     {
-        var extra = Enumerable.Range(0, ConfigParser.MaxExtraAlarms + 1)
+        var extra = Enumerable.Range(0, ExtraAlarmSection.MaxExtraAlarms + 1)
             .Select(i => $$"""{"name":"{{new string((char)('a' + i), 40)}}","namespace":"App","metricName":"Errors","statistic":"Sum","threshold":1,"comparisonOperator":"GreaterThanThreshold"}""")
             .ToList();
         StackInputs Inputs(int count) => TestStacks.Inputs("primary", ("aws:region", region), ("peerRegion", peerRegion),
             ("extraAlarms", $"[{string.Join(",", extra.Take(count))}]")) with { Stack = "primary-stack-with-a-long-namex" };
 
-        var parsed = ConfigParser.Parse(Inputs(ConfigParser.MaxExtraAlarms));
+        var parsed = ConfigParser.Parse(Inputs(ExtraAlarmSection.MaxExtraAlarms));
         parsed.Errors.Should().BeEmpty();
         var program = RegionStack.Build(parsed.Config!);
         var names = program.OfType("aws:cloudwatch/metricAlarm:MetricAlarm").ToDictionary(a => a.Name, a => a.Text("name")!);
@@ -56,7 +56,7 @@ public sealed class TriggerTests
             var json = System.Text.Json.JsonSerializer.Serialize(Resolve(((ToJson)rule.Prop("eventPattern")!).Body));
             json.Length.Should().BeLessThanOrEqualTo(2048, $"{rule.Name}: {json}");
         }
-        ConfigParser.Parse(Inputs(ConfigParser.MaxExtraAlarms + 1)).Errors.Should().ContainSingle(e => e.Contains("at most 8"));
+        ConfigParser.Parse(Inputs(ExtraAlarmSection.MaxExtraAlarms + 1)).Errors.Should().ContainSingle(e => e.Contains("at most 8"));
 
         object? Resolve(Value value) => value switch
         {
