@@ -19,13 +19,15 @@ internal static class ModelProgram
 
         var role = new IamRole("probe", "probe", "Exercises every grant helper",
             TrustPolicy.ForService("lambda.amazonaws.com", stack.Account.AccountId, stack.Account.Arn("lambda", "function:*")));
-        stack.Health.Gate.GrantUpdate(role);
-        stack.Health.GrantReadEndpointStatus(role);
+        // The primary's gate, endpoint check and alarms as the secondary imports them.
+        var primary = stack.Orchestration.Primary;
+        primary.Gate.GrantMove(role, Health.GateMove.Close);
+        primary.Endpoint.GrantReadStatus(role);
         stack.Ecs.GrantScale(role);
         stack.Ecs.GrantDescribe(role);
         stack.Scaling.GrantSetFloor(role);
         stack.LoadBalancer.GrantReadTargetHealth(role);
-        stack.Alarms.GrantDescribe(role);
+        primary.Alarms.GrantDescribe(role);
         role.Declare(program, naming);
 
         program.Add(new Resource
