@@ -219,20 +219,25 @@ public sealed record RegionStack
         // The scale-standby function runs in whichever stack scales the other back.
         var ownFunctions = orchestration.Functions.Keys.Where(f => f != Orchestration.ScaleStandby);
         var peerFunctions = role.ScalesPeerToStandby ? ownFunctions : ownFunctions.Append(Orchestration.ScaleStandby);
-        var primary = role.ReadsPrimaryOutputs ? orchestration.Primary : null;
-        var other = new RegionView
+        var byName = new RegionView
         {
             Label = peer.Role.ToString(),
             Region = peer.Region,
-            LoadBalancer = primary?.AlbArnSuffix,
-            TargetGroup = primary?.TargetGroupArnSuffix,
             Cluster = peer.ClusterName,
             Service = peer.ServiceName,
-            HealthChecks = primary is null ? [] :
-                [("endpoint", primary.Endpoint.Id), ("region", primary.CalculatedCheckId), ("gate", primary.Gate.HealthCheckId!)],
             StateMachineArns = peer.StateMachineArns(account),
             FunctionNames = [.. peerFunctions.Select(f => (Value)peer.Named(f))],
         };
+        // The secondary also sees the primary's generated ids, through the primary's view.
+        var primary = orchestration.Primary;
+        var other = role.ReadsPrimaryOutputs
+            ? byName with
+            {
+                LoadBalancer = primary.AlbArnSuffix,
+                TargetGroup = primary.TargetGroupArnSuffix,
+                HealthChecks = [("endpoint", primary.Endpoint.Id), ("region", primary.CalculatedCheckId), ("gate", primary.Gate.HealthCheckId!)],
+            }
+            : byName;
         var (primarySide, secondarySide) = role.Role == Config.Role.Primary ? (own, other) : (other, own);
         return new DashboardProps
         {
