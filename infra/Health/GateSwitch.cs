@@ -4,17 +4,6 @@ using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Health;
 
-/// Which way a grant lets shift-traffic move a gate: its statement's Sid says so to an auditor.
-public enum GateMove
-{
-    /// A failback opens the primary's gate.
-    Open,
-    /// A failover closes it.
-    Close,
-    /// Either way (the secondary's gate, which a failback that cannot reach the secondary's region closes, and a later run opens).
-    Move,
-}
-
 /// One region's traffic gate as shift-traffic moves it: what it flips and the grant to flip it. The same whether this stack
 /// built the gate (TrafficGate) or knows it from the primary's outputs or the pair's fixed names, so a grant on the primary's
 /// gate is written once for both stacks.
@@ -23,7 +12,8 @@ public sealed record GateSwitch
     /// Whose gate: the grants' Sids name it.
     public required Role Owner { get; init; }
     public required TrafficGateKind Kind { get; init; }
-    /// route53-api: the gate health check, whose inversion is flipped; also what change watches and dashboards name.
+    /// The gate's health check (every kind is one; route53-api flips its inversion), also what change watches and dashboards
+    /// name. Unknown for a gate known by its fixed names only (the secondary's, seen from the primary).
     public Value? HealthCheckId { get; init; }
     public Value? HealthCheckArn { get; init; }
     /// arc: the gate's routing control, and the cluster endpoints it is moved through (the pair shares one cluster).
