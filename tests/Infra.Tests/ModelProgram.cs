@@ -22,6 +22,8 @@ internal static class ModelProgram
         // The primary's gate, endpoint check and alarms as the secondary imports them.
         var primary = stack.Orchestration.Primary;
         primary.Gate.GrantMove(role, Health.GateMove.Close);
+        // The route53-api kind too, on this stack's own gate check: the shipped stacks use the metric gate.
+        (Health.GateSwitch.Of(stack.Health.Gate, Infra.Config.Role.Secondary) with { Kind = Infra.Config.TrafficGateKind.Route53Api }).GrantMove(role, Health.GateMove.Move);
         primary.Endpoint.GrantReadStatus(role);
         stack.Ecs.GrantScale(role);
         stack.Ecs.GrantDescribe(role);
