@@ -39,6 +39,7 @@ public sealed record RegionStack
     public static RegionStack Create(StackConfig config)
     {
         var role = RoleProfile.For(config);
+        var peer = role.Peer;
         var naming = config.Naming;
         var program = new PulumiProgram(config.Project,
             $"Multi-region failover: the {role.Name} region ({config.Region}) of {config.Dns.DomainName}", ProviderVersions.Pinned);
@@ -48,8 +49,8 @@ public sealed record RegionStack
             config.Region);
 
         var providers = new AwsProviders(program);
-        // The secondary's view of the primary, declared where it is first read (an arc gate reads it before the workflow does).
-        var primaryStack = role.Role == Config.Role.Primary ? null : new Lazy<PrimaryStack>(() => PrimaryStack.Create(program, config.Control.PeerStackReference));
+        // The secondary's reference to the primary's outputs, declared where it is first read (an arc gate reads it before the workflow does).
+        var primaryStack = PrimaryStack.For(program, role);
         var network = Network.Create(program, naming, config.Network);
         var loadBalancer = LoadBalancer.Create(program, new LoadBalancerProps
         {
@@ -98,12 +99,12 @@ public sealed record RegionStack
             EndpointCheckIntervalSeconds = config.Dns.EndpointCheckIntervalSeconds,
             EndpointFailureThreshold = config.Dns.EndpointFailureThreshold,
             GateKind = config.Dns.TrafficGate,
-            PeerRegion = config.PeerRegion,
+            PeerRegion = peer.Region,
             Providers = providers,
             Role = role.Role,
             Arc = config.Dns.Arc,
-            PeerNamePrefix = config.Control.PeerNamePrefix,
-            PrimaryOutput = primaryStack is null ? null : name => primaryStack.Value.Output(name),
+            PeerNamePrefix = peer.Prefix,
+            PrimaryOutput = primaryStack is null ? null : primaryStack.Output,
         });
         var record = FailoverRecord.Create(program, new FailoverRecordProps
         {
@@ -114,7 +115,13 @@ public sealed record RegionStack
             Health = health,
         });
 
-        var healthAnswer = HealthAnswerRecords.Create(program, naming, config.Dns, role.Role, role.Role == Config.Role.Primary ? health.Endpoint : null);
+        var healthAnswer = HealthAnswerRecords.Create(program, naming, config.Dns, role.Role, health.Endpoint);
+        // The primary's table, evidence and gate: built here in the primary, read from its outputs in the secondary.
+        var primary = PrimaryView.Create(program, new PrimaryViewProps
+        {
+            Naming = naming, Account = account, Role = role, Control = config.Control, Health = health, Alarms = alarms,
+            LoadBalancer = loadBalancer, Stack = primaryStack,
+        });
         var orchestration = Orchestration.Create(program, new OrchestrationProps
         {
             HealthAnswer = healthAnswer,
@@ -124,9 +131,7 @@ public sealed record RegionStack
             Ecs = ecs,
             Scaling = scaling,
             LoadBalancer = loadBalancer,
-            Alarms = alarms,
-            Health = health,
-            Primary = primaryStack,
+            Primary = primary,
         });
 
         // Only the workflow moves traffic: operators set the flag and start the operators' entry point; the table admits no other writer.
@@ -134,40 +139,39 @@ public sealed record RegionStack
         {
             Naming = naming, Account = account, Table = orchestration.Table, Workflow = orchestration.Workflow,
             TableWriters = [orchestration.Functions[Contract.HandlerNames.Decide], orchestration.Functions[Contract.HandlerNames.ReleaseLock]],
-            PeerPrefix = config.Control.PeerNamePrefix, PeerRegion = config.PeerRegion,
+            PeerPrefix = peer.Prefix, PeerRegion = peer.Region,
         });
 
         // Triggers: the primary forwards its alarms, the secondary starts its workflow on them and on its probe.
-        var isPrimary = role.Role == Config.Role.Primary;
-        var forwarding = isPrimary
+        var forwarding = role.ForwardsAlarms
             ? AlarmForwarding.Create(program, new AlarmForwardingProps
             {
-                Naming = naming, Account = account, Providers = providers, SecondaryRegion = config.PeerRegion,
+                Naming = naming, Account = account, Providers = providers, SecondaryRegion = role.SecondaryRegion,
                 Alarms = alarms, Health = health, EvaluationPeriods = config.Alarms.EvaluationPeriods,
                 Topic = orchestration.Notifications, Emails = config.NotificationEmails,
             })
             : null;
-        var triggers = orchestration.Primary is { } primary
+        var triggers = role.StartsOnTriggers
             ? WorkflowTriggers.Create(program, new WorkflowTriggersProps
             {
                 Naming = naming, Account = account, StateMachineArn = orchestration.Workflow.TriggerArn ?? throw new InvalidOperationException("the secondary has a trigger entry point"),
-                TriggerAlarmArns = primary.Output(StackOutputs.TriggerAlarmArns), ProbeRate = config.Triggers.ProbeRate,
+                TriggerAlarmArns = primary.TriggerAlarmArns ?? throw new InvalidOperationException("the triggers start on the primary's alarms"),
+                ProbeRate = config.Triggers.ProbeRate,
             })
             : null;
 
         // Watching the watcher.
         var topics = new[] { orchestration.Notifications, forwarding?.Relay }.OfType<Notifications>().ToList();
         var runEnded = ExecutionAlerts.Create(program, naming, account, orchestration.Workflow, orchestration.Notifications);
-        var peerNotices = PeerNotices.Create(program, naming, account, config.PeerRegion, config.Control.PeerNamePrefix, orchestration.Notifications);
+        var peerNotices = PeerNotices.Create(program, naming, account, peer.Region, peer.Prefix, orchestration.Notifications);
         // The other stack's metric gate is switched in this region: its moves are told here.
         var gateMoved = config.Dns.TrafficGate == TrafficGateKind.Metric
-            ? GateWatch.Create(program, naming, account, config.Control.PeerNamePrefix, orchestration.Notifications)
+            ? GateWatch.Create(program, naming, account, peer.Prefix, orchestration.Notifications)
             : null;
         var changes = ChangeWatch.Create(program, new ChangeWatchProps
         {
-            Naming = naming, Account = account, Providers = providers, Role = role.Role, PeerRegion = config.PeerRegion,
-            PeerPrefix = config.Control.PeerNamePrefix, Health = health, Table = orchestration.Table, Topic = orchestration.Notifications,
-            Relay = forwarding?.Relay, PrimaryOutput = orchestration.Primary is { } p ? p.Output : null,
+            Naming = naming, Account = account, Providers = providers, Role = role, Health = health, Primary = primary,
+            Table = orchestration.Table, Topic = orchestration.Notifications, Relay = forwarding?.Relay,
         });
         EventRule[] rules = [.. forwarding?.Rules ?? [], .. triggers is null ? [] : new[] { triggers.AlarmRule }, runEnded, peerNotices.ToPeer, peerNotices.FromPeer,
             .. gateMoved is null ? [] : new[] { gateMoved }, .. changes];
@@ -182,7 +186,7 @@ public sealed record RegionStack
             Triggers = triggers, ProbeIntervalSeconds = triggers?.Probe is null ? null : config.Triggers.ProbeIntervalSeconds,
         });
         foreach (var topic in topics) topic.DeclarePolicy(program);
-        var dashboard = Watch.Dashboard.Create(program, DashboardView(config, account, isPrimary, loadBalancer, ecs, health, orchestration, deadLetters, watchers));
+        var dashboard = Watch.Dashboard.Create(program, DashboardView(config, role, account, loadBalancer, ecs, health, orchestration, deadLetters, watchers));
 
         StackOutputs.Export(program, config, role, loadBalancer, ecs, scaling, alarms, health, record, orchestration);
         StackOutputs.ExportWatch(program, forwarding, triggers, deadLetters, watchers, dashboard);
@@ -194,15 +198,15 @@ public sealed record RegionStack
         };
     }
 
-    // This stack's side from its own resources; the peer's from the primary's outputs (in the secondary) or from the fixed
-    // names both stacks share (in the primary, which deploys first and cannot know the secondary's generated ids).
-    private static DashboardProps DashboardView(StackConfig config, AwsAccount account, bool isPrimary, LoadBalancer loadBalancer, EcsService ecs,
+    // This stack's side from its own resources; the peer's from the primary's view (in the secondary) or from the fixed names both
+    // stacks share (in the primary, which deploys first and cannot know the secondary's generated ids).
+    private static DashboardProps DashboardView(StackConfig config, RoleProfile role, AwsAccount account, LoadBalancer loadBalancer, EcsService ecs,
         RegionHealth health, Orchestration orchestration, IReadOnlyList<DeadLetterQueue> deadLetters, IReadOnlyList<WatcherAlarm> watchers)
     {
-        var peer = config.Control.PeerNamePrefix;
+        var peer = role.Peer;
         var own = new RegionView
         {
-            Label = isPrimary ? "Primary" : "Secondary",
+            Label = role.Label,
             Region = config.Region,
             LoadBalancer = loadBalancer.Alb.Out("arnSuffix"),
             TargetGroup = loadBalancer.TargetGroup.Out("arnSuffix"),
@@ -212,33 +216,39 @@ public sealed record RegionStack
             StateMachineArns = orchestration.Workflow.Arns,
             FunctionNames = [.. orchestration.Functions.Values.Select(f => (Value)f.Function.Out("name"))],
         };
-        var ownFunctions = orchestration.Functions.Keys.ToList();
-        var peerFunctions = isPrimary ? ownFunctions.Where(f => f != Orchestration.ScaleStandby) : ownFunctions.Append(Orchestration.ScaleStandby);
-        var primary = orchestration.Primary;
-        var other = new RegionView
+        // The scale-standby function runs in whichever stack scales the other back.
+        var ownFunctions = orchestration.Functions.Keys.Where(f => f != Orchestration.ScaleStandby);
+        var peerFunctions = role.ScalesPeerToStandby ? ownFunctions : ownFunctions.Append(Orchestration.ScaleStandby);
+        var byName = new RegionView
         {
-            Label = isPrimary ? "Secondary" : "Primary",
-            Region = config.PeerRegion,
-            LoadBalancer = primary?.Output(StackOutputs.AlbArnSuffix),
-            TargetGroup = primary?.Output(StackOutputs.TargetGroupArnSuffix),
-            Cluster = peer,
-            Service = peer,
-            HealthChecks = primary is null ? [] :
-                [("endpoint", primary.Output(StackOutputs.EndpointHealthCheckId)), ("region", primary.Output(StackOutputs.CalculatedHealthCheckId)),
-                    ("gate", primary.Output(StackOutputs.GateHealthCheckId))],
-            StateMachineArns = [.. Workflow.Names(peer, isPrimary ? Config.Role.Secondary : Config.Role.Primary).Select(n => Workflow.ArnOf(account, config.PeerRegion, n))],
-            FunctionNames = [.. peerFunctions.Select(f => (Value)$"{peer}-{f}")],
+            Label = peer.Role.ToString(),
+            Region = peer.Region,
+            Cluster = peer.ClusterName,
+            Service = peer.ServiceName,
+            StateMachineArns = peer.StateMachineArns(account),
+            FunctionNames = [.. peerFunctions.Select(f => (Value)peer.Named(f))],
         };
+        // The secondary also sees the primary's generated ids, through the primary's view.
+        var primary = orchestration.Primary;
+        var other = role.ReadsPrimaryOutputs
+            ? byName with
+            {
+                LoadBalancer = primary.AlbArnSuffix,
+                TargetGroup = primary.TargetGroupArnSuffix,
+                HealthChecks = [("endpoint", primary.Endpoint.Id), ("region", primary.CalculatedCheckId), ("gate", primary.Gate.HealthCheckId!)],
+            }
+            : byName;
+        var (primarySide, secondarySide) = role.Role == Config.Role.Primary ? (own, other) : (other, own);
         return new DashboardProps
         {
             Naming = config.Naming,
-            Primary = isPrimary ? own : other,
-            Secondary = isPrimary ? other : own,
+            Primary = primarySide,
+            Secondary = secondarySide,
             DeadLetters = [.. deadLetters.Select(d => (d.Region, d.Name))],
             Watchers = watchers,
-            Note = isPrimary
-                ? $"The secondary's load balancer and Route 53 checks have ids this stack cannot know: its dashboard ({peer}-failover, in {config.PeerRegion}) shows them, and stays up when this region is down."
-                : null,
+            Note = role.ReadsPrimaryOutputs
+                ? null
+                : $"The secondary's load balancer and Route 53 checks have ids this stack cannot know: its dashboard ({peer.Named("failover")}, in {peer.Region}) shows them, and stays up when this region is down.",
         };
     }
 }

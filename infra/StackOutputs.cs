@@ -83,7 +83,7 @@ public static class StackOutputs
         // The triggers' entry point (the secondary's): what the probe and the alarm rule start; operators start the one above.
         if (orchestration.Workflow.TriggerArn is { } trigger) program.Export("triggerStateMachineArn", trigger);
         program.Export("workflowLogGroupName", orchestration.Workflow.LogGroup.Out("name"));
-        program.Export("workflowActions", Value.Strings(WorkflowDefinition.ActionsFor(role.Role).Select(Wire.Of)));
+        program.Export("workflowActions", Value.Strings(role.WorkflowActions.Select(Wire.Of)));
         program.Export("readinessTimeoutSeconds", config.Workflow.ReadinessTimeoutSeconds);
         program.Export(RecoveryTimeBudgetOutput, Budget(RecoveryTimeBudget.For(config)));
         program.Export("functionArns", Map.Of(orchestration.Functions.Select(f => (f.Key, (Value?)f.Value.Function.Out("arn"))).ToArray()));

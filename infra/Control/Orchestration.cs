@@ -16,24 +16,22 @@ public sealed record OrchestrationProps
     public required EcsService Ecs { get; init; }
     public required Autoscaling Scaling { get; init; }
     public required LoadBalancer LoadBalancer { get; init; }
-    public required HealthAlarms Alarms { get; init; }
-    public required RegionHealth Health { get; init; }
     /// Route 53's verdict on the primary's endpoint as its DNS answers it: decide's data-plane view of Route 53's checkers.
     public required HealthAnswerRecords HealthAnswer { get; init; }
-    /// The secondary's StackReference to the primary (created on first use); null in the primary.
-    public Lazy<PrimaryStack>? Primary { get; init; }
+    /// The primary's table, evidence and gate: this stack's own in the primary, read from the primary in the secondary.
+    public required PrimaryView Primary { get; init; }
 }
 
-/// The control table (owned, or read from the primary), the functions, the topic and the workflow that promotes this
-/// region. The primary's evidence and gate are the subject everywhere: the secondary reads them through the primary's
-/// outputs, the primary uses its own.
+/// The functions, the topic and the workflow that promote this region, over the primary's control table. The primary's
+/// evidence and gate are the subject everywhere, and the same objects in both stacks (PrimaryView): the grants on them are
+/// written once.
 public sealed record Orchestration
 {
     public required ControlTable Table { get; init; }
     public required IReadOnlyDictionary<string, LambdaFunction> Functions { get; init; }
     public required Notifications Notifications { get; init; }
     public required Workflow Workflow { get; init; }
-    public PrimaryStack? Primary { get; init; }
+    public required PrimaryView Primary { get; init; }
 
     /// The primary's function that scales the secondary back to standby after a failback.
     public const string ScaleStandby = "scale-standby";
@@ -43,31 +41,17 @@ public sealed record Orchestration
         var config = props.Config;
         var naming = config.Naming;
         var account = props.Account;
-        var isPrimary = props.Role.Role == Role.Primary;
-        var (primaryRegion, secondaryRegion) = isPrimary ? (config.Region, config.PeerRegion) : (config.PeerRegion, config.Region);
-
-        var primary = isPrimary ? null : (props.Primary ?? throw new InvalidOperationException("the secondary reads the primary's outputs")).Value;
-        var table = primary is null
-            ? ControlTable.CreateOwned(program, naming, account, config.Control, config.PeerRegion)
-            : ControlTable.FromPrimary(primary, account, config.Control, config.PeerRegion);
+        var (profile, peer, primary) = (props.Role, props.Role.Peer, props.Primary);
+        var (primaryRegion, secondaryRegion) = (profile.PrimaryRegion, profile.SecondaryRegion);
+        var table = primary.Table;
         var notifications = Notifications.Create(program, new NotificationsProps
         {
             Naming = naming, Account = account, Emails = config.NotificationEmails,
         });
 
-        // The primary's evidence and traffic gate: its own in the primary, through its outputs in the secondary.
-        var endpointCheckId = primary?.Output(StackOutputs.EndpointHealthCheckId) ?? props.Health.Endpoint.Out("id");
-        var probeUrl = primary?.Output(StackOutputs.ProbeUrl) ?? props.Health.ProbeUrl;
-        var alarmNames = primary?.Output(StackOutputs.AlarmNameList) ?? props.Alarms.NameList;
-        // The primary's alarms are named PRIMARY-PREFIX-KEY: the secondary scopes to that prefix in the primary's region.
-        IReadOnlyList<Value> alarmArns = primary is null
-            ? props.Alarms.All.Select(a => (Value)a.Alarm.Out("arn")).ToList()
-            : [Value.Format($"arn:{account.Partition}:cloudwatch:{primaryRegion}:{account.AccountId}:alarm:{config.Control.PeerNamePrefix}-*")];
-
         // Both stacks' entry points, by their fixed names: decide asks Step Functions which one runs it, and whether a lock's holder still runs.
-        var ownMachines = Workflow.Names(naming.Prefix, props.Role.Role).Select(n => Workflow.ArnOf(account, account.Region, n)).ToList();
-        var peerMachines = Workflow.Names(config.Control.PeerNamePrefix, isPrimary ? Role.Secondary : Role.Primary)
-            .Select(n => Workflow.ArnOf(account, config.PeerRegion, n)).ToList();
+        var ownMachines = Workflow.Names(naming.Prefix, profile.Role).Select(n => Workflow.ArnOf(account, account.Region, n)).ToList();
+        var peerMachines = peer.StateMachineArns(account);
 
         var functions = new Dictionary<string, LambdaFunction>(StringComparer.Ordinal);
         LambdaFunction Add(string name, string description, FunctionEnvironment environment, Action<IamRole> grants) =>
@@ -81,13 +65,13 @@ public sealed record Orchestration
             .Set(EnvNames.DefaultFlag, Wire.Of(config.DefaultFlag))
             .Set(EnvNames.PrimaryRegion, primaryRegion)
             .Set(EnvNames.SecondaryRegion, secondaryRegion)
-            .Set(EnvNames.PrimaryEndpointHealthCheckId, endpointCheckId)
-            .Set(EnvNames.PrimaryAlarmNames, alarmNames)
-            .Set(EnvNames.PrimaryProbeUrl, probeUrl)
+            .Set(EnvNames.PrimaryEndpointHealthCheckId, primary.Endpoint.Id)
+            .Set(EnvNames.PrimaryAlarmNames, primary.Alarms.NameList)
+            .Set(EnvNames.PrimaryProbeUrl, primary.Endpoint.ProbeUrl)
             // The lease covers decide's phase only; the run renews it for each phase after (LockLeases).
-            .Set(EnvNames.LockLeaseSeconds, Text(WorkflowDefinition.DecideLeaseSeconds(props.Role.Role, account.Region, config.Workflow,
+            .Set(EnvNames.LockLeaseSeconds, Text(WorkflowDefinition.DecideLeaseSeconds(profile.Role, account.Region, config.Workflow,
                 new RecoveryTasks(config.RecoveryTasks, props.Ecs))))
-            .Set(EnvNames.LockMaxLeaseSeconds, Text(WorkflowDefinition.MaxLeaseSeconds(props.Role.Role, account.Region, config.Workflow,
+            .Set(EnvNames.LockMaxLeaseSeconds, Text(WorkflowDefinition.MaxLeaseSeconds(profile.Role, account.Region, config.Workflow,
                 new RecoveryTasks(config.RecoveryTasks, props.Ecs))))
             .Set(EnvNames.OperatorStateMachineArn, ownMachines[0])
             .Set(EnvNames.PeerStateMachineArns, CommaList(peerMachines))
@@ -96,20 +80,18 @@ public sealed record Orchestration
             .Set(EnvNames.HealthAnswerNameServers, new ToJson(props.HealthAnswer.NameServers));
         if (ownMachines.Count > 1) decideEnvironment.Set(EnvNames.TriggerStateMachineArn, ownMachines[1]);
         // A failover scales to the primary's desired count when it can be read (fixed names: the primary stack's prefix).
-        if (!isPrimary)
-            decideEnvironment.Set(EnvNames.PrimaryClusterName, config.Control.PeerNamePrefix).Set(EnvNames.PrimaryServiceName, config.Control.PeerNamePrefix);
+        if (profile.ReadsPrimaryServiceSize)
+            decideEnvironment.Set(EnvNames.PrimaryClusterName, peer.ClusterName).Set(EnvNames.PrimaryServiceName, peer.ServiceName);
         Add(HandlerNames.Decide, "Reads the user request flag and the primary's health, decides, takes the lock",
             decideEnvironment,
             role =>
             {
-                table.GrantDecide(role, WorkflowDefinition.ActionsFor(props.Role.Role));
-                role.Grant(p => p
-                    .Allow("AskWhichRunDecides", Actions.States.DescribeExecution, [.. ownMachines.Concat(peerMachines).Select(Workflow.ExecutionsOf)])
-                    .Allow("ReadPrimaryEndpointHealth", Actions.Route53.ReadHealthCheckStatus, account.HealthCheckArn(endpointCheckId))
-                    .Allow("DescribePrimaryAlarms", Actions.CloudWatch.DescribeAlarms, alarmArns));
-                if (!isPrimary)
-                    role.Grant(p => p.Allow("ReadPrimaryServiceSize", Actions.Ecs.DescribeService,
-                        account.EcsServiceArn(primaryRegion, config.Control.PeerNamePrefix, config.Control.PeerNamePrefix)));
+                table.GrantDecide(role, profile.WorkflowActions);
+                role.Grant(p => p.Allow("AskWhichRunDecides", Actions.States.DescribeExecution, [.. ownMachines.Concat(peerMachines).Select(Workflow.ExecutionsOf)]));
+                primary.Endpoint.GrantReadStatus(role);
+                primary.Alarms.GrantDescribe(role);
+                if (profile.ReadsPrimaryServiceSize)
+                    role.Grant(p => p.Allow("ReadPrimaryServiceSize", Actions.Ecs.DescribeService, peer.ServiceArn(account)));
             });
         Add(HandlerNames.ScaleService, "Scales this region's service to its active size, or back to standby",
             ScaleEnvironment(config, table, props.Ecs.Cluster.Out("name"), props.Ecs.Service.Out("name"), serviceRegion: null),
@@ -120,7 +102,7 @@ public sealed record Orchestration
                 .Set(EnvNames.ServiceName, props.Ecs.Service.Out("name"))
                 .Set(EnvNames.TargetGroupArn, props.LoadBalancer.TargetGroup.Out("arn")),
             role => { props.Ecs.GrantDescribe(role); props.LoadBalancer.GrantReadTargetHealth(role); });
-        var (shiftEnvironment, shiftGrants) = ShiftTraffic(config, account, primary, props.Health.Gate, isPrimary, primaryRegion, secondaryRegion);
+        var (shiftEnvironment, shiftGrants) = ShiftTraffic(profile, primary.Gate);
         Add(HandlerNames.ShiftTraffic, "Closes (failover) or opens (failback) the primary's traffic gate",
             shiftEnvironment.Set(EnvNames.ControlTableName, table.Name), role => { table.GrantReadLock(role); shiftGrants(role); });
         Add(HandlerNames.ReleaseLock, "Records the transition and releases the lock",
@@ -129,24 +111,22 @@ public sealed record Orchestration
                 .Set(EnvNames.PrimaryRegion, primaryRegion)
                 .Set(EnvNames.SecondaryRegion, secondaryRegion),
             table.GrantRelease);
-        if (isPrimary)
+        if (profile.ScalesPeerToStandby)
         {
             // The secondary's cluster and service have fixed names (its stack's prefix), so the primary can address them before
             // the secondary exists; Step Functions cannot call another region, so this function in the primary does.
-            var peer = config.Control.PeerNamePrefix;
-            Add(ScaleStandby, $"Scales the secondary's service ({config.PeerRegion}) back to standby after a failback",
-                ScaleEnvironment(config, table, peer, peer, config.PeerRegion),
+            Add(ScaleStandby, $"Scales the secondary's service ({peer.Region}) back to standby after a failback",
+                ScaleEnvironment(config, table, peer.ClusterName, peer.ServiceName, peer.Region),
                 role =>
                 {
                     // The failback's lock is in this region's replica: the function acts only for the run holding it.
                     table.GrantReadLock(role);
                     role.Grant(p => p
-                    .Allow("ScaleSecondaryService", Actions.Ecs.ScaleService,
-                        account.EcsServiceArn(config.PeerRegion, peer, peer))
+                    .Allow("ScaleSecondaryService", Actions.Ecs.ScaleService, peer.ServiceArn(account))
                     // The secondary's scalable target has a generated id the primary cannot know: scoped to ECS desired counts
                     // in that region and account (the one ARN pattern in these policies, see the README's IAM table).
                     .Allow("SetSecondaryScalingFloor", Actions.ApplicationAutoScaling.RegisterScalableTarget,
-                        Value.Format($"arn:{account.Partition}:application-autoscaling:{config.PeerRegion}:{account.AccountId}:scalable-target/*"),
+                        Value.Format($"arn:{account.Partition}:application-autoscaling:{peer.Region}:{account.AccountId}:scalable-target/*"),
                         Condition.StringEquals("application-autoscaling:service-namespace", "ecs"),
                         Condition.StringEquals("application-autoscaling:scalable-dimension", "ecs:service:DesiredCount"))
                     .AllowUnscoped("ReadScalingBounds", Actions.ApplicationAutoScaling.DescribeScalableTargets));
@@ -157,7 +137,7 @@ public sealed record Orchestration
         {
             Naming = naming,
             Account = account,
-            Role = props.Role.Role,
+            Role = profile.Role,
             Settings = config.Workflow,
             Recovery = new RecoveryTasks(config.RecoveryTasks, props.Ecs),
             Functions = [.. functions.Values],
@@ -179,44 +159,47 @@ public sealed record Orchestration
 
     // Where each gate's switch lives decides who may publish what: the primary's gate is switched in the secondary's region (a
     // failover closes it there with the primary's region down), the secondary's in the primary's (a failback that cannot reach the
-    // secondary's region closes it instead). Each grant names one gate's namespace and one region.
-    private static (FunctionEnvironment, Action<IamRole>) ShiftTraffic(StackConfig config, AwsAccount account, PrimaryStack? primary, TrafficGate ownGate,
-        bool isPrimary, string primaryRegion, string secondaryRegion)
+    // secondary's region closes it instead). Each grant names one gate: its health check, its routing control, or its namespace
+    // and region.
+    private static (FunctionEnvironment, Action<IamRole>) ShiftTraffic(RoleProfile role, GateSwitch primaryGate)
     {
-        var environment = new FunctionEnvironment(HandlerNames.ShiftTraffic);
-        if (config.Dns.TrafficGate == TrafficGateKind.Arc)
+        var environment = new FunctionEnvironment(HandlerNames.ShiftTraffic).Set(EnvNames.TrafficGateMode, TrafficGate.Mode(primaryGate.Kind));
+        switch (primaryGate.Kind)
         {
             // Both directions move the primary's control only: Off closes its record (failover), On opens it (failback). The
             // cluster's data plane answers from five regions, so no failback needs the secondary's control instead, and the
             // safety rule refuses an Off that would leave both Off.
-            var control = primary?.Output(StackOutputs.ArcPrimaryRoutingControlArn) ?? ownGate.RoutingControlArn!;
-            environment.Set(EnvNames.TrafficGateMode, TrafficGateModes.Arc)
-                .Set(EnvNames.RoutingControlArn, control)
-                .Set(EnvNames.ArcClusterEndpoints, ownGate.ClusterEndpoints!);
-            return (environment, role => TrafficGate.GrantMoveRoutingControl(role, isPrimary ? "OpenPrimaryRoutingControl" : "ClosePrimaryRoutingControl", control));
+            case TrafficGateKind.Arc:
+                environment.Set(EnvNames.RoutingControlArn, primaryGate.RoutingControlArn!).Set(EnvNames.ArcClusterEndpoints, primaryGate.ClusterEndpoints!);
+                break;
+            case TrafficGateKind.Route53Api:
+                environment.Set(EnvNames.GateHealthCheckId, primaryGate.HealthCheckId!);
+                break;
+            default:
+                environment.Set(EnvNames.PrimaryGateNamespace, primaryGate.Namespace!)
+                    .Set(EnvNames.PrimaryGateRegion, primaryGate.SwitchRegion!)
+                    .Set(EnvNames.GatePeriodSeconds, Text(TrafficGate.AlarmPeriodSeconds));
+                break;
         }
-        if (config.Dns.TrafficGate == TrafficGateKind.Route53Api)
+        // The failback's way back with the secondary's region down: the primary may also move the secondary's metric gate.
+        var secondaryGate = SecondaryMetricGate(role, primaryGate);
+        if (secondaryGate is not null)
+            environment.Set(EnvNames.SecondaryGateNamespace, secondaryGate.Namespace!).Set(EnvNames.SecondaryGateRegion, secondaryGate.SwitchRegion!);
+        return (environment, shift =>
         {
-            var gateId = primary?.Output(StackOutputs.GateHealthCheckId) ?? ownGate.Check.Out("id");
-            environment.Set(EnvNames.TrafficGateMode, TrafficGateModes.Route53Api).Set(EnvNames.GateHealthCheckId, gateId);
-            return (environment, role => role.Grant(p => p.Allow("FlipPrimaryTrafficGate", Actions.Route53.UpdateHealthCheck, account.HealthCheckArn(gateId))));
-        }
-        var (own, peer) = (config.Naming.Prefix, config.Control.PeerNamePrefix);
-        var primaryGate = TrafficGateMetric.Namespace(isPrimary ? own : peer);
-        environment.Set(EnvNames.TrafficGateMode, TrafficGateModes.Metric)
-            .Set(EnvNames.PrimaryGateNamespace, primaryGate)
-            .Set(EnvNames.PrimaryGateRegion, secondaryRegion)
-            .Set(EnvNames.GatePeriodSeconds, Text(TrafficGate.AlarmPeriodSeconds));
-        if (!isPrimary)
-            return (environment, role => TrafficGate.GrantPublish(role, "ClosePrimaryTrafficGate", primaryGate, secondaryRegion));
-        var secondaryGate = TrafficGateMetric.Namespace(peer);
-        environment.Set(EnvNames.SecondaryGateNamespace, secondaryGate).Set(EnvNames.SecondaryGateRegion, primaryRegion);
-        return (environment, role =>
-        {
-            TrafficGate.GrantPublish(role, "OpenPrimaryTrafficGate", primaryGate, secondaryRegion);
-            TrafficGate.GrantPublish(role, "MoveSecondaryTrafficGate", secondaryGate, primaryRegion);
+            primaryGate.GrantMove(shift, role.PrimaryGateMove);
+            secondaryGate?.GrantMove(shift, GateMove.Move);
         });
     }
+
+    // Named from the pair's names (the primary deploys first and cannot read the secondary's outputs); switched in this region.
+    private static GateSwitch? SecondaryMetricGate(RoleProfile role, GateSwitch primaryGate) =>
+        role.MovesSecondaryGate && primaryGate.Kind == TrafficGateKind.Metric
+            ? new GateSwitch
+            {
+                Owner = Role.Secondary, Kind = TrafficGateKind.Metric, Namespace = role.Peer.GateNamespace, SwitchRegion = role.PrimaryRegion,
+            }
+            : null;
 
     // The active size is the primary's serving size and floor; the standby size is the secondary's. Both stacks read the same
     // capacity keys, so set them once for the project (Pulumi.yaml config) or alike in both stack files.

@@ -99,13 +99,13 @@ public static class WorkflowDefinition
     public static int ExecutionTimeoutSeconds(WorkflowSettings settings, IReadOnlyList<RecoveryTask> recoveryTasks) =>
         settings.ReadinessTimeoutSeconds + settings.FailbackDrainSeconds + RecoveryTasks.TimeoutSeconds(recoveryTasks) + 3600;
 
-    /// The actions this stack's workflow runs: it promotes its own region.
-    public static IReadOnlyList<FailoverAction> ActionsFor(Role role) =>
-        role == Role.Primary ? [FailoverAction.Failback] : [FailoverAction.Failover, FailoverAction.Drill];
-
-    /// The actions an entry point's machine runs: the triggers' starts only failovers.
+    /// The actions an entry point's machine runs: the triggers' starts only failovers; the operators' whatever the stack's
+    /// workflow runs (RoleProfile decides).
     public static IReadOnlyList<FailoverAction> ActionsFor(Role role, WorkflowEntry entry) =>
-        entry == WorkflowEntry.Trigger ? [FailoverAction.Failover] : ActionsFor(role);
+        entry == WorkflowEntry.Trigger ? [FailoverAction.Failover] : RoleProfile.WorkflowActionsOf(role);
+
+    /// A failback (the primary's workflow): after the shift it drains, then scales the secondary back to standby.
+    private static bool FailsBack(Role role) => RoleProfile.WorkflowActionsOf(role).Contains(FailoverAction.Failback);
 
     /// What a trigger's start is, whatever its input says: it never forces, and it is unattended (decide checks the same
     /// against Step Functions; this keeps the machine's own record of the request true).
@@ -115,14 +115,15 @@ public static class WorkflowDefinition
     public static Map Build(Role role, string region, WorkflowSettings settings, WorkflowTargets targets, RecoveryTasks? recovery = null,
         WorkflowEntry entry = WorkflowEntry.Operator)
     {
-        if (role == Role.Primary && targets.ScaleStandby is null)
+        var failsBack = FailsBack(role);
+        if (failsBack && targets.ScaleStandby is null)
             throw new ArgumentException("A primary's failback scales the secondary back to standby: it needs that function.", nameof(targets));
-        if (role == Role.Primary && entry == WorkflowEntry.Trigger)
+        if (failsBack && entry == WorkflowEntry.Trigger)
             throw new ArgumentException("Nothing triggers a failback: the primary has the operators' entry point only.", nameof(entry));
         var b = new Builder(role, region, settings, targets, recovery, Leases(role, region, settings, targets, recovery), entry);
         var recoverySteps = recovery is { All.Count: > 0 } ? " Recovery tasks run before and after the shift as configured; a drill runs none." : "";
         return Map.Of(
-            ("Comment", (role == Role.Primary
+            ("Comment", (failsBack
                 ? $"Failback into {region}: decide, scale this region up, wait until ready, restore the traffic gate, scale the secondary back to standby."
                 : entry == WorkflowEntry.Trigger
                 ? $"Failover into {region}, started by the triggers (never forced): decide, scale this region up, wait until ready, close the primary's traffic gate."
@@ -148,7 +149,7 @@ public static class WorkflowDefinition
         return new WorkflowTargets
         {
             Decide = placeholder, ScaleService = placeholder, CheckService = placeholder, ShiftTraffic = placeholder, ReleaseLock = placeholder,
-            ScaleStandby = role == Role.Primary ? placeholder : null, Topic = placeholder,
+            ScaleStandby = FailsBack(role) ? placeholder : null, Topic = placeholder,
         };
     }
 
@@ -174,6 +175,8 @@ public static class WorkflowDefinition
     {
         private readonly Dictionary<string, Value> _states = new(StringComparer.Ordinal);
         private IReadOnlyList<FailoverAction> Actions { get; } = ActionsFor(role, entry);
+
+        private bool FailsBack => Actions.Contains(FailoverAction.Failback);
 
         public Dictionary<string, Value> States()
         {
@@ -202,7 +205,7 @@ public static class WorkflowDefinition
             _states[WorkflowDefinition.States.UnsupportedAction] = Map.Of(
                 ("Type", "Fail"),
                 ("Error", "UnsupportedAction"),
-                ("Cause", role == Role.Primary
+                ("Cause", FailsBack
                     ? $"The primary's workflow ({region}) runs failback only; failover and drills run in the secondary's workflow. Input must be {{\"action\": \"failback\", \"source\": ...}}."
                     : $"The secondary's workflow ({region}) runs failover and drill; failback runs in the primary's workflow. Input must be {{\"action\": \"failover\" | \"drill\", \"source\": ...}}."));
 
@@ -379,7 +382,7 @@ public static class WorkflowDefinition
                 // afterShift recovery tasks right after the shift, before the failback's drain: the application needs them as
                 // soon as traffic arrives, and a failure leaves the secondary at its active size (safe, reported FAILED) rather
                 // than scaled back.
-                var afterShift = role == Role.Primary ? WorkflowDefinition.States.DrainBeforeScaleDown : WorkflowDefinition.States.StampFinished;
+                var afterShift = FailsBack ? WorkflowDefinition.States.DrainBeforeScaleDown : WorkflowDefinition.States.StampFinished;
                 if (recovery is not null) afterShift = recovery.Chain(_states, RecoveryPhase.AfterShift, region, afterShift, FailureEntry);
                 // From here on a failure must still record the transition: the gate has moved.
                 _states[WorkflowDefinition.States.TrafficMoved] = Map.Of(
@@ -388,7 +391,7 @@ public static class WorkflowDefinition
                     ("ResultPath", "$.releaseOutcome"),
                     ("Next", WorkflowDefinition.States.RenewAfterShift));
                 RenewLease(WorkflowDefinition.States.RenewAfterShift, afterShift, afterShift: true);
-                if (role == Role.Primary)
+                if (FailsBack)
                 {
                     // Resolvers keep answering the secondary for the record's TTL and Route 53's propagation: it keeps its
                     // capacity until they have moved.
@@ -409,7 +412,7 @@ public static class WorkflowDefinition
 
             Stamp(WorkflowDefinition.States.StampFinished, "finished", WorkflowDefinition.States.Describe(Notices.Succeeded));
             // A primary's SUCCEEDED carries what scaling the secondary back did (its result, or its error after retries).
-            IReadOnlyList<(string, Value?)> standby = role == Role.Primary ? [("standby.$", "$.standby")] : [];
+            IReadOnlyList<(string, Value?)> standby = FailsBack ? [("standby.$", "$.standby")] : [];
             // A failover's SUCCEEDED says whether traffic moved before the region was fully ready, and with how many healthy tasks.
             IReadOnlyList<(string, Value?)> partial = Actions.Contains(FailoverAction.Failover) ? [("partial.$", "$.partial")] : [];
             Notice(Notices.Succeeded, "done", WorkflowDefinition.States.ReleaseLock, extra: [.. standby, .. partial, .. RecoveryNotice]);

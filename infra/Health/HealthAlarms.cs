@@ -48,10 +48,6 @@ public sealed record HealthAlarms
         ? new IInterpolationPart[] { a.Alarm.Out("name") }
         : [new Str(","), a.Alarm.Out("name")])]);
 
-    /// decide reads the primary's alarm states: DescribeAlarms on exactly these alarms.
-    public void GrantDescribe(IamRole role) =>
-        role.Grant(p => p.Allow("DescribeHealthAlarms", Actions.CloudWatch.DescribeAlarms, All.Select(a => (Value)a.Alarm.Out("arn")).ToList()));
-
     public static HealthAlarms Create(PulumiProgram program, HealthAlarmsProps props)
     {
         var a = props.Settings;

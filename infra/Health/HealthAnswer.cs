@@ -21,13 +21,12 @@ public sealed record HealthAnswerRecords
     /// keep an old verdict for long.
     public const int TtlSeconds = 10;
 
-    public static HealthAnswerRecords Create(PulumiProgram program, Naming naming, DnsSettings dns, Role role, Resource? endpointCheck)
+    public static HealthAnswerRecords Create(PulumiProgram program, Naming naming, DnsSettings dns, Role role, Resource endpointCheck)
     {
         var name = HealthAnswer.Name(dns.DomainName);
         var nameServers = program.AddVariable("hosted-zone-name-servers",
             new Invoke("aws:route53/getZone:getZone", Map.Of(("zoneId", dns.HostedZoneId)), "nameServers"));
         if (role != Role.Primary) return new HealthAnswerRecords { Name = name, NameServers = nameServers };
-        if (endpointCheck is null) throw new ArgumentNullException(nameof(endpointCheck), "the primary's health answer is guarded by its endpoint check");
 
         Resource Answer(string logical, string type, string address, Value? healthCheckId) => program.Add(new Resource
         {

@@ -41,10 +41,6 @@ public sealed record RegionHealth
     /// must still be able to show that it recovered, or nothing could tell when to fail back.
     public required Resource Calculated { get; init; }
 
-    /// decide reads what Route 53's checkers see of this region's endpoint.
-    public void GrantReadEndpointStatus(IamRole role) =>
-        role.Grant(p => p.Allow("ReadEndpointHealth", Actions.Route53.ReadHealthCheckStatus, EndpointArn));
-
     public static RegionHealth Create(PulumiProgram program, RegionHealthProps props)
     {
         var naming = props.Naming;

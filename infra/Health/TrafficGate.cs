@@ -82,17 +82,6 @@ public sealed record TrafficGate
         ("switchRegion", SwitchRegion is { } region ? new Str(region) : null),
         ("namespace", Namespace is { } name ? new Str(name) : null));
 
-    /// route53-api: shift-traffic reads the gate's version and flips its inversion, on this one health check only.
-    public void GrantUpdate(IamRole role) =>
-        role.Grant(p => p.Allow("FlipTrafficGate", Actions.Route53.UpdateHealthCheck, Arn));
-
-    /// metric: publish a gate's position. PutMetricData has no resource type, so the grant is held to the gate's own namespace
-    /// (cloudwatch:namespace) and to the region that holds its switch (aws:RequestedRegion).
-    public static void GrantPublish(IamRole role, string sid, string metricNamespace, string region) =>
-        role.Grant(p => p.AllowUnscoped(sid, Actions.CloudWatch.PutMetricData,
-            Condition.StringEquals("cloudwatch:namespace", metricNamespace),
-            Condition.StringEquals("aws:RequestedRegion", region)));
-
     /// The kind as config, outputs and the functions spell it.
     public static string Mode(TrafficGateKind kind) => kind switch
     {
@@ -100,11 +89,6 @@ public sealed record TrafficGate
         TrafficGateKind.Arc => TrafficGateModes.Arc,
         _ => TrafficGateModes.Route53Api,
     };
-
-    /// arc: read and set one routing control's state (shift-traffic's, on the primary's control only). The routing control is the
-    /// resource: no other control, on this cluster or another, can be moved with it.
-    public static void GrantMoveRoutingControl(IamRole role, string sid, Value routingControlArn) =>
-        role.Grant(p => p.Allow(sid, Actions.RecoveryCluster.MoveRoutingControl, routingControlArn));
 
     public static TrafficGate Create(PulumiProgram program, TrafficGateProps props) => props.Kind switch
     {

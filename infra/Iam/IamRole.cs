@@ -3,7 +3,7 @@ using Failover.Infra.Yaml;
 namespace Failover.Infra.Iam;
 
 /// An IAM role with one inline least-privilege policy. Components add their grants
-/// (`gate.GrantUpdate(role)`); `Declare` then adds the role and its policy to the program.
+/// (`primary.Gate.GrantMove(role, GateMove.Close)`); `Declare` then adds the role and its policy to the program.
 /// `name`: a fixed name instead of a generated one, for a role another stack's policy must name before it exists.
 public sealed class IamRole(string logicalName, string purpose, string description, PolicyDocument trust, string? name = null)
 {

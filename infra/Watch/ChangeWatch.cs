@@ -13,16 +13,14 @@ public sealed record ChangeWatchProps
     public required Naming Naming { get; init; }
     public required AwsAccount Account { get; init; }
     public required AwsProviders Providers { get; init; }
-    public required Config.Role Role { get; init; }
-    public required string PeerRegion { get; init; }
-    public required string PeerPrefix { get; init; }
+    public required RoleProfile Role { get; init; }
     public required RegionHealth Health { get; init; }
+    /// The primary's checks and gate: this stack's own in the primary, its outputs in the secondary.
+    public required PrimaryView Primary { get; init; }
     public required ControlTable Table { get; init; }
     public required Notifications Topic { get; init; }
     /// The primary's topic in us-east-1 when neither stack is there (AlarmForwarding's relay): the global watch tells it.
     public Notifications? Relay { get; init; }
-    /// The secondary's view of the primary's outputs (its health check ids); null in the primary.
-    public Func<string, Value>? PrimaryOutput { get; init; }
 }
 
 /// Changes made outside the workflow to what moves or blocks traffic (the gate and the alarms decide reads, the functions,
@@ -91,7 +89,7 @@ public static class ChangeWatch
     {
         var account = props.Account;
         var home = account.Region;
-        var watchesGlobal = home == GlobalEventsRegion || (props.PeerRegion != GlobalEventsRegion && props.Role == Config.Role.Primary);
+        var watchesGlobal = home == GlobalEventsRegion || (props.Role.Peer.Region != GlobalEventsRegion && props.Role.Role == Config.Role.Primary);
         var regional = Regional(props, home).ToList();
         var global = watchesGlobal ? Global(props, home == GlobalEventsRegion).ToList() : [];
         var rules = new List<EventRule>();
@@ -157,7 +155,7 @@ public static class ChangeWatch
     /// The caller ARN of a role of the shift-traffic function in either stack: `assumed-role/ROLE-NAME-PREFIX*/SESSION`.
     private static IReadOnlyList<Value> ShiftTrafficCallers(ChangeWatchProps props) =>
     [
-        .. new[] { props.Naming, props.Naming with { Prefix = props.PeerPrefix } }.Select(n =>
+        .. new[] { props.Naming, props.Naming with { Prefix = props.Role.Peer.Prefix } }.Select(n =>
             Value.Format($"arn:{props.Account.Partition}:sts::{props.Account.AccountId}:assumed-role/{n.NamePrefix(Contract.HandlerNames.ShiftTraffic, 38)}*")),
     ];
 
@@ -201,7 +199,7 @@ public static class ChangeWatch
     private static IEnumerable<Watched> Alarms(ChangeWatchProps props)
     {
         Value[] matches = props.Health.Gate.Kind == TrafficGateKind.Metric
-            ? [Prefix($"{props.Naming.Prefix}-"), $"{props.PeerPrefix}-traffic-gate"]
+            ? [Prefix($"{props.Naming.Prefix}-"), props.Role.Peer.Named("traffic-gate")]
             : [Prefix($"{props.Naming.Prefix}-")];
         return [new("aws.cloudwatch", "monitoring.amazonaws.com", AlarmCalls, false, ["requestParameters.alarmName", "requestParameters.alarmNames"], matches)];
     }
@@ -209,24 +207,22 @@ public static class ChangeWatch
     /// IAM and Route 53, for both stacks: their roles by name prefix, the health checks by the ids this stack knows.
     private static IEnumerable<Watched> Global(ChangeWatchProps props, bool homeIsGlobalRegion)
     {
-        var primaryPrefix = props.Role == Config.Role.Primary ? props.Naming.Prefix : props.PeerPrefix;
+        var (primary, primaryPrefix) = (props.Primary, props.Primary.Prefix);
         yield return new("aws.iam", "iam.amazonaws.com", RoleCalls, false, ["requestParameters.roleName"],
-            [Prefix($"{props.Naming.Prefix}-"), Prefix($"{props.PeerPrefix}-")]);
+            [Prefix($"{props.Naming.Prefix}-"), Prefix($"{props.Role.Peer.Prefix}-")]);
         var health = props.Health;
         var checks = new List<Value> { health.Endpoint.Out("id"), health.Calculated.Out("id") };
         checks.AddRange(health.AlarmChecks.Select(c => (Value)c.Check.Out("id")));
-        var primaryGate = props.Role == Config.Role.Primary ? health.Gate.Check.Out("id") : props.PrimaryOutput?.Invoke(StackOutputs.GateHealthCheckId);
-        if (props.Role == Config.Role.Secondary)
-        {
-            checks.Add(health.Gate.Check.Out("id"));
-            if (props.PrimaryOutput is { } output)
-                checks.AddRange([output(StackOutputs.EndpointHealthCheckId), output(StackOutputs.CalculatedHealthCheckId)]);
-        }
+        var primaryGate = primary.Gate.HealthCheckId ?? throw new InvalidOperationException("every gate is a health check");
+        // Every check this stack knows, once: its own, and the primary's where they are not its own (the secondary's view). The
+        // primary's gate last.
+        checks.AddRange(new[] { health.Gate.Check.Out("id"), primary.Endpoint.Id, primary.CalculatedCheckId }
+            .Where(id => id != primaryGate && !checks.Contains(id)).ToList());
         // Only the route53-api gate is moved through Route 53's API, by either stack's shift-traffic, and only the primary's.
-        if (health.Gate.Kind == TrafficGateKind.Route53Api && primaryGate is not null)
+        if (health.Gate.Kind == TrafficGateKind.Route53Api)
             yield return new("aws.route53", "route53.amazonaws.com", HealthCheckCalls, false, ["requestParameters.healthCheckId"], [primaryGate],
                 ShiftTrafficCallers(props));
-        else if (primaryGate is not null) checks.Add(primaryGate);
+        else checks.Add(primaryGate);
         yield return new("aws.route53", "route53.amazonaws.com", HealthCheckCalls, false, ["requestParameters.healthCheckId"], checks);
         if (!homeIsGlobalRegion)
         {

@@ -19,13 +19,17 @@ internal static class ModelProgram
 
         var role = new IamRole("probe", "probe", "Exercises every grant helper",
             TrustPolicy.ForService("lambda.amazonaws.com", stack.Account.AccountId, stack.Account.Arn("lambda", "function:*")));
-        stack.Health.Gate.GrantUpdate(role);
-        stack.Health.GrantReadEndpointStatus(role);
+        // The primary's gate, endpoint check and alarms as the secondary imports them.
+        var primary = stack.Orchestration.Primary;
+        primary.Gate.GrantMove(role, Health.GateMove.Close);
+        // The route53-api kind too, on this stack's own gate check: the shipped stacks use the metric gate.
+        (Health.GateSwitch.Of(stack.Health.Gate, Infra.Config.Role.Secondary) with { Kind = Infra.Config.TrafficGateKind.Route53Api }).GrantMove(role, Health.GateMove.Move);
+        primary.Endpoint.GrantReadStatus(role);
         stack.Ecs.GrantScale(role);
         stack.Ecs.GrantDescribe(role);
         stack.Scaling.GrantSetFloor(role);
         stack.LoadBalancer.GrantReadTargetHealth(role);
-        stack.Alarms.GrantDescribe(role);
+        primary.Alarms.GrantDescribe(role);
         role.Declare(program, naming);
 
         program.Add(new Resource

@@ -1,4 +1,5 @@
 using Failover.Infra.Config;
+using Failover.Infra.Health;
 
 namespace Failover.Infra.Tests.Config;
 
@@ -25,4 +26,44 @@ public sealed class RoleProfileTests
         {
             DesiredCount = 0, ScalingFloor = 0, IdleStandby = true,
         });
+
+    [Fact]
+    public void The_primary_fails_back_opening_its_gate_then_scales_the_secondary_back_and_owns_what_the_secondary_reads() =>
+        RoleProfile.For(TestStacks.Config("primary")).Should().BeEquivalentTo(new
+        {
+            WorkflowActions = new[] { FailoverAction.Failback },
+            PrimaryGateMove = GateMove.Open,
+            ScalesPeerToStandby = true,
+            MovesSecondaryGate = true,
+            ForwardsAlarms = true,
+            StartsOnTriggers = false,
+            ReadsPrimaryOutputs = false,
+            ReadsPrimaryServiceSize = false,
+        }, o => o.WithStrictOrdering());
+
+    [Fact]
+    public void The_secondary_fails_over_and_drills_closing_the_primarys_gate_on_the_triggers_and_reads_the_primary() =>
+        RoleProfile.For(TestStacks.Config("secondary")).Should().BeEquivalentTo(new
+        {
+            WorkflowActions = new[] { FailoverAction.Failover, FailoverAction.Drill },
+            PrimaryGateMove = GateMove.Close,
+            ScalesPeerToStandby = false,
+            MovesSecondaryGate = false,
+            ForwardsAlarms = false,
+            StartsOnTriggers = true,
+            ReadsPrimaryOutputs = true,
+            ReadsPrimaryServiceSize = true,
+        }, o => o.WithStrictOrdering());
+
+    [Fact]
+    public void Both_stacks_agree_which_region_is_the_primary_and_each_names_the_other_as_its_peer()
+    {
+        var primary = RoleProfile.For(TestStacks.Config("primary"));
+        var secondary = RoleProfile.For(TestStacks.Config("secondary"));
+
+        (primary.PrimaryRegion, primary.SecondaryRegion).Should().Be(("us-east-1", "us-west-2"));
+        (secondary.PrimaryRegion, secondary.SecondaryRegion).Should().Be(("us-east-1", "us-west-2"));
+        (primary.Peer.Role, primary.Peer.Region, secondary.Peer.Role, secondary.Peer.Region)
+            .Should().Be((Role.Secondary, "us-west-2", Role.Primary, "us-east-1"));
+    }
 }

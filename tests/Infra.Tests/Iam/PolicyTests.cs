@@ -100,9 +100,10 @@ public sealed class PolicyTests
 /// Grant helpers live on the components that own the resources and name exactly those resources.
 public sealed class GrantTests
 {
-    private static (RegionStack Stack, IamRole Role) Granted(Action<RegionStack, IamRole> grant)
+    private static (RegionStack Stack, IamRole Role) Granted(Action<RegionStack, IamRole> grant, string stackRole = "secondary",
+        params (string Key, string? Value)[] overrides)
     {
-        var stack = RegionStack.Create(TestStacks.Config("secondary"));
+        var stack = RegionStack.Create(TestStacks.Config(stackRole, overrides));
         var role = new IamRole("probe", "probe", "test", TrustPolicy.ForService("lambda.amazonaws.com", stack.Account.AccountId));
         grant(stack, role);
         return (stack, role);
@@ -111,7 +112,8 @@ public sealed class GrantTests
     [Fact]
     public void The_gate_grant_covers_that_one_health_check()
     {
-        var (_, role) = Granted((s, r) => s.Health.Gate.GrantUpdate(r));
+        var (_, role) = Granted((s, r) => s.Orchestration.Primary.Gate.GrantMove(r, Failover.Infra.Health.GateMove.Open), "primary",
+            ("trafficGate", "route53-api"));
 
         var statement = role.Policy.Statements.Single();
         statement.Actions.Should().Equal("route53:GetHealthCheck", "route53:UpdateHealthCheck");
@@ -134,7 +136,7 @@ public sealed class GrantTests
     [Fact]
     public void The_alarm_grant_covers_exactly_the_health_alarms()
     {
-        var (stack, role) = Granted((s, r) => s.Alarms.GrantDescribe(r));
+        var (stack, role) = Granted((s, r) => s.Orchestration.Primary.Alarms.GrantDescribe(r), "primary");
 
         role.Policy.Statements.Single().Resources.Should().Equal(stack.Alarms.All.Select(a => (Value)a.Alarm.Out("arn")));
     }
