@@ -1,9 +1,7 @@
 using Failover.Functions.Aws;
 using System.Text.Json.Nodes;
 using Failover.Functions.Runtime;
-using Failover.Functions.Tests.Aws;
-using Failover.Functions.Tests.Faults;
-using Failover.Functions.Tests.Moto;
+using Failover.Functions.Tests.Harness;
 
 namespace Failover.Functions.Tests.Handlers;
 
@@ -477,7 +475,7 @@ public sealed class DecideTests(MotoServer moto)
         using var proxy = new FaultProxy(moto.Url);
         // Between decide's read of the state and its lock, another execution completes a transition (epoch 1 -> 2).
         proxy.Inject(Fault.BeforeForward(async () => await world.Ask("put-item", """{"pk":"state","activeRegion":"us-east-1","epoch":2}""")),
-            Match.Target("DynamoDB_20120810.UpdateItem"), times: 1);
+            RequestMatch.Target("DynamoDB_20120810.UpdateItem"), times: 1);
         await world.Ask("put-item", """{"pk":"state","activeRegion":"us-east-1","epoch":1}""");
 
         var response = await world.InvokeThroughAsync(proxy, "decide", Failover);
@@ -492,13 +490,13 @@ public sealed class DecideTests(MotoServer moto)
     {
         var world = await WithPrimaryAlarmFiring(moto);
         using var proxy = new FaultProxy(moto.Url);
-        proxy.Inject(Fault.ResetAfterForward, Match.Target("DynamoDB_20120810.UpdateItem"), times: 1);
+        proxy.Inject(Fault.ResetAfterForward, RequestMatch.Target("DynamoDB_20120810.UpdateItem"), times: 1);
 
         var response = await world.InvokeThroughAsync(proxy, "decide", Failover);
 
         response["decision"]!.GetValue<string>().Should().Be("FAILOVER");
         response["lockId"]!.GetValue<string>().Should().NotBeNullOrEmpty().And.NotContain("exec-1");
-        proxy.ForwardedCount(Match.Target("DynamoDB_20120810.UpdateItem")).Should().Be(2);
+        proxy.ForwardedCount(RequestMatch.Target("DynamoDB_20120810.UpdateItem")).Should().Be(2);
     }
 
     // Multi-Region strong consistency's answer to a write racing one from another region: a 400 that is no refusal.
@@ -699,7 +697,7 @@ public sealed class DecideTests(MotoServer moto)
         // DynamoDB applies a conditional write atomically; moto does not (two concurrent writes can both pass the condition), so
         // the lock writes reach moto one at a time. They are still sent concurrently, and the condition still picks the winner.
         using var proxy = new FaultProxy(moto.Url);
-        proxy.Inject(Fault.OneAtATime, Match.Target("DynamoDB_20120810.UpdateItem"));
+        proxy.Inject(Fault.OneAtATime, RequestMatch.Target("DynamoDB_20120810.UpdateItem"));
 
         var responses = await Task.WhenAll(Enumerable.Range(1, 8).Select(i =>
             world.InvokeThroughAsync(proxy, "decide", $$"""{"action":"failover","source":"alarm","executionId":"exec-{{i}}"}""")));

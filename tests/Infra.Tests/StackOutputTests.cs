@@ -1,6 +1,6 @@
 using Failover.Infra.Yaml;
 
-namespace Failover.Infra.Tests.Stack;
+namespace Failover.Infra.Tests;
 
 public sealed class StackOutputTests
 {

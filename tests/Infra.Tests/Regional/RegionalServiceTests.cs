@@ -1,6 +1,6 @@
 using Failover.Infra.Yaml;
 
-namespace Failover.Infra.Tests.Stack;
+namespace Failover.Infra.Tests.Regional;
 
 public sealed class RegionalServiceTests
 {

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
-using Failover.Functions.Tests.Moto;
 
-namespace Failover.Functions.Tests.Aws;
+namespace Failover.Tests.Shared;
 
 /// A fake AWS endpoint on 127.0.0.1 that records every request and answers from a script.
 public sealed class RecordingEndpoint : IDisposable

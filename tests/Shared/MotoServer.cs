@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
-namespace Failover.Functions.Tests.Moto;
+namespace Failover.Tests.Shared;
 
 /// A moto server on 127.0.0.1 for the test run, reset before each test that arranges a world.
 public sealed class MotoServer : IAsyncLifetime

@@ -1,7 +1,7 @@
 using Failover.Infra.Regional;
 using Failover.Infra.Yaml;
 
-namespace Failover.Infra.Tests.Stack;
+namespace Failover.Infra.Tests.Regional;
 
 /// What a security review of the region's front door expects by default: an ALB nobody deletes by accident, its access logs
 /// in a private, encrypted, expiring bucket, security groups that admit and let out only what the design needs, tasks that

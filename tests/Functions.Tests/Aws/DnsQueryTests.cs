@@ -1,7 +1,7 @@
 using System.Net;
 using Failover.Functions.Aws;
 
-namespace Failover.Functions.Tests.Dns;
+namespace Failover.Functions.Tests.Aws;
 
 /// The DNS question decide asks Route 53's name servers, and how it reads the answer (RFC 1035 §4).
 public sealed class DnsQueryTests

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
-namespace Failover.Ops.Tests.Documentation;
+namespace Failover.Ops.Tests.Examples;
 
 /// The example release pipeline (infra/Ops/examples/github-actions-release.yml): production credentials are reached only
 /// by the event (a push to main, a manual run on main), never by an expression a pull request edits; --force has its own

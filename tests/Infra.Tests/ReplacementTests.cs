@@ -1,6 +1,6 @@
 using Failover.Infra.Yaml;
 
-namespace Failover.Infra.Tests.Stack;
+namespace Failover.Infra.Tests;
 
 /// Pulumi replaces a resource by creating the new one before deleting the old: a fixed physical name that the change
 /// does not alter makes the create fail ("already exists"). Every fixed name must be one no replacing change keeps.

@@ -3,9 +3,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Failover.Functions.Tests.Moto;
 
-namespace Failover.Functions.Tests.Faults;
+namespace Failover.Functions.Tests.Harness;
 
 public sealed class FaultProxyTests : IAsyncLifetime
 {
@@ -110,7 +109,7 @@ public sealed class FaultProxyTests : IAsyncLifetime
     [Fact]
     public async Task Hang_times_the_client_out_while_other_connections_carry_on()
     {
-        _proxy.Inject(Fault.Hang, Match.Path("POST", "/hang"));
+        _proxy.Inject(Fault.Hang, RequestMatch.Path("POST", "/hang"));
         using var impatient = new HttpClient { BaseAddress = new Uri(_proxy.Url), Timeout = TimeSpan.FromSeconds(1) };
         var clock = Stopwatch.StartNew();
 
@@ -186,7 +185,7 @@ public sealed class FaultProxyTests : IAsyncLifetime
         seenDuringAction.Should().Be(0);
         seenAtActionEnd.Should().Be(1);
         _upstream.Seen.Select(s => s.PathAndQuery).Should().Equal("/concurrent-edit", "/through-proxy");
-        _proxy.ForwardedCount(Match.Any).Should().Be(1);
+        _proxy.ForwardedCount(RequestMatch.Any).Should().Be(1);
     }
 
     [Fact]
@@ -224,7 +223,7 @@ public sealed class FaultProxyTests : IAsyncLifetime
     {
         using var slow = new SlowUpstream(TimeSpan.FromMilliseconds(300));
         await using var proxy = new FaultProxy(slow.Url);
-        proxy.Inject(Fault.OneAtATime, Match.Target(PutItem));
+        proxy.Inject(Fault.OneAtATime, RequestMatch.Target(PutItem));
         using var client = new HttpClient { BaseAddress = new Uri(proxy.Url), Timeout = TimeSpan.FromSeconds(20) };
         async Task Send(string target)
         {
@@ -274,23 +273,23 @@ public sealed class FaultProxyTests : IAsyncLifetime
     [Fact]
     public async Task Target_matcher_is_exact_on_the_x_amz_target_header()
     {
-        _proxy.Inject(Fault.Status(500, "{}"), Match.Target(PutItem));
+        _proxy.Inject(Fault.Status(500, "{}"), RequestMatch.Target(PutItem));
 
         var put = await Send(PutItem);
         var getItem = await Send(GetItem);
         var longer = await Send(PutItem + "Batch");
 
         (put, getItem, longer).Should().Be((HttpStatusCode.InternalServerError, HttpStatusCode.OK, HttpStatusCode.OK));
-        _proxy.ForwardedCount(Match.Target(PutItem)).Should().Be(0);
-        _proxy.ForwardedCount(Match.Target(GetItem)).Should().Be(1);
+        _proxy.ForwardedCount(RequestMatch.Target(PutItem)).Should().Be(0);
+        _proxy.ForwardedCount(RequestMatch.Target(GetItem)).Should().Be(1);
     }
 
     [Fact]
     public async Task Other_matchers_pick_only_the_intended_request()
     {
-        _proxy.Inject(Fault.Status(501, "{}"), Match.TargetEndsWith(".UpdateItem"));
-        _proxy.Inject(Fault.Status(502, "{}"), Match.Path("DELETE", "/things/"));
-        _proxy.Inject(Fault.Status(503, "{}"), Match.BodyContains("\"poison\""));
+        _proxy.Inject(Fault.Status(501, "{}"), RequestMatch.TargetEndsWith(".UpdateItem"));
+        _proxy.Inject(Fault.Status(502, "{}"), RequestMatch.Path("DELETE", "/things/"));
+        _proxy.Inject(Fault.Status(503, "{}"), RequestMatch.BodyContains("\"poison\""));
 
         var update = await Send("DynamoDB_20120810.UpdateItem");
         var updateLike = await Send("DynamoDB_20120810.UpdateItems");
@@ -307,8 +306,8 @@ public sealed class FaultProxyTests : IAsyncLifetime
     public async Task Requests_records_what_happened_to_each_request()
     {
         var status = Fault.Status(500, "{}");
-        _proxy.Inject(status, Match.Target(PutItem), times: 1);
-        _proxy.Inject(Fault.Reset, Match.Path("POST", "/reset"));
+        _proxy.Inject(status, RequestMatch.Target(PutItem), times: 1);
+        _proxy.Inject(Fault.Reset, RequestMatch.Path("POST", "/reset"));
 
         await Send(PutItem);
         await Send(PutItem);
@@ -323,8 +322,8 @@ public sealed class FaultProxyTests : IAsyncLifetime
         requests[0].Request.Method.Should().Be("POST");
         requests[0].Request.PathAndQuery.Should().Be("/");
         requests[0].Request.Body.Should().Be("{}");
-        _proxy.ForwardedCount(Match.Target(PutItem)).Should().Be(1);
-        _proxy.ForwardedCount(Match.Any).Should().Be(1);
+        _proxy.ForwardedCount(RequestMatch.Target(PutItem)).Should().Be(1);
+        _proxy.ForwardedCount(RequestMatch.Any).Should().Be(1);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using Failover.Infra.Config;
 using Failover.Infra.Yaml;
 
-namespace Failover.Infra.Tests.Stack;
+namespace Failover.Infra.Tests.Health;
 
 public sealed class HealthSignalTests
 {

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Failover.Ops.Cli;
 
-namespace Failover.Ops.Tests.Documentation;
+namespace Failover.Ops.Tests.Cli;
 
 /// Every failoverctl command line the README and the example pipeline show is one the tool accepts.
 public sealed partial class DocumentedCommandTests

@@ -3,7 +3,7 @@ using Failover.Functions.Aws;
 using Failover.Functions.Handlers;
 using Failover.Functions.Runtime;
 
-namespace Failover.Functions.Tests.Moto;
+namespace Failover.Functions.Tests.Harness;
 
 /// One arranged world in moto (fresh per test) and the functions' environment pointing at it.
 public sealed class World
@@ -131,11 +131,11 @@ public sealed class World
     }
 
     /// The same, with every AWS call going through `proxy` (which forwards to this world's moto unless a fault says otherwise).
-    public Task<JsonNode> InvokeThroughAsync(Faults.FaultProxy proxy, string handler, string eventJson, TimeSpan? timeLeft = null) =>
+    public Task<JsonNode> InvokeThroughAsync(FaultProxy proxy, string handler, string eventJson, TimeSpan? timeLeft = null) =>
         InvokeAsync(handler, eventJson, new Dictionary<string, string> { ["AWS_ENDPOINT_URL"] = proxy.Url }, timeLeft: timeLeft);
 
     /// The same holding the lock for the event's action (InvokeHoldingLockAsync), every AWS call going through `proxy`.
-    public Task<JsonNode> InvokeThroughHoldingLockAsync(Faults.FaultProxy proxy, string handler, string eventJson, TimeSpan? timeLeft = null) =>
+    public Task<JsonNode> InvokeThroughHoldingLockAsync(FaultProxy proxy, string handler, string eventJson, TimeSpan? timeLeft = null) =>
         InvokeHoldingLockAsync(handler, eventJson, new Dictionary<string, string> { ["AWS_ENDPOINT_URL"] = proxy.Url }, timeLeft: timeLeft);
 
     /// One probe client for every test, as production has one per process.

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Failover.Functions.Tests.Faults;
+namespace Failover.Tests.Shared;
 
 /// One request as the proxy received it from the client.
 public sealed record ProxiedRequest(string Method, string PathAndQuery, string? Target, IReadOnlyDictionary<string, string> Headers, string Body);
@@ -62,7 +62,7 @@ public abstract record Fault
 }
 
 /// Request matchers for <see cref="FaultProxy.Inject"/>.
-public static class Match
+public static class RequestMatch
 {
     /// Every request.
     public static Func<ProxiedRequest, bool> Any { get; } = _ => true;
@@ -158,7 +158,7 @@ public sealed class FaultProxy : IAsyncDisposable, IDisposable
     public FaultRule Inject(Fault fault, Func<ProxiedRequest, bool>? when = null, int times = int.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(times);
-        var rule = new FaultRule(this, fault, when ?? Match.Any, times);
+        var rule = new FaultRule(this, fault, when ?? RequestMatch.Any, times);
         lock (_rules) _rules.Add(rule);
         return rule;
     }

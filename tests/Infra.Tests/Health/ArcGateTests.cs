@@ -1,6 +1,6 @@
 using Failover.Infra.Yaml;
 
-namespace Failover.Infra.Tests.Stack;
+namespace Failover.Infra.Tests.Health;
 
 /// trafficGate arc: the primary builds the control panel, a routing control per region and the safety rule on the cluster the
 /// user names (or one it creates), in ARC's control-plane region; each stack's gate is a RECOVERY_CONTROL check on its own

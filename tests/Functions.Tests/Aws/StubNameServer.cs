@@ -1,8 +1,7 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Failover.Functions.Tests.Dns;
+namespace Failover.Functions.Tests.Aws;
 
 /// An authoritative name server on 127.0.0.1 for the tests: answers an A question with `Answer` (compressed owner name, as Route 53
 /// writes it), NXDOMAIN for other names, or nothing at all when `Silent`. Written from RFC 1035 §4, apart from the code under test.

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Failover.Ops.Tests.Documentation;
+namespace Failover.Ops.Tests.Examples;
 
 /// The example preview role (infra/Ops/examples/preview-role-policy.json) reads what `pulumi preview --refresh` reads of
 /// the compiled programs, and nothing it could change anything with: a pull request's preview runs code nobody has merged.
