@@ -1,7 +1,7 @@
 using System.Text.Json;
 using YamlDotNet.RepresentationModel;
 
-namespace Failover.Infra.Tests.Yaml;
+namespace Failover.Infra.Tests;
 
 /// What deploys is what was checked: the pinned plugin versions are exactly the provider SDKs the schema oracle uses.
 public sealed class ProviderVersionTests
