@@ -1,6 +1,8 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Failover.Functions.Aws;
 using Failover.Functions.Handlers;
+using Failover.Functions.Json;
 using Failover.Functions.Runtime;
 
 namespace Failover.Functions.Tests.Harness;
@@ -133,6 +135,15 @@ public sealed class World
     /// The same, with every AWS call going through `proxy` (which forwards to this world's moto unless a fault says otherwise).
     public Task<JsonNode> InvokeThroughAsync(FaultProxy proxy, string handler, string eventJson, TimeSpan? timeLeft = null) =>
         InvokeAsync(handler, eventJson, new Dictionary<string, string> { ["AWS_ENDPOINT_URL"] = proxy.Url }, timeLeft: timeLeft);
+
+    /// decide's answer as the workflow reads it, deserialized with the functions' own source-generated context: a field the
+    /// response lacks (every one is required) fails here, not as a null further on.
+    public async Task<DecideResponse> DecideAsync(string eventJson, Dictionary<string, string>? overrides = null, TimeSpan? timeLeft = null) =>
+        (await InvokeAsync(HandlerNames.Decide, eventJson, overrides, timeLeft: timeLeft)).Deserialize(FunctionsJson.Default.DecideResponse)!;
+
+    /// The same, with every AWS call going through `proxy`.
+    public Task<DecideResponse> DecideThroughAsync(FaultProxy proxy, string eventJson, TimeSpan? timeLeft = null) =>
+        DecideAsync(eventJson, new Dictionary<string, string> { ["AWS_ENDPOINT_URL"] = proxy.Url }, timeLeft);
 
     /// The same holding the lock for the event's action (InvokeHoldingLockAsync), every AWS call going through `proxy`.
     public Task<JsonNode> InvokeThroughHoldingLockAsync(FaultProxy proxy, string handler, string eventJson, TimeSpan? timeLeft = null) =>
