@@ -22,7 +22,6 @@ public sealed class StackOutputTests
     [Fact]
     public void The_recovery_time_budget_output_carries_the_totals_and_each_phase()
     {
-        var budget = Failover.Infra.Estimates.RecoveryTimeBudget.For(TestStacks.Config("secondary"));
         var output = (Map)TestStacks.Program("secondary").Outputs[StackOutputs.RecoveryTimeBudgetOutput];
 
         output.Entries.Keys.Should().BeEquivalentTo("action", "objectiveSeconds", "typicalSeconds", "boundSeconds", "phases");
@@ -30,11 +29,11 @@ public sealed class StackOutputTests
         (output.Entries["objectiveSeconds"], output.Entries["typicalSeconds"], output.Entries["boundSeconds"])
             .Should().Be((new Num(1800), new Num(335), new Num(1290)));
         var phases = ((Seq)output.Entries["phases"]).Items.Cast<Map>().ToList();
-        phases.Select(p => ((Str)p.Entries["name"]).Text).Should().Equal(budget.Phases.Select(p => p.Name));
-        phases[3].Entries.Should().BeEquivalentTo(new Dictionary<string, Value>
-        {
-            ["name"] = new Str("scale-up and readiness"), ["typicalSeconds"] = new Num(85), ["boundSeconds"] = new Num(600), ["from"] = new Str(budget.Phases[3].From),
-        });
+        phases.Select(p => ((Str)p.Entries["name"]).Text).Should().Equal("detection", "trigger", "decision", "scale-up and readiness",
+            "recovery tasks (beforeShift)", "gate flip and propagation", "DNS TTL");
+        phases[3].Entries.Keys.Should().BeEquivalentTo("name", "typicalSeconds", "boundSeconds", "from");
+        (phases[3].Entries["typicalSeconds"], phases[3].Entries["boundSeconds"]).Should().Be((new Num(85), new Num(600)));
+        ((Str)phases[3].Entries["from"]).Text.Should().StartWith("1 task to start (activeCount 2 - standbyCount 1, warm standby)");
     }
 
     [Fact]
