@@ -1,7 +1,7 @@
 namespace Failover.Functions.Runtime;
 
 /// Repeats a caller's value or a message back with a bounded length: an error path must not copy megabytes.
-public static class Echo
+public static class BoundedText
 {
     /// The value quoted, cut to `max` chars with its full length when longer: `'aaaa…' (3145728 chars)`; null as `null`.
     public static string Of(string? value, int max = 64)

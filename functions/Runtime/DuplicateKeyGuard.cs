@@ -5,7 +5,7 @@ namespace Failover.Functions.Runtime;
 /// What an event must be before typed deserialization: one JSON object in which no object names a key twice, in any case.
 /// The deserializer matches keys ignoring case and keeps the last of a repeated one, so `{"action":"drill","ACTION":"failover"}`
 /// would quietly become a failover; refusing the event is the only reading that cannot be wrong.
-internal static class EventShape
+internal static class DuplicateKeyGuard
 {
     /// An open object or array; Name (or Index, in an array) is where it sits in its parent, for the error's path.
     private sealed class Container(string? name, int index, bool isObject)
@@ -56,8 +56,8 @@ internal static class EventShape
         open[^1].Keys!.TryGetValue(key, out var first);
         var path = Path(open);
         return first == key
-            ? new InvalidInputException($"The event is ambiguous: the object at {path} has the key {Echo.Of(key)} twice.")
-            : new InvalidInputException($"The event is ambiguous: the object at {path} has the keys {Echo.Of(first)} and {Echo.Of(key)}, which are one key (keys match whatever their case).");
+            ? new InvalidInputException($"The event is ambiguous: the object at {path} has the key {BoundedText.Of(key)} twice.")
+            : new InvalidInputException($"The event is ambiguous: the object at {path} has the keys {BoundedText.Of(first)} and {BoundedText.Of(key)}, which are one key (keys match whatever their case).");
     }
 
     // Built only for an error: `$`, `.name` for a plain member, `['odd name']` otherwise, `[i]` in an array.
@@ -68,7 +68,7 @@ internal static class EventShape
         {
             if (container.Name is null) path.Append('[').Append(container.Index).Append(']');
             else if (container.Name.Length is > 0 and <= 64 && container.Name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')) path.Append('.').Append(container.Name);
-            else path.Append('[').Append(Echo.Of(container.Name)).Append(']');
+            else path.Append('[').Append(BoundedText.Of(container.Name)).Append(']');
         }
         return path.ToString();
     }

@@ -5,7 +5,7 @@ namespace Failover.Functions.Tests.Runtime;
 
 /// An event naming a key twice (in any case) is ambiguous: refused before the typed handler sees it, since the
 /// case-insensitive deserializer would silently keep the last one.
-public sealed class DuplicateKeyTests
+public sealed class DuplicateKeyGuardTests
 {
     private bool _called;
 
