@@ -62,7 +62,7 @@ public sealed partial class ReleasePipelineTests
     {
         var uses = Uses().Matches(Text).ToList();
         uses.Should().NotBeEmpty();
-        foreach (Match use in uses)
+        foreach (var use in uses)
             use.Groups["ref"].Value.Should().MatchRegex("^[0-9a-f]{40}$", $"{use.Value} is pinned by commit");
         uses.Should().OnlyContain(u => u.Groups["tag"].Success, "each pin names the tag it was published as");
     }
