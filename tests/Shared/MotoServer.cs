@@ -27,7 +27,7 @@ public sealed class MotoServer : IAsyncLifetime
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        // moto reports this many running tasks for a new service, and its deployment COMPLETED when that covers the desired count (design §9).
+        // moto reports this many running tasks for a new service, and its deployment COMPLETED when that covers the desired count (docs/design.md §9).
         start.Environment["MOTO_ECS_SERVICE_RUNNING"] = "1";
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };
