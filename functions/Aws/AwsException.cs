@@ -6,7 +6,7 @@ namespace Failover.Functions.Aws;
 /// catalogue: throttling (and a replicated write conflict) is AwsThrottled, a server error AwsServerError, anything else (a client
 /// error) AwsServiceError.
 public sealed class AwsServiceException(string service, string code, string message, int statusCode, string? requestId)
-    : FunctionException(TypeOf(code, statusCode), $"{service} {code}: {Echo.Of(message, 300)} (HTTP {statusCode}, request id {requestId ?? "none"})")
+    : FunctionException(TypeOf(code, statusCode), $"{service} {code}: {BoundedText.Of(message, 300)} (HTTP {statusCode}, request id {requestId ?? "none"})")
 {
     private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
     {
@@ -37,7 +37,7 @@ public sealed class AwsServiceException(string service, string code, string mess
 
 /// No answer from the service (connection refused or reset, DNS, a timeout, or no time left for another attempt).
 public sealed class AwsUnreachableException(string service, string endpoint, Exception inner)
-    : FunctionException(ErrorTypes.AwsUnreachable, $"{service} at {endpoint} could not be reached: {Echo.Of(inner.Message, 300)}");
+    : FunctionException(ErrorTypes.AwsUnreachable, $"{service} at {endpoint} could not be reached: {BoundedText.Of(inner.Message, 300)}");
 
 /// AWS answered with success but without a field the workflow acts on, or with a body that is not JSON or XML at all.
 /// Reading it as 0, false or a default could act on a fiction (scale to zero, skip a version check), so the call fails; the

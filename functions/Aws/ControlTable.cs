@@ -82,7 +82,7 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
         var item = await GetAsync("flag", cancellationToken);
         if (Attr.Text(item, "mode") is not { } mode) return null;
         var expires = Attr.Time(item, "expiresAt");
-        return new FlagOverride(Echo.Cut(mode, 64), Cut(Attr.Text(item, "reason"), 1024), Cut(Attr.Text(item, "setBy"), 256), Cut(Attr.Text(item, "setAt"), 64),
+        return new FlagOverride(BoundedText.Cut(mode, 64), Cut(Attr.Text(item, "reason"), 1024), Cut(Attr.Text(item, "setBy"), 256), Cut(Attr.Text(item, "setAt"), 64),
             expires, ExpiryUnreadable: expires is null && Attr.Has(item, "expiresAt"));
     }
 
@@ -186,9 +186,9 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
         var held = Attr.Text(item, "lockTokenHash");
         if (held is null) return (false, "no lock is held");
         if (!CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(held), System.Text.Encoding.ASCII.GetBytes(tokenHash)))
-            return (false, $"the lock is held by another run ({Echo.Of(Attr.Text(item, "lockOwner"), 200)})");
+            return (false, $"the lock is held by another run ({BoundedText.Of(Attr.Text(item, "lockOwner"), 200)})");
         var taken = Attr.Text(item, "lockAction");
-        return taken == action ? (true, "holds the lock") : (false, $"this run's lock was taken for {Echo.Of(taken, 32)}, not {action}");
+        return taken == action ? (true, "holds the lock") : (false, $"this run's lock was taken for {BoundedText.Of(taken, 32)}, not {action}");
     }
 
     /// Gives the lock back, recording the transition in the same write when there is one. Only the token's holder can (`owner`,
@@ -233,7 +233,7 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
         var ours = holder?.TokenHash == tokenHash;
         if (transition is not null && ours && Attr.Text(item, "lockAction") is { } taken && taken != transition.Action)
             return new ReleaseOutcome(false, false, null, null,
-                $"not released: this execution's lock was taken for {Echo.Of(taken, 32)}, not {transition.Action}; no transition recorded, nothing changed");
+                $"not released: this execution's lock was taken for {BoundedText.Of(taken, 32)}, not {transition.Action}; no transition recorded, nothing changed");
         if (Attr.Text(item, "lastReleasedToken") == tokenHash && !ours)
         {
             var recorded = transition is not null && Attr.Text(item, "lastOwner") == owner;
@@ -241,8 +241,8 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
                 "already released by this execution (a repeated call); nothing changed");
         }
         return new ReleaseOutcome(false, false, null, null, holder is null
-            ? $"not released: no lock is held, so {Echo.Of(owner, 200)} has nothing to release; nothing changed"
-            : $"not released: the lock is held by {Echo.Of(holder.Owner, 200)}, not by this run's token ({Echo.Of(owner, 200)}); nothing changed");
+            ? $"not released: no lock is held, so {BoundedText.Of(owner, 200)} has nothing to release; nothing changed"
+            : $"not released: the lock is held by {BoundedText.Of(holder.Owner, 200)}, not by this run's token ({BoundedText.Of(owner, 200)}); nothing changed");
     }
 
     /// One record per execution: a retried decide overwrites its own record instead of adding another.
@@ -321,7 +321,7 @@ public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
                 Attr.Text(item, "lockTokenHash"), Attr.Text(item, "lockAction"))
             : null;
 
-    private static string? Cut(string? value, int max) => value is null ? null : Echo.Cut(value, max);
+    private static string? Cut(string? value, int max) => value is null ? null : BoundedText.Cut(value, max);
 
     private Task<JsonObject?> GetAsync(string key, CancellationToken cancellationToken) =>
         dynamo.GetItemAsync(tableName, new JsonObject { [Key] = Attr.S(key) }, cancellationToken);

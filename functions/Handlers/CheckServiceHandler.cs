@@ -20,12 +20,12 @@ public sealed partial class CheckServiceHandler(Func<string, string?> env, AwsCl
     public async Task<CheckServiceResponse> HandleAsync(CheckServiceRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
         var wait = ReadWait(request, time.GetUtcNow());
-        var s = new Settings(env, HandlerNames.CheckService);
-        var cluster = s.Required(EnvNames.ClusterName);
-        var service = s.Required(EnvNames.ServiceName);
-        var targetGroup = s.Required(EnvNames.TargetGroupArn);
-        var serviceRegion = s.Region(EnvNames.ServiceRegion);
-        s.ThrowIfInvalid();
+        var settings = new Settings(env, HandlerNames.CheckService);
+        var cluster = settings.Required(EnvNames.ClusterName);
+        var service = settings.Required(EnvNames.ServiceName);
+        var targetGroup = settings.Required(EnvNames.TargetGroupArn);
+        var serviceRegion = settings.Region(EnvNames.ServiceRegion);
+        settings.ThrowIfInvalid();
 
         var aws = clients.Until(context.StopBy);
         var current = await aws.Ecs(serviceRegion).DescribeServiceAsync(cluster, service, cancellationToken);
@@ -66,9 +66,9 @@ public sealed partial class CheckServiceHandler(Func<string, string?> env, AwsCl
         // ISO-8601 with a zone (Step Functions writes `2025-01-01T12:00:00.123Z`): a time without one could be anyone's local time.
         if (!IsoTimestamp().IsMatch(request.WaitingSince)
             || !DateTimeOffset.TryParse(request.WaitingSince, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var since))
-            throw new InvalidInputException($"'waitingSince' must be an ISO-8601 time with a zone, e.g. 2025-01-01T12:00:00Z (got {Echo.Of(request.WaitingSince)}).");
+            throw new InvalidInputException($"'waitingSince' must be an ISO-8601 time with a zone, e.g. 2025-01-01T12:00:00Z (got {BoundedText.Of(request.WaitingSince)}).");
         if (since - now > AllowedSkew)
-            throw new InvalidInputException($"'waitingSince' {Echo.Of(request.WaitingSince)} is more than {AllowedSkew.TotalMinutes:0} minutes in the future: no wait began then.");
+            throw new InvalidInputException($"'waitingSince' {BoundedText.Of(request.WaitingSince)} is more than {AllowedSkew.TotalMinutes:0} minutes in the future: no wait began then.");
         return (since, TimeSpan.FromSeconds(request.TimeoutSeconds.Value));
     }
 

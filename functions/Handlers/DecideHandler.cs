@@ -30,33 +30,33 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             .ThrowIfAny();
         var requestReason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
 
-        var s = new Settings(env, HandlerNames.Decide);
-        var tableName = s.Required(EnvNames.ControlTableName);
-        var defaultFlag = s.Flag(EnvNames.DefaultFlag);
-        var primaryRegion = s.Required(EnvNames.PrimaryRegion);
-        var secondaryRegion = s.Required(EnvNames.SecondaryRegion);
-        var endpointCheck = s.Optional(EnvNames.PrimaryEndpointHealthCheckId);
-        var alarmNames = s.List(EnvNames.PrimaryAlarmNames);
-        var probeUrl = s.HttpUrl(EnvNames.PrimaryProbeUrl);
-        var primaryCluster = s.Optional(EnvNames.PrimaryClusterName);
-        var primaryService = s.Optional(EnvNames.PrimaryServiceName);
+        var settings = new Settings(env, HandlerNames.Decide);
+        var tableName = settings.Required(EnvNames.ControlTableName);
+        var defaultFlag = settings.Flag(EnvNames.DefaultFlag);
+        var primaryRegion = settings.Required(EnvNames.PrimaryRegion);
+        var secondaryRegion = settings.Required(EnvNames.SecondaryRegion);
+        var endpointCheck = settings.Optional(EnvNames.PrimaryEndpointHealthCheckId);
+        var alarmNames = settings.List(EnvNames.PrimaryAlarmNames);
+        var probeUrl = settings.HttpUrl(EnvNames.PrimaryProbeUrl);
+        var primaryCluster = settings.Optional(EnvNames.PrimaryClusterName);
+        var primaryService = settings.Optional(EnvNames.PrimaryServiceName);
         if ((primaryCluster is null) != (primaryService is null))
-            s.Problem($"{EnvNames.PrimaryClusterName} and {EnvNames.PrimaryServiceName} go together");
-        var answer = HealthAnswerFrom(s);
+            settings.Problem($"{EnvNames.PrimaryClusterName} and {EnvNames.PrimaryServiceName} go together");
+        var answer = HealthAnswerFrom(settings);
         // 15 min: longer than a flapping alarm's cycle, shorter than an on-call response.
-        var cooldown = TimeSpan.FromSeconds(s.Int(EnvNames.CooldownSeconds, 900));
+        var cooldown = TimeSpan.FromSeconds(settings.Int(EnvNames.CooldownSeconds, 900));
         // 1 h: outlasts the slowest workflow (scale-up wait loop); an orphaned lock frees itself.
-        var lease = TimeSpan.FromSeconds(s.Int(EnvNames.LockLeaseSeconds, 3600, min: 60, max: 86400));
-        var keep = TimeSpan.FromDays(s.Int(EnvNames.DecisionTtlDays, 90, min: 1));
-        var decisionTableName = s.Optional(EnvNames.DecisionTableName) ?? tableName;
-        var peerRegion = s.Region(EnvNames.ControlTablePeerRegion);
-        var repeat = TimeSpan.FromMinutes(s.Int(EnvNames.NoticeRepeatMinutes, NoticeRepeat.RepeatMinutesDefault, min: 1, max: 1440));
-        var entryPoints = new EntryPoints(s.Required(EnvNames.OperatorStateMachineArn), s.Optional(EnvNames.TriggerStateMachineArn),
-            s.List(EnvNames.PeerStateMachineArns));
+        var lease = TimeSpan.FromSeconds(settings.Int(EnvNames.LockLeaseSeconds, 3600, min: 60, max: 86400));
+        var keep = TimeSpan.FromDays(settings.Int(EnvNames.DecisionTtlDays, 90, min: 1));
+        var decisionTableName = settings.Optional(EnvNames.DecisionTableName) ?? tableName;
+        var peerRegion = settings.Region(EnvNames.ControlTablePeerRegion);
+        var repeat = TimeSpan.FromMinutes(settings.Int(EnvNames.NoticeRepeatMinutes, NoticeRepeat.RepeatMinutesDefault, min: 1, max: 1440));
+        var entryPoints = new EntryPoints(settings.Required(EnvNames.OperatorStateMachineArn), settings.Optional(EnvNames.TriggerStateMachineArn),
+            settings.List(EnvNames.PeerStateMachineArns));
         // The longest phase's lease and a minute for clocks: a lease further ahead was written by no run of this workflow.
-        var leaseHorizon = TimeSpan.FromSeconds(s.Int(EnvNames.LockMaxLeaseSeconds, (int)ControlTable.MaxLeaseAhead.TotalSeconds, min: 60,
+        var leaseHorizon = TimeSpan.FromSeconds(settings.Int(EnvNames.LockMaxLeaseSeconds, (int)ControlTable.MaxLeaseAhead.TotalSeconds, min: 60,
             max: (int)ControlTable.MaxLeaseAhead.TotalSeconds) + 60);
-        s.ThrowIfInvalid();
+        settings.ThrowIfInvalid();
         // Its own replica is no peer: the check would read what the write is about to condition on, and protect nothing.
         if (peerRegion is not null && peerRegion == clients.Environment.Region)
             throw new ConfigurationException($"{HandlerNames.Decide} cannot run: {EnvNames.ControlTablePeerRegion} names this function's own region " +
@@ -120,11 +120,11 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         if (flag.Note is not null) notes.Add(flag.Note);
         var unreadableLock = control.Lock is { Unreadable: true };
         if (unreadableLock)
-            notes.Add($"the lock in the control table is unreadable (owner {Echo.Of(control.Lock!.Owner, 80)}, lease {(control.Lock.LeaseExpiresAt is null ? "missing" : "set")}): " +
+            notes.Add($"the lock in the control table is unreadable (owner {BoundedText.Of(control.Lock!.Owner, 80)}, lease {(control.Lock.LeaseExpiresAt is null ? "missing" : "set")}): " +
                       (outcome.Acts ? "taken over" : "it will be taken over by the next run that acts") + "; check what wrote it");
         if (peerNote is not null) notes.Add(peerNote);
         if (stale is not null)
-            notes.Add($"the lock held by {Echo.Of(control.Lock!.Owner, 200)} is no lock ({stale}): " +
+            notes.Add($"the lock held by {BoundedText.Of(control.Lock!.Owner, 200)} is no lock ({stale}): " +
                       (outcome.Acts ? "taken over" : "the next run that acts takes it over") + "; check what wrote it");
 
         var lockId = "";
@@ -194,7 +194,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         }
         context.Log.Info("decided", ("decision", response.Decision), ("action", response.Action), ("flag", response.Flag.Mode),
             ("health", response.Health.Status), ("reason", response.Reason), ("lockTaken", lockId.Length > 0), ("entry", response.Entry),
-            ("source", Echo.Of(request.Source, 80)),
+            ("source", BoundedText.Of(request.Source, 80)),
             ("notify", notice.Notify), ("nextReminderAt", notice.NextReminderAt));
         return response;
     }
@@ -226,14 +226,14 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
     }
 
     /// HEALTH_ANSWER_NAME and HEALTH_ANSWER_NAME_SERVERS (a JSON list, or commas), together; neither: no DNS evidence.
-    private static HealthAnswerProbe? HealthAnswerFrom(Settings s)
+    private static HealthAnswerProbe? HealthAnswerFrom(Settings settings)
     {
-        var name = s.Optional(EnvNames.HealthAnswerName);
-        var list = s.Optional(EnvNames.HealthAnswerNameServers);
+        var name = settings.Optional(EnvNames.HealthAnswerName);
+        var list = settings.Optional(EnvNames.HealthAnswerNameServers);
         if (name is null && list is null) return null;
         if (name is null || list is null)
         {
-            s.Problem($"{EnvNames.HealthAnswerName} and {EnvNames.HealthAnswerNameServers} go together");
+            settings.Problem($"{EnvNames.HealthAnswerName} and {EnvNames.HealthAnswerNameServers} go together");
             return null;
         }
         string[] entries;
@@ -245,7 +245,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         }
         catch (JsonException)
         {
-            s.Problem($"{EnvNames.HealthAnswerNameServers} is neither a JSON list of name servers nor a comma list");
+            settings.Problem($"{EnvNames.HealthAnswerNameServers} is neither a JSON list of name servers nor a comma list");
             return null;
         }
         try
@@ -254,13 +254,13 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         }
         catch (ArgumentException)
         {
-            s.Problem($"{EnvNames.HealthAnswerName} is not a DNS name (got {Echo.Of(name, 200)})");
+            settings.Problem($"{EnvNames.HealthAnswerName} is not a DNS name (got {BoundedText.Of(name, 200)})");
             return null;
         }
         var servers = entries.Select(NameServer.Parse).ToList();
         if (servers.Count == 0 || servers.Any(x => x is null))
         {
-            s.Problem($"{EnvNames.HealthAnswerNameServers} must list name servers as host or host:port (got {Echo.Of(list, 200)})");
+            settings.Problem($"{EnvNames.HealthAnswerNameServers} must list name servers as host or host:port (got {BoundedText.Of(list, 200)})");
             return null;
         }
         return new HealthAnswerProbe(name, servers!);
@@ -367,8 +367,8 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
                 cancellationToken);
             if (dead is null)
                 return (new DecisionOutcome(Decision.NoAction, "another execution holds the lock in the peer region's replica " +
-                    $"({Echo.Of(holder.Owner, 200)} in {peerRegion}); eventual consistency: not acting", Alert: inDoubt), null);
-            return (null, $"the lock in the peer region's replica held by {Echo.Of(holder.Owner, 200)} is no lock ({dead}); check what wrote it");
+                    $"({BoundedText.Of(holder.Owner, 200)} in {peerRegion}); eventual consistency: not acting", Alert: inDoubt), null);
+            return (null, $"the lock in the peer region's replica held by {BoundedText.Of(holder.Owner, 200)} is no lock ({dead}); check what wrote it");
         }
         if (peer.State?.Epoch is { } peerEpoch && !local.EpochUnreadable && peerEpoch > (local.State?.Epoch ?? 0))
             return (new DecisionOutcome(Decision.NoAction, $"the peer region's replica ({peerRegion}) has recorded a transition (epoch {peerEpoch}) " +

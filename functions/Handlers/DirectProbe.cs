@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Failover.Functions.Runtime;
@@ -65,12 +64,12 @@ public sealed class DirectProbe(HttpClient http, TimeProvider time)
             var started = time.GetTimestamp();
             var answer = await AttemptAsync(url, perAttempt, cancellationToken);
             var took = (int)time.GetElapsedTime(started).TotalMilliseconds;
-            seen.Add($"{attempt}: {Echo.Cut(answer.Text, MaxAttemptDetail)} ({took} ms)");
+            seen.Add($"{attempt}: {BoundedText.Cut(answer.Text, MaxAttemptDetail)} ({took} ms)");
             if (answer.Healthy)
-                return new Evidence(Source, Health.Healthy, $"GET {Echo.Cut(url.GetLeftPart(UriPartial.Authority), 120)}{Echo.Cut(url.AbsolutePath, 60)} answered: {string.Join("; ", seen)}");
+                return new Evidence(Source, Health.Healthy, $"GET {BoundedText.Cut(url.GetLeftPart(UriPartial.Authority), 120)}{BoundedText.Cut(url.AbsolutePath, 60)} answered: {string.Join("; ", seen)}");
         }
         return new Evidence(Source, Health.Unhealthy,
-            $"GET {Echo.Cut(url.GetLeftPart(UriPartial.Authority), 120)}{Echo.Cut(url.AbsolutePath, 60)} failed {Attempts} times: {string.Join("; ", seen)}");
+            $"GET {BoundedText.Cut(url.GetLeftPart(UriPartial.Authority), 120)}{BoundedText.Cut(url.AbsolutePath, 60)} failed {Attempts} times: {string.Join("; ", seen)}");
     }
 
     private async Task<(bool Healthy, string Text)> AttemptAsync(Uri url, TimeSpan limit, CancellationToken cancellationToken)

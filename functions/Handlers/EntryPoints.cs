@@ -21,12 +21,12 @@ public sealed class EntryPoints(string operatorMachine, string? triggerMachine, 
         EntryPoint? entry = machine is null ? null : machine == operatorMachine ? EntryPoint.Operator : machine == triggerMachine ? EntryPoint.Trigger : null;
         if (entry is null)
             throw new NotAWorkflowRunException($"decide acts only for an execution of this stack's workflow ({operatorMachine}" +
-                (triggerMachine is null ? "" : $" or {triggerMachine}") + $"); 'executionId' is {Echo.Of(executionArn, 200)}. Nothing was done.");
+                (triggerMachine is null ? "" : $" or {triggerMachine}") + $"); 'executionId' is {BoundedText.Of(executionArn, 200)}. Nothing was done.");
         var execution = await aws.StepFunctions(StepFunctionsClient.RegionOf(executionArn)!).DescribeExecutionAsync(executionArn, cancellationToken);
         if (execution is null)
-            throw new NotAWorkflowRunException($"Step Functions knows no execution {Echo.Of(executionArn, 200)}: decide acts only for a running one. Nothing was done.");
+            throw new NotAWorkflowRunException($"Step Functions knows no execution {BoundedText.Of(executionArn, 200)}: decide acts only for a running one. Nothing was done.");
         if (execution.Status != "RUNNING")
-            throw new NotAWorkflowRunException($"execution {Echo.Of(executionArn, 200)} has ended ({Echo.Of(execution.Status, 32)}): decide acts only for a " +
+            throw new NotAWorkflowRunException($"execution {BoundedText.Of(executionArn, 200)} has ended ({BoundedText.Of(execution.Status, 32)}): decide acts only for a " +
                 "running one. Nothing was done.");
         return entry.Value;
     }
@@ -42,7 +42,7 @@ public sealed class EntryPoints(string operatorMachine, string? triggerMachine, 
         {
             var execution = await aws.StepFunctions(StepFunctionsClient.RegionOf(owner)!).DescribeExecutionAsync(owner, cancellationToken);
             if (execution is null) return "Step Functions knows no such execution";
-            return execution.Status == "RUNNING" ? null : $"its execution has ended ({Echo.Of(execution.Status, 32)})";
+            return execution.Status == "RUNNING" ? null : $"its execution has ended ({BoundedText.Of(execution.Status, 32)})";
         }
         catch (FunctionException e)
         {

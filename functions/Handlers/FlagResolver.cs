@@ -14,11 +14,11 @@ public static class FlagResolver
         if (flagOverride is null) return new ResolvedFlag(defaultMode, false, null, null);
         // An expiry that is no time must not make an override permanent: a typo would block failover for good.
         if (flagOverride.ExpiryUnreadable)
-            return new ResolvedFlag(defaultMode, false, flagOverride, $"override {Echo.Of(flagOverride.Mode)} has an unreadable expiresAt; using the default", Alert: true);
+            return new ResolvedFlag(defaultMode, false, flagOverride, $"override {BoundedText.Of(flagOverride.Mode)} has an unreadable expiresAt; using the default", Alert: true);
         if (flagOverride.ExpiresAt is { } expires && expires <= now)
-            return new ResolvedFlag(defaultMode, false, flagOverride, $"override {Echo.Of(flagOverride.Mode)} expired at {expires:O}");
+            return new ResolvedFlag(defaultMode, false, flagOverride, $"override {BoundedText.Of(flagOverride.Mode)} expired at {expires:O}");
         if (Wire.ParseFlag(flagOverride.Mode) is not { } mode)
-            return new ResolvedFlag(defaultMode, false, flagOverride, $"override {Echo.Of(flagOverride.Mode)} is not auto, block or force; using the default", Alert: true);
+            return new ResolvedFlag(defaultMode, false, flagOverride, $"override {BoundedText.Of(flagOverride.Mode)} is not auto, block or force; using the default", Alert: true);
         return new ResolvedFlag(mode, true, flagOverride, null);
     }
 }

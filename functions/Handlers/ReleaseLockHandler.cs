@@ -18,15 +18,15 @@ public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients cli
         new InputLimits.Check().Text("lockId", request.LockId, InputLimits.Id).Text("executionId", request.ExecutionId, InputLimits.Id).ThrowIfAny();
         var outcomeName = request.Outcome?.Trim().ToUpperInvariant();
         if (outcomeName is not ("SUCCEEDED" or "FAILED" or Renew))
-            throw new InvalidInputException($"'outcome' must be SUCCEEDED, FAILED or {Renew} (got {Echo.Of(request.Outcome)}).");
+            throw new InvalidInputException($"'outcome' must be SUCCEEDED, FAILED or {Renew} (got {BoundedText.Of(request.Outcome)}).");
         if (outcomeName == Renew && request.LeaseSeconds is not (>= MinLeaseSeconds and <= MaxLeaseSeconds))
             throw new InvalidInputException($"'leaseSeconds' must be a whole number of seconds from {MinLeaseSeconds} to {MaxLeaseSeconds} with {Renew} " +
                 $"(got {(request.LeaseSeconds is { } given ? given.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")}).");
-        var s = new Settings(env, HandlerNames.ReleaseLock);
-        var tableName = s.Required(EnvNames.ControlTableName);
-        var primaryRegion = s.Required(EnvNames.PrimaryRegion);
-        var secondaryRegion = s.Required(EnvNames.SecondaryRegion);
-        s.ThrowIfInvalid();
+        var settings = new Settings(env, HandlerNames.ReleaseLock);
+        var tableName = settings.Required(EnvNames.ControlTableName);
+        var primaryRegion = settings.Required(EnvNames.PrimaryRegion);
+        var secondaryRegion = settings.Required(EnvNames.SecondaryRegion);
+        settings.ThrowIfInvalid();
         var tokenHash = LockToken.Hash(request.LockId);
         if (outcomeName == Renew) return await RenewAsync(tokenHash, action, TimeSpan.FromSeconds(request.LeaseSeconds!.Value), tableName, context, cancellationToken);
         var succeeded = outcomeName == "SUCCEEDED";
@@ -37,7 +37,7 @@ public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients cli
             : null;
         var table = clients.Until(context.StopBy).ControlTable(tableName);
         var outcome = await table.ReleaseLockAsync(tokenHash, request.ExecutionId, succeeded ? "SUCCEEDED" : "FAILED", transition, time.GetUtcNow(), cancellationToken);
-        context.Log.Info("release-lock", ("executionId", Echo.Of(request.ExecutionId, 200)), ("released", outcome.Released), ("stateRecorded", outcome.StateRecorded),
+        context.Log.Info("release-lock", ("executionId", BoundedText.Of(request.ExecutionId, 200)), ("released", outcome.Released), ("stateRecorded", outcome.StateRecorded),
             ("activeRegion", outcome.ActiveRegion), ("epoch", outcome.Epoch), ("reason", outcome.Reason));
         return new ReleaseLockResponse
         {

@@ -17,16 +17,16 @@ public sealed class ScaleServiceHandler(Func<string, string?> env, AwsClients cl
         var size = Vocabulary.ParseSize(request.Size) ?? (action == FailoverAction.Failback ? ServiceSize.Standby : ServiceSize.Active);
         if (request.AtLeast is < 0 or > MaxAtLeast)
             throw new InvalidInputException($"'atLeast' must be a whole number from 0 to {MaxAtLeast} (got {request.AtLeast}).");
-        var s = new Settings(env, HandlerNames.ScaleService);
-        var tableName = s.Required(EnvNames.ControlTableName);
-        var cluster = s.Required(EnvNames.ClusterName);
-        var service = s.Required(EnvNames.ServiceName);
-        var activeCount = s.Int(EnvNames.ActiveDesiredCount, min: 1);
-        var activeMin = s.Int(EnvNames.ActiveMinCapacity, min: 1);
-        var standbyCount = s.Int(EnvNames.StandbyDesiredCount);
-        var standbyMin = s.Int(EnvNames.StandbyMinCapacity);
-        var serviceRegion = s.Region(EnvNames.ServiceRegion);
-        s.ThrowIfInvalid();
+        var settings = new Settings(env, HandlerNames.ScaleService);
+        var tableName = settings.Required(EnvNames.ControlTableName);
+        var cluster = settings.Required(EnvNames.ClusterName);
+        var service = settings.Required(EnvNames.ServiceName);
+        var activeCount = settings.Int(EnvNames.ActiveDesiredCount, min: 1);
+        var activeMin = settings.Int(EnvNames.ActiveMinCapacity, min: 1);
+        var standbyCount = settings.Int(EnvNames.StandbyDesiredCount);
+        var standbyMin = settings.Int(EnvNames.StandbyMinCapacity);
+        var serviceRegion = settings.Region(EnvNames.ServiceRegion);
+        settings.ThrowIfInvalid();
 
         var (desired, min) = size == ServiceSize.Standby ? (standbyCount, standbyMin) : (activeCount, activeMin);
         var resourceId = $"service/{cluster}/{service}";

@@ -63,7 +63,7 @@ public sealed partial class Settings
     {
         var value = Optional(name);
         if (value is null || RegionName().IsMatch(value)) return value;
-        _problems.Add($"{name} must be an AWS region name such as us-east-1 (got {Echo.Of(value)})");
+        _problems.Add($"{name} must be an AWS region name such as us-east-1 (got {BoundedText.Of(value)})");
         return null;
     }
 
@@ -76,7 +76,7 @@ public sealed partial class Settings
         if (Uri.TryCreate(value.Trim(), UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
             && url.Host.Length > 0 && url.UserInfo.Length == 0)
             return url;
-        _problems.Add($"{name} must be an absolute http or https URL without credentials, such as http://alb-123.us-east-1.elb.amazonaws.com/health (got {Echo.Of(value)})");
+        _problems.Add($"{name} must be an absolute http or https URL without credentials, such as http://alb-123.us-east-1.elb.amazonaws.com/health (got {BoundedText.Of(value)})");
         return null;
     }
 

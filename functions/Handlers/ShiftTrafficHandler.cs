@@ -15,46 +15,46 @@ public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients cl
     public async Task<ShiftTrafficResponse> HandleAsync(ActionRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
         var action = Vocabulary.ParseAction(request.Action);
-        var s = new Settings(env, HandlerNames.ShiftTraffic);
-        var tableName = s.Required(EnvNames.ControlTableName);
-        var mode = s.Required(EnvNames.TrafficGateMode);
+        var settings = new Settings(env, HandlerNames.ShiftTraffic);
+        var tableName = settings.Required(EnvNames.ControlTableName);
+        var mode = settings.Required(EnvNames.TrafficGateMode);
         var aws = clients.Until(context.StopBy);
         Task Guard() => LockGuard.RequireAsync(aws, tableName, request.LockId, action, HandlerNames.ShiftTraffic, cancellationToken);
         switch (mode)
         {
             case TrafficGateModes.Metric:
             {
-                var primaryGate = new MetricGate(s.Required(EnvNames.PrimaryGateNamespace), s.Region(EnvNames.PrimaryGateRegion) ?? s.Required(EnvNames.PrimaryGateRegion));
-                var secondaryNamespace = s.Optional(EnvNames.SecondaryGateNamespace);
-                var secondaryRegion = s.Region(EnvNames.SecondaryGateRegion);
+                var primaryGate = new MetricGate(settings.Required(EnvNames.PrimaryGateNamespace), settings.Region(EnvNames.PrimaryGateRegion) ?? settings.Required(EnvNames.PrimaryGateRegion));
+                var secondaryNamespace = settings.Optional(EnvNames.SecondaryGateNamespace);
+                var secondaryRegion = settings.Region(EnvNames.SecondaryGateRegion);
                 if ((secondaryNamespace is null) != (secondaryRegion is null))
-                    s.Problem($"{EnvNames.SecondaryGateNamespace} and {EnvNames.SecondaryGateRegion} go together");
-                s.ThrowIfInvalid();
-                var period = TimeSpan.FromSeconds(s.Int(EnvNames.GatePeriodSeconds, 60, min: 1, max: 3600));
-                s.ThrowIfInvalid();
+                    settings.Problem($"{EnvNames.SecondaryGateNamespace} and {EnvNames.SecondaryGateRegion} go together");
+                settings.ThrowIfInvalid();
+                var period = TimeSpan.FromSeconds(settings.Int(EnvNames.GatePeriodSeconds, 60, min: 1, max: 3600));
+                settings.ThrowIfInvalid();
                 var secondaryGate = secondaryNamespace is null ? null : new MetricGate(secondaryNamespace, secondaryRegion!);
                 await Guard();
                 return await ShiftMetricGateAsync(aws, action, primaryGate, secondaryGate, period, context, cancellationToken);
             }
             case TrafficGateModes.Arc:
             {
-                var control = s.Required(EnvNames.RoutingControlArn);
-                var endpoints = ParseEndpoints(s.Required(EnvNames.ArcClusterEndpoints), s);
-                s.ThrowIfInvalid();
+                var control = settings.Required(EnvNames.RoutingControlArn);
+                var endpoints = ParseEndpoints(settings.Required(EnvNames.ArcClusterEndpoints), settings);
+                settings.ThrowIfInvalid();
                 await Guard();
                 return await ShiftRoutingControlAsync(aws, action, control, endpoints, context, cancellationToken);
             }
             case TrafficGateModes.Route53Api:
             {
-                var gate = s.Required(EnvNames.GateHealthCheckId);
-                s.ThrowIfInvalid();
+                var gate = settings.Required(EnvNames.GateHealthCheckId);
+                settings.ThrowIfInvalid();
                 await Guard();
                 return await ShiftGateAsync(aws.Route53, action, gate, context, cancellationToken);
             }
             default:
-                s.ThrowIfInvalid();
+                settings.ThrowIfInvalid();
                 throw new ConfigurationException(
-                    $"{HandlerNames.ShiftTraffic} cannot run: {EnvNames.TrafficGateMode} must be one of {string.Join(", ", TrafficGateModes.All)} (got {Echo.Of(mode)}).");
+                    $"{HandlerNames.ShiftTraffic} cannot run: {EnvNames.TrafficGateMode} must be one of {string.Join(", ", TrafficGateModes.All)} (got {BoundedText.Of(mode)}).");
         }
     }
 

@@ -26,12 +26,12 @@ public sealed class JsonHandler<TRequest, TResponse>(
         {
             // One UTF-8 copy read twice, by the shape check and the deserializer (which would otherwise transcode its own).
             var utf8 = Encoding.UTF8.GetBytes(eventJson);
-            EventShape.Check(utf8);
+            DuplicateKeyGuard.Check(utf8);
             request = JsonSerializer.Deserialize(utf8, requestType);
         }
         catch (JsonException e)
         {
-            throw new InvalidInputException($"The event is not valid JSON for this handler: {Echo.Cut(e.Message, MaxParserDetailChars)}");
+            throw new InvalidInputException($"The event is not valid JSON for this handler: {BoundedText.Cut(e.Message, MaxParserDetailChars)}");
         }
         if (request is null) throw new InvalidInputException("The event is empty (null).");
         var response = await handle(request, context, cancellationToken);

@@ -102,21 +102,21 @@ public sealed class LambdaLoop(IRuntimeApi api, IHandler handler, JsonLog log, T
         catch (Exception e) when (!IsStop(e, stop))
         {
             // Lost for this invocation (Lambda times it out), but the loop serves the next one.
-            TryLog(requestLog, "the error report could not be posted", error.ErrorType, $"{e.GetType().Name}: {Echo.Cut(e.Message, MaxErrorMessageChars)}");
+            TryLog(requestLog, "the error report could not be posted", error.ErrorType, $"{e.GetType().Name}: {BoundedText.Cut(e.Message, MaxErrorMessageChars)}");
         }
     }
 
     /// The catalogue's errorType for a failure, and its message cut to the bound whatever its size.
     private static ErrorResponse Describe(Exception failure) => failure switch
     {
-        FunctionException f => new ErrorResponse(f.ErrorType, Echo.Cut(f.Message, MaxErrorMessageChars)),
+        FunctionException f => new ErrorResponse(f.ErrorType, BoundedText.Cut(f.Message, MaxErrorMessageChars)),
         // Anything else is a defect, or an AWS answer read without checks; a JsonException here never came from the
         // event itself (JsonHandler reports those as InvalidInput), so it is not the caller's fault either.
         _ => Unexpected(failure.GetType().Name, failure.Message),
     };
 
     private static ErrorResponse Unexpected(string typeName, string message) =>
-        new(ErrorTypes.UnexpectedError, $"{typeName}: {Echo.Cut(message, Math.Max(0, MaxErrorMessageChars - typeName.Length - 2))}");
+        new(ErrorTypes.UnexpectedError, $"{typeName}: {BoundedText.Cut(message, Math.Max(0, MaxErrorMessageChars - typeName.Length - 2))}");
 
     private static void TryLog(JsonLog requestLog, string message, string errorType, string errorMessage)
     {

@@ -18,7 +18,7 @@ public sealed record DeadLetterQueue
 
     /// `allowedRule`: the one EventBridge rule that may send to it (the queue policy names its ARN); null for a schedule, whose
     /// execution role sends instead.
-    public static DeadLetterQueue Create(PulumiProgram program, Naming naming, AwsAccount account, string key, string region,
+    public static DeadLetterQueue Create(PulumiProgram program, Naming naming, string key, string region,
         Resource? provider, Value? allowedRule)
     {
         var name = naming.Named($"{key}-dlq");

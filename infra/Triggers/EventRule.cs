@@ -86,7 +86,7 @@ public sealed record EventRule
             role.Grant(props.TargetGrants);
             role.Declare(program, naming);
         }
-        var deadLetters = DeadLetterQueue.Create(program, naming, props.Account, props.Key, props.Region, props.Provider, arn);
+        var deadLetters = DeadLetterQueue.Create(program, naming, props.Key, props.Region, props.Provider, arn);
         var target = program.Add(new Resource
         {
             Name = $"{props.Key}-target",

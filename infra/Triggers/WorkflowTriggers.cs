@@ -71,7 +71,7 @@ public sealed record WorkflowTriggers
             Type = "aws:scheduler/scheduleGroup:ScheduleGroup",
             Properties = Map.Of(("name", naming.Prefix), ("tags", naming.TagsNamed("schedules"))),
         });
-        var deadLetters = DeadLetterQueue.Create(program, naming, account, "probe", account.Region, provider: null, allowedRule: null);
+        var deadLetters = DeadLetterQueue.Create(program, naming, "probe", account.Region, provider: null, allowedRule: null);
         var role = new IamRole("probe-schedule", "probe", "Lets the probe schedule start the failover workflow and keep what it could not deliver",
             TrustPolicy.ForService("scheduler.amazonaws.com", account.AccountId,
                 Value.Format($"arn:{account.Partition}:scheduler:{account.Region}:{account.AccountId}:schedule-group/{naming.Prefix}")));

@@ -132,22 +132,22 @@ public static class ChangeWatch
 
     // One branch per family; its fields as an $or inside it, so the event names are written once (a pattern is at most 4096
     // characters, EventBridge's PutRule quota). The source names the service; eventSource would repeat it.
-    private static IEnumerable<Value> Branches(Watched w)
+    private static IEnumerable<Value> Branches(Watched watched)
     {
-        var calls = w.CallPrefixes ? Value.List(w.Calls.Select(c => (Value)Map.Of(("prefix", c)))) : Value.Strings(w.Calls);
+        var calls = watched.CallPrefixes ? Value.List(watched.Calls.Select(c => (Value)Map.Of(("prefix", c)))) : Value.Strings(watched.Calls);
         var detail = new List<(string, Value?)> { ("eventName", calls) };
-        var fields = w.Fields.Select(field =>
+        var fields = watched.Fields.Select(field =>
         {
             var dot = field.IndexOf('.');
-            return Map.Of((field[..dot], Map.Of((field[(dot + 1)..], Value.List(w.Matches)))));
+            return Map.Of((field[..dot], Map.Of((field[(dot + 1)..], Value.List(watched.Matches)))));
         }).ToList();
         if (fields.Count == 1) detail.AddRange(fields[0].Entries.Select(e => (e.Key, (Value?)e.Value)));
         else if (fields.Count > 1) detail.Add(("$or", Value.List(fields.Cast<Value>())));
         // The workflow's own calls, and only those: an anything-but on the caller's assumed-role ARN (present for every
         // IAM caller; AWS services calling on their own behalf carry none and are then not excluded either).
-        if (w.ExceptCallers is { Count: > 0 } except)
+        if (watched.ExceptCallers is { Count: > 0 } except)
             detail.Add(("userIdentity", Map.Of(("arn", Value.List(Map.Of(("anything-but", Map.Of(("wildcard", Value.List(except))))))))));
-        yield return Map.Of(("source", Value.List(w.Service)), ("detail", Map.Of([.. detail])));
+        yield return Map.Of(("source", Value.List(watched.Service)), ("detail", Map.Of([.. detail])));
     }
 
     private static Value Prefix(Value text) => Map.Of(("prefix", text));

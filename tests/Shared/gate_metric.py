@@ -1,4 +1,4 @@
-"""A metric traffic gate as Route 53 reads it, for the moto world scripts (Functions.Tests/Moto/world.py, oracles/drill/world.py)."""
+"""A metric traffic gate as Route 53 reads it, for the moto world scripts (Functions.Tests/Harness/world.py, oracles/drill/world.py)."""
 import datetime
 
 

@@ -1,4 +1,4 @@
-"""The loop both moto world scripts (Functions.Tests/Moto/world.py, Ops.Tests/Harness/world.py) answer their tests with."""
+"""The loop both moto world scripts (Functions.Tests/Harness/world.py, Ops.Tests/Harness/world.py) answer their tests with."""
 import json
 import sys
 

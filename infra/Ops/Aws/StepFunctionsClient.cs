@@ -27,17 +27,17 @@ public sealed class StepFunctionsClient(AwsHttpClient client, string region)
 
     public async Task<Execution> DescribeExecutionAsync(string executionArn, CancellationToken cancellationToken)
     {
-        var r = await CallAsync("DescribeExecution", new JsonObject { ["executionArn"] = executionArn }, cancellationToken);
-        return new Execution(executionArn, JsonRpc.OptionalString(r["name"]) ?? "",
-            JsonRpc.OptionalString(r["status"]) ?? throw new AwsMalformedResponseException(_service.Name, "DescribeExecution", "status"),
-            Time(r["startDate"]), Time(r["stopDate"]), JsonRpc.OptionalString(r["output"]), JsonRpc.OptionalString(r["error"]), JsonRpc.OptionalString(r["cause"]));
+        var response = await CallAsync("DescribeExecution", new JsonObject { ["executionArn"] = executionArn }, cancellationToken);
+        return new Execution(executionArn, JsonRpc.OptionalString(response["name"]) ?? "",
+            JsonRpc.OptionalString(response["status"]) ?? throw new AwsMalformedResponseException(_service.Name, "DescribeExecution", "status"),
+            Time(response["startDate"]), Time(response["stopDate"]), JsonRpc.OptionalString(response["output"]), JsonRpc.OptionalString(response["error"]), JsonRpc.OptionalString(response["cause"]));
     }
 
     /// The newest executions first.
     public async Task<IReadOnlyList<Execution>> ListExecutionsAsync(string stateMachineArn, int max, CancellationToken cancellationToken)
     {
-        var r = await CallAsync("ListExecutions", new JsonObject { ["stateMachineArn"] = stateMachineArn, ["maxResults"] = max }, cancellationToken);
-        return [.. (r["executions"] as JsonArray ?? []).OfType<JsonObject>().Select(e => new Execution(
+        var response = await CallAsync("ListExecutions", new JsonObject { ["stateMachineArn"] = stateMachineArn, ["maxResults"] = max }, cancellationToken);
+        return [.. (response["executions"] as JsonArray ?? []).OfType<JsonObject>().Select(e => new Execution(
             JsonRpc.OptionalString(e["executionArn"]) ?? "", JsonRpc.OptionalString(e["name"]) ?? "", JsonRpc.OptionalString(e["status"]) ?? "",
             Time(e["startDate"]), Time(e["stopDate"])))
             .OrderByDescending(e => e.StartDate)];
@@ -52,8 +52,8 @@ public sealed class StepFunctionsClient(AwsHttpClient client, string region)
         {
             var request = new JsonObject { ["executionArn"] = executionArn, ["maxResults"] = 1000, ["includeExecutionData"] = false };
             if (token is not null) request["nextToken"] = token;
-            var r = await CallAsync("GetExecutionHistory", request, cancellationToken);
-            foreach (var e in (r["events"] as JsonArray ?? []).OfType<JsonObject>())
+            var response = await CallAsync("GetExecutionHistory", request, cancellationToken);
+            foreach (var e in (response["events"] as JsonArray ?? []).OfType<JsonObject>())
             {
                 var id = e["id"] is JsonValue v && v.TryGetValue<long>(out var n) ? n : 0;
                 if (id <= afterId) continue;
@@ -61,7 +61,7 @@ public sealed class StepFunctionsClient(AwsHttpClient client, string region)
                 events.Add(new HistoryEvent(id, JsonRpc.OptionalString(e["type"]) ?? "", Time(e["timestamp"]) ?? DateTimeOffset.MinValue,
                     JsonRpc.OptionalString(details?["name"]), JsonRpc.OptionalString(details?["error"]), JsonRpc.OptionalString(details?["cause"])));
             }
-            token = JsonRpc.OptionalString(r["nextToken"]);
+            token = JsonRpc.OptionalString(response["nextToken"]);
         } while (token is not null);
         return [.. events.OrderBy(e => e.Id)];
     }

@@ -106,9 +106,9 @@ public static class DeployCommand
         };
     }
 
-    private static async Task<int> RunAsync(Session s, DeployRequest request, CancellationToken ct)
+    private static async Task<int> RunAsync(Session session, DeployRequest request, CancellationToken ct)
     {
-        var project = s.Project;
+        var project = session.Project;
         var order = string.Join(" then ", request.Stacks);
         var guards = new JsonArray();
 
@@ -117,24 +117,24 @@ public static class DeployCommand
         var configs = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         foreach (var stack in request.Stacks)
         {
-            configs[stack] = await s.Pulumi.ConfigAsync(stack, ct);
-            reports.Add(new StackReport(stack, CheckRole(s, stack, configs[stack])));
+            configs[stack] = await session.Pulumi.ConfigAsync(stack, ct);
+            reports.Add(new StackReport(stack, CheckRole(session, stack, configs[stack])));
         }
         // Both stacks in one release: what they must share is compared as the compiler compares their files.
         if (configs.Count == 2) CheckAgreement(project, configs[project.PrimaryStack], configs[project.SecondaryStack]);
 
         // The guard reads where the failover state lives from the primary's outputs, whichever stacks are deployed.
-        var target = ReleaseGuard.TargetFrom(project.PrimaryStack, await s.Pulumi.StackOutputsAsync(project.PrimaryStack, ct), out var missing);
+        var target = ReleaseGuard.TargetFrom(project.PrimaryStack, await session.Pulumi.StackOutputsAsync(project.PrimaryStack, ct), out var missing);
         // A primary without outputs has never been deployed: the secondary's program reads them through its StackReference,
         // so it can neither be previewed nor deployed before the primary's update has created them.
         var firstDeploy = target is null;
         if (firstDeploy && !request.Stacks.Contains(project.PrimaryStack))
             throw OpsException.Usage($"stack {project.PrimaryStack} has not been deployed yet, and {string.Join(", ", request.Stacks)} reads its outputs: " +
                 $"deploy it first (failoverctl deploy --stacks {project.PrimaryStack}), or both at once");
-        Enforce(s, request, await ReleaseGuard.CheckAsync(s, target, missing, ct), order, "before the previews", guards);
+        Enforce(session, request, await ReleaseGuard.CheckAsync(session, target, missing, ct), order, "before the previews", guards);
 
-        if (request.SkipBuild) s.Output.Progress($"Not building the functions (--skip-build): deploying the {FunctionsBuild.Zip} an earlier step built");
-        else await FunctionsBuild.RunAsync(s, ct);
+        if (request.SkipBuild) session.Output.Progress($"Not building the functions (--skip-build): deploying the {FunctionsBuild.Zip} an earlier step built");
+        else await FunctionsBuild.RunAsync(session, ct);
 
         // The secondary's preview reads the primary's current outputs; the primary's update may change them. The update
         // reads them again, so the preview can only be less exact, never act on stale values.
@@ -142,19 +142,19 @@ public static class DeployCommand
         {
             if (firstDeploy && report.Stack != project.PrimaryStack)
             {
-                s.Output.Warn($"{report.Stack} is previewed after {project.PrimaryStack}'s first update: its program reads {project.PrimaryStack}'s outputs, which do not exist yet");
+                session.Output.Warn($"{report.Stack} is previewed after {project.PrimaryStack}'s first update: its program reads {project.PrimaryStack}'s outputs, which do not exist yet");
                 continue;
             }
-            await PreviewAsync(s, report, ct);
+            await PreviewAsync(session, report, ct);
         }
         if (request.PreviewOnly)
         {
-            s.Output.Line("Preview only: nothing was deployed.");
-            s.Output.Result(Result(true, request, reports, guards));
+            session.Output.Line("Preview only: nothing was deployed.");
+            session.Output.Result(Result(true, request, reports, guards));
             return ExitCodes.Ok;
         }
 
-        if (!request.Yes) Confirm(s, request.Stacks);
+        if (!request.Yes) Confirm(session, request.Stacks);
 
         var current = reports[0];
         try
@@ -163,45 +163,45 @@ public static class DeployCommand
             {
                 current = report;
                 // Again before every update: a failover can start while a person reads the preview or the primary updates.
-                Enforce(s, request, await ReleaseGuard.CheckAsync(s, target, missing, ct), report.Stack, $"before updating {report.Stack}", guards);
+                Enforce(session, request, await ReleaseGuard.CheckAsync(session, target, missing, ct), report.Stack, $"before updating {report.Stack}", guards);
                 if (report.Preview is null)
                 {
                     // Deferred on a first deploy: previewed now that the primary's outputs exist, and confirmed on its own.
-                    await PreviewAsync(s, report, ct);
-                    if (!request.Yes) Confirm(s, [report.Stack]);
+                    await PreviewAsync(session, report, ct);
+                    if (!request.Yes) Confirm(session, [report.Stack]);
                 }
 
-                s.Output.Progress($"Updating {report.Stack} (pulumi up --refresh)...");
+                session.Output.Progress($"Updating {report.Stack} (pulumi up --refresh)...");
                 report.Status = "failed";
-                report.Applied = await s.Pulumi.UpAsync(report.Stack, s.Output.Progress, ct);
+                report.Applied = await session.Pulumi.UpAsync(report.Stack, session.Output.Progress, ct);
                 report.Status = "deployed";
-                report.Outputs = await s.Pulumi.StackOutputsAsync(report.Stack, ct);
+                report.Outputs = await session.Pulumi.StackOutputsAsync(report.Stack, ct);
                 report.Deployed = Typed(report.Stack, report.Outputs);
-                ShowDeployed(s, report);
+                ShowDeployed(session, report);
                 if (report.Stack == project.PrimaryStack) target = ReleaseGuard.TargetFrom(project.PrimaryStack, report.Outputs, out missing);
             }
         }
         catch (OpsException e)
         {
-            return Stopped(s, request, reports, current, guards, e);
+            return Stopped(session, request, reports, current, guards, e);
         }
-        s.Output.Line($"Deployed {order}.");
-        s.Output.Result(Result(true, request, reports, guards));
+        session.Output.Line($"Deployed {order}.");
+        session.Output.Result(Result(true, request, reports, guards));
         return ExitCodes.Ok;
     }
 
-    private static async Task PreviewAsync(Session s, StackReport report, CancellationToken ct)
+    private static async Task PreviewAsync(Session session, StackReport report, CancellationToken ct)
     {
-        s.Output.Progress($"Previewing {report.Stack} (pulumi preview --refresh)...");
-        report.Preview = await s.Pulumi.PreviewAsync(report.Stack, ct);
+        session.Output.Progress($"Previewing {report.Stack} (pulumi preview --refresh)...");
+        report.Preview = await session.Pulumi.PreviewAsync(report.Stack, ct);
         report.Status = "previewed";
-        ShowPreview(s, report);
+        ShowPreview(session, report);
     }
 
     /// Each stack's `failover:role` must be the one it is given as: a swapped pair would deploy a second primary.
-    private static string CheckRole(Session s, string stack, JsonObject config)
+    private static string CheckRole(Session session, string stack, JsonObject config)
     {
-        var expected = stack == s.Project.PrimaryStack ? "primary" : "secondary";
+        var expected = stack == session.Project.PrimaryStack ? "primary" : "secondary";
         var role = config[$"failover:{StackSection.Role.Key}"] is JsonObject entry ? Text(entry["value"]) : null;
         if (role is null)
             throw OpsException.Usage($"stack {stack} has no failover:role: set it (pulumi config set failover:role {expected} --stack {stack})");
@@ -231,7 +231,7 @@ public static class DeployCommand
     }
 
     /// A clear guard goes on; a refusal stops with exit 3, unless --force (a loud warning) or --preview-only (a preview changes nothing).
-    private static void Enforce(Session s, DeployRequest request, GuardFinding finding, string stacks, string stage, JsonArray guards)
+    private static void Enforce(Session session, DeployRequest request, GuardFinding finding, string stacks, string stage, JsonArray guards)
     {
         var record = finding.ToJson();
         record["stage"] = stage;
@@ -239,28 +239,28 @@ public static class DeployCommand
         guards.Add(record);
         if (finding.Clear)
         {
-            s.Output.Progress($"Guard ({stage}): {finding.Summary}.");
+            session.Output.Progress($"Guard ({stage}): {finding.Summary}.");
             return;
         }
         if (request.PreviewOnly)
         {
-            s.Output.Warn($"the release guard would refuse an update now: {finding.Reasons}");
+            session.Output.Warn($"the release guard would refuse an update now: {finding.Reasons}");
             return;
         }
         if (request.Force)
         {
             foreach (var problem in finding.Problems)
-                s.Output.Warn($"--force overrides the release guard ({stage}): {problem.What}. Deploying anyway: this release may undo a failover or work against the run in progress.");
+                session.Output.Warn($"--force overrides the release guard ({stage}): {problem.What}. Deploying anyway: this release may undo a failover or work against the run in progress.");
             return;
         }
         throw new OpsException(finding.Refusal(stacks), ExitCodes.Refused);
     }
 
-    private static void Confirm(Session s, IReadOnlyList<string> stacks)
+    private static void Confirm(Session session, IReadOnlyList<string> stacks)
     {
-        s.Context.Err.Write($"Deploy {string.Join(" then ", stacks)}? [y/N] ");
-        s.Context.Err.Flush();
-        var answer = s.Context.In.ReadLine()?.Trim().ToLowerInvariant();
+        session.Context.Err.Write($"Deploy {string.Join(" then ", stacks)}? [y/N] ");
+        session.Context.Err.Flush();
+        var answer = session.Context.In.ReadLine()?.Trim().ToLowerInvariant();
         if (answer is not ("y" or "yes")) throw new OpsException("not confirmed: nothing was deployed", ExitCodes.Refused);
     }
 
@@ -278,7 +278,7 @@ public static class DeployCommand
     }
 
     /// A release that stopped part-way: one sentence with the reason and what was deployed, failed, and never started.
-    private static int Stopped(Session s, DeployRequest request, List<StackReport> reports, StackReport current, JsonArray guards, OpsException e)
+    private static int Stopped(Session session, DeployRequest request, List<StackReport> reports, StackReport current, JsonArray guards, OpsException e)
     {
         var deployed = reports.Where(r => r.Status == "deployed").Select(r => r.Stack).ToList();
         var failed = reports.Where(r => r.Status == "failed").Select(r => r.Stack).ToList();
@@ -289,12 +289,12 @@ public static class DeployCommand
         var redo = string.Join(",", failed.Concat(notStarted));
         var sentence = $"{e.Message.TrimEnd('.')}. {Capitalised(string.Join("; ", parts))}" +
             (deployed.Count > 0 && redo.Length > 0 ? $"; once fixed, run failoverctl deploy --stacks {redo}" : "");
-        s.Context.Err.WriteLine($"error: {sentence}");
+        session.Context.Err.WriteLine($"error: {sentence}");
         var result = Result(false, request, reports, guards);
         result["error"] = sentence;
         result["exitCode"] = e.ExitCode;
         result["stoppedAt"] = current.Stack;
-        s.Output.Result(result);
+        session.Output.Result(result);
         return e.ExitCode;
     }
 
@@ -307,26 +307,26 @@ public static class DeployCommand
         ["notDeployed"] = new JsonArray([.. reports.Where(r => r.Status != "deployed").Select(r => (JsonNode)r.Stack)]),
     };
 
-    private static void ShowPreview(Session s, StackReport report)
+    private static void ShowPreview(Session session, StackReport report)
     {
         var preview = report.Preview!;
-        s.Output.Line($"{report.Stack}: {preview.Summary}");
+        session.Output.Line($"{report.Stack}: {preview.Summary}");
         var changes = preview.Changes.ToList();
         if (changes.Count > 0)
-            s.Output.Table(["  change", "type", "resource"], changes.Select(c => (IReadOnlyList<string>)[$"  {c.Op}", c.Type, c.Name]));
+            session.Output.Table(["  change", "type", "resource"], changes.Select(c => (IReadOnlyList<string>)[$"  {c.Op}", c.Type, c.Name]));
         // A new task definition revision is how every image change ships; any other replacement or deletion deserves a look.
         var destructive = changes.Where(c => c.Destructive && c.Type != "aws:ecs/taskDefinition:TaskDefinition").ToList();
         if (destructive.Count > 0)
-            s.Output.Warn($"{report.Stack}: this update replaces or deletes {string.Join(", ", destructive.Select(c => $"{c.Name} ({c.Op})"))}; " +
+            session.Output.Warn($"{report.Stack}: this update replaces or deletes {string.Join(", ", destructive.Select(c => $"{c.Name} ({c.Op})"))}; " +
                 "a replaced service or scalable target starts again at the counts the stack declares (README, Names and replacements)");
     }
 
-    private static void ShowDeployed(Session s, StackReport report)
+    private static void ShowDeployed(Session session, StackReport report)
     {
         var d = report.Deployed!;
-        s.Output.Line($"{report.Stack} deployed in {d.Region}: {report.Applied}");
-        s.Output.Line($"  state machine  {d.StateMachineArn}");
-        if (Text(report.Outputs["recordFqdn"]) is { } fqdn) s.Output.Line($"  record         {fqdn}");
+        session.Output.Line($"{report.Stack} deployed in {d.Region}: {report.Applied}");
+        session.Output.Line($"  state machine  {d.StateMachineArn}");
+        if (Text(report.Outputs["recordFqdn"]) is { } fqdn) session.Output.Line($"  record         {fqdn}");
     }
 
     private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];

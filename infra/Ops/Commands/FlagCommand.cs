@@ -62,21 +62,21 @@ public static class FlagCommand
         return new SetRequest(parsed, why, span);
     }
 
-    private static async Task<int> SetAsync(Session s, SetRequest request, CancellationToken ct)
+    private static async Task<int> SetAsync(Session session, SetRequest request, CancellationToken ct)
     {
-        var (primary, secondary, replicas) = await StacksAsync(s, ct);
-        var setBy = await CallerAsync(s, secondary, primary, ct);
-        var now = s.Now;
+        var (primary, secondary, replicas) = await StacksAsync(session, ct);
+        var setBy = await CallerAsync(session, secondary, primary, ct);
+        var now = session.Now;
         var expires = request.Ttl is { } ttl ? now.Add(ttl) : (DateTimeOffset?)null;
         var written = await replicas.WriteAsync("write the flag", t => t.SetFlagAsync(request.Mode, request.Reason, setBy, now, expires, ct));
 
         var warnings = Warnings(request.Mode, primary);
         var mode = Wire.Of(request.Mode);
-        s.Output.Line($"Flag set to {mode} {(expires is { } e ? $"until {Iso(e)} ({Durations.Human(e - now)})" : "until cleared (no expiry)")} by {setBy}.");
-        s.Output.Line($"Reason: {request.Reason}");
-        s.Output.Line($"Written to {replicas.Table} in {string.Join(" and ", written)}{(replicas.Strong ? " (strongly consistent: every region reads it now)" : "")}.");
-        foreach (var w in warnings) s.Output.Warn(w);
-        s.Output.Result(new JsonObject
+        session.Output.Line($"Flag set to {mode} {(expires is { } e ? $"until {Iso(e)} ({Durations.Human(e - now)})" : "until cleared (no expiry)")} by {setBy}.");
+        session.Output.Line($"Reason: {request.Reason}");
+        session.Output.Line($"Written to {replicas.Table} in {string.Join(" and ", written)}{(replicas.Strong ? " (strongly consistent: every region reads it now)" : "")}.");
+        foreach (var w in warnings) session.Output.Warn(w);
+        session.Output.Result(new JsonObject
         {
             ["ok"] = true,
             ["flag"] = new JsonObject { ["mode"] = mode, ["reason"] = request.Reason, ["setBy"] = setBy, ["setAt"] = Iso(now), ["expiresAt"] = expires is { } x ? Iso(x) : null },
@@ -86,31 +86,31 @@ public static class FlagCommand
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> ClearAsync(Session s, CancellationToken ct)
+    private static async Task<int> ClearAsync(Session session, CancellationToken ct)
     {
-        var (primary, secondary, replicas) = await StacksAsync(s, ct);
+        var (primary, secondary, replicas) = await StacksAsync(session, ct);
         var written = await replicas.WriteAsync("clear the flag", t => t.ClearFlagAsync(ct));
-        s.Output.Line($"Override cleared in {string.Join(" and ", written)}: each stack's default applies again ({primary.Stack}: {primary.DefaultFlag}, {secondary.Stack}: {secondary.DefaultFlag}).");
-        s.Output.Result(new JsonObject { ["ok"] = true, ["cleared"] = true, ["writtenIn"] = new JsonArray([.. written.Select(r => (JsonNode)r)]) });
+        session.Output.Line($"Override cleared in {string.Join(" and ", written)}: each stack's default applies again ({primary.Stack}: {primary.DefaultFlag}, {secondary.Stack}: {secondary.DefaultFlag}).");
+        session.Output.Result(new JsonObject { ["ok"] = true, ["cleared"] = true, ["writtenIn"] = new JsonArray([.. written.Select(r => (JsonNode)r)]) });
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> GetAsync(Session s, CancellationToken ct)
+    private static async Task<int> GetAsync(Session session, CancellationToken ct)
     {
-        var (primary, secondary, replicas) = await StacksAsync(s, ct);
+        var (primary, secondary, replicas) = await StacksAsync(session, ct);
         var reads = await replicas.ReadAsync(t => t.GetFlagAsync(ct));
         if (reads.All(r => r.Error is not null))
             throw new OpsException($"the control table could not be read in {string.Join(" or ", reads.Select(r => $"{r.Region} ({r.Error})"))}");
-        var now = s.Now;
+        var now = session.Now;
         var rows = new List<IReadOnlyList<string>>();
         var regions = new JsonArray();
         foreach (var read in reads)
-            s.Output.Line((replicas.Strong ? "Override" : $"Override in {read.Region}") + ": " + (read.Error is not null ? $"unknown ({read.Error})" : Describe(read.Value, now)));
+            session.Output.Line((replicas.Strong ? "Override" : $"Override in {read.Region}") + ": " + (read.Error is not null ? $"unknown ({read.Error})" : Describe(read.Value, now)));
         foreach (var stack in new[] { primary, secondary })
         {
             // Each stack's functions read their own replica; with strong consistency the one read is every replica's.
             var read = reads.Count == 1 ? reads[0] : reads.First(r => r.Region == stack.Region);
-            var configured = await ConfigDefaultAsync(s, stack.Stack, ct);
+            var configured = await ConfigDefaultAsync(session, stack.Stack, ct);
             var resolved = read.Error is null ? FlagResolver.Resolve(read.Value, Wire.ParseFlag(stack.DefaultFlag) ?? FlagMode.Auto, now) : null;
             var effective = resolved is null ? "unknown" : Wire.Of(resolved.Mode);
             var why = resolved is null ? $"replica unreadable ({read.Error})"
@@ -125,13 +125,13 @@ public static class FlagCommand
                 ["note"] = resolved?.Note ?? read.Error, ["deployedDefault"] = stack.DefaultFlag, ["configDefault"] = configured,
             });
             if (configured != stack.DefaultFlag && configured != "unknown")
-                s.Output.Warn($"{stack.Stack}: pulumi config says {configured} but the deployed default is {stack.DefaultFlag}; it takes effect at the next deploy");
+                session.Output.Warn($"{stack.Stack}: pulumi config says {configured} but the deployed default is {stack.DefaultFlag}; it takes effect at the next deploy");
         }
         if (reads.Count == 2 && reads.All(r => r.Error is null) && reads[0].Value != reads[1].Value)
-            s.Output.Warn("the replicas hold different overrides (replication lag, or a region was cut off when it was set): set it again");
-        s.Output.Line();
-        s.Output.Table(["stack", "region", "effective", "because", "deployed default", "pulumi config"], rows);
-        s.Output.Result(new JsonObject
+            session.Output.Warn("the replicas hold different overrides (replication lag, or a region was cut off when it was set): set it again");
+        session.Output.Line();
+        session.Output.Table(["stack", "region", "effective", "because", "deployed default", "pulumi config"], rows);
+        session.Output.Result(new JsonObject
         {
             ["ok"] = true,
             ["overrides"] = new JsonArray([.. reads.Select(r => (JsonNode)new JsonObject
@@ -163,38 +163,38 @@ public static class FlagCommand
         _ => [],
     };
 
-    private static async Task<(DeployedStack Primary, DeployedStack Secondary, ControlReplicas Replicas)> StacksAsync(Session s, CancellationToken ct)
+    private static async Task<(DeployedStack Primary, DeployedStack Secondary, ControlReplicas Replicas)> StacksAsync(Session session, CancellationToken ct)
     {
-        var primary = await s.PrimaryAsync(ct);
-        var secondary = await s.SecondaryAsync(ct);
-        return (primary, secondary, new ControlReplicas(s.Aws, s.Output, primary, secondary));
+        var primary = await session.PrimaryAsync(ct);
+        var secondary = await session.SecondaryAsync(ct);
+        return (primary, secondary, new ControlReplicas(session.Aws, session.Output, primary, secondary));
     }
 
     /// Who is calling, asked in the secondary's region first (the primary's may be the one not answering).
-    private static async Task<string> CallerAsync(Session s, DeployedStack first, DeployedStack then, CancellationToken ct)
+    private static async Task<string> CallerAsync(Session session, DeployedStack first, DeployedStack then, CancellationToken ct)
     {
         try
         {
-            return await s.Aws.Sts(first.Region).CallerArnAsync(ct);
+            return await session.Aws.Sts(first.Region).CallerArnAsync(ct);
         }
         catch (FunctionException e) when (e.ErrorType is ErrorTypes.AwsUnreachable or ErrorTypes.AwsServerError or ErrorTypes.AwsThrottled)
         {
-            return await s.Aws.Sts(then.Region).CallerArnAsync(ct);
+            return await session.Aws.Sts(then.Region).CallerArnAsync(ct);
         }
     }
 
     /// The default `pulumi config` holds (the compiler's own when unset); unknown when the backend cannot answer, which must
     /// not hide the flag in force.
-    private static async Task<string> ConfigDefaultAsync(Session s, string stack, CancellationToken ct)
+    private static async Task<string> ConfigDefaultAsync(Session session, string stack, CancellationToken ct)
     {
         JsonObject config;
         try
         {
-            config = await s.Pulumi.ConfigAsync(stack, ct);
+            config = await session.Pulumi.ConfigAsync(stack, ct);
         }
         catch (OpsException e)
         {
-            s.Output.Warn(e.Message);
+            session.Output.Warn(e.Message);
             return "unknown";
         }
         return config[$"failover:{StackSection.DefaultFlag.Key}"] is JsonObject entry && entry["value"] is JsonValue v && v.TryGetValue<string>(out var text)

@@ -18,24 +18,24 @@ public static class RtoCommand
         return rto;
     }
 
-    private static int Run(Session s)
+    private static int Run(Session session)
     {
-        var stacks = new[] { s.Project.SecondaryStack, s.Project.PrimaryStack }.Select(stack => (Stack: stack, Config: Config(s, stack))).ToList();
+        var stacks = new[] { session.Project.SecondaryStack, session.Project.PrimaryStack }.Select(stack => (Stack: stack, Config: Config(session, stack))).ToList();
         var budgets = stacks.Select(x => RecoveryTimeBudget.For(x.Config)).ToList();
-        var standby = stacks.First(x => x.Stack == s.Project.SecondaryStack).Config;
+        var standby = stacks.First(x => x.Stack == session.Project.SecondaryStack).Config;
         var cost = StandbyCost.Estimate(standby);
 
         foreach (var budget in budgets)
         {
-            s.Output.Line(RecoveryTimeReport.Text(budget).TrimEnd());
-            s.Output.Line();
+            session.Output.Line(RecoveryTimeReport.Text(budget).TrimEnd());
+            session.Output.Line();
         }
-        s.Output.Line(StandbyCostReport.Text(cost).TrimEnd());
+        session.Output.Line(StandbyCostReport.Text(cost).TrimEnd());
         // A pipeline may gate on it: the same promise the compiler enforces, in one sentence and, with --json, one document.
         var over = budgets.FirstOrDefault(b => !b.Fits);
         var refusal = over is null ? null : RecoveryTimeReport.Refusal(over, $"Pulumi.{over.Stack}.yaml");
-        if (refusal is not null) s.Context.Err.WriteLine($"error: {refusal}");
-        s.Output.Result(new JsonObject
+        if (refusal is not null) session.Context.Err.WriteLine($"error: {refusal}");
+        session.Output.Result(new JsonObject
         {
             ["ok"] = over is null, ["exitCode"] = over is null ? ExitCodes.Ok : ExitCodes.Failed, ["message"] = refusal,
             ["budgets"] = new JsonArray([.. budgets.Select(b => (JsonNode)new JsonObject
@@ -51,7 +51,7 @@ public static class RtoCommand
             })]),
             ["standbyCost"] = new JsonObject
             {
-                ["stack"] = s.Project.SecondaryStack, ["standbyCount"] = cost.StandbyCount, ["warmMonthlyUsd"] = cost.WarmMonthlyUsd,
+                ["stack"] = session.Project.SecondaryStack, ["standbyCount"] = cost.StandbyCount, ["warmMonthlyUsd"] = cost.WarmMonthlyUsd,
                 ["pilotLightMonthlyUsd"] = cost.PilotLightMonthlyUsd, ["differenceUsd"] = cost.DifferenceUsd,
                 ["prices"] = new JsonArray([.. cost.Prices.Select(p => (JsonNode)new JsonObject { ["item"] = p.Item, ["usd"] = p.Usd, ["unit"] = p.Unit, ["source"] = p.Source })]),
             },
@@ -60,11 +60,11 @@ public static class RtoCommand
     }
 
     /// The stack's config as the compiler reads it offline (Pulumi.yaml and Pulumi.STACK.yaml); its problems named as the compiler names them.
-    private static StackConfig Config(Session s, string stack)
+    private static StackConfig Config(Session session, string stack)
     {
         try
         {
-            var result = ConfigParser.Parse(StackInputs.FromFiles(s.Project.Directory, stack));
+            var result = ConfigParser.Parse(StackInputs.FromFiles(session.Project.Directory, stack));
             return result.Config ?? throw new OpsException(
                 $"{result.Errors.Count} problem(s) in the configuration of stack '{stack}', the first: {result.Errors.FirstOrDefault() ?? "unknown"} (`bash infra/compile.sh --stack {stack}` lists them all)");
         }

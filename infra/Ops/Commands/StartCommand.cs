@@ -44,32 +44,32 @@ public static class StartCommand
         return new StartRequest(parsed, reason, force);
     }
 
-    private static async Task<int> RunAsync(Session s, StartRequest request, bool wait, CancellationToken ct)
+    private static async Task<int> RunAsync(Session session, StartRequest request, bool wait, CancellationToken ct)
     {
         var action = Wire.Of(request.Action);
-        var primary = await s.PrimaryAsync(ct);
-        var secondary = await s.SecondaryAsync(ct);
+        var primary = await session.PrimaryAsync(ct);
+        var secondary = await session.SecondaryAsync(ct);
         var target = new[] { secondary, primary }.FirstOrDefault(d => d.WorkflowActions.Contains(action))
             ?? throw new OpsException($"neither stack's workflow runs {action} (workflowActions: {primary.Stack} {string.Join("/", primary.WorkflowActions)}, {secondary.Stack} {string.Join("/", secondary.WorkflowActions)})");
 
-        var caller = await s.Aws.Sts(target.Region).CallerArnAsync(ct);
+        var caller = await session.Aws.Sts(target.Region).CallerArnAsync(ct);
         var input = new JsonObject { ["action"] = action, ["source"] = Source(caller) };
         if (request.Reason is not null) input["reason"] = request.Reason;
         if (request.Force) input["force"] = true;
-        var name = $"failoverctl-{action}-{s.Now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..6]}";
+        var name = $"failoverctl-{action}-{session.Now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..6]}";
         // Named before the call: if the answer is lost, the run can still be found (and a retry with the same name and input
         // returns the same execution instead of starting a second one).
-        s.Output.Progress($"Starting {action} in {target.Region} ({target.Stack}) as execution {name}");
-        var execution = await s.Aws.StepFunctions(target.Region).StartExecutionAsync(target.StateMachineArn, name, input.ToJsonString(), ct);
-        s.Output.Progress($"Started: {execution.Arn}");
-        s.Output.Progress($"Console: https://{target.Region}.console.aws.amazon.com/states/home?region={target.Region}#/v2/executions/details/{execution.Arn}");
+        session.Output.Progress($"Starting {action} in {target.Region} ({target.Stack}) as execution {name}");
+        var execution = await session.Aws.StepFunctions(target.Region).StartExecutionAsync(target.StateMachineArn, name, input.ToJsonString(), ct);
+        session.Output.Progress($"Started: {execution.Arn}");
+        session.Output.Progress($"Console: https://{target.Region}.console.aws.amazon.com/states/home?region={target.Region}#/v2/executions/details/{execution.Arn}");
         if (!wait)
         {
-            s.Output.Line(execution.Arn);
-            s.Output.Result(new JsonObject { ["ok"] = true, ["executionArn"] = execution.Arn, ["region"] = target.Region, ["stack"] = target.Stack, ["input"] = input });
+            session.Output.Line(execution.Arn);
+            session.Output.Result(new JsonObject { ["ok"] = true, ["executionArn"] = execution.Arn, ["region"] = target.Region, ["stack"] = target.Stack, ["input"] = input });
             return ExitCodes.Ok;
         }
-        return await FollowAsync(s, execution.Arn, action, target, ct);
+        return await FollowAsync(session, execution.Arn, action, target, ct);
     }
 
     /// Contact lost for this long while following: the run's outcome is reported as unknown instead of guessed.
@@ -77,7 +77,7 @@ public static class StartCommand
 
     /// Polls until the run ends, printing each state as it is entered; the exit code says whether it did what it was started for.
     /// A poll that fails is retried (the run goes on without us); Ctrl-C stops following, not the run.
-    public static async Task<int> FollowAsync(Session s, string executionArn, string action, DeployedStack target, CancellationToken ct)
+    public static async Task<int> FollowAsync(Session session, string executionArn, string action, DeployedStack target, CancellationToken ct)
     {
         long seen = 0;
         DateTimeOffset? begun = null, lostSince = null;
@@ -90,10 +90,10 @@ public static class StartCommand
                 Execution described;
                 try
                 {
-                    var sfn = s.Aws.StepFunctions(target.Region);
+                    var sfn = session.Aws.StepFunctions(target.Region);
                     described = await sfn.DescribeExecutionAsync(executionArn, ct);
                     begun ??= described.StartDate;
-                    foreach (var e in await s.Aws.StepFunctions(target.Region).HistoryAsync(executionArn, seen, ct))
+                    foreach (var e in await session.Aws.StepFunctions(target.Region).HistoryAsync(executionArn, seen, ct))
                     {
                         seen = e.Id;
                         var offset = begun is { } b ? $"+{(e.Timestamp - b).TotalSeconds,6:0.0}s" : "";
@@ -101,27 +101,27 @@ public static class StartCommand
                         {
                             lastState = e.StateName;
                             states.Add(new JsonObject { ["state"] = e.StateName, ["at"] = Functions.Aws.Attr.Iso(e.Timestamp) });
-                            s.Output.Progress($"  {offset}  {e.StateName}");
+                            session.Output.Progress($"  {offset}  {e.StateName}");
                         }
                         else if (e.Type.EndsWith("Failed", StringComparison.Ordinal) || e.Type.EndsWith("TimedOut", StringComparison.Ordinal))
                         {
-                            s.Output.Progress($"  {offset}  {e.Type}{(e.Error is null ? "" : $": {e.Error}")}{(e.Cause is null ? "" : $" ({Short(e.Cause)})")}");
+                            session.Output.Progress($"  {offset}  {e.Type}{(e.Error is null ? "" : $": {e.Error}")}{(e.Cause is null ? "" : $" ({Short(e.Cause)})")}");
                         }
                     }
                     lostSince = null;
                 }
                 catch (FunctionException e) when (ErrorTypes.All.TryGetValue(e.ErrorType, out var kind) && kind.Category != ErrorCategory.Rejected)
                 {
-                    lostSince ??= s.Now;
-                    if (s.Now - lostSince > LostContactLimit)
-                        throw new OpsException($"lost contact with Step Functions in {target.Region} for {Durations.Human(s.Now - lostSince.Value)} while following {executionArn} ({e.Message}); " +
+                    lostSince ??= session.Now;
+                    if (session.Now - lostSince > LostContactLimit)
+                        throw new OpsException($"lost contact with Step Functions in {target.Region} for {Durations.Human(session.Now - lostSince.Value)} while following {executionArn} ({e.Message}); " +
                             "its outcome is unknown: check it with failoverctl status", ExitCodes.Unknown);
-                    s.Output.Warn($"could not read the run ({e.Message}); trying again");
-                    await Task.Delay(s.Context.PollInterval, s.Context.Time, ct);
+                    session.Output.Warn($"could not read the run ({e.Message}); trying again");
+                    await Task.Delay(session.Context.PollInterval, session.Context.Time, ct);
                     continue;
                 }
-                if (described.Status != "RUNNING") return Report(s, described, action, lastState, states, target);
-                await Task.Delay(s.Context.PollInterval, s.Context.Time, ct);
+                if (described.Status != "RUNNING") return Report(session, described, action, lastState, states, target);
+                await Task.Delay(session.Context.PollInterval, session.Context.Time, ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -130,7 +130,7 @@ public static class StartCommand
         }
     }
 
-    private static int Report(Session s, Execution run, string action, string? lastState, JsonArray states, DeployedStack target)
+    private static int Report(Session session, Execution run, string action, string? lastState, JsonArray states, DeployedStack target)
     {
         var output = Object(run.Output);
         var decision = output?["decision"] as JsonObject;
@@ -148,14 +148,14 @@ public static class StartCommand
             ("SUCCEEDED", _) => (ExitCodes.Failed, $"{action} ended in state {lastState ?? "?"}, which is not the workflow's success ({States.Done})."),
             _ => (ExitCodes.Failed, $"{action} {Ended(run.Status)} after {took}{(run.Error is null ? "" : $": {run.Error}")}{(run.Cause is null ? "" : $" ({Short(run.Cause)})")}."),
         };
-        if (exit == ExitCodes.Ok) s.Output.Line(sentence);
-        else s.Context.Err.WriteLine($"error: {sentence}");
+        if (exit == ExitCodes.Ok) session.Output.Line(sentence);
+        else session.Context.Err.WriteLine($"error: {sentence}");
         if (timings.Count > 0)
         {
-            s.Output.Line();
-            s.Output.Table(["step", "at", "since start", "since previous"], timings.Select(t => (IReadOnlyList<string>)[t.Step, Functions.Aws.Attr.Iso(t.At), t.SinceStart, t.SincePrevious]));
+            session.Output.Line();
+            session.Output.Table(["step", "at", "since start", "since previous"], timings.Select(t => (IReadOnlyList<string>)[t.Step, Functions.Aws.Attr.Iso(t.At), t.SinceStart, t.SincePrevious]));
         }
-        s.Output.Result(new JsonObject
+        session.Output.Result(new JsonObject
         {
             ["ok"] = exit == ExitCodes.Ok, ["exitCode"] = exit, ["message"] = sentence, ["executionArn"] = run.Arn, ["status"] = run.Status, ["endState"] = lastState, ["decision"] = decided, ["reason"] = why,
             ["error"] = run.Error, ["cause"] = run.Cause, ["states"] = states,

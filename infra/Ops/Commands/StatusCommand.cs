@@ -57,13 +57,13 @@ public static class StatusCommand
         public IEnumerable<string?> Errors => [Gate.Error, Endpoint.Error, Alarms.Error, Service.Error, Runs.Error];
     }
 
-    private static async Task<int> RunAsync(Session s, CancellationToken ct)
+    private static async Task<int> RunAsync(Session session, CancellationToken ct)
     {
-        var primary = await s.PrimaryAsync(ct);
-        var secondary = await s.SecondaryAsync(ct);
-        var now = s.Now;
-        var replicas = new ControlReplicas(s.Aws, s.Output, primary, secondary);
-        var viewsTask = Task.WhenAll(new[] { primary, secondary }.Select(stack => ViewAsync(s, stack, ct)));
+        var primary = await session.PrimaryAsync(ct);
+        var secondary = await session.SecondaryAsync(ct);
+        var now = session.Now;
+        var replicas = new ControlReplicas(session.Aws, session.Output, primary, secondary);
+        var viewsTask = Task.WhenAll(new[] { primary, secondary }.Select(stack => ViewAsync(session, stack, ct)));
         var controlTask = replicas.ReadAsync(async t => (Control: await t.GetControlAsync(now, ct), Flag: await t.GetFlagAsync(ct)));
         var views = await viewsTask;
         var control = await controlTask;
@@ -75,26 +75,26 @@ public static class StatusCommand
             throw new OpsException($"nothing could be read ({errors[0]}); check your AWS credentials and network");
 
         var serving = Serving(p, q);
-        s.Output.Line($"Traffic: {serving.Sentence}");
+        session.Output.Line($"Traffic: {serving.Sentence}");
         foreach (var read in control)
         {
             var where = replicas.Strong ? $"Control table ({read.Region}, strongly consistent)" : $"Control table replica in {read.Region}";
             if (read.Error is not null)
             {
-                s.Output.Line($"{where}: unknown ({read.Error})");
+                session.Output.Line($"{where}: unknown ({read.Error})");
                 continue;
             }
             var (item, flag) = read.Value;
-            s.Output.Line($"{where}: " + (item.State is { } st
+            session.Output.Line($"{where}: " + (item.State is { } st
                 ? $"active region {st.ActiveRegion ?? "?"}, epoch {st.Epoch?.ToString() ?? "?"}, last transition {(st.LastTransitionAt is { } t ? Attr.Iso(t) : "never")}"
                 : "no transition recorded yet"));
-            s.Output.Line($"  lock: {Lock(item.Lock, now)}");
-            s.Output.Line($"  flag override: {Override(flag, now)}");
+            session.Output.Line($"  lock: {Lock(item.Lock, now)}");
+            session.Output.Line($"  flag override: {Override(flag, now)}");
         }
         if (!replicas.Strong && control.Count(c => c.Error is null) == 2 && control[0].Value != control[1].Value)
-            s.Output.Warn("the two replicas differ (replication lag, or one region was cut off): each region's functions act on their own replica");
-        s.Output.Line();
-        s.Output.Table(["", $"{p.Stack.Stack} ({p.Stack.Region})", $"{q.Stack.Stack} ({q.Stack.Region})"],
+            session.Output.Warn("the two replicas differ (replication lag, or one region was cut off): each region's functions act on their own replica");
+        session.Output.Line();
+        session.Output.Table(["", $"{p.Stack.Stack} ({p.Stack.Region})", $"{q.Stack.Stack} ({q.Stack.Region})"],
         [
             ["gate", Gate(p), Gate(q)],
             ["endpoint check", p.Endpoint.Show(x => x), q.Endpoint.Show(x => x)],
@@ -105,16 +105,16 @@ public static class StatusCommand
             ["workflow runs", string.Join(", ", p.Stack.WorkflowActions), string.Join(", ", q.Stack.WorkflowActions)],
         ]);
         if (views.Any(v => v.Stack.Gate.IsMetric))
-            s.Output.Line("  (a metric gate is read from its alarm, which can lag the gate's metric by up to a minute: one alarm period)");
-        s.Output.Line();
-        s.Output.Line("Recent runs and their decisions:");
-        s.Output.Table(["region", "started", "status", "decision", "why", "run"], views.SelectMany(v => v.Runs.Value ?? []).Select(r =>
+            session.Output.Line("  (a metric gate is read from its alarm, which can lag the gate's metric by up to a minute: one alarm period)");
+        session.Output.Line();
+        session.Output.Line("Recent runs and their decisions:");
+        session.Output.Table(["region", "started", "status", "decision", "why", "run"], views.SelectMany(v => v.Runs.Value ?? []).Select(r =>
             (IReadOnlyList<string>)[RegionOf(r.Execution.Arn), r.Execution.StartDate is { } a ? Attr.Iso(a) : "", r.Execution.Status,
                 Text(r.Decision?["decision"]) ?? "", Cut(Text(r.Decision?["reason"]), 70), r.Execution.Name]));
-        foreach (var v in views.Where(v => !v.Runs.Ok)) s.Output.Line($"  {v.Stack.Region}: unknown ({v.Runs.Error})");
-        foreach (var e in errors) s.Output.Warn($"could not read {e}");
+        foreach (var v in views.Where(v => !v.Runs.Ok)) session.Output.Line($"  {v.Stack.Region}: unknown ({v.Runs.Error})");
+        foreach (var e in errors) session.Output.Warn($"could not read {e}");
 
-        s.Output.Result(new JsonObject
+        session.Output.Result(new JsonObject
         {
             ["ok"] = true,
             ["partial"] = errors.Count > 0,
@@ -163,21 +163,21 @@ public static class StatusCommand
         return ExitCodes.Ok;
     }
 
-    private static async Task<RegionView> ViewAsync(Session s, DeployedStack stack, CancellationToken ct)
+    private static async Task<RegionView> ViewAsync(Session session, DeployedStack stack, CancellationToken ct)
     {
-        var gate = ReadAsync(() => GateReader.ReadAsync(s.Aws, stack.Gate, ct));
-        var endpoint = ReadAsync(async () => Checkers(await s.Aws.Route53().GetHealthCheckStatusAsync(stack.EndpointHealthCheckId, ct)));
-        var alarms = ReadAsync(() => s.Aws.CloudWatch(stack.Region).DescribeAlarmsAsync(stack.AlarmNames, ct));
-        var service = ReadAsync(() => s.Aws.Ecs(stack.Region).DescribeServiceAsync(stack.ClusterName, stack.ServiceName, ct));
-        var runs = ReadAsync(() => RunsAsync(s, stack, ct));
+        var gate = ReadAsync(() => GateReader.ReadAsync(session.Aws, stack.Gate, ct));
+        var endpoint = ReadAsync(async () => Checkers(await session.Aws.Route53().GetHealthCheckStatusAsync(stack.EndpointHealthCheckId, ct)));
+        var alarms = ReadAsync(() => session.Aws.CloudWatch(stack.Region).DescribeAlarmsAsync(stack.AlarmNames, ct));
+        var service = ReadAsync(() => session.Aws.Ecs(stack.Region).DescribeServiceAsync(stack.ClusterName, stack.ServiceName, ct));
+        var runs = ReadAsync(() => RunsAsync(session, stack, ct));
         return new RegionView(stack, await gate, await endpoint, await alarms, await service, await runs);
     }
 
     /// The last runs, each with the decision `decide` made for it (the run's output carries it).
-    private static async Task<IReadOnlyList<Run>> RunsAsync(Session s, DeployedStack stack, CancellationToken ct)
+    private static async Task<IReadOnlyList<Run>> RunsAsync(Session session, DeployedStack stack, CancellationToken ct)
     {
-        var runs = await s.Aws.StepFunctions(stack.Region).ListExecutionsAsync(stack.StateMachineArn, RecentRuns, ct);
-        var described = await Task.WhenAll(runs.Select(r => s.Aws.StepFunctions(stack.Region).DescribeExecutionAsync(r.Arn, ct)));
+        var runs = await session.Aws.StepFunctions(stack.Region).ListExecutionsAsync(stack.StateMachineArn, RecentRuns, ct);
+        var described = await Task.WhenAll(runs.Select(r => session.Aws.StepFunctions(stack.Region).DescribeExecutionAsync(r.Arn, ct)));
         return [.. described.Select(d => new Run(d, Object(d.Output)?["decision"] as JsonObject))];
     }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -10,8 +9,6 @@ namespace Failover.Ops.Pulumi;
 /// What a preview or an update would do or did, by operation ("create": 3, "same": 40).
 public sealed record ChangeSummary(IReadOnlyDictionary<string, int> Counts)
 {
-    public int Changing => Counts.Where(c => c.Key != "same").Sum(c => c.Value);
-
     public override string ToString() =>
         Counts.Count == 0 ? "no resources" : string.Join(", ", Counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Value} {c.Key}"));
 

@@ -17,11 +17,11 @@ public static partial class FunctionsBuild
 
     /// Runs `dotnet publish functions -c Release` in the project folder, its output shown as progress; a failure names the
     /// first error the build reported.
-    public static async Task RunAsync(Session s, CancellationToken ct)
+    public static async Task RunAsync(Session session, CancellationToken ct)
     {
-        s.Output.Progress($"Building the functions: {Command}");
-        var result = await s.Processes.RunAsync("dotnet", "install the .NET 10 SDK, or build in an earlier step and pass --skip-build",
-            Arguments, s.Project.Directory, line => s.Output.Progress($"  {line}"), ct);
+        session.Output.Progress($"Building the functions: {Command}");
+        var result = await session.Processes.RunAsync("dotnet", "install the .NET 10 SDK, or build in an earlier step and pass --skip-build",
+            Arguments, session.Project.Directory, line => session.Output.Progress($"  {line}"), ct);
         if (result.ExitCode != 0)
             throw new OpsException($"building the functions failed ({Command}, exit code {result.ExitCode}): {Reason(result)}");
     }

@@ -48,7 +48,7 @@ public static class ReleaseGuard
     {
         missing = null;
         if (outputs.Count == 0) return null;
-        string? S(string name) => outputs[name] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
+        string? S(string name) => outputs[name] is JsonValue v && v.TryGetValue<string>(out var session) && session.Length > 0 ? session : null;
         var table = S("controlTableName");
         var region = S("region");
         if (table is null || region is null)
@@ -68,7 +68,7 @@ public static class ReleaseGuard
     }
 
     /// Reads the state item (the primary's replica, else the secondary's) and judges it.
-    public static async Task<GuardFinding> CheckAsync(Session s, GuardTarget? target, string? missing, CancellationToken ct)
+    public static async Task<GuardFinding> CheckAsync(Session session, GuardTarget? target, string? missing, CancellationToken ct)
     {
         if (target is null)
             return new GuardFinding("the primary stack has no outputs yet: a first deploy, no failover can be in progress", [], FirstDeploy: true);
@@ -79,8 +79,8 @@ public static class ReleaseGuard
         // The secondary's replica first (the primary's region is the likelier one not to answer); an eventually consistent
         // table is read in both regions, and either replica saying "failed over" or "locked" refuses.
         var regions = target.SecondaryRegion is { } peer && peer != target.PrimaryRegion ? new[] { peer, target.PrimaryRegion } : [target.PrimaryRegion];
-        var replicas = new ControlReplicas(s.Aws, s.Output, target.Table, target.Strong, regions);
-        var now = s.Now;
+        var replicas = new ControlReplicas(session.Aws, session.Output, target.Table, target.Strong, regions);
+        var now = session.Now;
         IReadOnlyList<ReplicaRead<ControlItem>> reads;
         try
         {
@@ -101,18 +101,18 @@ public static class ReleaseGuard
         if (target.GateProblem is { } problem)
             return finding with { Problems = [.. finding.Problems, new GuardProblem($"{problem}, so nothing shows that traffic is on the primary",
                 "update failoverctl, or deploy the primary again")] };
-        return target.Gate is { } gate ? await WithGateAsync(s, finding, gate, ct) : finding;
+        return target.Gate is { } gate ? await WithGateAsync(session, finding, gate, ct) : finding;
     }
 
     /// The primary's traffic gate is what Route 53 obeys: closed, traffic is on the secondary whatever the table says (a run
     /// that moved traffic and then lost its lock records nothing), and an update would meet a failed-over pair. Read as status
     /// reads it (GateReader): a metric gate from its alarm in the other region, an arc gate from its routing control's state, a
     /// route53-api gate from its inversion.
-    private static async Task<GuardFinding> WithGateAsync(Session s, GuardFinding finding, DeployedGate gate, CancellationToken ct)
+    private static async Task<GuardFinding> WithGateAsync(Session session, GuardFinding finding, DeployedGate gate, CancellationToken ct)
     {
         try
         {
-            var position = await GateReader.ReadAsync(s.Aws, gate, ct);
+            var position = await GateReader.ReadAsync(session.Aws, gate, ct);
             if (!position.Closed) return finding with { Summary = $"{finding.Summary}; the primary's gate is {position.Word} ({gate.Where})" };
             var how = gate.IsMetric ? $"its alarm {gate.AlarmName} in {gate.SwitchRegion} is in ALARM"
                 : gate.IsArc ? $"its routing control {gate.RoutingControlArn} is Off" : "inverted";

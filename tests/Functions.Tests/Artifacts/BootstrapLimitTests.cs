@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Failover.Functions.Runtime;
-using Failover.Functions.Tests.Aws;
 using Failover.Functions.Tests.Runtime;
 
 namespace Failover.Functions.Tests.Artifacts;

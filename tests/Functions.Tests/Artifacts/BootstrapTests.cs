@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Failover.Functions.Tests.Moto;
+using Failover.Functions.Tests.Harness;
 using Failover.Functions.Tests.Runtime;
 
 namespace Failover.Functions.Tests.Artifacts;

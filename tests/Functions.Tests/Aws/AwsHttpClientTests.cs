@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Failover.Functions.Aws;
-using Failover.Functions.Tests.Moto;
 
 namespace Failover.Functions.Tests.Aws;
 

@@ -1,5 +1,5 @@
 using Failover.Functions.Aws;
-using Failover.Functions.Tests.Moto;
+using Failover.Functions.Tests.Harness;
 
 namespace Failover.Functions.Tests.Aws;
 

@@ -1,8 +1,7 @@
 using System.Reflection;
 using Failover.Functions.Aws;
 using Failover.Functions.Runtime;
-using Failover.Functions.Tests.Faults;
-using Failover.Functions.Tests.Moto;
+using Failover.Functions.Tests.Harness;
 
 namespace Failover.Functions.Tests.Aws;
 
@@ -108,7 +107,7 @@ public sealed class ErrorCatalogueTests(MotoServer moto) : IDisposable
     {
         var world = await World.ArrangeAsync(moto, standby: 1);
         using var proxy = new FaultProxy(moto.Url);
-        proxy.Inject(Fault.GarbageAfterForward(), Match.Target("AmazonEC2ContainerServiceV20141113.UpdateService"), times: 1);
+        proxy.Inject(Fault.GarbageAfterForward(), RequestMatch.Target("AmazonEC2ContainerServiceV20141113.UpdateService"), times: 1);
 
         var act = () => world.InvokeThroughHoldingLockAsync(proxy, "scale-service", """{"action":"failover"}""");
 

@@ -1,6 +1,6 @@
 using Failover.Functions.Aws;
 using Failover.Functions.Runtime;
-using Failover.Functions.Tests.Moto;
+using Failover.Functions.Tests.Harness;
 
 namespace Failover.Functions.Tests.Aws;
 

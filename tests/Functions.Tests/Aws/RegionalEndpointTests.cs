@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Failover.Functions.Aws;
+using Failover.Functions.Tests.Harness;
 
 namespace Failover.Functions.Tests.Aws;
 
@@ -59,7 +60,7 @@ public sealed class RegionalEndpointTests
     {
         using var transport = new Transport { HoldsLock = true };
 
-        await Moto.World.Invoke("scale-service", $$"""{"action":"failback","lockId":"{{transport.Token}}"}""", Environment(), TimeProvider.System, transport: transport);
+        await World.Invoke("scale-service", $$"""{"action":"failback","lockId":"{{transport.Token}}"}""", Environment(), TimeProvider.System, transport: transport);
 
         // The lock is read where the failback took it: the function's own region's replica.
         transport.Seen.Select(s => $"{s.Uri.GetLeftPart(UriPartial.Authority)} {s.Scope}").Distinct().Should().BeEquivalentTo(
@@ -73,7 +74,7 @@ public sealed class RegionalEndpointTests
     {
         using var transport = new Transport();
 
-        var response = JsonNode.Parse(await Moto.World.Invoke("check-service", "{}", Environment(), TimeProvider.System, transport: transport))!;
+        var response = JsonNode.Parse(await World.Invoke("check-service", "{}", Environment(), TimeProvider.System, transport: transport))!;
 
         response["ready"]!.GetValue<bool>().Should().BeTrue();
         transport.Seen.Select(s => $"{s.Uri.GetLeftPart(UriPartial.Authority)} {s.Scope}").Distinct().Should().BeEquivalentTo(
@@ -89,7 +90,7 @@ public sealed class RegionalEndpointTests
         env["AWS_REGION"] = "us-west-2";
         env["CONTROL_TABLE_PEER_REGION"] = "us-east-1";
 
-        var response = JsonNode.Parse(await Moto.World.Invoke("decide",
+        var response = JsonNode.Parse(await World.Invoke("decide",
             """{"action":"failover","source":"alarm","executionId":"arn:aws:states:us-west-2:123456789012:execution:failover-secondary-failover:exec-1","lockId":"t","force":true}""", env, TimeProvider.System,
             transport: transport))!;
 

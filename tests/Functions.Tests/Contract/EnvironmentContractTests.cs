@@ -1,8 +1,7 @@
 using System.Text.RegularExpressions;
 using Failover.Functions.Handlers;
 using Failover.Functions.Runtime;
-using Failover.Functions.Tests.Aws;
-using Failover.Functions.Tests.Moto;
+using Failover.Functions.Tests.Harness;
 
 namespace Failover.Functions.Tests.Contract;
 

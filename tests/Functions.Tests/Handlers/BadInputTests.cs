@@ -1,5 +1,5 @@
 using Failover.Functions.Runtime;
-using Failover.Functions.Tests.Aws;
+using Failover.Functions.Tests.Harness;
 
 namespace Failover.Functions.Tests.Handlers;
 
@@ -40,7 +40,7 @@ public sealed class BadInputTests : IDisposable
     [MemberData(nameof(BadEvents))]
     public async Task A_malformed_or_unknown_request_is_refused_before_any_aws_call(string handler, string eventJson, string errorType)
     {
-        var act = () => Moto.World.Invoke(handler, eventJson, Environment(), TimeProvider.System);
+        var act = () => World.Invoke(handler, eventJson, Environment(), TimeProvider.System);
 
         (await act.Should().ThrowAsync<FunctionException>()).Which.ErrorType.Should().Be(errorType);
         _aws.Requests.Should().BeEmpty();
@@ -59,7 +59,7 @@ public sealed class BadInputTests : IDisposable
         var env = Environment();
         env.Remove(missing);
 
-        var act = () => Moto.World.Invoke(handler, eventJson, env, TimeProvider.System);
+        var act = () => World.Invoke(handler, eventJson, env, TimeProvider.System);
 
         (await act.Should().ThrowAsync<ConfigurationException>()).Which.Message.Should().Contain(missing);
         _aws.Requests.Should().BeEmpty();
@@ -75,7 +75,7 @@ public sealed class BadInputTests : IDisposable
         var env = Environment();
         env[name] = value;
 
-        var act = () => Moto.World.Invoke(handler, eventJson, env, TimeProvider.System);
+        var act = () => World.Invoke(handler, eventJson, env, TimeProvider.System);
 
         (await act.Should().ThrowAsync<ConfigurationException>()).Which.Message.Should().Contain($"{name} must be an AWS region name such as us-east-1 (got '{value}')");
         _aws.Requests.Should().BeEmpty();
@@ -88,7 +88,7 @@ public sealed class BadInputTests : IDisposable
         env["CONTROL_TABLE_PEER_REGION"] = "us-west-2";
         env["OPERATOR_STATE_MACHINE_ARN"] = "arn:aws:states:us-west-2:123456789012:stateMachine:failover-secondary-failover";
 
-        var act = () => Moto.World.Invoke("decide", """{"action":"failover","source":"ops","executionId":"exec-1","lockId":"t"}""", env, TimeProvider.System);
+        var act = () => World.Invoke("decide", """{"action":"failover","source":"ops","executionId":"exec-1","lockId":"t"}""", env, TimeProvider.System);
 
         (await act.Should().ThrowAsync<ConfigurationException>()).Which.Message.Should().Contain("CONTROL_TABLE_PEER_REGION names this function's own region (us-west-2)");
         _aws.Requests.Should().BeEmpty();
@@ -100,7 +100,7 @@ public sealed class BadInputTests : IDisposable
         var env = Environment();
         env["DEFAULT_FLAG"] = "sometimes";
 
-        var act = () => Moto.World.Invoke("decide", """{"action":"failover","source":"ops","executionId":"exec-1","lockId":"t"}""", env, TimeProvider.System);
+        var act = () => World.Invoke("decide", """{"action":"failover","source":"ops","executionId":"exec-1","lockId":"t"}""", env, TimeProvider.System);
 
         (await act.Should().ThrowAsync<ConfigurationException>()).Which.Message.Should().Contain("DEFAULT_FLAG must be auto, block or force (got 'sometimes')");
         _aws.Requests.Should().BeEmpty();

@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
 using Failover.Functions.Runtime;
-using Failover.Functions.Tests.Faults;
-using Failover.Functions.Tests.Moto;
+using Failover.Functions.Tests.Harness;
 using Failover.Functions.Tests.Runtime;
 
 namespace Failover.Functions.Tests.Handlers;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Failover.Functions.Tests.Faults;
-using Failover.Functions.Tests.Moto;
+using Failover.Functions.Tests.Harness;
 using Failover.Functions.Tests.Runtime;
 
 namespace Failover.Functions.Tests.Handlers;

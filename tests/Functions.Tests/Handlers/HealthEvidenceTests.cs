@@ -1,7 +1,4 @@
 using Failover.Functions.Handlers;
-using Failover.Functions.Tests.Aws;
-using Failover.Functions.Tests.Faults;
-using Failover.Functions.Tests.Moto;
 
 namespace Failover.Functions.Tests.Handlers;
 

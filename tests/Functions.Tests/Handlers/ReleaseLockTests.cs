@@ -1,6 +1,5 @@
 using Failover.Functions.Runtime;
-using Failover.Functions.Tests.Faults;
-using Failover.Functions.Tests.Moto;
+using Failover.Functions.Tests.Harness;
 
 namespace Failover.Functions.Tests.Handlers;
 
@@ -242,7 +241,7 @@ public sealed class ReleaseLockTests(MotoServer moto)
     {
         var (world, token) = await AfterAFailoverDecision(moto);
         using var proxy = new FaultProxy(moto.Url);
-        proxy.Inject(Fault.ResetAfterForward, Match.Target("DynamoDB_20120810.UpdateItem"), times: 1);
+        proxy.Inject(Fault.ResetAfterForward, RequestMatch.Target("DynamoDB_20120810.UpdateItem"), times: 1);
 
         var response = await world.InvokeThroughAsync(proxy, "release-lock", $$"""{"lockId":"{{token}}","executionId":"exec-1","action":"failover","outcome":"SUCCEEDED"}""");
 

@@ -1,6 +1,5 @@
 using Failover.Functions.Runtime;
-using Failover.Functions.Tests.Faults;
-using Failover.Functions.Tests.Moto;
+using Failover.Functions.Tests.Harness;
 
 namespace Failover.Functions.Tests.Handlers;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Failover.Functions.Runtime;
 using Failover.Functions.Tests.Aws;
-using Failover.Functions.Tests.Moto;
+using Failover.Functions.Tests.Harness;
 
 namespace Failover.Functions.Tests.Handlers;
 

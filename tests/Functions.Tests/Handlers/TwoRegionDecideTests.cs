@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Failover.Functions.Tests.Faults;
-using Failover.Functions.Tests.Moto;
+using Failover.Functions.Tests.Harness;
 
 namespace Failover.Functions.Tests.Handlers;
 
@@ -136,7 +135,7 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
         // one at a time, as DynamoDB applies each atomically (moto does not).
         using var table = new FaultProxy(moto.Url);
         table.SetForwardedHeader("User-Agent", "failover-tests region/us-west-2");
-        table.Inject(Fault.OneAtATime, Match.Target(UpdateItem));
+        table.Inject(Fault.OneAtATime, RequestMatch.Target(UpdateItem));
         var west = TriggerOnly(world.Environment());
         west["AWS_ENDPOINT_URL_DYNAMODB"] = table.Url;
         var east = AsPrimary(TriggerOnly(world.Environment()));
@@ -318,8 +317,8 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
             if (Interlocked.Increment(ref atTheWrite) == 2) bothHaveReadThePeer.TrySetResult();
             await bothHaveReadThePeer.Task.WaitAsync(TimeSpan.FromSeconds(20));
         }
-        westLocal.Inject(Fault.BeforeForward(HoldTheWrite), Match.Target(UpdateItem), times: 1);
-        eastLocal.Inject(Fault.BeforeForward(HoldTheWrite), Match.Target(UpdateItem), times: 1);
+        westLocal.Inject(Fault.BeforeForward(HoldTheWrite), RequestMatch.Target(UpdateItem), times: 1);
+        eastLocal.Inject(Fault.BeforeForward(HoldTheWrite), RequestMatch.Target(UpdateItem), times: 1);
 
         var responses = await Task.WhenAll(
             DecideAsync(WestDecide(world, peer: EastMoto.Url, local: westLocal.Url), "exec-west"),

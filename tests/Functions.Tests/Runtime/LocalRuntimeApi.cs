@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Threading.Channels;
-using Failover.Functions.Tests.Moto;
 
 namespace Failover.Functions.Tests.Runtime;
 

@@ -169,7 +169,7 @@ public sealed class YamlWriterTests
     [Fact]
     public void An_explicit_provider_is_declared_once_per_region_and_pinned()
     {
-        var program = new PulumiProgram("p", "d", ProviderVersions.Pinned);
+        var program = new PulumiProgram("p", "d", new Dictionary<string, string> { ["aws"] = "6.5.4" });
         var providers = new AwsProviders(program);
 
         providers.For("us-east-1").Should().BeSameAs(providers.For("us-east-1"));
@@ -178,7 +178,7 @@ public sealed class YamlWriterTests
         program.Resources.Select(r => (r.Name, r.Type)).Should().Equal(("aws-us-east-1", "pulumi:providers:aws"), ("aws-eu-west-1", "pulumi:providers:aws"));
         var node = ResourceNode(YamlWriter.Write(program), "aws-eu-west-1");
         ((YamlScalarNode)((YamlMappingNode)node["properties"])["region"]).Value.Should().Be("eu-west-1");
-        ((YamlScalarNode)((YamlMappingNode)node["options"])["version"]).Value.Should().Be(ProviderVersions.Aws);
+        ((YamlScalarNode)((YamlMappingNode)node["options"])["version"]).Value.Should().Be("6.5.4");
     }
 
     [Fact]

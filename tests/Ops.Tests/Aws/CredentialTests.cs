@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Failover.Functions.Tests.Moto;
 using Failover.Ops.Tests.Harness;
 
 namespace Failover.Ops.Tests.Aws;

@@ -24,11 +24,11 @@ public sealed class RtoCommandTests : IDisposable
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var context = new Cli.OpsContext
+        var context = new Failover.Ops.Cli.OpsContext
         {
             Environment = new Dictionary<string, string> { ["PATH"] = "/nonexistent" }, Out = stdout, Err = stderr, WorkingDirectory = _project,
         };
-        var exit = await Cli.Cli.RunAsync(args, context);
+        var exit = await Failover.Ops.Cli.Cli.RunAsync(args, context);
         return new Run(exit, stdout.ToString(), stderr.ToString());
     }
 

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Failover.Functions.Tests.Aws;
-using Failover.Functions.Tests.Moto;
 using Failover.Ops.Tests.Harness;
 
 namespace Failover.Ops.Tests.Commands;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Failover.Functions.Tests.Moto;
 using Failover.Ops.Cli;
 
 namespace Failover.Ops.Tests.Harness;
@@ -72,7 +71,7 @@ public abstract class OpsWorld(MotoServer moto) : IAsyncLifetime
             Time = Now is null ? TimeProvider.System : new FixedTime(() => Now.Value), PollInterval = TimeSpan.FromMilliseconds(200),
             Interactive = Terminal is not null, In = new StringReader(Terminal ?? ""),
         };
-        var exit = await Cli.Cli.RunAsync(args, context);
+        var exit = await Failover.Ops.Cli.Cli.RunAsync(args, context);
         return new Run(exit, stdout.ToString(), stderr.ToString());
     }
 
