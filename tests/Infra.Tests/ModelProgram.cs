@@ -1,4 +1,5 @@
 using Failover.Infra.Control;
+using Failover.Infra.Health;
 using Failover.Infra.Iam;
 using Failover.Infra.Yaml;
 
@@ -21,9 +22,9 @@ internal static class ModelProgram
             TrustPolicy.ForService("lambda.amazonaws.com", stack.Account.AccountId, stack.Account.Arn("lambda", "function:*")));
         // The primary's gate, endpoint check and alarms as the secondary imports them.
         var primary = stack.Orchestration.Primary;
-        primary.Gate.GrantMove(role, Health.GateMove.Close);
+        primary.Gate.GrantMove(role, GateMove.Close);
         // The route53-api kind too, on this stack's own gate check: the shipped stacks use the metric gate.
-        (Health.GateSwitch.Of(stack.Health.Gate, Infra.Config.Role.Secondary) with { Kind = Infra.Config.TrafficGateKind.Route53Api }).GrantMove(role, Health.GateMove.Move);
+        (GateSwitch.Of(stack.Health.Gate, Infra.Config.Role.Secondary) with { Kind = Infra.Config.TrafficGateKind.Route53Api }).GrantMove(role, GateMove.Move);
         primary.Endpoint.GrantReadStatus(role);
         stack.Ecs.GrantScale(role);
         stack.Ecs.GrantDescribe(role);
