@@ -18,15 +18,16 @@ public static class FunctionPackage
             : null;
     }
 
-    // What the binary is built from: the functions' sources and project, and the shared build settings.
+    // What the binary is built from: the sources and projects of the functions and their libraries (build output in any
+    // project's bin/ and obj/ excluded), and the shared build settings.
     private static IEnumerable<FileInfo> Sources(string projectDirectory, string functions)
     {
         string[] skip = ["bin", "obj", "dist", "bench"];
         if (Directory.Exists(functions))
             foreach (var file in Directory.EnumerateFiles(functions, "*", SearchOption.AllDirectories))
             {
-                var relative = Path.GetRelativePath(functions, file);
-                if (skip.Any(s => relative.StartsWith(s + Path.DirectorySeparatorChar, StringComparison.Ordinal))) continue;
+                var folders = Path.GetRelativePath(functions, file).Split(Path.DirectorySeparatorChar).SkipLast(1);
+                if (folders.Any(skip.Contains)) continue;
                 if (file.EndsWith(".cs", StringComparison.Ordinal) || file.EndsWith(".csproj", StringComparison.Ordinal)) yield return new FileInfo(file);
             }
         foreach (var shared in new[] { "Directory.Build.props", "Directory.Packages.props" })
