@@ -22,10 +22,10 @@ if (string.IsNullOrEmpty(runtimeApi))
 var api = new RuntimeApiClient(runtimeHttp, runtimeApi);
 
 var name = env("_HANDLER");
-var handler = HandlerCatalog.Find(name, env, new AwsClients(env, http, time, RetryPolicy.Default), time, new DirectProbe(probeHttp, time));
+var handler = HandlerCatalog.Find(name, env, new AwsClients(env, http, time, AwsRetryPolicy.Default), time, new DirectProbe(probeHttp, time));
 if (handler is null)
 {
-    var message = $"Unknown handler '{name}': expected one of {string.Join(", ", HandlerNames.All)}.";
+    var message = $"Unknown handler '{name}': expected one of {string.Join(", ", FunctionContract.All.Select(h => h.Name))}.";
     log.Error(message);
     await api.ReportInitErrorAsync(new ErrorResponse("UnknownHandler", message), CancellationToken.None);
     return 1;

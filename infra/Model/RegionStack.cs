@@ -133,7 +133,7 @@ public sealed record RegionStack
         var operators = OperatorAccess.Create(program, new OperatorAccessProps
         {
             Naming = naming, Account = account, Table = orchestration.Table, Workflow = orchestration.Workflow,
-            TableWriters = [orchestration.Functions[Contract.HandlerNames.Decide], orchestration.Functions[Contract.HandlerNames.ReleaseLock]],
+            TableWriters = [orchestration.Functions.Decide, orchestration.Functions.ReleaseLock],
             PeerPrefix = config.Control.PeerNamePrefix, PeerRegion = config.PeerRegion,
         });
 
@@ -210,9 +210,9 @@ public sealed record RegionStack
             Service = ecs.Service.Out("name"),
             HealthChecks = [("endpoint", health.Endpoint.Out("id")), ("region", health.Calculated.Out("id")), ("gate", health.Gate.Check.Out("id"))],
             StateMachineArns = orchestration.Workflow.Arns,
-            FunctionNames = [.. orchestration.Functions.Values.Select(f => (Value)f.Function.Out("name"))],
+            FunctionNames = [.. orchestration.Functions.All.Select(f => (Value)f.Function.Function.Out("name"))],
         };
-        var ownFunctions = orchestration.Functions.Keys.ToList();
+        var ownFunctions = orchestration.Functions.All.Select(f => f.Key).ToList();
         var peerFunctions = isPrimary ? ownFunctions.Where(f => f != Orchestration.ScaleStandby) : ownFunctions.Append(Orchestration.ScaleStandby);
         var primary = orchestration.Primary;
         var other = new RegionView

@@ -86,8 +86,8 @@ public static class StackOutputs
         program.Export("workflowActions", Value.Strings(WorkflowDefinition.ActionsFor(role.Role).Select(Wire.Of)));
         program.Export("readinessTimeoutSeconds", config.Workflow.ReadinessTimeoutSeconds);
         program.Export(RecoveryTimeBudgetOutput, Budget(RecoveryTimeBudget.For(config)));
-        program.Export("functionArns", Map.Of(orchestration.Functions.Select(f => (f.Key, (Value?)f.Value.Function.Out("arn"))).ToArray()));
-        program.Export("functionNames", Map.Of(orchestration.Functions.Select(f => (f.Key, (Value?)f.Value.Function.Out("name"))).ToArray()));
+        program.Export("functionArns", Map.Of(orchestration.Functions.All.Select(f => (f.Key, (Value?)f.Function.Function.Out("arn"))).ToArray()));
+        program.Export("functionNames", Map.Of(orchestration.Functions.All.Select(f => (f.Key, (Value?)f.Function.Function.Out("name"))).ToArray()));
     }
 
     private static Map Budget(RecoveryTimeBudget budget) => Map.Of(

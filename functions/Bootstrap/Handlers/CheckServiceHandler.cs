@@ -20,7 +20,7 @@ public sealed partial class CheckServiceHandler(Func<string, string?> env, AwsCl
     public async Task<CheckServiceResponse> HandleAsync(CheckServiceRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
         var wait = ReadWait(request, time.GetUtcNow());
-        var s = new Settings(env, HandlerNames.CheckService);
+        var s = new Settings(env, FunctionContract.CheckService);
         var cluster = s.Required(EnvNames.ClusterName);
         var service = s.Required(EnvNames.ServiceName);
         var targetGroup = s.Required(EnvNames.TargetGroupArn);

@@ -30,7 +30,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
             .ThrowIfAny();
         var requestReason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
 
-        var s = new Settings(env, HandlerNames.Decide);
+        var s = new Settings(env, FunctionContract.Decide);
         var tableName = s.Required(EnvNames.ControlTableName);
         var defaultFlag = s.Flag(EnvNames.DefaultFlag);
         var primaryRegion = s.Required(EnvNames.PrimaryRegion);
@@ -54,8 +54,8 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         var entryPoints = new EntryPoints(s.Required(EnvNames.OperatorStateMachineArn), s.Optional(EnvNames.TriggerStateMachineArn),
             s.List(EnvNames.PeerStateMachineArns));
         // The longest phase's lease and a minute for clocks: a lease further ahead was written by no run of this workflow.
-        var leaseHorizon = TimeSpan.FromSeconds(s.Int(EnvNames.LockMaxLeaseSeconds, (int)ControlTable.MaxLeaseAhead.TotalSeconds, min: 60,
-            max: (int)ControlTable.MaxLeaseAhead.TotalSeconds) + 60);
+        var leaseHorizon = TimeSpan.FromSeconds(s.Int(EnvNames.LockMaxLeaseSeconds, (int)ControlTableClient.MaxLeaseAhead.TotalSeconds, min: 60,
+            max: (int)ControlTableClient.MaxLeaseAhead.TotalSeconds) + 60);
         s.ThrowIfInvalid();
         // Its own replica is no peer: the check would read what the write is about to condition on, and protect nothing.
         if (peerRegion is not null && peerRegion == clients.Environment.Region)
@@ -377,7 +377,7 @@ public sealed class DecideHandler(Func<string, string?> env, AwsClients clients,
         return (null, null);
     }
 
-    private async Task GiveBackAsync(ControlTable table, string tokenHash, string owner, InvocationContext context, CancellationToken cancellationToken)
+    private async Task GiveBackAsync(ControlTableClient table, string tokenHash, string owner, InvocationContext context, CancellationToken cancellationToken)
     {
         try
         {

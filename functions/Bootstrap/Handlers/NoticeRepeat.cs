@@ -42,7 +42,7 @@ public static class NoticeRepeat
                     $"nothing to announce; the condition announced{Since(last.FirstAnnouncedAt)} has ended, so its next occurrence is announced at once");
         var same = last?.Condition == condition;
         var first = same && last!.FirstAnnouncedAt is { } f && f <= now ? f : now;
-        if (same && last!.AnnouncedBy != owner && last.AnnouncedAt is { } at && at <= now + ControlTable.MaxAnnouncedAhead && now < at + repeat)
+        if (same && last!.AnnouncedBy != owner && last.AnnouncedAt is { } at && at <= now + ControlTableClient.MaxAnnouncedAhead && now < at + repeat)
             return new NoticePlan(false, false, condition, first, at + repeat,
                 $"announced at {Time(at)} and not repeated until {Time(at + repeat)} while it lasts (a different condition is announced at once)");
         return new NoticePlan(true, false, condition, first, now + repeat, Announcing(now, repeat, first));

@@ -22,7 +22,7 @@ public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients cli
         if (outcomeName == Renew && request.LeaseSeconds is not (>= MinLeaseSeconds and <= MaxLeaseSeconds))
             throw new InvalidInputException($"'leaseSeconds' must be a whole number of seconds from {MinLeaseSeconds} to {MaxLeaseSeconds} with {Renew} " +
                 $"(got {(request.LeaseSeconds is { } given ? given.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")}).");
-        var s = new Settings(env, HandlerNames.ReleaseLock);
+        var s = new Settings(env, FunctionContract.ReleaseLock);
         var tableName = s.Required(EnvNames.ControlTableName);
         var primaryRegion = s.Required(EnvNames.PrimaryRegion);
         var secondaryRegion = s.Required(EnvNames.SecondaryRegion);

@@ -17,7 +17,7 @@ public sealed class ScaleServiceHandler(Func<string, string?> env, AwsClients cl
         var size = Vocabulary.ParseSize(request.Size) ?? (action == FailoverAction.Failback ? ServiceSize.Standby : ServiceSize.Active);
         if (request.AtLeast is < 0 or > MaxAtLeast)
             throw new InvalidInputException($"'atLeast' must be a whole number from 0 to {MaxAtLeast} (got {request.AtLeast}).");
-        var s = new Settings(env, HandlerNames.ScaleService);
+        var s = new Settings(env, FunctionContract.ScaleService);
         var tableName = s.Required(EnvNames.ControlTableName);
         var cluster = s.Required(EnvNames.ClusterName);
         var service = s.Required(EnvNames.ServiceName);

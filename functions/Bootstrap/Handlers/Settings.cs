@@ -9,15 +9,13 @@ namespace Failover.Functions.Handlers;
 public sealed partial class Settings
 {
     private readonly Func<string, string?> _env;
-    private readonly HandlerEnvironment _declared;
+    private readonly HandlerDescriptor _handler;
     private readonly List<string> _problems = [];
 
-    public Settings(Func<string, string?> env, string handler)
+    public Settings(Func<string, string?> env, HandlerDescriptor handler)
     {
         _env = env;
-        _declared = FunctionContract.Environment.TryGetValue(handler, out var declared)
-            ? declared
-            : throw new InvalidOperationException($"The contract declares no handler '{handler}' (FunctionContract.Environment).");
+        _handler = handler;
     }
 
     public string Required(string name)
@@ -85,7 +83,7 @@ public sealed partial class Settings
     /// Throws before any AWS call when anything was missing.
     public void ThrowIfInvalid()
     {
-        if (_problems.Count > 0) throw new ConfigurationException($"{_declared.Handler} cannot run: {string.Join("; ", _problems)}.");
+        if (_problems.Count > 0) throw new ConfigurationException($"{_handler.Name} cannot run: {string.Join("; ", _problems)}.");
     }
 
     // The pattern the compiler checks `aws:region` and `peerRegion` with (infra/Config/ConfigParser.cs).
@@ -94,7 +92,7 @@ public sealed partial class Settings
 
     // An undeclared name is a programming error, not a deployment one: infra/ would never set it.
     private string? Read(string name) =>
-        _declared.Declares(name)
+        _handler.Environment.Declares(name)
             ? _env(name)
-            : throw new InvalidOperationException($"{_declared.Handler} reads {name}, which FunctionContract.Environment does not declare for it.");
+            : throw new InvalidOperationException($"{_handler.Name} reads {name}, which its descriptor (FunctionContract) does not declare.");
 }

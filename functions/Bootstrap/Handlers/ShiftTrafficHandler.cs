@@ -15,7 +15,7 @@ public sealed class ShiftTrafficHandler(Func<string, string?> env, AwsClients cl
     public async Task<ShiftTrafficResponse> HandleAsync(ActionRequest request, InvocationContext context, CancellationToken cancellationToken)
     {
         var action = Vocabulary.ParseAction(request.Action);
-        var s = new Settings(env, HandlerNames.ShiftTraffic);
+        var s = new Settings(env, FunctionContract.ShiftTraffic);
         var tableName = s.Required(EnvNames.ControlTableName);
         var mode = s.Required(EnvNames.TrafficGateMode);
         var aws = clients.Until(context.StopBy);

@@ -10,6 +10,14 @@ public interface IHandler
     Task<string> InvokeAsync(string eventJson, InvocationContext context, CancellationToken cancellationToken);
 }
 
+/// Binds a typed handler to its descriptor.
+public static class JsonHandler
+{
+    public static IHandler For<TRequest, TResponse>(HandlerDescriptor<TRequest, TResponse> descriptor,
+        Func<TRequest, InvocationContext, CancellationToken, Task<TResponse>> handle) =>
+        new JsonHandler<TRequest, TResponse>(descriptor.Request, descriptor.Response, handle);
+}
+
 /// Adapts a typed handler (request record -> response record) with source-generated JSON.
 public sealed class JsonHandler<TRequest, TResponse>(
     JsonTypeInfo<TRequest> requestType,

@@ -3,16 +3,14 @@ using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Control;
 
-/// A function's environment, keyed by the contract the functions read (functions/Contract): only variables its handler
-/// declares, and every one it requires, or the compile fails here instead of the function at its first invocation.
-public sealed class FunctionEnvironment(string handler)
+/// A function's environment, keyed by its handler's descriptor (functions/Contract): only variables its handler declares, and
+/// every one it requires, or the compile fails here instead of the function at its first invocation.
+public sealed class FunctionEnvironment(HandlerDescriptor handler)
 {
-    private readonly HandlerEnvironment _contract = FunctionContract.Environment.TryGetValue(handler, out var contract)
-        ? contract
-        : throw new ArgumentException($"'{handler}' is not a handler of the functions ({string.Join(", ", HandlerNames.All)}).", nameof(handler));
+    private readonly HandlerEnvironment _contract = handler.Environment;
     private readonly SortedDictionary<string, Value> _variables = new(StringComparer.Ordinal);
 
-    public string Handler { get; } = handler;
+    public HandlerDescriptor Handler { get; } = handler;
 
     /// Variables the .NET runtime reads, not the handler, with the reason for each value.
     public static readonly IReadOnlyDictionary<string, (string Value, string Why)> RuntimeVariables =
@@ -26,7 +24,7 @@ public sealed class FunctionEnvironment(string handler)
     public FunctionEnvironment Set(string name, Value value)
     {
         if (!_contract.Declares(name))
-            throw new ArgumentException($"{Handler} does not read {name}; it reads {string.Join(", ", _contract.Required.Concat(_contract.Optional))}.", nameof(name));
+            throw new ArgumentException($"{Handler.Name} does not read {name}; it reads {string.Join(", ", _contract.Required.Concat(_contract.Optional))}.", nameof(name));
         _variables[name] = value;
         return this;
     }
@@ -35,7 +33,7 @@ public sealed class FunctionEnvironment(string handler)
     public Map Build()
     {
         var missing = _contract.Required.Where(n => !_variables.ContainsKey(n)).ToList();
-        if (missing.Count > 0) throw new InvalidOperationException($"{Handler} cannot run without {string.Join(", ", missing)}.");
+        if (missing.Count > 0) throw new InvalidOperationException($"{Handler.Name} cannot run without {string.Join(", ", missing)}.");
         var variables = new SortedDictionary<string, Value>(_variables, StringComparer.Ordinal);
         foreach (var (name, (value, _)) in RuntimeVariables) variables[name] = value;
         return Map.Of(("variables", new Map(variables)));

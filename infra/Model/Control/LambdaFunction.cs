@@ -4,22 +4,6 @@ using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Control;
 
-/// Memory, timeout and reserved concurrency of one handler, with the reason for them.
-public sealed record FunctionSize(int MemoryMb, int TimeoutSeconds, string Why, int ReservedConcurrency = 2)
-{
-    /// 256 MB everywhere: the native binary needs ~40 MiB, but Lambda gives CPU in proportion to memory and TLS handshakes to
-    /// three services are CPU-bound at 128 MB; 256 MB costs fractions of a cent per failover.
-    public static readonly IReadOnlyDictionary<string, FunctionSize> ByHandler = new Dictionary<string, FunctionSize>(StringComparer.Ordinal)
-    {
-        // 5 at once: every trigger alarm of one incident and the probe may start a run together; the lock makes all but one NO_ACTION.
-        [HandlerNames.Decide] = new(256, 30, "evidence gets at most 5 s, then up to three DynamoDB writes with retries; 30 s leaves room for a slow peer", 5),
-        [HandlerNames.ScaleService] = new(256, 30, "four control-plane calls (two reads, floor, count), each retried with backoff"),
-        [HandlerNames.CheckService] = new(256, 20, "two reads; the workflow calls it every poll interval, so a hung read must end well before the next"),
-        [HandlerNames.ShiftTraffic] = new(256, 90, "an open waits for the next 60 s period of the gate's alarm; Route 53's control plane (route53-api) can be slow"),
-        [HandlerNames.ReleaseLock] = new(256, 20, "one conditional write and, on a retry, one read"),
-    };
-}
-
 /// What one function needs: its handler, a stable name, its environment and the grants it needs beyond its own logs.
 public sealed record LambdaFunctionProps
 {
@@ -27,11 +11,13 @@ public sealed record LambdaFunctionProps
     public required AwsAccount Account { get; init; }
     /// Kebab-case; the function is named `PREFIX-NAME`, and the program's logical names derive from it.
     public required string Name { get; init; }
-    public required string Description { get; init; }
+    /// One line; null: its handler's (HandlerDescriptor.Description).
+    public string? Description { get; init; }
+    /// Keyed by the function's handler, whose descriptor gives its size.
     public required FunctionEnvironment Environment { get; init; }
     public required Action<IamRole> Grants { get; init; }
     public required int LogRetentionDays { get; init; }
-    /// Keep FunctionSize.ReservedConcurrency executions of the account's concurrency for this function (config reserveConcurrency).
+    /// Keep the handler's FunctionSize.ReservedConcurrency executions of the account's concurrency for this function (config reserveConcurrency).
     public required bool ReserveConcurrency { get; init; }
 }
 
@@ -50,8 +36,8 @@ public sealed record LambdaFunction
 
     public static LambdaFunction Create(PulumiProgram program, LambdaFunctionProps props)
     {
-        var handler = props.Environment.Handler;
-        var size = FunctionSize.ByHandler[handler];
+        var handler = props.Environment.Handler.Name;
+        var size = props.Environment.Handler.Size;
         // A fixed name: the workflow's grants and the trust of its role name it before the function exists.
         var name = props.Naming.Named(props.Name);
         var arn = Value.Format($"arn:{props.Account.Partition}:lambda:{props.Account.Region}:{props.Account.AccountId}:function:{name}");
@@ -82,7 +68,7 @@ public sealed record LambdaFunction
             Type = "aws:lambda/function:Function",
             Properties = Map.Of(
                 ("name", name),
-                ("description", props.Description),
+                ("description", props.Description ?? props.Environment.Handler.Description),
                 ("role", roleResource.Out("arn")),
                 ("runtime", "provided.al2023"),
                 ("handler", handler),

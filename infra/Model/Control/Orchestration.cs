@@ -30,7 +30,7 @@ public sealed record OrchestrationProps
 public sealed record Orchestration
 {
     public required ControlTable Table { get; init; }
-    public required IReadOnlyDictionary<string, LambdaFunction> Functions { get; init; }
+    public required WorkflowFunctions<LambdaFunction> Functions { get; init; }
     public required Notifications Notifications { get; init; }
     public required Workflow Workflow { get; init; }
     public PrimaryStack? Primary { get; init; }
@@ -69,15 +69,14 @@ public sealed record Orchestration
         var peerMachines = Workflow.Names(config.Control.PeerNamePrefix, isPrimary ? Role.Secondary : Role.Primary)
             .Select(n => Workflow.ArnOf(account, config.PeerRegion, n)).ToList();
 
-        var functions = new Dictionary<string, LambdaFunction>(StringComparer.Ordinal);
-        LambdaFunction Add(string name, string description, FunctionEnvironment environment, Action<IamRole> grants) =>
-            functions[name] = LambdaFunction.Create(program, new LambdaFunctionProps
+        LambdaFunction Add(string name, FunctionEnvironment environment, Action<IamRole> grants, string? description = null) =>
+            LambdaFunction.Create(program, new LambdaFunctionProps
             {
                 Naming = naming, Account = account, Name = name, Description = description, Environment = environment, Grants = grants,
                 LogRetentionDays = config.LogRetentionDays, ReserveConcurrency = config.ReserveConcurrency,
             });
 
-        var decideEnvironment = table.SetDecideEnvironment(new FunctionEnvironment(HandlerNames.Decide))
+        var decideEnvironment = table.SetDecideEnvironment(new FunctionEnvironment(FunctionContract.Decide))
             .Set(EnvNames.DefaultFlag, Wire.Of(config.DefaultFlag))
             .Set(EnvNames.PrimaryRegion, primaryRegion)
             .Set(EnvNames.SecondaryRegion, secondaryRegion)
@@ -98,8 +97,7 @@ public sealed record Orchestration
         // A failover scales to the primary's desired count when it can be read (fixed names: the primary stack's prefix).
         if (!isPrimary)
             decideEnvironment.Set(EnvNames.PrimaryClusterName, config.Control.PeerNamePrefix).Set(EnvNames.PrimaryServiceName, config.Control.PeerNamePrefix);
-        Add(HandlerNames.Decide, "Reads the user request flag and the primary's health, decides, takes the lock",
-            decideEnvironment,
+        var decide = Add(HandlerNames.Decide, decideEnvironment,
             role =>
             {
                 table.GrantDecide(role, WorkflowDefinition.ActionsFor(props.Role.Role));
@@ -111,32 +109,29 @@ public sealed record Orchestration
                     role.Grant(p => p.Allow("ReadPrimaryServiceSize", Actions.Ecs.DescribeService,
                         account.EcsServiceArn(primaryRegion, config.Control.PeerNamePrefix, config.Control.PeerNamePrefix)));
             });
-        Add(HandlerNames.ScaleService, "Scales this region's service to its active size, or back to standby",
-            ScaleEnvironment(config, table, props.Ecs.Cluster.Out("name"), props.Ecs.Service.Out("name"), serviceRegion: null),
+        var scale = Add(HandlerNames.ScaleService, ScaleEnvironment(config, table, props.Ecs.Cluster.Out("name"), props.Ecs.Service.Out("name"), serviceRegion: null),
             role => { table.GrantReadLock(role); props.Ecs.GrantScale(role); props.Scaling.GrantSetFloor(role); });
-        Add(HandlerNames.CheckService, "Reports whether this region's service is ready for traffic",
-            new FunctionEnvironment(HandlerNames.CheckService)
+        var check = Add(HandlerNames.CheckService, new FunctionEnvironment(FunctionContract.CheckService)
                 .Set(EnvNames.ClusterName, props.Ecs.Cluster.Out("name"))
                 .Set(EnvNames.ServiceName, props.Ecs.Service.Out("name"))
                 .Set(EnvNames.TargetGroupArn, props.LoadBalancer.TargetGroup.Out("arn")),
             role => { props.Ecs.GrantDescribe(role); props.LoadBalancer.GrantReadTargetHealth(role); });
         var (shiftEnvironment, shiftGrants) = ShiftTraffic(config, account, primary, props.Health.Gate, isPrimary, primaryRegion, secondaryRegion);
-        Add(HandlerNames.ShiftTraffic, "Closes (failover) or opens (failback) the primary's traffic gate",
-            shiftEnvironment.Set(EnvNames.ControlTableName, table.Name), role => { table.GrantReadLock(role); shiftGrants(role); });
-        Add(HandlerNames.ReleaseLock, "Records the transition and releases the lock",
-            new FunctionEnvironment(HandlerNames.ReleaseLock)
+        var shift = Add(HandlerNames.ShiftTraffic, shiftEnvironment.Set(EnvNames.ControlTableName, table.Name), role => { table.GrantReadLock(role); shiftGrants(role); });
+        var release = Add(HandlerNames.ReleaseLock, new FunctionEnvironment(FunctionContract.ReleaseLock)
                 .Set(EnvNames.ControlTableName, table.Name)
                 .Set(EnvNames.PrimaryRegion, primaryRegion)
                 .Set(EnvNames.SecondaryRegion, secondaryRegion),
             table.GrantRelease);
+        LambdaFunction? standby = null;
         if (isPrimary)
         {
             // The secondary's cluster and service have fixed names (its stack's prefix), so the primary can address them before
             // the secondary exists; Step Functions cannot call another region, so this function in the primary does.
             var peer = config.Control.PeerNamePrefix;
-            Add(ScaleStandby, $"Scales the secondary's service ({config.PeerRegion}) back to standby after a failback",
-                ScaleEnvironment(config, table, peer, peer, config.PeerRegion),
-                role =>
+            standby = Add(ScaleStandby, ScaleEnvironment(config, table, peer, peer, config.PeerRegion),
+                description: $"Scales the secondary's service ({config.PeerRegion}) back to standby after a failback",
+                grants: role =>
                 {
                     // The failback's lock is in this region's replica: the function acts only for the run holding it.
                     table.GrantReadLock(role);
@@ -153,6 +148,10 @@ public sealed record Orchestration
                 });
         }
 
+        var functions = new WorkflowFunctions<LambdaFunction>
+        {
+            Decide = decide, ScaleService = scale, CheckService = check, ShiftTraffic = shift, ReleaseLock = release, ScaleStandby = standby,
+        };
         var workflow = Workflow.Create(program, new WorkflowProps
         {
             Naming = naming,
@@ -160,19 +159,9 @@ public sealed record Orchestration
             Role = props.Role.Role,
             Settings = config.Workflow,
             Recovery = new RecoveryTasks(config.RecoveryTasks, props.Ecs),
-            Functions = [.. functions.Values],
+            Functions = functions,
             Notifications = notifications,
             LogRetentionDays = config.LogRetentionDays,
-            Targets = new WorkflowTargets
-            {
-                Decide = functions[HandlerNames.Decide].Arn,
-                ScaleService = functions[HandlerNames.ScaleService].Arn,
-                CheckService = functions[HandlerNames.CheckService].Arn,
-                ShiftTraffic = functions[HandlerNames.ShiftTraffic].Arn,
-                ReleaseLock = functions[HandlerNames.ReleaseLock].Arn,
-                ScaleStandby = functions.TryGetValue(ScaleStandby, out var standby) ? standby.Arn : null,
-                Topic = notifications.Arn,
-            },
         });
         return new Orchestration { Table = table, Functions = functions, Notifications = notifications, Workflow = workflow, Primary = primary };
     }
@@ -183,7 +172,7 @@ public sealed record Orchestration
     private static (FunctionEnvironment, Action<IamRole>) ShiftTraffic(StackConfig config, AwsAccount account, PrimaryStack? primary, TrafficGate ownGate,
         bool isPrimary, string primaryRegion, string secondaryRegion)
     {
-        var environment = new FunctionEnvironment(HandlerNames.ShiftTraffic);
+        var environment = new FunctionEnvironment(FunctionContract.ShiftTraffic);
         if (config.Dns.TrafficGate == TrafficGateKind.Arc)
         {
             // Both directions move the primary's control only: Off closes its record (failover), On opens it (failback). The
@@ -222,7 +211,7 @@ public sealed record Orchestration
     // capacity keys, so set them once for the project (Pulumi.yaml config) or alike in both stack files.
     private static FunctionEnvironment ScaleEnvironment(StackConfig config, ControlTable table, Value cluster, Value service, string? serviceRegion)
     {
-        var environment = new FunctionEnvironment(HandlerNames.ScaleService)
+        var environment = new FunctionEnvironment(FunctionContract.ScaleService)
             .Set(EnvNames.ControlTableName, table.Name)
             .Set(EnvNames.ClusterName, cluster)
             .Set(EnvNames.ServiceName, service)

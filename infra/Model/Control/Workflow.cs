@@ -11,10 +11,9 @@ public sealed record WorkflowProps
     public required AwsAccount Account { get; init; }
     public required Role Role { get; init; }
     public required WorkflowSettings Settings { get; init; }
-    public required WorkflowTargets Targets { get; init; }
     /// The application's recovery tasks, run in this region when the workflow promotes it (none: no ECS permission at all).
     public required RecoveryTasks Recovery { get; init; }
-    public required IReadOnlyList<LambdaFunction> Functions { get; init; }
+    public required WorkflowFunctions<LambdaFunction> Functions { get; init; }
     public required Notifications Notifications { get; init; }
     public required int LogRetentionDays { get; init; }
 }
@@ -82,7 +81,7 @@ public sealed record Workflow
         role.Grant(p => p
             // Each function and its versions/aliases (`:*`): the integration may name a qualifier.
             .Allow("InvokeWorkflowFunctions", Actions.Lambda.InvokeFunction,
-                [.. props.Functions.SelectMany(f => new[] { f.Arn, Suffix(f.Arn, ":*") })])
+                [.. props.Functions.All.SelectMany(f => new[] { f.Function.Arn, Suffix(f.Function.Arn, ":*") })])
             .AllowUnscoped("DeliverExecutionLogs", Actions.LogDelivery.ManageVendedLogs)
             .AllowUnscoped("WriteTraces", [.. Actions.XRay.WriteTraces, .. Actions.XRay.ReadSampling]));
         props.Notifications.GrantPublish(role);
@@ -97,7 +96,8 @@ public sealed record Workflow
                 ("name", machineName),
                 ("type", "STANDARD"),
                 ("roleArn", roleResource.Out("arn")),
-                ("definition", new ToJson(WorkflowDefinition.Build(props.Role, account.Region, props.Settings, props.Targets, props.Recovery, entry))),
+                ("definition", new ToJson(WorkflowDefinition.Build(props.Role, account.Region, props.Settings, props.Functions.Select(f => f.Arn),
+                    props.Notifications.Arn, props.Recovery, entry))),
                 // ERROR: which states failed, and why. Without their data: a run's state holds its lock token, which no log line may
                 // (the execution history keeps the data, for those allowed to read it); the FAILED notice carries the error.
                 ("loggingConfiguration", Map.Of(
@@ -106,7 +106,7 @@ public sealed record Workflow
                     ("level", "ERROR"))),
                 ("tracingConfiguration", Map.Of(("enabled", true))),
                 ("tags", naming.TagsNamed(machineName[(naming.Prefix.Length + 1)..]))),
-            Options = new ResourceOptions { DependsOn = [logGroup, role.PolicyResource, .. props.Functions.Select(f => f.Function)] },
+            Options = new ResourceOptions { DependsOn = [logGroup, role.PolicyResource, .. props.Functions.All.Select(f => f.Function.Function)] },
         });
         var machine = Machine("workflow", name, WorkflowEntry.Operator);
         var trigger = names.Count > 1 ? Machine("workflow-trigger", TriggerName(naming.Prefix), WorkflowEntry.Trigger) : null;

@@ -4,19 +4,6 @@ using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Control;
 
-/// The functions and the topic a workflow definition calls; the ARNs are known before deploy.
-public sealed record WorkflowTargets
-{
-    public required Value Decide { get; init; }
-    public required Value ScaleService { get; init; }
-    public required Value CheckService { get; init; }
-    public required Value ShiftTraffic { get; init; }
-    public required Value ReleaseLock { get; init; }
-    /// The primary's function that scales the secondary back to standby after a failback (Step Functions cannot call another region).
-    public Value? ScaleStandby { get; init; }
-    public required Value Topic { get; init; }
-}
-
 /// The Amazon States Language definition of one stack's workflow (design §6), promoting this stack's region: failover
 /// and drills in the secondary, failback in the primary. JSONPath only: every field it reads is one the contract says the
 /// functions always write (FunctionContract.Results), and the execution's state always holds `request`, `lock`,
@@ -111,15 +98,16 @@ public static class WorkflowDefinition
     /// against Step Functions; this keeps the machine's own record of the request true).
     private static readonly Map TriggerOverrides = Map.Of(("force", false), (TriggerContract.Unattended, true));
 
-    /// The definition; `recovery` adds the application's recovery tasks around the traffic shift (none when null).
-    public static Map Build(Role role, string region, WorkflowSettings settings, WorkflowTargets targets, RecoveryTasks? recovery = null,
+    /// `recovery` adds the application's recovery tasks around the traffic shift (none when null).
+    /// The definition; `targets` are the ARNs of the functions it invokes, `topic` the ARN it publishes notices to.
+    public static Map Build(Role role, string region, WorkflowSettings settings, WorkflowFunctions<Value> targets, Value topic, RecoveryTasks? recovery = null,
         WorkflowEntry entry = WorkflowEntry.Operator)
     {
         if (role == Role.Primary && targets.ScaleStandby is null)
             throw new ArgumentException("A primary's failback scales the secondary back to standby: it needs that function.", nameof(targets));
         if (role == Role.Primary && entry == WorkflowEntry.Trigger)
             throw new ArgumentException("Nothing triggers a failback: the primary has the operators' entry point only.", nameof(entry));
-        var b = new Builder(role, region, settings, targets, recovery, Leases(role, region, settings, targets, recovery), entry);
+        var b = new Builder(role, region, settings, targets, topic, recovery, Leases(role, region, settings, targets, recovery), entry);
         var recoverySteps = recovery is { All.Count: > 0 } ? " Recovery tasks run before and after the shift as configured; a drill runs none." : "";
         return Map.Of(
             ("Comment", (role == Role.Primary
@@ -142,21 +130,21 @@ public static class WorkflowDefinition
         Leases(role, region, settings, Placeholders(role), recovery)[States.Decide];
 
     /// Targets whose ARNs are all "arn": the leases depend on no ARN, so measuring them needs none.
-    private static WorkflowTargets Placeholders(Role role)
+    private static WorkflowFunctions<Value> Placeholders(Role role)
     {
         var placeholder = new Str("arn");
-        return new WorkflowTargets
+        return new WorkflowFunctions<Value>
         {
             Decide = placeholder, ScaleService = placeholder, CheckService = placeholder, ShiftTraffic = placeholder, ReleaseLock = placeholder,
-            ScaleStandby = role == Role.Primary ? placeholder : null, Topic = placeholder,
+            ScaleStandby = role == Role.Primary ? placeholder : null,
         };
     }
 
     /// Each renewal's lease and decide's, measured on the states themselves (the leases are in the states, but no duration depends
     /// on them, so one build with placeholders measures them).
-    private static Dictionary<string, int> Leases(Role role, string region, WorkflowSettings settings, WorkflowTargets targets, RecoveryTasks? recovery)
+    private static Dictionary<string, int> Leases(Role role, string region, WorkflowSettings settings, WorkflowFunctions<Value> targets, RecoveryTasks? recovery)
     {
-        var states = new Builder(role, region, settings, targets, recovery, leases: null, WorkflowEntry.Operator).States();
+        var states = new Builder(role, region, settings, targets, new Str("arn"), recovery, leases: null, WorkflowEntry.Operator).States();
         return new[] { States.Decide, States.RenewDuringReadiness, States.RenewBeforeShift, States.RenewAfterShift }
             .Where(states.ContainsKey)
             // Step Functions stops the run at its time limit, so no lease needs to be longer (retried recovery tasks can add up to more).
@@ -169,7 +157,7 @@ public static class WorkflowDefinition
     public static int MaxLeaseSeconds(Role role, string region, WorkflowSettings settings, RecoveryTasks? recovery = null) =>
         Leases(role, region, settings, Placeholders(role), recovery).Values.Max();
 
-    private sealed class Builder(Role role, string region, WorkflowSettings settings, WorkflowTargets targets, RecoveryTasks? recovery,
+    private sealed class Builder(Role role, string region, WorkflowSettings settings, WorkflowFunctions<Value> targets, Value topic, RecoveryTasks? recovery,
         IReadOnlyDictionary<string, int>? leases, WorkflowEntry entry)
     {
         private readonly Dictionary<string, Value> _states = new(StringComparer.Ordinal);
@@ -240,7 +228,7 @@ public static class WorkflowDefinition
                 ("Next", WorkflowDefinition.States.Decide));
 
             // The lock's owner is the execution id, its token the run's: a retried decide re-enters its own lock.
-            LambdaTask(WorkflowDefinition.States.Decide, HandlerNames.Decide, targets.Decide,
+            LambdaTask(WorkflowDefinition.States.Decide, FunctionContract.Decide, targets.Decide,
                 payload: "States.JsonMerge($.request, $.lock, false)", resultPath: "$.decision", next: WorkflowDefinition.States.StampDecided);
             Stamp(WorkflowDefinition.States.StampDecided, "decided", WorkflowDefinition.States.RouteDecision);
 
@@ -288,7 +276,7 @@ public static class WorkflowDefinition
 
             Notice(Notices.Initiated, "acting now", WorkflowDefinition.States.ScaleUp);
             // Scale before shifting: traffic must never land on a cold region.
-            LambdaTask(WorkflowDefinition.States.ScaleUp, HandlerNames.ScaleService, targets.ScaleService,
+            LambdaTask(WorkflowDefinition.States.ScaleUp, FunctionContract.ScaleService, targets.ScaleService,
                 // At least the primary's desired count when decide could read it (a failover's; 0 otherwise: the active count).
                 payload: ActionAnd(("size", "active"), ("atLeast.$", $"$.decision.{ResultFields.PrimaryDesiredCount}"), LockId), resultPath: "$.scale",
                 next: WorkflowDefinition.States.StartReadinessClock);
@@ -297,7 +285,7 @@ public static class WorkflowDefinition
                 ("Parameters", Map.Of(("since.$", "$$.State.EnteredTime"), ("checks", 0))),
                 ("ResultPath", "$.readiness"),
                 ("Next", WorkflowDefinition.States.CheckReadiness));
-            LambdaTask(WorkflowDefinition.States.CheckReadiness, HandlerNames.CheckService, targets.CheckService,
+            LambdaTask(WorkflowDefinition.States.CheckReadiness, FunctionContract.CheckService, targets.CheckService,
                 payload: ActionAnd(("waitingSince.$", "$.readiness.since"), ("timeoutSeconds", settings.ReadinessTimeoutSeconds)),
                 resultPath: "$.check", next: WorkflowDefinition.States.IsReady);
             // Bounded twice: by time (check-service compares against waitingSince, as JSONPath has no date arithmetic)
@@ -374,7 +362,7 @@ public static class WorkflowDefinition
 
             if (hasMove)
             {
-                LambdaTask(WorkflowDefinition.States.ShiftTraffic, HandlerNames.ShiftTraffic, targets.ShiftTraffic,
+                LambdaTask(WorkflowDefinition.States.ShiftTraffic, FunctionContract.ShiftTraffic, targets.ShiftTraffic,
                     payload: ActionAnd(LockId), resultPath: "$.shift", next: WorkflowDefinition.States.TrafficMoved);
                 // afterShift recovery tasks right after the shift, before the failback's drain: the application needs them as
                 // soon as traffic arrives, and a failure leaves the secondary at its active size (safe, reported FAILED) rather
@@ -398,13 +386,13 @@ public static class WorkflowDefinition
                         ("Next", WorkflowDefinition.States.ScaleDownStandby));
                     // After the shift and the drain, never before. Traffic has moved by now, so a failure here is reported in
                     // SUCCEEDED, not turned into a failed failback.
-                    LambdaTask(WorkflowDefinition.States.ScaleDownStandby, HandlerNames.ScaleService, targets.ScaleStandby!,
+                    LambdaTask(WorkflowDefinition.States.ScaleDownStandby, FunctionContract.ScaleService, targets.ScaleStandby!,
                         payload: ActionAnd(("size", "standby"), LockId), resultPath: "$.standby", next: WorkflowDefinition.States.StampFinished,
                         catchTo: WorkflowDefinition.States.StampFinished, catchPath: "$.standby");
                 }
             }
             if (hasDrill)
-                LambdaTask(WorkflowDefinition.States.DrillScaleBack, HandlerNames.ScaleService, targets.ScaleService,
+                LambdaTask(WorkflowDefinition.States.DrillScaleBack, FunctionContract.ScaleService, targets.ScaleService,
                     payload: ActionAnd(("size", "standby"), LockId), resultPath: "$.scaleBack", next: WorkflowDefinition.States.StampFinished);
 
             Stamp(WorkflowDefinition.States.StampFinished, "finished", WorkflowDefinition.States.Describe(Notices.Succeeded));
@@ -414,7 +402,7 @@ public static class WorkflowDefinition
             IReadOnlyList<(string, Value?)> partial = Actions.Contains(FailoverAction.Failover) ? [("partial.$", "$.partial")] : [];
             Notice(Notices.Succeeded, "done", WorkflowDefinition.States.ReleaseLock, extra: [.. standby, .. partial, .. RecoveryNotice]);
             // Records the new active region (failover, failback) and frees the lock in one conditional write.
-            LambdaTask(WorkflowDefinition.States.ReleaseLock, HandlerNames.ReleaseLock, targets.ReleaseLock,
+            LambdaTask(WorkflowDefinition.States.ReleaseLock, FunctionContract.ReleaseLock, targets.ReleaseLock,
                 payload: Release(("outcome", "SUCCEEDED")), resultPath: "$.release", next: WorkflowDefinition.States.CheckRelease);
             // A run whose lock was lost (lease expired, taken over) has moved traffic without recording it: that is a failure.
             _states[WorkflowDefinition.States.CheckRelease] = Map.Of(
@@ -450,11 +438,11 @@ public static class WorkflowDefinition
                             ActingDecision(FailoverAction.Drill))),
                         ("Next", WorkflowDefinition.States.DrillScaleBackAfterFailure)))),
                     ("Default", WorkflowDefinition.States.ReleaseAfterFailure));
-                LambdaTask(WorkflowDefinition.States.DrillScaleBackAfterFailure, HandlerNames.ScaleService, targets.ScaleService,
+                LambdaTask(WorkflowDefinition.States.DrillScaleBackAfterFailure, FunctionContract.ScaleService, targets.ScaleService,
                     payload: ActionAnd(("size", "standby"), LockId), resultPath: "$.scaleBack", next: WorkflowDefinition.States.ReleaseAfterFailure,
                     catchTo: WorkflowDefinition.States.ReleaseAfterFailure, catchPath: "$.scaleBack");
             }
-            LambdaTask(WorkflowDefinition.States.ReleaseAfterFailure, HandlerNames.ReleaseLock, targets.ReleaseLock,
+            LambdaTask(WorkflowDefinition.States.ReleaseAfterFailure, FunctionContract.ReleaseLock, targets.ReleaseLock,
                 payload: Release(("outcome.$", "$.releaseOutcome")),
                 resultPath: "$.release", next: WorkflowDefinition.States.Describe(Notices.Failed),
                 catchTo: WorkflowDefinition.States.Describe(Notices.Failed), catchPath: "$.release");
@@ -506,7 +494,7 @@ public static class WorkflowDefinition
         /// the rest must run whatever the renewal says; the final release then reports a lost lock (TransitionNotRecorded).
         private void RenewLease(string name, string next, bool afterShift = false)
         {
-            LambdaTask(name, HandlerNames.ReleaseLock, targets.ReleaseLock,
+            LambdaTask(name, FunctionContract.ReleaseLock, targets.ReleaseLock,
                 payload: Map.Of(LockId, ("executionId.$", "$.lock.executionId"), ("action.$", "$.request.action"), ("outcome", "RENEW"),
                     ("leaseSeconds", leases?[name] ?? LockLeases.MarginSeconds)),
                 resultPath: "$.lease", next: next, catchTo: afterShift ? next : null, catchPath: afterShift ? "$.lease" : "$.error",
@@ -524,7 +512,7 @@ public static class WorkflowDefinition
         private string FailureEntry => Actions.Contains(FailoverAction.Drill) ? WorkflowDefinition.States.OnFailure : WorkflowDefinition.States.ReleaseAfterFailure;
 
         /// `lockLostTo`: where LockLost goes instead of the Catch-all (a renewal that found its lock gone).
-        private void LambdaTask(string name, string handler, Value function, Value payload, string resultPath, string next,
+        private void LambdaTask(string name, HandlerDescriptor handler, Value function, Value payload, string resultPath, string next,
             string? catchTo = null, string catchPath = "$.error", string? lockLostTo = null)
         {
             var catchAll = Map.Of(("ErrorEquals", Value.List("States.ALL")), ("ResultPath", catchPath), ("Next", catchTo ?? FailureEntry));
@@ -536,9 +524,9 @@ public static class WorkflowDefinition
                 ("Type", "Task"),
                 ("Resource", "arn:aws:states:::lambda:invoke"),
                 ("Parameters", Map.Of(("FunctionName", function), payloadEntry)),
-                ("ResultSelector", Map.Of(FunctionContract.Results[handler].Select(f => ($"{f}.$", (Value?)$"$.Payload.{f}")).ToArray())),
+                ("ResultSelector", Map.Of(handler.Results.Select(f => ($"{f}.$", (Value?)$"$.Payload.{f}")).ToArray())),
                 ("ResultPath", resultPath),
-                ("TimeoutSeconds", FunctionSize.ByHandler[handler].TimeoutSeconds + 10),
+                ("TimeoutSeconds", handler.Size.TimeoutSeconds + 10),
                 ("Retry", Value.List(
                     // Full jitter: retries of two concurrent executions must not collide again.
                     Map.Of(("ErrorEquals", Value.Strings(LambdaTransientErrors)), ("IntervalSeconds", 1), ("MaxAttempts", 5),
@@ -593,7 +581,7 @@ public static class WorkflowDefinition
                 ("Type", "Task"),
                 ("Resource", "arn:aws:states:::sns:publish"),
                 ("Parameters", Map.Of(
-                    ("TopicArn", targets.Topic),
+                    ("TopicArn", topic),
                     ("Subject", $"[failover] {notice} in {region}"),
                     ("Message.$", "States.JsonToString($.notice)"))),
                 ("ResultSelector", Map.Of(("messageId.$", "$.MessageId"))),

@@ -167,8 +167,8 @@ public sealed record RecoveryTimeBudget
 
     private static RecoveryTimePhase DecisionPhase()
     {
-        var decide = FunctionSize.ByHandler[HandlerNames.Decide].TimeoutSeconds;
-        var scale = FunctionSize.ByHandler[HandlerNames.ScaleService].TimeoutSeconds;
+        var decide = FunctionContract.Decide.Size.TimeoutSeconds;
+        var scale = FunctionContract.ScaleService.Size.TimeoutSeconds;
         return new(Decision, DecisionTypicalSeconds, decide + scale,
             $"decide (evidence in at most 5 s, the lock, the record) and the scale-up call: ~{DecisionTypicalSeconds} s; bound: their Lambda timeouts, " +
             $"{decide} s + {scale} s, one attempt each", []);
@@ -210,7 +210,7 @@ public sealed record RecoveryTimeBudget
     // counts one period for it, as it counts 60 s for any status to reach the name servers.
     private static RecoveryTimePhase ShiftPhase(StackConfig config, bool failover)
     {
-        var shift = FunctionSize.ByHandler[HandlerNames.ShiftTraffic].TimeoutSeconds;
+        var shift = FunctionContract.ShiftTraffic.Size.TimeoutSeconds;
         if (config.Dns.TrafficGate == TrafficGateKind.Route53Api)
             return new(TrafficShift, Route53PropagationSeconds, Route53PropagationSeconds + shift,
                 $"shift-traffic {(failover ? "inverts" : "restores")} the primary's gate through Route 53's control plane in us-east-1 (trafficGate route53-api); " +

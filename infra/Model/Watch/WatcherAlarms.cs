@@ -22,7 +22,7 @@ public sealed record WatcherAlarmsProps
 {
     public required Naming Naming { get; init; }
     public required Iam.AwsAccount Account { get; init; }
-    public required IReadOnlyDictionary<string, LambdaFunction> Functions { get; init; }
+    public required WorkflowFunctions<LambdaFunction> Functions { get; init; }
     public required Workflow Workflow { get; init; }
     /// Every topic of the stack, each watched in its region and notified by the alarms there.
     public required IReadOnlyList<Notifications> Topics { get; init; }
@@ -80,7 +80,7 @@ public static class WatcherAlarms
             });
         }
 
-        foreach (var (name, function) in props.Functions)
+        foreach (var (name, function) in props.Functions.All)
         {
             var dims = Map.Of(("FunctionName", function.Function.Out("name")));
             Add($"{name}-errors", $"The {name} function failed (an error it returned, a crash or a timeout): see its log group.",

@@ -77,7 +77,7 @@ public sealed class ErrorCatalogueTests(MotoServer moto) : IDisposable
         });
         var env = world.Environment();
         env["AWS_ENDPOINT_URL"] = proxy.Url;
-        var clients = new AwsClients(env.GetValueOrDefault, _http, TimeProvider.System, new RetryPolicy(2, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(10)))
+        var clients = new AwsClients(env.GetValueOrDefault, _http, TimeProvider.System, new AwsRetryPolicy(2, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(10)))
             .Until(DateTimeOffset.UtcNow.AddSeconds(3));
 
         var act = () => clients.ControlTable(world.Table).GetControlAsync(DateTimeOffset.UtcNow, CancellationToken.None);
@@ -96,7 +96,7 @@ public sealed class ErrorCatalogueTests(MotoServer moto) : IDisposable
         proxy.Inject(Fault.Status(400, """{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"Rate exceeded"}"""));
         var env = world.Environment();
         env["AWS_ENDPOINT_URL"] = proxy.Url;
-        var clients = new AwsClients(env.GetValueOrDefault, _http, TimeProvider.System, new RetryPolicy(3, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(10)));
+        var clients = new AwsClients(env.GetValueOrDefault, _http, TimeProvider.System, new AwsRetryPolicy(3, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(10)));
 
         var act = () => clients.ControlTable(world.Table).GetControlAsync(DateTimeOffset.UtcNow, CancellationToken.None);
 
@@ -130,7 +130,7 @@ public sealed class ErrorCatalogueTests(MotoServer moto) : IDisposable
         var env = world.Environment();
         env["AWS_ENDPOINT_URL"] = proxy.Url;
         // Twenty attempts with up to 2 s between them would take far longer than the 1.5 s left.
-        var clients = new AwsClients(env.GetValueOrDefault, _http, TimeProvider.System, new RetryPolicy(20, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(2)))
+        var clients = new AwsClients(env.GetValueOrDefault, _http, TimeProvider.System, new AwsRetryPolicy(20, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(2)))
             .Until(DateTimeOffset.UtcNow.AddSeconds(1.5));
         var started = DateTimeOffset.UtcNow;
 

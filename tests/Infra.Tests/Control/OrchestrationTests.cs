@@ -7,7 +7,7 @@ namespace Failover.Infra.Tests.Control;
 /// The functions, the control table and the workflow as each stack deploys them.
 public sealed class OrchestrationTests
 {
-    public static TheoryData<string> Handlers => new(HandlerNames.All);
+    public static TheoryData<string> Handlers => new(FunctionContract.All.Select(h => h.Name));
 
     [Theory]
     [MemberData(nameof(Handlers))]
@@ -20,8 +20,8 @@ public sealed class OrchestrationTests
         function.Text("handler").Should().Be(handler);
         function.Prop("architectures").Should().BeEquivalentTo(Value.List("x86_64"), o => o.RespectingRuntimeTypes());
         function.Prop("code").Should().Be(new FileArchive("functions/dist/lambda.zip"));
-        function.Number("memorySize").Should().Be(FunctionSize.ByHandler[handler].MemoryMb);
-        function.Number("timeout").Should().Be(FunctionSize.ByHandler[handler].TimeoutSeconds);
+        function.Number("memorySize").Should().Be(FunctionContract.Find(handler)!.Size.MemoryMb);
+        function.Number("timeout").Should().Be(FunctionContract.Find(handler)!.Size.TimeoutSeconds);
         function.Text("tracingConfig.mode").Should().Be("Active");
         function.Text("loggingConfig.logFormat").Should().Be("JSON");
         function.Prop("loggingConfig.logGroup").Should().Be(new Ref($"{handler}-log-group", "name"));

@@ -55,7 +55,7 @@ public sealed record NoticeRecord(string? Condition, DateTimeOffset? FirstAnnoun
 /// The DynamoDB control table (design §5): one item per concern under the partition key `pk`. The lock lives in the `state`
 /// item, so that taking it, and recording a transition while releasing it, are each one conditional write on one item: atomic
 /// in every consistency mode of a global table (multi-Region strong consistency rejects transactions).
-public sealed class ControlTable(DynamoDbClient dynamo, string tableName)
+public sealed class ControlTableClient(DynamoDbClient dynamo, string tableName)
 {
     public const string Key = "pk";
     private const string StateKey = "state";
