@@ -184,8 +184,8 @@ public sealed record RegionStack
         foreach (var topic in topics) topic.DeclarePolicy(program);
         var dashboard = Watch.Dashboard.Create(program, DashboardView(config, account, isPrimary, loadBalancer, ecs, health, orchestration, deadLetters, watchers));
 
-        StackOutputs.Export(program, config, role, loadBalancer, ecs, scaling, alarms, health, record, orchestration);
-        StackOutputs.ExportWatch(program, forwarding, triggers, deadLetters, watchers, dashboard);
+        StackExports.Export(program, config, role, loadBalancer, ecs, scaling, alarms, health, record, orchestration);
+        StackExports.ExportWatch(program, forwarding, triggers, deadLetters, watchers, dashboard);
         return new RegionStack
         {
             Program = program, Role = role, Account = account, Providers = providers, LoadBalancer = loadBalancer, Ecs = ecs, Scaling = scaling,
