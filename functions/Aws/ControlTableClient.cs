@@ -57,8 +57,7 @@ public sealed record NoticeRecord(string? Condition, DateTimeOffset? FirstAnnoun
 /// in every consistency mode of a global table (multi-Region strong consistency rejects transactions).
 public sealed class ControlTableClient(DynamoDbClient dynamo, string tableName)
 {
-    public const string Key = "pk";
-    private const string StateKey = "state";
+    private const string Key = ControlTableItems.PartitionKey;
     private static readonly string[] LockAttributes =
         ["lockOwner", "lockTokenHash", "lockAction", "lockDecision", "lockSource", "lockRequestReason", "lockAcquiredAt", "lockLeaseExpiresAt"];
 
@@ -79,7 +78,7 @@ public sealed class ControlTableClient(DynamoDbClient dynamo, string tableName)
 
     public async Task<FlagOverride?> GetFlagAsync(CancellationToken cancellationToken)
     {
-        var item = await GetAsync("flag", cancellationToken);
+        var item = await GetAsync(ControlTableItems.Flag, cancellationToken);
         if (Attr.Text(item, "mode") is not { } mode) return null;
         var expires = Attr.Time(item, "expiresAt");
         return new FlagOverride(Echo.Cut(mode, 64), Cut(Attr.Text(item, "reason"), 1024), Cut(Attr.Text(item, "setBy"), 256), Cut(Attr.Text(item, "setAt"), 64),
@@ -91,7 +90,7 @@ public sealed class ControlTableClient(DynamoDbClient dynamo, string tableName)
     {
         var item = new JsonObject
         {
-            [Key] = Attr.S("flag"), ["mode"] = Attr.S(Wire.Of(mode)), ["reason"] = Attr.S(reason), ["setBy"] = Attr.S(setBy), ["setAt"] = Attr.S(Attr.Iso(setAt)),
+            [Key] = Attr.S(ControlTableItems.Flag), ["mode"] = Attr.S(Wire.Of(mode)), ["reason"] = Attr.S(reason), ["setBy"] = Attr.S(setBy), ["setAt"] = Attr.S(Attr.Iso(setAt)),
         };
         if (expiresAt is { } expires) item["expiresAt"] = Attr.S(Attr.Iso(expires));
         return dynamo.WriteAsync("PutItem", new JsonObject { ["TableName"] = tableName, ["Item"] = item }, cancellationToken);
@@ -99,12 +98,12 @@ public sealed class ControlTableClient(DynamoDbClient dynamo, string tableName)
 
     /// Removes the override: the default from `pulumi config` applies again.
     public Task ClearFlagAsync(CancellationToken cancellationToken) =>
-        dynamo.WriteAsync("DeleteItem", new JsonObject { ["TableName"] = tableName, ["Key"] = new JsonObject { [Key] = Attr.S("flag") } }, cancellationToken);
+        dynamo.WriteAsync("DeleteItem", new JsonObject { ["TableName"] = tableName, ["Key"] = new JsonObject { [Key] = Attr.S(ControlTableItems.Flag) } }, cancellationToken);
 
     /// `maxLeaseAhead`: a lease further ahead than this is none (the lock is unreadable); default MaxLeaseAhead.
     public async Task<ControlItem> GetControlAsync(DateTimeOffset now, CancellationToken cancellationToken, TimeSpan? maxLeaseAhead = null)
     {
-        var item = await GetAsync(StateKey, cancellationToken);
+        var item = await GetAsync(ControlTableItems.State, cancellationToken);
         if (item is null) return new ControlItem(null, null);
         var hasState = Attr.Has(item, "activeRegion") || Attr.Has(item, "epoch") || Attr.Has(item, "lastTransitionAt");
         var epoch = Attr.Number(item, "epoch");
@@ -182,7 +181,7 @@ public sealed class ControlTableClient(DynamoDbClient dynamo, string tableName)
     /// function that moves traffic or scales asks before it acts. The answer says why not, without echoing any token.
     public async Task<(bool Holds, string Why)> HoldsLockAsync(string tokenHash, string action, CancellationToken cancellationToken)
     {
-        var item = await GetAsync(StateKey, cancellationToken);
+        var item = await GetAsync(ControlTableItems.State, cancellationToken);
         var held = Attr.Text(item, "lockTokenHash");
         if (held is null) return (false, "no lock is held");
         if (!CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(held), System.Text.Encoding.ASCII.GetBytes(tokenHash)))
@@ -228,7 +227,7 @@ public sealed class ControlTableClient(DynamoDbClient dynamo, string tableName)
             return new ReleaseOutcome(true, true, transition.ActiveRegion, epoch, $"released; transition to {transition.ActiveRegion} recorded as epoch {epoch}");
         }
 
-        var item = await GetAsync(StateKey, cancellationToken);
+        var item = await GetAsync(ControlTableItems.State, cancellationToken);
         var holder = ReadLock(item, now, MaxLeaseAhead);
         var ours = holder?.TokenHash == tokenHash;
         if (transition is not null && ours && Attr.Text(item, "lockAction") is { } taken && taken != transition.Action)
@@ -250,7 +249,7 @@ public sealed class ControlTableClient(DynamoDbClient dynamo, string tableName)
     {
         var item = new JsonObject
         {
-            [Key] = Attr.S($"decision#{record.Owner}"),
+            [Key] = Attr.S(ControlTableItems.Decision(record.Owner)),
             ["decision"] = Attr.S(record.Decision),
             ["action"] = Attr.S(record.Action),
             ["source"] = Attr.S(record.Source),
@@ -272,7 +271,7 @@ public sealed class ControlTableClient(DynamoDbClient dynamo, string tableName)
     /// The announcement recorded for `action` (item notice#ACTION), or null when none is (never announced, or cleared).
     public async Task<NoticeRecord?> GetNoticeAsync(FailoverAction action, CancellationToken cancellationToken)
     {
-        var item = await GetAsync(NoticeItems.Key(action), cancellationToken);
+        var item = await GetAsync(ControlTableItems.Notice(action), cancellationToken);
         if (!Attr.Has(item, "condition")) return null;
         return new NoticeRecord(Attr.Text(item, "condition"), Attr.Seconds(item, "firstAnnouncedAt"), Attr.Seconds(item, "announcedAt"),
             Attr.Text(item, "announcedBy"));
@@ -287,7 +286,7 @@ public sealed class ControlTableClient(DynamoDbClient dynamo, string tableName)
         var (written, _) = await dynamo.WriteAsync("UpdateItem", new JsonObject
         {
             ["TableName"] = tableName,
-            ["Key"] = new JsonObject { [Key] = Attr.S(NoticeItems.Key(action)) },
+            ["Key"] = new JsonObject { [Key] = Attr.S(ControlTableItems.Notice(action)) },
             ["UpdateExpression"] = "SET #condition = :condition, firstAnnouncedAt = :first, announcedAt = :now, announcedBy = :owner REMOVE clearedAt",
             ["ConditionExpression"] = "attribute_not_exists(#condition) OR #condition <> :condition OR NOT attribute_type(announcedAt, :typeN) " +
                                       "OR announcedAt <= :due OR announcedAt > :horizon OR announcedBy = :owner",
@@ -308,7 +307,7 @@ public sealed class ControlTableClient(DynamoDbClient dynamo, string tableName)
         dynamo.WriteAsync("UpdateItem", new JsonObject
         {
             ["TableName"] = tableName,
-            ["Key"] = new JsonObject { [Key] = Attr.S(NoticeItems.Key(action)) },
+            ["Key"] = new JsonObject { [Key] = Attr.S(ControlTableItems.Notice(action)) },
             ["UpdateExpression"] = "SET clearedAt = :now, clearedBy = :owner REMOVE #condition, firstAnnouncedAt, announcedAt, announcedBy",
             ["ExpressionAttributeNames"] = new JsonObject { ["#condition"] = "condition" },
             ["ExpressionAttributeValues"] = new JsonObject { [":now"] = Attr.N(now.ToUnixTimeSeconds()), [":owner"] = Attr.S(owner) },
@@ -326,5 +325,5 @@ public sealed class ControlTableClient(DynamoDbClient dynamo, string tableName)
     private Task<JsonObject?> GetAsync(string key, CancellationToken cancellationToken) =>
         dynamo.GetItemAsync(tableName, new JsonObject { [Key] = Attr.S(key) }, cancellationToken);
 
-    private static JsonObject StateItemKey() => new() { [Key] = Attr.S(StateKey) };
+    private static JsonObject StateItemKey() => new() { [Key] = Attr.S(ControlTableItems.State) };
 }

@@ -200,13 +200,6 @@ public static class EnvNames
     public const string LockMaxLeaseSeconds = "LOCK_MAX_LEASE_SECONDS";
 }
 
-/// The control-table items that remember which BLOCKED or ALERT condition was last announced, one per action: the failover
-/// and drill of the secondary's workflow and the failback of the primary's share one global table, and none may silence another.
-public static class NoticeItems
-{
-    public static string Key(FailoverAction action) => $"notice#{Wire.Of(action)}";
-}
-
 /// The values of TRAFFIC_GATE_MODE (config failover:trafficGate), also echoed as shift-traffic's `mode`.
 public static class TrafficGateModes
 {

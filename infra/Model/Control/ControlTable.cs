@@ -33,17 +33,14 @@ public sealed record ControlTable
     // writes records only under decision#, so a defect cannot overwrite the flag or forge a transition in a record's place.
     private static Condition Items(params Value[] keys) => new("ForAllValues:StringLike", "dynamodb:LeadingKeys", keys);
 
-    private const string FlagItem = FlagKey, StateItem = StateKey, DecisionItems = "decision#*";
-
-    /// The operators' item and the workflow's: the keys IAM conditions name.
-    public const string FlagKey = "flag", StateKey = "state";
+    private const string FlagItem = ControlTableItems.Flag, StateItem = ControlTableItems.State, DecisionItems = ControlTableItems.DecisionPrefix + "*";
 
     /// decide: reads the flag and the state, takes the lock (one conditional update of the state item), records its
     /// decision; in eventual mode it also reads the peer replica's state before taking the lock. It reads and updates the
     /// notice item of each action this stack's workflow runs (`actions`), and no other stack's: the last BLOCKED or ALERT it announced.
     public void GrantDecide(IamRole role, IReadOnlyList<FailoverAction> actions) => role.Grant(p =>
     {
-        var notices = actions.Select(a => (Value)NoticeItems.Key(a)).ToArray();
+        var notices = actions.Select(a => (Value)ControlTableItems.Notice(a)).ToArray();
         p.Allow("ReadFlagAndLock", Actions.DynamoDb.ReadItem, ArnIn(Account.Region), Items(FlagItem, StateItem));
         p.Allow("TakeLock", Actions.DynamoDb.UpdateItem, ArnIn(Account.Region), Items(StateItem));
         p.Allow("ReadAndRecordNotices", [.. Actions.DynamoDb.ReadItem, .. Actions.DynamoDb.UpdateItem], ArnIn(Account.Region), Items(notices));
@@ -110,8 +107,8 @@ public sealed record ControlTable
             ("name", name),
             // On demand: a handful of reads and writes per decision; nothing to provision or throttle.
             ("billingMode", "PAY_PER_REQUEST"),
-            ("hashKey", "pk"),
-            ("attributes", Value.List(Map.Of(("name", "pk"), ("type", "S")))),
+            ("hashKey", ControlTableItems.PartitionKey),
+            ("attributes", Value.List(Map.Of(("name", ControlTableItems.PartitionKey), ("type", "S")))),
             ("pointInTimeRecovery", Map.Of(("enabled", true))),
             ("deletionProtectionEnabled", true),
             // An eventually consistent global table replicates through its stream; one with multi-Region strong consistency does not

@@ -42,14 +42,14 @@ public sealed record OperatorAccess
     {
         var (naming, account, table) = (props.Naming, props.Account, props.Table);
         var replicas = new[] { table.ArnIn(account.Region), table.ArnIn(props.PeerRegion) };
-        var flagOnly = new Condition("ForAllValues:StringEquals", "dynamodb:LeadingKeys", [ControlTable.FlagKey]);
+        var flagOnly = new Condition("ForAllValues:StringEquals", "dynamodb:LeadingKeys", [ControlTableItems.Flag]);
         var role = new IamRole("operator", "operator", "Operators of the failover: set the user request flag, start the operators' workflow, follow runs",
             TrustPolicy.ForAccount(account.Partition, account.AccountId), name: RoleName(naming.Prefix));
         role.Grant(p => p
             // The flag in both replicas: failoverctl writes both of an eventually consistent table.
             .Allow("SetTheFlag", Actions.DynamoDb.SetItem, replicas, flagOnly)
             .Allow("ReadTheControlItems", Actions.DynamoDb.ReadItem, replicas,
-                new Condition("ForAllValues:StringLike", "dynamodb:LeadingKeys", [ControlTable.FlagKey, ControlTable.StateKey, "notice#*"]))
+                new Condition("ForAllValues:StringLike", "dynamodb:LeadingKeys", [ControlTableItems.Flag, ControlTableItems.State, ControlTableItems.NoticePrefix + "*"]))
             .Allow("StartOperatorRuns", Actions.States.StartExecution, props.Workflow.Arn)
             .Allow("ListRuns", Actions.States.ListExecutions, props.Workflow.NamedArns)
             .Allow("FollowRuns", Actions.States.DescribeExecution, [.. props.Workflow.NamedArns.Select(Workflow.ExecutionsOf)]));
@@ -63,7 +63,7 @@ public sealed record OperatorAccess
             .DenyPrincipal("OnlyTheWorkflowAndOperatorsWrite", everyone, Actions.DynamoDb.WriteItems, own, Condition.ArnNotLike("aws:PrincipalArn", writers))
             .DenyPrincipal("OperatorsWriteTheFlagOnly", everyone, Actions.DynamoDb.SetItem, own,
                 Condition.ArnLike("aws:PrincipalArn", operators),
-                new Condition("ForAnyValue:StringNotEquals", "dynamodb:LeadingKeys", [ControlTable.FlagKey]))
+                new Condition("ForAnyValue:StringNotEquals", "dynamodb:LeadingKeys", [ControlTableItems.Flag]))
             // The forms that name no key in a condition IAM can read: operators use neither.
             .DenyPrincipal("OperatorsUseNoOtherWrite", everyone, [.. Actions.DynamoDb.WriteItems.Except(Actions.DynamoDb.SetItem)], own,
                 Condition.ArnLike("aws:PrincipalArn", operators));
