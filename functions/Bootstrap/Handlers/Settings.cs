@@ -86,7 +86,7 @@ public sealed partial class Settings
         if (_problems.Count > 0) throw new ConfigurationException($"{_handler.Name} cannot run: {string.Join("; ", _problems)}.");
     }
 
-    // The pattern the compiler checks `aws:region` and `peerRegion` with (infra/Config/ConfigParser.cs).
+    // The pattern the compiler checks `aws:region` and `peerRegion` with (infra/Model/Config/ConfigParser.cs).
     [GeneratedRegex(@"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")]
     private static partial Regex RegionName();
 

@@ -32,24 +32,6 @@ public sealed class ErrorCatalogueTests(MotoServer moto) : IDisposable
             ErrorTypes.DeadlineExceeded, ErrorTypes.UnexpectedError);
     }
 
-    [Fact]
-    public void The_readme_lists_every_error_type_with_its_category()
-    {
-        var readme = File.ReadAllLines(Repo.Path("README.md"));
-        var rows = readme.Where(l => l.StartsWith("| `", StringComparison.Ordinal) && (l.Contains("| rejected") || l.Contains("| transient") || l.Contains("| outcome unknown")))
-            .Select(l => l.Split('|', StringSplitOptions.TrimEntries))
-            .ToDictionary(cells => cells[1].Trim('`'), cells => cells[2]);
-
-        rows.Keys.Should().BeEquivalentTo(ErrorTypes.All.Keys);
-        foreach (var (type, (category, _)) in ErrorTypes.All)
-            rows[type].Should().StartWith(category switch
-            {
-                ErrorCategory.Rejected => "rejected",
-                ErrorCategory.Transient => "transient",
-                _ => "outcome unknown",
-            }, type);
-    }
-
     public static TheoryData<string, string> DynamoFaults() => new()
     {
         { "500", ErrorTypes.AwsServerError },
