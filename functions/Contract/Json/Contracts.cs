@@ -2,6 +2,9 @@ using System.Text.Json.Serialization;
 
 namespace Failover.Functions.Json;
 
+// The functions' requests and responses, and the source-generated context that reads and writes them: a record added here is
+// registered in FunctionsJson below, in the same file.
+
 /// Input of `decide`: what the workflow was started for, by whom, and the alarm event that triggered it, if any.
 public sealed record DecideRequest
 {
@@ -210,3 +213,24 @@ public sealed record ReleaseLockResponse
 public sealed record ErrorResponse(
     [property: JsonPropertyName("errorType")] string ErrorType,
     [property: JsonPropertyName("errorMessage")] string ErrorMessage);
+
+/// The one source-generated JSON context: no reflection anywhere (trimming and AOT stay clean).
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    PropertyNameCaseInsensitive = true,
+    AllowTrailingCommas = false,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
+[JsonSerializable(typeof(DecideRequest))]
+[JsonSerializable(typeof(DecideResponse))]
+[JsonSerializable(typeof(ActionRequest))]
+[JsonSerializable(typeof(ScaleServiceRequest))]
+[JsonSerializable(typeof(CheckServiceRequest))]
+[JsonSerializable(typeof(ScaleServiceResponse))]
+[JsonSerializable(typeof(CheckServiceResponse))]
+[JsonSerializable(typeof(ShiftTrafficResponse))]
+[JsonSerializable(typeof(ReleaseLockRequest))]
+[JsonSerializable(typeof(ReleaseLockResponse))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(ErrorResponse))]
+public sealed partial class FunctionsJson : JsonSerializerContext;
