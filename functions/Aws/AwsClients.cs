@@ -1,7 +1,7 @@
 namespace Failover.Functions.Aws;
 
 /// The process's AWS clients, made on first use so that bad input or missing settings fail before any of them exists.
-public sealed class AwsClients(Func<string, string?> env, HttpClient http, TimeProvider time, RetryPolicy retry)
+public sealed class AwsClients(Func<string, string?> env, HttpClient http, TimeProvider time, AwsRetryPolicy retry)
 {
     private AwsEnvironment? _environment;
     private AwsHttpClient? _signed;
@@ -31,5 +31,5 @@ public sealed class AwsClients(Func<string, string?> env, HttpClient http, TimeP
 
     public StepFunctionsClient StepFunctions(string region) => new(Signed, region);
 
-    public ControlTable ControlTable(string tableName, string? region = null) => new(new DynamoDbClient(Signed, region ?? Environment.Region), tableName);
+    public ControlTableClient ControlTable(string tableName, string? region = null) => new(new DynamoDbClient(Signed, region ?? Environment.Region), tableName);
 }

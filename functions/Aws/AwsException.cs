@@ -43,9 +43,4 @@ public sealed class AwsUnreachableException(string service, string endpoint, Exc
 /// Reading it as 0, false or a default could act on a fiction (scale to zero, skip a version check), so the call fails; the
 /// request itself was fine and may have been applied, so the workflow may retry it (every handler is idempotent).
 public sealed class AwsMalformedResponseException(string service, string action, string field)
-    : FunctionException(ErrorTypes.AwsMalformedResponse, $"{service} {action} answered without {field}; nothing was read from it.")
-{
-    public string Service { get; } = service;
-    public string Action { get; } = action;
-    public string Field { get; } = field;
-}
+    : FunctionException(ErrorTypes.AwsMalformedResponse, $"{service} {action} answered without {field}; nothing was read from it.");

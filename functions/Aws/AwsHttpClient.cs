@@ -10,10 +10,10 @@ public sealed record AwsService(string Name, string SigningName, Uri Endpoint, s
 
 /// Retry bounds: full-jitter exponential backoff (AWS Architecture Blog, "Exponential Backoff And Jitter"), and the time by which
 /// the last attempt must have ended.
-public sealed record RetryPolicy(int MaxAttempts, TimeSpan BaseDelay, TimeSpan MaxDelay)
+public sealed record AwsRetryPolicy(int MaxAttempts, TimeSpan BaseDelay, TimeSpan MaxDelay)
 {
     /// 5 attempts over at most ~6 s: long enough for a throttling burst, short against a Lambda deadline.
-    public static readonly RetryPolicy Default = new(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(3));
+    public static readonly AwsRetryPolicy Default = new(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(3));
 
     /// An attempt is not started with less time than this left: a signed round trip to a regional endpoint takes tens of
     /// milliseconds when AWS is well, and an attempt that cannot finish only delays the typed error.
@@ -28,7 +28,7 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan BaseDelay, TimeSpan M
 
 /// Sends signed requests, retries throttling (and replicated write conflicts), 5xx and network failures within the policy's time,
 /// and turns every failure into a typed error of the catalogue (ErrorTypes).
-public sealed class AwsHttpClient(HttpClient http, AwsEnvironment aws, RetryPolicy retry, TimeProvider time)
+public sealed class AwsHttpClient(HttpClient http, AwsEnvironment aws, AwsRetryPolicy retry, TimeProvider time)
 {
     public AwsEnvironment Environment => aws;
 
@@ -43,8 +43,8 @@ public sealed class AwsHttpClient(HttpClient http, AwsEnvironment aws, RetryPoli
         for (var attempt = 1; ; attempt++)
         {
             var left = retry.StopBy is { } stop ? stop - time.GetUtcNow() : Timeout.InfiniteTimeSpan;
-            if (retry.StopBy is not null && left < RetryPolicy.MinimumAttempt)
-                throw last is not null ? Final(last, uncertain) : Unreachable(service, new TimeoutException($"less than {RetryPolicy.MinimumAttempt.TotalMilliseconds:0} ms left before the deadline"));
+            if (retry.StopBy is not null && left < AwsRetryPolicy.MinimumAttempt)
+                throw last is not null ? Final(last, uncertain) : Unreachable(service, new TimeoutException($"less than {AwsRetryPolicy.MinimumAttempt.TotalMilliseconds:0} ms left before the deadline"));
 
             using var request = new HttpRequestMessage(method, uri);
             var payload = body ?? [];
@@ -80,7 +80,7 @@ public sealed class AwsHttpClient(HttpClient http, AwsEnvironment aws, RetryPoli
 
             if (attempt >= retry.MaxAttempts) throw Final(last, uncertain);
             var delay = retry.DelayBefore(attempt - 1);
-            if (retry.StopBy is { } deadline && time.GetUtcNow() + delay + RetryPolicy.MinimumAttempt > deadline) throw Final(last, uncertain);
+            if (retry.StopBy is { } deadline && time.GetUtcNow() + delay + AwsRetryPolicy.MinimumAttempt > deadline) throw Final(last, uncertain);
             await Task.Delay(delay, time, cancellationToken);
         }
     }

@@ -1,6 +1,8 @@
-// One contract across the process boundary: compiled into the functions (which read it) and into the
-// compiler in infra/ (which sets each function's environment and reads its results). Renaming a value
-// here changes both sides at once; a test on each side fails when either drifts from it.
+// One contract across the process boundary: a library the functions (which read it), the compiler in infra/ (which sets each
+// function's environment and reads its results) and failoverctl reference, and that the oracles read as
+// tests/oracles/contract.json. Renaming a value here changes every side at once.
+using Failover.Functions.Json;
+
 namespace Failover.Contract;
 
 /// What a workflow run was started to do.
@@ -130,8 +132,6 @@ public static class HandlerNames
     public const string CheckService = "check-service";
     public const string ShiftTraffic = "shift-traffic";
     public const string ReleaseLock = "release-lock";
-
-    public static readonly IReadOnlyList<string> All = [Decide, ShiftTraffic, ScaleService, CheckService, ReleaseLock];
 }
 
 /// Environment variables the compiler sets on the functions.
@@ -200,13 +200,6 @@ public static class EnvNames
     public const string LockMaxLeaseSeconds = "LOCK_MAX_LEASE_SECONDS";
 }
 
-/// The control-table items that remember which BLOCKED or ALERT condition was last announced, one per action: the failover
-/// and drill of the secondary's workflow and the failback of the primary's share one global table, and none may silence another.
-public static class NoticeItems
-{
-    public static string Key(FailoverAction action) => $"notice#{Wire.Of(action)}";
-}
-
 /// The values of TRAFFIC_GATE_MODE (config failover:trafficGate), also echoed as shift-traffic's `mode`.
 public static class TrafficGateModes
 {
@@ -243,7 +236,7 @@ public static class HealthAnswer
 }
 
 /// The variables one handler reads: those it cannot run without, and those with a default or a mode of their own.
-public sealed record HandlerEnvironment(string Handler, IReadOnlyList<string> Required, IReadOnlyList<string> Optional)
+public sealed record HandlerEnvironment(IReadOnlyList<string> Required, IReadOnlyList<string> Optional)
 {
     public bool Declares(string name) => Required.Contains(name) || Optional.Contains(name);
 }
@@ -295,41 +288,83 @@ public static class ResultFields
     public const string NextReminderAt = "nextReminderAt";
 }
 
-/// Per handler: the environment it reads and the result fields it always writes.
+/// The handlers, one descriptor each: what the functions serve and the compiler deploys. 256 MB everywhere: the native binary
+/// needs ~40 MiB, but Lambda gives CPU in proportion to memory and TLS handshakes to three services are CPU-bound at 128 MB;
+/// 256 MB costs fractions of a cent per failover.
 public static class FunctionContract
 {
-    public static readonly IReadOnlyDictionary<string, HandlerEnvironment> Environment = new Dictionary<string, HandlerEnvironment>(StringComparer.Ordinal)
+    public static readonly HandlerDescriptor<DecideRequest, DecideResponse> Decide = new()
     {
-        [HandlerNames.Decide] = new(HandlerNames.Decide,
+        Name = HandlerNames.Decide,
+        Description = "Reads the user request flag and the primary's health, decides, takes the lock",
+        Request = FunctionsJson.Default.DecideRequest,
+        Response = FunctionsJson.Default.DecideResponse,
+        Environment = new(
             [EnvNames.ControlTableName, EnvNames.DefaultFlag, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion, EnvNames.OperatorStateMachineArn],
             [EnvNames.TriggerStateMachineArn, EnvNames.PeerStateMachineArns, EnvNames.LockMaxLeaseSeconds, EnvNames.PrimaryEndpointHealthCheckId, EnvNames.PrimaryAlarmNames, EnvNames.PrimaryProbeUrl, EnvNames.CooldownSeconds, EnvNames.LockLeaseSeconds, EnvNames.DecisionTtlDays,
                 EnvNames.DecisionTableName, EnvNames.ControlTablePeerRegion, EnvNames.PrimaryClusterName, EnvNames.PrimaryServiceName,
                 EnvNames.NoticeRepeatMinutes, EnvNames.HealthAnswerName, EnvNames.HealthAnswerNameServers]),
-        [HandlerNames.ScaleService] = new(HandlerNames.ScaleService,
+        Results = [ResultFields.Decision, ResultFields.Action, ResultFields.Reason, ResultFields.Source, ResultFields.Flag, ResultFields.Health, ResultFields.Alert,
+            ResultFields.PrimaryDesiredCount, ResultFields.Notice, ResultFields.Entry],
+        // 5 at once: every trigger alarm of one incident and the probe may start a run together; the lock makes all but one NO_ACTION.
+        Size = new(256, 30, "evidence gets at most 5 s, then up to three DynamoDB writes with retries; 30 s leaves room for a slow peer", 5),
+    };
+
+    public static readonly HandlerDescriptor<ScaleServiceRequest, ScaleServiceResponse> ScaleService = new()
+    {
+        Name = HandlerNames.ScaleService,
+        Description = "Scales this region's service to its active size, or back to standby",
+        Request = FunctionsJson.Default.ScaleServiceRequest,
+        Response = FunctionsJson.Default.ScaleServiceResponse,
+        Environment = new(
             [EnvNames.ControlTableName, EnvNames.ClusterName, EnvNames.ServiceName, EnvNames.ActiveDesiredCount, EnvNames.ActiveMinCapacity, EnvNames.StandbyDesiredCount,
                 EnvNames.StandbyMinCapacity],
             [EnvNames.ServiceRegion]),
-        [HandlerNames.CheckService] = new(HandlerNames.CheckService,
-            [EnvNames.ClusterName, EnvNames.ServiceName, EnvNames.TargetGroupArn],
-            [EnvNames.ServiceRegion]),
+        Results = [ResultFields.Action, ResultFields.DesiredCount, ResultFields.MinCapacity, ResultFields.PreviousDesiredCount,
+            ResultFields.PreviousMinCapacity, ResultFields.Changed],
+        Size = new(256, 30, "four control-plane calls (two reads, floor, count), each retried with backoff"),
+    };
+
+    public static readonly HandlerDescriptor<CheckServiceRequest, CheckServiceResponse> CheckService = new()
+    {
+        Name = HandlerNames.CheckService,
+        Description = "Reports whether this region's service is ready for traffic",
+        Request = FunctionsJson.Default.CheckServiceRequest,
+        Response = FunctionsJson.Default.CheckServiceResponse,
+        Environment = new([EnvNames.ClusterName, EnvNames.ServiceName, EnvNames.TargetGroupArn], [EnvNames.ServiceRegion]),
+        Results = [ResultFields.Ready, ResultFields.Running, ResultFields.Desired, ResultFields.HealthyTargets, ResultFields.TimedOut],
+        Size = new(256, 20, "two reads; the workflow calls it every poll interval, so a hung read must end well before the next"),
+    };
+
+    public static readonly HandlerDescriptor<ActionRequest, ShiftTrafficResponse> ShiftTraffic = new()
+    {
+        Name = HandlerNames.ShiftTraffic,
+        Description = "Closes (failover) or opens (failback) the primary's traffic gate",
+        Request = FunctionsJson.Default.ActionRequest,
+        Response = FunctionsJson.Default.ShiftTrafficResponse,
         // The mode decides which of the others it needs: the gate metric's namespaces and regions, the health check, or the routing control.
-        [HandlerNames.ShiftTraffic] = new(HandlerNames.ShiftTraffic,
+        Environment = new(
             [EnvNames.ControlTableName, EnvNames.TrafficGateMode],
             [EnvNames.PrimaryGateNamespace, EnvNames.PrimaryGateRegion, EnvNames.SecondaryGateNamespace, EnvNames.SecondaryGateRegion, EnvNames.GatePeriodSeconds,
                 EnvNames.GateHealthCheckId, EnvNames.RoutingControlArn, EnvNames.ArcClusterEndpoints]),
-        [HandlerNames.ReleaseLock] = new(HandlerNames.ReleaseLock,
-            [EnvNames.ControlTableName, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion],
-            []),
+        Results = [ResultFields.Shifted, ResultFields.Gate, ResultFields.Inverted, ResultFields.Mode, ResultFields.Degraded],
+        Size = new(256, 90, "an open waits for the next 60 s period of the gate's alarm; Route 53's control plane (route53-api) can be slow"),
     };
 
-    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Results = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    public static readonly HandlerDescriptor<ReleaseLockRequest, ReleaseLockResponse> ReleaseLock = new()
     {
-        [HandlerNames.Decide] = [ResultFields.Decision, ResultFields.Action, ResultFields.Reason, ResultFields.Source, ResultFields.Flag, ResultFields.Health, ResultFields.Alert,
-            ResultFields.PrimaryDesiredCount, ResultFields.Notice, ResultFields.Entry],
-        [HandlerNames.ScaleService] = [ResultFields.Action, ResultFields.DesiredCount, ResultFields.MinCapacity, ResultFields.PreviousDesiredCount,
-            ResultFields.PreviousMinCapacity, ResultFields.Changed],
-        [HandlerNames.CheckService] = [ResultFields.Ready, ResultFields.Running, ResultFields.Desired, ResultFields.HealthyTargets, ResultFields.TimedOut],
-        [HandlerNames.ShiftTraffic] = [ResultFields.Shifted, ResultFields.Gate, ResultFields.Inverted, ResultFields.Mode, ResultFields.Degraded],
-        [HandlerNames.ReleaseLock] = [ResultFields.Released, ResultFields.StateRecorded, ResultFields.Reason, ResultFields.Epoch],
+        Name = HandlerNames.ReleaseLock,
+        Description = "Records the transition and releases the lock",
+        Request = FunctionsJson.Default.ReleaseLockRequest,
+        Response = FunctionsJson.Default.ReleaseLockResponse,
+        Environment = new([EnvNames.ControlTableName, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion], []),
+        Results = [ResultFields.Released, ResultFields.StateRecorded, ResultFields.Reason, ResultFields.Epoch],
+        Size = new(256, 20, "one conditional write and, on a retry, one read"),
     };
+
+    /// Every handler, in the order the workflow first calls them.
+    public static readonly IReadOnlyList<HandlerDescriptor> All = [Decide, ScaleService, CheckService, ShiftTraffic, ReleaseLock];
+
+    /// The handler a function's handler setting names, or null.
+    public static HandlerDescriptor? Find(string? name) => All.FirstOrDefault(h => h.Name == name);
 }

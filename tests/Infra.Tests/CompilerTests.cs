@@ -35,13 +35,13 @@ public sealed class CompilerTests : IDisposable
     public void Under_pulumi_a_zip_older_than_a_function_source_stops_the_run()
     {
         WriteStack("eu", StackFile);
-        var source = Path.Combine(_dir, "functions", "Handlers", "DecideHandler.cs");
+        var source = Path.Combine(_dir, "functions", "Bootstrap", "Handlers", "DecideHandler.cs");
         Directory.CreateDirectory(Path.GetDirectoryName(source)!);
         File.WriteAllText(source, "// changed");
         File.SetLastWriteTimeUtc(Path.Combine(_dir, "functions", "dist", "lambda.zip"), DateTime.UtcNow.AddMinutes(-5));
 
         ShouldFailWithOneLine(Run([], PulumiRun()), Compiler.PackageNotBuilt,
-            $"error: functions/dist/lambda.zip is older than {Path.Combine("functions", "Handlers", "DecideHandler.cs")}: rebuild it with `dotnet publish functions -c Release`");
+            $"error: functions/dist/lambda.zip is older than {Path.Combine("functions", "Bootstrap", "Handlers", "DecideHandler.cs")}: rebuild it with `dotnet publish functions -c Release`");
     }
 
     [Fact]

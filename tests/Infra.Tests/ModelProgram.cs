@@ -43,7 +43,7 @@ internal static class ModelProgram
                 ("handler", HandlerNames.CheckService),
                 ("runtime", "provided.al2023"),
                 ("architectures", Value.List("x86_64")),
-                ("environment", new FunctionEnvironment(HandlerNames.CheckService)
+                ("environment", new FunctionEnvironment(FunctionContract.CheckService)
                     .Set(EnvNames.ClusterName, stack.Ecs.Cluster.Out("name"))
                     .Set(EnvNames.ServiceName, stack.Ecs.Service.Out("name"))
                     .Set(EnvNames.TargetGroupArn, stack.LoadBalancer.TargetGroup.Out("arn"))

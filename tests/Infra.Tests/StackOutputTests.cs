@@ -18,11 +18,22 @@ public sealed class StackOutputTests
             "recoveryTimeBudget", "probeUrl", "trafficGate");
     }
 
+    /// Every name a stack exports is one of the contract's, the names the secondary's StackReference and failoverctl read.
+    [Theory]
+    [InlineData("primary")]
+    [InlineData("secondary")]
+    public void Every_output_is_named_in_the_contract(string role)
+    {
+        var names = typeof(StackOutputs).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!);
+
+        TestStacks.Program(role, TestStacks.ArcCreatedCluster).Outputs.Keys.Should().BeSubsetOf(names);
+    }
+
     /// The budget as tools read it from the stack: the figures the compiler prints, the phases in order.
     [Fact]
     public void The_recovery_time_budget_output_carries_the_totals_and_each_phase()
     {
-        var output = (Map)TestStacks.Program("secondary").Outputs[StackOutputs.RecoveryTimeBudgetOutput];
+        var output = (Map)TestStacks.Program("secondary").Outputs[StackOutputs.RecoveryTimeBudget];
 
         output.Entries.Keys.Should().BeEquivalentTo("action", "objectiveSeconds", "typicalSeconds", "boundSeconds", "phases");
         output.Entries["action"].Should().Be(new Str("failover"));

@@ -3,7 +3,7 @@
 // Default, every Lambda task retries exactly the errors the functions' contract calls retryable, every recovery task
 // (ecs:runTask.sync) retries only errors that mean its container never ran and runs with the service's cluster and network
 // settings), then EVERY path is executed with aws-local-stepfunctions against local fakes of the functions (shaped like
-// functions/Json/Contracts.cs and the README's handler table, refusing bad input as the real ones do), of SNS and of ECS's
+// functions/Contract/Json/Contracts.cs and the handler table of docs/functions.md, refusing bad input as the real ones do), of SNS and of ECS's
 // runTask.sync: failover, failback, drills, blocked, no-action and alert decisions, a standby that never gets ready, a
 // release that fails or records nothing, recovery tasks that fail or time out before or after the shift, transient errors
 // retried, rejected ones not, a fault injected at every Task state, unsupported actions. A finding is an expectation that
@@ -43,7 +43,7 @@ const LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
 const SNS_PUBLISH = "arn:aws:states:::sns:publish";
 const ECS_RUN_TASK_SYNC = "arn:aws:states:::ecs:runTask.sync";
 // Errors that mean a recovery task's container never ran (RunTask refused or throttled; no task placed): the only ones it may
-// retry, as it may not be idempotent. Mirrored from infra/Control/RecoveryTasks.cs (StartErrors): WorkflowPathTests expects a
+// retry, as it may not be idempotent. Mirrored from infra/Model/Control/RecoveryTasks.cs (StartErrors): WorkflowPathTests expects a
 // "retry X at ..." scenario for every name in the C# list.
 const ECS_START_ERRORS = ["ECS.AmazonECSException", "AmazonECS.Unknown"];
 // The RunTask parameters the optimized ECS integration accepts (Step Functions developer guide, "Run Amazon ECS or Fargate
@@ -52,7 +52,7 @@ const ECS_RUN_TASK_PARAMETERS = ["Cluster", "Group", "LaunchType", "NetworkConfi
   "PlatformVersion", "PropagateTags", "TaskDefinition", "EnableExecuteCommand"];
 // The Lambda invoke integration's own transient errors, and the errors whose outcome is unknown (a task that timed out, a
 // function that crashed): Step Functions' names, what AWS recommends retrying for every Lambda task.
-// Mirrored, not read, from infra/Control/WorkflowDefinition.cs (LambdaTransientErrors, OutcomeUnknownErrors): WorkflowPathTests
+// Mirrored, not read, from infra/Model/Control/WorkflowDefinition.cs (LambdaTransientErrors, OutcomeUnknownErrors): WorkflowPathTests
 // expects a "retry X at ScaleUp" scenario for every name in the C# lists, so the two cannot drift apart unnoticed.
 const LAMBDA_TRANSIENT = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException",
   "Lambda.ClientExecutionTimeoutException"];
@@ -64,21 +64,15 @@ const BROKEN = ["States.Runtime", "States.NoChoiceMatched", "States.ResultPathMa
 // What each stack's workflow runs (design §6): the secondary promotes itself (failover, drills), the primary fails back.
 const ACTIONS_BY_ROLE = { primary: ["failback"], secondary: ["failover", "drill"] };
 const ALL_ACTIONS = ["failover", "failback", "drill"];
-const HANDLERS = ["decide", "scale-service", "check-service", "shift-traffic", "release-lock"];
-
-// The errorType catalogue, read from the contract the functions and the compiler share (functions/Contract/FunctionContract.cs).
+// The handlers and the errorType catalogue, from the contract the functions and the compiler share (functions/Contract),
+// as a test writes it (tests/oracles/contract.json, kept current by ContractFilesTests).
+const contract = JSON.parse(fs.readFileSync(path.join(here, "contract.json"), "utf8"));
+const HANDLERS = contract.handlers.map(h => h.name);
 function readCatalogue() {
-  const file = path.join(here, "..", "..", "functions", "Contract", "FunctionContract.cs");
-  const text = fs.readFileSync(file, "utf8");
-  const start = text.indexOf("class ErrorTypes");
-  const end = text.indexOf("public static class", start + 1);
-  const block = text.slice(start, end < 0 ? undefined : end);
-  const names = Object.fromEntries([...block.matchAll(/public const string (\w+) = "([^"]+)";/g)].map(m => [m[1], m[2]]));
-  const entries = [...block.matchAll(/\[(\w+)\]\s*=\s*\(ErrorCategory\.(\w+)/g)].map(m => ({ type: names[m[1]] ?? m[1], category: m[2] }));
-  if (start < 0 || entries.length === 0) throw new Error(`cannot read the ErrorTypes catalogue from ${file}`);
+  if (!Array.isArray(contract.errorTypes) || contract.errorTypes.length === 0) throw new Error("contract.json has no errorTypes");
   return {
-    retryable: entries.filter(e => e.category !== "Rejected").map(e => e.type),
-    rejected: entries.filter(e => e.category === "Rejected").map(e => e.type),
+    retryable: contract.errorTypes.filter(e => e.retryable).map(e => e.type),
+    rejected: contract.errorTypes.filter(e => !e.retryable).map(e => e.type),
   };
 }
 const catalogue = readCatalogue();
@@ -351,7 +345,7 @@ function recoveryOrder(machine, at, problems) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
-// The fakes: what the functions answer (functions/Json/Contracts.cs), refusing bad input as they do, and SNS.
+// The fakes: what the functions answer (functions/Contract/Json/Contracts.cs), refusing bad input as they do, and SNS.
 
 function parseAction(value) {
   if (typeof value !== "string" || value.trim() === "") throw invalid("'action' is required: failover, failback, drill.");

@@ -48,7 +48,7 @@ public sealed class ControlReplicas
 
     /// Writes where the functions will read it: strongly consistent, the first replica that answers; eventually consistent,
     /// every replica. Fails only when no replica took the write; returns the regions that did.
-    public async Task<IReadOnlyList<string>> WriteAsync(string what, Func<ControlTable, Task> write)
+    public async Task<IReadOnlyList<string>> WriteAsync(string what, Func<ControlTableClient, Task> write)
     {
         var written = new List<string>();
         FunctionException? last = null;
@@ -73,7 +73,7 @@ public sealed class ControlReplicas
 
     /// Reads what the functions would read: strongly consistent, the first replica that answers (one read, or every replica's
     /// error); eventually consistent, each region's own (the answers may differ until replication catches up).
-    public async Task<IReadOnlyList<ReplicaRead<T>>> ReadAsync<T>(Func<ControlTable, Task<T>> read)
+    public async Task<IReadOnlyList<ReplicaRead<T>>> ReadAsync<T>(Func<ControlTableClient, Task<T>> read)
     {
         var reads = new List<ReplicaRead<T>>();
         foreach (var region in _regions)

@@ -29,10 +29,10 @@ public sealed class OpsAws(OpsContext context)
     /// An ARC cluster's data plane: each of its regional endpoints in turn.
     public RecoveryClusterClient RecoveryCluster(IReadOnlyList<ClusterEndpoint> endpoints) => new(Signed(), endpoints);
 
-    public ControlTable ControlTable(string table, string region) => new(new DynamoDbClient(Signed(), region), table);
+    public ControlTableClient ControlTable(string table, string region) => new(new DynamoDbClient(Signed(), region), table);
 
     private AwsHttpClient Signed() =>
-        new(context.Http, Environment(), Functions.Aws.RetryPolicy.Default with { StopBy = context.Time.GetUtcNow() + CallBudget }, context.Time);
+        new(context.Http, Environment(), Functions.Aws.AwsRetryPolicy.Default with { StopBy = context.Time.GetUtcNow() + CallBudget }, context.Time);
 
     private AwsEnvironment Environment()
     {

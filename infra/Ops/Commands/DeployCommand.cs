@@ -1,7 +1,6 @@
-extern alias compiler;
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using compiler::Failover.Infra.Config;
+using Failover.Infra.Config;
 using Failover.Ops.Cli;
 using static Failover.Ops.Cli.JsonText;
 using Failover.Ops.Pulumi;

@@ -1,4 +1,3 @@
-extern alias compiler;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Failover.Functions.Aws;
@@ -7,7 +6,7 @@ using Failover.Functions.Runtime;
 using Failover.Ops.Aws;
 using Failover.Ops.Cli;
 using Failover.Ops.Pulumi;
-using compiler::Failover.Infra.Config;
+using Failover.Infra.Config;
 
 namespace Failover.Ops.Commands;
 

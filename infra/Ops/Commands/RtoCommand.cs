@@ -1,9 +1,8 @@
-extern alias compiler;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Failover.Ops.Cli;
-using compiler::Failover.Infra.Config;
-using compiler::Failover.Infra.Estimates;
+using Failover.Infra.Config;
+using Failover.Infra.Estimates;
 
 namespace Failover.Ops.Commands;
 

@@ -1,4 +1,3 @@
-extern alias compiler;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -9,7 +8,7 @@ using Failover.Ops.Aws;
 using Failover.Ops.Cli;
 using static Failover.Ops.Cli.JsonText;
 using Failover.Ops.Pulumi;
-using States = compiler::Failover.Infra.Control.WorkflowDefinition.States;
+using States = Failover.Infra.Control.WorkflowDefinition.States;
 
 namespace Failover.Ops.Commands;
 

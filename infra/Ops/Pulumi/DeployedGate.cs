@@ -9,8 +9,6 @@ namespace Failover.Ops.Pulumi;
 /// check whose inversion is the position; arc: the routing control whose state is the position, read on the cluster's endpoints.
 public sealed record DeployedGate(string Kind, string HealthCheckId, string? AlarmName = null, string? SwitchRegion = null)
 {
-    public const string OutputName = "trafficGate";
-
     /// arc: the routing control, and the cluster endpoints to read it on, in order.
     public string? RoutingControlArn { get; init; }
     public IReadOnlyList<ClusterEndpoint> ClusterEndpoints { get; init; } = [];
@@ -69,8 +67,8 @@ public sealed record DeployedGate(string Kind, string HealthCheckId, string? Ala
     public static DeployedGate? From(string stack, JsonObject outputs)
     {
         string? S(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
-        if (outputs[OutputName] is not { } described)
-            return S(outputs["gateHealthCheckId"]) is { } id ? new DeployedGate(TrafficGateModes.Route53Api, id) : null;
+        if (outputs[StackOutputs.TrafficGate] is not { } described)
+            return S(outputs[StackOutputs.GateHealthCheckId]) is { } id ? new DeployedGate(TrafficGateModes.Route53Api, id) : null;
         var gate = described as JsonObject;
         var (kind, check) = (S(gate?["kind"]), S(gate?["healthCheckId"]));
         var (alarm, region) = (S(gate?["alarmName"]), S(gate?["switchRegion"]));
@@ -79,7 +77,7 @@ public sealed record DeployedGate(string Kind, string HealthCheckId, string? Ala
         var (control, endpoints) = (S(gate?["routingControlArn"]), Endpoints(S(gate?["clusterEndpoints"])));
         if (kind == TrafficGateModes.Arc && check is not null && control is not null && endpoints is not null)
             return new DeployedGate(kind, check) { RoutingControlArn = control, ClusterEndpoints = endpoints };
-        throw new OpsException($"stack {stack}'s output {OutputName} is not a gate this version of failoverctl can read (kind {kind ?? "missing"}; " +
+        throw new OpsException($"stack {stack}'s output {StackOutputs.TrafficGate} is not a gate this version of failoverctl can read (kind {kind ?? "missing"}; " +
             "a metric gate needs healthCheckId, alarmName and switchRegion, a route53-api gate healthCheckId, an arc gate healthCheckId, " +
             "routingControlArn and clusterEndpoints)");
     }

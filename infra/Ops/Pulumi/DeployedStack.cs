@@ -24,14 +24,6 @@ public sealed record DeployedStack
     /// The stack's own health alarms (`alarmNameList`, comma-separated).
     public required IReadOnlyList<string> AlarmNames { get; init; }
 
-    /// The output names read here; a test checks that the compiler exports each of them.
-    public static readonly IReadOnlyList<string> OutputNames =
-    [
-        "role", "region", "peerRegion", "defaultFlag", "dnsFailover", "controlTableName", "controlTableConsistency",
-        "stateMachineArn", "workflowActions", "clusterName", "serviceName", "gateHealthCheckId", "endpointHealthCheckId", "alarmNameList",
-        DeployedGate.OutputName,
-    ];
-
     /// Typed values from `pulumi stack output --json`; every missing or mistyped output is named in one error.
     public static DeployedStack From(string stack, JsonObject outputs)
     {
@@ -50,11 +42,11 @@ public sealed record DeployedStack
         }
         var deployed = new DeployedStack
         {
-            Stack = stack, Role = S("role"), Region = S("region"), PeerRegion = S("peerRegion"), DefaultFlag = S("defaultFlag"),
-            DnsFailover = S("dnsFailover"), ControlTableName = S("controlTableName"), ControlTableConsistency = S("controlTableConsistency"),
-            StateMachineArn = S("stateMachineArn"), WorkflowActions = L("workflowActions"), ClusterName = S("clusterName"), ServiceName = S("serviceName"),
-            Gate = ReadGate(stack, outputs, problems), EndpointHealthCheckId = S("endpointHealthCheckId"),
-            AlarmNames = S("alarmNameList").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Stack = stack, Role = S(StackOutputs.Role), Region = S(StackOutputs.Region), PeerRegion = S(StackOutputs.PeerRegion), DefaultFlag = S(StackOutputs.DefaultFlag),
+            DnsFailover = S(StackOutputs.DnsFailover), ControlTableName = S(StackOutputs.ControlTableName), ControlTableConsistency = S(StackOutputs.ControlTableConsistency),
+            StateMachineArn = S(StackOutputs.StateMachineArn), WorkflowActions = L(StackOutputs.WorkflowActions), ClusterName = S(StackOutputs.ClusterName), ServiceName = S(StackOutputs.ServiceName),
+            Gate = ReadGate(stack, outputs, problems), EndpointHealthCheckId = S(StackOutputs.EndpointHealthCheckId),
+            AlarmNames = S(StackOutputs.AlarmNameList).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
         if (outputs.Count == 0)
             throw new OpsException($"stack {stack} has no outputs: it has not been deployed yet (failoverctl deploy)");
@@ -69,12 +61,12 @@ public sealed record DeployedStack
         {
             if (DeployedGate.From(stack, outputs) is { } gate) return gate;
             // Neither output: the one every version exported is the one to name.
-            problems.Add("gateHealthCheckId");
+            problems.Add(StackOutputs.GateHealthCheckId);
             return new DeployedGate(TrafficGateModes.Route53Api, "");
         }
         catch (OpsException)
         {
-            problems.Add(DeployedGate.OutputName);
+            problems.Add(StackOutputs.TrafficGate);
             return new DeployedGate(TrafficGateModes.Route53Api, "");
         }
     }

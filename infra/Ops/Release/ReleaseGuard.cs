@@ -48,15 +48,15 @@ public static class ReleaseGuard
     {
         missing = null;
         if (outputs.Count == 0) return null;
-        string? S(string name) => outputs[name] is JsonValue v && v.TryGetValue<string>(out var session) && session.Length > 0 ? session : null;
-        var table = S("controlTableName");
-        var region = S("region");
+        string? S(string name) => outputs[name] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
+        var table = S(StackOutputs.ControlTableName);
+        var region = S(StackOutputs.Region);
         if (table is null || region is null)
         {
-            missing = string.Join(" and ", new[] { table is null ? "controlTableName" : null, region is null ? "region" : null }.OfType<string>());
+            missing = string.Join(" and ", new[] { table is null ? StackOutputs.ControlTableName : null, region is null ? StackOutputs.Region : null }.OfType<string>());
             return new GuardTarget(stack, table ?? "", region ?? "", null, false);
         }
-        var target = new GuardTarget(stack, table, region, S("peerRegion"), S("controlTableConsistency") == "strong");
+        var target = new GuardTarget(stack, table, region, S(StackOutputs.PeerRegion), S(StackOutputs.ControlTableConsistency) == "strong");
         try
         {
             return target with { Gate = DeployedGate.From(stack, outputs) };

@@ -23,7 +23,7 @@ public sealed class AwsHttpClientTests : IDisposable
             ["AWS_ENDPOINT_URL_ECS"] = endpoint ?? _aws.Url, ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:1",
         };
         var aws = AwsEnvironment.From(k => env.GetValueOrDefault(k));
-        return new EcsClient(new AwsHttpClient(_http, aws, new RetryPolicy(attempts, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20)), TimeProvider.System), aws.Region);
+        return new EcsClient(new AwsHttpClient(_http, aws, new AwsRetryPolicy(attempts, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20)), TimeProvider.System), aws.Region);
     }
 
     private const string Service = """{"services":[{"serviceName":"s","desiredCount":2,"runningCount":1,"deployments":[{"status":"PRIMARY","rolloutState":"IN_PROGRESS"}]}]}""";

@@ -11,10 +11,10 @@ public sealed class ControlTableTests(MotoServer moto) : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private ControlTable Table(World world)
+    private ControlTableClient Table(World world)
     {
         var env = world.Environment();
-        return new AwsClients(env.GetValueOrDefault, _http, TimeProvider.System, RetryPolicy.Default).ControlTable(world.Table);
+        return new AwsClients(env.GetValueOrDefault, _http, TimeProvider.System, AwsRetryPolicy.Default).ControlTable(world.Table);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class ControlTableTests(MotoServer moto) : IDisposable
     }
 }
 
-/// LockHolder.HeldAgainst must agree with the conditional write that takes the lock (ControlTable.LockAvailable, whose agreement
+/// LockHolder.HeldAgainst must agree with the conditional write that takes the lock (ControlTableClient.LockAvailable, whose agreement
 /// with moto is in DecideTests): held only when readable, unexpired and someone else's.
 public sealed class LockHolderTests
 {

@@ -31,24 +31,6 @@ public sealed class ErrorCatalogueTests(MotoServer moto) : IDisposable
             ErrorTypes.DeadlineExceeded, ErrorTypes.UnexpectedError);
     }
 
-    [Fact]
-    public void The_readme_lists_every_error_type_with_its_category()
-    {
-        var readme = File.ReadAllLines(Repo.Path("README.md"));
-        var rows = readme.Where(l => l.StartsWith("| `", StringComparison.Ordinal) && (l.Contains("| rejected") || l.Contains("| transient") || l.Contains("| outcome unknown")))
-            .Select(l => l.Split('|', StringSplitOptions.TrimEntries))
-            .ToDictionary(cells => cells[1].Trim('`'), cells => cells[2]);
-
-        rows.Keys.Should().BeEquivalentTo(ErrorTypes.All.Keys);
-        foreach (var (type, (category, _)) in ErrorTypes.All)
-            rows[type].Should().StartWith(category switch
-            {
-                ErrorCategory.Rejected => "rejected",
-                ErrorCategory.Transient => "transient",
-                _ => "outcome unknown",
-            }, type);
-    }
-
     public static TheoryData<string, string> DynamoFaults() => new()
     {
         { "500", ErrorTypes.AwsServerError },
@@ -76,7 +58,7 @@ public sealed class ErrorCatalogueTests(MotoServer moto) : IDisposable
         });
         var env = world.Environment();
         env["AWS_ENDPOINT_URL"] = proxy.Url;
-        var clients = new AwsClients(env.GetValueOrDefault, _http, TimeProvider.System, new RetryPolicy(2, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(10)))
+        var clients = new AwsClients(env.GetValueOrDefault, _http, TimeProvider.System, new AwsRetryPolicy(2, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(10)))
             .Until(DateTimeOffset.UtcNow.AddSeconds(3));
 
         var act = () => clients.ControlTable(world.Table).GetControlAsync(DateTimeOffset.UtcNow, CancellationToken.None);
@@ -95,7 +77,7 @@ public sealed class ErrorCatalogueTests(MotoServer moto) : IDisposable
         proxy.Inject(Fault.Status(400, """{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"Rate exceeded"}"""));
         var env = world.Environment();
         env["AWS_ENDPOINT_URL"] = proxy.Url;
-        var clients = new AwsClients(env.GetValueOrDefault, _http, TimeProvider.System, new RetryPolicy(3, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(10)));
+        var clients = new AwsClients(env.GetValueOrDefault, _http, TimeProvider.System, new AwsRetryPolicy(3, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(10)));
 
         var act = () => clients.ControlTable(world.Table).GetControlAsync(DateTimeOffset.UtcNow, CancellationToken.None);
 
@@ -129,7 +111,7 @@ public sealed class ErrorCatalogueTests(MotoServer moto) : IDisposable
         var env = world.Environment();
         env["AWS_ENDPOINT_URL"] = proxy.Url;
         // Twenty attempts with up to 2 s between them would take far longer than the 1.5 s left.
-        var clients = new AwsClients(env.GetValueOrDefault, _http, TimeProvider.System, new RetryPolicy(20, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(2)))
+        var clients = new AwsClients(env.GetValueOrDefault, _http, TimeProvider.System, new AwsRetryPolicy(20, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(2)))
             .Until(DateTimeOffset.UtcNow.AddSeconds(1.5));
         var started = DateTimeOffset.UtcNow;
 

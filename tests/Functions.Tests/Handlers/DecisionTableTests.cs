@@ -161,7 +161,7 @@ public sealed class DecisionTableTests
 
         var cooling = Decide(action, health, flag, forceRequested, alreadyDone, inCooldown: true, locked);
 
-        // README: a request's force upgrades auto but never overrides block.
+        // docs/functions.md: a request's force upgrades auto but never overrides block.
         var forced = flag == FlagMode.Force || (flag == FlagMode.Auto && forceRequested);
         if (forced || action == FailoverAction.Drill)
             cooling.Should().Be(Decide(action, health, flag, forceRequested, alreadyDone, inCooldown: false, locked));
@@ -290,7 +290,7 @@ public sealed class DecisionTableTests
         }
     }
 
-    // The README's "The decision table" (failover, nothing else standing in the way: not already failed over, no cooldown, no
+    // docs/functions.md's "The decision table" (failover, nothing else standing in the way: not already failed over, no cooldown, no
     // lock), row for row as it is written there: primary health | confirmed | flag | started by | decision | alert.
     // `force` is the flag force or auto with a request's `force: true`; `trigger` is an unattended start (alarm rule, probe).
     private static readonly string[] ReadmeFailoverRows =
@@ -355,12 +355,12 @@ public sealed class DecisionTableTests
     }
 
     [Fact]
-    public void The_readmes_failover_decision_table_is_the_one_tested_here_row_for_row()
+    public void The_functions_guides_failover_decision_table_is_the_one_tested_here_row_for_row()
     {
-        var readme = File.ReadAllLines(Repo.Path("README.md"));
-        var start = Array.IndexOf(readme, "### The decision table");
-        start.Should().BePositive("the README has a section \"### The decision table\"");
-        var rows = readme.Skip(start + 1).SkipWhile(l => !l.StartsWith('|')).TakeWhile(l => l.StartsWith('|'))
+        var guide = File.ReadAllLines(Repo.Path("docs", "functions.md"));
+        var start = Array.IndexOf(guide, "## The decision table");
+        start.Should().BePositive("docs/functions.md has a section \"## The decision table\"");
+        var rows = guide.Skip(start + 1).SkipWhile(l => !l.StartsWith('|')).TakeWhile(l => l.StartsWith('|'))
             .Skip(2) // header and separator
             .Select(l => string.Join(" | ", l.Trim('|').Split('|').Select(c => c.Trim().Trim('`'))))
             .ToList();

@@ -158,7 +158,7 @@ public sealed class World
     {
         using var http = transport is null ? new HttpClient() : new HttpClient(transport, disposeHandler: false);
         Func<string, string?> lookup = k => env.TryGetValue(k, out var v) ? v : null;
-        var aws = new AwsClients(lookup, http, time, new RetryPolicy(2, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)));
+        var aws = new AwsClients(lookup, http, time, new AwsRetryPolicy(2, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)));
         var found = HandlerCatalog.Find(handler, lookup, aws, time, new DirectProbe(ProbeHttp, time)) ?? throw new ArgumentException($"no handler {handler}");
         var context = new InvocationContext(Guid.NewGuid().ToString(), "arn:aws:lambda:us-west-2:123456789012:function:test", time.GetUtcNow() + (timeLeft ?? TimeSpan.FromMinutes(1)),
             new JsonLog(TextWriter.Null, time));

@@ -7,7 +7,7 @@ namespace Failover.Infra.Tests.Control;
 /// The functions, the control table and the workflow as each stack deploys them.
 public sealed class OrchestrationTests
 {
-    public static TheoryData<string> Handlers => new(HandlerNames.All);
+    public static TheoryData<string> Handlers => new(FunctionContract.All.Select(h => h.Name));
 
     /// Each function's timeout, stated here rather than read back from the table the compiler builds it from: a change is a
     /// decision a reviewer sees in both places (the workflow's task timeouts and the recovery-time budget depend on them).

@@ -45,7 +45,7 @@ public sealed class FlagCommandTests(MotoServer moto) : OpsWorld(moto)
 
         // The secondary's decide (the failover's) reads its own region's replica, with its own reader and resolver.
         var env = new Dictionary<string, string?> { ["AWS_ACCESS_KEY_ID"] = "testing", ["AWS_SECRET_ACCESS_KEY"] = "testing", ["AWS_REGION"] = "us-west-2", ["AWS_ENDPOINT_URL"] = Moto.Url };
-        var clients = new Functions.Aws.AwsClients(k => env.GetValueOrDefault(k), new HttpClient(), TimeProvider.System, Functions.Aws.RetryPolicy.Default);
+        var clients = new Functions.Aws.AwsClients(k => env.GetValueOrDefault(k), new HttpClient(), TimeProvider.System, Functions.Aws.AwsRetryPolicy.Default);
         var written = await clients.ControlTable("failover-control").GetFlagAsync(CancellationToken.None);
         Functions.Handlers.FlagResolver.Resolve(written, FlagMode.Auto, Now.Value.AddMinutes(29)).Mode.Should().Be(FlagMode.Force);
         Functions.Handlers.FlagResolver.Resolve(written, FlagMode.Auto, Now.Value.AddMinutes(31)).Mode.Should().Be(FlagMode.Auto);

@@ -1,6 +1,5 @@
-extern alias compiler;
 using Failover.Ops.Tests.Harness;
-using Compiler = compiler::Failover.Infra.Compiler;
+using Compiler = Failover.Infra.Compiler;
 
 namespace Failover.Ops.Tests.Commands;
 

@@ -68,7 +68,7 @@ WORKFLOWS = {
 
 
 def traffic_gate(name, switch_region):
-    """A metric gate's switch as the compiler makes it (infra/Health/TrafficGate.cs): its alarm in the other stack's region,
+    """A metric gate's switch as the compiler makes it (infra/Model/Health/TrafficGate.cs): its alarm in the other stack's region,
     never published to yet (INSUFFICIENT_DATA: the gate is open)."""
     alarm, namespace = f"{name}-traffic-gate", f"Failover/TrafficGate/{name}"
     cloudwatch = client("cloudwatch", switch_region)

@@ -1,0 +1,21 @@
+namespace Failover.Contract;
+
+/// The control table's items by partition key: the functions read and write them, the compiler's grants name them
+/// (dynamodb:LeadingKeys), failoverctl sets the flag and reads the state.
+public static class ControlTableItems
+{
+    public const string PartitionKey = "pk";
+    /// The flag override: operators write it, the functions only read it.
+    public const string Flag = "flag";
+    /// The transition state and the lock that guards the next transition, in one item: each is one conditional write.
+    public const string State = "state";
+    /// decide's record of one run's decision: `decision#OWNER`.
+    public const string DecisionPrefix = "decision#";
+    /// The BLOCKED or ALERT condition last announced for one action: `notice#ACTION`. The failover and drill of the secondary's
+    /// workflow and the failback of the primary's share one global table, and none may silence another.
+    public const string NoticePrefix = "notice#";
+
+    public static string Decision(string owner) => DecisionPrefix + owner;
+
+    public static string Notice(FailoverAction action) => NoticePrefix + Wire.Of(action);
+}

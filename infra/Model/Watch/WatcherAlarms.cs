@@ -1,0 +1,125 @@
+using Failover.Infra.Control;
+using Failover.Infra.Triggers;
+using Failover.Infra.Yaml;
+
+namespace Failover.Infra.Watch;
+
+/// One alarm on the failover machinery itself: the metric it watches and where it is.
+public sealed record WatcherAlarm
+{
+    public required string Key { get; init; }
+    public required Resource Alarm { get; init; }
+    public required string Namespace { get; init; }
+    public required string Metric { get; init; }
+    public required Map Dimensions { get; init; }
+    public required string Region { get; init; }
+    /// The alarm's ARN, known before deploy (fixed name): dashboards list it.
+    public required Value Arn { get; init; }
+}
+
+/// What the watcher alarms watch.
+public sealed record WatcherAlarmsProps
+{
+    public required Naming Naming { get; init; }
+    public required Iam.AwsAccount Account { get; init; }
+    public required WorkflowFunctions<LambdaFunction> Functions { get; init; }
+    public required Workflow Workflow { get; init; }
+    /// Every topic of the stack, each watched in its region and notified by the alarms there.
+    public required IReadOnlyList<Notifications> Topics { get; init; }
+    public required IReadOnlyList<DeadLetterQueue> DeadLetters { get; init; }
+    /// Every EventBridge rule of the stack: a delivery its dead-letter queue could not take is lost without a trace otherwise.
+    public required IReadOnlyList<EventRule> Rules { get; init; }
+    /// The secondary's probe: its schedule group and how often it starts the workflow; null without a probe.
+    public WorkflowTriggers? Triggers { get; init; }
+    public int? ProbeIntervalSeconds { get; init; }
+}
+
+/// Watching the watcher: an alarm, notifying the topic of its region, on every function's errors and throttles, the
+/// workflow's failed, timed-out and throttled executions, each topic's failed deliveries and each dead-letter queue's depth.
+/// A topic that cannot deliver cannot tell of itself: that alarm shows on the dashboard as well.
+public static class WatcherAlarms
+{
+    public static IReadOnlyList<WatcherAlarm> Create(PulumiProgram program, WatcherAlarmsProps props)
+    {
+        var alarms = new List<WatcherAlarm>();
+        var home = props.Topics.Single(t => t.Provider is null);
+        Notifications TopicIn(string region) => props.Topics.Single(t => t.Region == region);
+
+        void Add(string key, string description, string ns, string metric, string statistic, Map dimensions, int period, Notifications topic,
+            bool silence = false)
+        {
+            var name = props.Naming.Named($"watch-{key}");
+            var alarm = program.Add(new Resource
+            {
+                Name = $"watch-{key}",
+                Type = "aws:cloudwatch/metricAlarm:MetricAlarm",
+                Properties = Map.Of(
+                    ("name", name),
+                    ("alarmDescription", description),
+                    ("namespace", ns),
+                    ("metricName", metric),
+                    ("statistic", statistic),
+                    ("dimensions", dimensions),
+                    ("period", period),
+                    ("evaluationPeriods", 1),
+                    ("threshold", 1),
+                    // A silence alarm fires when nothing happened; every other one when something did.
+                    ("comparisonOperator", silence ? "LessThanThreshold" : "GreaterThanOrEqualToThreshold"),
+                    // Counts published only when something happens (or, for a queue, while it is active): no data is no trouble,
+                    // except for a silence alarm, where no data is the trouble.
+                    ("treatMissingData", silence ? "breaching" : "notBreaching"),
+                    ("alarmActions", Value.List(topic.Arn)),
+                    ("okActions", Value.List(topic.Arn)),
+                    ("tags", props.Naming.TagsNamed($"watch-{key}"))),
+                Options = new ResourceOptions { Provider = topic.Provider },
+            });
+            alarms.Add(new WatcherAlarm
+            {
+                Key = key, Alarm = alarm, Namespace = ns, Metric = metric, Dimensions = dimensions, Region = topic.Region,
+                Arn = Value.Format($"arn:{props.Account.Partition}:cloudwatch:{topic.Region}:{props.Account.AccountId}:alarm:{name}"),
+            });
+        }
+
+        foreach (var (name, function) in props.Functions.All)
+        {
+            var dims = Map.Of(("FunctionName", function.Function.Out("name")));
+            Add($"{name}-errors", $"The {name} function failed (an error it returned, a crash or a timeout): see its log group.",
+                "AWS/Lambda", "Errors", "Sum", dims, 60, home);
+            Add($"{name}-throttles", $"The {name} function was throttled: the account's concurrency is exhausted and the workflow is retrying.",
+                "AWS/Lambda", "Throttles", "Sum", dims, 60, home);
+        }
+        // Each entry point's runs: the operators' machine under the plain names, the triggers' with a `trigger-` prefix.
+        foreach (var (arn, key) in props.Workflow.Arns.Select((a, i) => (a, i == 0 ? "" : "trigger-")))
+        {
+            var machine = Map.Of(("StateMachineArn", arn));
+            Add($"{key}runs-failed", "A failover workflow run failed: its FAILED notice and execution history say why.",
+                "AWS/States", "ExecutionsFailed", "Sum", machine, 60, home);
+            Add($"{key}runs-timed-out", "A failover workflow run passed its time limit: its lock stays held until the lease ends (or the next run finds it ended).",
+                "AWS/States", "ExecutionsTimedOut", "Sum", machine, 60, home);
+            Add($"{key}runs-throttled", "Step Functions throttled the workflow's state transitions: runs are slowed, and retrying.",
+                "AWS/States", "ExecutionThrottled", "Sum", machine, 60, home);
+        }
+        foreach (var topic in props.Topics)
+            Add(topic.Provider is null ? PeerNotices.AlarmKey : $"{PeerNotices.AlarmKey}-{topic.Region}",
+                "The failover topic could not deliver a notification (an unconfirmed or bouncing address, a key problem): people may not have heard.",
+                "AWS/SNS", "NumberOfNotificationsFailed", "Sum", Map.Of(("TopicName", topic.Name)), 60, topic);
+        foreach (var queue in props.DeadLetters)
+            // SQS publishes queue metrics every 5 minutes.
+            Add(queue.Name[(props.Naming.Prefix.Length + 1)..],
+                $"A trigger or notification could not be delivered and waits in {queue.Name}: read it, act on it, then purge it.",
+                "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", Map.Of(("QueueName", queue.Name)), 300, TopicIn(queue.Region));
+        foreach (var rule in props.Rules)
+            Add($"{rule.Name[(props.Naming.Prefix.Length + 1)..]}-dlq-unwritable",
+                $"Rule {rule.Name} could not deliver an event and could not keep it in its dead-letter queue either: it is lost.",
+                "AWS/Events", "InvocationsFailedToBeSentToDlq", "Sum", Map.Of(("RuleName", rule.Name)), 60, TopicIn(rule.Region));
+        if (props.Triggers?.ScheduleGroup is { } group && props.ProbeIntervalSeconds is { } interval)
+        {
+            Add("probe-dlq-unwritable", "The probe could not start the workflow and could not keep the start in its dead-letter queue either.",
+                "AWS/Scheduler", "InvocationsFailedToBeSentToDeadLetterCount", "Sum", Map.Of(("ScheduleGroup", group.Out("name"))), 60, home);
+            // Three probe intervals without a single start: the probe, the one trigger outside a failed us-east-1, has stopped.
+            Add("probe-silent", $"The failover workflow has not been started for {3 * interval / 60} minutes: the probe (every {interval / 60} min) has stopped or is failing.",
+                "AWS/States", "ExecutionsStarted", "Sum", Map.Of(("StateMachineArn", props.Workflow.TriggerArn ?? props.Workflow.Arn)), (3 * interval + 59) / 60 * 60, home, silence: true);
+        }
+        return alarms;
+    }
+}
