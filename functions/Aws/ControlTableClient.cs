@@ -52,7 +52,7 @@ public sealed record DecisionRecord(string Decision, string Action, string Sourc
 /// when last (a reminder), and by which execution. Null fields: the item lacks them or holds something else (unreadable).
 public sealed record NoticeRecord(string? Condition, DateTimeOffset? FirstAnnouncedAt, DateTimeOffset? AnnouncedAt, string? AnnouncedBy);
 
-/// The DynamoDB control table (design §5): one item per concern under the partition key `pk`. The lock lives in the `state`
+/// The DynamoDB control table (docs/design.md §5): one item per concern under the partition key `pk`. The lock lives in the `state`
 /// item, so that taking it, and recording a transition while releasing it, are each one conditional write on one item: atomic
 /// in every consistency mode of a global table (multi-Region strong consistency rejects transactions).
 public sealed class ControlTableClient(DynamoDbClient dynamo, string tableName)

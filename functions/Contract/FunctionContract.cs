@@ -72,7 +72,7 @@ public enum ErrorCategory
     OutcomeUnknown,
 }
 
-/// The catalogue of errorType values the functions report: one list for the handlers, the README and the workflow's Retry and Catch.
+/// The catalogue of errorType values the functions report: one list for the handlers, docs/functions.md and the workflow's Retry and Catch.
 public static class ErrorTypes
 {
     public const string InvalidInput = "InvalidInput";

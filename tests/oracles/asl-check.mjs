@@ -61,7 +61,7 @@ const OUTCOME_UNKNOWN = ["States.Timeout", "Lambda.Unknown", "Sandbox.Timedout"]
 // Errors that mean the definition itself broke (a path that is not there, no Choice matched, an intrinsic that failed).
 const BROKEN = ["States.Runtime", "States.NoChoiceMatched", "States.ResultPathMatchFailure", "States.ParameterPathFailure",
   "States.IntrinsicFailure", "States.DataLimitExceeded", "TypeError", "Error", "ExecutionAbortedError", "ExecutionTimeoutError"];
-// What each stack's workflow runs (design §6): the secondary promotes itself (failover, drills), the primary fails back.
+// What each stack's workflow runs (docs/design.md §6): the secondary promotes itself (failover, drills), the primary fails back.
 const ACTIONS_BY_ROLE = { primary: ["failback"], secondary: ["failover", "drill"] };
 const ALL_ACTIONS = ["failover", "failback", "drill"];
 // The handlers and the errorType catalogue, from the contract the functions and the compiler share (functions/Contract),

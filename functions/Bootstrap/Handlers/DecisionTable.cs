@@ -27,7 +27,7 @@ public sealed record DecisionOutcome(Decision Decision, string Reason, bool Aler
     public bool Acts => Decision is Decision.Failover or Decision.Failback or Decision.Drill;
 }
 
-/// The decision table of design §5, extended to failback and drills; pure, so it is tested exhaustively.
+/// The decision table of docs/design.md §5, extended to failback and drills; pure, so it is tested exhaustively.
 public static class DecisionTable
 {
     public static DecisionOutcome Decide(DecisionInput input)

@@ -6,7 +6,7 @@ namespace Failover.Functions.Handlers;
 /// One source's view of the primary.
 public sealed record Evidence(string Source, Health Verdict, string Detail);
 
-/// Gathers the primary's health from outside it where possible (design §5) and combines it. The clients it is given end their
+/// Gathers the primary's health from outside it where possible (docs/design.md §5) and combines it. The clients it is given end their
 /// calls by the evidence budget (see Budget): a source that has not answered by then says nothing (UNKNOWN).
 /// `probe` and `probeUrl` (PRIMARY_PROBE_URL): decide's own GET of the primary's health URL; without them there is no direct-probe evidence.
 /// `answer`: Route 53's verdict read from its DNS (HealthAnswerProbe), a second view of the same checkers that needs no us-east-1.

@@ -67,7 +67,7 @@ public static partial class ArcSection
             r.Fail(ClusterArn, "and arcCreateCluster: true both name a cluster: give an existing cluster's ARN, or let the primary create one, not both");
         else if (arn is null && !create)
             r.Fail(ClusterArn, "is required with trafficGate arc: the ARN of an existing ARC cluster (aws route53-recovery-control-config list-clusters " +
-                "--region us-west-2), or set arcCreateCluster: true to have the primary create one (billed by the hour; README, traffic gates)");
+                "--region us-west-2), or set arcCreateCluster: true to have the primary create one (billed by the hour; docs/design.md §4, traffic gates)");
         if (arn is not null && !ArcClusterPattern().IsMatch(arn))
             r.Fail(ClusterArn, $"is not an ARC cluster ARN, arn:aws:route53-recovery-control::ACCOUNT:cluster/ID (got '{arn}')");
 

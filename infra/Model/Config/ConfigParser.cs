@@ -61,7 +61,7 @@ public static class ConfigParser
         if (dns.TrafficGate == TrafficGateKind.Arc && role == Role.Primary)
             warnings.Add($"{r.Key(DnsSection.TrafficGate)} arc: ARC creates routing controls Off, and an Off control's health check is unhealthy, so after the first deploy " +
                 "both gates are closed (Route 53 then answers PRIMARY) and a failover's Off would break the safety rule: turn both controls On once, " +
-                "as the README's traffic gates section shows (aws route53-recovery-cluster update-routing-control-states)");
+                "as docs/design.md §4 (traffic gates) shows (aws route53-recovery-cluster update-routing-control-states)");
 
         return new ConfigResult(new StackConfig
         {

@@ -9,7 +9,7 @@ public enum TableConsistency
     /// failover (secondary) and failback (primary). Needs both regions and a witness in one of DynamoDB's region sets.
     Strong,
     /// Multi-Region eventual consistency: each replica checks conditions alone and the last writer wins across regions;
-    /// decide also reads the peer replica's lock before taking its own (the residual race is in the README).
+    /// decide also reads the peer replica's lock before taking its own (the residual race is in docs/design.md §5).
     Eventual,
 }
 
@@ -82,7 +82,7 @@ public static partial class ControlSection
         var sets = string.Join("; ", ControlSettings.StrongConsistencyRegionSets.Select(s => string.Join(", ", s)));
         if (consistency == TableConsistency.Strong && set is null && region.Length > 0 && peerRegion.Length > 0)
             r.Fail(Consistency, $"strong needs both regions in one of DynamoDB's multi-Region strong consistency region sets ({sets}); " +
-                $"{region} and {peerRegion} are not: use eventual (the README names its residual race)");
+                $"{region} and {peerRegion} are not: use eventual (docs/design.md §5 names its residual race)");
         else if (consistency == TableConsistency.Strong && set is not null)
         {
             witness ??= set.FirstOrDefault(c => c != region && c != peerRegion);

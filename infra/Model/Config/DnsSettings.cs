@@ -25,7 +25,7 @@ public enum TrafficGateKind
     Route53Api,
     /// A RECOVERY_CONTROL health check on a Route 53 ARC routing control, one per region on a cluster the user names (or the
     /// primary creates, opt-in): the flip goes to the cluster's data plane, five regional endpoints of which any one will do.
-    /// The cluster is billed by the hour (README, traffic gates).
+    /// The cluster is billed by the hour (docs/design.md §4, traffic gates).
     Arc,
 }
 

@@ -28,7 +28,7 @@ public static class SettingsCatalog
     public static readonly IReadOnlyList<RetiredSetting> Retired =
     [
         new("insufficientDataHealthStatus",
-            "each alarm-backed check now has its own insufficient-data status (see the README's health signals); set insufficientDataHealthStatus on an extraAlarms item instead"),
+            "each alarm-backed check now has its own insufficient-data status (see docs/design.md §4, health signals); set insufficientDataHealthStatus on an extraAlarms item instead"),
         new("subnetIds", "it was split into publicSubnetIds (the internet-facing ALB) and privateSubnetIds (the tasks)"),
         new("alarmDatapointsToAlarm", "alarms fire on N of N (alarmEvaluationPeriods), because Route 53 copies no datapoints-to-alarm " +
             "into its health check and an M-of-N alarm would disagree with its check"),

@@ -5,7 +5,7 @@ using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Control;
 
-/// The control table (design §5): the flag override and the state item that holds the lock, a global table owned by the
+/// The control table (docs/design.md §5): the flag override and the state item that holds the lock, a global table owned by the
 /// primary stack with a replica in the secondary's region; each region's functions use their own replica. With
 /// multi-Region strong consistency, which supports no TTL, decision records live in a second, eventually consistent
 /// global table with TTL (they need no cross-region agreement); with eventual consistency they share the control table.

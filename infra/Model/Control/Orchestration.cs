@@ -119,7 +119,7 @@ public sealed record Orchestration
                     role.Grant(p => p
                     .Allow("ScaleSecondaryService", Actions.Ecs.ScaleService, peer.ServiceArn(account))
                     // The secondary's scalable target has a generated id the primary cannot know: scoped to ECS desired counts
-                    // in that region and account (the one ARN pattern in these policies, see the README's IAM table).
+                    // in that region and account (the one ARN pattern in these policies, see docs/iam.md).
                     .Allow("SetSecondaryScalingFloor", Actions.ApplicationAutoScaling.RegisterScalableTarget,
                         Value.Format($"arn:{account.Partition}:application-autoscaling:{peer.Region}:{account.AccountId}:scalable-target/*"),
                         Condition.StringEquals("application-autoscaling:service-namespace", "ecs"),

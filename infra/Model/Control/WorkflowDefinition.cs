@@ -4,7 +4,7 @@ using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Control;
 
-/// The Amazon States Language definition of one stack's workflow (design §6), promoting this stack's region: failover
+/// The Amazon States Language definition of one stack's workflow (docs/design.md §6), promoting this stack's region: failover
 /// and drills in the secondary, failback in the primary. JSONPath only: every field it reads is one the contract says the
 /// functions always write (FunctionContract.Results), and the execution's state always holds `request`, `lock`,
 /// `decision` and `timings` (defaults first), so a notification can never fail on a missing path.

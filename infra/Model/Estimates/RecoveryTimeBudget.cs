@@ -33,10 +33,10 @@ public sealed record RecoveryTimeBudget
     /// 60 s: a delivery EventBridge has to retry, or a slow start (model; its 10-minute retry window is not).
     public const int TriggerBoundSeconds = 60;
     /// ~5 s for decide and the scale-up call: decide gives the evidence at most 5 s and a primary CloudWatch that hangs in an
-    /// outage uses all of it (README, "Time budgets"); the lock, the record and the scale-up take about a second more.
+    /// outage uses all of it (docs/functions.md, "Time budgets"); the lock, the record and the scale-up take about a second more.
     public const int DecisionTypicalSeconds = 5;
     /// ~60 s for a new Fargate task to run: each task pulls its whole image, Fargate caches none (ECS guide, "Fargate pull
-    /// behavior"), so 30-60 s is usual (design §3); the model takes the upper end.
+    /// behavior"), so 30-60 s is usual (docs/design.md §3); the model takes the upper end.
     public const int FargateTaskStartSeconds = 60;
     /// 60 s for Route 53's name servers to answer by the gate's new status: "changes generally propagate to all Route 53 name
     /// servers within 60 seconds" (Route 53 guide, "Editing records"; ELB guide, "Delete an Application Load Balancer"). The

@@ -41,7 +41,7 @@ public static class RecoveryTimeReport
             .Select(p => $"{p.Name} {Seconds(p.BoundSeconds)} ({(p.Keys.Count > 0 ? string.Join(", ", p.Keys) : "AWS's own latency")})");
         return $"{ObjectiveKey(budget)} is {budget.ObjectiveSeconds / 60} min ({Seconds(budget.ObjectiveSeconds)}), but the modelled worst-case {budget.Action} " +
             $"of stack '{budget.Stack}' takes {Seconds(budget.BoundSeconds)} ({Duration(budget.BoundSeconds)}) in {origin}: the most is {string.Join(", ", heaviest)}; " +
-            $"lower those or raise {ObjectiveKey(budget)} (README.md, Recovery time (RTO) budget)";
+            $"lower those or raise {ObjectiveKey(budget)} (docs/operating.md, Recovery time (RTO) budget)";
     }
 
     /// `20 min 10 s`, `45 s`, `30 min`.

@@ -8,7 +8,7 @@ public sealed record PriceUsed(string Item, decimal Usd, string Unit, string Sou
 /// What the standby posture costs a month: the secondary's idle tasks in a warm standby (standbyCount of them, at the stack's
 /// task size, each with a public IPv4 address when the tasks get one) against a pilot light, which runs none. Everything else
 /// (the ALBs and their addresses, health checks, alarms, the workflow) is the same in both postures and not counted. A model:
-/// us-east-1 list prices as of 2026, the README's "Rough monthly cost" table.
+/// us-east-1 list prices as of 2026, the "Rough monthly cost" table of docs/deploying.md.
 public sealed record StandbyCost
 {
     /// Fargate, Linux/x86, per vCPU-hour (AWS Fargate pricing, us-east-1).
@@ -49,7 +49,7 @@ public sealed record StandbyCost
         var task = Monthly(vcpu * FargateVcpuHourUsd + memory * FargateGbHourUsd);
         var address = publicIp ? Monthly(PublicIpv4HourUsd) : 0m;
         var warm = Math.Max(1, config.Capacity.StandbyCount);
-        var source = "AWS list price, us-east-1, 2026; README, Rough monthly cost";
+        var source = "AWS list price, us-east-1, 2026; docs/deploying.md, Rough monthly cost";
         return new StandbyCost
         {
             StandbyCount = config.Capacity.StandbyCount,

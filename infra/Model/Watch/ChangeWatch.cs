@@ -26,7 +26,7 @@ public sealed record ChangeWatchProps
 /// Changes made outside the workflow to what moves or blocks traffic (the gate and the alarms decide reads, the functions,
 /// the state machines, the schedule, the rules, the control table's settings, the roles' policies), told to the topic in a
 /// sentence that names who made them. CloudTrail delivers these management events to the default bus of the region where the
-/// call was made, and those of global services (IAM, Route 53) to us-east-1 only (README: detecting changes). A deploy is
+/// call was made, and those of global services (IAM, Route 53) to us-east-1 only (docs/account-guards.md: detecting changes). A deploy is
 /// such a change too and is told on purpose: nobody is excluded but the workflow's own roles, for the calls they make.
 public static class ChangeWatch
 {
@@ -50,7 +50,7 @@ public static class ChangeWatch
         },
         "{\"notice\": \"<who> called <eventName> (<eventSource>) from <sourceIp> at <time> in <region>, changing a resource of the " +
         "failover stacks (named in request below). The failover workflow never makes this call; a deploy (pulumi up) does. " +
-        "If nobody deployed, find out who this is and put the resource back (README: detecting changes).\", \"request\": <request>}");
+        "If nobody deployed, find out who this is and put the resource back (docs/account-guards.md: detecting changes).\", \"request\": <request>}");
 
     /// The calls watched, per service; Lambda's event names carry API versions (`UpdateFunctionConfiguration20150331v2`),
     /// so they are matched by prefix.
@@ -182,7 +182,7 @@ public static class ChangeWatch
                 _ => throw new InvalidOperationException("A table name is a reference."),
             }))]);
         // ARC's control plane lives in us-west-2 only; the cluster's data plane records a state change in the region of the
-        // endpoint called, so only changes made through the us-west-2 endpoint reach this rule (README: detecting changes).
+        // endpoint called, so only changes made through the us-west-2 endpoint reach this rule (docs/account-guards.md: detecting changes).
         if (props.Health.Gate.Kind == TrafficGateKind.Arc && region == ArcControls.ControlPlaneRegion)
         {
             yield return new("aws.route53-recovery-control-config", "route53-recovery-control-config.amazonaws.com", ArcConfigCalls, false, [], []);

@@ -25,7 +25,7 @@ public static class GateWatch
         },
         "\"Traffic gate <alarmName> in <region> is <state> since <time> (ALARM: closed, its region's failover record gets no traffic; OK: open). " +
         "The failover workflow announces every move it makes with INITIATED and SUCCEEDED notices; a move without them was made by someone " +
-        "else publishing to the gate's metric (cloudwatch:PutMetricData in <region>): check who may, and put the gate back (README: traffic gates).\"");
+        "else publishing to the gate's metric (cloudwatch:PutMetricData in <region>): check who may, and put the gate back (docs/design.md §4: traffic gates).\"");
 
     /// `watched`: the prefix of the stack whose gate alarm lives in this region.
     public static EventRule Create(PulumiProgram program, Naming naming, AwsAccount account, string watched, Notifications topic)

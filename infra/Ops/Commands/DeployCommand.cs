@@ -317,7 +317,7 @@ public static class DeployCommand
         var destructive = changes.Where(c => c.Destructive && c.Type != "aws:ecs/taskDefinition:TaskDefinition").ToList();
         if (destructive.Count > 0)
             session.Output.Warn($"{report.Stack}: this update replaces or deletes {string.Join(", ", destructive.Select(c => $"{c.Name} ({c.Op})"))}; " +
-                "a replaced service or scalable target starts again at the counts the stack declares (README, Names and replacements)");
+                "a replaced service or scalable target starts again at the counts the stack declares (docs/deploying.md, Names and replacements)");
     }
 
     private static void ShowDeployed(Session session, StackReport report)

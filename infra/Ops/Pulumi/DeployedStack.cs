@@ -3,7 +3,7 @@ using Failover.Ops.Cli;
 
 namespace Failover.Ops.Pulumi;
 
-/// One deployed stack as its outputs describe it: the names and ids failoverctl acts on (README, Stack outputs).
+/// One deployed stack as its outputs describe it: the names and ids failoverctl acts on (docs/deploying.md, Stack outputs).
 public sealed record DeployedStack
 {
     public required string Stack { get; init; }

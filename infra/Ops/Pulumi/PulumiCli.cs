@@ -36,7 +36,7 @@ public sealed record PreviewResult(ChangeSummary Summary, IReadOnlyList<PlannedS
 /// (`--non-interactive`), and answers read as JSON (`--json`).
 public sealed partial class PulumiCli(ProcessRunner runner, string projectDirectory)
 {
-    private const string Install = "install the Pulumi CLI 3.x (README.md, Deploying both stacks)";
+    private const string Install = "install the Pulumi CLI 3.x (docs/deploying.md)";
 
     /// `pulumi stack output --json`: every output, by name.
     public async Task<JsonObject> StackOutputsAsync(string stack, CancellationToken cancellationToken)

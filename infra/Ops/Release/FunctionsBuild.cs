@@ -5,7 +5,7 @@ using Failover.Ops.Pulumi;
 namespace Failover.Ops.Release;
 
 /// The functions' zip the stacks deploy (functions/dist/lambda.zip): under Pulumi the compiler refuses a missing or stale one,
-/// so a release builds it first (README, Deploying both stacks).
+/// so a release builds it first (docs/deploying.md).
 public static partial class FunctionsBuild
 {
     public static readonly IReadOnlyList<string> Arguments = ["publish", "functions", "-c", "Release"];

@@ -3,7 +3,7 @@ using Failover.Functions.Handlers;
 
 namespace Failover.Functions.Tests.Handlers;
 
-/// The decision table of design §5 (failback and drills added), specified without restating the production logic:
+/// The decision table of docs/design.md §5 (failback and drills added), specified without restating the production logic:
 /// the table as literal rows, then rules that must hold over every combination of the other inputs.
 public sealed class DecisionTableTests
 {

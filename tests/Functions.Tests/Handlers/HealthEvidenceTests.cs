@@ -2,7 +2,7 @@ using Failover.Functions.Handlers;
 
 namespace Failover.Functions.Tests.Handlers;
 
-/// How the sources' verdicts become the primary's health and its confirmation (README, "The decision table").
+/// How the sources' verdicts become the primary's health and its confirmation (docs/functions.md, "The decision table").
 public sealed class HealthEvidenceTests
 {
     private static Evidence E(string source, Health verdict) => new(source, verdict, "detail");

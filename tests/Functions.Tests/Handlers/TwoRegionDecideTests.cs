@@ -302,9 +302,9 @@ public sealed class TwoRegionDecideTests(MotoServer moto, PeerRegionMoto peerReg
     }
 
     [Fact]
-    public async Task Residual_race_documented_in_the_README_both_regions_read_the_peer_before_either_writes_and_both_act()
+    public async Task Residual_race_documented_in_the_design_both_regions_read_the_peer_before_either_writes_and_both_act()
     {
-        // The window the README names: between one decide's peer read and its own conditional write (plus replication lag), the
+        // The window docs/design.md §5 names: between one decide's peer read and its own conditional write (plus replication lag), the
         // other region's decide does the same. Each lock write is held until both functions have reached theirs, so both peer
         // reads happen first and find no lock. The mitigation narrows the window; it cannot close it.
         var world = await ArrangeBothReplicasAsync();

@@ -1,6 +1,6 @@
 namespace Failover.Infra.Tests.Config;
 
-/// Route 53 limits on the alarms behind CLOUDWATCH_METRIC health checks (design §4).
+/// Route 53 limits on the alarms behind CLOUDWATCH_METRIC health checks (docs/design.md §4).
 public sealed class ExtraAlarmRulesTests
 {
     private const string Valid = """{"name":"queue-age","namespace":"AWS/SQS","metricName":"ApproximateAgeOfOldestMessage","statistic":"Maximum","dimensions":{"QueueName":"jobs"},"threshold":300,"comparisonOperator":"GreaterThanThreshold"}""";

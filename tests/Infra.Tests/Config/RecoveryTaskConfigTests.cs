@@ -7,13 +7,13 @@ public sealed class RecoveryTaskConfigTests
 {
     private static IReadOnlyList<string> ErrorsFor(string tasksJson) => TestStacks.Errors("secondary", ("recoveryTasks", tasksJson));
 
-    /// The README's example, added to the shipped secondary's stack file, is config the compiler accepts as the README says.
+    /// The example in docs/workflow.md, added to the shipped secondary's stack file, is config the compiler accepts as the guide says.
     [Fact]
     public void The_readmes_example_is_valid_config()
     {
         var readme = Repo.Documentation();
         var start = readme.IndexOf("```yaml\nconfig:\n  failover:recoveryTasks:", StringComparison.Ordinal);
-        start.Should().BeGreaterThanOrEqualTo(0, "the README shows a recoveryTasks example");
+        start.Should().BeGreaterThanOrEqualTo(0, "docs/workflow.md shows a recoveryTasks example");
         var example = readme[(start + "```yaml\nconfig:\n".Length)..readme.IndexOf("```", start + 7, StringComparison.Ordinal)];
         var dir = Directory.CreateTempSubdirectory("failover-readme-example-").FullName;
         try

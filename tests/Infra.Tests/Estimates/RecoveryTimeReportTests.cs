@@ -35,9 +35,9 @@ public sealed class RecoveryTimeReportTests
             "failover:rtoObjectiveMinutes is 15 min (900 s), but the modelled worst-case failover of stack 'secondary' takes 1290 s (21 min 30 s) " +
             "in Pulumi.secondary.yaml: the most is scale-up and readiness 600 s (standbyCount, readinessTimeoutSeconds, readinessPollSeconds), " +
             "detection 300 s (alarmPeriodSeconds, alarmEvaluationPeriods, endpointCheckIntervalSeconds, endpointFailureThreshold, probeRate), " +
-            "gate flip and propagation 210 s (trafficGate); lower those or raise failover:rtoObjectiveMinutes (README.md, Recovery time (RTO) budget)");
+            "gate flip and propagation 210 s (trafficGate); lower those or raise failover:rtoObjectiveMinutes (docs/operating.md, Recovery time (RTO) budget)");
 
-    /// The README pastes what the compiler prints for the shipped stacks, and the line that refuses its recovery task example.
+    /// The documentation pastes what the compiler prints for the shipped stacks, and the line that refuses its recovery task example.
     [Fact]
     public void The_readme_shows_what_the_shipped_stacks_print_and_what_a_refusal_says()
     {

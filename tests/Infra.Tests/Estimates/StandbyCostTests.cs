@@ -3,7 +3,7 @@ using Failover.Infra.Estimates;
 
 namespace Failover.Infra.Tests.Estimates;
 
-/// What the standby posture costs a month, from the README's prices.
+/// What the standby posture costs a month, from the prices in docs/deploying.md.
 public sealed class StandbyCostTests
 {
     private static StandbyCost Estimate(params (string Key, string? Value)[] overrides) => StandbyCost.Estimate(TestStacks.Config("secondary", overrides));
@@ -51,7 +51,7 @@ public sealed class StandbyCostTests
         StandbyCost.HoursPerMonth.Should().Be(730);
     }
 
-    /// The README's cost table is where the prices are written down for people: the estimate must use the same ones.
+    /// The cost table in docs/deploying.md is where the prices are written down for people: the estimate must use the same ones.
     [Fact]
     public void The_prices_are_the_ones_the_readme_cost_table_states()
     {
@@ -72,7 +72,7 @@ public sealed class StandbyCostTests
             .And.Contain("  warm standby       $21.67  1 × ($18.02 for 0.5 vCPU + 1 GB + $3.65 for its public IPv4 address)\n")
             .And.Contain("  pilot light         $0.00  no task runs until a failover scales the region up\n")
             .And.Contain("  difference         $21.67  what the warm standby costs more")
-            .And.Contain("    Fargate vCPU (Linux/x86)     $0.04048 per vCPU-hour (AWS list price, us-east-1, 2026; README, Rough monthly cost)\n")
+            .And.Contain("    Fargate vCPU (Linux/x86)     $0.04048 per vCPU-hour (AWS list price, us-east-1, 2026; docs/deploying.md, Rough monthly cost)\n")
             .And.Contain("    public IPv4 address          $0.005 per address-hour");
     }
 }

@@ -3,7 +3,7 @@ using Failover.Ops.Cli;
 
 namespace Failover.Ops.Tests.Cli;
 
-/// Every failoverctl command line the README and the example pipeline show is one the tool accepts.
+/// Every failoverctl command line the documentation and the example pipeline show is one the tool accepts.
 public sealed partial class DocumentedCommandTests
 {
     private static readonly OpsContext Context = new()
@@ -17,7 +17,7 @@ public sealed partial class DocumentedCommandTests
     [GeneratedRegex(@"""[^""]*""|\S+")]
     private static partial Regex Word();
 
-    /// Words as a shell splits them (double quotes only, which is all the README uses), up to a comment.
+    /// Words as a shell splits them (double quotes only, which is all the documentation uses), up to a comment.
     private static string[] Words(string line) =>
         [.. Word().Matches(line).Select(m => m.Value).TakeWhile(w => w != "#").Select(w => w.Trim('"'))];
 

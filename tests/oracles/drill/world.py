@@ -105,7 +105,7 @@ def setup_region(stack):
     ecs.register_task_definition(family=stack["service"], networkMode="awsvpc", requiresCompatibilities=["FARGATE"],
                                  cpu="512", memory="1024",
                                  containerDefinitions=[{"name": "app", "image": "nginx", "essential": True}])
-    # moto answers 500 for an awsvpc service without securityGroups (design §9).
+    # moto answers 500 for an awsvpc service without securityGroups (docs/design.md §9).
     service_arn = ecs.create_service(
         cluster=stack["cluster"], serviceName=stack["service"], taskDefinition=stack["service"], desiredCount=stack["desiredCount"],
         launchType="FARGATE",
@@ -118,7 +118,7 @@ def setup_region(stack):
     elbv2 = client("elbv2", region)
     target_group = elbv2.create_target_group(Name=stack["targetGroup"], Protocol="HTTP", Port=80, VpcId=vpc,
                                              TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
-    # No task registers itself in moto; registered targets are healthy (design §9). Enough for the active count.
+    # No task registers itself in moto; registered targets are healthy (docs/design.md §9). Enough for the active count.
     elbv2.register_targets(TargetGroupArn=target_group,
                            Targets=[{"Id": f"10.0.1.{10 + i}", "Port": 80} for i in range(stack["healthyTargets"])])
 
