@@ -9,7 +9,7 @@ namespace Failover.Infra.Tests.Config;
 public sealed class SettingsCatalogTests
 {
     public const string Regenerate = "UPDATE_SETTINGS=1 dotnet test tests/Infra.Tests --filter SettingsCatalogTests";
-    private const string TableStart = "<!-- settings table: generated from infra/Config (see SettingsCatalog) -->";
+    private const string TableStart = "<!-- settings table: generated from infra/Model/Config (see SettingsCatalog) -->";
     private const string TableEnd = "<!-- end of settings table -->";
 
     private static bool Updating => Environment.GetEnvironmentVariable("UPDATE_SETTINGS") == "1";
