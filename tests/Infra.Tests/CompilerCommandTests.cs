@@ -19,7 +19,7 @@ public sealed class CompilerCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_project, recursive: true);
 
-    private string Stamp => Path.Combine(_project, "infra", "bin", "Release", "net10.0", ".built-from-sources");
+    private string Stamp => Path.Combine(_project, "infra", "Compiler", "bin", "Release", "net10.0", ".built-from-sources");
 
     [Fact]
     public void The_command_builds_once_then_runs_the_built_compiler_and_rebuilds_after_a_source_change()
@@ -34,7 +34,7 @@ public sealed class CompilerCommandTests : IDisposable
         second.Stdout.Should().Be(golden);
         File.GetLastWriteTimeUtc(Stamp).Should().Be(builtAt, "nothing changed, so nothing was built");
 
-        var source = Path.Combine(_project, "infra", "RegionStack.cs");
+        var source = Path.Combine(_project, "infra", "Model", "RegionStack.cs");
         File.WriteAllText(source, File.ReadAllText(source).Replace("Multi-region failover: the", "Multi-region failover (edited): the", StringComparison.Ordinal));
 
         var third = RunCompilerCommand("--stack", "primary");

@@ -20,7 +20,7 @@ public sealed class BootstrapTests(MotoServer moto) : IDisposable
         var error = await _api.InitError.WaitAsync(TimeSpan.FromSeconds(10));
 
         error.ErrorType.Should().Be("UnknownHandler");
-        JsonNode.Parse(error.Body)!["errorMessage"]!.GetValue<string>().Should().Contain("decide, shift-traffic, scale-service, check-service, release-lock");
+        JsonNode.Parse(error.Body)!["errorMessage"]!.GetValue<string>().Should().Contain(string.Join(", ", FunctionContract.All.Select(h => h.Name)));
         (await bootstrap.ExitCodeAsync(TimeSpan.FromSeconds(10))).Should().NotBe(0);
     }
 
