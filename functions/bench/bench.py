@@ -28,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 AOT = [os.path.join(ROOT, "functions", "dist", "bootstrap")]
-JIT = ["dotnet", os.path.join(ROOT, "functions", "bin", "Release", "net10.0", "linux-x64", "bootstrap.dll")]
+JIT = ["dotnet", os.path.join(ROOT, "functions", "Bootstrap", "bin", "Release", "net10.0", "linux-x64", "bootstrap.dll")]
 ZIP = os.path.join(ROOT, "functions", "dist", "lambda.zip")
 NS = "https://route53.amazonaws.com/doc/2013-04-01/"
 

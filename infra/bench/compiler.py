@@ -68,12 +68,12 @@ def main():
     discovery = [run(command, environment(real_run=False))[0] for _ in range(args.runs)]
     real = [run(command, environment(real_run=True))[0] for _ in range(args.runs)]
 
-    baseline = [run(["dotnet", "run", "--project", "infra", "-c", "Release", "--verbosity", "quiet", "--"], environment(real_run=False))[0]
+    baseline = [run(["dotnet", "run", "--project", "infra/Compiler", "-c", "Release", "--verbosity", "quiet", "--"], environment(real_run=False))[0]
                 for _ in range(5)]
 
     # A change of content (the command fingerprints sources by content, not time): a comment line, removed afterwards.
     rebuilds = []
-    source = ROOT / "infra" / "RegionStack.cs"
+    source = ROOT / "infra" / "Model" / "RegionStack.cs"
     original = source.read_text()
     try:
         for i in range(3):

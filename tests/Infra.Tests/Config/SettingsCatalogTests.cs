@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Failover.Infra.Tests.Config;
 
-/// Each setting is declared once, as a descriptor in infra/Config; Pulumi.yaml's `config:` block and the settings table in
+/// Each setting is declared once, as a descriptor in infra/Model/Config; Pulumi.yaml's `config:` block and the settings table in
 /// docs/configuration.md are written from the descriptors, and the parser reads exactly the settings they declare.
 public sealed class SettingsCatalogTests
 {
