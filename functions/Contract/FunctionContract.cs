@@ -297,8 +297,8 @@ public static class FunctionContract
     {
         Name = HandlerNames.Decide,
         Description = "Reads the user request flag and the primary's health, decides, takes the lock",
-        Request = FunctionsJson.Default.DecideRequest,
-        Response = FunctionsJson.Default.DecideResponse,
+        RequestInfo = () => FunctionsJson.Default.DecideRequest,
+        ResponseInfo = () => FunctionsJson.Default.DecideResponse,
         Environment = new(
             [EnvNames.ControlTableName, EnvNames.DefaultFlag, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion, EnvNames.OperatorStateMachineArn],
             [EnvNames.TriggerStateMachineArn, EnvNames.PeerStateMachineArns, EnvNames.LockMaxLeaseSeconds, EnvNames.PrimaryEndpointHealthCheckId, EnvNames.PrimaryAlarmNames, EnvNames.PrimaryProbeUrl, EnvNames.CooldownSeconds, EnvNames.LockLeaseSeconds, EnvNames.DecisionTtlDays,
@@ -314,8 +314,8 @@ public static class FunctionContract
     {
         Name = HandlerNames.ScaleService,
         Description = "Scales this region's service to its active size, or back to standby",
-        Request = FunctionsJson.Default.ScaleServiceRequest,
-        Response = FunctionsJson.Default.ScaleServiceResponse,
+        RequestInfo = () => FunctionsJson.Default.ScaleServiceRequest,
+        ResponseInfo = () => FunctionsJson.Default.ScaleServiceResponse,
         Environment = new(
             [EnvNames.ControlTableName, EnvNames.ClusterName, EnvNames.ServiceName, EnvNames.ActiveDesiredCount, EnvNames.ActiveMinCapacity, EnvNames.StandbyDesiredCount,
                 EnvNames.StandbyMinCapacity],
@@ -329,8 +329,8 @@ public static class FunctionContract
     {
         Name = HandlerNames.CheckService,
         Description = "Reports whether this region's service is ready for traffic",
-        Request = FunctionsJson.Default.CheckServiceRequest,
-        Response = FunctionsJson.Default.CheckServiceResponse,
+        RequestInfo = () => FunctionsJson.Default.CheckServiceRequest,
+        ResponseInfo = () => FunctionsJson.Default.CheckServiceResponse,
         Environment = new([EnvNames.ClusterName, EnvNames.ServiceName, EnvNames.TargetGroupArn], [EnvNames.ServiceRegion]),
         Results = [ResultFields.Ready, ResultFields.Running, ResultFields.Desired, ResultFields.HealthyTargets, ResultFields.TimedOut],
         Size = new(256, 20, "two reads; the workflow calls it every poll interval, so a hung read must end well before the next"),
@@ -340,8 +340,8 @@ public static class FunctionContract
     {
         Name = HandlerNames.ShiftTraffic,
         Description = "Closes (failover) or opens (failback) the primary's traffic gate",
-        Request = FunctionsJson.Default.ActionRequest,
-        Response = FunctionsJson.Default.ShiftTrafficResponse,
+        RequestInfo = () => FunctionsJson.Default.ActionRequest,
+        ResponseInfo = () => FunctionsJson.Default.ShiftTrafficResponse,
         // The mode decides which of the others it needs: the gate metric's namespaces and regions, the health check, or the routing control.
         Environment = new(
             [EnvNames.ControlTableName, EnvNames.TrafficGateMode],
@@ -355,8 +355,8 @@ public static class FunctionContract
     {
         Name = HandlerNames.ReleaseLock,
         Description = "Records the transition and releases the lock",
-        Request = FunctionsJson.Default.ReleaseLockRequest,
-        Response = FunctionsJson.Default.ReleaseLockResponse,
+        RequestInfo = () => FunctionsJson.Default.ReleaseLockRequest,
+        ResponseInfo = () => FunctionsJson.Default.ReleaseLockResponse,
         Environment = new([EnvNames.ControlTableName, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion], []),
         Results = [ResultFields.Released, ResultFields.StateRecorded, ResultFields.Reason, ResultFields.Epoch],
         Size = new(256, 20, "one conditional write and, on a retry, one read"),
