@@ -9,9 +9,7 @@ public sealed partial class DocumentationTests
     /// Build outputs the docs name but a clean checkout does not hold.
     private static readonly string[] BuildOutputs = ["functions/dist/"];
 
-    public static TheoryData<string> Documents() =>
-        new(new[] { "README.md" }.Concat(Directory.GetFiles(Repo.Path("docs"), "*.md").Select(f => "docs/" + Path.GetFileName(f)))
-            .Order(StringComparer.Ordinal));
+    public static TheoryData<string> Documents() => new(Repo.DocumentationFiles());
 
     [Theory]
     [MemberData(nameof(Documents))]

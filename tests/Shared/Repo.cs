@@ -7,10 +7,13 @@ internal static class Repo
 
     public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
 
-    /// README.md and every guide in docs/, one text: for facts a test checks wherever the documentation states them.
-    public static string Documentation() =>
-        string.Join("\n", new[] { Path("README.md") }.Concat(Directory.GetFiles(Path("docs"), "*.md").Order(StringComparer.Ordinal))
-            .Select(File.ReadAllText));
+    /// README.md and every guide in docs/, as paths from the repository's root.
+    public static IReadOnlyList<string> DocumentationFiles() =>
+        [.. new[] { "README.md" }.Concat(Directory.GetFiles(Path("docs"), "*.md").Select(f => "docs/" + System.IO.Path.GetFileName(f))
+            .Order(StringComparer.Ordinal))];
+
+    /// The documentation as one text: for facts a test checks wherever the documentation states them.
+    public static string Documentation() => string.Join("\n", DocumentationFiles().Select(f => File.ReadAllText(Path(f))));
 
     private static string Find()
     {
