@@ -5,9 +5,21 @@ namespace Failover.Functions.Aws;
 /// AWS answered with an error after every attempt it was worth: the code, message and request id. The errorType follows the
 /// catalogue: throttling (and a replicated write conflict) is AwsThrottled, a server error AwsServerError, anything else (a client
 /// error) AwsServiceError.
-public sealed class AwsServiceException(string service, string code, string message, int statusCode, string? requestId)
-    : FunctionException(TypeOf(code, statusCode), $"{service} {code}: {BoundedText.Of(message, 300)} (HTTP {statusCode}, request id {requestId ?? "none"})")
+public sealed class AwsServiceException(string service, string code, string message, int statusCode, string? requestId, string? sentence = null)
+    : FunctionException(TypeOf(code, statusCode), sentence ?? $"{service} {code}: {BoundedText.Of(message, 300)} (HTTP {statusCode}, request id {requestId ?? "none"})")
 {
+    /// An answer that is no AWS error document (a proxy's or a load balancer's page), said as its status and what kind of body it
+    /// was: the body itself would become the message of every error, log line and notification that repeats this one.
+    public static AwsServiceException NotAnAwsError(AwsService service, int statusCode, string body, string? requestId)
+    {
+        var trimmed = body.Trim();
+        var what = trimmed.Length == 0 ? "an empty body"
+            : trimmed.StartsWith('<') && (trimmed.Contains("<html", StringComparison.OrdinalIgnoreCase) || trimmed.Contains("<!doctype", StringComparison.OrdinalIgnoreCase)) ? "an HTML page"
+            : BoundedText.Of(trimmed.Split('\n')[0].Trim(), 80);
+        return new AwsServiceException(service.Name, "Unknown", what, statusCode, requestId,
+            $"HTTP {statusCode} from {service.Name} in {service.Region} ({what}, not an AWS error{(requestId is null ? "" : $"; request id {requestId}")})");
+    }
+
     private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
     {
         "Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded", "TooManyRequestsException",

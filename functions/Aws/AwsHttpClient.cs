@@ -63,8 +63,9 @@ public sealed class AwsHttpClient(HttpClient http, AwsEnvironment aws, AwsRetryP
                 using var response = await http.SendAsync(request, attemptTime.Token);
                 var text = await response.Content.ReadAsStringAsync(attemptTime.Token);
                 if (response.IsSuccessStatusCode) return text;
-                var (code, message) = ParseError(text);
-                var error = new AwsServiceException(service.Name, code, message, (int)response.StatusCode, RequestId(response));
+                var error = ParseError(text) is { } parsed
+                    ? new AwsServiceException(service.Name, parsed.Code, parsed.Message, (int)response.StatusCode, RequestId(response))
+                    : AwsServiceException.NotAnAwsError(service, (int)response.StatusCode, text, RequestId(response));
                 if (error.ErrorType == ErrorTypes.AwsServerError) uncertain ??= error;
                 // A refusal is an answer, and callers act on some (a failed condition after a write that landed is how they learn it did).
                 if (!error.Retryable) throw error;
@@ -91,8 +92,9 @@ public sealed class AwsHttpClient(HttpClient http, AwsEnvironment aws, AwsRetryP
 
     private static AwsUnreachableException Unreachable(AwsService service, Exception cause) => new(service.Name, service.Endpoint.ToString(), cause);
 
-    /// JSON protocols send `__type`/`message`; Query and REST-XML send `<Error><Code>/<Message>`.
-    internal static (string Code, string Message) ParseError(string body)
+    /// JSON protocols send `__type`/`message`; Query and REST-XML send `<Error><Code>/<Message>`. Null: the body is neither (a
+    /// proxy's page, an empty body).
+    internal static (string Code, string Message)? ParseError(string body)
     {
         var trimmed = body.TrimStart();
         try
@@ -112,9 +114,9 @@ public sealed class AwsHttpClient(HttpClient http, AwsEnvironment aws, AwsRetryP
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or System.Xml.XmlException or InvalidOperationException or ArgumentException)
         {
-            // Fall through: report the raw body.
+            // Fall through: no AWS error document (an HTML page is no well-formed XML).
         }
-        return ("Unknown", body.Length > 300 ? body[..300] : body);
+        return null;
     }
 
     private static string? RequestId(HttpResponseMessage response) =>

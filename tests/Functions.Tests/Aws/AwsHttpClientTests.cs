@@ -91,9 +91,24 @@ public sealed class AwsHttpClientTests : IDisposable
     [Theory]
     [InlineData("""<ErrorResponse><Error><Type>Sender</Type><Code>TargetGroupNotFound</Code><Message>nope</Message></Error><RequestId>r</RequestId></ErrorResponse>""", "TargetGroupNotFound", "nope")]
     [InlineData("""{"__type":"com.amazon#AccessDeniedException","Message":"denied"}""", "AccessDeniedException", "denied")]
-    [InlineData("gateway timeout", "Unknown", "gateway timeout")]
     public void Errors_are_read_from_xml_and_json_bodies(string body, string code, string message) =>
         AwsHttpClient.ParseError(body).Should().Be((code, message));
+
+    [Theory]
+    [InlineData("<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>", "an HTML page")]
+    [InlineData("<html><body>Service Unavailable</body></html>", "an HTML page")]
+    [InlineData("", "an empty body")]
+    [InlineData("gateway timeout\nupstream: 10.0.0.1", "'gateway timeout'")]
+    public async Task A_body_that_is_no_AWS_error_is_said_as_its_status_service_and_region_never_pasted(string body, string what)
+    {
+        _aws.Then(502, body, "text/html");
+
+        var act = () => Ecs(attempts: 1).DescribeServiceAsync("c", "s", CancellationToken.None);
+
+        var error = (await act.Should().ThrowAsync<AwsServiceException>()).Which;
+        error.Message.Should().Be($"HTTP 502 from ECS in eu-west-1 ({what}, not an AWS error; request id req-1)");
+        error.ErrorType.Should().Be("AwsServerError");
+    }
 }
 
 /// Our SigV4 against botocore's: the same request, credentials and time must give the same Authorization header.
