@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using Failover.Functions.Aws;
+using Failover.Functions.Runtime;
 using Failover.Ops.Cli;
 
 namespace Failover.Ops.Aws;
@@ -45,11 +46,29 @@ public sealed class OpsAws(OpsContext context)
             _chain ??= Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentials();
             return AwsEnvironment.With(context.Env, _chain.GetCredentials(), region);
         }
-        catch (Exception e) when (e is AmazonClientException or AmazonServiceException or InvalidOperationException)
+        catch (Exception e) when (e is AmazonClientException or AmazonServiceException or InvalidOperationException or HttpRequestException or IOException)
         {
-            // The SDK lists what each provider said on separate lines: all of it, in one sentence.
-            var said = string.Join("; ", e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            throw new OpsException($"no usable AWS credentials ({said}); sign in with a profile (AWS_PROFILE, `aws sso login --profile NAME`) or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY");
+            // An SSO or assume-role profile signs in over the network: a failed call is no defect of failoverctl either.
+            throw MissingCredentials.Explain(e, context.Env);
+        }
+    }
+
+    /// Credentials resolved, and accepted by AWS (STS GetCallerIdentity, which needs no permission), before a check that would read
+    /// a failed call as an answer: without them nothing is known, a failure (exit 1), not a refusal. When STS does not answer,
+    /// the reads that follow say so themselves.
+    public async Task RequireCredentialsAsync(string region, CancellationToken ct)
+    {
+        try
+        {
+            await Sts(region).CallerArnAsync(ct);
+        }
+        catch (FunctionException e) when (MissingCredentials.Rejected(e) is { } rejected)
+        {
+            throw rejected;
+        }
+        catch (FunctionException)
+        {
+            // Unreachable or throttled: no news of the credentials; the reads that follow report what they meet.
         }
     }
 }

@@ -79,6 +79,9 @@ public static class ReleaseGuard
         // The secondary's replica first (the primary's region is the likelier one not to answer); an eventually consistent
         // table is read in both regions, and either replica saying "failed over" or "locked" refuses.
         var regions = target.SecondaryRegion is { } peer && peer != target.PrimaryRegion ? new[] { peer, target.PrimaryRegion } : [target.PrimaryRegion];
+        // Without credentials nothing below could be read, and a read that fails refuses (exit 3, --force overrides): missing
+        // credentials must fail the command instead (exit 1), as they do everywhere else.
+        await session.Aws.RequireCredentialsAsync(regions[0], ct);
         var replicas = new ControlReplicas(session.Aws, session.Output, target.Table, target.Strong, regions);
         var now = session.Now;
         IReadOnlyList<ReplicaRead<ControlItem>> reads;

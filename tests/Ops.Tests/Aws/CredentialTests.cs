@@ -6,25 +6,30 @@ namespace Failover.Ops.Tests.Aws;
 /// Operators sign in with profiles, not keys in the environment: the SDK's credential chain, run as the real process reads it.
 public sealed class CredentialTests(MotoServer moto) : OpsWorld(moto)
 {
-    private async Task<Run> RunProcessAsync(string profile, params string[] args)
+    /// failoverctl as its own process (the SDK's chain reads the process's environment and files), signed in as `profile` (null:
+    /// no AWS_PROFILE) and without keys in the environment.
+    private async Task<Run> RunProcessAsync(string? profile, params string[] args)
     {
         var config = Path.Combine(ProjectDir, "aws");
         Directory.CreateDirectory(config);
         File.WriteAllText(Path.Combine(config, "credentials"), "[base]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n");
-        // An assume-role profile: the SDK calls STS AssumeRole (moto's) with the base profile's keys.
-        File.WriteAllText(Path.Combine(config, "config"), "[profile operator]\nrole_arn = arn:aws:iam::123456789012:role/operator\nsource_profile = base\nregion = us-east-1\n");
+        // An assume-role profile: the SDK calls STS AssumeRole (moto's) with the base profile's keys. An SSO profile nobody signed in with.
+        File.WriteAllText(Path.Combine(config, "config"), "[profile operator]\nrole_arn = arn:aws:iam::123456789012:role/operator\nsource_profile = base\nregion = us-east-1\n" +
+            "[profile oncall]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Operator\nregion = us-east-1\n" +
+            "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n");
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "failoverctl.dll"), .. args])
         {
             WorkingDirectory = ProjectDir, RedirectStandardOutput = true, RedirectStandardError = true,
         };
         foreach (var (key, value) in Environment().Where(e => !e.Key.StartsWith("AWS_ACCESS_KEY_ID") && !e.Key.StartsWith("AWS_SECRET")))
             start.Environment[key] = value;
-        start.Environment.Remove("AWS_ACCESS_KEY_ID");
-        start.Environment.Remove("AWS_SECRET_ACCESS_KEY");
-        start.Environment.Remove("AWS_SESSION_TOKEN");
-        start.Environment["AWS_PROFILE"] = profile;
+        foreach (var name in new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN" })
+            start.Environment.Remove(name);
+        if (profile is not null) start.Environment["AWS_PROFILE"] = profile;
         start.Environment["AWS_CONFIG_FILE"] = Path.Combine(config, "config");
         start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(config, "credentials");
+        // The SSO token cache is under HOME: an empty one, so that nobody is signed in.
+        start.Environment["HOME"] = ProjectDir;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -42,12 +47,44 @@ public sealed class CredentialTests(MotoServer moto) : OpsWorld(moto)
     }
 
     [Fact]
-    public async Task A_missing_profile_is_one_sentence_that_says_how_to_sign_in()
+    public async Task No_credentials_at_all_is_one_sentence_that_says_what_was_tried_and_what_to_do()
+    {
+        var run = await RunProcessAsync(null, "status");
+
+        run.Exit.Should().Be(1, run.ToString());
+        run.Stderr.Trim().Should().Be("error: no AWS credentials found (tried AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the profile \"default\" and an instance or container role): " +
+            "run `aws sso login --profile NAME` and set AWS_PROFILE=NAME, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+        run.Stdout.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_missing_profile_is_one_sentence_that_names_it_and_the_files_looked_in()
     {
         var run = await RunProcessAsync("nobody", "flag", "set", "block", "--reason", "INC-42");
 
         run.Exit.Should().Be(1, run.ToString());
-        run.Stderr.Trim().Should().StartWith("error: no usable AWS credentials (").And.Contain("\"nobody\"").And.EndWith("or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY");
+        var config = Path.Combine(ProjectDir, "aws");
+        run.Stderr.Trim().Should().Be($"error: no AWS credentials: the profile \"nobody\" (AWS_PROFILE) is in neither {config}/config nor {config}/credentials: " +
+            "check the name (`aws configure list-profiles`) or set AWS_PROFILE to one that is");
         (await ItemAsync("flag")).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task An_SSO_profile_nobody_signed_in_with_says_to_run_aws_sso_login()
+    {
+        var run = await RunProcessAsync("oncall", "status", "--json");
+
+        run.Exit.Should().Be(1, run.ToString());
+        run.Stderr.Trim().Should().Be("error: no AWS credentials: the SSO profile \"oncall\" is not signed in, or its session expired: run `aws sso login --profile oncall`");
+        run.Stderr.Trim().Length.Should().BeLessThan(200, "the SDK's account of each provider it tried is no message for an operator");
+    }
+
+    [Fact]
+    public async Task A_deploy_without_credentials_fails_with_exit_1_not_the_guards_refusal()
+    {
+        var run = await RunProcessAsync(null, "deploy", "--yes");
+
+        run.Exit.Should().Be(1, "missing credentials are a failure; 3 means the guard read the state and refused, and --force would override it");
+        run.Stderr.Trim().Should().StartWith("error: no AWS credentials found (tried ").And.NotContain("refusing").And.NotContain("--force");
     }
 }
