@@ -25,6 +25,10 @@ public sealed record OpsContext
     /// How often `start --wait` asks Step Functions for news.
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// A long wait (a run in one state, a quiet `pulumi` or build) says on stderr that it is still waiting at least this often,
+    /// so nobody takes it for a hang.
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(20);
+
     // A region that does not accept connections is given up on in seconds; each operation's own budget bounds the rest.
     private static readonly HttpClient SharedHttp = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(3) }) { Timeout = TimeSpan.FromSeconds(30) };
 

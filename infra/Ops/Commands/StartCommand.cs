@@ -82,6 +82,9 @@ public static class StartCommand
         DateTimeOffset? begun = null, lostSince = null;
         string? lastState = null;
         var states = new JsonArray();
+        // A state can last minutes (readiness, a drill's hold): without news for a while, a line says the run is still going.
+        var following = session.Context.Time.GetTimestamp();
+        var heard = following;
         try
         {
             while (true)
@@ -101,6 +104,7 @@ public static class StartCommand
                             lastState = e.StateName;
                             states.Add(new JsonObject { ["state"] = e.StateName, ["at"] = Functions.Aws.Attr.Iso(e.Timestamp) });
                             session.Output.Progress($"  {offset}  {e.StateName}");
+                            heard = session.Context.Time.GetTimestamp();
                         }
                         else if (e.Type.EndsWith("Failed", StringComparison.Ordinal) || e.Type.EndsWith("TimedOut", StringComparison.Ordinal))
                         {
@@ -120,6 +124,11 @@ public static class StartCommand
                     continue;
                 }
                 if (described.Status != "RUNNING") return Report(session, described, action, lastState, states, target);
+                if (session.Context.Time.GetElapsedTime(heard) >= session.Context.ProgressInterval)
+                {
+                    session.Output.Progress($"  still running in {lastState ?? "its first state"} ({Durations.Human(session.Context.Time.GetElapsedTime(following))} so far)");
+                    heard = session.Context.Time.GetTimestamp();
+                }
                 await Task.Delay(session.Context.PollInterval, session.Context.Time, ct);
             }
         }

@@ -21,9 +21,11 @@ public sealed class ProcessRunner(OpsContext context)
         return null;
     }
 
-    /// Runs to the end; `onLine` sees each stdout line as it arrives (progress), and the whole output is returned as well.
-    /// A `timeout` is for reads only: the program is killed when it passes, which an update must never be.
-    public async Task<ProcessResult> RunAsync(string program, string missingHint, IReadOnlyList<string> args, string directory,
+    /// Runs to the end; `onLine` sees each stdout line as it arrives (progress), and the whole output is returned as well. While
+    /// the program prints nothing, a line on stderr every ProgressInterval says it is still waiting for `activity` (such as
+    /// "`pulumi preview` of stack primary"). A `timeout` is for reads only: the program is killed when it passes (a
+    /// TimeoutException naming `activity`), which an update must never be.
+    public async Task<ProcessResult> RunAsync(string program, string missingHint, IReadOnlyList<string> args, string directory, string activity,
         Action<string>? onLine = null, CancellationToken cancellationToken = default, TimeSpan? timeout = null)
     {
         var path = Resolve(program) ?? throw new OpsException($"{program} is not on PATH: {missingHint}");
@@ -52,10 +54,13 @@ public sealed class ProcessRunner(OpsContext context)
         process.StandardInput.Close();
         var stdout = new System.Text.StringBuilder();
         var stderr = new System.Text.StringBuilder();
+        var started = context.Time.GetTimestamp();
+        var heard = started;
         var readOut = Task.Run(async () =>
         {
             while (await process.StandardOutput.ReadLineAsync(CancellationToken.None) is { } line)
             {
+                Interlocked.Exchange(ref heard, context.Time.GetTimestamp());
                 stdout.AppendLine(line);
                 onLine?.Invoke(line);
             }
@@ -65,12 +70,22 @@ public sealed class ProcessRunner(OpsContext context)
         {
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (timeout is { } t) limit.CancelAfter(t);
-            await process.WaitForExitAsync(limit.Token);
+            var exited = process.WaitForExitAsync(limit.Token);
+            using var ticking = new CancellationTokenSource();
+            while (!exited.IsCompleted)
+            {
+                await Task.WhenAny(exited, Task.Delay(context.ProgressInterval, context.Time, ticking.Token));
+                if (exited.IsCompleted || context.Time.GetElapsedTime(Interlocked.Read(ref heard)) < context.ProgressInterval) continue;
+                context.Err.WriteLine($"  still waiting for {activity} ({Durations.Human(context.Time.GetElapsedTime(started))} so far)");
+                Interlocked.Exchange(ref heard, context.Time.GetTimestamp());
+            }
+            ticking.Cancel();
+            await exited;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             process.Kill(entireProcessTree: true);
-            throw new OpsException($"{Path.GetFileName(path)} {string.Join(' ', args.Take(2))} did not answer within {timeout!.Value.TotalSeconds:0} s");
+            throw new TimeoutException($"{activity} timed out after {timeout!.Value.TotalSeconds:0.#} s");
         }
         catch (OperationCanceledException)
         {

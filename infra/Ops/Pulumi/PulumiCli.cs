@@ -33,15 +33,16 @@ public sealed record PreviewResult(ChangeSummary Summary, IReadOnlyList<PlannedS
 }
 
 /// Drives the Pulumi CLI the way Pulumi's Automation API does: one stack per call (`--stack`), never a prompt
-/// (`--non-interactive`), and answers read as JSON (`--json`).
-public sealed partial class PulumiCli(ProcessRunner runner, string projectDirectory)
+/// (`--non-interactive`), and answers read as JSON (`--json`). A read (outputs, config) gives up after `readTimeout`
+/// (ReadTimeout unless given).
+public sealed partial class PulumiCli(ProcessRunner runner, string projectDirectory, TimeSpan? readTimeout = null)
 {
     private const string Install = "install the Pulumi CLI 3.x (docs/deploying.md)";
 
     /// `pulumi stack output --json`: every output, by name.
     public async Task<JsonObject> StackOutputsAsync(string stack, CancellationToken cancellationToken)
     {
-        var result = await RunAsync(["stack", "output", "--json", "--stack", stack], null, cancellationToken, ReadTimeout);
+        var result = await RunAsync(["stack", "output", "--json", "--stack", stack], stack, null, cancellationToken, readTimeout ?? ReadTimeout);
         if (result.ExitCode != 0) throw Failure(stack, "stack output", result);
         return ParseObject(result.Stdout, stack, "stack output");
     }
@@ -49,7 +50,7 @@ public sealed partial class PulumiCli(ProcessRunner runner, string projectDirect
     /// `pulumi config --json`: the stack's configuration (project defaults included), by key.
     public async Task<JsonObject> ConfigAsync(string stack, CancellationToken cancellationToken)
     {
-        var result = await RunAsync(["config", "--json", "--stack", stack], null, cancellationToken, ReadTimeout);
+        var result = await RunAsync(["config", "--json", "--stack", stack], stack, null, cancellationToken, readTimeout ?? ReadTimeout);
         if (result.ExitCode != 0) throw Failure(stack, "config", result);
         return ParseObject(result.Stdout, stack, "config");
     }
@@ -58,7 +59,7 @@ public sealed partial class PulumiCli(ProcessRunner runner, string projectDirect
     /// summary, and on failure the diagnostics.
     public async Task<PreviewResult> PreviewAsync(string stack, CancellationToken cancellationToken)
     {
-        var result = await RunAsync(["preview", "--stack", stack, "--refresh", "--json"], null, cancellationToken);
+        var result = await RunAsync(["preview", "--stack", stack, "--refresh", "--json"], stack, null, cancellationToken);
         var document = Object(result.Stdout);
         if (result.ExitCode != 0) throw Failure(stack, "preview", result, document);
         if (document is null) throw new OpsException($"pulumi preview of stack {stack} answered no JSON document; is this Pulumi CLI 3.x?");
@@ -84,7 +85,7 @@ public sealed partial class PulumiCli(ProcessRunner runner, string projectDirect
                 errors.Add(Located(Text(diagnostic["urn"]), FirstSentence(message)));
             if (e["summaryEvent"] is JsonObject s) summary = s;
         }
-        var result = await RunAsync(["up", "--stack", stack, "--yes", "--skip-preview", "--refresh", "--json"], OnLine, cancellationToken);
+        var result = await RunAsync(["up", "--stack", stack, "--yes", "--skip-preview", "--refresh", "--json"], stack, OnLine, cancellationToken);
         if (result.ExitCode != 0)
             throw new OpsException($"pulumi up failed for stack {stack}: {errors.FirstOrDefault() ?? FirstSentence(LastLine(result.Stderr) ?? $"exit code {result.ExitCode}")}");
         return Summary(summary?["resourceChanges"]);
@@ -93,8 +94,19 @@ public sealed partial class PulumiCli(ProcessRunner runner, string projectDirect
     /// A read of outputs or config that takes longer is a backend not answering (and an operator waiting in an incident).
     public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
 
-    private Task<ProcessResult> RunAsync(IReadOnlyList<string> args, Action<string>? onLine, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
-        runner.RunAsync("pulumi", Install, [.. args, "--non-interactive"], projectDirectory, onLine, cancellationToken, timeout);
+    private async Task<ProcessResult> RunAsync(IReadOnlyList<string> args, string stack, Action<string>? onLine, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        try
+        {
+            // Named as people type it, without the flags every call carries: `pulumi stack output` of stack primary.
+            var command = string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')));
+            return await runner.RunAsync("pulumi", Install, [.. args, "--non-interactive"], projectDirectory, $"`pulumi {command}` of stack {stack}", onLine, cancellationToken, timeout);
+        }
+        catch (TimeoutException e)
+        {
+            throw new OpsException($"{e.Message}: the Pulumi state backend did not answer (`pulumi whoami -v` names it); retry, or check its network");
+        }
+    }
 
     private static ChangeSummary Summary(JsonNode? counts) =>
         new(counts is JsonObject o

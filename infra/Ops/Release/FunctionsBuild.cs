@@ -21,7 +21,7 @@ public static partial class FunctionsBuild
     {
         session.Output.Progress($"Building the functions: {Command}");
         var result = await session.Processes.RunAsync("dotnet", "install the .NET 10 SDK, or build in an earlier step and pass --skip-build",
-            Arguments, session.Project.Directory, line => session.Output.Progress($"  {line}"), ct);
+            Arguments, session.Project.Directory, $"the functions' build ({Command})", line => session.Output.Progress($"  {line}"), ct);
         if (result.ExitCode != 0)
             throw new OpsException($"building the functions failed ({Command}, exit code {result.ExitCode}): {Reason(result)}");
     }

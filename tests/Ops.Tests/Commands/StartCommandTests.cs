@@ -76,6 +76,19 @@ public sealed class StartCommandTests(MotoServer moto) : OpsWorld(moto)
     }
 
     [Fact]
+    public async Task A_state_that_lasts_says_on_stderr_that_the_run_is_still_going_and_the_json_stays_clean()
+    {
+        // The synthetic readiness check waits a second: longer than this, with no state entered meanwhile.
+        ProgressInterval = TimeSpan.FromMilliseconds(400);
+
+        var run = await RunAsync("start", "drill", "--wait", "--json");
+
+        run.Exit.Should().Be(0, run.ToString());
+        run.Stderr.Should().MatchRegex(@"(?m)^  still running in CheckReadiness \(\d+\.\ds so far\)$");
+        run.Json["endState"]!.GetValue<string>().Should().Be("Done");
+    }
+
+    [Fact]
     public async Task A_run_the_flag_blocked_exits_3_with_the_reason()
     {
         await Moto.WorldAsync("workflow", SecondaryMachine, "blocked");

@@ -28,6 +28,9 @@ public abstract class OpsWorld(MotoServer moto) : IAsyncLifetime
     /// What a person at the terminal types; null: no terminal (a pipeline).
     protected string? Terminal { get; set; }
 
+    /// How often a long wait says it is still waiting; null: failoverctl's own interval.
+    protected TimeSpan? ProgressInterval { get; set; }
+
     public virtual async Task InitializeAsync()
     {
         await Moto.ResetAsync();
@@ -65,14 +68,20 @@ public abstract class OpsWorld(MotoServer moto) : IAsyncLifetime
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
+        var exit = await Failover.Ops.Cli.Cli.RunAsync(args, Context(environment, stdout, stderr));
+        return new Run(exit, stdout.ToString(), stderr.ToString());
+    }
+
+    /// What failoverctl sees when a test runs it: this world's folder, clock and terminal.
+    protected OpsContext Context(IReadOnlyDictionary<string, string> environment, TextWriter stdout, TextWriter stderr)
+    {
         var context = new OpsContext
         {
             Environment = environment, Out = stdout, Err = stderr, WorkingDirectory = ProjectDir,
             Time = Now is null ? TimeProvider.System : new FixedTime(() => Now.Value), PollInterval = TimeSpan.FromMilliseconds(200),
             Interactive = Terminal is not null, In = new StringReader(Terminal ?? ""),
         };
-        var exit = await Failover.Ops.Cli.Cli.RunAsync(args, context);
-        return new Run(exit, stdout.ToString(), stderr.ToString());
+        return ProgressInterval is { } interval ? context with { ProgressInterval = interval } : context;
     }
 
     protected async Task<JsonObject?> ItemAsync(string key, string region = "us-west-2", string table = "failover-control") =>

@@ -5,6 +5,8 @@ FAKE_PULUMI_DIR holds answers/<verb>.<stack>.json ({"exit": N, "stdout": "...", 
 config, preview, up) and receives calls.jsonl (one {"program": "pulumi", "argv": [...], "cwd": "..."} per call). No answer:
 Pulumi's own error for a stack that does not exist.
 
+An answer can take its time: "sleep" seconds before answering (a slow backend, a long update).
+
 What an update changes, an answer can change too: "setOutputs" becomes the stack's `stack output` answer afterwards, and
 "putItem" ({"region", "table", "item"}) is written to DynamoDB (AWS_ENDPOINT_URL) while the command runs, as a failover that
 starts during an update would.
@@ -26,6 +28,10 @@ if not os.path.exists(path):
     sys.exit(255)
 with open(path) as f:
     answer = json.load(f)
+if "sleep" in answer:
+    import time
+
+    time.sleep(answer["sleep"])
 if "putItem" in answer:
     import boto3
 
