@@ -54,7 +54,9 @@ public static class StatusCommand
     private sealed record RegionView(DeployedStack Stack, Reading<GatePosition> Gate, Reading<string> Endpoint, Reading<IReadOnlyList<CloudWatchClient.Alarm>> Alarms,
         Reading<EcsClient.Service> Service, Reading<IReadOnlyList<Run>> Runs)
     {
-        public IEnumerable<string?> Errors => [Gate.Error, Endpoint.Error, Alarms.Error, Service.Error, Runs.Error];
+        /// Each reading by name, with why it failed (null: it was read).
+        public IEnumerable<(string What, string? Error)> Readings =>
+            [("gate", Gate.Error), ("endpoint check", Endpoint.Error), ("health alarms", Alarms.Error), ("tasks", Service.Error), ("runs", Runs.Error)];
     }
 
     private static async Task<int> RunAsync(Session session, CancellationToken ct)
@@ -69,12 +71,22 @@ public static class StatusCommand
         var control = await controlTask;
         var (p, q) = (views[0], views[1]);
 
-        var errors = views.SelectMany(v => v.Errors.Where(e => e is not null).Select(e => $"{v.Stack.Region}: {e}"))
+        // Each failed reading names the stack, its region and what it was, so that a region that does not answer is told apart from
+        // one permission that is missing.
+        var errors = views.SelectMany(v => v.Readings.Where(r => r.Error is not null).Select(r => $"{v.Stack.Stack} ({v.Stack.Region}) {r.What}: {r.Error}"))
             .Concat(control.Where(c => c.Error is not null).Select(c => $"control table in {c.Region}: {c.Error}")).ToList();
-        if (errors.Count == views.Sum(v => v.Errors.Count()) + control.Count)
+        if (errors.Count == views.Sum(v => v.Readings.Count()) + control.Count)
             throw new OpsException($"nothing could be read ({errors[0]}); check your AWS credentials and network");
 
         var serving = Serving(p, q);
+        var servingView = views.FirstOrDefault(v => v.Stack.Stack == serving.Stack);
+        var contradictions = Contradictions.Find(new StatusFacts
+        {
+            Primary = p.Stack, Secondary = q.Stack, PrimaryGate = p.Gate.Value, SecondaryGate = q.Gate.Value,
+            Replicas = [.. control.Where(c => c.Error is null).Select(c => (c.Region, c.Value.Control))],
+            Serving = servingView?.Stack, ServingService = servingView?.Service.Value,
+            Runs = [.. views.SelectMany(v => v.Runs.Value ?? []).Select(r => r.Execution)], Now = now,
+        });
         session.Output.Line($"Traffic: {serving.Sentence}");
         foreach (var read in control)
         {
@@ -93,6 +105,12 @@ public static class StatusCommand
         }
         if (!replicas.Strong && control.Count(c => c.Error is null) == 2 && control[0].Value != control[1].Value)
             session.Output.Warn("the two replicas differ (replication lag, or one region was cut off): each region's functions act on their own replica");
+        if (contradictions.Count > 0)
+        {
+            session.Output.Line();
+            session.Output.Line("Contradictions (readings that cannot all be true; check before acting on either):");
+            foreach (var contradiction in contradictions) session.Output.Line($"  - {contradiction}");
+        }
         session.Output.Line();
         session.Output.Table(["", $"{p.Stack.Stack} ({p.Stack.Region})", $"{q.Stack.Stack} ({q.Stack.Region})"],
         [
@@ -119,6 +137,7 @@ public static class StatusCommand
             ["ok"] = true,
             ["partial"] = errors.Count > 0,
             ["errors"] = new JsonArray([.. errors.Select(e => (JsonNode)e)]),
+            ["contradictions"] = new JsonArray([.. contradictions.Select(c => (JsonNode)c)]),
             ["serving"] = serving.Sentence,
             ["servingStack"] = serving.Stack,
             ["controlTable"] = new JsonObject

@@ -206,13 +206,13 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
 
         run.Exit.Should().Be(0, run.ToString());
         Region(run, "us-east-1")["desiredCount"].Should().BeNull();
-        run.Json["errors"]!.AsArray().Select(e => e!.GetValue<string>()).Should().Contain("us-east-1: no answer");
+        run.Json["errors"]!.AsArray().Select(e => e!.GetValue<string>()).Should().Contain("primary (us-east-1) tasks: no answer");
         Region(run, "us-west-2")["desiredCount"]!.GetValue<int>().Should().Be(1);
         var replica = run.Json["controlTable"]!["replicas"]!.AsArray().Should().ContainSingle().Subject!;
         replica["region"]!.GetValue<string>().Should().Be("us-west-2");
         replica["activeRegion"]!.GetValue<string>().Should().Be("us-east-1");
         run.Json["partial"]!.GetValue<bool>().Should().BeTrue();
-        run.Stderr.Should().Contain("warning: could not read us-east-1: no answer");
+        run.Stderr.Should().Contain("warning: could not read primary (us-east-1) runs: no answer");
     }
 
     [Fact]
