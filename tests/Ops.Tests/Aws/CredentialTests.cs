@@ -87,4 +87,21 @@ public sealed class CredentialTests(MotoServer moto) : OpsWorld(moto)
         run.Exit.Should().Be(1, "missing credentials are a failure; 3 means the guard read the state and refused, and --force would override it");
         run.Stderr.Trim().Should().StartWith("error: no AWS credentials found (tried ").And.NotContain("refusing").And.NotContain("--force");
     }
+
+    [Fact]
+    public async Task Credentials_AWS_refuses_fail_a_deploy_with_exit_1_before_the_guard_reads_anything()
+    {
+        await using var proxy = new FaultProxy(Moto.Url);
+        proxy.Inject(Fault.Status(403, "<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error></ErrorResponse>",
+            "text/xml"), RequestMatch.BodyContains("Action=GetCallerIdentity"));
+        var env = Environment();
+        env["AWS_ENDPOINT_URL"] = proxy.Url;
+
+        var run = await RunAsync(env, "deploy", "--yes");
+
+        run.Exit.Should().Be(1, run.ToString());
+        run.Stderr.Trim().Should().Be("error: AWS refused the credentials (STS ExpiredToken): they expired or are not valid; " +
+            "sign in again (`aws sso login --profile NAME`) or renew AWS_SESSION_TOKEN");
+        proxy.Requests.Should().NotContain(r => r.Request.Target != null && r.Request.Target.StartsWith("DynamoDB"), "nothing is read without credentials AWS accepts");
+    }
 }

@@ -216,6 +216,22 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
     }
 
     [Fact]
+    public async Task A_proxys_html_page_in_place_of_an_AWS_answer_is_said_in_one_line_never_pasted()
+    {
+        await using var proxy = new FaultProxy(Moto.Url);
+        proxy.Inject(Fault.Status(502, "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1></center><hr>nginx</body></html>\n", "text/html"),
+            RequestMatch.TargetEndsWith(".DescribeServices"));
+        var env = Environment();
+        env["AWS_ENDPOINT_URL"] = proxy.Url;
+
+        var run = await RunAsync(env, "status", "--json");
+
+        run.Exit.Should().Be(0, run.ToString());
+        run.Json["errors"]!.AsArray().Select(e => e!.GetValue<string>()).Should().Contain("primary (us-east-1) tasks: HTTP 502 from ECS in us-east-1 (an HTML page, not an AWS error)");
+        run.Stderr.Should().NotContain("<").And.NotContain("nginx");
+    }
+
+    [Fact]
     public async Task A_strongly_consistent_table_read_in_the_other_region_gives_both_regions_their_flag()
     {
         await PutItemAsync(new JsonObject { ["pk"] = "flag", ["mode"] = "block", ["reason"] = "INC-42" }, region: "us-east-1");
