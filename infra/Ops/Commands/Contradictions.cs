@@ -32,7 +32,10 @@ public static class Contradictions
     {
         var found = new List<string>();
         var (p, q) = (facts.Primary, facts.Secondary);
-        foreach (var (region, control) in facts.Replicas)
+        var now = facts.Now;
+        // A run moves the gate first and records the transition when it releases its lock: while one holds it, the two may differ.
+        var inFlight = facts.Replicas.Any(r => r.Control.Lock is { Unreadable: false } l && l.LeaseExpiresAt > now);
+        foreach (var (region, control) in inFlight ? [] : facts.Replicas)
         {
             // No transition recorded: the primary's region is the active one, as decide and the release guard read it.
             var active = control.State is null ? p.Region : control.State.ActiveRegion;
@@ -49,7 +52,6 @@ public static class Contradictions
             found.Add($"both gates are closed, which no run does: Route 53 then answers with {p.Stack}'s record although its gate says not to");
         if (facts.Serving is { } serving && facts.ServingService is { RunningCount: 0 } service)
             found.Add($"{serving.Stack} ({serving.Region}) serves traffic but runs 0 tasks (desired {service.DesiredCount}): its requests fail until tasks start");
-        var now = facts.Now;
         foreach (var holder in facts.Replicas.Select(r => r.Control.Lock).OfType<LockHolder>().Where(l => !l.Unreadable).DistinctBy(l => l.Owner))
         {
             var run = facts.Runs.FirstOrDefault(r => r.Arn == holder.Owner);

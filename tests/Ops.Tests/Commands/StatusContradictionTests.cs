@@ -38,6 +38,23 @@ public sealed class StatusContradictionTests(MotoServer moto) : OpsWorld(moto)
     }
 
     [Fact]
+    public async Task A_closed_gate_while_a_run_holds_the_lock_is_a_failover_in_flight_not_a_contradiction()
+    {
+        await CloseGateAsync(Primary);
+        Now = new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
+        await PutItemAsync(new JsonObject
+        {
+            ["pk"] = "state", ["lockOwner"] = "arn:aws:states:us-west-2:123456789012:execution:failover-secondary-failover:fo-1",
+            ["lockLeaseExpiresAt"] = (int)Now.Value.AddMinutes(10).ToUnixTimeSeconds(),
+        });
+
+        var run = await RunAsync("status", "--json");
+
+        run.Exit.Should().Be(0, run.ToString());
+        Contradictions(run).Should().BeEmpty("the run records the transition when it releases the lock");
+    }
+
+    [Fact]
     public async Task An_open_gate_while_the_control_table_says_the_secondary_is_active_is_named()
     {
         await PutItemAsync(new JsonObject { ["pk"] = "state", ["activeRegion"] = "us-west-2", ["epoch"] = 2 });
