@@ -1,3 +1,4 @@
+using Amazon;
 using Amazon.Runtime;
 using Failover.Functions.Aws;
 using Failover.Ops.Cli;
@@ -42,7 +43,7 @@ public sealed class OpsAws(OpsContext context)
         try
         {
             // The chain object caches and refreshes what it resolved; asking it again is cheap.
-            _chain ??= Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentials();
+            _chain ??= Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentials(ChainConfig());
             return AwsEnvironment.With(context.Env, _chain.GetCredentials(), region);
         }
         catch (Exception e) when (e is AmazonClientException or AmazonServiceException or InvalidOperationException)
@@ -51,5 +52,15 @@ public sealed class OpsAws(OpsContext context)
             var said = string.Join("; ", e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             throw new OpsException($"no usable AWS credentials ({said}); sign in with a profile (AWS_PROFILE, `aws sso login --profile NAME`) or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY");
         }
+    }
+
+    /// The profile and region this run's environment names (--profile and --region write them there): the SDK's chain would
+    /// otherwise read the process's own.
+    private Amazon.SecurityToken.AmazonSecurityTokenServiceConfig ChainConfig()
+    {
+        var config = new Amazon.SecurityToken.AmazonSecurityTokenServiceConfig();
+        if (context.Env("AWS_PROFILE") is { } profile) config.Profile = new Profile(profile);
+        if ((context.Env("AWS_REGION") ?? context.Env("AWS_DEFAULT_REGION")) is { } region) config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        return config;
     }
 }

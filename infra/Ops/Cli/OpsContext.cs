@@ -18,6 +18,9 @@ public sealed record OpsContext
     /// Whether a person is at the terminal: only then may a command ask for confirmation.
     public bool Interactive { get; init; }
 
+    /// Whether stdout is a terminal: only then does `status --watch` redraw in place.
+    public bool OutputIsTerminal { get; init; }
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public HttpClient Http { get; init; } = SharedHttp;
@@ -38,6 +41,7 @@ public sealed record OpsContext
         Err = Console.Error,
         In = Console.In,
         Interactive = !Console.IsInputRedirected && !Console.IsErrorRedirected,
+        OutputIsTerminal = !Console.IsOutputRedirected,
         WorkingDirectory = Directory.GetCurrentDirectory(),
     };
 }
