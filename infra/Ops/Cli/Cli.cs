@@ -46,9 +46,11 @@ public static class Cli
 
     private static async Task<int> InvokeAsync(ParseResult parse, bool json, OpsContext context, CancellationToken cancellationToken)
     {
-        if (Repeated(parse) is { } repeated)
+        // --help answers even when the rest of the line is incomplete (`flag set --help` has no mode yet).
+        var help = parse.Action is CommandHelp.Action;
+        if (!help && Repeated(parse) is { } repeated)
             return Fail(context, json, ExitCodes.Usage, $"{repeated} is given more than once: give it once (see `{CommandPath(parse)} --help`)");
-        if (parse.Errors.Count > 0)
+        if (!help && parse.Errors.Count > 0)
         {
             // An unknown word says more than the "required command" error it causes.
             var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];

@@ -50,4 +50,13 @@ public sealed class CredentialTests(MotoServer moto) : OpsWorld(moto)
         run.Stderr.Trim().Should().StartWith("error: no usable AWS credentials (").And.Contain("\"nobody\"").And.EndWith("or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY");
         (await ItemAsync("flag")).Should().BeNull();
     }
+
+    [Fact]
+    public async Task The_profile_option_wins_over_AWS_PROFILE_as_it_does_for_the_aws_cli()
+    {
+        var run = await RunProcessAsync("nobody", "--profile", "operator", "flag", "set", "block", "--reason", "INC-42");
+
+        run.Exit.Should().Be(0, run.ToString());
+        (await ItemAsync("flag"))!["setBy"]!.GetValue<string>().Should().StartWith("arn:aws:sts::123456789012:assumed-role/operator/");
+    }
 }

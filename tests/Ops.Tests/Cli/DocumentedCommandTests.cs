@@ -18,7 +18,7 @@ public sealed partial class DocumentedCommandTests
     private static partial Regex Word();
 
     /// Words as a shell splits them (double quotes only, which is all the documentation uses), up to a comment.
-    private static string[] Words(string line) =>
+    public static string[] Words(string line) =>
         [.. Word().Matches(line).Select(m => m.Value).TakeWhile(w => w != "#").Select(w => w.Trim('"'))];
 
     private static IReadOnlyList<string> ReadmeLines() =>
