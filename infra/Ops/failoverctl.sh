@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs failoverctl, building it first when a source it is built from has changed. Build output goes to stderr, so stdout
-# is only ever failoverctl's own (a --json document stays parseable); `dotnet run` would print build lines there.
+# is only ever failoverctl's own (an --output json document stays parseable); `dotnet run` would print build lines there.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$root/infra/Ops/bin/Release/net10.0"

@@ -5,7 +5,7 @@ public sealed record OpsContext
 {
     public required IReadOnlyDictionary<string, string> Environment { get; init; }
 
-    /// Results: text for people, one JSON document with --json.
+    /// Results: text for people, one JSON document with --output json.
     public required TextWriter Out { get; init; }
 
     /// Progress, warnings and errors: never mixed into a result a pipeline parses.

@@ -36,7 +36,7 @@ public static class RtoCommand
             session.Output.Line();
         }
         session.Output.Line(StandbyCostReport.Text(cost).TrimEnd());
-        // A pipeline may gate on it: the same promise the compiler enforces, in one sentence and, with --json, one document.
+        // A pipeline may gate on it: the same promise the compiler enforces, in one sentence and, with --output json, one document.
         var over = budgets.FirstOrDefault(b => !b.Fits);
         var refusal = over is null ? null : RecoveryTimeReport.Refusal(over, $"Pulumi.{over.Stack}.yaml");
         if (refusal is not null) session.Context.Err.WriteLine($"error: {refusal}");
