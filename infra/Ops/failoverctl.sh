@@ -20,7 +20,7 @@ fingerprint() {
 current=$(fingerprint)
 if [[ ! -f "$dll" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
   echo "Building failoverctl (first use, or a source changed)..." >&2
-  DOTNET_NOLOGO=1 dotnet build "$root/infra/Ops" -c Release --nologo -v quiet -clp:NoSummary --no-incremental 1>&2
+  DOTNET_NOLOGO=1 dotnet build "$root/infra/Ops" -c Release --nologo -v quiet --no-incremental 1>&2
   printf '%s\n' "$current" > "$stamp"
 fi
 exec dotnet "$dll" "$@"

@@ -10,7 +10,7 @@ bin="$prefix/bin"
 
 echo "Publishing failoverctl to $app..." >&2
 rm -rf "$app.new"
-DOTNET_NOLOGO=1 dotnet publish "$root/infra/Ops" -c Release -o "$app.new" --nologo -v quiet -clp:NoSummary 1>&2
+DOTNET_NOLOGO=1 dotnet publish "$root/infra/Ops" -c Release -o "$app.new" --nologo -v quiet 1>&2
 # Swapped in whole: a failed publish leaves the installed copy working.
 rm -rf "$app"
 mv "$app.new" "$app"
