@@ -3,7 +3,7 @@
 
     python3 aws-cli-check.py < request.json
         request: {"commands": [["aws", "dynamodb", "update-table", ...], ...], "files": {"name": "content", ...}}
-        prints:  {"cli": "aws-cli/VERSION", "results": [{"command": "aws ...", "error": null | "why"}, ...]}
+        prints:  {"cli": "aws-cli/VERSION", "results": [{"command": "aws ...", "words": [...], "error": null | "why"}, ...]}
 
 Each command runs through the installed AWS CLI's driver (awscli's clidriver, the code `aws` itself runs): its global
 options, the service and operation (or customisation such as `aws s3 rm`), every option and its value (shorthand and JSON
@@ -61,7 +61,7 @@ def main():
     for words in request["commands"]:
         command = shlex.join(words)
         if words[:1] != ["aws"]:
-            results.append({"command": command, "error": "not an aws command"})
+            results.append({"command": command, "words": words, "error": "not an aws command"})
             continue
         driver = clidriver.create_clidriver()
         # Customisations are imported while the driver builds its command table: stub their work once they exist.
@@ -77,7 +77,7 @@ def main():
         lines = [line for line in err.getvalue().splitlines() if line.strip()]
         usage_ends = max((i for i, line in enumerate(lines) if "<subcommand> help" in line), default=-1)
         message = " ".join(" ".join(lines[usage_ends + 1:]).split())
-        results.append({"command": command, "error": None if code == 0 else (message or f"exit {code}")})
+        results.append({"command": command, "words": words, "error": None if code == 0 else (message or f"exit {code}")})
     print(json.dumps({"cli": f"aws-cli/{awscli.__version__}", "results": results}))
 
 
