@@ -43,16 +43,24 @@ def free_port():
         return s.getsockname()[1]
 
 
+def running(moto):
+    """Whether the moto this folder started still runs: its pid with its command line (a bare pid may be someone else's by now)."""
+    shown = subprocess.run(["ps", "-p", str(moto["pid"]), "-o", "command="], capture_output=True, text=True).stdout
+    return "moto.server" in shown and f"-p {moto['port']}" in shown
+
+
 def stop(root):
-    """Stops the moto this folder started, if it still answers where it was started (a bare pid may be someone else's by now)."""
+    """Stops the moto this folder started, and removes the folder."""
     state = os.path.join(root, "moto.json")
     if os.path.exists(state):
         with open(state) as f:
             moto = json.load(f)
-        if answers(moto["url"]):
-            os.kill(moto["pid"], signal.SIGTERM)
+        for sent in (signal.SIGTERM, signal.SIGKILL):
+            if not running(moto):
+                break
+            os.kill(moto["pid"], sent)
             for _ in range(50):
-                if not answers(moto["url"]):
+                if not running(moto):
                     break
                 time.sleep(0.1)
     shutil.rmtree(root, ignore_errors=True)
@@ -77,23 +85,26 @@ def up():
         moto = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], env=environment,
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     with open(os.path.join(root, "moto.json"), "w") as f:
-        json.dump({"pid": moto.pid, "url": url}, f)
-    for _ in range(150):
-        if answers(url):
-            break
+        json.dump({"pid": moto.pid, "port": port}, f)
+    deadline = time.monotonic() + 60
+    while not answers(url):
         if moto.poll() is not None:
             sys.exit(f"error: moto exited with code {moto.returncode} before it answered; see {root}/moto.log "
                      "(is it installed? pip install 'moto[server]')")
+        if time.monotonic() > deadline:
+            stop(root)
+            sys.exit(f"error: moto did not answer on {url} within 60 s")
         time.sleep(0.1)
-    else:
-        stop(root)
-        sys.exit(f"error: moto did not answer on {url} within 15 s")
 
     os.environ["MOTO_URL"] = url
     sys.path.insert(0, HERE)
-    import world
+    try:
+        import world
 
-    outputs = world.setup()
+        outputs = world.setup()
+    except BaseException:
+        stop(root)  # nothing would name the moto it leaves running
+        raise
     for stack in ("primary", "secondary"):
         answer(root, "stack-output", stack, outputs[stack])
         answer(root, "config", stack, {"failover:role": {"value": stack, "secret": False},
@@ -117,8 +128,11 @@ def up():
 
 def down():
     root = folder()
-    stop(root)
-    print(f"stopped the emulator and removed {root}", file=sys.stderr)
+    if os.path.exists(root):
+        stop(root)
+        print(f"stopped the emulator and removed {root}", file=sys.stderr)
+    else:
+        print(f"no emulator in {root}: nothing to stop", file=sys.stderr)
     path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p != os.path.join(root, "bin")]
     print(f"export PATH={shlex.quote(os.pathsep.join(path))}")
     print("unset FAILOVER_EMULATOR_DIR FAKE_PULUMI_DIR FAILOVERCTL_CACHE_DIR AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY")
