@@ -45,8 +45,16 @@ def free_port():
 
 def running(moto):
     """Whether the moto this folder started still runs: its pid with its command line (a bare pid may be someone else's by now)."""
-    shown = subprocess.run(["ps", "-p", str(moto["pid"]), "-o", "command="], capture_output=True, text=True).stdout
-    return "moto.server" in shown and f"-p {moto['port']}" in shown
+    proc = f"/proc/{moto['pid']}/cmdline"
+    if os.path.isdir("/proc/self"):  # Linux, where a slim image may have no ps
+        try:
+            with open(proc) as f:
+                shown = f.read().replace("\0", " ")
+        except OSError:
+            return False
+    else:
+        shown = subprocess.run(["ps", "-p", str(moto["pid"]), "-o", "command="], capture_output=True, text=True).stdout
+    return "moto.server" in shown and f"-p {moto['port']} " in shown + " "
 
 
 def stop(root):
