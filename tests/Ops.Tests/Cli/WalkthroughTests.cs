@@ -8,7 +8,7 @@ namespace Failover.Ops.Tests.Cli;
 [CollectionDefinition(nameof(WalkthroughTests), DisableParallelization = true)]
 public sealed class WalkthroughCollection;
 
-/// The walk-through of docs/operating.md, "Trying it without AWS", run with bash as written, in a copy of the repository as a
+/// The walk-through of README.md, "Try it without AWS", run with bash as written, in a copy of the repository as a
 /// fresh clone has it: no build output, so failoverctl's wrapper builds itself as it would for the reader (and not into the
 /// folders the test run is building from), and moto, the world and the stand-in pulumi come from the block's own commands.
 [Collection(nameof(WalkthroughTests))]
@@ -23,8 +23,8 @@ public sealed partial class WalkthroughTests : IDisposable
 
     private static string Block()
     {
-        var blocks = Marked().Matches(File.ReadAllText(Repo.Path("docs", "operating.md")));
-        blocks.Should().ContainSingle("docs/operating.md marks one block as the emulator walk-through");
+        var blocks = Marked().Matches(File.ReadAllText(Repo.Path("README.md")));
+        blocks.Should().ContainSingle("README.md marks one block as the emulator walk-through");
         return blocks[0].Groups["block"].Value;
     }
 
