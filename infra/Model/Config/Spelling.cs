@@ -18,9 +18,10 @@ internal static class Spelling
         return previous[b.Length];
     }
 
-    /// Close enough to be a slip of the keyboard: a quarter of the word's letters (at least one), ignoring case.
+    /// Close enough to be a slip of the keyboard, ignoring case: one edit in a quarter of the word's letters, at least one and at
+    /// most two (three would take `us-iso-east-1` for `us-gov-east-1`).
     public static bool IsSlipOf(string typed, string word) =>
-        Distance(typed.ToLowerInvariant(), word.ToLowerInvariant()) <= Math.Max(1, word.Length / 4);
+        Distance(typed.ToLowerInvariant(), word.ToLowerInvariant()) <= Math.Clamp(word.Length / 4, 1, 2);
 
     /// The word the typed one is a slip of, when exactly one is nearest; null when none is close or two are equally close.
     public static string? Nearest(string typed, IEnumerable<string> words)
