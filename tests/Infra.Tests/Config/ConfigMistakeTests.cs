@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Failover.Infra.Tests.Config;
 
 /// The mistakes a person makes in the configuration, each made in a copy of the shipped project and compiled as they would
@@ -220,16 +218,9 @@ public sealed class ConfigMistakeTests : IDisposable
     public async Task At_a_terminal_without_a_stack_the_discovery_program_says_what_it_is_and_how_to_pick_a_stack()
     {
         File.Copy(Repo.Path("Pulumi.secondary.yaml"), Path.Combine(_project, "Pulumi.secondary.yaml"));
-        var start = new ProcessStartInfo("script", ["-qec", $"dotnet {BuiltCompiler.Dll}", "/dev/null"])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = _project,
-        };
-        foreach (var key in new[] { "PULUMI_STACK", "PULUMI_PROJECT", "PULUMI_ORGANIZATION", "PULUMI_CONFIG" }) start.Environment.Remove(key);
-        using var process = Process.Start(start)!;
-        var terminal = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
+        var (exit, terminal) = await BuiltCompiler.RunAtTerminalAsync(_project);
 
-        process.ExitCode.Should().Be(Compiler.Ok);
+        exit.Should().Be(Compiler.Ok);
         terminal.Should().Contain(
             "note: no stack given (--stack NAME, or PULUMI_STACK under Pulumi), so this is the plugin-discovery program, a placeholder stack " +
             "that names the providers Pulumi installs; for a stack's program add --stack NAME (primary, secondary here)\r\n")
