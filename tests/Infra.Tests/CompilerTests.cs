@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using YamlDotNet.RepresentationModel;
 
@@ -417,18 +416,7 @@ public sealed class CompilerTests : IDisposable
         Packages(discovery.Stdout).Should().BeEquivalentTo(Packages(real.Stdout)).And.Contain("aws");
     }
 
-    private (int Exit, string Stdout, string Stderr) RunProcess(Dictionary<string, string> env)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "failover-infra.dll");
-        var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir };
-        foreach (var key in new[] { "PULUMI_STACK", "PULUMI_PROJECT", "PULUMI_ORGANIZATION", "PULUMI_CONFIG" }) start.Environment.Remove(key);
-        foreach (var (k, v) in env) start.Environment[k] = v;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit(60_000).Should().BeTrue();
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private (int Exit, string Stdout, string Stderr) RunProcess(Dictionary<string, string> env) => BuiltCompiler.Run(_dir, env);
 
     private static HashSet<string> Packages(string yaml)
     {
