@@ -11,7 +11,9 @@ namespace Failover.Infra;
 /// offline, a recovery time budget over its objective first prints its breakdown there.
 public static partial class Compiler
 {
-    public const int Ok = 0, InvalidConfig = 1, Usage = 2, CannotWrite = 3, PackageNotBuilt = 4, OverRecoveryObjective = 5;
+    // The codes mean what failoverctl's do (docs/operating.md, exit codes): 1 failed, 2 usage, 3 refused with nothing changed,
+    // 5 over the recovery-time objective, 70 a defect (Program.cs).
+    public const int Ok = 0, InvalidConfig = 1, CannotWrite = 1, Usage = 2, PackageNotBuilt = 3, OverRecoveryObjective = 5;
 
     private const string Help = """
         Compiles a region stack of the failover project to a Pulumi YAML program on stdout.
@@ -21,6 +23,14 @@ public static partial class Compiler
               stack's recovery time budget on stderr; --out writes the program to FILE instead of stdout.
           (no arguments, PULUMI_STACK etc. set)  what `pulumi up` runs (Pulumi.yaml options.compiler)
           (no arguments, no PULUMI_STACK)        plugin discovery: a program naming the same providers
+
+        Exit codes (as failoverctl's):
+          0  compiled
+          1  the configuration has errors (each named by key and file), or --out cannot be written
+          2  the command line is wrong
+          3  refused under `pulumi up`: the functions' zip is missing or stale (dotnet publish functions -c Release)
+          5  a recovery time budget is over failover:rtoObjectiveMinutes
+          70 a defect (FAILOVER_DEBUG=1 shows it)
 
         """;
 

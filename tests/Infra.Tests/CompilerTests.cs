@@ -44,6 +44,18 @@ public sealed class CompilerTests : IDisposable
     }
 
     [Fact]
+    public void Help_names_every_exit_code_the_compiler_returns()
+    {
+        var (exit, stdout, _) = Run(["--help"]);
+
+        exit.Should().Be(Compiler.Ok);
+        var codes = typeof(Compiler).GetFields().Where(f => f.IsLiteral && f.FieldType == typeof(int)).Select(f => (int)f.GetRawConstantValue()!)
+            .Append(70).Distinct();
+        foreach (var code in codes)
+            stdout.Should().MatchRegex($@"(?m)^\s+{code}\s+\S", $"exit code {code} is one the compiler returns");
+    }
+
+    [Fact]
     public void Offline_a_missing_zip_still_prints_the_program_with_a_warning()
     {
         WriteStack("eu", StackFile);
