@@ -9,6 +9,11 @@ need node "the schema oracle type-checks compiled programs against the real Pulu
 need npm "installs the oracles from tests/oracles/package-lock.json"
 need python3 "runs moto, the AWS emulator the function tests use"
 need readelf "checks which glibc the native binary needs (binutils)"
+need jq "runs the deploy guide's policy line, as the guide's command test does"
+if ! python3 -c "import awscli" 2>/dev/null; then
+  echo "error: the AWS CLI's Python package is not installed: the deploy guide's aws lines are checked with its parser; install it with pip install awscli." >&2
+  exit 1
+fi
 if ! python3 -c "import moto, boto3" 2>/dev/null; then
   echo "error: moto (with boto3) is not installed: \`python3 -c \"import moto\"\` failed. The function tests run against moto's AWS emulator; install it with pip install 'moto[server]'." >&2
   exit 1

@@ -8,13 +8,17 @@ Measures, in one run on this machine:
   peak RSS    VmHWM of the process after the warm invocations
   zip size    functions/dist/lambda.zip
 
-The handler is `shift-traffic` (two signed Route 53 calls per invocation) against a canned Route 53 stub on
-127.0.0.1, so the figures are the function's own cost, not an emulator's. Every server binds 127.0.0.1.
+The handler is `shift-traffic` in its route53-api mode against canned stubs on 127.0.0.1, so the figures are the function's
+own cost, not an emulator's: three signed calls per invocation, the lock check's strongly consistent DynamoDB read (every
+request carries the token of a lock the stub holds for its action) and Route 53's read and update of the gate. Every server
+binds 127.0.0.1.
 
     python3 functions/bench/bench.py [--runs 15] [--warm 200]     (after `dotnet publish functions -c Release`
                                                                     and `dotnet build functions -c Release`)
 """
 import argparse
+import base64
+import hashlib
 import json
 import os
 import platform
@@ -30,7 +34,31 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 AOT = [os.path.join(ROOT, "functions", "dist", "bootstrap")]
 JIT = ["dotnet", os.path.join(ROOT, "functions", "Bootstrap", "bin", "Release", "net10.0", "linux-x64", "bootstrap.dll")]
 ZIP = os.path.join(ROOT, "functions", "dist", "lambda.zip")
+# What the functions read, generated from functions/Contract (the benchmark checks its environment against it).
+CONTRACT = os.path.join(ROOT, "tests", "oracles", "contract.json")
+HANDLER = "shift-traffic"
 NS = "https://route53.amazonaws.com/doc/2013-04-01/"
+LOCK_TOKEN = "bench-lock-token"
+
+
+class DynamoDbStub(BaseHTTPRequestHandler):
+    """POST / GetItem of the control table's state item: the lock, held with LOCK_TOKEN for the action being benchmarked."""
+    action = "failover"
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        # The item keeps the hash of the token (base64url of its SHA-256, unpadded), as decide writes it.
+        token_hash = base64.urlsafe_b64encode(hashlib.sha256(LOCK_TOKEN.encode()).digest()).decode().rstrip("=")
+        body = json.dumps({"Item": {"pk": {"S": "state"}, "lockTokenHash": {"S": token_hash},
+                                    "lockAction": {"S": DynamoDbStub.action}}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
 
 
 class Route53Stub(BaseHTTPRequestHandler):
@@ -86,10 +114,12 @@ class RuntimeApi(BaseHTTPRequestHandler):
 
     def do_POST(self):
         now = time.perf_counter()
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         parts = self.path.split("/")
         request_id, kind = parts[-2], parts[-1]
         RuntimeApi.marks.setdefault(request_id, {})[kind] = now
+        if kind == "error":
+            RuntimeApi.marks[request_id]["body"] = body.decode(errors="replace")
         self.send_response(202)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -111,7 +141,7 @@ def wait_for(request_id, timeout=30):
         mark = RuntimeApi.marks.get(request_id, {})
         if "response" in mark or "error" in mark:
             if "error" in mark:
-                raise RuntimeError(f"invocation {request_id} failed")
+                raise SystemExit(f"the {HANDLER} invocation failed, so there is nothing to measure: {mark.get('body', '')[:2000]}")
             return mark
         time.sleep(0.0002)
     raise TimeoutError(request_id)
@@ -125,17 +155,36 @@ def peak_rss_kib(pid):
     return 0
 
 
-def run_once(command, runtime_api, stub, warm):
-    RuntimeApi.first_next = None
+def environment(runtime_api, stubs):
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update({
-        "AWS_LAMBDA_RUNTIME_API": runtime_api, "_HANDLER": "shift-traffic", "GATE_HEALTH_CHECK_ID": "gate",
+        "AWS_LAMBDA_RUNTIME_API": runtime_api, "_HANDLER": HANDLER, "CONTROL_TABLE_NAME": "bench-control",
+        "TRAFFIC_GATE_MODE": "route53-api", "GATE_HEALTH_CHECK_ID": "gate",
         "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "token",
-        "AWS_REGION": "us-west-2", "AWS_ENDPOINT_URL_ROUTE_53": stub, "DOTNET_TieredPGO": "1",
+        "AWS_REGION": "us-west-2", "AWS_ENDPOINT_URL_ROUTE_53": stubs["route53"], "AWS_ENDPOINT_URL_DYNAMODB": stubs["dynamodb"],
+        "DOTNET_TieredPGO": "1",
     })
+    with open(CONTRACT) as contract:
+        required = next(h for h in json.load(contract)["handlers"] if h["name"] == HANDLER)["environment"]["required"]
+    missing = [name for name in required if name not in env]
+    if missing:
+        raise SystemExit(f"{HANDLER} requires {', '.join(missing)} ({os.path.relpath(CONTRACT, ROOT)}), which this benchmark does not set: "
+                         "add it to environment() in functions/bench/bench.py")
+    return env
+
+
+def invoke(action):
+    """Queues one event for `action`, the lock held for it: what the workflow hands shift-traffic."""
+    request_id = str(uuid.uuid4())
+    DynamoDbStub.action = action
+    RuntimeApi.events.put((request_id, json.dumps({"action": action, "lockId": LOCK_TOKEN})))
+    return request_id
+
+
+def run_once(command, env, warm):
+    RuntimeApi.first_next = None
     actions = ["failover", "failback"]
-    first = str(uuid.uuid4())
-    RuntimeApi.events.put((first, json.dumps({"action": actions[0]})))
+    first = invoke(actions[0])
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -143,9 +192,7 @@ def run_once(command, runtime_api, stub, warm):
         init = RuntimeApi.first_next - start
         latencies = []
         for i in range(warm):
-            request_id = str(uuid.uuid4())
-            RuntimeApi.events.put((request_id, json.dumps({"action": actions[(i + 1) % 2]})))
-            mark = wait_for(request_id)
+            mark = wait_for(invoke(actions[(i + 1) % 2]))
             latencies.append(mark["response"] - mark["sent"])
         rss = peak_rss_kib(process.pid)
     finally:
@@ -182,19 +229,18 @@ def main():
             raise SystemExit(f"{path} is missing: run `dotnet publish functions -c Release` and `dotnet build functions -c Release` first")
 
     runtime = serve(RuntimeApi)
-    stub = serve(Route53Stub)
-    runtime_api = f"127.0.0.1:{runtime.server_address[1]}"
-    stub_url = f"http://127.0.0.1:{stub.server_address[1]}"
+    stubs = {name: f"http://127.0.0.1:{serve(handler).server_address[1]}" for name, handler in (("route53", Route53Stub), ("dynamodb", DynamoDbStub))}
+    env = environment(f"127.0.0.1:{runtime.server_address[1]}", stubs)
 
     results = {}
     for name, command in (("native AOT", AOT), ("JIT (dotnet bootstrap.dll)", JIT)):
-        run_once(command, runtime_api, stub_url, 5)  # warm the page cache, not the process
-        results[name] = summary(name, [run_once(command, runtime_api, stub_url, args.warm) for _ in range(args.runs)])
+        run_once(command, env, 5)  # warm the page cache, not the process
+        results[name] = summary(name, [run_once(command, env, args.warm) for _ in range(args.runs)])
 
     aot, jit = results["native AOT"], results["JIT (dotnet bootstrap.dll)"]
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     print(f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; date {time.strftime('%Y-%m-%d')}")
-    print(f"runs: {args.runs} cold starts and {args.runs * args.warm} warm invocations per build; handler shift-traffic (2 signed Route 53 calls)\n")
+    print(f"runs: {args.runs} cold starts and {args.runs * args.warm} warm invocations per build; handler {HANDLER} (3 signed calls: the lock's DynamoDB read, Route 53's read and update)\n")
     print("| build | cold start median (p90) | init to first /next | warm median (p99) | peak RSS |")
     print("|---|---|---|---|---|")
     for r in (aot, jit):

@@ -4,7 +4,7 @@ using Failover.Infra;
 // A bug still ends in one line, not a stack trace on the user's screen (FAILOVER_DEBUG=1 shows it).
 try
 {
-    return Compiler.Run(args, Environment.GetEnvironmentVariable, Console.Out, Console.Error, Directory.GetCurrentDirectory());
+    return Compiler.Run(args, Environment.GetEnvironmentVariable, Console.Out, Console.Error, Directory.GetCurrentDirectory(), !Console.IsOutputRedirected);
 }
 catch (Exception e)
 {

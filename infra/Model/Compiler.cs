@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using Failover.Infra.Config;
 using Failover.Infra.Estimates;
@@ -10,20 +11,31 @@ namespace Failover.Infra;
 /// offline, a recovery time budget over its objective first prints its breakdown there.
 public static partial class Compiler
 {
-    public const int Ok = 0, InvalidConfig = 1, Usage = 2, CannotWrite = 3, PackageNotBuilt = 4, OverRecoveryObjective = 5;
+    // The codes mean what failoverctl's do (docs/operating.md, exit codes): 1 failed, 2 usage, 3 refused with nothing changed,
+    // 5 over the recovery-time objective, 70 a defect (Program.cs).
+    public const int Ok = 0, InvalidConfig = 1, CannotWrite = 1, Usage = 2, PackageNotBuilt = 3, OverRecoveryObjective = 5;
 
     private const string Help = """
         Compiles a region stack of the failover project to a Pulumi YAML program on stdout.
 
-          dotnet run --project infra -c Release -- --stack NAME [--out FILE] [--organization ORG]
+          bash infra/compile.sh --stack NAME [--out FILE] [--organization ORG]
               Offline: reads Pulumi.yaml and Pulumi.NAME.yaml from the current directory, and prints the
-              stack's recovery time budget on stderr.
+              stack's recovery time budget on stderr; --out writes the program to FILE instead of stdout.
           (no arguments, PULUMI_STACK etc. set)  what `pulumi up` runs (Pulumi.yaml options.compiler)
           (no arguments, no PULUMI_STACK)        plugin discovery: a program naming the same providers
 
+        Exit codes (as failoverctl's):
+          0  compiled
+          1  the configuration has errors (each named by key and file), or --out cannot be written
+          2  the command line is wrong
+          3  refused under `pulumi up`: the functions' zip is missing or stale (dotnet publish functions -c Release)
+          5  a recovery time budget is over failover:rtoObjectiveMinutes
+          70 a defect (FAILOVER_DEBUG=1 shows it)
+
         """;
 
-    public static int Run(string[] args, Func<string, string?> env, TextWriter stdout, TextWriter stderr, string directory)
+    /// `stdoutIsTerminal`: a person, not Pulumi, reads the output; without a stack they are told what they got instead.
+    public static int Run(string[] args, Func<string, string?> env, TextWriter stdout, TextWriter stderr, string directory, bool stdoutIsTerminal = false)
     {
         string? stack = null, output = null, organization = null;
         for (var i = 0; i < args.Length; i++)
@@ -76,7 +88,7 @@ public static partial class Compiler
         {
             stderr.WriteLine($"error: {result.Errors.Count} problem(s) in the configuration of stack '{inputs.Stack}':");
             foreach (var error in result.Errors) stderr.WriteLine($"  - {error}");
-            stderr.WriteLine("Nothing was compiled. Fix the keys above with `pulumi config set` (see docs/configuration.md).");
+            stderr.WriteLine($"Nothing was compiled. {HowToFix(result.ErrorOrigins, inputs)} (see docs/configuration.md).");
             return InvalidConfig;
         }
 
@@ -94,7 +106,7 @@ public static partial class Compiler
         if (!budget.Fits)
         {
             if (stack is not null) stderr.Write(RecoveryTimeReport.Text(budget));
-            return Fail(stderr, OverRecoveryObjective, RecoveryTimeReport.Refusal(budget, inputs.Origin));
+            return Fail(stderr, OverRecoveryObjective, RecoveryTimeReport.Refusal(budget, inputs.OriginOf(inputs.Key(StackSection.RtoObjectiveMinutes))));
         }
 
         // Under Pulumi the zip is deployed, so a missing or stale one stops the run; offline the program is only read.
@@ -106,13 +118,19 @@ public static partial class Compiler
         var yaml = YamlWriter.Write(RegionStack.Build(result.Config));
         if (output is null)
         {
+            if (stack is null && !StackInputs.IsPulumiRun(env) && stdoutIsTerminal) stderr.WriteLine(DiscoveryNote(directory));
             stdout.Write(yaml);
             return Compiled(stack, budget, stderr);
         }
+        var target = Path.GetFullPath(Path.Combine(directory, output));
+        if (Directory.Exists(target))
+            return Fail(stderr, CannotWrite, $"cannot write {output}: it is a folder; name a file in it, e.g. --out {Path.Combine(output, $"{inputs.Stack}.yaml")}");
         try
         {
-            File.WriteAllText(Path.Combine(directory, output), yaml);
-            return Compiled(stack, budget, stderr);
+            File.WriteAllText(target, yaml);
+            var exit = Compiled(stack, budget, stderr);
+            stderr.WriteLine($"wrote {target}: the program of stack '{inputs.Stack}', {yaml.Count(c => c == '\n')} lines, {Encoding.UTF8.GetByteCount(yaml)} bytes");
+            return exit;
         }
         catch (DirectoryNotFoundException)
         {
@@ -143,6 +161,28 @@ public static partial class Compiler
             stderr.WriteLine($"warning: Pulumi.{peerName}.yaml (the peer stack) could not be read ({e.Problems[0]}), so the keys both stacks share were not compared");
         }
         return null;
+    }
+
+    /// What fixes the configuration's problems, by where they are: a stack's keys with `pulumi config set` (or in its file
+    /// offline), a project default in Pulumi.yaml's `config:` block, where `pulumi config set` would only hide it for one stack.
+    private static string HowToFix(IReadOnlySet<string> origins, StackInputs inputs)
+    {
+        var set = $"`pulumi config set --stack {inputs.Stack} KEY VALUE`";
+        var stackFix = inputs.Origin == $"Pulumi.{inputs.Stack}.yaml" ? $"in {inputs.Origin}, or with {set}" : $"with {set}";
+        var (inStack, inProject) = (origins.Any(o => o != StackInputs.ProjectFile), origins.Contains(StackInputs.ProjectFile));
+        return inStack && inProject ? $"Fix the keys above {stackFix}; those in Pulumi.yaml are defaults in its config: block, for every stack"
+            : inProject ? "Fix the keys above in Pulumi.yaml: each is a default in its config: block, for every stack"
+            : $"Fix the keys above {stackFix}";
+    }
+
+    /// At a terminal without a stack, the plugin-discovery program is rarely what the person wanted: say what it is and how to
+    /// ask for a stack (Pulumi's own discovery run reads stdout through a pipe and never sees this).
+    private static string DiscoveryNote(string directory)
+    {
+        var stacks = Directory.GetFiles(directory, "Pulumi.*.yaml").Select(f => Path.GetFileName(f)["Pulumi.".Length..^".yaml".Length])
+            .Where(s => StackName().IsMatch(s)).Order(StringComparer.Ordinal).ToList();
+        return "note: no stack given (--stack NAME, or PULUMI_STACK under Pulumi), so this is the plugin-discovery program, a placeholder stack that " +
+            $"names the providers Pulumi installs; for a stack's program add --stack NAME{(stacks.Count > 0 ? $" ({string.Join(", ", stacks)} here)" : "")}";
     }
 
     // Offline, a compiled stack's recovery time budget follows the program, for the reader (stdout stays the program alone).

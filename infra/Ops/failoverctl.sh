@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs failoverctl, building it first when a source it is built from has changed. Build output goes to stderr, so stdout
-# is only ever failoverctl's own (a --json document stays parseable); `dotnet run` would print build lines there.
+# is only ever failoverctl's own (an --output json document stays parseable); `dotnet run` would print build lines there.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$root/infra/Ops/bin/Release/net10.0"
@@ -19,6 +19,7 @@ fingerprint() {
 
 current=$(fingerprint)
 if [[ ! -f "$dll" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
+  echo "Building failoverctl (first use, or a source changed)..." >&2
   DOTNET_NOLOGO=1 dotnet build "$root/infra/Ops" -c Release --nologo -v quiet --no-incremental 1>&2
   printf '%s\n' "$current" > "$stamp"
 fi

@@ -7,6 +7,8 @@ shell as pulumi-yaml does, from the project directory:
   - baseline:  `dotnet run` (the command this replaced), for comparison.
 
     python3 infra/bench/compiler.py [--runs 30]
+
+Needs the .NET SDK and bash, as the command itself does; the first run builds the compiler.
 """
 import argparse
 import json
@@ -14,6 +16,7 @@ import os
 import pathlib
 import platform
 import shlex
+import shutil
 import statistics
 import subprocess
 import time
@@ -59,6 +62,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
+    if shutil.which("dotnet") is None:
+        raise SystemExit("dotnet is required: the compiler command builds and runs infra/Compiler (the .NET 10 SDK)")
     command = compiler_command()
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     print(f"command: {' '.join(command)}")

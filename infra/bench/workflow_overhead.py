@@ -18,21 +18,48 @@ times of real AWS: the figures are the workflow's floor, not a prediction of a f
 wait for new tasks dominates).
 
     python3 infra/bench/workflow_overhead.py [--runs 10] [--bootstrap functions/dist/bootstrap] [--json]
+
+Needs node and npm (the drill's packages are installed from tests/oracles/package-lock.json on first use, as tests/run.sh
+does), moto with boto3, the .NET SDK (the stacks are compiled) and the native binary (`dotnet publish functions -c Release`).
 """
 import argparse
 import datetime
+import hashlib
 import json
 import os
 import pathlib
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+ORACLES = ROOT / "tests" / "oracles"
 EXECUTIONS = ("failover", "failback")
 ORDER = {}  # per execution, its Task states in the order they ran
+
+
+def require():
+    """Stops with one line naming what is missing, or installs the drill's packages when they are not installed from this lockfile."""
+    for tool, why in (("node", "runs the drill (tests/oracles/drill.mjs)"), ("npm", "installs the drill's packages"),
+                      ("dotnet", "compiles the two stacks")):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} is required: it {why}")
+    if subprocess.run([sys.executable, "-c", "import moto, boto3"], capture_output=True).returncode != 0:
+        raise SystemExit("moto (with boto3) is required: the drill runs in moto's AWS emulator; install it with pip install 'moto[server]'")
+    # The stamp tests/run.sh writes: node_modules installed from this very lockfile is not installed again.
+    stamp = ORACLES / "node_modules" / ".installed-from-lock"
+    lock = hashlib.sha256((ORACLES / "package-lock.json").read_bytes()).hexdigest()
+    if stamp.is_file() and stamp.read_text().strip() == lock:
+        return
+    print(f"Installing test oracles (npm ci in {ORACLES.relative_to(ROOT)})...", file=sys.stderr)
+    done = subprocess.run(["npm", "ci", "--prefix", str(ORACLES), "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+                          stdout=sys.stderr)
+    if done.returncode != 0:
+        raise SystemExit(f"npm ci in {ORACLES.relative_to(ROOT)} failed (exit {done.returncode}): the drill needs its packages")
+    stamp.write_text(lock + "\n")
 
 
 def compile_stack(stack, out):
@@ -76,6 +103,7 @@ def main():
     args = parser.parse_args()
     if not pathlib.Path(args.bootstrap).exists():
         raise SystemExit(f"{args.bootstrap} is missing: build it with `dotnet publish functions -c Release`")
+    require()
 
     with tempfile.TemporaryDirectory(prefix="failover-bench-") as tmp:
         primary, secondary = pathlib.Path(tmp, "primary.yaml"), pathlib.Path(tmp, "secondary.yaml")
@@ -83,7 +111,7 @@ def main():
         compile_stack("secondary", secondary)
         done = subprocess.run(["node", "drill.mjs", "--json", "--primary", str(primary), "--secondary", str(secondary),
                                "--bootstrap", args.bootstrap, "--scenarios", ",".join(EXECUTIONS), "--runs", str(args.runs),
-                               "--cycles", "2"], cwd=ROOT / "tests" / "oracles", capture_output=True, text=True)
+                               "--cycles", "2"], cwd=ORACLES, capture_output=True, text=True)
     try:
         result = json.loads(done.stdout)
     except ValueError:

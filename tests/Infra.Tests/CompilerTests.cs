@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using YamlDotNet.RepresentationModel;
 
@@ -42,6 +41,18 @@ public sealed class CompilerTests : IDisposable
 
         ShouldFailWithOneLine(Run([], PulumiRun()), Compiler.PackageNotBuilt,
             $"error: functions/dist/lambda.zip is older than {Path.Combine("functions", "Bootstrap", "Handlers", "DecideHandler.cs")}: rebuild it with `dotnet publish functions -c Release`");
+    }
+
+    [Fact]
+    public void Help_names_every_exit_code_the_compiler_returns()
+    {
+        var (exit, stdout, _) = Run(["--help"]);
+
+        exit.Should().Be(Compiler.Ok);
+        var codes = typeof(Compiler).GetFields().Where(f => f.IsLiteral && f.FieldType == typeof(int)).Select(f => (int)f.GetRawConstantValue()!)
+            .Append(70).Distinct();
+        foreach (var code in codes)
+            stdout.Should().MatchRegex($@"(?m)^\s+{code}\s+\S", $"exit code {code} is one the compiler returns");
     }
 
     [Fact]
@@ -417,18 +428,7 @@ public sealed class CompilerTests : IDisposable
         Packages(discovery.Stdout).Should().BeEquivalentTo(Packages(real.Stdout)).And.Contain("aws");
     }
 
-    private (int Exit, string Stdout, string Stderr) RunProcess(Dictionary<string, string> env)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "failover-infra.dll");
-        var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir };
-        foreach (var key in new[] { "PULUMI_STACK", "PULUMI_PROJECT", "PULUMI_ORGANIZATION", "PULUMI_CONFIG" }) start.Environment.Remove(key);
-        foreach (var (k, v) in env) start.Environment[k] = v;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit(60_000).Should().BeTrue();
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private (int Exit, string Stdout, string Stderr) RunProcess(Dictionary<string, string> env) => BuiltCompiler.Run(_dir, env);
 
     private static HashSet<string> Packages(string yaml)
     {

@@ -700,7 +700,15 @@ function resourcePolicyRows(program) {
     const alarm = `arn:aws:cloudwatch:${region}:${ACCOUNT}:alarm:${program.prefix}-watch-decide-errors`;
     const own = { "aws:SourceAccount": ACCOUNT };
     row(name, document, "allowed", "cloudwatch.amazonaws.com", "sns:Publish", topic, "an alarm of this stack", { ...own, "aws:SourceArn": alarm });
+    // Every alarm whose actions name the topic may publish to it, and no other alarm of the stack.
+    for (const [logical, a] of program.of("aws:cloudwatch/metricAlarm:MetricAlarm")) {
+      const notifies = [...(a.properties.alarmActions ?? []), ...(a.properties.okActions ?? []), ...(a.properties.insufficientDataActions ?? [])]
+        .some(action => refTo(action, "arn") === topicName);
+      if (notifies) row(name, document, "allowed", "cloudwatch.amazonaws.com", "sns:Publish", topic, `its alarm ${logical}`, { ...own, "aws:SourceArn": program.arnOf(logical) });
+    }
     row(name, document, "denied", "cloudwatch.amazonaws.com", "sns:Publish", topic, "an alarm of another stack", { ...own, "aws:SourceArn": alarm.replace(`alarm:${program.prefix}-`, "alarm:another-stack-") });
+    // The prefix is PROJECT-STACK: a stack named like this one plus "-eu" names its alarms with this prefix and more.
+    row(name, document, "denied", "cloudwatch.amazonaws.com", "sns:Publish", topic, "the same alarm of a sibling stack whose name extends this one's (STACK-eu)", { ...own, "aws:SourceArn": alarm.replace(`alarm:${program.prefix}-`, `alarm:${program.prefix}-eu-`) });
     row(name, document, "denied", "cloudwatch.amazonaws.com", "sns:Publish", topic, "the same alarm name in another region", { ...own, "aws:SourceArn": alarm.replace(`:${region}:`, `:${region === "us-east-1" ? "eu-west-1" : "us-east-1"}:`) });
     row(name, document, "denied", "cloudwatch.amazonaws.com", "sns:Publish", topic, "an alarm of another account", { "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": alarm.replace(ACCOUNT, OTHER_ACCOUNT) });
     const rules = program.of("aws:cloudwatch/eventTarget:EventTarget").filter(([, t]) => refTo(t.properties.arn, "arn") === topicName)

@@ -86,7 +86,8 @@ public sealed partial class Settings
         if (_problems.Count > 0) throw new ConfigurationException($"{_handler.Name} cannot run: {string.Join("; ", _problems)}.");
     }
 
-    // The pattern the compiler checks `aws:region` and `peerRegion` with (infra/Model/Config/ConfigParser.cs).
+    // The shape of a region name: the compiler checks `aws:region` and `peerRegion` against its list (infra/Model/Config/AwsRegions.cs);
+    // a function guards only the shape, so a deployed one keeps running in a region opened after it was compiled.
     [GeneratedRegex(@"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")]
     private static partial Regex RegionName();
 

@@ -75,7 +75,7 @@ public static partial class ArcSection
         foreach (var item in raw)
         {
             var parts = item.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (parts.Length == 2 && ConfigPatterns.Region().IsMatch(parts[0]) && Uri.TryCreate(parts[1], UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttps)
+            if (parts.Length == 2 && AwsRegions.All.Contains(parts[0]) && Uri.TryCreate(parts[1], UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttps)
                 endpoints.Add((parts[0], parts[1]));
             else r.Fail(ClusterEndpoints, $"has '{item}', expected REGION=https://URL (the Region and Endpoint of each ClusterEndpoints item describe-cluster prints)");
         }

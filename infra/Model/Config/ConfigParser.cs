@@ -17,10 +17,19 @@ public static class ConfigParser
         var role = r.Choice(StackSection.Role, null);
         if (!r.IsSet(StackSection.Role)) r.Fail(StackSection.Role, $"is required: {StackSection.Role.Required}");
 
+        // A region that does not exist is reported once and then read as unset, so no check that compares regions repeats it.
         var region = r.Required(StackSection.Region) ?? "";
-        if (region.Length > 0 && !ConfigPatterns.Region().IsMatch(region)) r.Fail(StackSection.Region, $"is not an AWS region name (got '{region}')");
+        if (region.Length > 0 && AwsRegions.Problem(region) is { } badRegion)
+        {
+            r.Fail(StackSection.Region, badRegion);
+            region = "";
+        }
         var peerRegion = r.Required(StackSection.PeerRegion) ?? "";
-        if (peerRegion.Length > 0 && !ConfigPatterns.Region().IsMatch(peerRegion)) r.Fail(StackSection.PeerRegion, $"is not an AWS region name (got '{peerRegion}')");
+        if (peerRegion.Length > 0 && AwsRegions.Problem(peerRegion) is { } badPeer)
+        {
+            r.Fail(StackSection.PeerRegion, badPeer);
+            peerRegion = "";
+        }
         else if (peerRegion.Length > 0 && peerRegion == region)
             r.Fail(StackSection.PeerRegion, $"must differ from aws:region (both are '{region}'): failover needs a second region");
 
@@ -53,7 +62,7 @@ public static class ConfigParser
 
         foreach (var retired in SettingsCatalog.Retired) r.Retired(retired);
         r.RejectUnknownKeys();
-        if (r.Errors.Count > 0 || role is null) return new ConfigResult(null, r.Errors, r.KnownKeys);
+        if (r.Errors.Count > 0 || role is null) return new ConfigResult(null, r.Errors, r.KnownKeys) { ErrorOrigins = r.ErrorOrigins };
         var warnings = new List<string>();
         if (dns.TrafficGate == TrafficGateKind.Route53Api)
             warnings.Add($"{r.Key(DnsSection.TrafficGate)} route53-api moves traffic through Route 53's control plane, which is hosted in us-east-1: an outage there " +
@@ -116,4 +125,6 @@ public static class ConfigParser
 public sealed record ConfigResult(StackConfig? Config, IReadOnlyList<string> Errors, IReadOnlyCollection<string> KnownKeys)
 {
     public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// Where the errors are: the stack's config, Pulumi.yaml, or both.
+    public IReadOnlySet<string> ErrorOrigins { get; init; } = new HashSet<string>();
 }

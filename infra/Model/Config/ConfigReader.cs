@@ -9,25 +9,55 @@ internal sealed class ConfigReader(StackInputs inputs)
 {
     private readonly List<string> _errors = [];
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _origins = new(StringComparer.Ordinal);
 
     public IReadOnlyList<string> Errors => _errors;
+
+    /// Where the reported problems are: the stack's config, Pulumi.yaml, or both (each is fixed its own way).
+    public IReadOnlySet<string> ErrorOrigins => _origins;
 
     /// Every key read so far: after a parse, every setting there is.
     public IReadOnlyCollection<string> KnownKeys => _known;
 
-    public string Key(Setting setting) => setting.Key.Contains(':') ? setting.Key : $"{inputs.Project}:{setting.Key}";
+    public string Key(Setting setting) => inputs.Key(setting);
 
-    public void Fail(Setting setting, string why) => _errors.Add($"{Key(setting)} {why} in {inputs.Origin}");
+    /// A problem with the setting's value, named with the file it comes from. A setting of one value gets one line, its first
+    /// problem: a second would only restate the same mistake; a list's items or an object's fields may each have their own.
+    public void Fail(Setting setting, string why)
+    {
+        var key = Key(setting);
+        if (setting is not (ListSetting or StructuredSetting) && !_failed.Add(key)) return;
+        Report(key, origin => $"{key} {why} in {origin}");
+    }
 
     /// A problem that belongs to no single key (the stack's name).
-    public void Problem(string message) => _errors.Add($"{message} in {inputs.Origin}");
+    public void Problem(string message) => Report(null, origin => $"{message} in {origin}");
 
-    /// The raw text, or null when unset or empty (Pulumi passes an empty project default for an optional text setting).
+    private void Report(string? key, Func<string, string> message)
+    {
+        var origin = key is null ? inputs.Origin : inputs.OriginOf(key);
+        _origins.Add(origin);
+        _errors.Add(message(origin));
+    }
+
+    /// The raw text, or null when unset. A setting of one value given a list or a mapping, or an empty value where empty is not
+    /// "unset" (EmptyIsUnset), is reported and read as unset.
     public string? Raw(Setting setting)
     {
         var key = Key(setting);
         _known.Add(key);
-        return inputs.Values.TryGetValue(key, out var value) && value.Length > 0 ? value : null;
+        if (!inputs.Values.TryGetValue(key, out var value)) return null;
+        if (setting is not (ListSetting or StructuredSetting) && inputs.Structured.TryGetValue(key, out var kind))
+        {
+            Fail(setting, $"takes one value, not a {kind} (got {value})");
+            return null;
+        }
+        if (value.Length > 0) return value;
+        if (!setting.EmptyIsUnset)
+            Fail(setting, $"is empty ({(setting.Allowed.Length > 0 ? $"give {setting.Allowed}" : "give a value")}, or leave the key out for " +
+                $"the default, {setting.DefaultText ?? setting.DerivedDefault})");
+        return null;
     }
 
     /// Set to something other than its default: Pulumi passes Pulumi.yaml's defaults as if each stack had set them.
@@ -55,9 +85,12 @@ internal sealed class ConfigReader(StackInputs inputs)
             Fail(setting, $"must be a whole number (got '{raw}')");
             return value;
         }
+        // Out of range, the default stands in for the rest of the parse: the checks that compare settings then do not blame
+        // other keys for this one's mistake.
         if (parsed < setting.Min) Fail(setting, $"must be >= {setting.Min} (got {parsed})");
         else if (parsed > setting.Max) Fail(setting, $"must be <= {setting.Max} (got {parsed})");
-        return parsed;
+        else return parsed;
+        return value;
     }
 
     public bool Bool(BoolSetting setting)
@@ -137,14 +170,31 @@ internal sealed class ConfigReader(StackInputs inputs)
         var key = retired.Key.Contains(':') ? retired.Key : $"{inputs.Project}:{retired.Key}";
         _known.Add(key);
         if (inputs.Values.TryGetValue(key, out var value) && value.Length > 0)
-            _errors.Add($"{key} is no longer read: {retired.Replacement} in {inputs.Origin}");
+            Report(key, origin => $"{key} is no longer read: {retired.Replacement} in {origin}");
     }
 
-    /// Config keys in this project's namespace that no setting reads: almost always a typo.
+    /// Namespaces that are not this project's and are not a slip of it: the AWS provider's, and Pulumi's own (`pulumi:tags`).
+    private static readonly string[] OtherNamespaces = ["aws", "pulumi"];
+
+    /// Config keys in this project's namespace that no setting reads, and keys in a namespace that is a slip of the project's
+    /// (`falover:`, `Failover:`): almost always a typo, which would otherwise leave the setting at its default without a word.
     public void RejectUnknownKeys()
     {
-        foreach (var key in inputs.Values.Keys.Where(k => k.StartsWith(inputs.Project + ":", StringComparison.Ordinal) && !_known.Contains(k)))
-            _errors.Add($"{key} is not a known setting (see docs/configuration.md) in {inputs.Origin}");
+        foreach (var key in inputs.Values.Keys.Where(k => !_known.Contains(k)))
+        {
+            var (space, name) = (key[..Math.Max(0, key.IndexOf(':'))], key[(key.IndexOf(':') + 1)..]);
+            if (space == inputs.Project)
+            {
+                var near = Spelling.Nearest(name, _known.Where(k => k.StartsWith(inputs.Project + ":", StringComparison.Ordinal)).Select(k => k[(inputs.Project.Length + 1)..]));
+                var guess = near is null ? "" : $" (did you mean {inputs.Project}:{near}?)";
+                Report(key, origin => origin == StackInputs.ProjectFile
+                    ? $"{key} is not a known setting{guess} in {origin}: remove it from its config: block"
+                    : $"{key} is not a known setting{guess} in {origin}: remove it with `pulumi config rm --stack {inputs.Stack} {key}`");
+            }
+            else if (space.Length > 0 && !OtherNamespaces.Contains(space) && Spelling.IsSlipOf(space, inputs.Project))
+                Report(key, origin => $"{key} is in namespace '{space}', a slip of the project's '{inputs.Project}', so no setting reads it: " +
+                    $"rename it {inputs.Project}:{name} in {origin}");
+        }
     }
 
     private JsonNode? Json(Setting setting, string raw)

@@ -52,7 +52,7 @@ public static class ContainerSection
     {
         Key = "healthCheckPath",
         Default = "/health",
-        Form = "a URL path starting with /",
+        Form = "a URL path starting with /, without spaces",
         Description = "the path the ALB and Route 53 probe; it must answer 2xx/3xx when the region can serve",
         Why = "/health: the conventional path",
     };

@@ -67,7 +67,8 @@ public static partial class ControlSection
     {
         Key = "peerStack",
         DerivedDefault = "the other role's name (secondary / primary)",
-        Form = "stack, org/stack or org/project/stack",
+        Form = "stack, org/stack or org/project/stack: letters, digits, -, _ and . each",
+        Rule = "not this stack itself",
         Description = "the other stack: the secondary reads the primary's outputs through it, the primary derives the secondary's fixed names from it",
         Why = "the other role's name: the shipped stacks are named after their roles",
     };

@@ -51,7 +51,7 @@ public static partial class DnsSection
     {
         Key = "domainName",
         Required = "the application's DNS name, e.g. app.example.com",
-        Form = "a DNS name",
+        Form = "a DNS name: at most 253 characters, labels of at most 63 letters, digits and dashes",
         Description = "the application's DNS name: the failover record",
         Why = "required: the name clients resolve",
     };
@@ -60,7 +60,7 @@ public static partial class DnsSection
     {
         Key = "hostedZoneId",
         Required = "the Route 53 hosted zone that holds domainName, e.g. Z0123456789ABCDEFGHIJ",
-        Form = "a Route 53 hosted zone id (Z...)",
+        Form = "a Route 53 hosted zone id: Z and up to 32 capital letters and digits",
         Description = "the Route 53 hosted zone that holds domainName",
         Why = "required: the zone the failover records are written in",
     };

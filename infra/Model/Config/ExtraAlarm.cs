@@ -55,7 +55,9 @@ public static class ExtraAlarmSection
         Key = "extraAlarms",
         Empty = "[]",
         Form = $"at most {MaxExtraAlarms} of {{name, namespace, metricName, statistic, dimensions?, threshold, comparisonOperator, period?, evaluationPeriods?, " +
-            "treatMissingData?, insufficientDataHealthStatus?}; no metric math, extended statistics or other accounts' metrics",
+            $"treatMissingData?, insufficientDataHealthStatus?}}; each name lowercase letters, digits and dashes, at most {ConfigPatterns.MaxItemName}, " +
+            $"unique; statistic one of {string.Join(", ", Route53Statistics)}; period a multiple of 60; evaluationPeriods >= 1; no metric math, " +
+            "extended statistics or other accounts' metrics",
         Description = "more health signals: single-metric alarms that each back a Route 53 health check",
         Why = "none: the built-in alarms cover what every service shares",
     };
@@ -102,7 +104,8 @@ public static class ExtraAlarmSection
             }
 
             var name = Text("name");
-            if (name.Length > 0 && (!ConfigPatterns.Name().IsMatch(name) || name.Length > 40)) Bad($"name must be lowercase letters, digits and dashes, at most 40 (got '{name}')");
+            if (name.Length > 0 && (!ConfigPatterns.Name().IsMatch(name) || name.Length > ConfigPatterns.MaxItemName))
+                Bad($"name must be lowercase letters, digits and dashes, at most {ConfigPatterns.MaxItemName} (got '{name}')");
             else if (name.Length > 0 && !names.Add(name)) Bad($"name '{name}' is used twice");
             var statistic = Text("statistic");
             if (statistic.Length > 0 && !Route53Statistics.Contains(statistic))

@@ -36,7 +36,7 @@ public static partial class NetworkSection
     public static readonly TextSetting VpcId = new()
     {
         Key = "vpcId",
-        Form = "vpc-...",
+        Form = "vpc- and 8-17 hex digits",
         Rule = "with publicSubnetIds and privateSubnetIds",
         Description = "an existing VPC to use instead of building one",
         Why = "none: the stack builds its own VPC unless told otherwise",
@@ -45,7 +45,7 @@ public static partial class NetworkSection
     public static readonly ListSetting PublicSubnetIds = new()
     {
         Key = "publicSubnetIds",
-        Form = "subnet-... ids",
+        Form = "subnet ids: subnet- and 8-17 hex digits",
         Rule = "vpcId only, and then at least 2 in different AZs, routed to an internet gateway",
         Description = "the existing VPC's subnets for the internet-facing ALB",
         Why = "none: only with vpcId",
@@ -54,7 +54,7 @@ public static partial class NetworkSection
     public static readonly ListSetting PrivateSubnetIds = new()
     {
         Key = "privateSubnetIds",
-        Form = "subnet-... ids",
+        Form = "subnet ids: subnet- and 8-17 hex digits",
         Rule = "vpcId only, and then at least 2 in different AZs, none of publicSubnetIds",
         Description = "the existing VPC's subnets for the tasks, which get no public IP (give them NAT or VPC endpoints for ECR, S3 and CloudWatch Logs)",
         Why = "none: only with vpcId",

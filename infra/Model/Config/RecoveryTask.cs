@@ -36,12 +36,16 @@ public static partial class RecoveryTaskSection
     {
         Key = "recoveryTasks",
         Empty = "[]",
-        Form = "a list of {name, phase, timeoutSeconds? (30-3600), command?, environment?, taskDefinition?, container?, roleArns?}",
+        Form = $"a list of {{name, phase, timeoutSeconds? ({MinTimeoutSeconds}-{MaxTimeoutSeconds}), command?, environment?, taskDefinition?, container?, " +
+            $"roleArns?}}; each name lowercase letters, digits and dashes, at most {ConfigPatterns.MaxItemName}, unique; phase beforeShift or afterShift; " +
+            "environment names letters, digits and underscores",
         Description = "the application's recovery steps, run as ECS tasks in the promoted region before or after the traffic shift",
         Why = "none: what a recovery needs besides traffic (a database promotion, a migration) is the application's own",
     };
 
     public static IReadOnlyList<Setting> All => [Tasks];
+
+    private const int MinTimeoutSeconds = 30, MaxTimeoutSeconds = 3600;
 
     private static readonly HashSet<string> RecoveryTaskFields =
         ["name", "command", "environment", "taskDefinition", "container", "roleArns", "phase", "timeoutSeconds"];
@@ -78,7 +82,8 @@ public static partial class RecoveryTaskSection
 
             var name = Text("name") ?? "";
             if (name.Length == 0) Bad("needs 'name'");
-            else if (!ConfigPatterns.Name().IsMatch(name) || name.Length > 40) Bad($"name must be lowercase letters, digits and dashes, at most 40 (got '{name}')");
+            else if (!ConfigPatterns.Name().IsMatch(name) || name.Length > ConfigPatterns.MaxItemName)
+                Bad($"name must be lowercase letters, digits and dashes, at most {ConfigPatterns.MaxItemName} (got '{name}')");
             else if (!names.Add(name)) Bad($"name '{name}' is used twice");
             if (name.Length > 0) at = $"[{i}] ({name})";
 
@@ -92,7 +97,8 @@ public static partial class RecoveryTaskSection
             var timeout = RecoveryTask.TimeoutSecondsDefault;
             if (item["timeoutSeconds"] is JsonValue tv && tv.TryGetValue<int>(out var t)) timeout = t;
             else if (item["timeoutSeconds"] is not null) Bad("'timeoutSeconds' must be a whole number");
-            if (timeout is < 30 or > 3600) Bad($"timeoutSeconds must be 30-3600: a task holds the failover, and its lock, while it runs (got {timeout})");
+            if (timeout is < MinTimeoutSeconds or > MaxTimeoutSeconds)
+                Bad($"timeoutSeconds must be {MinTimeoutSeconds}-{MaxTimeoutSeconds}: a task holds the failover, and its lock, while it runs (got {timeout})");
 
             var command = Strings("command");
             if (command is { Count: 0 }) Bad("'command' must not be empty: leave it out to keep the task definition's command");

@@ -32,6 +32,10 @@ public abstract record Setting
     /// The values the parser accepts, in words (`1-65535`, `gated, endpoint, automatic`); empty when any value of the type is.
     public abstract string Allowed { get; }
 
+    /// Whether an empty value means "not set": Pulumi.yaml gives "" as the default of a text setting without a fixed one, and a
+    /// required key is reported missing; anywhere else an empty value is a slip (`containerPort: ""`), not a wish for the default.
+    public bool EmptyIsUnset => Required is not null || PulumiType == "string" && DefaultText is null;
+
     /// Whether a raw value only repeats the default: Pulumi passes a project default as if the stack had set it, so "set"
     /// means "set to something else" wherever it matters (a key used only with another setting).
     public bool IsDefault(string raw) => DefaultText is { } text && Canonical(raw) == Canonical(text);

@@ -61,7 +61,7 @@ public static partial class StackSection
     {
         Key = "aws:region",
         Required = "the AWS region this stack deploys to, e.g. us-east-1",
-        Form = "an AWS region name",
+        Form = "an AWS region of the aws, aws-cn or aws-us-gov partition",
         Description = "the region this stack deploys to (the AWS provider's own key)",
         Why = "required: the two stacks must name their regions",
     };
@@ -70,7 +70,7 @@ public static partial class StackSection
     {
         Key = "peerRegion",
         Required = "the region of the other stack",
-        Form = "an AWS region name",
+        Form = "an AWS region of the aws, aws-cn or aws-us-gov partition",
         Rule = "must differ from aws:region",
         Description = "the region of the other stack",
         Why = "required: failover needs a second region",
@@ -143,11 +143,14 @@ public static partial class StackSection
     public static readonly StructuredSetting Tags = new()
     {
         Key = "tags",
-        Form = "a mapping of tag names to values; not Project, Stack, Role or aws:*",
+        Form = $"a mapping of tag names (1-{MaxTagKey} characters) to values (at most {MaxTagValue}); not Project, Stack, Role or aws:*",
         Empty = "{}",
         Description = "tags for every taggable resource, joined by Project, Stack and Role",
         Why = "none: the program's own three tags already name the stack",
     };
+
+    /// AWS's tag limits (Tagging AWS resources, "Tag naming limits and requirements").
+    private const int MaxTagKey = 128, MaxTagValue = 256;
 
     public static IReadOnlyList<Setting> All =>
         [Role, Region, PeerRegion, NotificationEmails, DefaultFlag, ReserveConcurrency, LogRetentionDays, RtoObjectiveMinutes, NoticeRepeatMinutes, Tags];
@@ -175,8 +178,8 @@ public static partial class StackSection
         {
             if (k is "Project" or "Stack" or "Role") r.Fail(Tags, $"sets '{k}', which the program sets itself");
             else if (k.StartsWith("aws:", StringComparison.OrdinalIgnoreCase)) r.Fail(Tags, $"key '{k}' uses the reserved prefix aws:");
-            else if (k.Length is 0 or > 128) r.Fail(Tags, $"key '{k}' must be 1-128 characters");
-            else if (v.Length > 256) r.Fail(Tags, $"value of '{k}' must be at most 256 characters");
+            else if (k.Length is 0 or > MaxTagKey) r.Fail(Tags, $"key '{k}' must be 1-{MaxTagKey} characters");
+            else if (v.Length > MaxTagValue) r.Fail(Tags, $"value of '{k}' must be at most {MaxTagValue} characters");
             else tags[k] = v;
         }
         tags["Project"] = inputs.Project;

@@ -9,6 +9,23 @@ namespace Failover.Infra.Config;
 /// The raw inputs of one compile: project, stack and flat config (`ns:key` → string), and where they came from.
 public sealed record StackInputs(string Project, string Stack, string Organization, IReadOnlyDictionary<string, string> Values, string Origin)
 {
+    /// The project file, whose `config:` block gives every stack its defaults.
+    public const string ProjectFile = "Pulumi.yaml";
+
+    /// Keys whose value is Pulumi.yaml's (a project default no stack file overrides): a problem with one is fixed there, not with
+    /// `pulumi config set`. Known offline only: Pulumi passes both kinds alike.
+    public IReadOnlySet<string> FromProjectFile { get; init; } = new HashSet<string>();
+
+    /// Keys a file gives a list or a mapping, by which: Pulumi passes either as JSON text, which a setting that takes one value
+    /// would otherwise read as that text. Known offline only (under Pulumi, its own type check refuses them first).
+    public IReadOnlyDictionary<string, string> Structured { get; init; } = new Dictionary<string, string>();
+
+    /// A setting's full key: the project's namespace unless it has its own (`aws:region`).
+    public string Key(Setting setting) => setting.Key.Contains(':') ? setting.Key : $"{Project}:{setting.Key}";
+
+    /// The file (offline) or the config (under Pulumi) a key's value comes from.
+    public string OriginOf(string key) => FromProjectFile.Contains(key) ? ProjectFile : Origin;
+
     private static readonly string[] PulumiVariables = ["PULUMI_STACK", "PULUMI_PROJECT", "PULUMI_CONFIG"];
 
     /// Pulumi sets its variables for the real run only; plugin discovery runs the compiler with none of them.
@@ -53,27 +70,47 @@ public sealed record StackInputs(string Project, string Stack, string Organizati
     /// Offline: Pulumi.yaml (project name and project-level config) and Pulumi.STACK.yaml, as Pulumi would pass them.
     public static StackInputs FromFiles(string directory, string stack, string organization = "organization")
     {
-        var projectFile = Path.Combine(directory, "Pulumi.yaml");
+        var projectFile = Path.Combine(directory, ProjectFile);
         var stackFileName = $"Pulumi.{stack}.yaml";
         var stackFile = Path.Combine(directory, stackFileName);
         if (!File.Exists(projectFile)) throw new InputException($"{projectFile} not found: run from the project directory.");
         if (!File.Exists(stackFile)) throw new InputException($"{stackFile} not found: is '{stack}' a stack of this project?");
 
-        var project = Load(projectFile, "Pulumi.yaml");
+        var project = Load(projectFile, ProjectFile);
         var name = (Child(project, "name") as YamlScalarNode)?.Value ?? throw new InputException($"{projectFile} has no 'name'.");
         var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var structured = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Set(string key, YamlNode value, string file)
+        {
+            values[key] = Flatten(value, key, file);
+            if (value is YamlSequenceNode or YamlMappingNode) structured[key] = Kind(value);
+            else structured.Remove(key);
+        }
 
         // Project-level config: `key: {default: v}` or `key: {value: v}`; a key without namespace belongs to the project.
-        foreach (var (key, v) in ConfigEntries(project, "Pulumi.yaml"))
+        foreach (var (key, v, _) in ConfigEntries(project, ProjectFile))
         {
-            var fullKey = key.Contains(':') ? key : $"{name}:{key}";
             var value = v is YamlMappingNode m ? Child(m, "value") ?? Child(m, "default") : v;
-            if (value is not null) values[fullKey] = Flatten(value, fullKey, "Pulumi.yaml");
+            if (value is not null) Set(Namespaced(key, name), value, ProjectFile);
         }
-        foreach (var (key, v) in ConfigEntries(Load(stackFile, stackFileName), stackFileName))
-            values[key] = Flatten(v, key, stackFileName);
-        return new StackInputs(name, stack, organization, values, stackFileName);
+        var fromProject = new HashSet<string>(values.Keys, StringComparer.Ordinal);
+
+        // Pulumi reads a stack file's key without namespace as the project's (`containerPort` is `failover:containerPort`); written
+        // both ways, Pulumi keeps one of the two at random.
+        var written = new Dictionary<string, (string Key, Mark At)>(StringComparer.Ordinal);
+        foreach (var (key, v, at) in ConfigEntries(Load(stackFile, stackFileName), stackFileName))
+        {
+            var fullKey = Namespaced(key, name);
+            if (written.TryGetValue(fullKey, out var first))
+                throw new InputException($"{At(stackFileName, at)}: {key} is {fullKey}, which line {first.At.Line} sets too (as {first.Key}): keep one of the two");
+            written[fullKey] = (key, at);
+            Set(fullKey, v, stackFileName);
+            fromProject.Remove(fullKey);
+        }
+        return new StackInputs(name, stack, organization, values, stackFileName) { FromProjectFile = fromProject, Structured = structured };
     }
+
+    private static string Namespaced(string key, string project) => key.Contains(':') ? key : $"{project}:{key}";
 
     private static YamlMappingNode Load(string path, string file)
     {
@@ -82,6 +119,11 @@ public sealed record StackInputs(string Project, string Stack, string Organizati
         try
         {
             stream.Load(new StringReader(text));
+        }
+        catch (YamlException e) when (Reason(e).Contains("tab", StringComparison.OrdinalIgnoreCase) && TabIndenting(text) is { } tab)
+        {
+            // YamlDotNet places a tab in the indentation at the start of the mapping it was reading (line 1), not where the tab is.
+            throw new InputException($"{At(file, tab)}: invalid YAML: a tab indents this line; YAML indents with spaces only");
         }
         catch (YamlException e)
         {
@@ -100,14 +142,14 @@ public sealed record StackInputs(string Project, string Stack, string Organizati
         };
     }
 
-    private static IEnumerable<(string Key, YamlNode Value)> ConfigEntries(YamlMappingNode root, string file)
+    private static IEnumerable<(string Key, YamlNode Value, Mark At)> ConfigEntries(YamlMappingNode root, string file)
     {
         switch (Child(root, "config"))
         {
             case null:
                 yield break;
             case YamlMappingNode config:
-                foreach (var (k, v) in config.Children) yield return (KeyOf(k, file), v);
+                foreach (var (k, v) in config.Children) yield return (KeyOf(k, file), v, k.Start);
                 break;
             case var other:
                 throw new InputException($"{At(file, other.Start)}: 'config' must be a mapping of keys to values, not a {Kind(other)}");
@@ -140,6 +182,19 @@ public sealed record StackInputs(string Project, string Stack, string Organizati
         YamlMappingNode map => new JsonObject(map.Children.Select(e => KeyValuePair.Create(KeyOf(e.Key, file), ToJson(e.Value, file)))),
         _ => null,
     };
+
+    /// The first tab in a line's indentation, which YAML forbids: where a parser's complaint about tabs comes from.
+    private static Mark? TabIndenting(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', 0, indent);
+            if (tab >= 0 && indent < lines[i].TrimEnd('\r').Length) return new Mark(0, i + 1, tab + 1);
+        }
+        return null;
+    }
 
     private static Mark WhereScanningStops(string text)
     {

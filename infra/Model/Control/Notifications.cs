@@ -19,9 +19,9 @@ public sealed record NotificationsProps
 public sealed class Notifications
 {
     private readonly List<Value> _rules = [];
+    private readonly List<Value> _alarms = [];
     private readonly List<IamRole> _publishers = [];
     private readonly AwsAccount _account;
-    private readonly Naming _naming;
     private Resource? _policy;
 
     public Resource Topic { get; }
@@ -33,9 +33,9 @@ public sealed class Notifications
     /// The logical-name stem of its resources (`notifications`, `notifications-us-east-1`).
     public string Stem { get; }
 
-    private Notifications(Resource topic, Resource key, Value name, string region, Resource? provider, string stem, AwsAccount account, Naming naming)
+    private Notifications(Resource topic, Resource key, Value name, string region, Resource? provider, string stem, AwsAccount account)
     {
-        Topic = topic; Key = key; Name = name; Region = region; Provider = provider; Stem = stem; _account = account; _naming = naming;
+        Topic = topic; Key = key; Name = name; Region = region; Provider = provider; Stem = stem; _account = account;
     }
 
     /// sns:Publish on the topic, and the key's data keys SNS encrypts each message with on the publisher's behalf.
@@ -47,6 +47,14 @@ public sealed class Notifications
         role.Grant(p => p
             .Allow("PublishNotifications", Actions.Sns.Publish, Arn)
             .Allow("EncryptNotifications", Actions.Kms.EncryptForTopic, Key.Out("arn")));
+    }
+
+    /// Let this one alarm publish. The topic policy names each alarm by ARN, not by the stack's prefix: the prefix is
+    /// `PROJECT-STACK`, so `failover-primary-*` would admit every alarm of a stack named `primary-eu` as well.
+    public void AllowAlarm(Value alarmArn)
+    {
+        if (_policy is not null) throw new InvalidOperationException("The topic policy is declared: an alarm allowed after that would be refused by it.");
+        _alarms.Add(alarmArn);
     }
 
     /// Let this one EventBridge rule publish (the topic policy names it by ARN; no other rule may).
@@ -120,18 +128,18 @@ public sealed class Notifications
                 Properties = Map.Of(("topic", topic.Out("arn")), ("protocol", "email"), ("endpoint", props.Emails[i])),
                 Options = options,
             });
-        return new Notifications(topic, key, name, region, props.Provider, stem, account, naming);
+        return new Notifications(topic, key, name, region, props.Provider, stem, account);
     }
 
-    /// The topic policy, once every rule that publishes is known: CloudWatch for this stack's alarms, EventBridge for the named rules.
+    /// The topic policy, once every alarm and rule that publishes is known: CloudWatch for the named alarms, EventBridge for the named rules.
     public void DeclarePolicy(PulumiProgram program)
     {
         if (_policy is not null) throw new InvalidOperationException("The topic policy is declared twice.");
-        var policy = new PolicyDocument()
-            .AllowPrincipal("StackAlarmsPublish", Principal.Service("cloudwatch.amazonaws.com"), Actions.Sns.Publish, Arn,
-                Condition.ArnLike("aws:SourceArn", Value.Format($"arn:{_account.Partition}:cloudwatch:{Region}:{_account.AccountId}:alarm:{_naming.Prefix}-*")),
+        var policy = new PolicyDocument();
+        if (_alarms.Count > 0)
+            policy.AllowPrincipal("StackAlarmsPublish", Principal.Service("cloudwatch.amazonaws.com"), Actions.Sns.Publish, Arn,
+                Condition.ArnEquals("aws:SourceArn", [.. _alarms]),
                 Condition.StringEquals("aws:SourceAccount", _account.AccountId));
-        var alarms = Value.Format($"arn:{_account.Partition}:cloudwatch:{Region}:{_account.AccountId}:alarm:{_naming.Prefix}-*");
         if (_rules.Count > 0)
             policy.AllowPrincipal("NamedRulesPublish", Principal.Service("events.amazonaws.com"), Actions.Sns.Publish, Arn,
                 Condition.ArnEquals("aws:SourceArn", [.. _rules]));
@@ -141,7 +149,7 @@ public sealed class Notifications
         // principal ARN, and the services (no aws:PrincipalArn) by their source ARN.
         var exempt = new List<Condition>();
         if (_publishers.Count > 0) exempt.Add(Condition.ArnNotLike("aws:PrincipalArn", [.. _publishers.Select(r => r.Resource.Out("arn"))]));
-        exempt.Add(Condition.ArnNotLike("aws:SourceArn", [alarms, .. _rules]));
+        exempt.Add(Condition.ArnNotLike("aws:SourceArn", [.. _alarms, .. _rules]));
         policy.DenyPrincipal("OnlyTheseSourcesPublish", Principal.Anyone, Actions.Sns.Publish, Arn, [.. exempt]);
         _policy = program.Add(new Resource
         {

@@ -76,6 +76,12 @@ public static class WorkflowDefinition
         ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException",
             "Lambda.ClientExecutionTimeoutException"];
 
+    /// How often a task retries Lambda's transient errors (a throttle among them): the function's throttle alarm counts past it.
+    public const int LambdaTransientRetries = 5;
+
+    /// How often a task retries a function's retryable or outcome-unknown error: the function's error alarm counts past it.
+    public const int FunctionErrorRetries = 3;
+
     /// Errors whose outcome is unknown besides the functions' own: a task that timed out, a function that crashed or ran
     /// out of memory. Every handler is idempotent, so repeating converges.
     public static readonly IReadOnlyList<string> OutcomeUnknownErrors = ["States.Timeout", "Lambda.Unknown", "Sandbox.Timedout"];
@@ -532,9 +538,9 @@ public static class WorkflowDefinition
                 ("TimeoutSeconds", handler.Size.TimeoutSeconds + 10),
                 ("Retry", Value.List(
                     // Full jitter: retries of two concurrent executions must not collide again.
-                    Map.Of(("ErrorEquals", Value.Strings(LambdaTransientErrors)), ("IntervalSeconds", 1), ("MaxAttempts", 5),
+                    Map.Of(("ErrorEquals", Value.Strings(LambdaTransientErrors)), ("IntervalSeconds", 1), ("MaxAttempts", LambdaTransientRetries),
                         ("BackoffRate", 2), ("MaxDelaySeconds", 16), ("JitterStrategy", "FULL")),
-                    Map.Of(("ErrorEquals", Value.Strings([.. ErrorTypes.Retryable, .. OutcomeUnknownErrors])), ("IntervalSeconds", 2), ("MaxAttempts", 3),
+                    Map.Of(("ErrorEquals", Value.Strings([.. ErrorTypes.Retryable, .. OutcomeUnknownErrors])), ("IntervalSeconds", 2), ("MaxAttempts", FunctionErrorRetries),
                         ("BackoffRate", 2), ("MaxDelaySeconds", 20), ("JitterStrategy", "FULL")))),
                 ("Catch", new Seq(catches)),
                 ("Next", next));

@@ -39,6 +39,9 @@ public sealed record WatcherAlarmsProps
 /// A topic that cannot deliver cannot tell of itself: that alarm shows on the dashboard as well.
 public static class WatcherAlarms
 {
+    /// Five minutes: a task's four attempts and their backoff fit in it unless each attempt runs to a long time limit (shift-traffic's).
+    public const int FunctionAlarmPeriodSeconds = 300;
+
     public static IReadOnlyList<WatcherAlarm> Create(PulumiProgram program, WatcherAlarmsProps props)
     {
         var alarms = new List<WatcherAlarm>();
@@ -46,9 +49,10 @@ public static class WatcherAlarms
         Notifications TopicIn(string region) => props.Topics.Single(t => t.Region == region);
 
         void Add(string key, string description, string ns, string metric, string statistic, Map dimensions, int period, Notifications topic,
-            bool silence = false)
+            int threshold = 1, bool silence = false)
         {
             var name = props.Naming.Named($"watch-{key}");
+            var arn = Value.Format($"arn:{props.Account.Partition}:cloudwatch:{topic.Region}:{props.Account.AccountId}:alarm:{name}");
             var alarm = program.Add(new Resource
             {
                 Name = $"watch-{key}",
@@ -62,31 +66,42 @@ public static class WatcherAlarms
                     ("dimensions", dimensions),
                     ("period", period),
                     ("evaluationPeriods", 1),
-                    ("threshold", 1),
+                    ("threshold", threshold),
                     // A silence alarm fires when nothing happened; every other one when something did.
                     ("comparisonOperator", silence ? "LessThanThreshold" : "GreaterThanOrEqualToThreshold"),
                     // Counts published only when something happens (or, for a queue, while it is active): no data is no trouble,
                     // except for a silence alarm, where no data is the trouble.
                     ("treatMissingData", silence ? "breaching" : "notBreaching"),
+                    // A fresh deploy has no data yet, which a silence alarm reads as silence: without a warm-up it would page on
+                    // every new stack. CloudWatch holds it in INSUFFICIENT_DATA, without actions, until the first data fills its
+                    // window or the warm-up ends (CloudWatch guide, "Alarm warm-up periods"). Twice the window: the schedule can be
+                    // created minutes after the alarm, and its first start then still has a whole window to land in.
+                    ("warmUpConfiguration", silence ? Map.Of(("warmUpPeriodDurationInMinutes", 2 * period / 60)) : null),
                     ("alarmActions", Value.List(topic.Arn)),
                     ("okActions", Value.List(topic.Arn)),
                     ("tags", props.Naming.TagsNamed($"watch-{key}"))),
                 Options = new ResourceOptions { Provider = topic.Provider },
             });
+            topic.AllowAlarm(arn);
             alarms.Add(new WatcherAlarm
             {
-                Key = key, Alarm = alarm, Namespace = ns, Metric = metric, Dimensions = dimensions, Region = topic.Region,
-                Arn = Value.Format($"arn:{props.Account.Partition}:cloudwatch:{topic.Region}:{props.Account.AccountId}:alarm:{name}"),
+                Key = key, Alarm = alarm, Namespace = ns, Metric = metric, Dimensions = dimensions, Region = topic.Region, Arn = arn,
             });
         }
 
+        // An error or throttle that its task retried away is no news: each alarm needs one more than a task's retries within five
+        // minutes, a function failing beyond what retries absorb (on every run, or one task through all its attempts). An error
+        // no retry absorbed fails the run, unless the workflow catches it on purpose (a renewal after traffic moved), and
+        // runs-failed pages for that at once.
         foreach (var (name, function) in props.Functions.All)
         {
             var dims = Map.Of(("FunctionName", function.Function.Out("name")));
-            Add($"{name}-errors", $"The {name} function failed (an error it returned, a crash or a timeout): see its log group.",
-                "AWS/Lambda", "Errors", "Sum", dims, 60, home);
-            Add($"{name}-throttles", $"The {name} function was throttled: the account's concurrency is exhausted and the workflow is retrying.",
-                "AWS/Lambda", "Throttles", "Sum", dims, 60, home);
+            var errors = WorkflowDefinition.FunctionErrorRetries + 1;
+            Add($"{name}-errors", $"The {name} function failed at least {errors} times in 5 minutes (errors it returned, crashes or timeouts), more than one task's retries absorb: see its log group.",
+                "AWS/Lambda", "Errors", "Sum", dims, FunctionAlarmPeriodSeconds, home, threshold: errors);
+            var throttles = WorkflowDefinition.LambdaTransientRetries + 1;
+            Add($"{name}-throttles", $"The {name} function was throttled at least {throttles} times in 5 minutes, more than one task's retries absorb: the account's concurrency is exhausted.",
+                "AWS/Lambda", "Throttles", "Sum", dims, FunctionAlarmPeriodSeconds, home, threshold: throttles);
         }
         // Each entry point's runs: the operators' machine under the plain names, the triggers' with a `trigger-` prefix.
         foreach (var (arn, key) in props.Workflow.Arns.Select((a, i) => (a, i == 0 ? "" : "trigger-")))

@@ -10,7 +10,7 @@ namespace Failover.Ops.Aws;
 /// (exit 1), never a refusal: nothing was read, so there is nothing to refuse on.
 public static class MissingCredentials
 {
-    /// The sentence for a credential chain that gave nothing; `env` reads the variables the chain read.
+    /// The sentence for a credential chain that gave nothing; `env` reads the variables the chain read (--profile is AWS_PROFILE there).
     public static OpsException Explain(Exception error, Func<string, string?> env)
     {
         if (env("AWS_WEB_IDENTITY_TOKEN_FILE") is { } token)
@@ -21,9 +21,9 @@ public static class MissingCredentials
         if (!new CredentialProfileStoreChain().TryGetProfile(name, out var found))
             return profile is null
                 ? new OpsException("no AWS credentials found (tried AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the profile \"default\" and an instance or container role): " +
-                    "run `aws sso login --profile NAME` and set AWS_PROFILE=NAME, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
-                : new OpsException($"no AWS credentials: the profile \"{profile}\" (AWS_PROFILE) is in neither {env("AWS_CONFIG_FILE") ?? "~/.aws/config"} " +
-                    $"nor {env("AWS_SHARED_CREDENTIALS_FILE") ?? "~/.aws/credentials"}: check the name (`aws configure list-profiles`) or set AWS_PROFILE to one that is");
+                    "run `aws sso login --profile NAME` and pass --profile NAME, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+                : new OpsException($"no AWS credentials: the profile \"{profile}\" is in neither {env("AWS_CONFIG_FILE") ?? "~/.aws/config"} " +
+                    $"nor {env("AWS_SHARED_CREDENTIALS_FILE") ?? "~/.aws/credentials"}: check the name (`aws configure list-profiles`) or name one that is (--profile or AWS_PROFILE)");
         if (Network(error) is { } network)
             return new OpsException($"no AWS credentials: the profile \"{name}\" signs in through AWS, which could not be reached ({Bounded(network.Message)}); check the network and retry");
         if (found.Options.SsoStartUrl is not null || found.Options.SsoSession is not null)

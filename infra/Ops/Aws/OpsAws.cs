@@ -1,3 +1,4 @@
+using Amazon;
 using Amazon.Runtime;
 using Failover.Functions.Aws;
 using Failover.Functions.Runtime;
@@ -43,7 +44,7 @@ public sealed class OpsAws(OpsContext context)
         try
         {
             // The chain object caches and refreshes what it resolved; asking it again is cheap.
-            _chain ??= Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentials();
+            _chain ??= Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentials(ChainConfig());
             return AwsEnvironment.With(context.Env, _chain.GetCredentials(), region);
         }
         catch (Exception e) when (e is AmazonClientException or AmazonServiceException or InvalidOperationException or HttpRequestException or IOException)
@@ -70,5 +71,15 @@ public sealed class OpsAws(OpsContext context)
         {
             // Unreachable or throttled: no news of the credentials; the reads that follow report what they meet.
         }
+    }
+
+    /// The profile and region this run's environment names (--profile and --region write them there): the SDK's chain would
+    /// otherwise read the process's own.
+    private Amazon.SecurityToken.AmazonSecurityTokenServiceConfig ChainConfig()
+    {
+        var config = new Amazon.SecurityToken.AmazonSecurityTokenServiceConfig();
+        if (context.Env("AWS_PROFILE") is { } profile) config.Profile = new Profile(profile);
+        if ((context.Env("AWS_REGION") ?? context.Env("AWS_DEFAULT_REGION")) is { } region) config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        return config;
     }
 }

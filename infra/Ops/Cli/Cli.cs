@@ -12,23 +12,45 @@ public static class Cli
     public static async Task<int> RunAsync(string[] args, OpsContext context, CancellationToken cancellationToken = default)
     {
         var parse = Parse(args, context);
-        return await InvokeAsync(parse, parse.GetValue(GlobalOptions.Json), context, cancellationToken);
+        if (parse.GetResult(GlobalOptions.DeprecatedJson) is { Implicit: false }) context.Err.WriteLine("warning: --json is deprecated: use --output json");
+        return await InvokeAsync(parse, GlobalOptions.WantsJson(parse), context, cancellationToken);
     }
 
     /// The command line read against the command tree (tests check that documented command lines parse).
     public static ParseResult Parse(string[] args, OpsContext context)
     {
-        var root = new RootCommand("failoverctl: deploy the failover stacks, set the user request flag, read the state of both regions, start and follow failovers, failbacks and drills, and show the recovery-time budget.");
-        foreach (var option in new Option[] { GlobalOptions.Json, GlobalOptions.Cwd, GlobalOptions.PrimaryStack, GlobalOptions.SecondaryStack })
+        return Tree(context).Parse(args);
+    }
+
+    /// Every command and option failoverctl has; help, completion and the checks of a command line are read from it.
+    public static RootCommand Tree(OpsContext context)
+    {
+        var root = CommandHelp.Attach(new RootCommand("failoverctl: deploy the failover stacks, set the user request flag, read the state of both regions, start and follow failovers, failbacks and drills, and show the recovery-time budget."),
+            [
+                "failoverctl status",
+                "failoverctl status --watch",
+                "failoverctl flag set block --reason \"INC-4711: database migration\" --ttl 4h",
+                "failoverctl start failover --reason \"us-east-1 ALB 5xx since 09:12\" --wait",
+                "failoverctl rto --output json",
+                "failoverctl --profile oncall --region us-west-2 status",
+                "source <(failoverctl completion bash)",
+            ],
+            [.. ExitCodes.Meanings]);
+        foreach (var option in GlobalOptions.All)
             root.Options.Add(option);
-        foreach (var command in new[] { DeployCommand.Build(context), FlagCommand.Build(context), StatusCommand.Build(context), StartCommand.Build(context), RtoCommand.Build(context) })
+        foreach (var command in new[] { DeployCommand.Build(context), FlagCommand.Build(context), StatusCommand.Build(context), StartCommand.Build(context), RtoCommand.Build(context), CompletionCommand.Build(context) })
             root.Subcommands.Add(command);
-        return root.Parse(args);
+        CommandHelp.Install(root);
+        return root;
     }
 
     private static async Task<int> InvokeAsync(ParseResult parse, bool json, OpsContext context, CancellationToken cancellationToken)
     {
-        if (parse.Errors.Count > 0)
+        // --help answers even when the rest of the line is incomplete (`flag set --help` has no mode yet).
+        var help = parse.Action is CommandHelp.Action;
+        if (!help && Repeated(parse) is { } repeated)
+            return Fail(context, json, ExitCodes.Usage, $"{repeated} is given more than once: give it once (see `{CommandPath(parse)} --help`)");
+        if (!help && parse.Errors.Count > 0)
         {
             // An unknown word says more than the "required command" error it causes.
             var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
@@ -68,8 +90,16 @@ public static class Cli
         // One line, whatever an error body carried (an HTML page from a proxy, a stack trace with FAILOVER_DEBUG off).
         message = System.Text.RegularExpressions.Regex.Replace(message.Trim(), @"\s*\n\s*", " ");
         context.Err.WriteLine($"error: {message}");
-        if (json) new Output(context, json).Result(new JsonObject { ["ok"] = false, ["exitCode"] = exitCode, ["message"] = message, ["error"] = message });
+        if (json) new Output(context, json).Result(new JsonObject { ["ok"] = false, ["exitCode"] = exitCode, ["message"] = message });
         return exitCode;
+    }
+
+    /// An option given twice: an error rather than the last one silently winning (`--reason a --reason b` would keep b).
+    private static string? Repeated(ParseResult parse)
+    {
+        IEnumerable<Option> Options(Command command) => command.Options.Concat(command.Subcommands.SelectMany(Options));
+        return Options(parse.RootCommandResult.Command).Distinct()
+            .FirstOrDefault(o => parse.GetResult(o) is { IdentifierTokenCount: > 1 })?.Name;
     }
 
     private static string CommandPath(ParseResult parse)

@@ -5,7 +5,7 @@ public sealed record OpsContext
 {
     public required IReadOnlyDictionary<string, string> Environment { get; init; }
 
-    /// Results: text for people, one JSON document with --json.
+    /// Results: text for people, one JSON document with --output json.
     public required TextWriter Out { get; init; }
 
     /// Progress, warnings and errors: never mixed into a result a pipeline parses.
@@ -17,6 +17,9 @@ public sealed record OpsContext
 
     /// Whether a person is at the terminal: only then may a command ask for confirmation.
     public bool Interactive { get; init; }
+
+    /// Whether stdout is a terminal: only then does `status --watch` redraw in place.
+    public bool OutputIsTerminal { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -42,6 +45,7 @@ public sealed record OpsContext
         Err = Console.Error,
         In = Console.In,
         Interactive = !Console.IsInputRedirected && !Console.IsErrorRedirected,
+        OutputIsTerminal = !Console.IsOutputRedirected,
         WorkingDirectory = Directory.GetCurrentDirectory(),
     };
 }

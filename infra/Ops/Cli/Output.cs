@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Failover.Ops.Cli;
 
-/// Where a command's words go: results to stdout (text, or one JSON document with --json), progress and warnings to stderr.
+/// Where a command's words go: results to stdout (text, or one JSON document with --output json), progress and warnings to stderr.
 public sealed class Output(OpsContext context, bool json)
 {
     // Indented, and apostrophes and quotes in reasons kept readable (the default escapes them as \u0027 for HTML).
@@ -11,7 +11,7 @@ public sealed class Output(OpsContext context, bool json)
 
     public bool Json => json;
 
-    /// A result line for people; nothing in --json mode, where the result is one document.
+    /// A result line for people; nothing in --output json mode, where the result is one document.
     public void Line(string text = "")
     {
         if (!json) context.Out.WriteLine(text);
@@ -22,7 +22,7 @@ public sealed class Output(OpsContext context, bool json)
 
     public void Warn(string text) => context.Err.WriteLine($"warning: {text}");
 
-    /// The machine-readable result: written only with --json.
+    /// The machine-readable result: written only with --output json.
     public void Result(JsonNode result)
     {
         if (json) context.Out.WriteLine(result.ToJsonString(Indented));

@@ -12,8 +12,10 @@ public sealed class Session
 
     public Session(OpsContext context, ParseResult parse)
     {
+        // --profile and --region reach everything this run starts: the credential chain and the Pulumi CLI alike.
+        context = GlobalOptions.Apply(parse, context);
         Context = context;
-        Output = new Output(context, parse.GetValue(GlobalOptions.Json));
+        Output = new Output(context, GlobalOptions.WantsJson(parse));
         Project = Project.Find(context, parse.GetValue(GlobalOptions.Cwd), parse.GetValue(GlobalOptions.PrimaryStack)!, parse.GetValue(GlobalOptions.SecondaryStack)!);
         Processes = new ProcessRunner(context);
         Pulumi = new PulumiCli(Processes, Project.Directory);
@@ -51,22 +53,4 @@ public sealed class Session
     public Task<DeployedStack> PrimaryAsync(CancellationToken cancellationToken) => StackAsync(Project.PrimaryStack, cancellationToken);
 
     public Task<DeployedStack> SecondaryAsync(CancellationToken cancellationToken) => StackAsync(Project.SecondaryStack, cancellationToken);
-}
-
-/// Options every command takes.
-public static class GlobalOptions
-{
-    public static readonly Option<bool> Json = new("--json") { Description = "Write the result as one JSON document on stdout (progress still goes to stderr)", Recursive = true };
-
-    public static readonly Option<string?> Cwd = new("--cwd") { Description = "The Pulumi project folder (default: the nearest folder with Pulumi.yaml)", Recursive = true };
-
-    public static readonly Option<string> PrimaryStack = new("--primary-stack")
-    {
-        Description = "The primary region's stack", Recursive = true, DefaultValueFactory = _ => "primary",
-    };
-
-    public static readonly Option<string> SecondaryStack = new("--secondary-stack")
-    {
-        Description = "The secondary region's stack", Recursive = true, DefaultValueFactory = _ => "secondary",
-    };
 }

@@ -30,11 +30,19 @@ public static class DeployCommand
         {
             Description = $"Deploy the {FunctionsBuild.Zip} an earlier pipeline step built ({FunctionsBuild.Command}) instead of building it",
         };
-        var deploy = new Command("deploy",
+        var deploy = CommandHelp.Attach(new Command("deploy",
             "Build the functions, preview both stacks, then update the primary before the secondary, each with refresh; refuses while traffic is failed over or a run holds the lock")
         {
             stacks, previewOnly, yes, force, skipBuild,
-        };
+        }, [
+            "failoverctl deploy",
+            "failoverctl deploy --preview-only",
+            "failoverctl deploy --yes --output json > release.json",
+            "failoverctl deploy --yes --stacks secondary",
+        ],
+            (ExitCodes.Ok, "deployed (or, with --preview-only, previewed)"),
+            (ExitCodes.Failed, "a step failed (build, config, preview, update, outputs): the error names the stack and what was deployed"),
+            (ExitCodes.Refused, "refused by the release guard (traffic failed over, a run holds the lock) or not confirmed: nothing was deployed"));
         deploy.SetAction((parse, ct) =>
         {
             var session = new Session(context, parse);

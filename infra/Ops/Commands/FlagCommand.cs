@@ -15,15 +15,31 @@ public static class FlagCommand
 {
     public static Command Build(OpsContext context)
     {
-        var flag = new Command("flag", "Read or set the user request flag: auto (act on evidence), block (never act), force (act even against a healthy primary)");
+        var flag = CommandHelp.Attach(new Command("flag", "Read or set the user request flag: auto (act on evidence), block (never act), force (act even against a healthy primary)"), [
+            "failoverctl flag get",
+            "failoverctl flag set block --reason \"INC-4711: database migration\" --ttl 4h",
+            "failoverctl flag clear",
+        ], (ExitCodes.Ok, "done"), (ExitCodes.Failed, "the control table could not be read or written in any region"));
 
-        var get = new Command("get", "Show the flag in force in each region: the override in the control table, its expiry, and the default from pulumi config");
+        var get = CommandHelp.Attach(new Command("get", "Show the flag in force in each region: the override in the control table, its expiry, and the default from pulumi config"), [
+            "failoverctl flag get",
+            "failoverctl flag get --output json | jq '.regions[] | {region, effective}'",
+        ],
+            (ExitCodes.Ok, "read; a replica that did not answer is shown as unknown"),
+            (ExitCodes.Failed, "the stacks' outputs could not be had, or no replica of the control table answered"));
         get.SetAction((parse, ct) => GetAsync(new Session(context, parse), ct));
 
         var mode = new Argument<string>("mode") { Description = "auto, block or force" };
+        mode.CompletionSources.Add("auto", "block", "force");
         var reason = new Option<string?>("--reason") { Description = "Why (required): stored with the override and repeated in every decision and notification" };
         var ttl = new Option<string?>("--ttl") { Description = "How long the override holds, e.g. 30m, 2h, 1d (1m to 7d; required for force; without it auto and block hold until cleared)" };
-        var set = new Command("set", "Set the override: written to the control table with your identity (STS), the time and the expiry") { mode, reason, ttl };
+        var set = CommandHelp.Attach(new Command("set", "Set the override: written to the control table with your identity (STS), the time and the expiry") { mode, reason, ttl }, [
+            "failoverctl flag set block --reason \"INC-4711: database migration\" --ttl 4h",
+            "failoverctl flag set force --reason \"planned evacuation of us-east-1\" --ttl 2h",
+            "failoverctl flag set auto --reason \"migration done\"",
+        ],
+            (ExitCodes.Ok, "written (to every replica that answered; one that did not is named)"),
+            (ExitCodes.Failed, "not written: no replica answered, or your identity could not be read from STS"));
         set.SetAction((parse, ct) =>
         {
             // Every argument is checked before anything is read or written.
@@ -31,7 +47,12 @@ public static class FlagCommand
             return SetAsync(new Session(context, parse), request, ct);
         });
 
-        var clear = new Command("clear", "Remove the override: the default from pulumi config applies again");
+        var clear = CommandHelp.Attach(new Command("clear", "Remove the override: the default from pulumi config applies again"), [
+            "failoverctl flag clear",
+            "failoverctl flag clear --primary-stack prod-east --secondary-stack prod-west",
+        ],
+            (ExitCodes.Ok, "removed (or there was none)"),
+            (ExitCodes.Failed, "not removed: no replica of the control table answered"));
         clear.SetAction((parse, ct) => ClearAsync(new Session(context, parse), ct));
 
         flag.Subcommands.Add(get);

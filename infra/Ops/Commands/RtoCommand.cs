@@ -12,7 +12,13 @@ public static class RtoCommand
 {
     public static Command Build(OpsContext context)
     {
-        var rto = new Command("rto", $"Show the modelled recovery time of a failover (secondary) and a failback (primary) against failover:{StackSection.RtoObjectiveMinutes.Key}, and the standby's monthly cost, warm vs pilot light");
+        var rto = CommandHelp.Attach(new Command("rto", $"Show the modelled recovery time of a failover (secondary) and a failback (primary) against failover:{StackSection.RtoObjectiveMinutes.Key}, and the standby's monthly cost, warm vs pilot light"), [
+            "failoverctl rto",
+            "failoverctl rto --output json | jq '.budgets[] | {action, boundSeconds, objectiveSeconds}'",
+        ],
+            (ExitCodes.Ok, "both budgets fit the objective"),
+            (ExitCodes.Failed, "a stack's configuration cannot be read (the compiler names the same problems)"),
+            (ExitCodes.OverObjective, $"a budget's bound is over failover:{StackSection.RtoObjectiveMinutes.Key}: the compiler refuses the stack with the same code"));
         rto.SetAction((parse, ct) => Task.FromResult(Run(new Session(context, parse))));
         return rto;
     }
@@ -30,13 +36,13 @@ public static class RtoCommand
             session.Output.Line();
         }
         session.Output.Line(StandbyCostReport.Text(cost).TrimEnd());
-        // A pipeline may gate on it: the same promise the compiler enforces, in one sentence and, with --json, one document.
+        // A pipeline may gate on it: the same promise the compiler enforces, in one sentence and, with --output json, one document.
         var over = budgets.FirstOrDefault(b => !b.Fits);
         var refusal = over is null ? null : RecoveryTimeReport.Refusal(over, $"Pulumi.{over.Stack}.yaml");
         if (refusal is not null) session.Context.Err.WriteLine($"error: {refusal}");
         session.Output.Result(new JsonObject
         {
-            ["ok"] = over is null, ["exitCode"] = over is null ? ExitCodes.Ok : ExitCodes.Failed, ["message"] = refusal,
+            ["ok"] = over is null, ["exitCode"] = over is null ? ExitCodes.Ok : ExitCodes.OverObjective, ["message"] = refusal,
             ["budgets"] = new JsonArray([.. budgets.Select(b => (JsonNode)new JsonObject
             {
                 ["stack"] = b.Stack, ["action"] = b.Action, ["region"] = b.Region, ["objectiveSeconds"] = b.ObjectiveSeconds,
@@ -55,7 +61,7 @@ public static class RtoCommand
                 ["prices"] = new JsonArray([.. cost.Prices.Select(p => (JsonNode)new JsonObject { ["item"] = p.Item, ["usd"] = p.Usd, ["unit"] = p.Unit, ["source"] = p.Source })]),
             },
         });
-        return over is null ? ExitCodes.Ok : ExitCodes.Failed;
+        return over is null ? ExitCodes.Ok : ExitCodes.OverObjective;
     }
 
     /// The stack's config as the compiler reads it offline (Pulumi.yaml and Pulumi.STACK.yaml); its problems named as the compiler names them.

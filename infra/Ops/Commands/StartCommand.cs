@@ -18,10 +18,20 @@ public static class StartCommand
     public static Command Build(OpsContext context)
     {
         var action = new Argument<string>("action") { Description = "failover (into the secondary), failback (into the primary) or drill (scale the secondary up and back; traffic never moves)" };
+        action.CompletionSources.Add("failover", "failback", "drill");
         var reason = new Option<string?>("--reason") { Description = "Why: goes into the decision record and every notification (required with --force)" };
         var force = new Option<bool>("--force") { Description = "Act even if the evidence says the primary is healthy (a block flag still wins)" };
         var wait = new Option<bool>("--wait") { Description = "Follow the run state by state until it ends; exit 0 only if it did what it was started for" };
-        var start = new Command("start", "Start a failover, failback or drill in the region it promotes") { action, reason, force, wait };
+        var start = CommandHelp.Attach(new Command("start", "Start a failover, failback or drill in the region it promotes") { action, reason, force, wait }, [
+            "failoverctl start drill --wait",
+            "failoverctl start failover --reason \"us-east-1 ALB 5xx since 09:12\" --wait",
+            "failoverctl start failover --force --reason \"planned evacuation\" --wait",
+            "failoverctl start failback --reason \"us-east-1 recovered\" --wait",
+        ],
+            (ExitCodes.Ok, "started; with --wait: the run did what it was started for"),
+            (ExitCodes.Failed, "the run could not be started, or (--wait) it failed, timed out or was aborted"),
+            (ExitCodes.Refused, "(--wait) the workflow decided not to act (BLOCKED, NO_ACTION): nothing was changed"),
+            (ExitCodes.Unknown, "(--wait) contact with Step Functions was lost for 5 minutes: the run's outcome is unknown"));
         start.SetAction((parse, ct) =>
         {
             var request = Validate(parse.GetValue(action)!, parse.GetValue(reason), parse.GetValue(force));

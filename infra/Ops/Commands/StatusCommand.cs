@@ -19,9 +19,64 @@ public static class StatusCommand
 
     public static Command Build(OpsContext context)
     {
-        var status = new Command("status", "Show both regions side by side: which serves, gates, health checks and alarms, task counts, the flag, the lock, recent runs and their decisions");
-        status.SetAction((parse, ct) => RunAsync(new Session(context, parse), ct));
+        var watch = new Option<bool>("--watch", "-w") { Description = "Read and show it again every --interval seconds until Ctrl-C (which then exits 0)" };
+        var interval = new Option<int>("--interval")
+        {
+            Description = $"Seconds between two readings with --watch ({MinInterval} to {MaxInterval}; each reading makes a dozen AWS calls)",
+            DefaultValueFactory = _ => 10,
+        };
+        interval.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < MinInterval or > MaxInterval)
+                r.AddError($"--interval takes a number of seconds from {MinInterval} to {MaxInterval} (got {r.GetValueOrDefault<int>()})");
+        });
+        var status = CommandHelp.Attach(new Command("status", "Show both regions side by side: which serves, gates, health checks and alarms, task counts, the flag, the lock, recent runs and their decisions")
+        {
+            watch, interval,
+        }, [
+            "failoverctl status",
+            "failoverctl status --watch --interval 30",
+            "failoverctl status --output json | jq -r .servingStack",
+        ],
+            (ExitCodes.Ok, "read; a reading that failed is shown as unknown (with --output json: \"partial\": true)"),
+            (ExitCodes.Failed, "nothing could be read, or the stacks' outputs could not be had from Pulumi nor from the saved copy"));
+        status.SetAction((parse, ct) =>
+        {
+            var session = new Session(context, parse);
+            return parse.GetValue(watch) ? WatchAsync(session, TimeSpan.FromSeconds(parse.GetValue(interval)), ct) : RunAsync(session, ct);
+        });
         return status;
+    }
+
+    public const int MinInterval = 2, MaxInterval = 3600;
+
+    /// `status --watch`: the same reading again and again, redrawn in place at a terminal; a reading that fails is said and the
+    /// watch goes on (the region that stopped answering may come back). Ctrl-C ends it, as the way a watch is meant to end.
+    private static async Task<int> WatchAsync(Session session, TimeSpan interval, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                // Home and clear screen (ANSI): only where a person watches; a file or pipe gets one reading after the other.
+                if (session.Context.OutputIsTerminal && !session.Output.Json) session.Context.Out.Write("\u001b[H\u001b[2J");
+                session.Output.Line($"Every {interval.TotalSeconds:0}s: failoverctl status, {Attr.Iso(session.Now)} (Ctrl-C to stop)");
+                session.Output.Line();
+                try
+                {
+                    await RunAsync(session, ct);
+                }
+                catch (OpsException e)
+                {
+                    session.Context.Err.WriteLine($"error: {e.Message}");
+                }
+                await Task.Delay(interval, session.Context.Time, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return ExitCodes.Ok;
+        }
     }
 
     /// A value, or why it could not be read.

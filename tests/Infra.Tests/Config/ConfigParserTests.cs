@@ -53,7 +53,7 @@ public sealed class ConfigParserTests
 
     [Theory]
     [InlineData("role", "tertiary", "failover:role must be one of primary, secondary")]
-    [InlineData("aws:region", "mars-1", "aws:region is not an AWS region name")]
+    [InlineData("aws:region", "mars-1", "aws:region is not an AWS region (got 'mars-1')")]
     [InlineData("peerRegion", "us-east-1", "failover:peerRegion must differ from aws:region")]
     [InlineData("domainName", "not a name", "failover:domainName is not a DNS name")]
     [InlineData("hostedZoneId", "zone-1", "failover:hostedZoneId is not a Route 53 hosted zone id")]

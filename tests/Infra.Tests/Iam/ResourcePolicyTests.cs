@@ -16,17 +16,25 @@ public sealed class ResourcePolicyTests
                 (conditions.Length > 0 ? $" | {conditions}" : "");
         }).ToList();
 
+    /// The ARNs of the alarms whose actions name the stack's own topic, in the program's order.
+    private static string AlarmsNotifying(PulumiProgram program, string region) => string.Join(",", program.OfType("aws:cloudwatch/metricAlarm:MetricAlarm")
+        .Where(a => a.Prop("alarmActions") is Seq actions && actions.Items.Contains(new Ref("notifications-topic", "arn")))
+        .Select(a => $"arn:${{partition}}:cloudwatch:{region}:${{account-id}}:alarm:{a.Text("name")}"));
+
     [Theory]
     [InlineData("primary", "us-east-1")]
     [InlineData("secondary", "us-west-2")]
-    public void The_topic_lets_this_stacks_alarms_and_its_three_rules_publish_and_no_one_else(string role, string region)
+    public void The_topic_lets_the_alarms_that_notify_it_and_its_rules_publish_and_no_one_else(string role, string region)
     {
         var program = TestStacks.Program(role);
         var prefix = $"failover-{role}";
+        var alarms = AlarmsNotifying(program, region);
 
+        alarms.Should().Contain($"alarm:{prefix}-watch-decide-errors,").And.Contain($"alarm:{prefix}-watch-notifications-failed");
         Rows(program.Resource("notifications-topic-policy").Prop("policy")).Should().Equal(
+            // Each alarm by its exact ARN: `PREFIX-*` would admit a sibling stack's too (see the next test).
             $"StackAlarmsPublish: Service=cloudwatch.amazonaws.com sns:Publish | ${{notifications-topic.arn}} | " +
-            $"ArnLike aws:SourceArn=arn:${{partition}}:cloudwatch:{region}:${{account-id}}:alarm:{prefix}-*; StringEquals aws:SourceAccount=${{account-id}}",
+            $"ArnEquals aws:SourceArn={alarms}; StringEquals aws:SourceAccount=${{account-id}}",
             $"NamedRulesPublish: Service=events.amazonaws.com sns:Publish | ${{notifications-topic.arn}} | " +
             $"ArnEquals aws:SourceArn=arn:${{partition}}:events:{region}:${{account-id}}:rule/{prefix}-run-ended," +
             $"arn:${{partition}}:events:{region}:${{account-id}}:rule/{prefix}-notices-from-peer," +
@@ -35,10 +43,25 @@ public sealed class ResourcePolicyTests
                 .Select(k => $"arn:${{partition}}:events:{region}:${{account-id}}:rule/{prefix}-{k}")),
             // Everyone else is refused: the workflow role passes by its ARN, the services by their source.
             $"OnlyTheseSourcesPublish: AWS=* sns:Publish | ${{notifications-topic.arn}} | " +
-            $"ArnNotLike aws:PrincipalArn=${{workflow-role.arn}}; ArnNotLike aws:SourceArn=arn:${{partition}}:cloudwatch:{region}:${{account-id}}:alarm:{prefix}-*," +
+            $"ArnNotLike aws:PrincipalArn=${{workflow-role.arn}}; ArnNotLike aws:SourceArn={alarms}," +
             string.Join(",", (role == "primary" ? new[] { "run-ended", "notices-from-peer", "gate-moved", "changes", "global-changes" } : ["run-ended", "notices-from-peer", "gate-moved", "changes"])
                 .Select(k => $"arn:${{partition}}:events:{region}:${{account-id}}:rule/{prefix}-{k}")));
         program.Resource("notifications-topic-policy").Prop("arn").Should().Be(new Ref("notifications-topic", "arn"));
+    }
+
+    /// The prefix is `PROJECT-STACK`: a stack `primary-eu` of the same project names its alarms `failover-primary-eu-…`, which
+    /// `failover-primary-*` matches. The IAM simulation oracle evaluates the same policy against that sibling's alarm
+    /// (IamSimulatorTests); here, the shape that makes it impossible: no pattern among the sources.
+    [Theory]
+    [InlineData("primary")]
+    [InlineData("secondary")]
+    public void A_sibling_stack_whose_name_extends_this_ones_cannot_publish_to_its_topic(string role)
+    {
+        var program = TestStacks.Program(role);
+        var conditions = ((Seq)((Map)((ToJson)program.Resource("notifications-topic-policy").Prop("policy")!).Body).Entries["Statement"]).Items
+            .Cast<Map>().SelectMany(RoleGrants.Conditions).Where(c => c.Contains("aws:SourceArn", StringComparison.Ordinal)).ToList();
+
+        conditions.Should().HaveCount(3).And.OnlyContain(c => !c.Contains('*'), "a pattern admits every name it extends to");
     }
 
     [Fact]

@@ -98,6 +98,7 @@ public sealed class IamSimulatorTests(IamSimulator oracle) : IClassFixture<IamSi
     [InlineData("release-lock-function", "dynamodb:PutItem on arn:aws:dynamodb:us-east-1:123456789012:table/failover-primary-control (release updates the state item, it writes no record)")]
     [InlineData("release-lock-function", "dynamodb:DeleteItem on arn:aws:dynamodb:us-east-1:123456789012:table/failover-primary-control (no item is ever deleted)")]
     [InlineData("workflow", "sts:AssumeRole by states.amazonaws.com with aws:SourceAccount=123456789012, aws:SourceArn=arn:aws:states:us-east-1:123456789012:stateMachine:another-machine (trust) (another state machine of the account)")]
+    [InlineData("notifications-topic-policy", "aws:SourceArn=arn:aws:cloudwatch:us-east-1:123456789012:alarm:failover-primary-eu-watch-decide-errors (the same alarm of a sibling stack whose name extends this one's (STACK-eu))")]
     public void An_over_broad_grant_is_caught(string role, string row) =>
         oracle.OverBroad["over-broad"].Should().Contain(f => f.StartsWith($"{role}: ", StringComparison.Ordinal)
             && f.Contains(row, StringComparison.Ordinal) && f.EndsWith("expected denied, simulated Allowed", StringComparison.Ordinal));
@@ -153,6 +154,13 @@ internal static class OverBroadPolicies
         // A workflow trust without its state machine: any state machine of the account could run as the role.
         var trust = Document(resources, "workflow-role", "assumeRolePolicy");
         ((YamlMappingNode)((YamlMappingNode)((YamlSequenceNode)trust["Statement"]).Children[0])["Condition"]).Children.Remove(Key("ArnLike"));
+        // The stack's alarms by prefix instead of by name, in the Allow and in the Deny's exemption: a sibling stack's pass both.
+        var stackAlarms = Quoted("arn:${partition}:cloudwatch:us-east-1:${account-id}:alarm:failover-primary-*");
+        var allow = (YamlMappingNode)Statement(resources, "notifications-topic-policy", "StackAlarmsPublish")["Condition"];
+        allow.Children.Remove(Key("ArnEquals"));
+        allow.Children[Key("ArnLike")] = new YamlMappingNode(Key("aws:SourceArn"), stackAlarms);
+        var deny = (YamlMappingNode)((YamlMappingNode)Statement(resources, "notifications-topic-policy", "OnlyTheseSourcesPublish")["Condition"])["ArnNotLike"];
+        ((YamlSequenceNode)deny["aws:SourceArn"]).Children.Insert(0, stackAlarms);
 
         using var writer = new StringWriter();
         stream.Save(writer, assignAnchors: false);

@@ -205,9 +205,9 @@ public sealed class TriggerTests
         TestStacks.Program("primary", ("probeRate", "rate(2 minutes)")).Resources.Should().NotContain(r => r.Type.StartsWith("aws:scheduler/", StringComparison.Ordinal));
     }
 
-    /// The probe is the trigger that outlives a failed us-east-1: three intervals without any start is an alarm.
+    /// The probe is the trigger that outlives a failed us-east-1: three intervals without any start is an alarm, once it has run.
     [Fact]
-    public void A_probe_that_stops_starting_the_workflow_raises_its_silence_alarm()
+    public void A_probe_that_stops_starting_the_workflow_raises_its_silence_alarm_but_a_fresh_deploy_does_not()
     {
         var silent = TestStacks.Program("secondary", ("probeRate", "rate(2 minutes)")).Resource("watch-probe-silent");
 
@@ -217,6 +217,11 @@ public sealed class TriggerTests
         silent.Text("comparisonOperator").Should().Be("LessThanThreshold");
         silent.Number("threshold").Should().Be(1);
         silent.Text("treatMissingData").Should().Be("breaching", "no data is exactly what a stopped probe looks like");
+        ((Seq)silent.Prop("alarmActions")!).Items.Should().Equal(new Ref("notifications-topic", "arn"));
+        // A fresh deploy has no data either: CloudWatch holds the alarm in INSUFFICIENT_DATA, without actions, for two windows
+        // or until the first start, whichever comes first (the warm-up ends early once data fills the window).
+        silent.Number("warmUpConfiguration.warmUpPeriodDurationInMinutes").Should().Be(12);
+        silent.Prop("warmUpConfiguration.onlyStartEvaluatingAfterWarmUpPeriodEnds").Should().BeNull();
     }
 
     [Fact]

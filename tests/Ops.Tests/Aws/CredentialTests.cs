@@ -53,7 +53,7 @@ public sealed class CredentialTests(MotoServer moto) : OpsWorld(moto)
 
         run.Exit.Should().Be(1, run.ToString());
         run.Stderr.Trim().Should().Be("error: no AWS credentials found (tried AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the profile \"default\" and an instance or container role): " +
-            "run `aws sso login --profile NAME` and set AWS_PROFILE=NAME, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+            "run `aws sso login --profile NAME` and pass --profile NAME, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
         run.Stdout.Should().BeEmpty();
     }
 
@@ -64,15 +64,15 @@ public sealed class CredentialTests(MotoServer moto) : OpsWorld(moto)
 
         run.Exit.Should().Be(1, run.ToString());
         var config = Path.Combine(ProjectDir, "aws");
-        run.Stderr.Trim().Should().Be($"error: no AWS credentials: the profile \"nobody\" (AWS_PROFILE) is in neither {config}/config nor {config}/credentials: " +
-            "check the name (`aws configure list-profiles`) or set AWS_PROFILE to one that is");
+        run.Stderr.Trim().Should().Be($"error: no AWS credentials: the profile \"nobody\" is in neither {config}/config nor {config}/credentials: " +
+            "check the name (`aws configure list-profiles`) or name one that is (--profile or AWS_PROFILE)");
         (await ItemAsync("flag")).Should().BeNull();
     }
 
     [Fact]
     public async Task An_SSO_profile_nobody_signed_in_with_says_to_run_aws_sso_login()
     {
-        var run = await RunProcessAsync("oncall", "status", "--json");
+        var run = await RunProcessAsync("oncall", "status", "--output", "json");
 
         run.Exit.Should().Be(1, run.ToString());
         run.Stderr.Trim().Should().Be("error: no AWS credentials: the SSO profile \"oncall\" is not signed in, or its session expired: run `aws sso login --profile oncall`");
@@ -103,5 +103,14 @@ public sealed class CredentialTests(MotoServer moto) : OpsWorld(moto)
         run.Stderr.Trim().Should().Be("error: AWS refused the credentials (STS ExpiredToken): they expired or are not valid; " +
             "sign in again (`aws sso login --profile NAME`) or renew AWS_SESSION_TOKEN");
         proxy.Requests.Should().NotContain(r => r.Request.Target != null && r.Request.Target.StartsWith("DynamoDB"), "nothing is read without credentials AWS accepts");
+    }
+
+    [Fact]
+    public async Task The_profile_option_wins_over_AWS_PROFILE_as_it_does_for_the_aws_cli()
+    {
+        var run = await RunProcessAsync("nobody", "--profile", "operator", "flag", "set", "block", "--reason", "INC-42");
+
+        run.Exit.Should().Be(0, run.ToString());
+        (await ItemAsync("flag"))!["setBy"]!.GetValue<string>().Should().StartWith("arn:aws:sts::123456789012:assumed-role/operator/");
     }
 }

@@ -11,14 +11,15 @@ public sealed partial class DocumentedCommandTests
         Environment = new Dictionary<string, string>(), Out = TextWriter.Null, Err = TextWriter.Null, WorkingDirectory = Path.GetTempPath(),
     };
 
-    [GeneratedRegex(@"^\$? ?bash infra/Ops/failoverctl\.sh (?<args>.*)$", RegexOptions.Multiline)]
+    /// A command line as the guides show it, installed or through the wrapper, up to a pipe or a redirection.
+    [GeneratedRegex(@"^\$? ?(?:bash infra/Ops/failoverctl\.sh|failoverctl) (?<args>[^|>\n]*)", RegexOptions.Multiline)]
     private static partial Regex ReadmeLine();
 
     [GeneratedRegex(@"""[^""]*""|\S+")]
     private static partial Regex Word();
 
     /// Words as a shell splits them (double quotes only, which is all the documentation uses), up to a comment.
-    private static string[] Words(string line) =>
+    public static string[] Words(string line) =>
         [.. Word().Matches(line).Select(m => m.Value).TakeWhile(w => w != "#").Select(w => w.Trim('"'))];
 
     private static IReadOnlyList<string> ReadmeLines() =>
@@ -35,7 +36,7 @@ public sealed partial class DocumentedCommandTests
     public void The_readme_shows_every_command()
     {
         var shown = ReadmeLines().Select(line => Words(line)[0]).ToHashSet();
-        shown.Should().BeEquivalentTo(["deploy", "flag", "status", "start", "rto", "--help"]);
+        shown.Should().BeEquivalentTo(["deploy", "flag", "status", "start", "rto", "completion", "--help"]);
     }
 
     [Fact]

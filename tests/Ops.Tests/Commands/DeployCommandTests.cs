@@ -161,7 +161,7 @@ public sealed class DeployCommandTests(MotoServer moto) : OpsWorld(moto)
     {
         Pulumi.Answer("up", "secondary", Recorded("up.primary.failed.jsonl").Replace("primary", "secondary").Replace("us-east-1", "us-west-2"), exit: 255);
 
-        var run = await RunAsync("deploy", "--yes", "--json");
+        var run = await RunAsync("deploy", "--yes", "--output", "json");
 
         run.Exit.Should().Be(1, run.ToString());
         run.Stderr.Should().Contain("pulumi up failed for stack secondary")
@@ -406,7 +406,7 @@ public sealed class DeployCommandTests(MotoServer moto) : OpsWorld(moto)
     [Fact]
     public async Task The_guard_releases_while_the_primarys_metric_gate_has_never_moved()
     {
-        var run = await RunAsync("deploy", "--preview-only", "--json");
+        var run = await RunAsync("deploy", "--preview-only", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         run.Json["guard"]![0]!["summary"]!.GetValue<string>().Should().EndWith("the primary's gate is open, never moved (metric, switched in us-west-2)");
@@ -461,7 +461,7 @@ public sealed class DeployCommandTests(MotoServer moto) : OpsWorld(moto)
         primary["recordFqdn"] = "app.example.com";
         Pulumi.Answer("up", "primary", new JsonObject { ["stdout"] = Recorded("up.primary.jsonl"), ["setOutputs"] = primary });
 
-        var run = await RunAsync("deploy", "--yes", "--json");
+        var run = await RunAsync("deploy", "--yes", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         var stacks = run.Json["stacks"]!.AsArray();

@@ -101,7 +101,7 @@ public sealed class FlagCommandTests(MotoServer moto) : OpsWorld(moto)
         await RunAsync("flag", "set", "block", "--reason", "INC-42", "--ttl", "1h");
         Now = Now!.Value.AddMinutes(10);
 
-        var run = await RunAsync("flag", "get", "--json");
+        var run = await RunAsync("flag", "get", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         var json = run.Json;
@@ -267,7 +267,7 @@ public sealed class FlagCommandTests(MotoServer moto) : OpsWorld(moto)
         Eventual();
         await PutItemAsync(new JsonObject { ["pk"] = "flag", ["mode"] = "block", ["reason"] = "set while us-east-1 was cut off" }, region: "us-west-2");
 
-        var run = await RunAsync("flag", "get", "--json");
+        var run = await RunAsync("flag", "get", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         run.Json["regions"]!.AsArray().Select(r => (r!["region"]!.GetValue<string>(), r["effective"]!.GetValue<string>()))

@@ -64,7 +64,7 @@ public sealed class RtoCommandTests : IDisposable
     [Fact]
     public async Task Json_gives_each_budget_and_the_cost_as_numbers()
     {
-        var run = await RunAsync("rto", "--json");
+        var run = await RunAsync("rto", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         var failover = run.Json["budgets"]!.AsArray()[0]!;
@@ -75,13 +75,14 @@ public sealed class RtoCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_budget_over_the_objective_exits_non_zero_naming_the_key_as_the_compiler_does()
+    public async Task A_budget_over_the_objective_exits_with_the_compilers_code_naming_the_key_as_the_compiler_does()
     {
         File.AppendAllText(Path.Combine(_project, "Pulumi.secondary.yaml"), "  failover:rtoObjectiveMinutes: \"15\"\n");
 
         var run = await RunAsync("rto");
 
-        run.Exit.Should().Be(1, run.ToString());
+        run.Exit.Should().Be(Compiler.OverRecoveryObjective, run.ToString());
+        Compiler.Run(["--stack", "secondary"], _ => null, TextWriter.Null, TextWriter.Null, _project).Should().Be(run.Exit, "the same finding, the same code");
         run.Stderr.Should().StartWith("error: failover:rtoObjectiveMinutes is 15 min (900 s), but the modelled worst-case failover of stack 'secondary' takes 1290 s");
         run.Stdout.Should().Contain("the bound exceeds it by 6 min 30 s", "the breakdown still shows where the time goes");
     }
@@ -91,10 +92,11 @@ public sealed class RtoCommandTests : IDisposable
     {
         File.AppendAllText(Path.Combine(_project, "Pulumi.secondary.yaml"), "  failover:rtoObjectiveMinutes: \"15\"\n");
 
-        var run = await RunAsync("rto", "--json");
+        var run = await RunAsync("rto", "--output", "json");
 
-        run.Exit.Should().Be(1, run.ToString());
+        run.Exit.Should().Be(5, run.ToString());
         run.Json["ok"]!.GetValue<bool>().Should().BeFalse();
+        run.Json["exitCode"]!.GetValue<int>().Should().Be(5);
         run.Json["message"]!.GetValue<string>().Should().StartWith("failover:rtoObjectiveMinutes is 15 min");
         run.Json["budgets"]!.AsArray().Should().HaveCount(2);
     }

@@ -65,7 +65,7 @@ public sealed class StartCommandTests(MotoServer moto) : OpsWorld(moto)
     [Fact]
     public async Task A_drill_with_json_reports_its_timings_as_seconds_since_the_start()
     {
-        var run = await RunAsync("start", "drill", "--wait", "--json");
+        var run = await RunAsync("start", "drill", "--wait", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         var timings = run.Json["timings"]!.AsArray();
@@ -81,7 +81,7 @@ public sealed class StartCommandTests(MotoServer moto) : OpsWorld(moto)
         // The synthetic readiness check waits a second: longer than this, with no state entered meanwhile.
         ProgressInterval = TimeSpan.FromMilliseconds(400);
 
-        var run = await RunAsync("start", "drill", "--wait", "--json");
+        var run = await RunAsync("start", "drill", "--wait", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         run.Stderr.Should().MatchRegex(@"(?m)^  still running in CheckReadiness \(\d+\.\ds so far\)$");

@@ -12,7 +12,7 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
     [Fact]
     public async Task A_healthy_pair_shows_the_primary_serving_both_gates_open_and_the_task_counts()
     {
-        var run = await RunAsync("status", "--json");
+        var run = await RunAsync("status", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         run.Json["serving"]!.GetValue<string>().Should().StartWith("primary (us-east-1) serves");
@@ -46,7 +46,7 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         Secondary["trafficGate"]!["alarmName"] = "failover-secondary-no-such-gate";
         Pulumi.Outputs("secondary", Secondary);
 
-        var run = await RunAsync("status", "--json");
+        var run = await RunAsync("status", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         run.Json["serving"]!.GetValue<string>().Should().StartWith("unknown: primary's gate is closed, and secondary's could not be read");
@@ -60,7 +60,7 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         Primary["dnsFailover"] = "endpoint";
         Pulumi.Outputs("primary", Primary);
 
-        var run = await RunAsync("status", "--json");
+        var run = await RunAsync("status", "--output", "json");
 
         run.Json["serving"]!.GetValue<string>().Should().Be("primary (us-east-1) serves: its gate is open and its endpoint check healthy (dnsFailover endpoint)");
     }
@@ -95,7 +95,7 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         // Only the alarm moves: the health check's inversion says nothing of a metric gate.
         await Moto.WorldAsync("alarm", "us-west-2", "failover-primary-traffic-gate", "ALARM");
 
-        var run = await RunAsync("status", "--json");
+        var run = await RunAsync("status", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         run.Json["serving"]!.GetValue<string>().Should().Be("secondary (us-west-2) serves: primary's gate is closed (failed over)");
@@ -114,7 +114,7 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         Primary["trafficGate"]!["alarmName"] = "failover-primary-no-such-gate";
         Pulumi.Outputs("primary", Primary);
 
-        var run = await RunAsync("status", "--json");
+        var run = await RunAsync("status", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         run.Json["serving"]!.GetValue<string>().Should().StartWith("unknown: primary's gate could not be read (the gate alarm failover-primary-no-such-gate does not exist in us-west-2)");
@@ -155,7 +155,7 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
             Pulumi.Outputs(stack, outputs);
         }
 
-        var run = await RunAsync("status", "--json");
+        var run = await RunAsync("status", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         run.Json["servingStack"]!.GetValue<string>().Should().Be("secondary", "the primary's routing control is Off");
@@ -172,7 +172,7 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         await UseStacksWithoutTrafficGateOutputAsync();
         await CloseGateAsync(Primary);
 
-        var run = await RunAsync("status", "--json");
+        var run = await RunAsync("status", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         run.Json["servingStack"]!.GetValue<string>().Should().Be("secondary");
@@ -184,7 +184,7 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
     {
         await RunAsync("start", "drill", "--wait");
 
-        var run = await RunAsync("status", "--json");
+        var run = await RunAsync("status", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         var drill = Region(run, "us-west-2")["executions"]!.AsArray().Should().ContainSingle().Subject!;
@@ -202,7 +202,7 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         env["AWS_ENDPOINT_URL_SFN_US_EAST_1"] = dead;
         await PutItemAsync(new JsonObject { ["pk"] = "state", ["activeRegion"] = "us-east-1", ["epoch"] = 1 }, region: "us-west-2");
 
-        var run = await RunAsync(env, "status", "--json");
+        var run = await RunAsync(env, "status", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         Region(run, "us-east-1")["desiredCount"].Should().BeNull();
@@ -224,7 +224,7 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         var env = Environment();
         env["AWS_ENDPOINT_URL"] = proxy.Url;
 
-        var run = await RunAsync(env, "status", "--json");
+        var run = await RunAsync(env, "status", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         run.Json["errors"]!.AsArray().Select(e => e!.GetValue<string>()).Should().Contain("primary (us-east-1) tasks: HTTP 502 from ECS in us-east-1 (an HTML page, not an AWS error)");
@@ -238,7 +238,7 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         var env = Environment();
         env["AWS_ENDPOINT_URL_DYNAMODB_US_WEST_2"] = $"http://127.0.0.1:{MotoServer.FreePort()}";
 
-        var run = await RunAsync(env, "status", "--json");
+        var run = await RunAsync(env, "status", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         Region(run, "us-west-2")["flag"]!.GetValue<string>().Should().Be("block (override)");
@@ -252,7 +252,7 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         (await RunAsync("status")).Exit.Should().Be(0);
         Pulumi.Answer("stack-output", "primary", "", exit: 255, stderr: "error: could not reach https://api.pulumi.com: dial tcp: i/o timeout\n");
 
-        var run = await RunAsync("status", "--json");
+        var run = await RunAsync("status", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         run.Stderr.Should().Contain("could not reach https://api.pulumi.com").And.Contain("using the outputs of stack primary saved at");
@@ -269,4 +269,27 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         run.Exit.Should().Be(1, run.ToString());
         run.Stderr.Should().Contain("error: pulumi stack output failed for stack primary: could not reach https://api.pulumi.com");
     }
+
+    [Fact]
+    public async Task Watch_reads_again_every_interval_until_ctrl_c_which_ends_it_with_exit_0()
+    {
+        var run = await RunUntilAsync(text => Readings(text) >= 2, "status", "--watch", "--interval", "2");
+
+        run.Exit.Should().Be(0, run.ToString());
+        Readings(run.Stdout).Should().BeGreaterThanOrEqualTo(2, run.ToString());
+        run.Stdout.Should().StartWith("Every 2s: failoverctl status, ");
+        run.Stdout.Should().NotContain("\u001b[", "stdout is not a terminal: readings follow one another instead of being redrawn in place");
+        run.Stderr.Should().NotContain("interrupted", "Ctrl-C is how a watch is meant to end");
+    }
+
+    [Fact]
+    public async Task An_interval_under_two_seconds_is_refused()
+    {
+        var run = await RunAsync("status", "--watch", "--interval", "1");
+
+        run.Exit.Should().Be(2, run.ToString());
+        run.Stderr.Should().StartWith("error: --interval takes a number of seconds from 2 to 3600 (got 1)");
+    }
+
+    private static int Readings(string stdout) => System.Text.RegularExpressions.Regex.Matches(stdout, "^Traffic: ", System.Text.RegularExpressions.RegexOptions.Multiline).Count;
 }

@@ -16,7 +16,7 @@ public sealed class StatusContradictionTests(MotoServer moto) : OpsWorld(moto)
     [Fact]
     public async Task A_healthy_pair_has_none()
     {
-        var run = await RunAsync("status", "--json");
+        var run = await RunAsync("status", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         Contradictions(run).Should().BeEmpty();
@@ -34,7 +34,7 @@ public sealed class StatusContradictionTests(MotoServer moto) : OpsWorld(moto)
         var sentence = "primary's gate is closed, so Route 53 sends traffic to secondary (us-west-2), but the control table records no failover: " +
             "a run moved traffic without recording it, or someone closed the gate by hand";
         run.Stdout.Should().Contain($"Contradictions (readings that cannot all be true; check before acting on either):\n  - {sentence}\n");
-        Contradictions(await RunAsync("status", "--json")).Should().Equal(sentence);
+        Contradictions(await RunAsync("status", "--output", "json")).Should().Equal(sentence);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class StatusContradictionTests(MotoServer moto) : OpsWorld(moto)
             ["lockLeaseExpiresAt"] = (int)Now.Value.AddMinutes(10).ToUnixTimeSeconds(),
         });
 
-        var run = await RunAsync("status", "--json");
+        var run = await RunAsync("status", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         Contradictions(run).Should().BeEmpty("the run records the transition when it releases the lock");
@@ -59,7 +59,7 @@ public sealed class StatusContradictionTests(MotoServer moto) : OpsWorld(moto)
     {
         await PutItemAsync(new JsonObject { ["pk"] = "state", ["activeRegion"] = "us-west-2", ["epoch"] = 2 });
 
-        var run = await RunAsync("status", "--json");
+        var run = await RunAsync("status", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         Contradictions(run).Should().Equal("primary's gate is open, so Route 53 may send traffic to primary (us-east-1), but the control table says us-west-2 is active: " +
@@ -73,7 +73,7 @@ public sealed class StatusContradictionTests(MotoServer moto) : OpsWorld(moto)
         await CloseGateAsync(Secondary);
         await PutItemAsync(new JsonObject { ["pk"] = "state", ["activeRegion"] = "us-west-2", ["epoch"] = 2 });
 
-        var run = await RunAsync("status", "--json");
+        var run = await RunAsync("status", "--output", "json");
 
         Contradictions(run).Should().Equal("both gates are closed, which no run does: Route 53 then answers with primary's record although its gate says not to");
     }
@@ -81,7 +81,7 @@ public sealed class StatusContradictionTests(MotoServer moto) : OpsWorld(moto)
     [Fact]
     public async Task A_lock_held_by_a_run_that_has_ended_is_named()
     {
-        var drill = await RunAsync("start", "drill", "--wait", "--json");
+        var drill = await RunAsync("start", "drill", "--wait", "--output", "json");
         var arn = drill.Json["executionArn"]!.GetValue<string>();
         Now = new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
         await PutItemAsync(new JsonObject
@@ -90,7 +90,7 @@ public sealed class StatusContradictionTests(MotoServer moto) : OpsWorld(moto)
             ["lockOwner"] = arn, ["lockLeaseExpiresAt"] = (int)Now.Value.AddMinutes(20).ToUnixTimeSeconds(),
         });
 
-        var run = await RunAsync("status", "--json");
+        var run = await RunAsync("status", "--output", "json");
 
         Contradictions(run).Should().Equal($"the lock is held by run {arn.Split(':')[^1]} until 2026-11-26T09:20:00.000Z, but that run has ended (SUCCEEDED): " +
             "deploy refuses until then (the next run takes the lock over)");

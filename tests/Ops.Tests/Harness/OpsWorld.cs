@@ -64,11 +64,34 @@ public abstract class OpsWorld(MotoServer moto) : IAsyncLifetime
 
     protected Task<Run> RunAsync(params string[] args) => RunAsync(Environment(), args);
 
-    protected async Task<Run> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    protected Task<Run> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunAsync(environment, args, new StringWriter(), null, CancellationToken.None);
+
+    /// Runs until what it printed satisfies `enough`, then presses Ctrl-C (for a command that runs until then: `status --watch`).
+    protected async Task<Run> RunUntilAsync(Func<string, bool> enough, params string[] args)
     {
         var stdout = new StringWriter();
+        var shared = TextWriter.Synchronized(stdout);
+        using var interrupt = new CancellationTokenSource();
+        var run = RunAsync(Environment(), args, stdout, shared, interrupt.Token);
+        var giveUp = DateTime.UtcNow.AddSeconds(60);
+        while (!run.IsCompleted && DateTime.UtcNow < giveUp)
+        {
+            // The synchronized writer locks itself for each write: reading under the same lock sees whole writes.
+            lock (shared)
+                if (enough(stdout.ToString())) break;
+            await Task.Delay(50);
+        }
+        await interrupt.CancelAsync();
+        return await run;
+    }
+
+    /// `writer`: how stdout is written to, when not straight into `stdout`.
+    private async Task<Run> RunAsync(IReadOnlyDictionary<string, string> environment, string[] args, StringWriter stdout, TextWriter? writer,
+        CancellationToken cancellationToken)
+    {
         var stderr = new StringWriter();
-        var exit = await Failover.Ops.Cli.Cli.RunAsync(args, Context(environment, stdout, stderr));
+        var exit = await Failover.Ops.Cli.Cli.RunAsync(args, Context(environment, writer ?? stdout, stderr), cancellationToken);
         return new Run(exit, stdout.ToString(), stderr.ToString());
     }
 

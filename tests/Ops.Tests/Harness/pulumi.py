@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A fake `pulumi` for failoverctl's tests: records every call and answers with recorded JSON.
+"""A fake `pulumi` for failoverctl's tests, and the emulator's stand-in (emulator.py): records every call and answers with recorded JSON.
 
 FAKE_PULUMI_DIR holds answers/<verb>.<stack>.json ({"exit": N, "stdout": "...", "stderr": "..."}, verb one of stack-output,
 config, preview, up) and receives calls.jsonl (one {"program": "pulumi", "argv": [...], "cwd": "..."} per call). No answer:

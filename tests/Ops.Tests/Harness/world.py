@@ -1,13 +1,13 @@
 """Arranges and inspects the moto world failoverctl's tests run against, with boto3: an independent AWS client.
 
     MOTO_URL=http://127.0.0.1:PORT python3 world.py serve   -> one JSON line per JSON-array line on stdin
+
+emulator.py imports it to arrange the same world for a person trying failoverctl without AWS.
 """
 import json
 import os
-import sys
 
 import boto3
-from world_server import serve
 import requests
 
 PRIMARY, SECONDARY = "us-east-1", "us-west-2"
@@ -179,4 +179,7 @@ COMMANDS = {"setup": setup, "route53-api-gate": route53_api_gate, "workflow": wo
 
 
 if __name__ == "__main__":
+    # Beside this file only in the tests' output folder (tests/Shared/world_server.py): emulator.py imports this one from the source tree.
+    from world_server import serve
+
     serve(COMMANDS)

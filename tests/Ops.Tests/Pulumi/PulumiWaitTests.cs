@@ -17,7 +17,7 @@ public sealed class PulumiWaitTests(MotoServer moto) : OpsWorld(moto)
         SlowOutputs("primary", Primary, 1.5);
         ProgressInterval = TimeSpan.FromMilliseconds(300);
 
-        var run = await RunAsync("status", "--json");
+        var run = await RunAsync("status", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
         run.Stderr.Should().MatchRegex(@"(?m)^  still waiting for `pulumi stack output` of stack primary \(\d+\.\ds so far\)$");

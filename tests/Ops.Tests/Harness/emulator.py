@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""failoverctl against moto instead of AWS, for trying it without an account (docs/operating.md, "Trying it without AWS").
+
+    eval "$(python3 tests/Ops.Tests/Harness/emulator.py up)"     moto on a free port, both stacks arranged; prints the exports
+    eval "$(python3 tests/Ops.Tests/Harness/emulator.py down)"   stops that moto, removes its folder; prints the unsets
+
+The world is the one failoverctl's tests run against (world.py); the stand-in for the Pulumi CLI is theirs too (pulumi.py),
+answering `stack output` and `config` for both stacks. Everything lives in one folder (FAILOVER_EMULATOR_DIR, default
+$TMPDIR/failover-emulator-$USER), failoverctl's outputs cache included: a moto stack's outputs in the real cache would be
+used against AWS the day the Pulumi backend does not answer.
+"""
+import getpass
+import json
+import os
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def folder():
+    return os.environ.get("FAILOVER_EMULATOR_DIR") or os.path.join(tempfile.gettempdir(), f"failover-emulator-{getpass.getuser()}")
+
+
+def answers(url):
+    try:
+        with urllib.request.urlopen(f"{url}/moto-api/", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def running(moto):
+    """Whether the moto this folder started still runs: its pid with its command line (a bare pid may be someone else's by now)."""
+    proc = f"/proc/{moto['pid']}/cmdline"
+    if os.path.isdir("/proc/self"):  # Linux, where a slim image may have no ps
+        try:
+            with open(proc) as f:
+                shown = f.read().replace("\0", " ")
+        except OSError:
+            return False
+    else:
+        shown = subprocess.run(["ps", "-p", str(moto["pid"]), "-o", "command="], capture_output=True, text=True).stdout
+    return "moto.server" in shown and f"-p {moto['port']} " in shown + " "
+
+
+def stop(root):
+    """Stops the moto this folder started, and removes the folder."""
+    state = os.path.join(root, "moto.json")
+    if os.path.exists(state):
+        with open(state) as f:
+            moto = json.load(f)
+        for sent in (signal.SIGTERM, signal.SIGKILL):
+            if not running(moto):
+                break
+            os.kill(moto["pid"], sent)
+            for _ in range(50):
+                if not running(moto):
+                    break
+                time.sleep(0.1)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def answer(root, verb, stack, stdout):
+    with open(os.path.join(root, "answers", f"{verb}.{stack}.json"), "w") as f:
+        json.dump({"exit": 0, "stdout": json.dumps(stdout)}, f)
+
+
+def up():
+    root = folder()
+    stop(root)  # a second `up` starts afresh rather than leave a moto running that nothing names
+    for sub in ("bin", "answers", "cache"):
+        os.makedirs(os.path.join(root, sub))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    # moto reports this many running tasks for a new service, and its deployment COMPLETED when that covers the desired count.
+    environment = dict(os.environ, MOTO_ECS_SERVICE_RUNNING="1")
+    with open(os.path.join(root, "moto.log"), "w") as log:
+        # Its own session and no inherited stdout: it outlives this script, and `$(...)` returns without waiting for it.
+        moto = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], env=environment,
+                                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    with open(os.path.join(root, "moto.json"), "w") as f:
+        json.dump({"pid": moto.pid, "port": port}, f)
+    deadline = time.monotonic() + 60
+    while not answers(url):
+        if moto.poll() is not None:
+            sys.exit(f"error: moto exited with code {moto.returncode} before it answered; see {root}/moto.log "
+                     "(is it installed? pip install 'moto[server]')")
+        if time.monotonic() > deadline:
+            stop(root)
+            sys.exit(f"error: moto did not answer on {url} within 60 s")
+        time.sleep(0.1)
+
+    os.environ["MOTO_URL"] = url
+    sys.path.insert(0, HERE)
+    try:
+        import world
+
+        outputs = world.setup()
+    except BaseException:
+        stop(root)  # nothing would name the moto it leaves running
+        raise
+    for stack in ("primary", "secondary"):
+        answer(root, "stack-output", stack, outputs[stack])
+        answer(root, "config", stack, {"failover:role": {"value": stack, "secret": False},
+                                       "failover:defaultFlag": {"value": "auto", "secret": False}})
+    pulumi = os.path.join(root, "bin", "pulumi")
+    shutil.copy(os.path.join(HERE, "pulumi.py"), pulumi)
+    os.chmod(pulumi, 0o755)
+
+    print(f"moto answers on {url} (log: {root}/moto.log); stacks primary (us-east-1) and secondary (us-west-2) arranged, "
+          f"and a stand-in pulumi first on PATH", file=sys.stderr)
+    exports = {
+        "FAILOVER_EMULATOR_DIR": root, "FAKE_PULUMI_DIR": root, "FAILOVERCTL_CACHE_DIR": os.path.join(root, "cache"),
+        "AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+    }
+    for name, value in exports.items():
+        print(f"export {name}={shlex.quote(value)}")
+    print(f'export PATH={shlex.quote(os.path.join(root, "bin"))}:"$PATH"')
+    # A session token from the caller's own credentials belongs to other keys.
+    print("unset AWS_SESSION_TOKEN")
+
+
+def down():
+    root = folder()
+    if os.path.exists(root):
+        stop(root)
+        print(f"stopped the emulator and removed {root}", file=sys.stderr)
+    else:
+        print(f"no emulator in {root}: nothing to stop", file=sys.stderr)
+    path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p != os.path.join(root, "bin")]
+    print(f"export PATH={shlex.quote(os.pathsep.join(path))}")
+    print("unset FAILOVER_EMULATOR_DIR FAKE_PULUMI_DIR FAILOVERCTL_CACHE_DIR AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY")
+
+
+if __name__ == "__main__":
+    commands = {"up": up, "down": down}
+    if len(sys.argv) != 2 or sys.argv[1] not in commands:
+        sys.exit("usage: eval \"$(python3 tests/Ops.Tests/Harness/emulator.py up|down)\"")
+    commands[sys.argv[1]]()
