@@ -1,6 +1,5 @@
 using Failover.Functions.Aws;
 using Failover.Ops.Aws;
-using Failover.Ops.Cli;
 using Failover.Ops.Pulumi;
 
 namespace Failover.Ops.Commands;
