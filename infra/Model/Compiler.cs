@@ -28,7 +28,7 @@ public static partial class Compiler
           0  compiled
           1  the configuration has errors (each named by key and file), or --out cannot be written
           2  the command line is wrong
-          3  refused under `pulumi up`: the functions' zip is missing or stale (dotnet publish functions -c Release)
+          3  refused under Pulumi (preview or up): the functions' zip is missing or stale (dotnet publish functions -c Release)
           5  a recovery time budget is over failover:rtoObjectiveMinutes
           70 a defect (FAILOVER_DEBUG=1 shows it)
 
