@@ -15,7 +15,7 @@ internal sealed class ConfigReader(StackInputs inputs)
     public IReadOnlyList<string> Errors => _errors;
 
     /// Where the bad values are: the stack's config, Pulumi.yaml, or both (each is fixed its own way). A problem whose line says
-    /// how to fix it (remove a key, rename it, set the one that replaced it) is not counted: its own advice is the fix.
+    /// how to fix it (remove the key, rename it, name a valid stack) is not counted: its own advice is the fix.
     public IReadOnlySet<string> ErrorOrigins => _origins;
 
     /// Some problem's line says how to fix it.
