@@ -88,7 +88,7 @@ public static partial class Compiler
         {
             stderr.WriteLine($"error: {result.Errors.Count} problem(s) in the configuration of stack '{inputs.Stack}':");
             foreach (var error in result.Errors) stderr.WriteLine($"  - {error}");
-            stderr.WriteLine($"Nothing was compiled. {HowToFix(result.ErrorOrigins, inputs)} (see docs/configuration.md).");
+            stderr.WriteLine($"Nothing was compiled. {HowToFix(result.ErrorOrigins, result.SomeSayHow, inputs)} (see docs/configuration.md).");
             return InvalidConfig;
         }
 
@@ -163,16 +163,19 @@ public static partial class Compiler
         return null;
     }
 
-    /// What fixes the configuration's problems, by where they are: a stack's keys with `pulumi config set` (or in its file
-    /// offline), a project default in Pulumi.yaml's `config:` block, where `pulumi config set` would only hide it for one stack.
-    private static string HowToFix(IReadOnlySet<string> origins, StackInputs inputs)
+    /// What fixes the configuration's problems, by where the bad values are: a stack's keys with `pulumi config set` (or in its
+    /// file offline), a project default in Pulumi.yaml's `config:` block, where `pulumi config set` would only hide it for one
+    /// stack. A line that says its own fix (`pulumi config rm`, a rename) is left to it, so the closing line never contradicts it.
+    private static string HowToFix(IReadOnlySet<string> valueOrigins, bool someSayHow, StackInputs inputs)
     {
+        if (valueOrigins.Count == 0) return "Each line above says how to fix it";
         var set = $"`pulumi config set --stack {inputs.Stack} KEY VALUE`";
         var stackFix = inputs.Origin == $"Pulumi.{inputs.Stack}.yaml" ? $"in {inputs.Origin}, or with {set}" : $"with {set}";
-        var (inStack, inProject) = (origins.Any(o => o != StackInputs.ProjectFile), origins.Contains(StackInputs.ProjectFile));
-        return inStack && inProject ? $"Fix the keys above {stackFix}; those in Pulumi.yaml are defaults in its config: block, for every stack"
-            : inProject ? "Fix the keys above in Pulumi.yaml: each is a default in its config: block, for every stack"
-            : $"Fix the keys above {stackFix}";
+        var (inStack, inProject) = (valueOrigins.Any(o => o != StackInputs.ProjectFile), valueOrigins.Contains(StackInputs.ProjectFile));
+        var (fix, keys) = someSayHow ? ("Where a line above says how to fix it, do that; fix", "the other keys") : ("Fix", "the keys above");
+        return inStack && inProject ? $"{fix} {keys} {stackFix}; those in Pulumi.yaml are defaults in its config: block, for every stack"
+            : inProject ? $"{fix} {keys} in Pulumi.yaml: each is a default in its config: block, for every stack"
+            : $"{fix} {keys} {stackFix}";
     }
 
     /// At a terminal without a stack, the plugin-discovery program is rarely what the person wanted: say what it is and how to

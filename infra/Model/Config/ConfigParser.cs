@@ -62,7 +62,7 @@ public static class ConfigParser
 
         foreach (var retired in SettingsCatalog.Retired) r.Retired(retired);
         r.RejectUnknownKeys();
-        if (r.Errors.Count > 0 || role is null) return new ConfigResult(null, r.Errors, r.KnownKeys) { ErrorOrigins = r.ErrorOrigins };
+        if (r.Errors.Count > 0 || role is null) return new ConfigResult(null, r.Errors, r.KnownKeys) { ErrorOrigins = r.ErrorOrigins, SomeSayHow = r.SomeSayHow };
         var warnings = new List<string>();
         if (dns.TrafficGate == TrafficGateKind.Route53Api)
             warnings.Add($"{r.Key(DnsSection.TrafficGate)} route53-api moves traffic through Route 53's control plane, which is hosted in us-east-1: an outage there " +
@@ -125,6 +125,8 @@ public static class ConfigParser
 public sealed record ConfigResult(StackConfig? Config, IReadOnlyList<string> Errors, IReadOnlyCollection<string> KnownKeys)
 {
     public IReadOnlyList<string> Warnings { get; init; } = [];
-    /// Where the errors are: the stack's config, Pulumi.yaml, or both.
+    /// Where the bad values are: the stack's config, Pulumi.yaml, or both; the errors that say their own fix are not counted.
     public IReadOnlySet<string> ErrorOrigins { get; init; } = new HashSet<string>();
+    /// Some error says its own fix (remove the key, rename it).
+    public bool SomeSayHow { get; init; }
 }

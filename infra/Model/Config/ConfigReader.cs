@@ -14,8 +14,12 @@ internal sealed class ConfigReader(StackInputs inputs)
 
     public IReadOnlyList<string> Errors => _errors;
 
-    /// Where the reported problems are: the stack's config, Pulumi.yaml, or both (each is fixed its own way).
+    /// Where the bad values are: the stack's config, Pulumi.yaml, or both (each is fixed its own way). A problem whose line says
+    /// how to fix it (remove the key, rename it, name a valid stack) is not counted: its own advice is the fix.
     public IReadOnlySet<string> ErrorOrigins => _origins;
+
+    /// Some problem's line says how to fix it.
+    public bool SomeSayHow { get; private set; }
 
     /// Every key read so far: after a parse, every setting there is.
     public IReadOnlyCollection<string> KnownKeys => _known;
@@ -31,13 +35,14 @@ internal sealed class ConfigReader(StackInputs inputs)
         Report(key, origin => $"{key} {why} in {origin}");
     }
 
-    /// A problem that belongs to no single key (the stack's name).
-    public void Problem(string message) => Report(null, origin => $"{message} in {origin}");
+    /// A problem that belongs to no single key (the stack's name), which says what would be right: no value set fixes it.
+    public void Problem(string message) => Report(null, origin => $"{message} in {origin}", saysHow: true);
 
-    private void Report(string? key, Func<string, string> message)
+    private void Report(string? key, Func<string, string> message, bool saysHow = false)
     {
         var origin = key is null ? inputs.Origin : inputs.OriginOf(key);
-        _origins.Add(origin);
+        if (saysHow) SomeSayHow = true;
+        else _origins.Add(origin);
         _errors.Add(message(origin));
     }
 
@@ -50,7 +55,7 @@ internal sealed class ConfigReader(StackInputs inputs)
         if (!inputs.Values.TryGetValue(key, out var value)) return null;
         if (setting is not (ListSetting or StructuredSetting) && inputs.Structured.TryGetValue(key, out var kind))
         {
-            Fail(setting, $"takes one value, not a {kind} (got {value})");
+            Fail(setting, $"takes one value, not a {kind} (got {Bounded(value)})");
             return null;
         }
         if (value.Length > 0) return value;
@@ -170,7 +175,7 @@ internal sealed class ConfigReader(StackInputs inputs)
         var key = retired.Key.Contains(':') ? retired.Key : $"{inputs.Project}:{retired.Key}";
         _known.Add(key);
         if (inputs.Values.TryGetValue(key, out var value) && value.Length > 0)
-            Report(key, origin => $"{key} is no longer read: {retired.Replacement} in {origin}");
+            Report(key, origin => $"{key} is no longer read: {retired.Replacement} in {origin}: {Removal(key, origin)}", saysHow: true);
     }
 
     /// Namespaces that are not this project's and are not a slip of it: the AWS provider's, and Pulumi's own (`pulumi:tags`).
@@ -187,15 +192,17 @@ internal sealed class ConfigReader(StackInputs inputs)
             {
                 var near = Spelling.Nearest(name, _known.Where(k => k.StartsWith(inputs.Project + ":", StringComparison.Ordinal)).Select(k => k[(inputs.Project.Length + 1)..]));
                 var guess = near is null ? "" : $" (did you mean {inputs.Project}:{near}?)";
-                Report(key, origin => origin == StackInputs.ProjectFile
-                    ? $"{key} is not a known setting{guess} in {origin}: remove it from its config: block"
-                    : $"{key} is not a known setting{guess} in {origin}: remove it with `pulumi config rm --stack {inputs.Stack} {key}`");
+                Report(key, origin => $"{key} is not a known setting{guess} in {origin}: {Removal(key, origin)}", saysHow: true);
             }
-            else if (space.Length > 0 && !OtherNamespaces.Contains(space) && Spelling.IsSlipOf(space, inputs.Project))
+            else if (space.Length > 0 && !OtherNamespaces.Contains(space) && Spelling.IsSurelySlipOf(space, inputs.Project))
                 Report(key, origin => $"{key} is in namespace '{space}', a slip of the project's '{inputs.Project}', so no setting reads it: " +
-                    $"rename it {inputs.Project}:{name} in {origin}");
+                    $"rename it {inputs.Project}:{name} in {origin}", saysHow: true);
         }
     }
+
+    // A stack's key is removed with the CLI; a default in Pulumi.yaml only by editing its block (no command writes it).
+    private string Removal(string key, string origin) =>
+        origin == StackInputs.ProjectFile ? "remove it from its config: block" : $"remove it with `pulumi config rm --stack {inputs.Stack} {key}`";
 
     private JsonNode? Json(Setting setting, string raw)
     {
@@ -206,6 +213,10 @@ internal sealed class ConfigReader(StackInputs inputs)
             return null;
         }
     }
+
+    /// A value repeated in a problem, cut to its first `max` characters with its full length: a pasted document is not a line.
+    private static string Bounded(string value, int max = 64) =>
+        value.Length <= max ? value : $"{value[..(char.IsHighSurrogate(value[max - 1]) ? max - 1 : max)]}… ({value.Length} chars)";
 
     private static bool TryScalar(JsonValue value, out string? text)
     {

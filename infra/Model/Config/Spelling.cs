@@ -20,8 +20,14 @@ internal static class Spelling
 
     /// Close enough to be a slip of the keyboard, ignoring case: one edit in a quarter of the word's letters, at least one and at
     /// most two (three would take `us-iso-east-1` for `us-gov-east-1`).
-    public static bool IsSlipOf(string typed, string word) =>
-        Distance(typed.ToLowerInvariant(), word.ToLowerInvariant()) <= Math.Clamp(word.Length / 4, 1, 2);
+    public static bool IsSlipOf(string typed, string word) => Within(typed, word, Math.Clamp(word.Length / 4, 1, 2));
+
+    /// Close enough to refuse, not only to hint at: the same quarter of the letters without the floor of one edit, so a name
+    /// under four letters is slipped only by case (a project named `app` leaves a third party's `api:` namespace alone).
+    public static bool IsSurelySlipOf(string typed, string word) => Within(typed, word, Math.Min(word.Length / 4, 2));
+
+    private static bool Within(string typed, string word, int edits) =>
+        Distance(typed.ToLowerInvariant(), word.ToLowerInvariant()) <= edits;
 
     /// The word the typed one is a slip of, when exactly one is nearest; null when none is close or two are equally close.
     public static string? Nearest(string typed, IEnumerable<string> words)

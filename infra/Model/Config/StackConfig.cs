@@ -61,7 +61,7 @@ public static partial class StackSection
     {
         Key = "aws:region",
         Required = "the AWS region this stack deploys to, e.g. us-east-1",
-        Form = "an AWS region of the aws, aws-cn or aws-us-gov partition",
+        Form = "an AWS region of the aws partition (not aws-cn or aws-us-gov)",
         Description = "the region this stack deploys to (the AWS provider's own key)",
         Why = "required: the two stacks must name their regions",
     };
@@ -70,7 +70,7 @@ public static partial class StackSection
     {
         Key = "peerRegion",
         Required = "the region of the other stack",
-        Form = "an AWS region of the aws, aws-cn or aws-us-gov partition",
+        Form = "an AWS region of the aws partition (not aws-cn or aws-us-gov)",
         Rule = "must differ from aws:region",
         Description = "the region of the other stack",
         Why = "required: failover needs a second region",

@@ -19,6 +19,9 @@ public sealed class ConfigMistakeTests : IDisposable
     private const string StackFix = "Nothing was compiled. Fix the keys above in Pulumi.primary.yaml, or with `pulumi config set --stack primary KEY VALUE` " +
         "(see docs/configuration.md).\n";
 
+    /// When every line says its own fix (a `pulumi config rm`, a rename), the closing line adds no other.
+    private const string EachSaysHow = "Nothing was compiled. Each line above says how to fix it (see docs/configuration.md).\n";
+
     private static string Problems(params string[] problems) =>
         $"error: {problems.Length} problem(s) in the configuration of stack 'primary':\n" + string.Concat(problems.Select(p => $"  - {p}\n"));
 
@@ -65,7 +68,29 @@ public sealed class ConfigMistakeTests : IDisposable
     {
         Append($"  {key}: 1\n");
 
-        ShouldRefuse(Problems(problem) + StackFix);
+        ShouldRefuse(Problems(problem) + EachSaysHow);
+    }
+
+    /// The closing line's `pulumi config set` is for the bad values only: an unknown key's own line says to remove it.
+    [Fact]
+    public void Mistaken_values_and_an_unknown_key_are_each_fixed_their_own_way()
+    {
+        Append("  failover:typo: 1\n  failover:cpu: 300\n");
+
+        ShouldRefuse(Problems(
+                "failover:cpu must be a Fargate CPU size 256, 512, 1024, 2048, 4096, 8192, 16384 (got 300) in Pulumi.primary.yaml",
+                "failover:typo is not a known setting in Pulumi.primary.yaml: remove it with `pulumi config rm --stack primary failover:typo`") +
+            "Nothing was compiled. Where a line above says how to fix it, do that; fix the other keys in Pulumi.primary.yaml, " +
+            "or with `pulumi config set --stack primary KEY VALUE` (see docs/configuration.md).\n");
+    }
+
+    [Fact]
+    public void A_retired_key_says_what_replaced_it_and_how_to_remove_it()
+    {
+        Append("  failover:subnetIds: subnet-0123456789abcdef0\n");
+
+        ShouldRefuse(Problems("failover:subnetIds is no longer read: it was split into publicSubnetIds (the internet-facing ALB) and " +
+            "privateSubnetIds (the tasks) in Pulumi.primary.yaml: remove it with `pulumi config rm --stack primary failover:subnetIds`") + EachSaysHow);
     }
 
     [Fact]
@@ -73,8 +98,7 @@ public sealed class ConfigMistakeTests : IDisposable
     {
         Append("  typo:\n    type: integer\n    default: 1\n", "Pulumi.yaml");
 
-        ShouldRefuse(Problems("failover:typo is not a known setting in Pulumi.yaml: remove it from its config: block") +
-            "Nothing was compiled. Fix the keys above in Pulumi.yaml: each is a default in its config: block, for every stack (see docs/configuration.md).\n");
+        ShouldRefuse(Problems("failover:typo is not a known setting in Pulumi.yaml: remove it from its config: block") + EachSaysHow);
     }
 
     /// The shape of a region with a letter missing: today's regions are listed, so it is refused instead of compiling (and
@@ -84,6 +108,20 @@ public sealed class ConfigMistakeTests : IDisposable
     [InlineData("failover:peerRegion: us-west-2", "failover:peerRegion: us-wst-2",
         "failover:peerRegion is not an AWS region (got 'us-wst-2'; did you mean us-west-2?) in Pulumi.primary.yaml")]
     public void A_region_that_does_not_exist_is_refused(string line, string mistake, string problem)
+    {
+        Edit("Pulumi.primary.yaml", line, mistake);
+
+        ShouldRefuse(Problems(problem) + StackFix);
+    }
+
+    /// The workflow's service integrations are `arn:aws:states:::…`: a China or GovCloud stack would compile to ARNs that do
+    /// not exist there, and a pair across partitions could not call each other at all.
+    [Theory]
+    [InlineData("aws:region: us-east-1", "aws:region: us-gov-west-1",
+        "aws:region is in the aws-us-gov partition, and this project builds ARNs for the aws partition only (got 'us-gov-west-1') in Pulumi.primary.yaml")]
+    [InlineData("failover:peerRegion: us-west-2", "failover:peerRegion: cn-north-1",
+        "failover:peerRegion is in the aws-cn partition, and this project builds ARNs for the aws partition only (got 'cn-north-1') in Pulumi.primary.yaml")]
+    public void A_region_outside_the_aws_partition_is_refused_with_its_partition(string line, string mistake, string problem)
     {
         Edit("Pulumi.primary.yaml", line, mistake);
 
@@ -100,6 +138,16 @@ public sealed class ConfigMistakeTests : IDisposable
         Edit("Pulumi.primary.yaml", "failover:containerImage: public.ecr.aws/nginx/nginx:stable", mistake);
 
         ShouldRefuse(Problems(problem) + StackFix);
+    }
+
+    [Fact]
+    public void A_long_list_where_one_value_belongs_is_quoted_by_its_start_and_length()
+    {
+        Edit("Pulumi.primary.yaml", "failover:containerImage: public.ecr.aws/nginx/nginx:stable",
+            "failover:containerImage: [" + string.Join(", ", Enumerable.Repeat("public.ecr.aws/nginx/nginx:stable", 4)) + "]");
+
+        ShouldRefuse(Problems("failover:containerImage takes one value, not a list " +
+            "(got [\"public.ecr.aws/nginx/nginx:stable\",\"public.ecr.aws/nginx/nginx… (145 chars)) in Pulumi.primary.yaml") + StackFix);
     }
 
     [Theory]
@@ -147,7 +195,30 @@ public sealed class ConfigMistakeTests : IDisposable
         Edit("Pulumi.primary.yaml", "failover:containerPort: \"80\"", $"{space}:containerPort: \"80\"");
 
         ShouldRefuse(Problems($"{space}:containerPort is in namespace '{space}', a slip of the project's 'failover', so no setting reads it: " +
-            $"rename it failover:containerPort in Pulumi.primary.yaml") + StackFix);
+            $"rename it failover:containerPort in Pulumi.primary.yaml") + EachSaysHow);
+    }
+
+    /// One letter is a quarter of `failover` but a third of `app`: a short project name is slipped only by its case, so a
+    /// third party's `api:` keys are left to it.
+    [Fact]
+    public void A_short_project_name_leaves_a_namespace_one_letter_away_to_its_owner()
+    {
+        RenameProject("app");
+        Append("  api:endpoint: https://api.example.com\n");
+
+        var (exit, _, stderr) = BuiltCompiler.Run(_project, null, "--stack", "primary");
+
+        exit.Should().Be(Compiler.Ok, stderr);
+    }
+
+    [Fact]
+    public void A_short_project_name_in_another_case_is_still_a_slip()
+    {
+        RenameProject("app");
+        Append("  App:endpoint: https://api.example.com\n");
+
+        ShouldRefuse(Problems("App:endpoint is in namespace 'App', a slip of the project's 'app', so no setting reads it: " +
+            "rename it app:endpoint in Pulumi.primary.yaml") + EachSaysHow);
     }
 
     [Fact]
@@ -246,6 +317,12 @@ public sealed class ConfigMistakeTests : IDisposable
 
     private void Append(string lines, string file = "Pulumi.primary.yaml") =>
         File.AppendAllText(Path.Combine(_project, file), (File.ReadAllText(Path.Combine(_project, file)).EndsWith('\n') ? "" : "\n") + lines);
+
+    private void RenameProject(string name)
+    {
+        Edit("Pulumi.yaml", "name: failover\n", $"name: {name}\n");
+        Edit("Pulumi.primary.yaml", "failover:", $"{name}:");
+    }
 
     private int Lines(string file) => File.ReadAllText(Path.Combine(_project, file)).TrimEnd('\n').Split('\n').Length;
 }
