@@ -52,9 +52,9 @@ public static class Contradictions
         var now = facts.Now;
         // A run moves the gate first and records the transition when it releases its lock: while one holds it, the two may differ;
         // and right after, a metric gate's alarm may still show where the gate was.
-        var inFlight = facts.Replicas.Any(r => r.Control.Lock is { Unreadable: false } l && l.LeaseExpiresAt > now) || GateMayLag(facts) is not null;
+        var unsettled = facts.Replicas.Any(r => r.Control.Lock is { Unreadable: false } l && l.LeaseExpiresAt > now) || GateMayLag(facts) is not null;
         var bothClosed = facts.PrimaryGate is { Closed: true } && facts.SecondaryGate is { Closed: true };
-        foreach (var (region, control) in inFlight ? [] : facts.Replicas)
+        foreach (var (region, control) in unsettled ? [] : facts.Replicas)
         {
             // No transition recorded: the primary's region is the active one, as decide and the release guard read it.
             var active = control.State is null ? p.Region : control.State.ActiveRegion;
