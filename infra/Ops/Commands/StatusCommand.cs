@@ -135,13 +135,14 @@ public static class StatusCommand
 
         var serving = Serving(p, q);
         var servingView = views.FirstOrDefault(v => v.Stack.Stack == serving.Stack);
-        var contradictions = Contradictions.Find(new StatusFacts
+        var facts = new StatusFacts
         {
             Primary = p.Stack, Secondary = q.Stack, PrimaryGate = p.Gate.Value, SecondaryGate = q.Gate.Value,
             Replicas = [.. control.Where(c => c.Error is null).Select(c => (c.Region, c.Value.Control))],
             Serving = servingView?.Stack, ServingService = servingView?.Service.Value,
             Runs = [.. views.SelectMany(v => v.Runs.Value ?? []).Select(r => r.Execution)], Now = now,
-        });
+        };
+        var contradictions = Contradictions.Find(facts);
         session.Output.Line($"Traffic: {serving.Sentence}");
         foreach (var read in control)
         {
@@ -179,6 +180,9 @@ public static class StatusCommand
         ]);
         if (views.Any(v => v.Stack.Gate.IsMetric))
             session.Output.Line("  (a metric gate is read from its alarm, which can lag the gate's metric by up to a minute: one alarm period)");
+        if (Contradictions.GateMayLag(facts) is var (moved, until))
+            session.Output.Line($"  (run {moved.Name} moved traffic and ended at {Attr.Iso(moved.StopDate!.Value)}: until {Attr.Iso(until)} {p.Stack.Stack}'s gate " +
+                "may still read where it was, so it is not checked against the control table)");
         session.Output.Line();
         session.Output.Line("Recent runs and their decisions:");
         session.Output.Table(["region", "started", "status", "decision", "why", "run"], views.SelectMany(v => v.Runs.Value ?? []).Select(r =>
