@@ -25,7 +25,7 @@ public sealed class InstallTests : IDisposable
               [ -z "${PUBLISH_FAILS:-}" ] || { echo "error CS1002: ; expected"; exit 1; }
               while [ "$1" != -o ]; do shift; done
               echo "Build succeeded."
-              echo "$INSTALL" > "$2/failoverctl.dll"
+              mkdir -p "$2" && echo "$INSTALL" > "$2/failoverctl.dll"
             else
               echo "run by $0: $*"
             fi
