@@ -20,6 +20,7 @@ public sealed partial class WalkthroughTests : IDisposable
     private readonly string _clone = Directory.CreateTempSubdirectory("failover-clone-").FullName;
     private readonly string _emulator = Path.Combine(Path.GetTempPath(), $"failover-emulator-{Guid.NewGuid():N}");
     private readonly string _reader = Directory.CreateTempSubdirectory("failover-reader-").FullName;
+    private string Used => Path.Combine(_reader, "profile-used");
 
     [GeneratedRegex(@"<!-- walkthrough: emulator\b[^>]*-->\s*```sh\n(?<block>.*?)```", RegexOptions.Singleline)]
     private static partial Regex Marked();
@@ -48,6 +49,7 @@ public sealed partial class WalkthroughTests : IDisposable
         run.Stdout.Should().Contain("Override cleared", run.ToString());
         run.Stdout.Should().MatchRegex(@"drill succeeded in [0-9.]+s \(us-west-2\)", run.ToString());
         Directory.Exists(_emulator).Should().BeFalse("the block ends by stopping the emulator and removing its folder");
+        File.Exists(Used).Should().BeFalse("the reader's own AWS profile is never used");
     }
 
     [Fact]
@@ -74,6 +76,25 @@ public sealed partial class WalkthroughTests : IDisposable
         Regex.Count(run.Stderr, "error: the emulator is not up").Should().Be(Block().Split('\n').Count(l => l.StartsWith("failoverctl ")), run.ToString());
         File.Exists(Path.Combine(_reader, "ran")).Should().BeFalse("no command may run: " + (File.Exists(Path.Combine(_reader, "ran")) ? File.ReadAllText(Path.Combine(_reader, "ran")) : ""));
         run.Stdout.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task After_up_no_AWS_or_Pulumi_setting_of_the_readers_is_left_in_the_shell()
+    {
+        CopyAsCloned();
+
+        var run = await BashAsync("""
+            eval "$(python3 tests/Ops.Tests/Harness/emulator.py up)"
+            env | grep -E '^(AWS|PULUMI)_' | LC_ALL=C sort
+            eval "$(python3 tests/Ops.Tests/Harness/emulator.py down)"
+            """, exitOnError: true);
+
+        run.Exit.Should().Be(0, run.ToString());
+        var settings = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        settings.Select(s => s.Split('=')[0]).Should().NotContain(["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "PULUMI_ACCESS_TOKEN"], run.ToString())
+            .And.Contain(["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "PULUMI_BACKEND_URL", "PULUMI_HOME"]);
+        settings.Where(s => s.Contains("_FILE=") || s.StartsWith("PULUMI_")).Should().OnlyContain(s => s.Contains(_emulator), "empty ones of the emulator's own");
+        settings.Should().Contain(["AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing"]);
     }
 
     [Theory]
@@ -131,10 +152,12 @@ public sealed partial class WalkthroughTests : IDisposable
             WorkingDirectory = _clone, RedirectStandardOutput = true, RedirectStandardError = true,
         };
         start.Environment["FAILOVER_EMULATOR_DIR"] = _emulator;
-        // The reader's own sign-ins, each of which would fail (or reach a real account) were it used.
-        var config = Write(Path.Combine(_reader, "aws", "config"), "[profile reader]\ncredential_process = false\nthis is not an ini file\n");
-        start.Environment["AWS_PROFILE"] = "reader-nonexistent";
-        start.Environment["AWS_DEFAULT_PROFILE"] = "reader-nonexistent";
+        // The reader's own sign-ins: a profile that notes being used (it would be a real account), and a token and login.
+        var config = Write(Path.Combine(_reader, "aws", "config"),
+            $"[profile reader]\ncredential_process = sh -c \"echo reader-profile >> '{Used}'; exit 1\"\n" +
+            $"[default]\ncredential_process = sh -c \"echo default-profile >> '{Used}'; exit 1\"\n");
+        start.Environment["AWS_PROFILE"] = "reader";
+        start.Environment["AWS_DEFAULT_PROFILE"] = "reader";
         start.Environment["AWS_CONFIG_FILE"] = config;
         start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = config;
         start.Environment["AWS_SESSION_TOKEN"] = "the-readers-own";
