@@ -3,7 +3,9 @@ using System.Diagnostics;
 namespace Failover.Ops.Tests.Cli;
 
 /// infra/Ops/failoverctl.sh, run from a copy of the repository's shape with a stand-in `dotnet`: what the build prints
-/// goes to stderr, so that stdout is failoverctl's alone even on the run that builds it.
+/// goes to stderr, so that stdout is failoverctl's alone even on the run that builds it. A guard, not a reproduction: the
+/// report of "Build succeeded" on stdout could not be reproduced with this wrapper, which sent the build to stderr already;
+/// nor did a first build in an empty HOME (no first-run banner, no NuGet cache) print anything on stdout but failoverctl's.
 public sealed class WrapperTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("wrapper-").FullName;
