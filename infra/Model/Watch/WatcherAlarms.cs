@@ -41,9 +41,9 @@ public sealed record WatcherAlarmsProps
 public static class WatcherAlarms
 {
     /// The window a function's error and throttle alarms sum over: a task's whole retry span, in whole minutes, and one minute
-    /// more. CloudWatch evaluates an alarm every minute over a sliding window (its default, which the provider cannot change;
-    /// CloudWatch guide, "Alarm evaluation window"), and Lambda counts per minute: errors S seconds apart fall into at most
-    /// ceil(S / 60) + 1 minutes, all inside the window at one evaluation, however they sit on the clock.
+    /// more. CloudWatch evaluates an alarm every minute over a sliding window (its default, and the pinned provider sets no
+    /// other; CloudWatch guide, "Alarm evaluation window"), and Lambda counts per minute: errors S seconds apart fall into at
+    /// most ceil(S / 60) + 1 minutes, all inside the window at one evaluation, however they sit on the clock.
     public static int FunctionAlarmPeriodSeconds(HandlerDescriptor handler) =>
         ((WorkflowDefinition.TaskRetrySpanSeconds(handler) + 59) / 60 + 1) * 60;
 

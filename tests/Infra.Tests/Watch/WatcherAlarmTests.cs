@@ -8,6 +8,10 @@ public sealed class WatcherAlarmTests
     private static IReadOnlyList<Resource> Watchers(PulumiProgram program) =>
         [.. program.OfType("aws:cloudwatch/metricAlarm:MetricAlarm").Where(a => a.Name.StartsWith("watch-", StringComparison.Ordinal))];
 
+    private static IReadOnlyList<Map> LambdaTasks(PulumiProgram program) =>
+        [.. ((Map)((Map)((ToJson)program.Resource("workflow").Prop("definition")!).Body).Entries["States"]).Entries.Values.Cast<Map>()
+            .Where(s => s.Entries.TryGetValue("Resource", out var r) && r is Str { Text: "arn:aws:states:::lambda:invoke" })];
+
     /// A new alarm has no data. One that reads no data as no trouble starts OK; one that reads it as trouble (a silence alarm)
     /// must wait under a warm-up for its first data, or it pages on every new stack. Its data is the probe's first start: one
     /// interval after the schedule exists, and the schedule may be created minutes after the alarm.
@@ -39,10 +43,7 @@ public sealed class WatcherAlarmTests
     public void A_function_error_or_throttle_the_workflow_retried_away_does_not_page(string role)
     {
         var program = TestStacks.Program(role);
-        var retriers = ((Map)((Map)((ToJson)program.Resource("workflow").Prop("definition")!).Body).Entries["States"]).Entries.Values.Cast<Map>()
-            .Where(s => s.Entries.TryGetValue("Resource", out var r) && r is Str { Text: "arn:aws:states:::lambda:invoke" })
-            .SelectMany(s => ((Seq)s.Entries["Retry"]).Items.Cast<Map>())
-            .ToList();
+        var retriers = LambdaTasks(program).SelectMany(s => ((Seq)s.Entries["Retry"]).Items.Cast<Map>()).ToList();
         int RetriesOf(string error) => retriers
             .Where(r => ((Seq)r.Entries["ErrorEquals"]).Items.Contains(new Str(error)))
             .Select(r => (int)((Num)r.Entries["MaxAttempts"]).Number).Distinct().Should().ContainSingle().Subject;
@@ -80,9 +81,7 @@ public sealed class WatcherAlarmTests
     public void A_function_alarm_counts_every_attempt_of_a_task_that_ran_out_of_them(string role)
     {
         var program = TestStacks.Program(role);
-        var tasks = ((Map)((Map)((ToJson)program.Resource("workflow").Prop("definition")!).Body).Entries["States"]).Entries.Values.Cast<Map>()
-            .Where(s => s.Entries.TryGetValue("Resource", out var r) && r is Str { Text: "arn:aws:states:::lambda:invoke" })
-            .ToList();
+        var tasks = LambdaTasks(program);
 
         foreach (var function in program.OfType("aws:lambda/function:Function"))
         {
