@@ -33,6 +33,8 @@ public sealed record LambdaFunction
     public required IamRole Role { get; init; }
     /// Known before deploy (the name is fixed), so trust policies and the workflow's grants need no reference cycle.
     public required Value Arn { get; init; }
+    /// What it runs, and so its time limit: its watcher alarms count over the retry span of a task that invokes it.
+    public required HandlerDescriptor Handler { get; init; }
 
     public static LambdaFunction Create(PulumiProgram program, LambdaFunctionProps props)
     {
@@ -86,6 +88,6 @@ public sealed record LambdaFunction
             // The role must be able to write logs and act at the first invocation.
             Options = new ResourceOptions { DependsOn = [logGroup, role.PolicyResource] },
         });
-        return new LambdaFunction { Name = name, Function = function, Role = role, Arn = arn };
+        return new LambdaFunction { Name = name, Function = function, Role = role, Arn = arn, Handler = props.Environment.Handler };
     }
 }

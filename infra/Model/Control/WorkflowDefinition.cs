@@ -86,6 +86,25 @@ public static class WorkflowDefinition
     /// out of memory. Every handler is idempotent, so repeating converges.
     public static readonly IReadOnlyList<string> OutcomeUnknownErrors = ["States.Timeout", "Lambda.Unknown", "Sandbox.Timedout"];
 
+    /// Every Lambda task's retriers, first match wins: Lambda's transient errors, then the function's retryable or outcome-unknown ones.
+    public static readonly TaskRetry LambdaTransientRetry = new()
+    {
+        Errors = LambdaTransientErrors, IntervalSeconds = 1, MaxAttempts = LambdaTransientRetries, MaxDelaySeconds = 16,
+    };
+    public static readonly TaskRetry FunctionErrorRetry = new()
+    {
+        Errors = [.. ErrorTypes.Retryable, .. OutcomeUnknownErrors], IntervalSeconds = 2, MaxAttempts = FunctionErrorRetries, MaxDelaySeconds = 20,
+    };
+
+    /// A Lambda task's time limit: its function's, and 10 s for the invoke around it.
+    public static int TaskTimeoutSeconds(HandlerDescriptor handler) => handler.Size.TimeoutSeconds + 10;
+
+    /// The longest one Lambda task can take through all its retries: each attempt a function error ends runs to the task's
+    /// limit, every wait is its longest, and Lambda's transient errors (a throttle among them) answer at once. A function's
+    /// watcher alarms sum its errors and throttles over this span, so a task that runs out of attempts is counted whole.
+    public static int TaskRetrySpanSeconds(HandlerDescriptor handler) =>
+        (FunctionErrorRetry.MaxAttempts + 1) * TaskTimeoutSeconds(handler) + FunctionErrorRetry.LongestWaitsSeconds + LambdaTransientRetry.LongestWaitsSeconds;
+
     /// The longest an execution may run (the readiness bound, the failback's drain, every recovery task's time limit, and an
     /// hour for every task's retries): an execution that somehow outlives it is stopped. The lock's lease is shorter: it covers
     /// the phase the run is in, and the run renews it between phases (LockLeases).
@@ -535,13 +554,8 @@ public static class WorkflowDefinition
                 ("Parameters", Map.Of(("FunctionName", function), payloadEntry)),
                 ("ResultSelector", Map.Of(handler.Results.Select(f => ($"{f}.$", (Value?)$"$.Payload.{f}")).ToArray())),
                 ("ResultPath", resultPath),
-                ("TimeoutSeconds", handler.Size.TimeoutSeconds + 10),
-                ("Retry", Value.List(
-                    // Full jitter: retries of two concurrent executions must not collide again.
-                    Map.Of(("ErrorEquals", Value.Strings(LambdaTransientErrors)), ("IntervalSeconds", 1), ("MaxAttempts", LambdaTransientRetries),
-                        ("BackoffRate", 2), ("MaxDelaySeconds", 16), ("JitterStrategy", "FULL")),
-                    Map.Of(("ErrorEquals", Value.Strings([.. ErrorTypes.Retryable, .. OutcomeUnknownErrors])), ("IntervalSeconds", 2), ("MaxAttempts", FunctionErrorRetries),
-                        ("BackoffRate", 2), ("MaxDelaySeconds", 20), ("JitterStrategy", "FULL")))),
+                ("TimeoutSeconds", TaskTimeoutSeconds(handler)),
+                ("Retry", Value.List(LambdaTransientRetry.ToRetrier(), FunctionErrorRetry.ToRetrier())),
                 ("Catch", new Seq(catches)),
                 ("Next", next));
         }

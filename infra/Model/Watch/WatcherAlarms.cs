@@ -1,3 +1,4 @@
+using Failover.Contract;
 using Failover.Infra.Control;
 using Failover.Infra.Triggers;
 using Failover.Infra.Yaml;
@@ -39,8 +40,16 @@ public sealed record WatcherAlarmsProps
 /// A topic that cannot deliver cannot tell of itself: that alarm shows on the dashboard as well.
 public static class WatcherAlarms
 {
-    /// Five minutes: a task's four attempts and their backoff fit in it unless each attempt runs to a long time limit (shift-traffic's).
-    public const int FunctionAlarmPeriodSeconds = 300;
+    /// The window a function's error and throttle alarms sum over: a task's whole retry span, in whole minutes, and one minute
+    /// more. CloudWatch evaluates an alarm every minute over a sliding window (its default, and the pinned provider sets no
+    /// other; CloudWatch guide, "Alarm evaluation window"), and Lambda counts per minute: errors S seconds apart fall into at
+    /// most ceil(S / 60) + 1 minutes, all inside the window at one evaluation, however they sit on the clock.
+    public static int FunctionAlarmPeriodSeconds(HandlerDescriptor handler) =>
+        ((WorkflowDefinition.TaskRetrySpanSeconds(handler) + 59) / 60 + 1) * 60;
+
+    /// The silence alarm's warm-up beyond one probe interval: the schedule created a little after the alarm, and the first
+    /// start's datapoint published.
+    public const int ProbeFirstStartMarginMinutes = 15;
 
     public static IReadOnlyList<WatcherAlarm> Create(PulumiProgram program, WatcherAlarmsProps props)
     {
@@ -49,7 +58,7 @@ public static class WatcherAlarms
         Notifications TopicIn(string region) => props.Topics.Single(t => t.Region == region);
 
         void Add(string key, string description, string ns, string metric, string statistic, Map dimensions, int period, Notifications topic,
-            int threshold = 1, bool silence = false)
+            int threshold = 1, bool silence = false, int? warmUpMinutes = null)
         {
             var name = props.Naming.Named($"watch-{key}");
             var arn = Value.Format($"arn:{props.Account.Partition}:cloudwatch:{topic.Region}:{props.Account.AccountId}:alarm:{name}");
@@ -72,11 +81,7 @@ public static class WatcherAlarms
                     // Counts published only when something happens (or, for a queue, while it is active): no data is no trouble,
                     // except for a silence alarm, where no data is the trouble.
                     ("treatMissingData", silence ? "breaching" : "notBreaching"),
-                    // A fresh deploy has no data yet, which a silence alarm reads as silence: without a warm-up it would page on
-                    // every new stack. CloudWatch holds it in INSUFFICIENT_DATA, without actions, until the first data fills its
-                    // window or the warm-up ends (CloudWatch guide, "Alarm warm-up periods"). Twice the window: the schedule can be
-                    // created minutes after the alarm, and its first start then still has a whole window to land in.
-                    ("warmUpConfiguration", silence ? Map.Of(("warmUpPeriodDurationInMinutes", 2 * period / 60)) : null),
+                    ("warmUpConfiguration", warmUpMinutes is { } minutes ? Map.Of(("warmUpPeriodDurationInMinutes", minutes)) : null),
                     ("alarmActions", Value.List(topic.Arn)),
                     ("okActions", Value.List(topic.Arn)),
                     ("tags", props.Naming.TagsNamed($"watch-{key}"))),
@@ -89,19 +94,20 @@ public static class WatcherAlarms
             });
         }
 
-        // An error or throttle that its task retried away is no news: each alarm needs one more than a task's retries within five
-        // minutes, a function failing beyond what retries absorb (on every run, or one task through all its attempts). An error
-        // no retry absorbed fails the run, unless the workflow catches it on purpose (a renewal after traffic moved), and
-        // runs-failed pages for that at once.
+        // An error or throttle that its task retried away is no news: each alarm needs one more than a task's retries within the
+        // span of one task's attempts, a function failing beyond what retries absorb (on every run, or one task through all its
+        // attempts). An error no retry absorbed fails the run, unless the workflow catches it on purpose (a renewal after traffic
+        // moved), and runs-failed pages for that at once.
         foreach (var (name, function) in props.Functions.All)
         {
             var dims = Map.Of(("FunctionName", function.Function.Out("name")));
+            var window = FunctionAlarmPeriodSeconds(function.Handler);
             var errors = WorkflowDefinition.FunctionErrorRetries + 1;
-            Add($"{name}-errors", $"The {name} function failed at least {errors} times in 5 minutes (errors it returned, crashes or timeouts), more than one task's retries absorb: see its log group.",
-                "AWS/Lambda", "Errors", "Sum", dims, FunctionAlarmPeriodSeconds, home, threshold: errors);
+            Add($"{name}-errors", $"The {name} function failed at least {errors} times in {window / 60} minutes (errors it returned, crashes or timeouts), more than one task's retries absorb: see its log group.",
+                "AWS/Lambda", "Errors", "Sum", dims, window, home, threshold: errors);
             var throttles = WorkflowDefinition.LambdaTransientRetries + 1;
-            Add($"{name}-throttles", $"The {name} function was throttled at least {throttles} times in 5 minutes, more than one task's retries absorb: the account's concurrency is exhausted.",
-                "AWS/Lambda", "Throttles", "Sum", dims, FunctionAlarmPeriodSeconds, home, threshold: throttles);
+            Add($"{name}-throttles", $"The {name} function was throttled at least {throttles} times in {window / 60} minutes, more than one task's retries absorb: the account's concurrency is exhausted.",
+                "AWS/Lambda", "Throttles", "Sum", dims, window, home, threshold: throttles);
         }
         // Each entry point's runs: the operators' machine under the plain names, the triggers' with a `trigger-` prefix.
         foreach (var (arn, key) in props.Workflow.Arns.Select((a, i) => (a, i == 0 ? "" : "trigger-")))
@@ -132,8 +138,14 @@ public static class WatcherAlarms
             Add("probe-dlq-unwritable", "The probe could not start the workflow and could not keep the start in its dead-letter queue either.",
                 "AWS/Scheduler", "InvocationsFailedToBeSentToDeadLetterCount", "Sum", Map.Of(("ScheduleGroup", group.Out("name"))), 60, home);
             // Three probe intervals without a single start: the probe, the one trigger outside a failed us-east-1, has stopped.
+            // A fresh deploy has no data yet, which a silence alarm reads as silence: without a warm-up it would page on every new
+            // stack. CloudWatch holds it in INSUFFICIENT_DATA, without actions, until data comes or the warm-up ends, after the
+            // alarm is created and after every update of it (CloudWatch guide, "Alarm warm-up periods"). So the warm-up covers the
+            // first start and no more (one interval and a margin, not the window): a deploy that changes the alarm while the probe
+            // is broken holds its page that long.
             Add("probe-silent", $"The failover workflow has not been started for {3 * interval / 60} minutes: the probe (every {interval / 60} min) has stopped or is failing.",
-                "AWS/States", "ExecutionsStarted", "Sum", Map.Of(("StateMachineArn", props.Workflow.TriggerArn ?? props.Workflow.Arn)), (3 * interval + 59) / 60 * 60, home, silence: true);
+                "AWS/States", "ExecutionsStarted", "Sum", Map.Of(("StateMachineArn", props.Workflow.TriggerArn ?? props.Workflow.Arn)), (3 * interval + 59) / 60 * 60, home,
+                silence: true, warmUpMinutes: (interval + 59) / 60 + ProbeFirstStartMarginMinutes);
         }
         return alarms;
     }

@@ -218,10 +218,25 @@ public sealed class TriggerTests
         silent.Number("threshold").Should().Be(1);
         silent.Text("treatMissingData").Should().Be("breaching", "no data is exactly what a stopped probe looks like");
         ((Seq)silent.Prop("alarmActions")!).Items.Should().Equal(new Ref("notifications-topic", "arn"));
-        // A fresh deploy has no data either: CloudWatch holds the alarm in INSUFFICIENT_DATA, without actions, for two windows
-        // or until the first start, whichever comes first (the warm-up ends early once data fills the window).
-        silent.Number("warmUpConfiguration.warmUpPeriodDurationInMinutes").Should().Be(12);
+        // A fresh deploy has no data either: CloudWatch holds the alarm in INSUFFICIENT_DATA, without actions, for one probe
+        // interval and 15 minutes or until the first start, whichever comes first (the warm-up ends early once data comes).
+        silent.Number("warmUpConfiguration.warmUpPeriodDurationInMinutes").Should().Be(17);
         silent.Prop("warmUpConfiguration.onlyStartEvaluatingAfterWarmUpPeriodEnds").Should().BeNull();
+    }
+
+    /// CloudWatch restarts the warm-up on every update of the alarm, not only on its creation: a deploy that changes it while
+    /// the probe is broken keeps the page back for the whole warm-up. So it covers the probe's first start and no more: an
+    /// hourly probe's silence window is three hours, its warm-up one hour and 15 minutes.
+    [Theory]
+    [InlineData("rate(1 minute)", 1)]
+    [InlineData("rate(15 minutes)", 15)]
+    [InlineData("rate(1 hour)", 60)]
+    public void A_deploy_that_changes_the_silence_alarm_holds_its_page_for_one_probe_interval_and_a_margin_at_most(string probeRate, int intervalMinutes)
+    {
+        var silent = TestStacks.Program("secondary", ("probeRate", probeRate)).Resource("watch-probe-silent");
+
+        silent.Number("period").Should().Be(3 * intervalMinutes * 60);
+        silent.Number("warmUpConfiguration.warmUpPeriodDurationInMinutes").Should().Be(intervalMinutes + 15);
     }
 
     [Fact]

@@ -8,13 +8,18 @@ public sealed class WatcherAlarmTests
     private static IReadOnlyList<Resource> Watchers(PulumiProgram program) =>
         [.. program.OfType("aws:cloudwatch/metricAlarm:MetricAlarm").Where(a => a.Name.StartsWith("watch-", StringComparison.Ordinal))];
 
+    private static IReadOnlyList<Map> LambdaTasks(PulumiProgram program) =>
+        [.. ((Map)((Map)((ToJson)program.Resource("workflow").Prop("definition")!).Body).Entries["States"]).Entries.Values.Cast<Map>()
+            .Where(s => s.Entries.TryGetValue("Resource", out var r) && r is Str { Text: "arn:aws:states:::lambda:invoke" })];
+
     /// A new alarm has no data. One that reads no data as no trouble starts OK; one that reads it as trouble (a silence alarm)
-    /// must wait under a warm-up for its first data, or it pages on every new stack.
+    /// must wait under a warm-up for its first data, or it pages on every new stack. Its data is the probe's first start: one
+    /// interval after the schedule exists, and the schedule may be created minutes after the alarm.
     [Theory]
-    [InlineData("primary", "rate(1 minute)")]
-    [InlineData("secondary", "rate(1 minute)")]
-    [InlineData("secondary", "rate(1 hour)")]
-    public void No_watcher_alarm_pages_on_a_fresh_deploy(string role, string probeRate)
+    [InlineData("primary", "rate(1 minute)", 1)]
+    [InlineData("secondary", "rate(1 minute)", 1)]
+    [InlineData("secondary", "rate(1 hour)", 60)]
+    public void No_watcher_alarm_pages_on_a_fresh_deploy(string role, string probeRate, int probeIntervalMinutes)
     {
         var watchers = Watchers(TestStacks.Program(role, ("probeRate", probeRate)));
 
@@ -22,11 +27,10 @@ public sealed class WatcherAlarmTests
         foreach (var alarm in watchers)
         {
             alarm.Prop("alarmActions").Should().NotBeNull(alarm.Name);
-            var window = alarm.Number("period")! * alarm.Number("evaluationPeriods")!;
             var noDataIsNoTrouble = alarm.Text("treatMissingData") == "notBreaching"
                 && alarm.Text("comparisonOperator") == "GreaterThanOrEqualToThreshold";
-            var waitsForData = alarm.Number("warmUpConfiguration.warmUpPeriodDurationInMinutes") * 60 >= window;
-            (noDataIsNoTrouble || waitsForData).Should().BeTrue($"{alarm.Name} would read a fresh deploy's missing data as trouble");
+            var waitsForFirstStart = alarm.Number("warmUpConfiguration.warmUpPeriodDurationInMinutes") >= probeIntervalMinutes + 10;
+            (noDataIsNoTrouble || waitsForFirstStart).Should().BeTrue($"{alarm.Name} would read a fresh deploy's missing data as trouble");
         }
     }
 
@@ -39,10 +43,7 @@ public sealed class WatcherAlarmTests
     public void A_function_error_or_throttle_the_workflow_retried_away_does_not_page(string role)
     {
         var program = TestStacks.Program(role);
-        var retriers = ((Map)((Map)((ToJson)program.Resource("workflow").Prop("definition")!).Body).Entries["States"]).Entries.Values.Cast<Map>()
-            .Where(s => s.Entries.TryGetValue("Resource", out var r) && r is Str { Text: "arn:aws:states:::lambda:invoke" })
-            .SelectMany(s => ((Seq)s.Entries["Retry"]).Items.Cast<Map>())
-            .ToList();
+        var retriers = LambdaTasks(program).SelectMany(s => ((Seq)s.Entries["Retry"]).Items.Cast<Map>()).ToList();
         int RetriesOf(string error) => retriers
             .Where(r => ((Seq)r.Entries["ErrorEquals"]).Items.Contains(new Str(error)))
             .Select(r => (int)((Num)r.Entries["MaxAttempts"]).Number).Distinct().Should().ContainSingle().Subject;
@@ -62,12 +63,48 @@ public sealed class WatcherAlarmTests
             throttled.Number("threshold").Should().Be(throttles, "one throttle its task retried away is no news");
             foreach (var alarm in new[] { failed, throttled })
             {
-                // One window a task's attempts fit in, counted as a sum: the errors of one task add up rather than each period alone.
-                alarm.Number("period").Should().Be(300, alarm.Name);
+                // One window, counted as a sum: the errors of one task add up rather than each period alone.
                 alarm.Number("evaluationPeriods").Should().Be(1, alarm.Name);
                 alarm.Text("statistic").Should().Be("Sum", alarm.Name);
             }
         }
         program.Resource("watch-runs-failed").Number("threshold").Should().Be(1, "an error no retry absorbed fails the run: that pages at once");
+    }
+
+    /// A task that runs out of attempts has failed as many times as its error alarm counts, but only an alarm whose window holds
+    /// all of them sees it. The window slides a minute at a time over Lambda's per-minute counts, so it must hold the task's
+    /// whole retry span (every attempt to the task's time limit, every wait at its longest) in whole minutes, and the minute
+    /// the first error falls in. Shift-traffic's four attempts of 100 s are the longest.
+    [Theory]
+    [InlineData("primary")]
+    [InlineData("secondary")]
+    public void A_function_alarm_counts_every_attempt_of_a_task_that_ran_out_of_them(string role)
+    {
+        var program = TestStacks.Program(role);
+        var tasks = LambdaTasks(program);
+
+        foreach (var function in program.OfType("aws:lambda/function:Function"))
+        {
+            var key = function.Name[..^"-function".Length];
+            var invoking = tasks.Where(t => ((Interpolation)((Map)t.Entries["Parameters"]).Entries["FunctionName"]).Parts.OfType<Str>().Last().Text
+                .EndsWith($":function:{function.Text("name")}", StringComparison.Ordinal)).ToList();
+            invoking.Should().NotBeEmpty(key);
+            var span = invoking.Max(RetrySpanSeconds);
+            foreach (var alarm in new[] { program.Resource($"watch-{key}-errors"), program.Resource($"watch-{key}-throttles") })
+                alarm.Number("period").Should().BeGreaterThanOrEqualTo((Math.Ceiling(span / 60) + 1) * 60, $"{alarm.Name}: a task of {key} can fail for {span} s");
+        }
+        program.Resource("watch-shift-traffic-errors").Number("period").Should().BeGreaterThan(400, "four attempts of 100 s cannot fit five minutes");
+    }
+
+    /// From first attempt to last: a function error's attempts each to the task's time limit, and every retrier's waits at
+    /// their longest (full jitter draws each between 0 and its backoff).
+    private static double RetrySpanSeconds(Map task)
+    {
+        var retriers = ((Seq)task.Entries["Retry"]).Items.Cast<Map>().ToList();
+        double Number(Map m, string key) => ((Num)m.Entries[key]).Number;
+        var functionErrors = retriers.Single(r => ((Seq)r.Entries["ErrorEquals"]).Items.Contains(new Str("Lambda.Unknown")));
+        var waits = retriers.Sum(r => Enumerable.Range(0, (int)Number(r, "MaxAttempts"))
+            .Sum(i => Math.Min(Number(r, "IntervalSeconds") * Math.Pow(Number(r, "BackoffRate"), i), Number(r, "MaxDelaySeconds"))));
+        return (Number(functionErrors, "MaxAttempts") + 1) * Number(task, "TimeoutSeconds") + waits;
     }
 }
