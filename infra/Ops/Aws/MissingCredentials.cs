@@ -25,8 +25,13 @@ public static class MissingCredentials
                 : new OpsException($"no AWS credentials: the profile \"{profile}\" is in neither {env("AWS_CONFIG_FILE") ?? "~/.aws/config"} " +
                     $"nor {env("AWS_SHARED_CREDENTIALS_FILE") ?? "~/.aws/credentials"}: check the name (`aws configure list-profiles`) or name one that is (--profile or AWS_PROFILE)");
         if (found.Options.MfaSerial is not null)
+        {
+            // Neither the SDK's chain nor the Pulumi CLI can ask for the code; the AWS CLI can, and its keys serve both.
+            var region = env("AWS_REGION") is { } named ? $" --region {named}" : "";
             return new OpsException($"no AWS credentials: the profile \"{name}\" asks for an MFA code, which failoverctl cannot prompt for: " +
-                $"run `eval \"$(aws configure export-credentials --profile {name} --format env)\"` (it asks for the code), then run failoverctl without --profile: those keys serve it and the Pulumi CLI it runs alike");
+                $"run `eval \"$(aws configure export-credentials --profile {name}{region} --format env)\"` (AWS CLI v2; it asks for the code), " +
+                "then run failoverctl without --profile: those keys serve it and the Pulumi CLI it runs alike");
+        }
         if (Network(error) is { } network)
             return new OpsException($"no AWS credentials: the profile \"{name}\" signs in through AWS, which could not be reached ({Bounded(network.Message)}); check the network and retry");
         if (Sso(found))

@@ -135,11 +135,11 @@ public sealed class CredentialTests(MotoServer moto) : OpsWorld(moto)
     [Fact]
     public async Task An_MFA_profile_says_how_to_export_its_keys_in_one_sentence()
     {
-        var run = await RunProcessAsync(null, "--profile", "breakglass", "status");
+        var run = await RunProcessAsync(null, "--profile", "breakglass", "--region", "us-west-2", "status");
 
         run.Exit.Should().Be(1, run.ToString());
         run.Stderr.Trim().Should().Be("error: no AWS credentials: the profile \"breakglass\" asks for an MFA code, which failoverctl cannot prompt for: " +
-            "run `eval \"$(aws configure export-credentials --profile breakglass --format env)\"` (it asks for the code), " +
+            "run `eval \"$(aws configure export-credentials --profile breakglass --region us-west-2 --format env)\"` (AWS CLI v2; it asks for the code), " +
             "then run failoverctl without --profile: those keys serve it and the Pulumi CLI it runs alike");
     }
 
