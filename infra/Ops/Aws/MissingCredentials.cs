@@ -24,21 +24,43 @@ public static class MissingCredentials
                     "run `aws sso login --profile NAME` and pass --profile NAME, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
                 : new OpsException($"no AWS credentials: the profile \"{profile}\" is in neither {env("AWS_CONFIG_FILE") ?? "~/.aws/config"} " +
                     $"nor {env("AWS_SHARED_CREDENTIALS_FILE") ?? "~/.aws/credentials"}: check the name (`aws configure list-profiles`) or name one that is (--profile or AWS_PROFILE)");
+        if (found.Options.MfaSerial is not null)
+        {
+            // Neither the SDK's chain nor the Pulumi CLI can ask for the code; the AWS CLI can, and its keys serve both.
+            var region = env("AWS_REGION") is { } named ? $" --region {named}" : "";
+            return new OpsException($"no AWS credentials: the profile \"{name}\" asks for an MFA code, which failoverctl cannot prompt for: " +
+                $"run `eval \"$(aws configure export-credentials --profile {name}{region} --format env)\"` (AWS CLI v2; it asks for the code), " +
+                "then run failoverctl without --profile: those keys serve it and the Pulumi CLI it runs alike");
+        }
         if (Network(error) is { } network)
             return new OpsException($"no AWS credentials: the profile \"{name}\" signs in through AWS, which could not be reached ({Bounded(network.Message)}); check the network and retry");
-        if (found.Options.SsoStartUrl is not null || found.Options.SsoSession is not null)
+        if (Sso(found))
             return new OpsException($"no AWS credentials: the SSO profile \"{name}\" is not signed in, or its session expired: run `aws sso login --profile {name}`");
         return new OpsException($"no AWS credentials from the profile \"{name}\": {Reason(error, $"[{name}]", $"\"{name}\"")}; check it with `aws sts get-caller-identity --profile {name}`");
     }
 
-    /// AWS refused the credentials themselves (expired, unknown, or signed with the wrong secret): as good as none.
-    public static OpsException? Rejected(Exception error) => error is AwsServiceException
+    /// AWS refused the credentials themselves (expired, unknown, or signed with the wrong secret): as good as none, whichever call
+    /// met it (a session can expire while `start --wait` follows a run). `env` as for <see cref="Explain"/>: it names the source to renew.
+    public static OpsException? Rejected(Exception error, Func<string, string?> env) => error is AwsServiceException
     {
         Code: "ExpiredToken" or "ExpiredTokenException" or "InvalidClientTokenId" or "UnrecognizedClientException" or "SignatureDoesNotMatch"
             or "InvalidSignatureException" or "MissingAuthenticationToken" or "IncompleteSignature",
     } refused
-        ? new OpsException($"AWS refused the credentials ({refused.Service} {refused.Code}): they expired or are not valid; sign in again (`aws sso login --profile NAME`) or renew AWS_SESSION_TOKEN")
+        ? new OpsException($"AWS refused the credentials ({refused.Service} {refused.Code}): they expired or are not valid; {Renewal(env)}")
         : null;
+
+    // The source the credentials came from, in the order OpsAws resolves them.
+    private static string Renewal(Func<string, string?> env)
+    {
+        if (env("AWS_ACCESS_KEY_ID") is not null) return "renew AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN in the environment";
+        if (env("AWS_WEB_IDENTITY_TOKEN_FILE") is not null) return "check the pipeline's OIDC role and its trust policy";
+        var name = env("AWS_PROFILE") ?? "default";
+        return new CredentialProfileStoreChain().TryGetProfile(name, out var found) && Sso(found)
+            ? $"sign in again: `aws sso login --profile {name}`"
+            : $"check the profile: `aws sts get-caller-identity --profile {name}`";
+    }
+
+    private static bool Sso(CredentialProfile profile) => profile.Options.SsoStartUrl is not null || profile.Options.SsoSession is not null;
 
     // The SDK joins one line per provider ("Exception 3 of 4: ..."); the one about the source meant is the one to repeat, with what it
     // wraps (an AssumeRole call says only that it failed; its inner exception says why).

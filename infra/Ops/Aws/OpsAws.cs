@@ -36,15 +36,17 @@ public sealed class OpsAws(OpsContext context)
     private AwsHttpClient Signed() =>
         new(context.Http, Environment(), Functions.Aws.AwsRetryPolicy.Default with { StopBy = context.Time.GetUtcNow() + CallBudget }, context.Time);
 
+    private string? Region => context.Env("AWS_REGION") ?? context.Env("AWS_DEFAULT_REGION");
+
     private AwsEnvironment Environment()
     {
-        var region = context.Env("AWS_REGION") ?? context.Env("AWS_DEFAULT_REGION") ?? "us-east-1";
+        var region = Region ?? "us-east-1";
         if (context.Env("AWS_ACCESS_KEY_ID") is { } key && context.Env("AWS_SECRET_ACCESS_KEY") is { } secret)
             return AwsEnvironment.With(context.Env, new ImmutableCredentials(key, secret, context.Env("AWS_SESSION_TOKEN")), region);
         try
         {
             // The chain object caches and refreshes what it resolved; asking it again is cheap.
-            _chain ??= Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentials(ChainConfig());
+            _chain ??= Resolve();
             return AwsEnvironment.With(context.Env, _chain.GetCredentials(), region);
         }
         catch (Exception e) when (e is AmazonClientException or AmazonServiceException or InvalidOperationException or HttpRequestException or IOException)
@@ -63,7 +65,7 @@ public sealed class OpsAws(OpsContext context)
         {
             await Sts(region).CallerArnAsync(ct);
         }
-        catch (FunctionException e) when (MissingCredentials.Rejected(e) is { } rejected)
+        catch (FunctionException e) when (MissingCredentials.Rejected(e, context.Env) is { } rejected)
         {
             throw rejected;
         }
@@ -73,13 +75,21 @@ public sealed class OpsAws(OpsContext context)
         }
     }
 
-    /// The profile and region this run's environment names (--profile and --region write them there): the SDK's chain would
-    /// otherwise read the process's own.
-    private Amazon.SecurityToken.AmazonSecurityTokenServiceConfig ChainConfig()
+    /// The SDK's chain, for the profile and region this run's environment names (--profile and --region write them there).
+    private AWSCredentials Resolve()
     {
+        // An assume-role or web-identity profile calls STS in the region the SDK picks for itself (AWSConfigs, else the process's
+        // AWS_REGION, else the profile's own region), whatever the config below says: set to this run's region, so that
+        // --region moves the sign-in out of a region that is down.
+        if (Region is { } region)
+        {
+            AWSConfigs.AWSRegion = region;
+            FallbackRegionFactory.Reset();
+        }
         var config = new Amazon.SecurityToken.AmazonSecurityTokenServiceConfig();
-        if (context.Env("AWS_PROFILE") is { } profile) config.Profile = new Profile(profile);
-        if ((context.Env("AWS_REGION") ?? context.Env("AWS_DEFAULT_REGION")) is { } region) config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
-        return config;
+        // A profile in the environment comes after a web identity token, as in the SDK's chain and the Go SDK's that Pulumi
+        // uses (keys came first above); --profile took both out of this run's environment, so that it wins in both.
+        if (context.Env("AWS_PROFILE") is { } profile && context.Env("AWS_WEB_IDENTITY_TOKEN_FILE") is null) config.Profile = new Profile(profile);
+        return Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentials(config);
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text.Json.Nodes;
 using Failover.Functions.Runtime;
+using Failover.Ops.Aws;
 using Failover.Ops.Commands;
 
 namespace Failover.Ops.Cli;
@@ -67,6 +68,11 @@ public static class Cli
         catch (OpsException e)
         {
             return Fail(context, json, e.ExitCode, e.Message);
+        }
+        catch (FunctionException e) when (MissingCredentials.Rejected(e, GlobalOptions.Apply(parse, context).Env) is { } rejected)
+        {
+            // Credentials that expire mid-run (an SSO session during `start --wait`) say what to renew, as deploy's guard does.
+            return Fail(context, json, rejected.ExitCode, rejected.Message);
         }
         catch (FunctionException e)
         {

@@ -15,7 +15,7 @@ public static class GlobalOptions
 
     public static readonly Option<string?> Profile = new("--profile")
     {
-        Description = "The AWS profile to sign in with, for failoverctl and the Pulumi CLI it runs (overrides AWS_PROFILE and keys in the environment)",
+        Description = "The AWS profile to sign in with, for failoverctl and the Pulumi CLI it runs (overrides AWS_PROFILE, and keys or a web identity token in the environment)",
         Recursive = true,
     };
 
@@ -50,8 +50,10 @@ public static class GlobalOptions
         if (profile is not null)
         {
             environment["AWS_PROFILE"] = profile;
-            // Keys in the environment come first in every credential chain: they would silently win over the profile asked for.
-            foreach (var key in new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN" }) environment.Remove(key);
+            // Keys, then a web identity token, come before a profile named by AWS_PROFILE in the SDK's chain, the Go SDK's that Pulumi
+            // uses and failoverctl's own: left in place they would silently win over the profile asked for.
+            foreach (var name in new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME" })
+                environment.Remove(name);
         }
         if (region is not null) environment["AWS_REGION"] = environment["AWS_DEFAULT_REGION"] = region;
         return context with { Environment = environment };

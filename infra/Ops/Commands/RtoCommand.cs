@@ -25,9 +25,9 @@ public static class RtoCommand
 
     private static int Run(Session session)
     {
-        var stacks = new[] { session.Project.SecondaryStack, session.Project.PrimaryStack }.Select(stack => (Stack: stack, Config: Config(session, stack))).ToList();
+        var stacks = new[] { session.Project.SecondaryStack, session.Project.PrimaryStack }.Select(stack => Config(session, stack)).ToList();
         var budgets = stacks.Select(x => RecoveryTimeBudget.For(x.Config)).ToList();
-        var standby = stacks.First(x => x.Stack == session.Project.SecondaryStack).Config;
+        var standby = stacks.First(x => x.Inputs.Stack == session.Project.SecondaryStack).Config;
         var cost = StandbyCost.Estimate(standby);
 
         foreach (var budget in budgets)
@@ -38,7 +38,7 @@ public static class RtoCommand
         session.Output.Line(StandbyCostReport.Text(cost).TrimEnd());
         // A pipeline may gate on it: the same promise the compiler enforces, in one sentence and, with --output json, one document.
         var over = budgets.FirstOrDefault(b => !b.Fits);
-        var refusal = over is null ? null : RecoveryTimeReport.Refusal(over, $"Pulumi.{over.Stack}.yaml");
+        var refusal = over is null ? null : RecoveryTimeReport.Refusal(over, ObjectiveOrigin(stacks.Single(x => x.Inputs.Stack == over.Stack).Inputs));
         if (refusal is not null) session.Context.Err.WriteLine($"error: {refusal}");
         session.Output.Result(new JsonObject
         {
@@ -64,14 +64,18 @@ public static class RtoCommand
         return over is null ? ExitCodes.Ok : ExitCodes.OverObjective;
     }
 
+    /// The file the objective is set in, as the compiler names it: Pulumi.yaml when no stack file overrides it.
+    private static string ObjectiveOrigin(StackInputs inputs) => inputs.OriginOf(inputs.Key(StackSection.RtoObjectiveMinutes));
+
     /// The stack's config as the compiler reads it offline (Pulumi.yaml and Pulumi.STACK.yaml); its problems named as the compiler names them.
-    private static StackConfig Config(Session session, string stack)
+    private static (StackConfig Config, StackInputs Inputs) Config(Session session, string stack)
     {
         try
         {
-            var result = ConfigParser.Parse(StackInputs.FromFiles(session.Project.Directory, stack));
-            return result.Config ?? throw new OpsException(
-                $"{result.Errors.Count} problem(s) in the configuration of stack '{stack}', the first: {result.Errors.FirstOrDefault() ?? "unknown"} (`bash infra/compile.sh --stack {stack}` lists them all)");
+            var inputs = StackInputs.FromFiles(session.Project.Directory, stack);
+            var result = ConfigParser.Parse(inputs);
+            return (result.Config ?? throw new OpsException(
+                $"{result.Errors.Count} problem(s) in the configuration of stack '{stack}', the first: {result.Errors.FirstOrDefault() ?? "unknown"} (`bash infra/compile.sh --stack {stack}` lists them all)"), inputs);
         }
         catch (InputException e)
         {

@@ -78,17 +78,18 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
-    public async Task Profile_and_region_reach_the_Pulumi_CLI_and_keys_in_the_environment_give_way_to_the_profile()
+    public async Task Profile_and_region_reach_the_Pulumi_CLI_and_keys_or_a_web_identity_token_in_the_environment_give_way_to_the_profile()
     {
         var bin = Directory.CreateDirectory(Path.Combine(_project, "bin")).FullName;
         var seen = Path.Combine(_project, "seen");
-        File.WriteAllText(Path.Combine(bin, "pulumi"), $"#!/bin/sh\necho \"$AWS_PROFILE $AWS_REGION ${{AWS_ACCESS_KEY_ID:-no-keys}}\" > {seen}\nexit 1\n");
+        File.WriteAllText(Path.Combine(bin, "pulumi"), $"#!/bin/sh\necho \"$AWS_PROFILE $AWS_REGION ${{AWS_ACCESS_KEY_ID:-no-keys}} ${{AWS_WEB_IDENTITY_TOKEN_FILE:-no-token}}\" > {seen}\nexit 1\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(bin, "pulumi"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        var run = await RunAsync(new Dictionary<string, string> { ["PATH"] = $"{bin}:/usr/bin:/bin", ["FAILOVERCTL_CACHE_DIR"] = Path.Combine(_project, "cache"), ["AWS_ACCESS_KEY_ID"] = "AKIDENV", ["AWS_SECRET_ACCESS_KEY"] = "secret" },
+        var run = await RunAsync(new Dictionary<string, string> { ["PATH"] = $"{bin}:/usr/bin:/bin", ["FAILOVERCTL_CACHE_DIR"] = Path.Combine(_project, "cache"), ["AWS_ACCESS_KEY_ID"] = "AKIDENV", ["AWS_SECRET_ACCESS_KEY"] = "secret",
+                ["AWS_WEB_IDENTITY_TOKEN_FILE"] = "/run/token", ["AWS_ROLE_ARN"] = "arn:aws:iam::123456789012:role/pipeline" },
             "--profile", "oncall", "--region", "eu-west-1", "status");
 
         run.Exit.Should().Be(1, "the stand-in pulumi fails once it has seen its environment");
-        File.ReadAllText(seen).Trim().Should().Be("oncall eu-west-1 no-keys");
+        File.ReadAllText(seen).Trim().Should().Be("oncall eu-west-1 no-keys no-token", "the Go SDK in Pulumi, too, takes keys and then a web identity token before AWS_PROFILE");
     }
 }

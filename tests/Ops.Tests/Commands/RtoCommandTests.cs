@@ -88,6 +88,22 @@ public sealed class RtoCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_objective_set_in_Pulumi_yaml_is_named_there_as_the_compiler_names_it()
+    {
+        var project = Path.Combine(_project, "Pulumi.yaml");
+        File.WriteAllText(project, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(project), @"(\n  rtoObjectiveMinutes:\n(?:    .*\n)*?    default: )30\n", "${1}15\n"));
+
+        var run = await RunAsync("rto");
+
+        run.Exit.Should().Be(Compiler.OverRecoveryObjective, run.ToString());
+        var compiler = new StringWriter();
+        Compiler.Run(["--stack", "secondary"], _ => null, TextWriter.Null, compiler, _project);
+        var refusal = run.Stderr.Split('\n').Single(l => l.StartsWith("error: ", StringComparison.Ordinal));
+        refusal.Should().Contain(" in Pulumi.yaml: ", "no stack file sets it: `pulumi config set` would not lower the project's default");
+        compiler.ToString().Split('\n').Should().Contain(refusal, "the same finding, in the same words");
+    }
+
+    [Fact]
     public async Task A_budget_over_the_objective_with_json_is_one_document_saying_so()
     {
         File.AppendAllText(Path.Combine(_project, "Pulumi.secondary.yaml"), "  failover:rtoObjectiveMinutes: \"15\"\n");
