@@ -144,16 +144,7 @@ public sealed class StatusCommandTests(MotoServer moto) : OpsWorld(moto)
         primaryCluster.Then(200, """{"RoutingControlState":"Off"}""", "application/x-amz-json-1.0");
         secondaryCluster.Then(200, """{"RoutingControlState":"On"}""", "application/x-amz-json-1.0");
         var silent = $"http://127.0.0.1:{MotoServer.FreePort()}/v1";
-        foreach (var (stack, outputs, cluster) in new[] { ("primary", Primary, primaryCluster), ("secondary", Secondary, secondaryCluster) })
-        {
-            outputs["trafficGate"] = new JsonObject
-            {
-                ["kind"] = "arc", ["healthCheckId"] = outputs["gateHealthCheckId"]!.GetValue<string>(),
-                ["routingControlArn"] = $"arn:aws:route53-recovery-control::123456789012:controlpanel/0123456789abcdef0123456789abcdef/routingcontrol/{stack}",
-                ["clusterEndpoints"] = $"eu-west-1={silent},us-west-2={cluster.Url}/v1",
-            };
-            Pulumi.Outputs(stack, outputs);
-        }
+        UseArcGates($"eu-west-1={silent},us-west-2={primaryCluster.Url}/v1", $"eu-west-1={silent},us-west-2={secondaryCluster.Url}/v1");
 
         var run = await RunAsync("status", "--output", "json");
 

@@ -104,17 +104,9 @@ public sealed class StatusContradictionTests(MotoServer moto) : OpsWorld(moto)
     {
         using var primaryCluster = new RecordingEndpoint();
         using var secondaryCluster = new RecordingEndpoint();
-        foreach (var (stack, outputs, cluster) in new[] { ("primary", Primary, primaryCluster), ("secondary", Secondary, secondaryCluster) })
-        {
-            cluster.Then(200, """{"RoutingControlState":"Off"}""", "application/x-amz-json-1.0");
-            outputs["trafficGate"] = new JsonObject
-            {
-                ["kind"] = "arc", ["healthCheckId"] = outputs["gateHealthCheckId"]!.GetValue<string>(),
-                ["routingControlArn"] = $"arn:aws:route53-recovery-control::123456789012:controlpanel/0123456789abcdef0123456789abcdef/routingcontrol/{stack}",
-                ["clusterEndpoints"] = $"us-west-2={cluster.Url}/v1",
-            };
-            Pulumi.Outputs(stack, outputs);
-        }
+        primaryCluster.Then(200, """{"RoutingControlState":"Off"}""", "application/x-amz-json-1.0");
+        secondaryCluster.Then(200, """{"RoutingControlState":"Off"}""", "application/x-amz-json-1.0");
+        UseArcGates($"us-west-2={primaryCluster.Url}/v1", $"us-west-2={secondaryCluster.Url}/v1");
 
         var run = await RunAsync("status", "--output", "json");
 

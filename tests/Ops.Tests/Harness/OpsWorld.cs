@@ -135,6 +135,22 @@ public abstract class OpsWorld(MotoServer moto) : IAsyncLifetime
         }
     }
 
+    /// Both stacks as deployed with `failover:trafficGate: arc`: each routing control read from its cluster endpoints
+    /// (`region=url,…`, tried in order).
+    protected void UseArcGates(string primaryEndpoints, string secondaryEndpoints)
+    {
+        foreach (var (stack, outputs, endpoints) in new[] { ("primary", Primary, primaryEndpoints), ("secondary", Secondary, secondaryEndpoints) })
+        {
+            outputs["trafficGate"] = new JsonObject
+            {
+                ["kind"] = "arc", ["healthCheckId"] = outputs["gateHealthCheckId"]!.GetValue<string>(),
+                ["routingControlArn"] = $"arn:aws:route53-recovery-control::123456789012:controlpanel/0123456789abcdef0123456789abcdef/routingcontrol/{stack}",
+                ["clusterEndpoints"] = endpoints,
+            };
+            Pulumi.Outputs(stack, outputs);
+        }
+    }
+
     /// Both stacks as deployed before the `trafficGate` output existed: `gateHealthCheckId` alone, on a route53-api gate.
     protected async Task UseStacksWithoutTrafficGateOutputAsync()
     {
