@@ -15,7 +15,14 @@ public static class ControlTableItems
     /// workflow and the failback of the primary's share one global table, and none may silence another.
     public const string NoticePrefix = "notice#";
 
+    /// A stack's readiness plan, written by Pulumi at deploy: `readiness#STACK` (attribute `plan`, JSON).
+    public const string ReadinessPrefix = "readiness#";
+    /// The decision log's index of the last runs as measured (attributes `recent`, `lastSucceededDrill`).
+    public const string Runs = "runs";
+
     public static string Decision(string owner) => DecisionPrefix + owner;
+
+    public static string Readiness(string stack) => ReadinessPrefix + stack;
 
     public static string Notice(FailoverAction action) => NoticePrefix + Wire.Of(action);
 }
