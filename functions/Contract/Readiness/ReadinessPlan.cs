@@ -83,11 +83,20 @@ public sealed record RoleSimulation
     public required IReadOnlyList<Permission> Permissions { get; init; }
 }
 
-/// One action on one exact resource.
+/// One action on one exact resource, with the request context its statement's conditions read (dynamodb:LeadingKeys, …).
 public sealed record Permission
 {
     public required string Action { get; init; }
     public required string Resource { get; init; }
+    public IReadOnlyList<ContextEntry>? Context { get; init; }
+}
+
+/// One condition key's value for the simulation (IAM's ContextEntry: key, type such as `string` or `stringList`, values).
+public sealed record ContextEntry
+{
+    public required string Key { get; init; }
+    public required string Type { get; init; }
+    public required IReadOnlyList<string> Values { get; init; }
 }
 
 /// The recovery-time model of one move: the objective and each phase's typical figure and bound, in seconds.
