@@ -33,8 +33,15 @@ public sealed class OpsAws(OpsContext context)
 
     public ControlTableClient ControlTable(string table, string region) => new(new DynamoDbClient(Signed(), region), table);
 
-    private AwsHttpClient Signed() =>
-        new(context.Http, Environment(), Functions.Aws.AwsRetryPolicy.Default with { StopBy = context.Time.GetUtcNow() + CallBudget }, context.Time);
+    /// Items the control table's client has no typed read for (a readiness plan, the decision log's run index).
+    public DynamoDbClient DynamoDb(string region) => new(Signed(), region);
+
+    /// A signed client for work that makes many calls under one budget of its own (the readiness checks, each bounded by the
+    /// runner): the budget is the deadline of all of them.
+    public AwsHttpClient Signed(TimeSpan budget) =>
+        new(context.Http, Environment(), Functions.Aws.AwsRetryPolicy.Default with { StopBy = context.Time.GetUtcNow() + budget }, context.Time);
+
+    private AwsHttpClient Signed() => Signed(CallBudget);
 
     private string? Region => context.Env("AWS_REGION") ?? context.Env("AWS_DEFAULT_REGION");
 

@@ -26,20 +26,22 @@ public static class Cli
     /// Every command and option failoverctl has; help, completion and the checks of a command line are read from it.
     public static RootCommand Tree(OpsContext context)
     {
-        var root = CommandHelp.Attach(new RootCommand("failoverctl: deploy the failover stacks, set the user request flag, read the state of both regions, start and follow failovers, failbacks and drills, and show the recovery-time budget."),
+        var root = CommandHelp.Attach(new RootCommand("failoverctl: deploy the failover stacks, set the user request flag, read the state of both regions, start and follow failovers, failbacks and drills, show the recovery-time budget, check readiness and report measured recovery times."),
             [
                 "failoverctl status",
                 "failoverctl status --watch",
                 "failoverctl flag set block --reason \"INC-4711: database migration\" --ttl 4h",
                 "failoverctl start failover --reason \"us-east-1 ALB 5xx since 09:12\" --wait",
                 "failoverctl rto --output json",
+                "failoverctl readiness",
+                "failoverctl report --last 5",
                 "failoverctl --profile oncall --region us-west-2 status",
                 "source <(failoverctl completion bash)",
             ],
             [.. ExitCodes.Meanings]);
         foreach (var option in GlobalOptions.All)
             root.Options.Add(option);
-        foreach (var command in new[] { DeployCommand.Build(context), FlagCommand.Build(context), StatusCommand.Build(context), StartCommand.Build(context), RtoCommand.Build(context), CompletionCommand.Build(context) })
+        foreach (var command in new[] { DeployCommand.Build(context), FlagCommand.Build(context), StatusCommand.Build(context), StartCommand.Build(context), RtoCommand.Build(context), ReadinessCommand.Build(context), ReportCommand.Build(context), CompletionCommand.Build(context) })
             root.Subcommands.Add(command);
         CommandHelp.Install(root);
         return root;

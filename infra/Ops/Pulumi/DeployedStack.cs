@@ -23,6 +23,11 @@ public sealed record DeployedStack
     public required string EndpointHealthCheckId { get; init; }
     /// The stack's own health alarms (`alarmNameList`, comma-separated).
     public required IReadOnlyList<string> AlarmNames { get; init; }
+    /// The decision log (`decisionTableName`): exported only with a strongly consistent control table, which then holds no log.
+    public string? DecisionTableName { get; init; }
+
+    /// Where the decision log's items are: the decision table, else the control table itself.
+    public string DecisionLog => DecisionTableName ?? ControlTableName;
 
     /// Typed values from `pulumi stack output --json`; every missing or mistyped output is named in one error.
     public static DeployedStack From(string stack, JsonObject outputs)
@@ -47,6 +52,7 @@ public sealed record DeployedStack
             StateMachineArn = S(StackOutputs.StateMachineArn), WorkflowActions = L(StackOutputs.WorkflowActions), ClusterName = S(StackOutputs.ClusterName), ServiceName = S(StackOutputs.ServiceName),
             Gate = ReadGate(stack, outputs, problems), EndpointHealthCheckId = S(StackOutputs.EndpointHealthCheckId),
             AlarmNames = S(StackOutputs.AlarmNameList).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            DecisionTableName = JsonText.Text(outputs[StackOutputs.DecisionTableName]) is { Length: > 0 } log ? log : null,
         };
         if (outputs.Count == 0)
             throw new OpsException($"stack {stack} has no outputs: it has not been deployed yet (failoverctl deploy)");

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Failover.Contract.Readiness;
+using Failover.Functions.Aws;
+using Failover.Functions.Runtime;
+using Failover.Ops.Cli;
+
+namespace Failover.Ops.Aws;
+
+/// A stack's readiness plan as read, or why it could not be.
+public sealed record PlanRead(string Stack, ReadinessPlan? Plan, string? Missing);
+
+/// The readiness plans (control table, `readiness#STACK`, written by Pulumi at deploy) and the measured runs (decision log, `runs`,
+/// written by release-lock at a run's end), as failoverctl reads them. Both tables are global: a replica that does not answer is
+/// passed over for the next.
+public sealed class ReadinessItems(OpsAws aws)
+{
+    /// The stack's plan from the first replica that answers (its own region's first: Pulumi writes it there).
+    public async Task<PlanRead> PlanAsync(string table, string stack, IReadOnlyList<string> regions, CancellationToken ct)
+    {
+        var unanswered = new List<string>();
+        foreach (var region in regions)
+        {
+            JsonObject? item;
+            try
+            {
+                item = await aws.DynamoDb(region).GetItemAsync(table, Key(ControlTableItems.Readiness(stack)), ct);
+            }
+            catch (FunctionException e)
+            {
+                unanswered.Add($"{region}: {(e.ErrorType == ErrorTypes.AwsUnreachable ? "no answer" : e.Message)}");
+                continue;
+            }
+            if (Attr.Text(item, "plan") is not { } json)
+                return new PlanRead(stack, null, $"the control table {table} ({region}) has no readiness plan for {stack}: deploy it again with this version (failoverctl deploy)");
+            try
+            {
+                return JsonSerializer.Deserialize(json, ReadinessJson.Default.ReadinessPlan) is { } plan
+                    ? new PlanRead(stack, plan, null)
+                    : new PlanRead(stack, null, $"the readiness plan of {stack} in {table} ({region}) is empty");
+            }
+            catch (JsonException e)
+            {
+                return new PlanRead(stack, null, $"the readiness plan of {stack} in {table} ({region}) is not a plan this version reads ({e.Message}): deploy it again");
+            }
+        }
+        return new PlanRead(stack, null, $"the control table {table} did not answer ({string.Join("; ", unanswered)})");
+    }
+
+    /// The runs the decision log's index holds, newest first: every replica's list merged (each region's release-lock writes its
+    /// own runs into its own replica, and replication may not have carried the other's yet).
+    public async Task<IReadOnlyList<RunRecord>> RunsAsync(IReadOnlyList<(string Table, string Region)> replicas, Output output, CancellationToken ct)
+    {
+        var runs = new Dictionary<string, RunRecord>(StringComparer.Ordinal);
+        var answered = 0;
+        string? lastError = null;
+        foreach (var (table, region) in replicas)
+        {
+            try
+            {
+                var item = await aws.DynamoDb(region).GetItemAsync(table, Key(ControlTableItems.Runs), ct);
+                answered++;
+                if (Attr.Text(item, "recent") is not { } json) continue;
+                foreach (var run in JsonSerializer.Deserialize(json, ReadinessJson.Default.IReadOnlyListRunRecord) ?? [])
+                    runs.TryAdd(run.Execution, run);
+            }
+            catch (FunctionException e)
+            {
+                lastError = e.ErrorType == ErrorTypes.AwsUnreachable ? "no answer" : e.Message;
+                output.Warn($"the decision log {table} in {region} could not be read ({lastError}); showing what the other replica holds");
+            }
+            catch (JsonException e)
+            {
+                answered++;
+                output.Warn($"the run index in {table} ({region}) is not one this version reads ({e.Message}); skipped");
+            }
+        }
+        if (answered == 0) throw new OpsException($"the decision log could not be read in any region ({lastError}); check your AWS credentials and network");
+        return [.. runs.Values.OrderByDescending(r => r.StartedAt, StringComparer.Ordinal)];
+    }
+
+    private static JsonObject Key(string pk) => new() { [ControlTableItems.PartitionKey] = Attr.S(pk) };
+}
