@@ -31,6 +31,9 @@ public abstract class OpsWorld(MotoServer moto) : IAsyncLifetime
     /// How often a long wait says it is still waiting; null: failoverctl's own interval.
     protected TimeSpan? ProgressInterval { get; set; }
 
+    /// Endpoint variables (AWS_ENDPOINT_URL_<SERVICE>) pointing failoverctl at a stand-in for what moto lacks.
+    private readonly Dictionary<string, string> _standIns = new(StringComparer.Ordinal);
+
     public virtual async Task InitializeAsync()
     {
         await Moto.ResetAsync();
@@ -51,7 +54,7 @@ public abstract class OpsWorld(MotoServer moto) : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    protected Dictionary<string, string> Environment() => new(StringComparer.Ordinal)
+    protected Dictionary<string, string> Environment() => new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["PATH"] = $"{Pulumi.Bin}:{System.Environment.GetEnvironmentVariable("PATH")}",
         ["HOME"] = System.Environment.GetEnvironmentVariable("HOME") ?? "/tmp",
@@ -60,7 +63,7 @@ public abstract class OpsWorld(MotoServer moto) : IAsyncLifetime
         ["AWS_ENDPOINT_URL"] = Moto.Url,
         ["AWS_ACCESS_KEY_ID"] = "testing",
         ["AWS_SECRET_ACCESS_KEY"] = "testing",
-    };
+    }.Concat(_standIns).ToDictionary(StringComparer.Ordinal);
 
     protected Task<Run> RunAsync(params string[] args) => RunAsync(Environment(), args);
 
@@ -121,6 +124,14 @@ public abstract class OpsWorld(MotoServer moto) : IAsyncLifetime
             await Moto.WorldAsync("alarm", gate["switchRegion"]!.GetValue<string>(), gate["alarmName"]!.GetValue<string>(), "ALARM");
         else
             await Moto.WorldAsync("invert-gate", outputs["gateHealthCheckId"]!.GetValue<string>());
+    }
+
+    /// The healthy pair every readiness check passes on (world.py readiness): both plans, the same image and task definition in
+    /// both regions, secrets, roles, a recent drill; Service Quotas and the IAM simulator answered by stand-ins (stand_ins.py).
+    protected async Task UseReadinessWorldAsync()
+    {
+        var world = (await Moto.WorldAsync("readiness"))!;
+        foreach (var (name, url) in world["endpoints"]!.AsObject()) _standIns[name] = url!.GetValue<string>();
     }
 
     /// Both stacks as deployed with `failover:trafficGate: route53-api`: a calculated gate check each, no alarm.
