@@ -19,7 +19,8 @@ public static class ExitCodes
     /// Refused: by a safety check (deploy's guard: traffic failed over, a lock held; --force overrides it) or by the workflow's
     /// own decision (a run that ended BLOCKED or NO_ACTION). Nothing was changed.
     public const int Refused = 3;
-    /// The outcome is not known: contact was lost while following a run that may still be going.
+    /// The outcome is not known: contact was lost while following a run that may still be going; or (readiness) no check failed
+    /// but some could not read what they compare.
     public const int Unknown = 4;
     /// A recovery-time budget is over its objective (failover:rtoObjectiveMinutes): the compiler's code for the same finding.
     public const int OverObjective = Failover.Infra.Compiler.OverRecoveryObjective;
@@ -35,7 +36,7 @@ public static class ExitCodes
         (Failed, "a step failed: Pulumi, AWS, a configuration that cannot be read, or a run that did not do what it was started for"),
         (Usage, "the command line was wrong; nothing was done"),
         (Refused, "refused by a safety check or by the workflow's decision (BLOCKED, NO_ACTION); nothing was changed"),
-        (Unknown, "the outcome is unknown: contact was lost while following a run that may still be going"),
+        (Unknown, "the outcome is unknown: contact was lost while following a run that may still be going, or a readiness check could not read what it compares"),
         (OverObjective, "a recovery-time budget is over failover:rtoObjectiveMinutes (the compiler's code for the same)"),
         (Defect, "a defect in failoverctl (FAILOVER_DEBUG=1 shows the stack trace)"),
         (Interrupted, "interrupted (Ctrl-C); whatever was already started keeps running"),

@@ -45,8 +45,9 @@ public sealed class CompletionTests
     [Fact]
     public async Task The_first_word_completes_to_every_command_and_the_global_options()
     {
-        (await CompleteAsync("")).Should().Contain(["deploy", "flag", "status", "start", "rto", "completion", "--output", "--profile", "--region", "--help"]);
+        (await CompleteAsync("")).Should().Contain(["deploy", "flag", "status", "start", "rto", "readiness", "report", "completion", "--output", "--profile", "--region", "--help"]);
         (await CompleteAsync("st")).Should().BeEquivalentTo("status", "start");
+        (await CompleteAsync("re")).Should().BeEquivalentTo("readiness", "report");
     }
 
     [Fact]
@@ -56,6 +57,8 @@ public sealed class CompletionTests
         (await CompleteAsync("flag", "set", "")).Should().Contain(["auto", "block", "force", "--reason", "--ttl", "--output"]);
         (await CompleteAsync("start", "f")).Should().BeEquivalentTo("failover", "failback");
         (await CompleteAsync("status", "--")).Should().Contain(["--watch", "--interval"]).And.NotContain("--reason");
+        (await CompleteAsync("readiness", "--")).Should().Contain(["--stack", "--output"]).And.NotContain("--last");
+        (await CompleteAsync("report", "--")).Should().Contain(["--last", "--output"]).And.NotContain("--stack");
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed partial class DocumentedCommandTests
     public void The_readme_shows_every_command()
     {
         var shown = ReadmeLines().Select(line => Words(line)[0]).ToHashSet();
-        shown.Should().BeEquivalentTo(["deploy", "flag", "status", "start", "rto", "completion", "--help"]);
+        shown.Should().BeEquivalentTo(["deploy", "flag", "status", "start", "rto", "readiness", "report", "completion", "--help"]);
     }
 
     [Fact]
