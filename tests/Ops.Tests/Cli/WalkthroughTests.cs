@@ -33,7 +33,7 @@ public sealed partial class WalkthroughTests : IDisposable
     }
 
     [Fact]
-    public async Task The_emulator_walkthrough_runs_as_written_and_shows_the_flag_the_status_and_a_drill()
+    public async Task The_emulator_walkthrough_runs_as_written_and_shows_the_flag_the_status_the_readiness_checks_and_a_drill()
     {
         var block = Block();
         block.Should().Contain("emulator.py up").And.Contain("emulator.py down");
@@ -46,6 +46,7 @@ public sealed partial class WalkthroughTests : IDisposable
         run.Stdout.Should().Contain("Flag set to block", run.ToString());
         run.Stdout.Should().MatchRegex(@"secondary\s+us-west-2\s+block\s+override", "flag get shows the override in force: " + run);
         run.Stdout.Should().Contain("Traffic: primary (us-east-1) serves", run.ToString());
+        run.Stdout.Should().Contain($"{2 * Failover.Contract.Readiness.CheckNames.All.Count} checks pass.", "the emulator arranges the readiness world: " + run);
         run.Stdout.Should().Contain("Override cleared", run.ToString());
         run.Stdout.Should().MatchRegex(@"drill succeeded in [0-9.]+s \(us-west-2\)", run.ToString());
         Directory.Exists(_emulator).Should().BeFalse("the block ends by stopping the emulator and removing its folder");

@@ -4,8 +4,9 @@
     eval "$(python3 tests/Ops.Tests/Harness/emulator.py up)"     moto on a free port, both stacks arranged; prints the exports
     eval "$(python3 tests/Ops.Tests/Harness/emulator.py down)"   stops that moto, removes its folder; prints the unsets
 
-The world is the one failoverctl's tests run against (world.py); the stand-in for the Pulumi CLI is theirs too (pulumi.py),
-answering `stack output` and `config` for both stacks. Everything lives in one folder (FAILOVER_EMULATOR_DIR, default
+The world is the one failoverctl's tests run against (world.py), the readiness world included; the stand-in for the Pulumi
+CLI is theirs too (pulumi.py), answering `stack output` and `config` for both stacks, and so are the stand-ins for the two
+APIs moto lacks (stand_ins.py: Service Quotas and IAM's policy simulator), run as a process of their own beside moto. Everything lives in one folder (FAILOVER_EMULATOR_DIR, default
 $TMPDIR/failover-emulator-$USER), failoverctl's outputs cache included: a moto stack's outputs in the real cache would be
 used against AWS the day the Pulumi backend does not answer.
 
@@ -31,7 +32,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MARKER = ".failover-emulator"
 # What `up` exports, and `down` unsets (with FAILOVER_EMULATOR_URL, which `up` prints last).
 EXPORTED = ("FAILOVER_EMULATOR_DIR", "FAKE_PULUMI_DIR", "FAILOVERCTL_CACHE_DIR", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "PULUMI_HOME", "PULUMI_BACKEND_URL")
+            "AWS_SECRET_ACCESS_KEY", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "PULUMI_HOME", "PULUMI_BACKEND_URL",
+            "AWS_ENDPOINT_URL_SERVICE_QUOTAS", "AWS_ENDPOINT_URL_IAM")
 # The caller's own: a profile is resolved ahead of keys in the environment, a token belongs to other keys, a role or an SSO
 # session signs in elsewhere, a Pulumi token reaches the Pulumi Cloud.
 UNSET = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN",
@@ -61,9 +63,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def running(moto):
-    """Whether the moto this folder started still runs: its pid with its command line (a bare pid may be someone else's by now)."""
-    proc = f"/proc/{moto['pid']}/cmdline"
+def running(process):
+    """Whether a process this folder started still runs: its pid with its command line (a bare pid may be someone else's by now)."""
+    proc = f"/proc/{process['pid']}/cmdline"
     if os.path.isdir("/proc/self"):  # Linux, where a slim image may have no ps
         try:
             with open(proc) as f:
@@ -71,8 +73,8 @@ def running(moto):
         except OSError:
             return False
     else:
-        shown = subprocess.run(["ps", "-p", str(moto["pid"]), "-o", "command="], capture_output=True, text=True).stdout
-    return "moto.server" in shown and f"-p {moto['port']} " in shown + " "
+        shown = subprocess.run(["ps", "-p", str(process["pid"]), "-o", "command="], capture_output=True, text=True).stdout
+    return all(part in shown + " " for part in process["shows"])
 
 
 def ours(root):
@@ -84,16 +86,18 @@ def stop(root):
     if not ours(root):
         raise Refused(f"{root} was not made by emulator.py (it has no {MARKER}): not removing it; "
                       "set FAILOVER_EMULATOR_DIR to a folder of its own")
-    state = os.path.join(root, "moto.json")
-    if os.path.exists(state):
+    for name in ("stand-ins.json", "moto.json"):
+        state = os.path.join(root, name)
+        if not os.path.exists(state):
+            continue
         with open(state) as f:
-            moto = json.load(f)
+            process = json.load(f)
         for sent in (signal.SIGTERM, signal.SIGKILL):
-            if not running(moto):
+            if not running(process):
                 break
-            os.kill(moto["pid"], sent)
+            os.kill(process["pid"], sent)
             for _ in range(50):
-                if not running(moto):
+                if not running(process):
                     break
                 time.sleep(0.1)
     shutil.rmtree(root, ignore_errors=True)
@@ -136,7 +140,7 @@ def up():
         moto = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], env=environment,
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     with open(os.path.join(root, "moto.json"), "w") as f:
-        json.dump({"pid": moto.pid, "port": port}, f)
+        json.dump({"pid": moto.pid, "shows": ["moto.server", f"-p {port} "]}, f)
     deadline = time.monotonic() + 60
     while not answers(url):
         if moto.poll() is not None:
@@ -155,6 +159,8 @@ def up():
         import world
 
         outputs = world.setup()
+        endpoints = stand_ins(root, url, environment)
+        world.readiness(endpoints)
     except BaseException:
         stop(root)  # nothing would name the moto it leaves running
         raise
@@ -167,7 +173,8 @@ def up():
     os.chmod(pulumi, 0o755)
 
     print(f"moto answers on {url} (log: {root}/moto.log); stacks primary (us-east-1) and secondary (us-west-2) arranged, "
-          f"and a stand-in pulumi first on PATH", file=sys.stderr)
+          f"ready for failoverctl readiness; a stand-in pulumi first on PATH, stand-ins for Service Quotas and IAM's simulator "
+          f"on {endpoints['AWS_ENDPOINT_URL_SERVICE_QUOTAS']} and {endpoints['AWS_ENDPOINT_URL_IAM']}", file=sys.stderr)
     exports = {
         "FAILOVER_EMULATOR_DIR": root, "FAKE_PULUMI_DIR": root, "FAILOVERCTL_CACHE_DIR": os.path.join(root, "cache"),
         "AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
@@ -175,6 +182,7 @@ def up():
         "AWS_CONFIG_FILE": os.path.join(root, "aws-config"), "AWS_SHARED_CREDENTIALS_FILE": os.path.join(root, "aws-credentials"),
         # Were the real pulumi to run, it would find no login and an empty backend here.
         "PULUMI_HOME": os.path.join(root, "pulumi-home"), "PULUMI_BACKEND_URL": "file://" + os.path.join(root, "backend"),
+        **endpoints,
     }
     assert tuple(exports) == EXPORTED
     lines = [f"unset {' '.join(UNSET)}"]
@@ -182,6 +190,20 @@ def up():
     lines.append(f'export PATH={shlex.quote(os.path.join(root, "bin"))}:"$PATH"')
     lines.append(f"export FAILOVER_EMULATOR_URL={shlex.quote(url)}")  # last: what the README's failoverctl requires
     print("\n".join(lines))
+
+
+def stand_ins(root, url, environment):
+    """The stand-ins for Service Quotas and the IAM simulator (stand_ins.py), started beside moto to outlive this script;
+    answers the endpoint variables that point failoverctl at them."""
+    with open(os.path.join(root, "stand-ins.log"), "w") as log:
+        process = subprocess.Popen([sys.executable, os.path.join(HERE, "stand_ins.py"), url], env=environment,
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, text=True, start_new_session=True)
+    with open(os.path.join(root, "stand-ins.json"), "w") as f:
+        json.dump({"pid": process.pid, "shows": ["stand_ins.py", f"{url} "]}, f)
+    line = process.stdout.readline()
+    if not line:
+        raise Refused(f"the stand-ins for Service Quotas and IAM exited before they answered (log: {root}/stand-ins.log)")
+    return json.loads(line)
 
 
 def log_text(root):

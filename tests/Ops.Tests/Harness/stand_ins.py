@@ -6,6 +6,10 @@
   them, by Effect, Action and Resource with `*` and `?` wildcards. It does not evaluate Condition blocks, NotAction,
   NotResource, permission boundaries or service control policies: a statement's conditions are taken as met.
 
+world.py starts them inside its own process for the tests; emulator.py runs them as a process of their own beside moto:
+
+    python3 stand_ins.py MOTO_URL    -> one JSON line of the endpoint variables to export, then serves until stopped
+
 Every other request is forwarded to moto unchanged, so the failoverctl under test can point AWS_ENDPOINT_URL_IAM and
 AWS_ENDPOINT_URL_SERVICE_QUOTAS here and still reach moto for the rest. Neither checks signatures: moto does not either.
 """
@@ -156,3 +160,22 @@ class IamSimulatorStandIn:
                                  f"<IsTruncated>false</IsTruncated><EvaluationResults>{''.join(results)}</EvaluationResults>"
                                  "</SimulatePrincipalPolicyResult><ResponseMetadata><RequestId>stand-in</RequestId></ResponseMetadata>"
                                  "</SimulatePrincipalPolicyResponse>")
+
+
+def endpoints(moto_url, iam):
+    """Both stand-ins started, as the endpoint variables that point failoverctl at them; and the quota one, for tests to move."""
+    quotas = ServiceQuotasStandIn(moto_url)
+    simulator = IamSimulatorStandIn(moto_url, iam)
+    return {"AWS_ENDPOINT_URL_SERVICE_QUOTAS": quotas.url, "AWS_ENDPOINT_URL_IAM": simulator.url}, quotas
+
+
+if __name__ == "__main__":
+    import sys
+
+    import boto3
+
+    moto = sys.argv[1]
+    answer, _ = endpoints(moto, boto3.client("iam", region_name="us-east-1", endpoint_url=moto,
+                                             aws_access_key_id="testing", aws_secret_access_key="testing"))
+    print(json.dumps(answer), flush=True)
+    threading.Event().wait()

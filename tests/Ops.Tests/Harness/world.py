@@ -335,16 +335,15 @@ def record_runs(recent):
 def stand_ins_up():
     """The stand-ins for what moto lacks (stand_ins.py), started once per process, reset for each world."""
     if not STAND_INS:
-        STAND_INS["quotas"] = stand_ins.ServiceQuotasStandIn(os.environ["MOTO_URL"])
-        STAND_INS["iam"] = stand_ins.IamSimulatorStandIn(os.environ["MOTO_URL"], client("iam"))
+        STAND_INS["endpoints"], STAND_INS["quotas"] = stand_ins.endpoints(os.environ["MOTO_URL"], client("iam"))
     STAND_INS["quotas"].reset()
-    return {"AWS_ENDPOINT_URL_SERVICE_QUOTAS": STAND_INS["quotas"].url, "AWS_ENDPOINT_URL_IAM": STAND_INS["iam"].url}
+    return STAND_INS["endpoints"]
 
 
-def readiness():
+def readiness(endpoints=None):
     """After setup: the healthy pair every readiness check passes on. Answers the endpoint variables that point failoverctl at
-    the stand-ins, and both plans."""
-    endpoints = stand_ins_up()
+    the stand-ins (started here unless `endpoints` names running ones), and both plans."""
+    endpoints = endpoints or stand_ins_up()
     for region in (PRIMARY, SECONDARY):
         ecr = client("ecr", region)
         ecr.create_repository(repositoryName=REPOSITORY)
