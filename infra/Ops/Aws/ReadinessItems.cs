@@ -4,6 +4,7 @@ using Failover.Contract.Readiness;
 using Failover.Functions.Aws;
 using Failover.Functions.Runtime;
 using Failover.Ops.Cli;
+using Failover.Ops.Pulumi;
 
 namespace Failover.Ops.Aws;
 
@@ -15,6 +16,14 @@ public sealed record PlanRead(string Stack, ReadinessPlan? Plan, string? Missing
 /// passed over for the next.
 public sealed class ReadinessItems(OpsAws aws)
 {
+    /// Both stacks' plans, each from its own stack's table, read side by side.
+    public async Task<(PlanRead Secondary, PlanRead Primary)> PlansAsync(Project project, DeployedStack primary, DeployedStack secondary, CancellationToken ct)
+    {
+        var plans = await Task.WhenAll(new[] { secondary, primary }.Select(stack =>
+            PlanAsync(stack.ControlTableName, project.NamePrefix(stack.Stack), [stack.Region, stack.PeerRegion], ct)));
+        return (plans[0], plans[1]);
+    }
+
     /// The stack's plan from the first replica that answers (its own region's first: Pulumi writes it there).
     public async Task<PlanRead> PlanAsync(string table, string stack, IReadOnlyList<string> regions, CancellationToken ct)
     {

@@ -50,10 +50,7 @@ public static class ReadinessCommand
         await session.Aws.RequireCredentialsAsync(secondary.Region, ct);
 
         // Both plans are read whichever stack is asked for: each stack's checks compare it with its peer.
-        var items = new ReadinessItems(session.Aws);
-        var plans = await Task.WhenAll(new[] { secondary, primary }.Select(stack => items.PlanAsync(stack.ControlTableName,
-            session.Project.NamePrefix(stack.Stack), [stack.Region, stack.PeerRegion], ct)));
-        var (secondaryPlan, primaryPlan) = (plans[0], plans[1]);
+        var (secondaryPlan, primaryPlan) = await new ReadinessItems(session.Aws).PlansAsync(session.Project, primary, secondary, ct);
 
         // The secondary first: its checks are the failover's.
         var runs = new[] { (secondary, secondaryPlan, primaryPlan), (primary, primaryPlan, secondaryPlan) }

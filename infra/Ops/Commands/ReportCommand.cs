@@ -51,13 +51,13 @@ public static class ReportCommand
         var primary = await session.PrimaryAsync(ct);
         var secondary = await session.SecondaryAsync(ct);
         var items = new ReadinessItems(session.Aws);
-        var planReads = Task.WhenAll(new[] { secondary, primary }.Select(stack => items.PlanAsync(stack.ControlTableName,
-            session.Project.NamePrefix(stack.Stack), [stack.Region, stack.PeerRegion], ct)));
+        var planReads = items.PlansAsync(session.Project, primary, secondary, ct);
         // The primary owns the decision log; a secondary deployed against an older primary may name another: both are read.
         var replicas = new[] { (secondary.DecisionLog, secondary.Region), (secondary.DecisionLog, primary.Region), (primary.DecisionLog, primary.Region), (primary.DecisionLog, secondary.Region) }
             .Distinct().ToList();
         var runs = (await items.RunsAsync(replicas, session.Output, ct)).Take(last).ToList();
-        var plans = await planReads;
+        var (secondaryPlan, primaryPlan) = await planReads;
+        IReadOnlyList<PlanRead> plans = [secondaryPlan, primaryPlan];
         foreach (var missing in plans.Where(p => p.Plan is null))
             session.Output.Warn($"{missing.Missing}; its runs are shown without the model");
 
