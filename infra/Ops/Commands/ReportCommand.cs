@@ -52,9 +52,10 @@ public static class ReportCommand
         var secondary = await session.SecondaryAsync(ct);
         var items = new ReadinessItems(session.Aws);
         var planReads = items.PlansAsync(session.Project, primary, secondary, ct);
-        // The primary owns the decision log; a secondary deployed against an older primary may name another: both are read.
-        var replicas = new[] { (secondary.DecisionLog, secondary.Region), (secondary.DecisionLog, primary.Region), (primary.DecisionLog, primary.Region), (primary.DecisionLog, secondary.Region) }
-            .Distinct().ToList();
+        // The primary owns the decision log and the secondary names it; should they differ (a secondary deployed against an older
+        // primary), both are read.
+        var replicas = new[] { secondary.DecisionLog, primary.DecisionLog }.Distinct()
+            .SelectMany(table => new[] { secondary.Region, primary.Region }.Select(region => (table, region))).ToList();
         var runs = (await items.RunsAsync(replicas, session.Output, ct)).Take(last).ToList();
         var (secondaryPlan, primaryPlan) = await planReads;
         IReadOnlyList<PlanRead> plans = [secondaryPlan, primaryPlan];
@@ -64,36 +65,39 @@ public static class ReportCommand
         var shown = new JsonArray();
         if (runs.Count == 0) session.Output.Line("No run has been measured yet: a failover, failback or drill records itself when it ends (`failoverctl start drill`).");
         foreach (var run in runs)
-        {
-            var model = ModelOf(run, plans, session.Project);
-            var rows = RecoveryPhases.All.Select(phase => (Phase: phase, Model: model?.Phases.FirstOrDefault(p => p.Phase == phase)))
-                .Where(x => x.Model is not null || run.Phases.GetValueOrDefault(x.Phase) is not null)
-                .Select(x => new PhaseRow(x.Phase, run.Phases.GetValueOrDefault(x.Phase), x.Model?.TypicalSeconds, x.Model?.BoundSeconds)).ToList();
-            var total = rows.Sum(r => r.Measured ?? 0);
-            var unmeasured = rows.Where(r => r.Measured is null).Select(r => r.Phase).ToList();
-            var overObjective = model is not null && total > model.ObjectiveSeconds;
-
-            session.Output.Line($"{run.Action} {run.Outcome}, started {run.StartedAt} by {run.Source} ({run.Stack}; {run.Execution})");
-            session.Output.Table(["  phase", "measured", "typical", "bound", ""],
-                rows.Select(r => (IReadOnlyList<string>)[$"  {r.Phase}", Seconds(r.Measured), Seconds(r.Typical), Seconds(r.Bound), r.OverBound ? "OVER BOUND" : ""])
-                    .Append([$"  total", Seconds(total), Seconds(model?.Phases.Sum(p => p.TypicalSeconds)),
-                        model is null ? "-" : $"{Seconds(model.ObjectiveSeconds)} objective", overObjective ? "OVER OBJECTIVE" : ""]));
-            if (unmeasured.Count > 0) session.Output.Line($"  not measured in this run: {string.Join(", ", unmeasured)} (the total leaves them out)");
-            session.Output.Line();
-            shown.Add(new JsonObject
-            {
-                ["execution"] = run.Execution, ["action"] = run.Action, ["stack"] = run.Stack, ["outcome"] = run.Outcome, ["source"] = run.Source,
-                ["startedAt"] = run.StartedAt, ["finishedAt"] = run.FinishedAt,
-                ["phases"] = new JsonArray([.. rows.Select(r => (JsonNode)new JsonObject
-                {
-                    ["phase"] = r.Phase, ["measuredSeconds"] = r.Measured, ["typicalSeconds"] = r.Typical, ["boundSeconds"] = r.Bound, ["overBound"] = r.OverBound,
-                })]),
-                ["phasesOverBound"] = new JsonArray([.. rows.Where(r => r.OverBound).Select(r => (JsonNode)r.Phase)]),
-                ["measuredSeconds"] = total, ["objectiveSeconds"] = model?.ObjectiveSeconds, ["overObjective"] = overObjective,
-            });
-        }
+            shown.Add(Show(session.Output, run, ModelOf(run, plans, session.Project)));
         session.Output.Result(new JsonObject { ["ok"] = true, ["exitCode"] = ExitCodes.Ok, ["runs"] = shown });
         return ExitCodes.Ok;
+    }
+
+    /// One run, phase by phase beside its model, as text; returns it as JSON.
+    private static JsonObject Show(Output output, RunRecord run, RecoveryModel? model)
+    {
+        var rows = RecoveryPhases.All.Select(phase => (Phase: phase, Model: model?.Phases.FirstOrDefault(p => p.Phase == phase)))
+            .Where(x => x.Model is not null || run.Phases.GetValueOrDefault(x.Phase) is not null)
+            .Select(x => new PhaseRow(x.Phase, run.Phases.GetValueOrDefault(x.Phase), x.Model?.TypicalSeconds, x.Model?.BoundSeconds)).ToList();
+        var total = rows.Sum(r => r.Measured ?? 0);
+        var unmeasured = rows.Where(r => r.Measured is null).Select(r => r.Phase).ToList();
+        var overObjective = model is not null && total > model.ObjectiveSeconds;
+
+        output.Line($"{run.Action} {run.Outcome}, started {run.StartedAt} by {run.Source} ({run.Stack}; {run.Execution})");
+        output.Table(["  phase", "measured", "typical", "bound", ""],
+            rows.Select(r => (IReadOnlyList<string>)[$"  {r.Phase}", Seconds(r.Measured), Seconds(r.Typical), Seconds(r.Bound), r.OverBound ? "OVER BOUND" : ""])
+                .Append([$"  total", Seconds(total), Seconds(model?.Phases.Sum(p => p.TypicalSeconds)),
+                    model is null ? "-" : $"{Seconds(model.ObjectiveSeconds)} objective", overObjective ? "OVER OBJECTIVE" : ""]));
+        if (unmeasured.Count > 0) output.Line($"  not measured in this run: {string.Join(", ", unmeasured)} (the total leaves them out)");
+        output.Line();
+        return new JsonObject
+        {
+            ["execution"] = run.Execution, ["action"] = run.Action, ["stack"] = run.Stack, ["outcome"] = run.Outcome, ["source"] = run.Source,
+            ["startedAt"] = run.StartedAt, ["finishedAt"] = run.FinishedAt,
+            ["phases"] = new JsonArray([.. rows.Select(r => (JsonNode)new JsonObject
+            {
+                ["phase"] = r.Phase, ["measuredSeconds"] = r.Measured, ["typicalSeconds"] = r.Typical, ["boundSeconds"] = r.Bound, ["overBound"] = r.OverBound,
+            })]),
+            ["phasesOverBound"] = new JsonArray([.. rows.Where(r => r.OverBound).Select(r => (JsonNode)r.Phase)]),
+            ["measuredSeconds"] = total, ["objectiveSeconds"] = model?.ObjectiveSeconds, ["overObjective"] = overObjective,
+        };
     }
 
     /// The model of the stack whose workflow ran: by the stack the record names (its prefix, or its Pulumi name), else by its action
