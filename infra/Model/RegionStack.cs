@@ -142,7 +142,7 @@ public sealed record RegionStack
             PeerPrefix = peer.Prefix, PeerRegion = peer.Region,
         });
 
-        // Triggers: the primary forwards its alarms, the secondary starts its workflow on them and on its probe.
+        // Triggers: the primary forwards its alarms, the secondary starts its workflow on them, on its probe and on its drill schedule.
         var forwarding = role.ForwardsAlarms
             ? AlarmForwarding.Create(program, new AlarmForwardingProps
             {
@@ -156,7 +156,7 @@ public sealed record RegionStack
             {
                 Naming = naming, Account = account, StateMachineArn = orchestration.Workflow.TriggerArn ?? throw new InvalidOperationException("the secondary has a trigger entry point"),
                 TriggerAlarmArns = primary.TriggerAlarmArns ?? throw new InvalidOperationException("the triggers start on the primary's alarms"),
-                ProbeRate = config.Triggers.ProbeRate,
+                ProbeRate = config.Triggers.ProbeRate, DrillSchedule = config.Triggers.DrillSchedule,
             })
             : null;
 
@@ -176,7 +176,7 @@ public sealed record RegionStack
         EventRule[] rules = [.. forwarding?.Rules ?? [], .. triggers is null ? [] : new[] { triggers.AlarmRule }, runEnded, peerNotices.ToPeer, peerNotices.FromPeer,
             .. gateMoved is null ? [] : new[] { gateMoved }, .. changes];
         var deadLetters = rules.Select(r => r.DeadLetters)
-            .Concat(triggers?.ProbeDeadLetters is { } probe ? [probe] : [])
+            .Concat(triggers?.ScheduleDeadLetters ?? [])
             .ToList();
         var watchers = WatcherAlarms.Create(program, new WatcherAlarmsProps
         {

@@ -53,7 +53,7 @@ public static class ConfigParser
 
         var control = ControlSection.Parse(r, inputs, role ?? Role.Primary, region, peerRegion);
         var workflow = WorkflowSection.Parse(r, capacity);
-        var triggers = TriggerSection.Parse(r);
+        var triggers = TriggerSection.Parse(r, role);
         var recoveryTasks = RecoveryTaskSection.Parse(r, region);
 
         var tags = StackSection.ParseTags(r, inputs, role ?? Role.Primary);

@@ -142,6 +142,7 @@ public sealed record Orchestration
             Functions = functions,
             Notifications = notifications,
             LogRetentionDays = config.LogRetentionDays,
+            ScheduledDrills = config.Triggers.DrillSchedule is not null,
         });
         return new Orchestration { Table = table, Functions = functions, Notifications = notifications, Workflow = workflow, Primary = primary };
     }

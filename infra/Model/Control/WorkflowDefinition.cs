@@ -111,10 +111,13 @@ public static class WorkflowDefinition
     public static int ExecutionTimeoutSeconds(WorkflowSettings settings, IReadOnlyList<RecoveryTask> recoveryTasks) =>
         settings.ReadinessTimeoutSeconds + settings.FailbackDrainSeconds + RecoveryTasks.TimeoutSeconds(recoveryTasks) + 3600;
 
-    /// The actions an entry point's machine runs: the triggers' starts only failovers; the operators' whatever the stack's
+    /// The actions an entry point's machine runs: the triggers' starts failovers, and drills only where the stack schedules them
+    /// (drillSchedule: the schedule starts them there, unattended and never forced); the operators' whatever the stack's
     /// workflow runs (RoleProfile decides).
-    public static IReadOnlyList<FailoverAction> ActionsFor(Role role, WorkflowEntry entry) =>
-        entry == WorkflowEntry.Trigger ? [FailoverAction.Failover] : RoleProfile.WorkflowActionsOf(role);
+    public static IReadOnlyList<FailoverAction> ActionsFor(Role role, WorkflowEntry entry, bool scheduledDrills = false) =>
+        entry == WorkflowEntry.Operator ? RoleProfile.WorkflowActionsOf(role)
+        : scheduledDrills ? [FailoverAction.Failover, FailoverAction.Drill]
+        : [FailoverAction.Failover];
 
     /// A failback (the primary's workflow): after the shift it drains, then scales the secondary back to standby.
     private static bool FailsBack(Role role) => RoleProfile.WorkflowActionsOf(role).Contains(FailoverAction.Failback);
@@ -126,18 +129,20 @@ public static class WorkflowDefinition
     /// The definition; `targets` are the ARNs of the functions it invokes, `topic` the ARN it publishes notices to, and `recovery`
     /// adds the application's recovery tasks around the traffic shift (none when null).
     public static Map Build(Role role, string region, WorkflowSettings settings, WorkflowFunctions<Value> targets, Value topic, RecoveryTasks? recovery = null,
-        WorkflowEntry entry = WorkflowEntry.Operator)
+        WorkflowEntry entry = WorkflowEntry.Operator, bool scheduledDrills = false)
     {
         var failsBack = FailsBack(role);
         if (failsBack && targets.ScaleStandby is null)
             throw new ArgumentException("A primary's failback scales the secondary back to standby: it needs that function.", nameof(targets));
         if (failsBack && entry == WorkflowEntry.Trigger)
             throw new ArgumentException("Nothing triggers a failback: the primary has the operators' entry point only.", nameof(entry));
-        var b = new Builder(role, region, settings, targets, topic, recovery, Leases(role, region, settings, targets, recovery), entry);
+        var b = new Builder(role, region, settings, targets, topic, recovery, Leases(role, region, settings, targets, recovery), entry, scheduledDrills);
         var recoverySteps = recovery is { All.Count: > 0 } ? " Recovery tasks run before and after the shift as configured; a drill runs none." : "";
         return Map.Of(
             ("Comment", (failsBack
                 ? $"Failback into {region}: decide, scale this region up, wait until ready, restore the traffic gate, scale the secondary back to standby."
+                : entry == WorkflowEntry.Trigger && scheduledDrills
+                ? $"Failover into {region} (and scheduled drills), started by the triggers (never forced): decide, scale this region up, wait until ready, close the primary's traffic gate."
                 : entry == WorkflowEntry.Trigger
                 ? $"Failover into {region}, started by the triggers (never forced): decide, scale this region up, wait until ready, close the primary's traffic gate."
                 : $"Failover into {region} (and drills): decide, scale this region up, wait until ready, close the primary's traffic gate.") + recoverySteps),
@@ -170,7 +175,7 @@ public static class WorkflowDefinition
     /// on them, so one build with placeholders measures them).
     private static Dictionary<string, int> Leases(Role role, string region, WorkflowSettings settings, WorkflowFunctions<Value> targets, RecoveryTasks? recovery)
     {
-        var states = new Builder(role, region, settings, targets, new Str("arn"), recovery, leases: null, WorkflowEntry.Operator).States();
+        var states = new Builder(role, region, settings, targets, new Str("arn"), recovery, leases: null, WorkflowEntry.Operator, scheduledDrills: false).States();
         return new[] { States.Decide, States.RenewDuringReadiness, States.RenewBeforeShift, States.RenewAfterShift }
             .Where(states.ContainsKey)
             // Step Functions stops the run at its time limit, so no lease needs to be longer (retried recovery tasks can add up to more).
@@ -184,10 +189,10 @@ public static class WorkflowDefinition
         Leases(role, region, settings, Placeholders(role), recovery).Values.Max();
 
     private sealed class Builder(Role role, string region, WorkflowSettings settings, WorkflowFunctions<Value> targets, Value topic, RecoveryTasks? recovery,
-        IReadOnlyDictionary<string, int>? leases, WorkflowEntry entry)
+        IReadOnlyDictionary<string, int>? leases, WorkflowEntry entry, bool scheduledDrills)
     {
         private readonly Dictionary<string, Value> _states = new(StringComparer.Ordinal);
-        private IReadOnlyList<FailoverAction> Actions { get; } = ActionsFor(role, entry);
+        private IReadOnlyList<FailoverAction> Actions { get; } = ActionsFor(role, entry, scheduledDrills);
 
         private bool FailsBack => Actions.Contains(FailoverAction.Failback);
 
