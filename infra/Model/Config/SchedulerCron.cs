@@ -47,8 +47,8 @@ public static partial class SchedulerCron
         if (text == "?") return field.Specials.Contains('?') ? null : $"uses ? in the {field.Name} field: only day-of-month and day-of-week take it";
         foreach (var item in text.Split(','))
         {
-            if (item.Length == 0) return $"has an empty item in the {field.Name} field ('{text}')";
-            if (ItemProblem(field, item) is { } problem) return $"{problem} in the {field.Name} field ('{text}')";
+            if (item.Length == 0) return $"has a bad {field.Name} field '{text}': an empty item between commas";
+            if (ItemProblem(field, item) is { } problem) return $"has a bad {field.Name} field '{text}': {problem}";
         }
         return null;
     }

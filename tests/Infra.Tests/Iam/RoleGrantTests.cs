@@ -348,6 +348,17 @@ public sealed partial class RoleGrantTests
             """);
     }
 
+    /// The drill schedule (drillSchedule set): the same entry point as the probe, never the operators' (no force), and its own queue.
+    [Fact]
+    public void Drill_schedule()
+    {
+        RoleGrants.Expect(RoleGrants.ScheduledDrill.Value, "drill-schedule", """
+            states:StartExecution | ${workflow-trigger.arn}
+            sqs:SendMessage       | ${drill-dlq.arn}
+            """);
+        RoleGrants.RoleNames(Secondary).Should().NotContain("drill-schedule", "drills are opt-in: the shipped secondary schedules none");
+    }
+
     /// The operators: the flag item (whole, in either replica), the operators' entry point and its runs; no function, no lock,
     /// no run's history (a running run's history holds its lock token), and in the secondary not the triggers' entry point.
     [Fact]
@@ -548,9 +559,10 @@ internal static class RoleGrants
     public static readonly Lazy<PulumiProgram> EventualSecondary = new(() => TestStacks.Program("secondary", ("controlTableConsistency", "eventual")));
     public static readonly Lazy<PulumiProgram> SecondaryWithRecovery = new(() => RecoveryTaskExamples.Program("secondary"));
     public static readonly Lazy<PulumiProgram> PrimaryWithRecovery = new(() => RecoveryTaskExamples.Program("primary"));
+    public static readonly Lazy<PulumiProgram> ScheduledDrill = new(() => TestStacks.Program("secondary", TestStacks.DrillSchedule));
 
     /// The programs the invariants hold for: the shipped stacks, both consistency modes, a private image, each DNS mode, a pilot
-    /// light, recovery tasks.
+    /// light, recovery tasks, a drill schedule.
     public static readonly IReadOnlyDictionary<string, Func<PulumiProgram>> Checked = new Dictionary<string, Func<PulumiProgram>>
     {
         ["primary"] = () => Primary.Value,
@@ -563,6 +575,7 @@ internal static class RoleGrants
         ["pilot-light"] = () => TestStacks.Program("secondary", ("standbyCount", "0")),
         ["secondary-recovery"] = () => SecondaryWithRecovery.Value,
         ["primary-recovery"] = () => PrimaryWithRecovery.Value,
+        ["scheduled-drill"] = () => ScheduledDrill.Value,
     };
 
     /// What `infra/compile.sh --stack NAME` compiles: Pulumi.yaml and Pulumi.NAME.yaml.

@@ -5,13 +5,15 @@ namespace Failover.Infra.Tests.Oracles;
 
 /// Runs tests/oracles/drill.mjs once over the compiled primary and secondary programs: their own state machines, driven by
 /// aws-local-stepfunctions, call the real native `bootstrap` with the compiled environments and the temporary credentials of
-/// roles holding the compiled policies, against a moto that enforces SigV4 and IAM after its setup.
+/// roles holding the compiled policies, against a moto that enforces SigV4 and IAM after its setup. The secondary is the
+/// shipped one with a drill schedule (golden variant secondary-scheduled-drill): drills are opt-in, and the scheduled-drill
+/// scenarios start what its schedule starts; everything else in it is the shipped secondary.
 public sealed class DrillRun
 {
     public JsonNode Result { get; }
 
     public DrillRun() =>
-        Result = MotoScript.RunWorkflows("drill.mjs", GoldenProgramTests.CompileOffline("primary"), GoldenProgramTests.CompileOffline("secondary"));
+        Result = MotoScript.RunWorkflows("drill.mjs", GoldenProgramTests.CompileOffline("primary"), GoldenProgramTests.CompileVariant("secondary-scheduled-drill"));
 
     public JsonNode Scenario(string name) =>
         Result["scenarios"]?[name] ?? throw new InvalidOperationException($"drill.mjs reported no scenario {name}: {Result.ToJsonString()[..Math.Min(2000, Result.ToJsonString().Length)]}");
@@ -51,6 +53,35 @@ public sealed class DrillTests(DrillRun drill) : IClassFixture<DrillRun>
         failback["tasks"]!.AsArray().Should().Contain(t => t!["state"]!.GetValue<string>() == "ScaleDownStandby"
             && t["function"]!.GetValue<string>() == "failover-primary-scale-standby" && t["response"]!["desiredCount"]!.GetValue<int>() == 1);
         failback["output"]!["release"]!["epoch"]!.GetValue<long>().Should().Be(2);
+    }
+
+    /// What the compiled schedule starts (its target machine and input) drills like an operator's drill, and says so in the
+    /// same words: drill.mjs compares every notice's event, decision, reason and summary, the source aside.
+    [Fact]
+    public void A_scheduled_drill_runs_like_an_operators_and_is_notified_in_the_same_words()
+    {
+        drill.Findings("scheduled-drill").Should().BeEmpty(drill.Explain("scheduled-drill"));
+        var scheduled = drill.Scenario("scheduled-drill");
+        scheduled["outcome"]!.GetValue<string>().Should().Be("SUCCEEDED");
+        scheduled["executionArn"]!.GetValue<string>().Should().Contain(":execution:failover-secondary-failover-trigger:");
+        var notices = scheduled["notices"]!.AsArray().Select(n => n!["message"]!).ToList();
+        notices.Select(n => n["event"]!.GetValue<string>()).Should().Equal("INITIATED", "SUCCEEDED");
+        notices.Should().OnlyContain(n => n["source"]!.GetValue<string>() == "schedule failover-secondary-drill");
+        var operators = drill.Scenario("drill")["notices"]!.AsArray().Select(n => n!["message"]!["summary"]!.GetValue<string>());
+        notices.Select(n => n["summary"]!.GetValue<string>().Replace("(schedule failover-secondary-drill)", "(drill-test)", StringComparison.Ordinal))
+            .Should().Equal(operators);
+    }
+
+    /// Fired while traffic is failed over: NO_ACTION that says why, nothing scaled, nothing announced (the primary is healthy).
+    [Fact]
+    public void A_scheduled_drill_while_failed_over_scales_nothing_and_says_why()
+    {
+        drill.Findings("scheduled-drill-failed-over").Should().BeEmpty(drill.Explain("scheduled-drill-failed-over"));
+        var refused = drill.Scenario("scheduled-drill-failed-over");
+        refused["output"]!["decision"]!["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        refused["output"]!["decision"]!["reason"]!.GetValue<string>().Should().StartWith("traffic is failed over: the standby is serving, so not drilling");
+        refused["visited"]!.AsArray().Select(v => v!.GetValue<string>()).Should().NotContain("ScaleUp");
+        refused["notices"]!.AsArray().Should().BeEmpty();
     }
 
     [Fact]
