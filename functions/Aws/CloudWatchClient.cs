@@ -33,6 +33,27 @@ public sealed class CloudWatchClient(AwsHttpClient client, string region)
         await QueryApi.CallAsync(client, _service, parameters, cancellationToken);
     }
 
+    /// One data point with its dimensions, for a publish of several at once.
+    public sealed record Datum(string Name, double Value, IReadOnlyList<(string Name, string Value)> Dimensions);
+
+    /// Several data points in one call (at most 1000, CloudWatch's limit per PutMetricData), now, in this client's region.
+    public async Task PutMetricDataAsync(string metricNamespace, IReadOnlyList<Datum> data, CancellationToken cancellationToken)
+    {
+        var parameters = new List<(string, string)> { ("Action", "PutMetricData"), ("Version", "2010-08-01"), ("Namespace", metricNamespace) };
+        foreach (var (datum, i) in data.Select((d, i) => (d, i + 1)))
+        {
+            parameters.Add(($"MetricData.member.{i}.MetricName", datum.Name));
+            parameters.Add(($"MetricData.member.{i}.Value", datum.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            parameters.Add(($"MetricData.member.{i}.Unit", "None"));
+            foreach (var (dimension, j) in datum.Dimensions.Select((d, j) => (d, j + 1)))
+            {
+                parameters.Add(($"MetricData.member.{i}.Dimensions.member.{j}.Name", dimension.Name));
+                parameters.Add(($"MetricData.member.{i}.Dimensions.member.{j}.Value", dimension.Value));
+            }
+        }
+        await QueryApi.CallAsync(client, _service, parameters, cancellationToken);
+    }
+
     private static DateTimeOffset? Time(string? text) =>
         DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
             ? at : null;

@@ -23,6 +23,9 @@ public sealed record ControlTable
     /// The table's replica in one region: the same name, that region's ARN.
     public Value ArnIn(string region) => TableArn(Name, region);
 
+    /// The decision log's replica in one region: the decision table's in strong mode, the control table's otherwise.
+    public Value DecisionLogArnIn(string region) => DecisionTableName is { } log ? TableArn(log, region) : ArnIn(region);
+
     private Value TableArn(Value name, string region) => name switch
     {
         Ref r => Value.Format($"arn:{Account.Partition}:dynamodb:{region}:{Account.AccountId}:table/{r}"),

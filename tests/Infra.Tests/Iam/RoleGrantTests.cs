@@ -458,8 +458,8 @@ public sealed partial class RoleGrantTests
                     RoleGrants.Users(program, role).Select(m => $"arn:${{partition}}:states:{region}:${{account-id}}:stateMachine:{m.Text("name")}"))),
                 { Type: "aws:cloudwatch/eventTarget:EventTarget" } target => ("events.amazonaws.com",
                     $"arn:${{partition}}:events:{RegionOf(program, target)}:${{account-id}}:rule/{program.Resource(((Ref)target.Prop("rule")!).Target).Text("name")}"),
-                { Type: "aws:scheduler/schedule:Schedule" } => ("scheduler.amazonaws.com",
-                    $"arn:${{partition}}:scheduler:{region}:${{account-id}}:schedule-group/{program.Resource("schedule-group").Text("name")}"),
+                { Type: "aws:scheduler/schedule:Schedule" } schedule => ("scheduler.amazonaws.com",
+                    $"arn:${{partition}}:scheduler:{region}:${{account-id}}:schedule-group/{program.Resource(((Ref)schedule.Prop("groupName")!).Target).Text("name")}"),
                 var other => throw new Xunit.Sdk.XunitException($"{role} is assumed by {other.Name} ({other.Type}), which this test does not know"),
             };
             RoleGrants.Text(statement.Entries["Effect"]).Should().Be("Allow");
