@@ -8,6 +8,7 @@ import os
 import sys
 
 import boto3
+import control_world
 from gate_metric import aligned_points
 from world_server import serve
 
@@ -244,6 +245,9 @@ def assume_role(name, policy):
 COMMANDS = {"assume-role": assume_role, "setup": setup, "create-table": create_table, "raw-item": raw_item, "put-raw-item": put_raw_item, "gate": gate, "invert-gate": invert_gate, "gate-metric": gate_metric, "service": service, "scalable-target": scalable_target, "item": item,
             "decisions": decisions, "put-item": put_item, "lock": lock, "put-lock": put_lock, "alarm-state": alarm_state, "primary-service": primary_service, "register-targets": register_targets,
             "start-execution": start_execution, "stop-execution": stop_execution, "hold-lock": hold_lock}
+
+# The control readiness checks' world (Readiness/control_world.py), beside this one's.
+COMMANDS.update(control_world.commands(client))
 
 
 if __name__ == "__main__":
