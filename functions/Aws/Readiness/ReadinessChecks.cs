@@ -8,7 +8,16 @@ namespace Failover.Functions.Aws.Readiness;
 public static class ReadinessChecks
 {
     /// In CheckNames.All's order.
-    public static readonly IReadOnlyList<IReadinessCheck> All = [];
+    public static readonly IReadOnlyList<IReadinessCheck> All =
+    [
+        new StacksAgreeCheck(),
+        new AlarmsCheck(),
+        new GateAgreesCheck(),
+        new LockCheck(),
+        new RolePermissionsCheck(),
+        new DrillAgeCheck(),
+        new DrillRecoveryTimeCheck(),
+    ];
 
     public static async Task<IReadOnlyList<CheckResult>> RunAsync(ReadinessContext context, TimeSpan perCheck, CancellationToken ct)
     {

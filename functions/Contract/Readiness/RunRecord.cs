@@ -38,8 +38,13 @@ public sealed record RunRecord
     public required IReadOnlyDictionary<string, double?> Phases { get; init; }
 }
 
-/// The index item's limits.
+/// The index item `runs`: its attributes and limits. Both attributes are DynamoDB strings holding JSON in ReadinessJson's form
+/// (camelCase, nulls left out), not DynamoDB maps: `recent` the list of RunRecords, `lastSucceededDrill` one RunRecord. A
+/// reader deserializes them with the same source-generated context the writer serialized them with, and a map's typed
+/// attribute values would be a second encoding of one record to keep in step.
 public static class RunRecords
 {
     public const int Kept = 50;
+    public const string Recent = "recent";
+    public const string LastSucceededDrill = "lastSucceededDrill";
 }

@@ -8,6 +8,7 @@ import os
 import sys
 
 import boto3
+import control_world
 from gate_metric import aligned_points
 from world_server import serve
 
@@ -261,6 +262,9 @@ COMMANDS = {"assume-role": assume_role, "setup": setup, "create-table": create_t
             "decisions": decisions, "put-item": put_item, "lock": lock, "put-lock": put_lock, "alarm-state": alarm_state, "primary-service": primary_service, "register-targets": register_targets,
             "start-execution": start_execution, "stop-execution": stop_execution, "hold-lock": hold_lock,
             "readiness-metrics": readiness_metrics}
+
+# The control readiness checks' world (Readiness/control_world.py), beside this one's.
+COMMANDS.update(control_world.commands(client))
 
 
 if __name__ == "__main__":
