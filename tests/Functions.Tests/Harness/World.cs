@@ -61,6 +61,7 @@ public sealed class World
         ["OPERATOR_STATE_MACHINE_ARN"] = MachineArn("us-west-2", "failover-secondary-failover"),
         ["TRIGGER_STATE_MACHINE_ARN"] = MachineArn("us-west-2", "failover-secondary-failover-trigger"),
         ["PEER_STATE_MACHINE_ARNS"] = MachineArn("us-east-1", "failover-primary-failover"),
+        ["STACK_PREFIX"] = "failover-secondary",
     };
 
     private static string MachineArn(string region, string name) => $"arn:aws:states:{region}:123456789012:stateMachine:{name}";
