@@ -9,8 +9,8 @@ namespace Failover.Functions.Aws;
 /// reads as none, and the next write replaces it.
 public sealed record RunIndex(IReadOnlyList<RunRecord> Recent, RunRecord? LastSucceededDrill, long? Version);
 
-/// The decision log's run records (RunRecords says where each lives): release-lock writes them at a run's end, `failoverctl report`
-/// and the drill checks read the index.
+/// The decision log's run records (RunRecords says where each lives): release-lock writes them at a run's end; GetIndexAsync is
+/// the index's one reading, for whoever reports on the runs.
 public sealed class RunLogClient(DynamoDbClient dynamo, string tableName)
 {
     private const string Key = ControlTableItems.PartitionKey;
@@ -91,7 +91,7 @@ public sealed class RunLogClient(DynamoDbClient dynamo, string tableName)
     }
 
     /// The index with `record` added (pure: what AddAsync writes).
-    public static RunIndex With(RunIndex index, RunRecord record)
+    private static RunIndex With(RunIndex index, RunRecord record)
     {
         var recent = index.Recent.Where(r => r.Execution != record.Execution).Prepend(record).Take(RunRecords.Kept).ToList();
         var drill = record.Action == Wire.Of(FailoverAction.Drill) && record.Outcome == Succeeded ? record : index.LastSucceededDrill;
