@@ -35,4 +35,7 @@ public sealed class AwsClients(Func<string, string?> env, HttpClient http, TimeP
     public StepFunctionsClient StepFunctions(string region) => new(Signed, region);
 
     public ControlTableClient ControlTable(string tableName, string? region = null) => new(new DynamoDbClient(Signed, region ?? Environment.Region), tableName);
+
+    /// The decision log's run records, in the function's own region's replica.
+    public RunLogClient RunLog(string tableName) => new(new DynamoDbClient(Signed, Environment.Region), tableName);
 }

@@ -201,8 +201,8 @@ public static class EnvNames
     public const string PeerStateMachineArns = "PEER_STATE_MACHINE_ARNS";
     /// The longest lease any phase of the workflow writes: a lock whose lease is further ahead was not written by a run.
     public const string LockMaxLeaseSeconds = "LOCK_MAX_LEASE_SECONDS";
-    /// The readiness function's stack (`project-stack`) and the other stack's: the keys of their plans in the control table
-    /// (ControlTableItems.Readiness) and the metrics' Stack dimension.
+    /// The stack's prefix (`failover-secondary`): whose workflow a run record measures, the readiness function's own plan
+    /// (ControlTableItems.Readiness) and the metrics' Stack dimension; and the other stack's, the key of its plan.
     public const string StackPrefix = "STACK_PREFIX";
     public const string PeerStackPrefix = "PEER_STACK_PREFIX";
 }
@@ -283,6 +283,8 @@ public static class ResultFields
     public const string Confirmed = "confirmed";
     public const string Released = "released";
     public const string StateRecorded = "stateRecorded";
+    /// release-lock's: the run's measured record was written into the decision log.
+    public const string Recorded = "recorded";
     public const string ActiveRegion = "activeRegion";
     public const string Epoch = "epoch";
     public const string TimedOut = "timedOut";
@@ -366,12 +368,12 @@ public static class FunctionContract
     public static readonly HandlerDescriptor<ReleaseLockRequest, ReleaseLockResponse> ReleaseLock = new()
     {
         Name = HandlerNames.ReleaseLock,
-        Description = "Records the transition and releases the lock",
+        Description = "Records the transition and releases the lock, then records the run as measured",
         RequestInfo = () => FunctionsJson.Default.ReleaseLockRequest,
         ResponseInfo = () => FunctionsJson.Default.ReleaseLockResponse,
-        Environment = new([EnvNames.ControlTableName, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion], []),
-        Results = [ResultFields.Released, ResultFields.StateRecorded, ResultFields.Reason, ResultFields.Epoch],
-        Size = new(256, 20, "one conditional write and, on a retry, one read"),
+        Environment = new([EnvNames.ControlTableName, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion, EnvNames.StackPrefix], [EnvNames.DecisionTableName]),
+        Results = [ResultFields.Released, ResultFields.StateRecorded, ResultFields.Reason, ResultFields.Epoch, ResultFields.Recorded],
+        Size = new(256, 20, "one conditional write and, on a retry, one read; at the end of a run, one write and one read-modify-write of the run log"),
     };
 
     public static readonly HandlerDescriptor<ReadinessRequest, ReadinessReport> Readiness = new()

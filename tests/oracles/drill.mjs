@@ -274,6 +274,21 @@ function commonChecks(expect, result, world, program, before, after, decision) {
   expect.that(result.retries === 0, `${result.retries} retries happened (every call should succeed or be refused at once under moto)`);
 }
 
+/**
+ * The run as release-lock measured it at its end: its record on the run's decision record (`measured`), first in its region's
+ * run index (`runs`: `recent`, `lastSucceededDrill`). Returned for the scenario's JSON, where the tests assert its phases.
+ */
+function measuredRun(expect, result, after, region) {
+  const parse = (text) => { try { return text ? JSON.parse(text) : null; } catch { return null; } };
+  const decided = (after.decisions[region] ?? []).find((d) => d.pk === `decision#${result.executionArn}`);
+  const measured = parse(decided?.measured);
+  expect.that(measured?.execution === result.executionArn, `a measured record on decision#<execution> in ${region}'s decision log: got ${JSON.stringify(decided?.measured ?? null)}`);
+  const runs = after.runs?.[region];
+  const recent = parse(runs?.recent) ?? [];
+  expect.equal(recent[0], measured, `the run first in ${region}'s run index (recent)`);
+  return { measured, index: { recent: recent.map((r) => r.execution), lastSucceededDrill: parse(runs?.lastSucceededDrill)?.execution ?? null, version: runs?.version ?? null } };
+}
+
 function checkNotices(expect, messages, expected, program, executionArn, others) {
   expect.equal(events(messages), expected, `notifications delivered to the ${program.role} topic's queue`);
   for (const m of messages ?? []) {
@@ -356,7 +371,7 @@ async function failover(world, label) {
   const env = envOf(world, secondary, "scale-service");
   const epoch = num(before.state[secondary.region]?.epoch ?? 0);
   if (expect.that(result.status === "SUCCEEDED", `the execution ended ${result.status}: ${JSON.stringify(result.error)}`)) {
-    expect.equal(result.output.release, { released: true, stateRecorded: true, reason: result.output.release.reason, epoch: epoch + 1 }, "release-lock's answer");
+    expect.equal(result.output.release, { released: true, stateRecorded: true, reason: result.output.release.reason, epoch: epoch + 1, recorded: true }, "release-lock's answer");
   }
   commonChecks(expect, result, world, secondary, before, after, "FAILOVER");
   expect.equal(after.gates.primary.inverted, true, "the primary's traffic gate inverted (traffic moved to the secondary)");
@@ -375,7 +390,8 @@ async function failover(world, label) {
   expect.that(result.visited.indexOf("ScaleUp") < result.visited.indexOf("ShiftTraffic") && result.visited.includes("CheckReadiness"),
     `scale and verify before shifting: states visited ${result.visited.join(" > ")}`);
   checkNotices(expect, after.messages.secondary, ["INITIATED", "SUCCEEDED"], secondary, result.executionArn, after.messages.primary);
-  return report(result, expect, "SUCCEEDED", after.messages.secondary, after);
+  const run = measuredRun(expect, result, after, secondary.region);
+  return { ...report(result, expect, "SUCCEEDED", after.messages.secondary, after), measured: run.measured, runIndex: run.index };
 }
 
 async function failback(world, label) {
@@ -388,7 +404,7 @@ async function failback(world, label) {
   const activeEnv = envOf(world, primary, "scale-service");
   const epoch = num(before.state[primary.region]?.epoch ?? 0);
   if (expect.that(result.status === "SUCCEEDED", `the execution ended ${result.status}: ${JSON.stringify(result.error)}`)) {
-    expect.equal(result.output.release, { released: true, stateRecorded: true, reason: result.output.release.reason, epoch: epoch + 1 }, "release-lock's answer");
+    expect.equal(result.output.release, { released: true, stateRecorded: true, reason: result.output.release.reason, epoch: epoch + 1, recorded: true }, "release-lock's answer");
     expect.that(result.output.standby && !("Error" in result.output.standby) && result.output.standby.desiredCount === num(standbyEnv.STANDBY_DESIRED_COUNT),
       `scale-standby's answer (a failure there is reported in SUCCEEDED, not as a failed failback): ${JSON.stringify(result.output.standby)}`);
   }
@@ -409,7 +425,8 @@ async function failback(world, label) {
   expect.that(result.visited.indexOf("ShiftTraffic") < result.visited.indexOf("ScaleDownStandby"),
     `the secondary is scaled down only after the gate is restored: states visited ${result.visited.join(" > ")}`);
   checkNotices(expect, after.messages.primary, ["INITIATED", "SUCCEEDED"], primary, result.executionArn, after.messages.secondary);
-  return report(result, expect, "SUCCEEDED", after.messages.primary, after);
+  const run = measuredRun(expect, result, after, primary.region);
+  return { ...report(result, expect, "SUCCEEDED", after.messages.primary, after), measured: run.measured, runIndex: run.index };
 }
 
 async function drill(world, label) {
@@ -422,7 +439,8 @@ async function drill(world, label) {
   checkDrill(expect, world, result, before, after);
   // What scheduled-drill compares its notices with.
   world.operatorDrill = { source: input.source, notices: after.messages.secondary };
-  return report(result, expect, "SUCCEEDED", after.messages.secondary, after);
+  const run = measuredRun(expect, result, after, secondary.region);
+  return { ...report(result, expect, "SUCCEEDED", after.messages.secondary, after), measured: run.measured, runIndex: run.index };
 }
 
 /** What every drill that runs must do: scale the standby up, check it, scale it back, move nothing, say so twice. */

@@ -1,4 +1,5 @@
 using Failover.Contract;
+using Failover.Contract.Readiness;
 using Failover.Infra.Config;
 using Failover.Infra.Yaml;
 
@@ -34,7 +35,9 @@ public static class WorkflowDefinition
         public const string PartialReadiness = "PartialReadiness";
         public const string ShiftWithPartialCapacity = "ShiftWithPartialCapacity";
         public const string StampReady = "StampReady";
+        public const string StampRecovered = "StampRecovered";
         public const string ShiftTraffic = "ShiftTraffic";
+        public const string StampShifted = "StampShifted";
         public const string ScaleDownStandby = "ScaleDownStandby";
         public const string DrillScaleBack = "DrillScaleBack";
         public const string StampFinished = "StampFinished";
@@ -257,13 +260,13 @@ public static class WorkflowDefinition
                     ("partial", Map.Of(("shifted", false))),
                     // Each recovery task's result lands here; present from the start, so every notice can carry it.
                     ("recovery", HasRecovery ? Map.Of() : null),
-                    ("timings", Map.Of(("started", Map.Of(("at.$", "$$.Execution.StartTime"))))))),
+                    ("timings", Map.Of((RunStamps.Started, Map.Of(("at.$", "$$.Execution.StartTime"))))))),
                 ("Next", WorkflowDefinition.States.Decide));
 
             // The lock's owner is the execution id, its token the run's: a retried decide re-enters its own lock.
             LambdaTask(WorkflowDefinition.States.Decide, FunctionContract.Decide, targets.Decide,
                 payload: "States.JsonMerge($.request, $.lock, false)", resultPath: "$.decision", next: WorkflowDefinition.States.StampDecided);
-            Stamp(WorkflowDefinition.States.StampDecided, "decided", WorkflowDefinition.States.RouteDecision);
+            Stamp(WorkflowDefinition.States.StampDecided, RunStamps.Decided, WorkflowDefinition.States.RouteDecision);
 
             var decision = "$.decision.decision";
             // BLOCKED and ALERT are published only when decide says so (notice.notify): a condition already announced is
@@ -377,15 +380,11 @@ public static class WorkflowDefinition
             var hasDrill = Actions.Contains(FailoverAction.Drill);
             var hasMove = Actions.Any(a => a != FailoverAction.Drill);
             // The promotion's own path: beforeShift recovery tasks (a failure stops the run before traffic moves), then the shift.
-            // A drill is routed off before them.
+            // A drill is routed off before them. The stamps around them time the model's recovery-task and gate-flip phases.
             var shift = hasMove && recovery is not null
-                ? recovery.Chain(_states, RecoveryPhase.BeforeShift, region, WorkflowDefinition.States.ShiftTraffic, FailureEntry)
-                : WorkflowDefinition.States.ShiftTraffic;
-            _states[WorkflowDefinition.States.StampReady] = Map.Of(
-                ("Type", "Pass"),
-                ("Parameters", Map.Of(("at.$", "$$.State.EnteredTime"))),
-                ("ResultPath", "$.timings.ready"),
-                ("Next", WorkflowDefinition.States.RenewBeforeShift));
+                ? recovery.Chain(_states, RecoveryPhase.BeforeShift, region, WorkflowDefinition.States.StampRecovered, FailureEntry)
+                : WorkflowDefinition.States.StampRecovered;
+            Stamp(WorkflowDefinition.States.StampReady, RunStamps.Ready, WorkflowDefinition.States.RenewBeforeShift);
             RenewLease(WorkflowDefinition.States.RenewBeforeShift, hasDrill && hasMove ? "RouteReady" : hasDrill ? WorkflowDefinition.States.DrillScaleBack : shift);
             if (hasDrill && hasMove)
                 _states["RouteReady"] = Map.Of(
@@ -395,6 +394,7 @@ public static class WorkflowDefinition
 
             if (hasMove)
             {
+                Stamp(WorkflowDefinition.States.StampRecovered, RunStamps.Recovered, WorkflowDefinition.States.ShiftTraffic);
                 LambdaTask(WorkflowDefinition.States.ShiftTraffic, FunctionContract.ShiftTraffic, targets.ShiftTraffic,
                     payload: ActionAnd(LockId), resultPath: "$.shift", next: WorkflowDefinition.States.TrafficMoved);
                 // afterShift recovery tasks right after the shift, before the failback's drain: the application needs them as
@@ -407,7 +407,8 @@ public static class WorkflowDefinition
                     ("Type", "Pass"),
                     ("Result", "SUCCEEDED"),
                     ("ResultPath", "$.releaseOutcome"),
-                    ("Next", WorkflowDefinition.States.RenewAfterShift));
+                    ("Next", WorkflowDefinition.States.StampShifted));
+                Stamp(WorkflowDefinition.States.StampShifted, RunStamps.Shifted, WorkflowDefinition.States.RenewAfterShift);
                 RenewLease(WorkflowDefinition.States.RenewAfterShift, afterShift, afterShift: true);
                 if (FailsBack)
                 {
@@ -428,7 +429,7 @@ public static class WorkflowDefinition
                 LambdaTask(WorkflowDefinition.States.DrillScaleBack, FunctionContract.ScaleService, targets.ScaleService,
                     payload: ActionAnd(("size", "standby"), LockId), resultPath: "$.scaleBack", next: WorkflowDefinition.States.StampFinished);
 
-            Stamp(WorkflowDefinition.States.StampFinished, "finished", WorkflowDefinition.States.Describe(Notices.Succeeded));
+            Stamp(WorkflowDefinition.States.StampFinished, RunStamps.Finished, WorkflowDefinition.States.Describe(Notices.Succeeded));
             // A primary's SUCCEEDED carries what scaling the secondary back did (its result, or its error after retries).
             IReadOnlyList<(string, Value?)> standby = FailsBack ? [("standby.$", "$.standby")] : [];
             // A failover's SUCCEEDED says whether traffic moved before the region was fully ready, and with how many healthy tasks.
@@ -514,12 +515,16 @@ public static class WorkflowDefinition
         /// The run's lock token: every function that acts asks for it (they refuse it unless decide took the lock for it).
         private static readonly (string, Value?) LockId = ($"{ResultFields.LockId}.$", $"$.lock.{ResultFields.LockId}");
 
-        /// release-lock's input: this run's token and execution, the action, and the outcome (a literal or a path).
+        /// release-lock's input: this run's token and execution, the action, and the outcome (a literal or a path); and what it
+        /// measures the run by (RunRecord): the request (its source, a triggering alarm's time) and the stamps. Whole objects, both
+        /// always present: a path to a field a run may lack (`$.request.alarm`) would fail the release itself.
         private static Map Release((string Key, Value? Value) outcome) => Map.Of(
             LockId,
             ("executionId.$", "$.lock.executionId"),
             ("action.$", "$.request.action"),
-            outcome);
+            outcome,
+            ("request.$", "$.request"),
+            ("timings.$", "$.timings"));
 
         /// release-lock with RENEW: the lease from now covers the phase ahead (measured, see LockLeases). Before the shift, a run
         /// whose lock is gone stops here (LockLost) and goes straight to the release: not even a drill's scale-back, which would

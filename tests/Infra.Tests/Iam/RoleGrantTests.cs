@@ -209,6 +209,8 @@ public sealed partial class RoleGrantTests
             xray:PutTelemetryRecords | *
             dynamodb:GetItem         | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=state
             dynamodb:UpdateItem      | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=state
+            dynamodb:GetItem         | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${decision-log-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=runs
+            dynamodb:UpdateItem      | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${decision-log-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=decision#*,runs
             """);
         RoleGrants.Expect(Secondary, "release-lock-function", """
             logs:CreateLogStream     | ${release-lock-log-group.arn}:log-stream:*
@@ -217,6 +219,8 @@ public sealed partial class RoleGrantTests
             xray:PutTelemetryRecords | *
             dynamodb:GetItem         | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=state
             dynamodb:UpdateItem      | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=state
+            dynamodb:GetItem         | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["decisionTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=runs
+            dynamodb:UpdateItem      | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["decisionTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=decision#*,runs
             """);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Failover.Contract.Readiness;
 using Failover.Infra.Tests.Golden;
 
 namespace Failover.Infra.Tests.Oracles;
@@ -90,6 +91,39 @@ public sealed class DrillTests(DrillRun drill) : IClassFixture<DrillRun>
         var timings = drill.Scenario("drill")["timings"]!["workflow"]!.AsObject();
         timings.Select(t => t.Key).Should().Equal("started", "decided", "ready", "finished");
         timings["finished"]!["ms"]!.GetValue<long>().Should().BeGreaterThanOrEqualTo(timings["ready"]!["ms"]!.GetValue<long>());
+    }
+
+    /// release-lock measured each run at its final release into its region's decision log: the phases the run went through are
+    /// seconds, the others null (no alarm started these runs; a drill neither runs recovery tasks nor moves the gate; detection and
+    /// the DNS TTL are never seen by a run).
+    [Theory]
+    [InlineData("failover", "failover-secondary", new[] { RecoveryPhases.Decision, RecoveryPhases.ScaleUpAndReadiness, RecoveryPhases.RecoveryTasks, RecoveryPhases.GateFlip })]
+    [InlineData("failback", "failover-primary", new[] { RecoveryPhases.Decision, RecoveryPhases.ScaleUpAndReadiness, RecoveryPhases.RecoveryTasks, RecoveryPhases.GateFlip })]
+    [InlineData("drill", "failover-secondary", new[] { RecoveryPhases.Decision, RecoveryPhases.ScaleUpAndReadiness })]
+    public void Each_run_leaves_its_measured_record_in_the_decision_log(string scenario, string stack, string[] measuredPhases)
+    {
+        var run = drill.Scenario(scenario);
+        drill.Findings(scenario).Should().BeEmpty(drill.Explain(scenario));
+        var measured = run["measured"]!;
+        var execution = run["executionArn"]!.GetValue<string>();
+        (measured["execution"]!.GetValue<string>(), measured["action"]!.GetValue<string>(), measured["stack"]!.GetValue<string>(), measured["outcome"]!.GetValue<string>())
+            .Should().Be((execution, scenario, stack, "SUCCEEDED"));
+        var phases = measured["phases"]!.AsObject();
+        phases.Select(p => p.Key).Should().Equal(RecoveryPhases.All);
+        phases.Where(p => p.Value is not null).Select(p => p.Key).Should().Equal(measuredPhases);
+        phases.Where(p => p.Value is not null).Should().OnlyContain(p => p.Value!.GetValue<double>() >= 0);
+        run["output"]!["release"]!["recorded"]!.GetValue<bool>().Should().BeTrue();
+        run["runIndex"]!["recent"]![0]!.GetValue<string>().Should().Be(execution);
+    }
+
+    [Fact]
+    public void The_run_index_keeps_the_runs_newest_first_and_the_drill_as_the_last_succeeded_one()
+    {
+        var index = drill.Scenario("drill")["runIndex"]!;
+        index["recent"]!.AsArray().Select(r => r!.GetValue<string>()).Should()
+            .Equal(drill.Scenario("drill")["executionArn"]!.GetValue<string>(), drill.Scenario("failover")["executionArn"]!.GetValue<string>());
+        index["lastSucceededDrill"]!.GetValue<string>().Should().Be(drill.Scenario("drill")["executionArn"]!.GetValue<string>());
+        drill.Scenario("failover")["runIndex"]!["lastSucceededDrill"].Should().BeNull("a failover is no drill");
     }
 
     [Theory]
