@@ -8,7 +8,13 @@ namespace Failover.Functions.Aws.Readiness;
 public static class ReadinessChecks
 {
     /// In CheckNames.All's order.
-    public static readonly IReadOnlyList<IReadinessCheck> All = [];
+    public static readonly IReadOnlyList<IReadinessCheck> All =
+    [
+        new SameImageCheck(),
+        new TaskDefinitionCheck(),
+        new FargateQuotaCheck(),
+        new ImageAndSecretsReachableCheck(),
+    ];
 
     public static async Task<IReadOnlyList<CheckResult>> RunAsync(ReadinessContext context, TimeSpan perCheck, CancellationToken ct)
     {
