@@ -11,6 +11,10 @@ public static class ReadinessChecks
     public static readonly IReadOnlyList<IReadinessCheck> All =
     [
         new StacksAgreeCheck(),
+        new SameImageCheck(),
+        new TaskDefinitionCheck(),
+        new FargateQuotaCheck(),
+        new ImageAndSecretsReachableCheck(),
         new AlarmsCheck(),
         new GateAgreesCheck(),
         new LockCheck(),
@@ -25,7 +29,8 @@ public static class ReadinessChecks
         return await Task.WhenAll(runs);
     }
 
-    private static async Task<CheckResult> RunOneAsync(IReadinessCheck check, ReadinessContext context, TimeSpan perCheck, CancellationToken ct)
+    /// One check within its own time, an AWS error read as unknown: what RunAsync does for each.
+    internal static async Task<CheckResult> RunOneAsync(IReadinessCheck check, ReadinessContext context, TimeSpan perCheck, CancellationToken ct)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(perCheck);
