@@ -14,6 +14,9 @@ public sealed class AwsClients(Func<string, string?> env, HttpClient http, TimeP
     public AwsClients Until(DateTimeOffset stopBy) =>
         new(env, http, time, retry with { StopBy = retry.StopBy is { } earlier && earlier < stopBy ? earlier : stopBy });
 
+    /// The signed client itself, for code that makes its own clients per region (the readiness checks' ReadinessContext).
+    public AwsHttpClient Http => Signed;
+
     public Route53Client Route53 => new(Signed);
 
     /// The regional clients call the function's own region unless given another (SERVICE_REGION, a peer replica's region).
@@ -32,4 +35,7 @@ public sealed class AwsClients(Func<string, string?> env, HttpClient http, TimeP
     public StepFunctionsClient StepFunctions(string region) => new(Signed, region);
 
     public ControlTableClient ControlTable(string tableName, string? region = null) => new(new DynamoDbClient(Signed, region ?? Environment.Region), tableName);
+
+    /// The decision log's run records, in the function's own region's replica.
+    public RunLogClient RunLog(string tableName) => new(new DynamoDbClient(Signed, Environment.Region), tableName);
 }

@@ -17,6 +17,8 @@ public static class ControlTableItems
 
     /// A stack's readiness plan, written by Pulumi at deploy: `readiness#STACK` (attribute `plan`, JSON).
     public const string ReadinessPrefix = "readiness#";
+    /// The plan item's attribute holding the plan's JSON (a string: ReadinessJson's ReadinessPlan).
+    public const string ReadinessPlanAttribute = "plan";
     /// The decision log's index of the last runs as measured (attributes `recent`, `lastSucceededDrill`).
     public const string Runs = "runs";
 

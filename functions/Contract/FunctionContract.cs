@@ -1,6 +1,7 @@
 // One contract across the process boundary: a library the functions (which read it), the compiler in infra/ (which sets each
 // function's environment and reads its results) and failoverctl reference, and that the oracles read as
 // tests/oracles/contract.json. Renaming a value here changes every side at once.
+using Failover.Contract.Readiness;
 using Failover.Functions.Json;
 
 namespace Failover.Contract;
@@ -132,6 +133,8 @@ public static class HandlerNames
     public const string CheckService = "check-service";
     public const string ShiftTraffic = "shift-traffic";
     public const string ReleaseLock = "release-lock";
+    /// Not a workflow step: each stack's scheduled readiness checks.
+    public const string Readiness = "readiness";
 }
 
 /// Environment variables the compiler sets on the functions.
@@ -198,6 +201,10 @@ public static class EnvNames
     public const string PeerStateMachineArns = "PEER_STATE_MACHINE_ARNS";
     /// The longest lease any phase of the workflow writes: a lock whose lease is further ahead was not written by a run.
     public const string LockMaxLeaseSeconds = "LOCK_MAX_LEASE_SECONDS";
+    /// The stack's prefix (`failover-secondary`): whose workflow a run record measures, the readiness function's own plan
+    /// (ControlTableItems.Readiness) and the metrics' Stack dimension; and the other stack's, the key of its plan.
+    public const string StackPrefix = "STACK_PREFIX";
+    public const string PeerStackPrefix = "PEER_STACK_PREFIX";
 }
 
 /// The values of TRAFFIC_GATE_MODE (config failover:trafficGate), also echoed as shift-traffic's `mode`.
@@ -276,6 +283,8 @@ public static class ResultFields
     public const string Confirmed = "confirmed";
     public const string Released = "released";
     public const string StateRecorded = "stateRecorded";
+    /// release-lock's: the run's measured record was written into the decision log.
+    public const string Recorded = "recorded";
     public const string ActiveRegion = "activeRegion";
     public const string Epoch = "epoch";
     public const string TimedOut = "timedOut";
@@ -286,6 +295,11 @@ public static class ResultFields
     public const string Notify = "notify";
     public const string Reminder = "reminder";
     public const string NextReminderAt = "nextReminderAt";
+    /// The readiness function's: every check's result, and how many passed, failed and could not tell.
+    public const string Results = "results";
+    public const string Passing = "passing";
+    public const string Failing = "failing";
+    public const string Unknown = "unknown";
 }
 
 /// The handlers, one descriptor each: what the functions serve and the compiler deploys. 256 MB everywhere: the native binary
@@ -354,16 +368,28 @@ public static class FunctionContract
     public static readonly HandlerDescriptor<ReleaseLockRequest, ReleaseLockResponse> ReleaseLock = new()
     {
         Name = HandlerNames.ReleaseLock,
-        Description = "Records the transition and releases the lock",
+        Description = "Records the transition and releases the lock, then records the run as measured",
         RequestInfo = () => FunctionsJson.Default.ReleaseLockRequest,
         ResponseInfo = () => FunctionsJson.Default.ReleaseLockResponse,
-        Environment = new([EnvNames.ControlTableName, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion], []),
-        Results = [ResultFields.Released, ResultFields.StateRecorded, ResultFields.Reason, ResultFields.Epoch],
-        Size = new(256, 20, "one conditional write and, on a retry, one read"),
+        Environment = new([EnvNames.ControlTableName, EnvNames.PrimaryRegion, EnvNames.SecondaryRegion, EnvNames.StackPrefix], [EnvNames.DecisionTableName]),
+        Results = [ResultFields.Released, ResultFields.StateRecorded, ResultFields.Reason, ResultFields.Epoch, ResultFields.Recorded],
+        Size = new(256, 20, "one conditional write and, on a retry, one read; at the end of a run, one write and one read-modify-write of the run log"),
     };
 
-    /// Every handler, in the order the workflow first calls them.
-    public static readonly IReadOnlyList<HandlerDescriptor> All = [Decide, ScaleService, CheckService, ShiftTraffic, ReleaseLock];
+    public static readonly HandlerDescriptor<ReadinessRequest, ReadinessReport> Readiness = new()
+    {
+        Name = HandlerNames.Readiness,
+        Description = "Checks that this stack's move could run now and publishes each check's result as a metric",
+        RequestInfo = () => ReadinessJson.Default.ReadinessRequest,
+        ResponseInfo = () => ReadinessJson.Default.ReadinessReport,
+        Environment = new([EnvNames.ControlTableName, EnvNames.StackPrefix, EnvNames.PeerStackPrefix], []),
+        Results = [ResultFields.Results, ResultFields.Passing, ResultFields.Failing, ResultFields.Unknown],
+        // One scheduled invocation at a time: a second would only repeat the same reads.
+        Size = new(256, 60, "the checks run side by side, each within 20 s, then one PutMetricData; 60 s leaves room for a slow region", 1),
+    };
+
+    /// Every handler: the workflow's in the order it first calls them, then the scheduled readiness checks.
+    public static readonly IReadOnlyList<HandlerDescriptor> All = [Decide, ScaleService, CheckService, ShiftTraffic, ReleaseLock, Readiness];
 
     /// The handler a function's handler setting names, or null.
     public static HandlerDescriptor? Find(string? name) => All.FirstOrDefault(h => h.Name == name);

@@ -2,6 +2,7 @@ using Failover.Infra.Config;
 using Failover.Infra.Control;
 using Failover.Infra.Health;
 using Failover.Infra.Iam;
+using Failover.Infra.Readiness;
 using Failover.Infra.Regional;
 using Failover.Infra.Triggers;
 using Failover.Infra.Watch;
@@ -33,6 +34,9 @@ public sealed record RegionStack
     public required IReadOnlyList<WatcherAlarm> Watchers { get; init; }
     public required IReadOnlyList<DeadLetterQueue> DeadLetters { get; init; }
     public required Resource Dashboard { get; init; }
+    /// The stack's readiness plan in the control table, and its scheduled checks (null when readinessRate is off).
+    public required Resource ReadinessPlan { get; init; }
+    public ReadinessFunction? Readiness { get; init; }
 
     public static PulumiProgram Build(StackConfig config) => Create(config).Program;
 
@@ -139,10 +143,17 @@ public sealed record RegionStack
         {
             Naming = naming, Account = account, Table = orchestration.Table, Workflow = orchestration.Workflow,
             TableWriters = [orchestration.Functions.Decide, orchestration.Functions.ReleaseLock],
-            PeerPrefix = peer.Prefix, PeerRegion = peer.Region,
+            PeerPrefix = peer.Prefix, PeerRegion = peer.Region, Deployer = Deployer(program),
         });
 
-        // Triggers: the primary forwards its alarms, the secondary starts its workflow on them and on its probe.
+        // Readiness: the plan the checks hold the account against, and the function that runs them on a schedule.
+        var planSources = new ReadinessPlanProps { Config = config, Role = role, Account = account, Alarms = alarms, Orchestration = orchestration };
+        var readinessPlan = ReadinessPlanItem.Create(program, naming, orchestration.Table, ReadinessPlanBuilder.Build(planSources), operators.TablePolicy);
+        var readiness = config.Readiness.Rate is { } readinessRate
+            ? ReadinessFunction.Create(new ReadinessFunctionProps { Program = program, Plan = planSources, Rate = readinessRate })
+            : null;
+
+        // Triggers: the primary forwards its alarms, the secondary starts its workflow on them, on its probe and on its drill schedule.
         var forwarding = role.ForwardsAlarms
             ? AlarmForwarding.Create(program, new AlarmForwardingProps
             {
@@ -156,7 +167,7 @@ public sealed record RegionStack
             {
                 Naming = naming, Account = account, StateMachineArn = orchestration.Workflow.TriggerArn ?? throw new InvalidOperationException("the secondary has a trigger entry point"),
                 TriggerAlarmArns = primary.TriggerAlarmArns ?? throw new InvalidOperationException("the triggers start on the primary's alarms"),
-                ProbeRate = config.Triggers.ProbeRate,
+                ProbeRate = config.Triggers.ProbeRate, DrillSchedule = config.Triggers.DrillSchedule,
             })
             : null;
 
@@ -176,7 +187,7 @@ public sealed record RegionStack
         EventRule[] rules = [.. forwarding?.Rules ?? [], .. triggers is null ? [] : new[] { triggers.AlarmRule }, runEnded, peerNotices.ToPeer, peerNotices.FromPeer,
             .. gateMoved is null ? [] : new[] { gateMoved }, .. changes];
         var deadLetters = rules.Select(r => r.DeadLetters)
-            .Concat(triggers?.ProbeDeadLetters is { } probe ? [probe] : [])
+            .Concat(triggers?.ScheduleDeadLetters ?? [])
             .ToList();
         var watchers = WatcherAlarms.Create(program, new WatcherAlarmsProps
         {
@@ -184,6 +195,7 @@ public sealed record RegionStack
             Topics = topics, DeadLetters = deadLetters,
             Rules = rules,
             Triggers = triggers, ProbeIntervalSeconds = triggers?.Probe is null ? null : config.Triggers.ProbeIntervalSeconds,
+            Readiness = readiness?.Function, ReadinessIntervalSeconds = config.Readiness.IntervalSeconds,
         });
         foreach (var topic in topics) topic.DeclarePolicy(program);
         var dashboard = Watch.Dashboard.Create(program, DashboardView(config, role, account, loadBalancer, ecs, health, orchestration, deadLetters, watchers));
@@ -194,8 +206,15 @@ public sealed record RegionStack
         {
             Program = program, Role = role, Account = account, Providers = providers, LoadBalancer = loadBalancer, Ecs = ecs, Scaling = scaling,
             Alarms = alarms, Health = health, Record = record, Orchestration = orchestration, Forwarding = forwarding, Triggers = triggers,
-            RunEnded = runEnded, Watchers = watchers, DeadLetters = deadLetters, Dashboard = dashboard,
+            RunEnded = runEnded, Watchers = watchers, DeadLetters = deadLetters, Dashboard = dashboard, ReadinessPlan = readinessPlan, Readiness = readiness,
         };
+    }
+
+    // The deploying identity as IAM policies name it: an assumed role's role ARN, not its session's.
+    private static Value Deployer(PulumiProgram program)
+    {
+        var caller = program.AddVariable("caller-arn", new Invoke("aws:index/getCallerIdentity:getCallerIdentity", Map.Of(), "arn"));
+        return program.AddVariable("deployer-arn", new Invoke("aws:iam/getSessionContext:getSessionContext", Map.Of(("arn", caller)), "issuerArn"));
     }
 
     // This stack's side from its own resources; the peer's from the primary's view (in the secondary) or from the fixed names both
@@ -215,6 +234,7 @@ public sealed record RegionStack
             HealthChecks = [("endpoint", health.Endpoint.Out("id")), ("region", health.Calculated.Out("id")), ("gate", health.Gate.Check.Out("id"))],
             StateMachineArns = orchestration.Workflow.Arns,
             FunctionNames = [.. orchestration.Functions.All.Select(f => (Value)f.Function.Function.Out("name"))],
+            ReadinessStack = config.Readiness.Rate is null ? null : config.NamePrefix,
         };
         // The scale-standby function runs in whichever stack scales the other back.
         var ownFunctions = orchestration.Functions.All.Select(f => f.Key).Where(f => f != Orchestration.ScaleStandby);
@@ -227,6 +247,8 @@ public sealed record RegionStack
             Service = peer.ServiceName,
             StateMachineArns = peer.StateMachineArns(account),
             FunctionNames = [.. peerFunctions.Select(f => (Value)peer.Named(f))],
+            // Named by its prefix: shown when this stack runs its checks too (readinessRate is each stack's own).
+            ReadinessStack = config.Readiness.Rate is null ? null : peer.Prefix,
         };
         // The secondary also sees the primary's generated ids, through the primary's view.
         var primary = orchestration.Primary;

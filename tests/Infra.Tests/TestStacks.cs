@@ -25,6 +25,9 @@ internal static class TestStacks
             "ap-southeast-2=https://host-dzu23x.ap-southeast-2.example.aws/v1"),
     ];
 
+    /// A weekly drill (Monday 03:00 UTC), as the golden variant secondary-scheduled-drill has it.
+    public static readonly (string Key, string? Value)[] DrillSchedule = [("drillSchedule", "cron(0 3 ? * MON *)")];
+
     /// trafficGate arc on a cluster the primary creates.
     public static readonly (string Key, string? Value)[] ArcCreatedCluster = [("trafficGate", "arc"), ("arcCreateCluster", "true")];
 

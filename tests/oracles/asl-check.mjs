@@ -449,7 +449,7 @@ const fakes = {
         throw invalid(`'leaseSeconds' must be a whole number of seconds from 60 to 86400 with RENEW (got ${show(payload.leaseSeconds)}).`);
       // Only the owner renews; a lock taken over (or released) is gone, and the run must stop before it acts again.
       if (world.lockToken !== payload.lockId) throw named("LockLost", "the lock is no longer held with this run's token");
-      return { released: false, stateRecorded: false, reason: "lease renewed", epoch: 0 };
+      return { released: false, stateRecorded: false, reason: "lease renewed", epoch: 0, recorded: false };
     }
     if (!["SUCCEEDED", "FAILED"].includes(payload.outcome)) throw invalid(`'outcome' must be SUCCEEDED or FAILED (got ${show(payload.outcome)}).`);
     // The lock may have been lost meanwhile (lease expired, taken over): then nothing is released nor recorded.
@@ -461,6 +461,8 @@ const fakes = {
       released, stateRecorded: recorded,
       reason: released ? "released" : holder ? "held by another execution" : "no lock is held by this execution",
       activeRegion: recorded ? world.machine.region : null, epoch: recorded ? 8 : 0,
+      // The run's measured record: written for a run that held its lock to the end.
+      recorded: released,
     });
   },
 };

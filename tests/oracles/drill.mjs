@@ -4,14 +4,16 @@
 // every request that is unsigned, signed wrongly, or not allowed by the caller's policies.
 //
 //   node drill.mjs [--json] --primary primary.yaml --secondary secondary.yaml [--bootstrap PATH]
-//                  [--scenarios failover,failback,drill,denied-update-service,denied-put-metric-data,outage-failover,outage-failback,
-//                               crowded-failover,repeated-blocked]
+//                  [--scenarios failover,failback,drill,scheduled-drill,scheduled-drill-failed-over,denied-update-service,
+//                               denied-put-metric-data,outage-failover,outage-failback,crowded-failover,repeated-blocked]
 //                  [--runs N] [--cycles K]
 //
 // Scenarios: `direct-shift` (shift-traffic invoked directly, without the run's token: refused, nothing moves), `forged-alarm`
 // (the triggers' entry point started with a forged alarm and force against a healthy primary: nothing moves, the claims are
 // recorded as unverified and refused), `failover` (secondary's workflow, forced: the primary is healthy in moto), then `failback` (primary's workflow,
 // with scale-standby scaling the secondary down in its region) and `drill` (secondary's workflow) in the same world;
+// `scheduled-drill-failed-over` (after the failover) and `scheduled-drill` (after the operator's drill) start what the compiled
+// drill schedule starts (its target machine and input; the secondary must set failover:drillSchedule) in that world too;
 // `denied-*` each in a fresh world with one action taken out of one compiled policy: the failover must fail with the
 // function's AccessDenied (errorType AwsServiceError) in the workflow, notify FAILED, release the lock and move no traffic.
 // `outage-*` in a world of their own: the primary's region down and Route 53's API unreachable, the probe's failover, then the
@@ -31,7 +33,7 @@ const DENIALS = {
   // moto names CloudWatch's actions by its signing name (monitoring:) in an AccessDenied.
   "denied-put-metric-data": { stack: "secondary", fn: "shift-traffic", action: "cloudwatch:PutMetricData", reported: "monitoring:PutMetricData", failsIn: "ShiftTraffic" },
 };
-const MAIN = ["direct-shift", "forged-alarm", "failover", "failback", "drill"];
+const MAIN = ["direct-shift", "forged-alarm", "failover", "scheduled-drill-failed-over", "failback", "drill", "scheduled-drill"];
 /** A regional outage and the recovery from it, in one world of their own, in this order. */
 const OUTAGE = ["outage-failover", "outage-still-down", "outage-failback"];
 /** The recovery region short of capacity while the primary is down, in a world of its own. */
@@ -272,6 +274,21 @@ function commonChecks(expect, result, world, program, before, after, decision) {
   expect.that(result.retries === 0, `${result.retries} retries happened (every call should succeed or be refused at once under moto)`);
 }
 
+/**
+ * The run as release-lock measured it at its end: its record on the run's decision record (`measured`), first in its region's
+ * run index (`runs`: `recent`, `lastSucceededDrill`). Returned for the scenario's JSON, where the tests assert its phases.
+ */
+function measuredRun(expect, result, after, region) {
+  const parse = (text) => { try { return text ? JSON.parse(text) : null; } catch { return null; } };
+  const decided = (after.decisions[region] ?? []).find((d) => d.pk === `decision#${result.executionArn}`);
+  const measured = parse(decided?.measured);
+  expect.that(measured?.execution === result.executionArn, `a measured record on decision#<execution> in ${region}'s decision log: got ${JSON.stringify(decided?.measured ?? null)}`);
+  const runs = after.runs?.[region];
+  const recent = parse(runs?.recent) ?? [];
+  expect.equal(recent[0], measured, `the run first in ${region}'s run index (recent)`);
+  return { measured, index: { recent: recent.map((r) => r.execution), lastSucceededDrill: parse(runs?.lastSucceededDrill)?.execution ?? null, version: runs?.version ?? null } };
+}
+
 function checkNotices(expect, messages, expected, program, executionArn, others) {
   expect.equal(events(messages), expected, `notifications delivered to the ${program.role} topic's queue`);
   for (const m of messages ?? []) {
@@ -354,7 +371,7 @@ async function failover(world, label) {
   const env = envOf(world, secondary, "scale-service");
   const epoch = num(before.state[secondary.region]?.epoch ?? 0);
   if (expect.that(result.status === "SUCCEEDED", `the execution ended ${result.status}: ${JSON.stringify(result.error)}`)) {
-    expect.equal(result.output.release, { released: true, stateRecorded: true, reason: result.output.release.reason, epoch: epoch + 1 }, "release-lock's answer");
+    expect.equal(result.output.release, { released: true, stateRecorded: true, reason: result.output.release.reason, epoch: epoch + 1, recorded: true }, "release-lock's answer");
   }
   commonChecks(expect, result, world, secondary, before, after, "FAILOVER");
   expect.equal(after.gates.primary.inverted, true, "the primary's traffic gate inverted (traffic moved to the secondary)");
@@ -373,7 +390,8 @@ async function failover(world, label) {
   expect.that(result.visited.indexOf("ScaleUp") < result.visited.indexOf("ShiftTraffic") && result.visited.includes("CheckReadiness"),
     `scale and verify before shifting: states visited ${result.visited.join(" > ")}`);
   checkNotices(expect, after.messages.secondary, ["INITIATED", "SUCCEEDED"], secondary, result.executionArn, after.messages.primary);
-  return report(result, expect, "SUCCEEDED", after.messages.secondary, after);
+  const run = measuredRun(expect, result, after, secondary.region);
+  return { ...report(result, expect, "SUCCEEDED", after.messages.secondary, after), measured: run.measured, runIndex: run.index };
 }
 
 async function failback(world, label) {
@@ -386,7 +404,7 @@ async function failback(world, label) {
   const activeEnv = envOf(world, primary, "scale-service");
   const epoch = num(before.state[primary.region]?.epoch ?? 0);
   if (expect.that(result.status === "SUCCEEDED", `the execution ended ${result.status}: ${JSON.stringify(result.error)}`)) {
-    expect.equal(result.output.release, { released: true, stateRecorded: true, reason: result.output.release.reason, epoch: epoch + 1 }, "release-lock's answer");
+    expect.equal(result.output.release, { released: true, stateRecorded: true, reason: result.output.release.reason, epoch: epoch + 1, recorded: true }, "release-lock's answer");
     expect.that(result.output.standby && !("Error" in result.output.standby) && result.output.standby.desiredCount === num(standbyEnv.STANDBY_DESIRED_COUNT),
       `scale-standby's answer (a failure there is reported in SUCCEEDED, not as a failed failback): ${JSON.stringify(result.output.standby)}`);
   }
@@ -407,15 +425,27 @@ async function failback(world, label) {
   expect.that(result.visited.indexOf("ShiftTraffic") < result.visited.indexOf("ScaleDownStandby"),
     `the secondary is scaled down only after the gate is restored: states visited ${result.visited.join(" > ")}`);
   checkNotices(expect, after.messages.primary, ["INITIATED", "SUCCEEDED"], primary, result.executionArn, after.messages.secondary);
-  return report(result, expect, "SUCCEEDED", after.messages.primary, after);
+  const run = measuredRun(expect, result, after, primary.region);
+  return { ...report(result, expect, "SUCCEEDED", after.messages.primary, after), measured: run.measured, runIndex: run.index };
 }
 
 async function drill(world, label) {
   const { secondary } = world.programs;
   const before = await world.moto.ask("observe");
-  const result = await execute(world, secondary, { action: "drill", source: "drill-test", reason: "e2e" }, label);
+  const input = { action: "drill", source: "drill-test", reason: "e2e" };
+  const result = await execute(world, secondary, input, label);
   const after = await world.moto.ask("observe");
   const expect = new Expect();
+  checkDrill(expect, world, result, before, after);
+  // What scheduled-drill compares its notices with.
+  world.operatorDrill = { source: input.source, notices: after.messages.secondary };
+  const run = measuredRun(expect, result, after, secondary.region);
+  return { ...report(result, expect, "SUCCEEDED", after.messages.secondary, after), measured: run.measured, runIndex: run.index };
+}
+
+/** What every drill that runs must do: scale the standby up, check it, scale it back, move nothing, say so twice. */
+function checkDrill(expect, world, result, before, after) {
+  const { secondary } = world.programs;
   const env = envOf(world, secondary, "scale-service");
   expect.that(result.status === "SUCCEEDED", `the execution ended ${result.status}: ${JSON.stringify(result.error)}`);
   commonChecks(expect, result, world, secondary, before, after, "DRILL");
@@ -437,6 +467,69 @@ async function drill(world, label) {
   checkNotices(expect, after.messages.secondary, ["INITIATED", "SUCCEEDED"], secondary, result.executionArn, after.messages.primary);
   expect.that(JSON.stringify(after.messages.secondary.find((m) => m.message?.event === "SUCCEEDED")?.message?.timings ?? {}).includes("ready"),
     "the SUCCEEDED notice carries the drill's timings");
+}
+
+// ------------------------------------------------------------------------------------------------------- scheduled drills
+
+/** The compiled drill schedule's target: the state machine it starts (by logical name) and the fixed input it starts it with. */
+function scheduledStart(program) {
+  if (!program.resources["drill-schedule"]) throw new Error("the compiled secondary schedules no drill (failover:drillSchedule is unset)");
+  const target = program.resource("drill-schedule").properties.target;
+  return { entry: /^\$\{(.+)\.arn\}$/.exec(target.arn)?.[1], input: JSON.parse(target.input) };
+}
+
+/** A notice's words, with its source (which differs between who started a drill) replaced. */
+const words = (message, source) => ({
+  event: message?.event, action: message?.action, decision: message?.decision, why: message?.why,
+  summary: String(message?.summary).replaceAll(`(${source})`, "(SOURCE)"),
+});
+
+/**
+ * The drill schedule's start, as the compiled schedule has it (its target machine, its input), after the operator's drill in
+ * the same world: it drills exactly as that one did, through the triggers' entry point, unattended and unforced, and its
+ * notices say the same words apart from the source.
+ */
+async function scheduledDrill(world, label) {
+  const { secondary } = world.programs;
+  const { entry, input } = scheduledStart(secondary);
+  const before = await world.moto.ask("observe");
+  const result = await execute(world, secondary, input, label, entry);
+  const after = await world.moto.ask("observe");
+  const expect = new Expect();
+  expect.equal(entry, "workflow-trigger", "the machine the drill schedule starts (the triggers' entry point)");
+  const decided = result.tasks.find((t) => t.state === "Decide");
+  expect.that(decided?.payload?.force === false && decided?.payload?.unattended === true && decided?.response?.entry === "trigger",
+    `the scheduled drill reaches decide unforced, unattended, from the triggers' entry point: ${JSON.stringify({ force: decided?.payload?.force, unattended: decided?.payload?.unattended, entry: decided?.response?.entry })}`);
+  checkDrill(expect, world, result, before, after);
+  const operator = world.operatorDrill;
+  if (expect.that(operator, "the operator's drill (scenario drill) runs first in this world, to compare the notices with")) {
+    expect.equal(after.messages.secondary.map((m) => words(m.message, input.source)), operator.notices.map((m) => words(m.message, operator.source)),
+      "the scheduled drill's notices in the operator's drill's words, apart from the source");
+  }
+  return report(result, expect, "SUCCEEDED", after.messages.secondary, after);
+}
+
+/**
+ * The drill schedule fires while traffic is failed over (right after the failover scenario): decide refuses it, saying why;
+ * nothing is scaled, no lock taken, no gate moved, and with a healthy primary nothing is announced.
+ */
+async function scheduledDrillFailedOver(world, label) {
+  const { secondary } = world.programs;
+  const { entry, input } = scheduledStart(secondary);
+  const before = await world.moto.ask("observe");
+  const expect = new Expect();
+  expect.equal(before.state[secondary.region]?.activeRegion, secondary.region, "traffic is failed over before the scheduled drill (scenario failover runs first)");
+  const result = await execute(world, secondary, input, label, entry);
+  const after = await world.moto.ask("observe");
+  expect.that(result.status === "SUCCEEDED" && result.visited.includes("NoAction"), `the run ends in NoAction: ${result.status}, ${result.visited.join(" > ")}`);
+  commonChecks(expect, result, world, secondary, before, after, "NO_ACTION");
+  const reason = String(result.output?.decision?.reason);
+  expect.that(reason.startsWith("traffic is failed over: the standby is serving, so not drilling"), `NO_ACTION says why: ${reason}`);
+  expect.that(!result.visited.includes("ScaleUp"), `nothing is scaled: states visited ${result.visited.join(" > ")}`);
+  expect.equal(after.services, before.services, "every service's desired count untouched");
+  expect.equal(after.scalableTargets, before.scalableTargets, "every scaling floor untouched");
+  expect.equal(after.gates, before.gates, "no traffic gate moved");
+  checkNotices(expect, after.messages.secondary, [], secondary, result.executionArn, after.messages.primary);
   return report(result, expect, "SUCCEEDED", after.messages.secondary, after);
 }
 
@@ -722,7 +815,8 @@ async function runOnce(options, suffix) {
     const names = [];
     for (let cycle = 1; cycle <= options.cycles; cycle++) for (const name of main) names.push(`${name}${options.cycles > 1 ? `#${cycle}` : ""}${suffix}`);
     await inWorld(names, null, (world, key) =>
-      ({ "direct-shift": directShift, "forged-alarm": forgedAlarm, failover, failback, drill })[key.replace(/[#@].*$/, "")](world, key.replace(/[#@].*$/, "")));
+      ({ "direct-shift": directShift, "forged-alarm": forgedAlarm, failover, failback, drill, "scheduled-drill": scheduledDrill,
+        "scheduled-drill-failed-over": scheduledDrillFailedOver })[key.replace(/[#@].*$/, "")](world, key.replace(/[#@].*$/, "")));
   }
   for (const name of options.scenarios.filter((s) => DENIALS[s])) {
     await inWorld([`${name}${suffix}`], DENIALS[name], (world) => denied(world, name, DENIALS[name]));

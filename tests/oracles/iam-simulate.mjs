@@ -384,8 +384,8 @@ function functionRows(program, m, fnName, fns) {
       m.allow("dynamodb:UpdateItem", tableArn(region, control), "takes or frees the lock: the state item", keys("state"))
         .allow("dynamodb:GetItem", tableArn(region, control), "reads the state item", keys("state"))
         .deny("dynamodb:UpdateItem", tableArn(region, control), "the flag is the operators' item", keys("flag"))
-        .deny("dynamodb:UpdateItem", tableArn(region, control), "a decision record is written once, never updated", keys("decision#x"))
         .deny("dynamodb:UpdateItem", tableArn(region, control), "one forbidden key among allowed ones still denies", keys("state", "flag"));
+      if (p.handler === "decide") m.deny("dynamodb:UpdateItem", tableArn(region, control), "decide writes a decision record once, never updates it", keys("decision#x"));
       if (p.handler === "decide") m.allow("dynamodb:GetItem", tableArn(region, control), "reads the flag override", keys("flag"));
       else m.deny("dynamodb:GetItem", tableArn(region, control), "release reads the state item only", keys("flag"));
       // The last BLOCKED or ALERT announced, one item per action: decide reads and updates those of its own workflow's actions
@@ -408,6 +408,15 @@ function functionRows(program, m, fnName, fns) {
           .deny("dynamodb:GetItem", tableArn(peer, control), "release reads this region's replica only");
         const log = program.primaryOutput("decisionTableName", true);
         if (log) m.deny("dynamodb:PutItem", tableArn(region, log), "decision records are decide's");
+        // At a run's end, its measured record: onto its decision record and into the run index, in the decision log (the control
+        // table in eventual mode), by update only.
+        const runLog = env.DECISION_TABLE_NAME ?? control;
+        m.allow("dynamodb:UpdateItem", tableArn(region, runLog), "measures the run on its decision record", keys("decision#x"))
+          .allow("dynamodb:GetItem", tableArn(region, runLog), "reads the run index", keys("runs"))
+          .allow("dynamodb:UpdateItem", tableArn(region, runLog), "adds the run to the run index", keys("runs"))
+          .deny("dynamodb:GetItem", tableArn(region, runLog), "reads no decision record", keys("decision#x"))
+          .deny("dynamodb:PutItem", tableArn(region, runLog), "updates the run index, never replaces it", keys("runs"))
+          .deny("dynamodb:UpdateItem", tableArn(peer, runLog), "the run log of this region's replica only", keys("runs"));
         break;
       }
       // decide

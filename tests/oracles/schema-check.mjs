@@ -39,6 +39,10 @@ const bodyTypes = {
   eventPattern: "unknown",
   // Dashboard bodies have no provider type: MetricCatalogTests check every widget's metric and dimensions.
   dashboardBody: "unknown",
+  // A table item (DynamoDB's typed JSON) and the readiness plan inside it (its attribute's S): no provider type; the functions
+  // read the plan with their own source-generated context (ReadinessPlan).
+  item: "unknown",
+  S: "unknown",
   // An ARC cluster's endpoints as text: shift-traffic's ARC_CLUSTER_ENDPOINTS, and the primary's outputs the secondary reads.
   ARC_CLUSTER_ENDPOINTS: "pulumi.Input<aws.types.output.route53recoverycontrol.ClusterClusterEndpoint[]>",
   arcClusterEndpoints: "pulumi.Input<aws.types.output.route53recoverycontrol.ClusterClusterEndpoint[]>",

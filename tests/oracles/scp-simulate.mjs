@@ -68,6 +68,7 @@ for (const program of programs) {
     if (name.endsWith("-failover-trigger")) {
       add("allowed", fnRole(prefix, "start-on-alarm"), "states:StartExecution", arn, "the alarm rule starts the trigger machine");
       add("allowed", fnRole(prefix, "probe"), "states:StartExecution", arn, "the probe starts the trigger machine");
+      if (program.resources["drill-schedule"]) add("allowed", fnRole(prefix, "drill"), "states:StartExecution", arn, "the drill schedule starts the trigger machine");
       add("denied", operator, "states:StartExecution", arn, "the operator role never starts the trigger machine");
     } else if (name.endsWith("-failover")) add("allowed", operator, "states:StartExecution", arn, "the operator starts the failover workflow");
   }
@@ -91,8 +92,8 @@ for (const program of programs) {
   for (const [, s] of of("aws:scheduler/schedule:Schedule")) {
     const group = /\$\{(.+)\.name\}/.exec(s.properties.groupName)?.[1];
     const arn = `arn:aws:scheduler:${region}:${ACCOUNT}:schedule/${program.resources[group]?.properties.name ?? s.properties.groupName}/${s.properties.name}`;
-    add("denied", outsider, "scheduler:UpdateSchedule", arn, "an outsider changes the probe");
-    add("allowed", deploy, "scheduler:DeleteSchedule", arn, "the deploy changes the probe");
+    add("denied", outsider, "scheduler:UpdateSchedule", arn, "an outsider changes a schedule");
+    add("allowed", deploy, "scheduler:DeleteSchedule", arn, "the deploy changes a schedule");
   }
   for (const [, r] of of("aws:cloudwatch/eventRule:EventRule")) {
     const arn = `arn:aws:events:${regionOf(r)}:${ACCOUNT}:rule/${r.properties.name}`;

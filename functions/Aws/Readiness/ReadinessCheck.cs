@@ -23,3 +23,9 @@ public interface IReadinessCheck
     /// Throws only for defects: an AWS error is caught by the runner and reported as unknown with its message.
     Task<CheckResult> RunAsync(ReadinessContext context, CancellationToken ct);
 }
+
+/// A check's verdict in one sentence.
+public static class CheckVerdicts
+{
+    public static CheckResult Says(this IReadinessCheck check, CheckStatus status, string why) => new() { Check = check.Name, Status = status, Why = why };
+}

@@ -8,7 +8,20 @@ namespace Failover.Functions.Aws.Readiness;
 public static class ReadinessChecks
 {
     /// In CheckNames.All's order.
-    public static readonly IReadOnlyList<IReadinessCheck> All = [];
+    public static readonly IReadOnlyList<IReadinessCheck> All =
+    [
+        new StacksAgreeCheck(),
+        new SameImageCheck(),
+        new TaskDefinitionCheck(),
+        new FargateQuotaCheck(),
+        new ImageAndSecretsReachableCheck(),
+        new AlarmsCheck(),
+        new GateAgreesCheck(),
+        new LockCheck(),
+        new RolePermissionsCheck(),
+        new DrillAgeCheck(),
+        new DrillRecoveryTimeCheck(),
+    ];
 
     public static async Task<IReadOnlyList<CheckResult>> RunAsync(ReadinessContext context, TimeSpan perCheck, CancellationToken ct)
     {
@@ -16,7 +29,8 @@ public static class ReadinessChecks
         return await Task.WhenAll(runs);
     }
 
-    private static async Task<CheckResult> RunOneAsync(IReadinessCheck check, ReadinessContext context, TimeSpan perCheck, CancellationToken ct)
+    /// One check within its own time, an AWS error read as unknown: what RunAsync does for each.
+    internal static async Task<CheckResult> RunOneAsync(IReadinessCheck check, ReadinessContext context, TimeSpan perCheck, CancellationToken ct)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(perCheck);

@@ -35,7 +35,9 @@ public static class DecisionTable
         var mode = input.Flag == FlagMode.Auto && input.ForceRequested ? FlagMode.Force : input.Flag;
         // Force acts where the evidence is missing or bad ("the region is dark, act anyway"); a trigger's start never forces
         // against a healthy primary, or the probe would fail it over every few minutes, and again after every failback.
-        if (!input.Unattended || mode != FlagMode.Force || input.Health != Health.Healthy) return Decide(input, mode);
+        // A drill is the same under force as under auto (force never makes one act), so its reason says nothing of force.
+        if (!input.Unattended || mode != FlagMode.Force || input.Health != Health.Healthy || input.Action == FailoverAction.Drill)
+            return Decide(input, mode);
         var outcome = Decide(input, FlagMode.Auto);
         return outcome with { Reason = $"{outcome.Reason} (flag force: a trigger's start does not force against a healthy primary; an operator's does)" };
     }
@@ -105,9 +107,15 @@ public static class DecisionTable
 
     private static DecisionOutcome Drill(DecisionInput input, FlagMode mode)
     {
-        if (mode == FlagMode.Block) return new(Decision.Blocked, "the flag is block");
+        // Not now, whatever the flag and the evidence say, and said first, for a scheduled drill and an operator's alike: a
+        // failed-over stack has no standby to exercise (and scaling it back would take capacity from live traffic), and a held
+        // lock is another run at work.
         if (input.AlreadyDone)
-            return NotActing(input, "traffic is failed over: the standby is serving, nothing to drill", "fail back once the primary is healthy");
+            return NotActing(input, "traffic is failed over: the standby is serving, so not drilling", "fail back once the primary is healthy");
+        if (input.LockedByOther)
+            return NotActing(input, "another execution holds the lock: not drilling",
+                "see which one with failoverctl status; a drill waits for no run, the next one tries again");
+        if (mode == FlagMode.Block) return new(Decision.Blocked, "the flag is block");
         // A drill takes the lock for its whole run and ends by scaling the standby back: during an outage it would hold off
         // every failover and then undo the capacity one needs. A drill is never urgent, so force does not override this, and
         // UNKNOWN counts too: missing evidence may mean the primary is down (its alarms unanswering), and waiting costs nothing.

@@ -15,6 +15,7 @@ public static class HandlerCatalog
         HandlerNames.ScaleService => JsonHandler.For(FunctionContract.ScaleService, new ScaleServiceHandler(env, aws).HandleAsync),
         HandlerNames.CheckService => JsonHandler.For(FunctionContract.CheckService, new CheckServiceHandler(env, aws, time).HandleAsync),
         HandlerNames.ReleaseLock => JsonHandler.For(FunctionContract.ReleaseLock, new ReleaseLockHandler(env, aws, time).HandleAsync),
+        HandlerNames.Readiness => JsonHandler.For(FunctionContract.Readiness, new ReadinessHandler(env, aws, time).HandleAsync),
         _ => null,
     };
 }

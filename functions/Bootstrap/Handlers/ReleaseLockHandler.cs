@@ -1,3 +1,4 @@
+using Failover.Contract.Readiness;
 using Failover.Functions.Aws;
 using Failover.Functions.Json;
 using Failover.Functions.Runtime;
@@ -7,7 +8,8 @@ namespace Failover.Functions.Handlers;
 /// `release-lock`: the workflow's last step, on success and on failure. Records a completed transition and gives the lock back in
 /// one conditional write, only for the lock's owner; a retried call answers as the first did and changes nothing. Between phases
 /// (outcome RENEW) it moves the lease to cover the next phase only, so a run that dies frees the lock within that phase's bound;
-/// a run that finds its lock gone stops (LockLost) before acting again.
+/// a run that finds its lock gone stops (LockLost) before acting again. At a run's final release it then records the run as measured
+/// (RunMeasurement) in the decision log; a record that cannot be written is logged and reported, never a failed release.
 public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients clients, TimeProvider time)
 {
     public async Task<ReleaseLockResponse> HandleAsync(ReleaseLockRequest request, InvocationContext context, CancellationToken cancellationToken)
@@ -26,6 +28,8 @@ public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients cli
         var tableName = settings.Required(EnvNames.ControlTableName);
         var primaryRegion = settings.Required(EnvNames.PrimaryRegion);
         var secondaryRegion = settings.Required(EnvNames.SecondaryRegion);
+        var stack = settings.Required(EnvNames.StackPrefix);
+        var logTableName = settings.Optional(EnvNames.DecisionTableName) ?? tableName;
         settings.ThrowIfInvalid();
         var tokenHash = LockToken.Hash(request.LockId);
         if (outcomeName == Renew) return await RenewAsync(tokenHash, action, TimeSpan.FromSeconds(request.LeaseSeconds!.Value), tableName, context, cancellationToken);
@@ -35,18 +39,50 @@ public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients cli
         var transition = succeeded && action != FailoverAction.Drill
             ? new Transition(action == FailoverAction.Failover ? secondaryRegion : primaryRegion, Wire.Of(action))
             : null;
-        var table = clients.Until(context.StopBy).ControlTable(tableName);
-        var outcome = await table.ReleaseLockAsync(tokenHash, request.ExecutionId, succeeded ? "SUCCEEDED" : "FAILED", transition, time.GetUtcNow(), cancellationToken);
+        var aws = clients.Until(context.StopBy);
+        var outcomeText = succeeded ? "SUCCEEDED" : "FAILED";
+        var outcome = await aws.ControlTable(tableName).ReleaseLockAsync(tokenHash, request.ExecutionId, outcomeText, transition, time.GetUtcNow(), cancellationToken);
         context.Log.Info("release-lock", ("executionId", BoundedText.Of(request.ExecutionId, 200)), ("released", outcome.Released), ("stateRecorded", outcome.StateRecorded),
             ("activeRegion", outcome.ActiveRegion), ("epoch", outcome.Epoch), ("reason", outcome.Reason));
+        // Only a run that held the lock to its end is measured: one that never took it did nothing, and one whose lock was taken
+        // over shares the index with the run that took it.
+        var (recorded, why) = outcome.Released
+            ? await RecordAsync(aws.RunLog(logTableName), RunMeasurement.Measure(request.ExecutionId, action, stack, outcomeText, request.Request, request.Timings,
+                time.GetUtcNow()), context, cancellationToken)
+            : (false, null);
         return new ReleaseLockResponse
         {
             Released = outcome.Released,
             StateRecorded = outcome.StateRecorded,
-            Reason = outcome.Reason,
+            Reason = why is null ? outcome.Reason : $"{outcome.Reason}; {why}",
             ActiveRegion = outcome.ActiveRegion,
             Epoch = outcome.Epoch ?? 0,
+            Recorded = recorded,
         };
+    }
+
+    /// Writes the run's record onto its decision record and into the run index. The lock is already released: whatever goes wrong
+    /// here is logged and answered as a sentence, never thrown, so neither the release nor the run fails for a measurement.
+    private static async Task<(bool Recorded, string? Why)> RecordAsync(RunLogClient log, RunRecord? record, InvocationContext context,
+        CancellationToken cancellationToken)
+    {
+        if (record is null) return (false, "the run was not measured: the request carries no start time (timings.started.at)");
+        try
+        {
+            var onDecision = await log.MeasureDecisionAsync(record, cancellationToken);
+            var index = await log.AddAsync(record, cancellationToken);
+            context.Log.Info("run recorded", ("execution", BoundedText.Of(record.Execution, 200)), ("onDecision", onDecision), ("inIndex", index is not null),
+                ("phases", string.Join(", ", record.Phases.Select(p => $"{p.Key}={p.Value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}"))));
+            if (index is null)
+                return (onDecision, $"{(onDecision ? "run recorded on its decision record only" : "run not recorded")}: the run index changed under each of " +
+                    $"{RunLogClient.IndexAttempts} writes");
+            return (true, onDecision ? "run recorded" : "run recorded in the run index only: decide left no decision record to measure");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            context.Log.Error("run not recorded", ("execution", BoundedText.Of(record.Execution, 200)), ("error", e.GetType().Name), ("message", BoundedText.Of(e.Message, 500)));
+            return (false, $"run not recorded ({e.GetType().Name}: {BoundedText.Of(e.Message, 300)}); the lock is released all the same");
+        }
     }
 
     private const string Renew = "RENEW";
@@ -64,7 +100,7 @@ public sealed class ReleaseLockHandler(Func<string, string?> env, AwsClients cli
         context.Log.Info("lease renewed", ("action", Wire.Of(action)), ("until", until.ToString("O")));
         return new ReleaseLockResponse
         {
-            Released = false, StateRecorded = false, Reason = $"lease renewed until {until.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}", Epoch = 0,
+            Released = false, StateRecorded = false, Reason = $"lease renewed until {until.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}", Epoch = 0, Recorded = false,
         };
     }
 }

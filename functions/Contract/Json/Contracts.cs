@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Failover.Functions.Json;
@@ -195,6 +196,25 @@ public sealed record ReleaseLockRequest
     public string? Outcome { get; init; }
     /// RENEW: how long from now the lease runs: the longest the run's next phase can take.
     public int? LeaseSeconds { get; init; }
+    /// The final release's (SUCCEEDED, FAILED) account of the run, for its measured record: the request it was started with
+    /// (the workflow's `$.request`) and its stamps (`$.timings`, RunStamps).
+    public RunStart? Request { get; init; }
+    public IReadOnlyDictionary<string, RunStamp>? Timings { get; init; }
+}
+
+/// What a run was started with, as far as its record needs it.
+public sealed record RunStart
+{
+    public string? Source { get; init; }
+    /// The alarm event's `detail` when an alarm started the run. Read leniently: what a run was started with must never fail its
+    /// release (decide refuses a malformed alarm, but the release after that refusal still runs).
+    public JsonElement? Alarm { get; init; }
+}
+
+/// One workflow stamp: when the run entered the step (ISO 8601).
+public sealed record RunStamp
+{
+    public string? At { get; init; }
 }
 
 public sealed record ReleaseLockResponse
@@ -207,6 +227,9 @@ public sealed record ReleaseLockResponse
     public string? ActiveRegion { get; init; }
     /// The transition's epoch when one was recorded; 0 when nothing was (a failed run, a drill).
     public required long Epoch { get; init; }
+    /// The run's measured record (RunRecord) was written into the decision log: false for a renewal, a release of no lock of this
+    /// run's, and a record that could not be written (`reason` says why; the lock is released all the same).
+    public required bool Recorded { get; init; }
 }
 
 /// What the Runtime API's /error endpoints take.

@@ -8,6 +8,8 @@ namespace Failover.Contract.Readiness;
 [JsonSerializable(typeof(ReadinessPlan))]
 [JsonSerializable(typeof(CheckResult))]
 [JsonSerializable(typeof(IReadOnlyList<CheckResult>))]
+[JsonSerializable(typeof(ReadinessRequest))]
+[JsonSerializable(typeof(ReadinessReport))]
 [JsonSerializable(typeof(RunRecord))]
 [JsonSerializable(typeof(IReadOnlyList<RunRecord>))]
 public sealed partial class ReadinessJson : JsonSerializerContext;

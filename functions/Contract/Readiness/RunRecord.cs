@@ -38,8 +38,36 @@ public sealed record RunRecord
     public required IReadOnlyDictionary<string, double?> Phases { get; init; }
 }
 
-/// The index item's limits.
+/// Where the run records live. In the decision log (DECISION_TABLE_NAME, the control table in eventual mode), beside decide's
+/// records: the run's own `decision#OWNER` item gets attribute `measured` (STRING: the RunRecord's JSON, ReadinessJson), so it
+/// expires with the decision (its TTL); the index item `runs` (ControlTableItems.Runs, no TTL) holds `recent` (STRING: a JSON
+/// list of RunRecord, newest first, at most Kept, one per execution), `lastSucceededDrill` (STRING: the RunRecord of the newest
+/// drill whose outcome is SUCCEEDED; kept however many runs follow) and `version` (NUMBER), the guard of its read-modify-write:
+/// runs are serialised by the lock, so a conflict is rare and a retry or two settles it.
 public static class RunRecords
 {
     public const int Kept = 50;
+    /// The index item's attributes and the decision record's.
+    public const string Recent = "recent";
+    public const string LastSucceededDrill = "lastSucceededDrill";
+    public const string Version = "version";
+    public const string Measured = "measured";
+}
+
+/// The workflow's stamps (`$.timings.NAME.at`, when the run entered the step), by name: the workflow writes them, release-lock
+/// measures the phases between them.
+public static class RunStamps
+{
+    /// The execution's start.
+    public const string Started = "started";
+    /// decide answered.
+    public const string Decided = "decided";
+    /// The region is scaled up and ready (or, for a failover with the primary confirmed down, partly ready).
+    public const string Ready = "ready";
+    /// The beforeShift recovery tasks are done (a failover's or failback's, right before the shift; none: right after ready).
+    public const string Recovered = "recovered";
+    /// shift-traffic moved the gate.
+    public const string Shifted = "shifted";
+    /// The run's work is done, just before its SUCCEEDED notice.
+    public const string Finished = "finished";
 }

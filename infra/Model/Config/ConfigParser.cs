@@ -53,7 +53,8 @@ public static class ConfigParser
 
         var control = ControlSection.Parse(r, inputs, role ?? Role.Primary, region, peerRegion);
         var workflow = WorkflowSection.Parse(r, capacity);
-        var triggers = TriggerSection.Parse(r);
+        var triggers = TriggerSection.Parse(r, role);
+        var readiness = ReadinessSection.Parse(r);
         var recoveryTasks = RecoveryTaskSection.Parse(r, region);
 
         var tags = StackSection.ParseTags(r, inputs, role ?? Role.Primary);
@@ -94,6 +95,7 @@ public static class ConfigParser
             Control = control,
             Workflow = workflow,
             Triggers = triggers,
+            Readiness = readiness,
             RecoveryTasks = recoveryTasks,
             Tags = tags,
         }, [], r.KnownKeys) { Warnings = warnings };

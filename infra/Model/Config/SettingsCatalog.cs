@@ -20,6 +20,7 @@ public static class SettingsCatalog
         ("Control table and peer", ControlSection.All),
         ("Workflow", WorkflowSection.All),
         ("Triggers", TriggerSection.All),
+        ("Readiness checks", ReadinessSection.All),
         ("Recovery tasks", RecoveryTaskSection.All),
     ];
 

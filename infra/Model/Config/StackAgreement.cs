@@ -24,6 +24,11 @@ public static class StackAgreement
         ("autoscalingMax", c => Text(c.Capacity.AutoscalingMax), "both services scale within it"),
     ];
 
+    /// This stack's value of each shared setting, by key (those it leaves unset left out): what its readiness plan records, so the
+    /// deployed pair can be compared as deployed.
+    public static IReadOnlyDictionary<string, string> Values(StackConfig config) =>
+        new SortedDictionary<string, string>(Shared.Where(s => s.Value(config) is not null).ToDictionary(s => s.Key, s => s.Value(config)!), StringComparer.Ordinal);
+
     /// Every disagreement between this stack and its peer, each naming the key, both values and both files; none when they agree.
     public static IReadOnlyList<string> Problems(StackConfig config, string origin, StackConfig peer, string peerOrigin)
     {

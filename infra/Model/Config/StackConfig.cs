@@ -34,6 +34,7 @@ public sealed record StackConfig
     public required ControlSettings Control { get; init; }
     public required WorkflowSettings Workflow { get; init; }
     public required TriggerSettings Triggers { get; init; }
+    public required ReadinessSettings Readiness { get; init; }
     /// The application's own steps around the traffic shift when this stack's region is promoted.
     public required IReadOnlyList<RecoveryTask> RecoveryTasks { get; init; }
     /// Configured tags plus Project, Stack and Role.

@@ -23,6 +23,9 @@ public sealed record ControlTable
     /// The table's replica in one region: the same name, that region's ARN.
     public Value ArnIn(string region) => TableArn(Name, region);
 
+    /// The decision log's replica in one region: the decision table's in strong mode, the control table's otherwise.
+    public Value DecisionLogArnIn(string region) => DecisionTableName is { } log ? TableArn(log, region) : ArnIn(region);
+
     private Value TableArn(Value name, string region) => name switch
     {
         Ref r => Value.Format($"arn:{Account.Partition}:dynamodb:{region}:{Account.AccountId}:table/{r}"),
@@ -33,7 +36,11 @@ public sealed record ControlTable
     // writes records only under decision#, so a defect cannot overwrite the flag or forge a transition in a record's place.
     private static Condition Items(params Value[] keys) => new("ForAllValues:StringLike", "dynamodb:LeadingKeys", keys);
 
-    private const string FlagItem = ControlTableItems.Flag, StateItem = ControlTableItems.State, DecisionItems = ControlTableItems.DecisionPrefix + "*";
+    private const string FlagItem = ControlTableItems.Flag, StateItem = ControlTableItems.State, DecisionItems = ControlTableItems.DecisionPrefix + "*",
+        RunIndexItem = ControlTableItems.Runs;
+
+    /// The decision log's replica in this region: its own table in strong mode, the control table otherwise.
+    private Value DecisionLogArn => DecisionTableName is { } log ? TableArn(log, Account.Region) : ArnIn(Account.Region);
 
     /// decide: reads the flag and the state, takes the lock (one conditional update of the state item), records its
     /// decision; in eventual mode it also reads the peer replica's state before taking the lock. It reads and updates the
@@ -44,20 +51,31 @@ public sealed record ControlTable
         p.Allow("ReadFlagAndLock", Actions.DynamoDb.ReadItem, ArnIn(Account.Region), Items(FlagItem, StateItem));
         p.Allow("TakeLock", Actions.DynamoDb.UpdateItem, ArnIn(Account.Region), Items(StateItem));
         p.Allow("ReadAndRecordNotices", [.. Actions.DynamoDb.ReadItem, .. Actions.DynamoDb.UpdateItem], ArnIn(Account.Region), Items(notices));
-        p.Allow("RecordDecision", Actions.DynamoDb.PutItem, DecisionTableName is { } log ? TableArn(log, Account.Region) : ArnIn(Account.Region),
-            Items(DecisionItems));
+        p.Allow("RecordDecision", Actions.DynamoDb.PutItem, DecisionLogArn, Items(DecisionItems));
         if (Consistency == TableConsistency.Eventual)
             p.Allow("ReadPeerReplicaLock", Actions.DynamoDb.ReadItem, ArnIn(PeerRegion), Items(StateItem));
     });
 
-    /// release-lock: one conditional update of the state item, and a read of it when a retry must answer as the first call did.
+    /// release-lock: one conditional update of the state item, and a read of it when a retry must answer as the first call did;
+    /// at a run's end, its measured record onto its decision record (an update, never a put: only a record decide wrote) and
+    /// into the run index (read, then a conditional update).
     public void GrantRelease(IamRole role) => role.Grant(p => p
         .Allow("ReadLock", Actions.DynamoDb.ReadItem, ArnIn(Account.Region), Items(StateItem))
-        .Allow("ReleaseLock", Actions.DynamoDb.UpdateItem, ArnIn(Account.Region), Items(StateItem)));
+        .Allow("ReleaseLock", Actions.DynamoDb.UpdateItem, ArnIn(Account.Region), Items(StateItem))
+        .Allow("ReadRunIndex", Actions.DynamoDb.ReadItem, DecisionLogArn, Items(RunIndexItem))
+        .Allow("RecordRun", Actions.DynamoDb.UpdateItem, DecisionLogArn, Items(DecisionItems, RunIndexItem)));
 
     /// shift-traffic and scale-service: a strongly consistent read of the lock, to act only for the run that holds it.
     public void GrantReadLock(IamRole role) => role.Grant(p => p
         .Allow("ReadLockBeforeActing", Actions.DynamoDb.ReadItem, ArnIn(Account.Region), Items(StateItem)));
+
+    /// The settings release-lock reads to find the tables: the lock's, and the decision log it records runs in.
+    public FunctionEnvironment SetReleaseEnvironment(FunctionEnvironment environment)
+    {
+        environment.Set(EnvNames.ControlTableName, Name);
+        if (DecisionTableName is { } log) environment.Set(EnvNames.DecisionTableName, log);
+        return environment;
+    }
 
     /// The settings decide reads to find the tables and the consistency mode.
     public FunctionEnvironment SetDecideEnvironment(FunctionEnvironment environment)

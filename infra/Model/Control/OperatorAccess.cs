@@ -17,6 +17,8 @@ public sealed record OperatorAccessProps
     /// The other stack's name prefix and region: its operator role sets the flag in this replica too.
     public required string PeerPrefix { get; init; }
     public required string PeerRegion { get; init; }
+    /// The identity deploying this stack (its role, not its session): Pulumi writes the stack's readiness plan into the table.
+    public required Value Deployer { get; init; }
 }
 
 /// The operator role of this stack (`PREFIX-operator`: set the flag, start the operators' entry point, follow runs) and the
@@ -38,6 +40,9 @@ public sealed record OperatorAccess
     public static Value ReplicationRoleArn(AwsAccount account) =>
         Value.Format($"arn:{account.Partition}:iam::{account.AccountId}:role/aws-service-role/replication.dynamodb.amazonaws.com/AWSServiceRoleForDynamoDBReplication");
 
+    /// What Pulumi's table item calls to write, update and remove a readiness plan.
+    private static readonly IReadOnlyList<string> PlanWrites = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
+
     public static OperatorAccess Create(PulumiProgram program, OperatorAccessProps props)
     {
         var (naming, account, table) = (props.Naming, props.Account, props.Table);
@@ -56,7 +61,9 @@ public sealed record OperatorAccess
         role.Declare(program, naming);
 
         var operators = new[] { role.Resource.Out("arn"), RoleArn(account, props.PeerPrefix) };
-        var writers = props.TableWriters.Select(f => f.Role.Resource.Out("arn")).Concat(operators).Append(ReplicationRoleArn(account)).ToArray();
+        // The deployer may write the readiness plan items and nothing else: it could rewrite this policy anyway, so naming it here
+        // gives it nothing new, while any other identity's PutItem on "*" still cannot touch the lock, the state or the flag.
+        var writers = props.TableWriters.Select(f => f.Role.Resource.Out("arn")).Concat(operators).Append(ReplicationRoleArn(account)).Append(props.Deployer).ToArray();
         var own = table.ArnIn(account.Region);
         var everyone = Principal.Anyone;
         var policy = new PolicyDocument()
@@ -65,6 +72,11 @@ public sealed record OperatorAccess
                 Condition.ArnLike("aws:PrincipalArn", operators),
                 new Condition("ForAnyValue:StringNotEquals", "dynamodb:LeadingKeys", [ControlTableItems.Flag]))
             // The forms that name no key in a condition IAM can read: operators use neither.
+            .DenyPrincipal("TheDeployerWritesReadinessPlansOnly", everyone, PlanWrites, own,
+                Condition.ArnLike("aws:PrincipalArn", props.Deployer),
+                new Condition("ForAnyValue:StringNotLike", "dynamodb:LeadingKeys", [ControlTableItems.ReadinessPrefix + "*"]))
+            .DenyPrincipal("TheDeployerUsesNoOtherWrite", everyone, [.. Actions.DynamoDb.WriteItems.Except(PlanWrites)], own,
+                Condition.ArnLike("aws:PrincipalArn", props.Deployer))
             .DenyPrincipal("OperatorsUseNoOtherWrite", everyone, [.. Actions.DynamoDb.WriteItems.Except(Actions.DynamoDb.SetItem)], own,
                 Condition.ArnLike("aws:PrincipalArn", operators));
         var tablePolicy = program.Add(new Resource

@@ -100,10 +100,10 @@ public sealed record Orchestration
             role => { props.Ecs.GrantDescribe(role); props.LoadBalancer.GrantReadTargetHealth(role); });
         var (shiftEnvironment, shiftGrants) = ShiftTraffic(profile, primary.Gate);
         var shift = Add(HandlerNames.ShiftTraffic, shiftEnvironment.Set(EnvNames.ControlTableName, table.Name), role => { table.GrantReadLock(role); shiftGrants(role); });
-        var release = Add(HandlerNames.ReleaseLock, new FunctionEnvironment(FunctionContract.ReleaseLock)
-                .Set(EnvNames.ControlTableName, table.Name)
+        var release = Add(HandlerNames.ReleaseLock, table.SetReleaseEnvironment(new FunctionEnvironment(FunctionContract.ReleaseLock))
                 .Set(EnvNames.PrimaryRegion, primaryRegion)
-                .Set(EnvNames.SecondaryRegion, secondaryRegion),
+                .Set(EnvNames.SecondaryRegion, secondaryRegion)
+                .Set(EnvNames.StackPrefix, naming.Prefix),
             table.GrantRelease);
         LambdaFunction? standby = null;
         if (profile.ScalesPeerToStandby)
@@ -142,6 +142,7 @@ public sealed record Orchestration
             Functions = functions,
             Notifications = notifications,
             LogRetentionDays = config.LogRetentionDays,
+            ScheduledDrills = config.Triggers.DrillSchedule is not null,
         });
         return new Orchestration { Table = table, Functions = functions, Notifications = notifications, Workflow = workflow, Primary = primary };
     }

@@ -16,6 +16,8 @@ public sealed record WorkflowProps
     public required WorkflowFunctions<LambdaFunction> Functions { get; init; }
     public required Notifications Notifications { get; init; }
     public required int LogRetentionDays { get; init; }
+    /// The stack schedules drills (drillSchedule): the triggers' entry point runs drills too.
+    public bool ScheduledDrills { get; init; }
 }
 
 /// The Standard state machines that promote this stack's region, with their role, their execution log group and tracing: one
@@ -26,7 +28,8 @@ public sealed record Workflow
     /// The operators' entry point (failoverctl starts it): a run may ask for force.
     public required Resource StateMachine { get; init; }
     public required Value Arn { get; init; }
-    /// The triggers' entry point (the alarm rule, the probe): a run never forces and is always unattended. Null in the primary.
+    /// The triggers' entry point (the alarm rule, the probe, the drill schedule): a run never forces and is always unattended.
+    /// Null in the primary.
     public Resource? TriggerStateMachine { get; init; }
     public Value? TriggerArn { get; init; }
     public required IamRole Role { get; init; }
@@ -97,7 +100,7 @@ public sealed record Workflow
                 ("type", "STANDARD"),
                 ("roleArn", roleResource.Out("arn")),
                 ("definition", new ToJson(WorkflowDefinition.Build(props.Role, account.Region, props.Settings, props.Functions.Select(f => f.Arn),
-                    props.Notifications.Arn, props.Recovery, entry))),
+                    props.Notifications.Arn, props.Recovery, entry, props.ScheduledDrills))),
                 // ERROR: which states failed, and why. Without their data: a run's state holds its lock token, which no log line may
                 // (the execution history keeps the data, for those allowed to read it); the FAILED notice carries the error.
                 ("loggingConfiguration", Map.Of(

@@ -1,4 +1,5 @@
 using Failover.Contract;
+using Failover.Contract.Readiness;
 using Failover.Infra.Config;
 using Failover.Infra.Yaml;
 
@@ -34,7 +35,9 @@ public static class WorkflowDefinition
         public const string PartialReadiness = "PartialReadiness";
         public const string ShiftWithPartialCapacity = "ShiftWithPartialCapacity";
         public const string StampReady = "StampReady";
+        public const string StampRecovered = "StampRecovered";
         public const string ShiftTraffic = "ShiftTraffic";
+        public const string StampShifted = "StampShifted";
         public const string ScaleDownStandby = "ScaleDownStandby";
         public const string DrillScaleBack = "DrillScaleBack";
         public const string StampFinished = "StampFinished";
@@ -111,10 +114,13 @@ public static class WorkflowDefinition
     public static int ExecutionTimeoutSeconds(WorkflowSettings settings, IReadOnlyList<RecoveryTask> recoveryTasks) =>
         settings.ReadinessTimeoutSeconds + settings.FailbackDrainSeconds + RecoveryTasks.TimeoutSeconds(recoveryTasks) + 3600;
 
-    /// The actions an entry point's machine runs: the triggers' starts only failovers; the operators' whatever the stack's
+    /// The actions an entry point's machine runs: the triggers' starts failovers, and drills only where the stack schedules them
+    /// (drillSchedule: the schedule starts them there, unattended and never forced); the operators' whatever the stack's
     /// workflow runs (RoleProfile decides).
-    public static IReadOnlyList<FailoverAction> ActionsFor(Role role, WorkflowEntry entry) =>
-        entry == WorkflowEntry.Trigger ? [FailoverAction.Failover] : RoleProfile.WorkflowActionsOf(role);
+    public static IReadOnlyList<FailoverAction> ActionsFor(Role role, WorkflowEntry entry, bool scheduledDrills = false) =>
+        entry == WorkflowEntry.Operator ? RoleProfile.WorkflowActionsOf(role)
+        : scheduledDrills ? [FailoverAction.Failover, FailoverAction.Drill]
+        : [FailoverAction.Failover];
 
     /// A failback (the primary's workflow): after the shift it drains, then scales the secondary back to standby.
     private static bool FailsBack(Role role) => RoleProfile.WorkflowActionsOf(role).Contains(FailoverAction.Failback);
@@ -126,18 +132,20 @@ public static class WorkflowDefinition
     /// The definition; `targets` are the ARNs of the functions it invokes, `topic` the ARN it publishes notices to, and `recovery`
     /// adds the application's recovery tasks around the traffic shift (none when null).
     public static Map Build(Role role, string region, WorkflowSettings settings, WorkflowFunctions<Value> targets, Value topic, RecoveryTasks? recovery = null,
-        WorkflowEntry entry = WorkflowEntry.Operator)
+        WorkflowEntry entry = WorkflowEntry.Operator, bool scheduledDrills = false)
     {
         var failsBack = FailsBack(role);
         if (failsBack && targets.ScaleStandby is null)
             throw new ArgumentException("A primary's failback scales the secondary back to standby: it needs that function.", nameof(targets));
         if (failsBack && entry == WorkflowEntry.Trigger)
             throw new ArgumentException("Nothing triggers a failback: the primary has the operators' entry point only.", nameof(entry));
-        var b = new Builder(role, region, settings, targets, topic, recovery, Leases(role, region, settings, targets, recovery), entry);
+        var b = new Builder(role, region, settings, targets, topic, recovery, Leases(role, region, settings, targets, recovery), entry, scheduledDrills);
         var recoverySteps = recovery is { All.Count: > 0 } ? " Recovery tasks run before and after the shift as configured; a drill runs none." : "";
         return Map.Of(
             ("Comment", (failsBack
                 ? $"Failback into {region}: decide, scale this region up, wait until ready, restore the traffic gate, scale the secondary back to standby."
+                : entry == WorkflowEntry.Trigger && scheduledDrills
+                ? $"Failover into {region} (and scheduled drills), started by the triggers (never forced): decide, scale this region up, wait until ready, close the primary's traffic gate."
                 : entry == WorkflowEntry.Trigger
                 ? $"Failover into {region}, started by the triggers (never forced): decide, scale this region up, wait until ready, close the primary's traffic gate."
                 : $"Failover into {region} (and drills): decide, scale this region up, wait until ready, close the primary's traffic gate.") + recoverySteps),
@@ -170,7 +178,7 @@ public static class WorkflowDefinition
     /// on them, so one build with placeholders measures them).
     private static Dictionary<string, int> Leases(Role role, string region, WorkflowSettings settings, WorkflowFunctions<Value> targets, RecoveryTasks? recovery)
     {
-        var states = new Builder(role, region, settings, targets, new Str("arn"), recovery, leases: null, WorkflowEntry.Operator).States();
+        var states = new Builder(role, region, settings, targets, new Str("arn"), recovery, leases: null, WorkflowEntry.Operator, scheduledDrills: false).States();
         return new[] { States.Decide, States.RenewDuringReadiness, States.RenewBeforeShift, States.RenewAfterShift }
             .Where(states.ContainsKey)
             // Step Functions stops the run at its time limit, so no lease needs to be longer (retried recovery tasks can add up to more).
@@ -184,10 +192,10 @@ public static class WorkflowDefinition
         Leases(role, region, settings, Placeholders(role), recovery).Values.Max();
 
     private sealed class Builder(Role role, string region, WorkflowSettings settings, WorkflowFunctions<Value> targets, Value topic, RecoveryTasks? recovery,
-        IReadOnlyDictionary<string, int>? leases, WorkflowEntry entry)
+        IReadOnlyDictionary<string, int>? leases, WorkflowEntry entry, bool scheduledDrills)
     {
         private readonly Dictionary<string, Value> _states = new(StringComparer.Ordinal);
-        private IReadOnlyList<FailoverAction> Actions { get; } = ActionsFor(role, entry);
+        private IReadOnlyList<FailoverAction> Actions { get; } = ActionsFor(role, entry, scheduledDrills);
 
         private bool FailsBack => Actions.Contains(FailoverAction.Failback);
 
@@ -252,13 +260,13 @@ public static class WorkflowDefinition
                     ("partial", Map.Of(("shifted", false))),
                     // Each recovery task's result lands here; present from the start, so every notice can carry it.
                     ("recovery", HasRecovery ? Map.Of() : null),
-                    ("timings", Map.Of(("started", Map.Of(("at.$", "$$.Execution.StartTime"))))))),
+                    ("timings", Map.Of((RunStamps.Started, Map.Of(("at.$", "$$.Execution.StartTime"))))))),
                 ("Next", WorkflowDefinition.States.Decide));
 
             // The lock's owner is the execution id, its token the run's: a retried decide re-enters its own lock.
             LambdaTask(WorkflowDefinition.States.Decide, FunctionContract.Decide, targets.Decide,
                 payload: "States.JsonMerge($.request, $.lock, false)", resultPath: "$.decision", next: WorkflowDefinition.States.StampDecided);
-            Stamp(WorkflowDefinition.States.StampDecided, "decided", WorkflowDefinition.States.RouteDecision);
+            Stamp(WorkflowDefinition.States.StampDecided, RunStamps.Decided, WorkflowDefinition.States.RouteDecision);
 
             var decision = "$.decision.decision";
             // BLOCKED and ALERT are published only when decide says so (notice.notify): a condition already announced is
@@ -372,15 +380,11 @@ public static class WorkflowDefinition
             var hasDrill = Actions.Contains(FailoverAction.Drill);
             var hasMove = Actions.Any(a => a != FailoverAction.Drill);
             // The promotion's own path: beforeShift recovery tasks (a failure stops the run before traffic moves), then the shift.
-            // A drill is routed off before them.
+            // A drill is routed off before them. The stamps around them time the model's recovery-task and gate-flip phases.
             var shift = hasMove && recovery is not null
-                ? recovery.Chain(_states, RecoveryPhase.BeforeShift, region, WorkflowDefinition.States.ShiftTraffic, FailureEntry)
-                : WorkflowDefinition.States.ShiftTraffic;
-            _states[WorkflowDefinition.States.StampReady] = Map.Of(
-                ("Type", "Pass"),
-                ("Parameters", Map.Of(("at.$", "$$.State.EnteredTime"))),
-                ("ResultPath", "$.timings.ready"),
-                ("Next", WorkflowDefinition.States.RenewBeforeShift));
+                ? recovery.Chain(_states, RecoveryPhase.BeforeShift, region, WorkflowDefinition.States.StampRecovered, FailureEntry)
+                : WorkflowDefinition.States.StampRecovered;
+            Stamp(WorkflowDefinition.States.StampReady, RunStamps.Ready, WorkflowDefinition.States.RenewBeforeShift);
             RenewLease(WorkflowDefinition.States.RenewBeforeShift, hasDrill && hasMove ? "RouteReady" : hasDrill ? WorkflowDefinition.States.DrillScaleBack : shift);
             if (hasDrill && hasMove)
                 _states["RouteReady"] = Map.Of(
@@ -390,6 +394,7 @@ public static class WorkflowDefinition
 
             if (hasMove)
             {
+                Stamp(WorkflowDefinition.States.StampRecovered, RunStamps.Recovered, WorkflowDefinition.States.ShiftTraffic);
                 LambdaTask(WorkflowDefinition.States.ShiftTraffic, FunctionContract.ShiftTraffic, targets.ShiftTraffic,
                     payload: ActionAnd(LockId), resultPath: "$.shift", next: WorkflowDefinition.States.TrafficMoved);
                 // afterShift recovery tasks right after the shift, before the failback's drain: the application needs them as
@@ -402,7 +407,8 @@ public static class WorkflowDefinition
                     ("Type", "Pass"),
                     ("Result", "SUCCEEDED"),
                     ("ResultPath", "$.releaseOutcome"),
-                    ("Next", WorkflowDefinition.States.RenewAfterShift));
+                    ("Next", WorkflowDefinition.States.StampShifted));
+                Stamp(WorkflowDefinition.States.StampShifted, RunStamps.Shifted, WorkflowDefinition.States.RenewAfterShift);
                 RenewLease(WorkflowDefinition.States.RenewAfterShift, afterShift, afterShift: true);
                 if (FailsBack)
                 {
@@ -423,7 +429,7 @@ public static class WorkflowDefinition
                 LambdaTask(WorkflowDefinition.States.DrillScaleBack, FunctionContract.ScaleService, targets.ScaleService,
                     payload: ActionAnd(("size", "standby"), LockId), resultPath: "$.scaleBack", next: WorkflowDefinition.States.StampFinished);
 
-            Stamp(WorkflowDefinition.States.StampFinished, "finished", WorkflowDefinition.States.Describe(Notices.Succeeded));
+            Stamp(WorkflowDefinition.States.StampFinished, RunStamps.Finished, WorkflowDefinition.States.Describe(Notices.Succeeded));
             // A primary's SUCCEEDED carries what scaling the secondary back did (its result, or its error after retries).
             IReadOnlyList<(string, Value?)> standby = FailsBack ? [("standby.$", "$.standby")] : [];
             // A failover's SUCCEEDED says whether traffic moved before the region was fully ready, and with how many healthy tasks.
@@ -509,12 +515,16 @@ public static class WorkflowDefinition
         /// The run's lock token: every function that acts asks for it (they refuse it unless decide took the lock for it).
         private static readonly (string, Value?) LockId = ($"{ResultFields.LockId}.$", $"$.lock.{ResultFields.LockId}");
 
-        /// release-lock's input: this run's token and execution, the action, and the outcome (a literal or a path).
+        /// release-lock's input: this run's token and execution, the action, and the outcome (a literal or a path); and what it
+        /// measures the run by (RunRecord): the request (its source, a triggering alarm's time) and the stamps. Whole objects, both
+        /// always present: a path to a field a run may lack (`$.request.alarm`) would fail the release itself.
         private static Map Release((string Key, Value? Value) outcome) => Map.Of(
             LockId,
             ("executionId.$", "$.lock.executionId"),
             ("action.$", "$.request.action"),
-            outcome);
+            outcome,
+            ("request.$", "$.request"),
+            ("timings.$", "$.timings"));
 
         /// release-lock with RENEW: the lease from now covers the phase ahead (measured, see LockLeases). Before the shift, a run
         /// whose lock is gone stops here (LockLost) and goes straight to the release: not even a drill's scale-back, which would

@@ -72,6 +72,9 @@ public sealed record TrafficGate
     /// moves the gate.
     public const int AlarmPeriodSeconds = 60;
 
+    /// A metric gate's alarm, by its stack's prefix: the other stack names it without reading outputs (the readiness plan).
+    public static string AlarmName(string stackPrefix) => $"{stackPrefix}-traffic-gate";
+
     /// What a stack output says of the gate, so tools read its position the way Route 53 does.
     public Map Describe() => Map.Of(
         ("kind", Mode(Kind)),
@@ -177,7 +180,7 @@ public sealed record TrafficGate
             Name = "traffic-gate-alarm",
             Type = "aws:cloudwatch/metricAlarm:MetricAlarm",
             Properties = Map.Of(
-                ("name", naming.Named("traffic-gate")),
+                ("name", AlarmName(naming.Prefix)),
                 ("alarmDescription", $"The traffic gate of {naming.Prefix}: ALARM while the failover workflow holds it closed (its record gets no traffic). " +
                     "Route 53 reads the metric, not this state; the state only shows the gate's position."),
                 ("namespace", metricNamespace),

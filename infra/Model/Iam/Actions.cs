@@ -15,6 +15,8 @@ public static class Actions
         /// Pull the layers of images in one repository.
         public static readonly IReadOnlyList<string> PullImage = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
         public static readonly IReadOnlyList<string> GetAuthorizationToken = ["ecr:GetAuthorizationToken"];
+        /// An image's digest and push time in one repository, without pulling it.
+        public static readonly IReadOnlyList<string> DescribeImages = ["ecr:DescribeImages"];
     }
 
     public static class Route53
@@ -23,6 +25,8 @@ public static class Actions
         public static readonly IReadOnlyList<string> UpdateHealthCheck = ["route53:GetHealthCheck", "route53:UpdateHealthCheck"];
         /// What Route 53's checkers see of one health check.
         public static readonly IReadOnlyList<string> ReadHealthCheckStatus = ["route53:GetHealthCheckStatus"];
+        /// One health check's configuration (a route53-api gate's inversion is its position), read only.
+        public static readonly IReadOnlyList<string> GetHealthCheck = ["route53:GetHealthCheck"];
     }
 
     public static class RecoveryCluster
@@ -30,6 +34,8 @@ public static class Actions
         /// Read and set one ARC routing control's state (a traffic gate), through the cluster's data plane.
         public static readonly IReadOnlyList<string> MoveRoutingControl =
             ["route53-recovery-cluster:GetRoutingControlState", "route53-recovery-cluster:UpdateRoutingControlState"];
+        /// Read one routing control's state (an arc gate's position) only.
+        public static readonly IReadOnlyList<string> GetRoutingControlState = ["route53-recovery-cluster:GetRoutingControlState"];
     }
 
     public static class Ecs
@@ -41,6 +47,11 @@ public static class Actions
         public static readonly IReadOnlyList<string> RunTask = ["ecs:RunTask"];
         /// What Step Functions' runTask.sync does with the task it started: wait for it, and stop it on a timeout or an abort.
         public static readonly IReadOnlyList<string> WatchTask = ["ecs:DescribeTasks", "ecs:StopTask"];
+        /// A task definition's size, containers, ports and environment names.
+        public static readonly IReadOnlyList<string> DescribeTaskDefinition = ["ecs:DescribeTaskDefinition"];
+        /// Which tasks run in one cluster and what they run (their image digests).
+        public static readonly IReadOnlyList<string> ListTasks = ["ecs:ListTasks"];
+        public static readonly IReadOnlyList<string> DescribeTasks = ["ecs:DescribeTasks"];
     }
 
     public static class ApplicationAutoScaling
@@ -60,6 +71,8 @@ public static class Actions
         public static readonly IReadOnlyList<string> DescribeAlarms = ["cloudwatch:DescribeAlarms"];
         /// Publish a data point: how the workflow moves a metric traffic gate.
         public static readonly IReadOnlyList<string> PutMetricData = ["cloudwatch:PutMetricData"];
+        /// Read metric values (the account's Fargate usage).
+        public static readonly IReadOnlyList<string> GetMetrics = ["cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics"];
     }
 
     public static class DynamoDb
@@ -152,8 +165,15 @@ public static class Actions
         ];
     }
 
+    public static class ServiceQuotas
+    {
+        public static readonly IReadOnlyList<string> GetServiceQuota = ["servicequotas:GetServiceQuota"];
+    }
+
     public static class Iam
     {
+        /// Ask IAM whether a role's policies allow actions on resources, without acting.
+        public static readonly IReadOnlyList<string> SimulatePrincipalPolicy = ["iam:SimulatePrincipalPolicy"];
         /// Hand a role to a service that acts with it (ECS starting a task as its execution role).
         public static readonly IReadOnlyList<string> PassRole = ["iam:PassRole"];
     }

@@ -21,6 +21,9 @@ public static class UnscopedActions
         ["logs:PutResourcePolicy"] = "account-level log resource policy, no resource type; Step Functions lets its delivery write to the group",
         ["logs:DescribeResourcePolicies"] = "account-level, no resource type; Step Functions checks the log resource policy",
         ["cloudwatch:PutMetricData"] = "its only resource type is an optional OTLP dataset a plain data point does not use; each grant is held to one traffic gate's namespace (cloudwatch:namespace) and region (aws:RequestedRegion)",
+        ["ecs:DescribeTaskDefinition"] = "task definitions have no resource type for this read; the readiness checks compare the two stacks' definitions",
+        ["cloudwatch:GetMetricData"] = "its only resource type is an optional OTLP dataset a plain metric query does not use; the readiness checks read the account's Fargate usage",
+        ["cloudwatch:GetMetricStatistics"] = "metric reads have no resource type; the readiness checks read the account's Fargate usage",
         ["logs:DescribeLogGroups"] = "listing has no resource type; Step Functions checks the destination log group",
     };
 }

@@ -206,12 +206,19 @@ public sealed partial record EcsService
     // An ECR image scopes the pull to its one repository; a public image needs no permission at all.
     private static void GrantPull(IamRole role, AwsAccount account, string image)
     {
-        var ecr = EcrImage().Match(image);
-        if (!ecr.Success) return;
-        var repository = $"{ecr.Groups["account"].Value}:repository/{ecr.Groups["repository"].Value}";
+        if (EcrRepositoryArn(account, image) is not { } repository) return;
         role.Grant(p => p
-            .Allow("PullImage", Actions.Ecr.PullImage, Value.Format($"arn:{account.Partition}:ecr:{ecr.Groups["region"].Value}:{repository}"))
+            .Allow("PullImage", Actions.Ecr.PullImage, repository)
             .AllowUnscoped("GetRegistryToken", Actions.Ecr.GetAuthorizationToken));
+    }
+
+    /// The repository of a private ECR image, or null for any other registry.
+    public static Value? EcrRepositoryArn(AwsAccount account, string image)
+    {
+        var ecr = EcrImage().Match(image);
+        if (!ecr.Success) return null;
+        var repository = $"{ecr.Groups["account"].Value}:repository/{ecr.Groups["repository"].Value}";
+        return Value.Format($"arn:{account.Partition}:ecr:{ecr.Groups["region"].Value}:{repository}");
     }
 
     /// The region of a private ECR image, or null for any other registry.

@@ -32,6 +32,9 @@ public sealed record AlarmForwarding
     /// Route 53 publishes HealthCheckStatus once a minute: the alarms on it use that period.
     public const int Route53AlarmPeriodSeconds = 60;
 
+    /// The keys of the alarms on Route 53's view of the primary (named `PREFIX-KEY`, in us-east-1).
+    public static readonly IReadOnlyList<string> Route53AlarmKeys = ["route53-endpoint", "route53-region"];
+
     /// Alarms whose ALARM state starts a failover: the health alarms, then the Route 53 status alarms.
     public required IReadOnlyList<Value> TriggerAlarmArns { get; init; }
     public required IReadOnlyList<(string Key, Resource Alarm)> Route53Alarms { get; init; }
@@ -49,8 +52,8 @@ public sealed record AlarmForwarding
         // Healthy is 1, unhealthy 0, each minute; Minimum < 1 over the health alarms' periods is "Route 53 saw it down".
         var route53Alarms = new (string Key, string What, Value CheckId)[]
         {
-            ("route53-endpoint", "the primary's endpoint check (Route 53's checkers cannot reach it)", props.Health.Endpoint.Out("id")),
-            ("route53-region", "the primary's region check (an alarm or the endpoint is unhealthy)", props.Health.Calculated.Out("id")),
+            (Route53AlarmKeys[0], "the primary's endpoint check (Route 53's checkers cannot reach it)", props.Health.Endpoint.Out("id")),
+            (Route53AlarmKeys[1], "the primary's region check (an alarm or the endpoint is unhealthy)", props.Health.Calculated.Out("id")),
         }.Select(a => (a.Key, program.Add(new Resource
         {
             Name = $"alarm-{a.Key}",

@@ -1,3 +1,4 @@
+using Failover.Contract.Readiness;
 using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Watch;
@@ -17,6 +18,8 @@ public sealed record RegionView
     /// Its workflow's entry points (operators', then triggers').
     public required IReadOnlyList<Value> StateMachineArns { get; init; }
     public required IReadOnlyList<Value> FunctionNames { get; init; }
+    /// Its stack's prefix when it runs scheduled readiness checks (the metrics' Stack dimension); null when they are off.
+    public string? ReadinessStack { get; init; }
 }
 
 /// What the dashboard shows.
@@ -75,6 +78,10 @@ public static class Dashboard
         Pair("workflow runs", s => new[] { "ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted" }
             .SelectMany(m => s.StateMachineArns.Select(arn => Line("AWS/States", m, ("StateMachineArn", arn)))), "Sum");
         Pair("function errors", s => s.FunctionNames.Select(f => Line("AWS/Lambda", "Errors", ("FunctionName", f))), "Sum");
+        if (props.Primary.ReadinessStack is not null || props.Secondary.ReadinessStack is not null)
+            Pair("readiness checks failing (1 failing, none unknown)", s => s.ReadinessStack is not { } stack ? null
+                : CheckNames.All.Select(c => Line(ReadinessMetrics.Namespace, ReadinessMetrics.CheckFailed,
+                    (ReadinessMetrics.StackDimension, stack), (ReadinessMetrics.CheckDimension, c))), "Maximum");
         Pair("function duration (ms)", s => s.FunctionNames.Select(f => Line("AWS/Lambda", "Duration", ("FunctionName", f))), "Maximum");
 
         var regions = props.DeadLetters.Select(d => d.Region).Concat(props.Watchers.Select(w => w.Region)).Distinct().ToList();

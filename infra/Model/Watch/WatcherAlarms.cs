@@ -1,4 +1,5 @@
 using Failover.Contract;
+using Failover.Contract.Readiness;
 using Failover.Infra.Control;
 using Failover.Infra.Triggers;
 using Failover.Infra.Yaml;
@@ -33,6 +34,9 @@ public sealed record WatcherAlarmsProps
     /// The secondary's probe: its schedule group and how often it starts the workflow; null without a probe.
     public WorkflowTriggers? Triggers { get; init; }
     public int? ProbeIntervalSeconds { get; init; }
+    /// The scheduled readiness checks and how often they run; null when readinessRate is off.
+    public LambdaFunction? Readiness { get; init; }
+    public int? ReadinessIntervalSeconds { get; init; }
 }
 
 /// Watching the watcher: an alarm, notifying the topic of its region, on every function's errors and throttles, the
@@ -58,7 +62,7 @@ public static class WatcherAlarms
         Notifications TopicIn(string region) => props.Topics.Single(t => t.Region == region);
 
         void Add(string key, string description, string ns, string metric, string statistic, Map dimensions, int period, Notifications topic,
-            int threshold = 1, bool silence = false, int? warmUpMinutes = null)
+            int threshold = 1, bool silence = false, int? warmUpMinutes = null, int evaluations = 1, string? treatMissingData = null)
         {
             var name = props.Naming.Named($"watch-{key}");
             var arn = Value.Format($"arn:{props.Account.Partition}:cloudwatch:{topic.Region}:{props.Account.AccountId}:alarm:{name}");
@@ -74,13 +78,14 @@ public static class WatcherAlarms
                     ("statistic", statistic),
                     ("dimensions", dimensions),
                     ("period", period),
-                    ("evaluationPeriods", 1),
+                    ("evaluationPeriods", evaluations),
+                    ("datapointsToAlarm", evaluations == 1 ? null : evaluations),
                     ("threshold", threshold),
                     // A silence alarm fires when nothing happened; every other one when something did.
                     ("comparisonOperator", silence ? "LessThanThreshold" : "GreaterThanOrEqualToThreshold"),
                     // Counts published only when something happens (or, for a queue, while it is active): no data is no trouble,
                     // except for a silence alarm, where no data is the trouble.
-                    ("treatMissingData", silence ? "breaching" : "notBreaching"),
+                    ("treatMissingData", treatMissingData ?? (silence ? "breaching" : "notBreaching")),
                     ("warmUpConfiguration", warmUpMinutes is { } minutes ? Map.Of(("warmUpPeriodDurationInMinutes", minutes)) : null),
                     ("alarmActions", Value.List(topic.Arn)),
                     ("okActions", Value.List(topic.Arn)),
@@ -147,6 +152,23 @@ public static class WatcherAlarms
                 "AWS/States", "ExecutionsStarted", "Sum", Map.Of(("StateMachineArn", props.Workflow.TriggerArn ?? props.Workflow.Arn)), (3 * interval + 59) / 60 * 60, home,
                 silence: true, warmUpMinutes: (interval + 59) / 60 + ProbeFirstStartMarginMinutes);
         }
+        if (props.Readiness is { } readiness && props.ReadinessIntervalSeconds is { } every)
+        {
+            // Lambda retries a failed scheduled (asynchronous) invocation twice, a minute and then two apart: all three failing,
+            // each within its timeout, fit in 10 minutes. One failure a retry absorbed is no news.
+            Add($"{ReadinessKey}-errors", $"The readiness function failed a run and both of Lambda's retries of it: its checks were not published; see its log group.",
+                "AWS/Lambda", "Errors", "Sum", Map.Of(("FunctionName", readiness.Function.Out("name"))), 600, home, threshold: 3);
+            // A check that fails twice in a row: two consecutive runs (one per period) each with at least one failing check. A period
+            // without a run (a late or retried start) is left out rather than read as passing or failing, so the next run still
+            // counts as "in a row"; a function that stops publishing is its errors alarm's news, not this one's.
+            Add(ReadinessKey, $"A readiness check failed on two runs in a row (every {every / 60} minutes): this stack's move may not work now; " +
+                    "`failoverctl readiness` says which check and why.",
+                ReadinessMetrics.Namespace, ReadinessMetrics.ChecksFailing, "Maximum", Map.Of((ReadinessMetrics.StackDimension, props.Naming.Prefix)), every, home,
+                evaluations: 2, treatMissingData: "missing");
+        }
         return alarms;
     }
+
+    /// The readiness alarm's key: `PREFIX-watch-readiness`.
+    public const string ReadinessKey = "readiness";
 }

@@ -31,6 +31,9 @@ public sealed class OpsAws(OpsContext context)
     /// An ARC cluster's data plane: each of its regional endpoints in turn.
     public RecoveryClusterClient RecoveryCluster(IReadOnlyList<ClusterEndpoint> endpoints) => new(Signed(), endpoints);
 
+    /// A traffic gate's position, read as the readiness checks read it.
+    public GateReader Gate() => new(Signed());
+
     public ControlTableClient ControlTable(string table, string region) => new(new DynamoDbClient(Signed(), region), table);
 
     /// Items the control table's client has no typed read for (a readiness plan, the decision log's run index).

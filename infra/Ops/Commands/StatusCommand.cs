@@ -243,7 +243,7 @@ public static class StatusCommand
 
     private static async Task<RegionView> ViewAsync(Session session, DeployedStack stack, CancellationToken ct)
     {
-        var gate = ReadAsync(() => GateReader.ReadAsync(session.Aws, stack.Gate, ct));
+        var gate = ReadAsync(() => session.Aws.Gate().ReadAsync(stack.Gate.Ref, ct));
         var endpoint = ReadAsync(async () => Checkers(await session.Aws.Route53().GetHealthCheckStatusAsync(stack.EndpointHealthCheckId, ct)));
         var alarms = ReadAsync(() => session.Aws.CloudWatch(stack.Region).DescribeAlarmsAsync(stack.AlarmNames, ct));
         var service = ReadAsync(() => session.Aws.Ecs(stack.Region).DescribeServiceAsync(stack.ClusterName, stack.ServiceName, ct));

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Failover.Contract.Readiness;
 using Failover.Functions.Aws;
 using Failover.Ops.Cli;
 
@@ -12,6 +13,13 @@ public sealed record DeployedGate(string Kind, string HealthCheckId, string? Ala
     /// arc: the routing control, and the cluster endpoints to read it on, in order.
     public string? RoutingControlArn { get; init; }
     public IReadOnlyList<ClusterEndpoint> ClusterEndpoints { get; init; } = [];
+
+    /// The gate as the shared reader (GateReader) and the readiness plan describe it.
+    public GateRef Ref => new()
+    {
+        Kind = Kind, HealthCheckId = HealthCheckId, AlarmName = AlarmName, SwitchRegion = SwitchRegion, RoutingControlArn = RoutingControlArn,
+        ClusterEndpoints = [.. ClusterEndpoints.Select(e => new GateClusterEndpoint { Region = e.Region, Endpoint = e.Url.ToString() })],
+    };
 
     public bool IsMetric => Kind == TrafficGateModes.Metric;
     public bool IsArc => Kind == TrafficGateModes.Arc;

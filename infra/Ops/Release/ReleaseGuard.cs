@@ -115,7 +115,7 @@ public static class ReleaseGuard
     {
         try
         {
-            var position = await GateReader.ReadAsync(session.Aws, gate, ct);
+            var position = await session.Aws.Gate().ReadAsync(gate.Ref, ct);
             if (!position.Closed) return finding with { Summary = $"{finding.Summary}; the primary's gate is {position.Word} ({gate.Where})" };
             var how = gate.IsMetric ? $"its alarm {gate.AlarmName} in {gate.SwitchRegion} is in ALARM"
                 : gate.IsArc ? $"its routing control {gate.RoutingControlArn} is Off" : "inverted";

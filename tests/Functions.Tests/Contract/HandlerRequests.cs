@@ -11,6 +11,7 @@ internal static class HandlerRequests
         [HandlerNames.CheckService] = "{}",
         [HandlerNames.ShiftTraffic] = """{"action":"failover","lockId":"x"}""",
         [HandlerNames.ReleaseLock] = """{"action":"failover","lockId":"x","executionId":"exec-1","outcome":"SUCCEEDED"}""",
+        [HandlerNames.Readiness] = """{"source":"schedule"}""",
     };
 
     /// Requests on paths that leave the optional fields out (no lock taken, nothing shifted, nothing recorded): the contract's
@@ -22,5 +23,6 @@ internal static class HandlerRequests
         [HandlerNames.CheckService] = "{}",
         [HandlerNames.ShiftTraffic] = """{"action":"drill"}""",
         [HandlerNames.ReleaseLock] = """{"action":"failover","lockId":"x","executionId":"exec-1","outcome":"FAILED"}""",
+        [HandlerNames.Readiness] = "{}",
     };
 }

@@ -1,4 +1,5 @@
 using Failover.Functions.Tests.Harness;
+using Failover.Functions.Tests.Handlers;
 
 namespace Failover.Functions.Tests.Contract;
 
@@ -13,6 +14,8 @@ public sealed class ResultContractTests(MotoServer moto)
     public async Task A_response_carries_every_result_field_the_contract_names(string handler)
     {
         var world = await World.ArrangeAsync(moto);
+        // The readiness checks hold the account against the stack's plan, which Pulumi writes at deploy.
+        if (handler == HandlerNames.Readiness) await world.PutReadinessPlanAsync(SamplePlans.Secondary);
 
         // The functions that act do so only for the run holding the lock: the request carries its token.
         var response = handler is HandlerNames.ScaleService or HandlerNames.ShiftTraffic

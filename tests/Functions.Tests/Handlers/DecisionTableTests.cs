@@ -97,9 +97,8 @@ public sealed class DecisionTableTests
         {
             FailoverAction.Failover => (Decision.NoAction, "already failed over"),
             FailoverAction.Failback => (Decision.NoAction, "traffic is already on the primary"),
-            // A drill on a failed-over stack has no standby to exercise; block still says block.
-            _ when flag == FlagMode.Block => (Decision.Blocked, "the flag is block"),
-            _ => (Decision.NoAction, "nothing to drill"),
+            // A drill on a failed-over stack has no standby to exercise: said first, before the flag or the lock.
+            _ => (Decision.NoAction, "traffic is failed over: the standby is serving, so not drilling"),
         };
         outcome.Decision.Should().Be(decision, outcome.Reason);
         outcome.Reason.Should().Contain(reason);
@@ -143,13 +142,51 @@ public sealed class DecisionTableTests
 
         var held = Decide(action, health, flag, forceRequested, alreadyDone, inCooldown, locked: true);
 
-        if (free.Acts)
+        // A drill that would otherwise be blocked or refused for its evidence is refused for the lock first (A_drill_never_runs_…).
+        if (free.Acts || action == FailoverAction.Drill && !alreadyDone)
         {
             held.Decision.Should().Be(Decision.NoAction);
             held.Reason.Should().StartWith("another execution holds the lock");
             held.Alert.Should().Be(health != Health.Healthy);
         }
         else held.Should().Be(free);
+    }
+
+    /// A scheduled drill and an operator's alike: failed over or locked, it is NO_ACTION saying which, whatever the flag, the
+    /// evidence, the cooldown or the force asked for; and it alerts only when the primary is in doubt.
+    [Theory]
+    [MemberData(nameof(Drills))]
+    public void A_drill_never_runs_while_traffic_is_failed_over_or_the_lock_is_held_and_says_which(
+        Health health, FlagMode flag, bool forceRequested, bool alreadyDone, bool inCooldown, bool locked)
+    {
+        if (!alreadyDone && !locked) return;
+        foreach (var unattended in Both)
+        {
+            var outcome = DecisionTable.Decide(new DecisionInput
+            {
+                Action = FailoverAction.Drill, Flag = flag, ForceRequested = forceRequested, Health = health, AlreadyDone = alreadyDone,
+                InCooldown = inCooldown, LockedByOther = locked, Unattended = unattended,
+            });
+
+            outcome.Decision.Should().Be(Decision.NoAction, outcome.Reason);
+            outcome.Reason.Should().StartWith(alreadyDone ? "traffic is failed over: the standby is serving, so not drilling" : "another execution holds the lock: not drilling");
+            outcome.Alert.Should().Be(health != Health.Healthy);
+        }
+    }
+
+    /// A drill's words do not depend on who started it: the schedule (unattended) and an operator get the same decision and reason.
+    [Theory]
+    [MemberData(nameof(Drills))]
+    public void A_scheduled_drill_is_decided_and_explained_exactly_like_an_operators(
+        Health health, FlagMode flag, bool forceRequested, bool alreadyDone, bool inCooldown, bool locked)
+    {
+        DecisionOutcome Drill(bool unattended) => DecisionTable.Decide(new DecisionInput
+        {
+            Action = FailoverAction.Drill, Flag = flag, ForceRequested = forceRequested && !unattended, Health = health,
+            AlreadyDone = alreadyDone, InCooldown = inCooldown, LockedByOther = locked, Unattended = unattended,
+        });
+
+        Drill(unattended: true).Should().Be(Drill(unattended: false));
     }
 
     [Theory]
@@ -198,8 +235,8 @@ public sealed class DecisionTableTests
 
         // Force, from the flag or the request, is no reason to drill in an outage: the drill's lock would hold off the failover.
         if (health != Health.Healthy) outcome.Acts.Should().BeFalse(outcome.Reason);
-        // Not drilling because the primary may be down is something to look at; block and "already failed over" say so themselves.
-        if (health != Health.Healthy && flag != FlagMode.Block && !alreadyDone)
+        // Not drilling because the primary may be down is something to look at; block, "already failed over" and the lock say so themselves.
+        if (health != Health.Healthy && flag != FlagMode.Block && !alreadyDone && !locked)
         {
             outcome.Should().Be(Decide(FailoverAction.Drill, health, flag, forceRequested, alreadyDone, inCooldown: false, locked: false));
             outcome.Decision.Should().Be(Decision.NoAction);
@@ -246,7 +283,10 @@ public sealed class DecisionTableTests
                 Action = action, Flag = flag, ForceRequested = requested, Health = health, AlreadyDone = alreadyDone, InCooldown = inCooldown,
                 LockedByOther = locked, Unattended = true,
             });
-            if (health == Health.Healthy)
+            // Force never makes a drill act, so a drill's reason says nothing of it (the same words as an operator's drill).
+            if (action == FailoverAction.Drill)
+                unattended.Should().Be(Decide(action, health, flag, requested, alreadyDone, inCooldown, locked));
+            else if (health == Health.Healthy)
             {
                 var auto = Decide(action, health, FlagMode.Auto, false, alreadyDone, inCooldown, locked);
                 unattended.Decision.Should().Be(auto.Decision);

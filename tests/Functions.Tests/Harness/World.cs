@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Failover.Contract.Readiness;
 using Failover.Functions.Aws;
 using Failover.Functions.Handlers;
 using Failover.Functions.Json;
@@ -61,7 +62,24 @@ public sealed class World
         ["OPERATOR_STATE_MACHINE_ARN"] = MachineArn("us-west-2", "failover-secondary-failover"),
         ["TRIGGER_STATE_MACHINE_ARN"] = MachineArn("us-west-2", "failover-secondary-failover-trigger"),
         ["PEER_STATE_MACHINE_ARNS"] = MachineArn("us-east-1", "failover-primary-failover"),
+        ["STACK_PREFIX"] = "failover-secondary",
+        ["PEER_STACK_PREFIX"] = "failover-primary",
     };
+
+    /// Writes a stack's readiness plan into this region's replica as Pulumi does at deploy: item `readiness#STACK`, its JSON in `plan`.
+    public Task PutReadinessPlanAsync(ReadinessPlan plan, string region = "us-west-2") =>
+        Ask("put-raw-item", new JsonObject
+        {
+            [ControlTableItems.PartitionKey] = new JsonObject { ["S"] = ControlTableItems.Readiness(plan.Stack) },
+            [ControlTableItems.ReadinessPlanAttribute] = new JsonObject { ["S"] = JsonSerializer.Serialize(plan, ReadinessJson.Default.ReadinessPlan) },
+        }.ToJsonString(), region);
+
+    /// The readiness metrics published in `region`, as CloudWatch holds them: one row per metric and dimension set, its latest value.
+    public async Task<IReadOnlyList<(string Metric, IReadOnlyDictionary<string, string> Dimensions, double Value)>> ReadinessMetricsAsync(string region = "us-west-2") =>
+        [.. (await Ask("readiness-metrics", region))!.AsArray().Select(m => (
+            m!["metric"]!.GetValue<string>(),
+            (IReadOnlyDictionary<string, string>)m["dimensions"]!.AsObject().ToDictionary(d => d.Key, d => d.Value!.GetValue<string>()),
+            m["value"]!.GetValue<double>()))];
 
     private static string MachineArn(string region, string name) => $"arn:aws:states:{region}:123456789012:stateMachine:{name}";
 

@@ -8,6 +8,7 @@ import os
 import sys
 
 import boto3
+import control_world
 from gate_metric import aligned_points
 from world_server import serve
 
@@ -241,9 +242,29 @@ def assume_role(name, policy):
     return {"accessKeyId": credentials["AccessKeyId"], "secretAccessKey": credentials["SecretAccessKey"], "sessionToken": credentials["SessionToken"]}
 
 
+def readiness_metrics(region=SECONDARY):
+    """Every readiness metric published in the region, with its dimensions and its latest value."""
+    import datetime
+    cloudwatch = client("cloudwatch", region)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    found = []
+    for metric in cloudwatch.list_metrics(Namespace="Failover/Readiness")["Metrics"]:
+        points = cloudwatch.get_metric_statistics(Namespace="Failover/Readiness", MetricName=metric["MetricName"], Dimensions=metric["Dimensions"],
+                                                  StartTime=now - datetime.timedelta(minutes=10), EndTime=now + datetime.timedelta(minutes=1),
+                                                  Period=60, Statistics=["Maximum"])["Datapoints"]
+        if points:
+            latest = max(points, key=lambda p: p["Timestamp"])
+            found.append({"metric": metric["MetricName"], "dimensions": {d["Name"]: d["Value"] for d in metric["Dimensions"]}, "value": latest["Maximum"]})
+    return found
+
+
 COMMANDS = {"assume-role": assume_role, "setup": setup, "create-table": create_table, "raw-item": raw_item, "put-raw-item": put_raw_item, "gate": gate, "invert-gate": invert_gate, "gate-metric": gate_metric, "service": service, "scalable-target": scalable_target, "item": item,
             "decisions": decisions, "put-item": put_item, "lock": lock, "put-lock": put_lock, "alarm-state": alarm_state, "primary-service": primary_service, "register-targets": register_targets,
-            "start-execution": start_execution, "stop-execution": stop_execution, "hold-lock": hold_lock}
+            "start-execution": start_execution, "stop-execution": stop_execution, "hold-lock": hold_lock,
+            "readiness-metrics": readiness_metrics}
+
+# The control readiness checks' world (Readiness/control_world.py), beside this one's.
+COMMANDS.update(control_world.commands(client))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ public sealed class OrchestrationTests
     private static readonly IReadOnlyDictionary<string, int> TimeoutSeconds = new Dictionary<string, int>
     {
         [HandlerNames.Decide] = 30, [HandlerNames.ScaleService] = 30, [HandlerNames.CheckService] = 20,
-        [HandlerNames.ShiftTraffic] = 90, [HandlerNames.ReleaseLock] = 20,
+        [HandlerNames.ShiftTraffic] = 90, [HandlerNames.ReleaseLock] = 20, [HandlerNames.Readiness] = 60,
     };
 
     [Theory]

@@ -42,9 +42,11 @@ public sealed class RecoveryTaskTests
 
         Next(states, "RouteReady", "Default").Should().Be("Recovery promote-db");
         Next(states, "Recovery promote-db").Should().Be("Recovery warm-cache");
-        Next(states, "Recovery warm-cache").Should().Be(WorkflowDefinition.States.ShiftTraffic);
+        Next(states, "Recovery warm-cache").Should().Be(WorkflowDefinition.States.StampRecovered);
+        Next(states, WorkflowDefinition.States.StampRecovered).Should().Be(WorkflowDefinition.States.ShiftTraffic);
         Next(states, WorkflowDefinition.States.ShiftTraffic).Should().Be(WorkflowDefinition.States.TrafficMoved);
-        Next(states, WorkflowDefinition.States.TrafficMoved).Should().Be(WorkflowDefinition.States.RenewAfterShift);
+        Next(states, WorkflowDefinition.States.TrafficMoved).Should().Be(WorkflowDefinition.States.StampShifted);
+        Next(states, WorkflowDefinition.States.StampShifted).Should().Be(WorkflowDefinition.States.RenewAfterShift);
         Next(states, WorkflowDefinition.States.RenewAfterShift).Should().Be("Recovery point-app");
         Next(states, "Recovery point-app").Should().Be(WorkflowDefinition.States.StampFinished);
     }
@@ -68,8 +70,8 @@ public sealed class RecoveryTaskTests
 
         Next(states, WorkflowDefinition.States.StampReady).Should().Be(WorkflowDefinition.States.RenewBeforeShift);
         Next(states, WorkflowDefinition.States.RenewBeforeShift).Should().Be("Recovery demote-db");
-        Next(states, "Recovery demote-db").Should().Be(WorkflowDefinition.States.ShiftTraffic);
-        Next(states, WorkflowDefinition.States.TrafficMoved).Should().Be(WorkflowDefinition.States.RenewAfterShift);
+        Next(states, "Recovery demote-db").Should().Be(WorkflowDefinition.States.StampRecovered);
+        Next(states, WorkflowDefinition.States.StampShifted).Should().Be(WorkflowDefinition.States.RenewAfterShift);
         Next(states, WorkflowDefinition.States.RenewAfterShift).Should().Be("Recovery point-app");
         Next(states, "Recovery point-app").Should().Be(WorkflowDefinition.States.DrainBeforeScaleDown);
     }

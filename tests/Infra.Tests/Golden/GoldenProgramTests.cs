@@ -15,6 +15,8 @@ public sealed class GoldenProgramTests
         ["primary-endpoint"] = ("primary", [("failover:dnsFailover", "endpoint")]),
         ["primary-automatic"] = ("primary", [("failover:dnsFailover", "automatic")]),
         ["secondary-pilot-light"] = ("secondary", [("failover:standbyCount", "0")]),
+        // Drills are opt-in: the shipped secondary schedules none. Monday 03:00 UTC.
+        ["secondary-scheduled-drill"] = ("secondary", [("failover:drillSchedule", "cron(0 3 ? * MON *)")]),
     };
 
     private static readonly string[] Stacks = ["primary", "secondary"];
@@ -82,6 +84,13 @@ public sealed class GoldenProgramTests
         var exit = Compiler.Run(["--stack", stack], _ => null, stdout, stderr, Repo.Root);
         exit.Should().Be(Compiler.Ok, stderr.ToString());
         return stdout.ToString();
+    }
+
+    /// A variant as its golden has it: the shipped stack's files with the variant's settings.
+    internal static string CompileVariant(string variant)
+    {
+        var (stack, overrides) = Variants[variant];
+        return CompileWith(stack, overrides);
     }
 
     private static string DeltaPath(string variant) => Path.Combine(Folder, variant + ".diff");

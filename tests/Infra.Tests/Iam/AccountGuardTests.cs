@@ -18,7 +18,8 @@ public sealed class AccountGuardTests
             var primary = Path.Combine(dir, "primary.yaml");
             var secondary = Path.Combine(dir, "secondary.yaml");
             File.WriteAllText(primary, GoldenProgramTests.CompileOffline("primary"));
-            File.WriteAllText(secondary, GoldenProgramTests.CompileOffline("secondary"));
+            // With a drill schedule: its role must get through to the triggers' entry point too.
+            File.WriteAllText(secondary, GoldenProgramTests.CompileVariant("secondary-scheduled-drill"));
             var start = new ProcessStartInfo("node", [Repo.Path("tests", "oracles", "scp-simulate.mjs"), doc, primary, secondary])
             {
                 WorkingDirectory = Repo.Path("tests", "oracles"), RedirectStandardOutput = true, RedirectStandardError = true,

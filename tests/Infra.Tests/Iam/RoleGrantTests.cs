@@ -209,6 +209,8 @@ public sealed partial class RoleGrantTests
             xray:PutTelemetryRecords | *
             dynamodb:GetItem         | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=state
             dynamodb:UpdateItem      | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=state
+            dynamodb:GetItem         | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${decision-log-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=runs
+            dynamodb:UpdateItem      | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${decision-log-table.name} | ForAllValues:StringLike dynamodb:LeadingKeys=decision#*,runs
             """);
         RoleGrants.Expect(Secondary, "release-lock-function", """
             logs:CreateLogStream     | ${release-lock-log-group.arn}:log-stream:*
@@ -217,6 +219,8 @@ public sealed partial class RoleGrantTests
             xray:PutTelemetryRecords | *
             dynamodb:GetItem         | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=state
             dynamodb:UpdateItem      | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=state
+            dynamodb:GetItem         | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["decisionTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=runs
+            dynamodb:UpdateItem      | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["decisionTableName"]} | ForAllValues:StringLike dynamodb:LeadingKeys=decision#*,runs
             """);
     }
 
@@ -348,6 +352,17 @@ public sealed partial class RoleGrantTests
             """);
     }
 
+    /// The drill schedule (drillSchedule set): the same entry point as the probe, never the operators' (no force), and its own queue.
+    [Fact]
+    public void Drill_schedule()
+    {
+        RoleGrants.Expect(RoleGrants.ScheduledDrill.Value, "drill-schedule", """
+            states:StartExecution | ${workflow-trigger.arn}
+            sqs:SendMessage       | ${drill-dlq.arn}
+            """);
+        RoleGrants.RoleNames(Secondary).Should().NotContain("drill-schedule", "drills are opt-in: the shipped secondary schedules none");
+    }
+
     /// The operators: the flag item (whole, in either replica), the operators' entry point and its runs; no function, no lock,
     /// no run's history (a running run's history holds its lock token), and in the secondary not the triggers' entry point.
     [Fact]
@@ -447,8 +462,8 @@ public sealed partial class RoleGrantTests
                     RoleGrants.Users(program, role).Select(m => $"arn:${{partition}}:states:{region}:${{account-id}}:stateMachine:{m.Text("name")}"))),
                 { Type: "aws:cloudwatch/eventTarget:EventTarget" } target => ("events.amazonaws.com",
                     $"arn:${{partition}}:events:{RegionOf(program, target)}:${{account-id}}:rule/{program.Resource(((Ref)target.Prop("rule")!).Target).Text("name")}"),
-                { Type: "aws:scheduler/schedule:Schedule" } => ("scheduler.amazonaws.com",
-                    $"arn:${{partition}}:scheduler:{region}:${{account-id}}:schedule-group/{program.Resource("schedule-group").Text("name")}"),
+                { Type: "aws:scheduler/schedule:Schedule" } schedule => ("scheduler.amazonaws.com",
+                    $"arn:${{partition}}:scheduler:{region}:${{account-id}}:schedule-group/{program.Resource(((Ref)schedule.Prop("groupName")!).Target).Text("name")}"),
                 var other => throw new Xunit.Sdk.XunitException($"{role} is assumed by {other.Name} ({other.Type}), which this test does not know"),
             };
             RoleGrants.Text(statement.Entries["Effect"]).Should().Be("Allow");
@@ -548,9 +563,10 @@ internal static class RoleGrants
     public static readonly Lazy<PulumiProgram> EventualSecondary = new(() => TestStacks.Program("secondary", ("controlTableConsistency", "eventual")));
     public static readonly Lazy<PulumiProgram> SecondaryWithRecovery = new(() => RecoveryTaskExamples.Program("secondary"));
     public static readonly Lazy<PulumiProgram> PrimaryWithRecovery = new(() => RecoveryTaskExamples.Program("primary"));
+    public static readonly Lazy<PulumiProgram> ScheduledDrill = new(() => TestStacks.Program("secondary", TestStacks.DrillSchedule));
 
     /// The programs the invariants hold for: the shipped stacks, both consistency modes, a private image, each DNS mode, a pilot
-    /// light, recovery tasks.
+    /// light, recovery tasks, a drill schedule.
     public static readonly IReadOnlyDictionary<string, Func<PulumiProgram>> Checked = new Dictionary<string, Func<PulumiProgram>>
     {
         ["primary"] = () => Primary.Value,
@@ -563,6 +579,7 @@ internal static class RoleGrants
         ["pilot-light"] = () => TestStacks.Program("secondary", ("standbyCount", "0")),
         ["secondary-recovery"] = () => SecondaryWithRecovery.Value,
         ["primary-recovery"] = () => PrimaryWithRecovery.Value,
+        ["scheduled-drill"] = () => ScheduledDrill.Value,
     };
 
     /// What `infra/compile.sh --stack NAME` compiles: Pulumi.yaml and Pulumi.NAME.yaml.

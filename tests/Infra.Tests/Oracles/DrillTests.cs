@@ -1,17 +1,20 @@
 using System.Text.Json.Nodes;
+using Failover.Contract.Readiness;
 using Failover.Infra.Tests.Golden;
 
 namespace Failover.Infra.Tests.Oracles;
 
 /// Runs tests/oracles/drill.mjs once over the compiled primary and secondary programs: their own state machines, driven by
 /// aws-local-stepfunctions, call the real native `bootstrap` with the compiled environments and the temporary credentials of
-/// roles holding the compiled policies, against a moto that enforces SigV4 and IAM after its setup.
+/// roles holding the compiled policies, against a moto that enforces SigV4 and IAM after its setup. The secondary is the
+/// shipped one with a drill schedule (golden variant secondary-scheduled-drill): drills are opt-in, and the scheduled-drill
+/// scenarios start what its schedule starts; everything else in it is the shipped secondary.
 public sealed class DrillRun
 {
     public JsonNode Result { get; }
 
     public DrillRun() =>
-        Result = MotoScript.RunWorkflows("drill.mjs", GoldenProgramTests.CompileOffline("primary"), GoldenProgramTests.CompileOffline("secondary"));
+        Result = MotoScript.RunWorkflows("drill.mjs", GoldenProgramTests.CompileOffline("primary"), GoldenProgramTests.CompileVariant("secondary-scheduled-drill"));
 
     public JsonNode Scenario(string name) =>
         Result["scenarios"]?[name] ?? throw new InvalidOperationException($"drill.mjs reported no scenario {name}: {Result.ToJsonString()[..Math.Min(2000, Result.ToJsonString().Length)]}");
@@ -53,12 +56,74 @@ public sealed class DrillTests(DrillRun drill) : IClassFixture<DrillRun>
         failback["output"]!["release"]!["epoch"]!.GetValue<long>().Should().Be(2);
     }
 
+    /// What the compiled schedule starts (its target machine and input) drills like an operator's drill, and says so in the
+    /// same words: drill.mjs compares every notice's event, decision, reason and summary, the source aside.
+    [Fact]
+    public void A_scheduled_drill_runs_like_an_operators_and_is_notified_in_the_same_words()
+    {
+        drill.Findings("scheduled-drill").Should().BeEmpty(drill.Explain("scheduled-drill"));
+        var scheduled = drill.Scenario("scheduled-drill");
+        scheduled["outcome"]!.GetValue<string>().Should().Be("SUCCEEDED");
+        scheduled["executionArn"]!.GetValue<string>().Should().Contain(":execution:failover-secondary-failover-trigger:");
+        var notices = scheduled["notices"]!.AsArray().Select(n => n!["message"]!).ToList();
+        notices.Select(n => n["event"]!.GetValue<string>()).Should().Equal("INITIATED", "SUCCEEDED");
+        notices.Should().OnlyContain(n => n["source"]!.GetValue<string>() == "schedule failover-secondary-drill");
+        var operators = drill.Scenario("drill")["notices"]!.AsArray().Select(n => n!["message"]!["summary"]!.GetValue<string>());
+        notices.Select(n => n["summary"]!.GetValue<string>().Replace("(schedule failover-secondary-drill)", "(drill-test)", StringComparison.Ordinal))
+            .Should().Equal(operators);
+    }
+
+    /// Fired while traffic is failed over: NO_ACTION that says why, nothing scaled, nothing announced (the primary is healthy).
+    [Fact]
+    public void A_scheduled_drill_while_failed_over_scales_nothing_and_says_why()
+    {
+        drill.Findings("scheduled-drill-failed-over").Should().BeEmpty(drill.Explain("scheduled-drill-failed-over"));
+        var refused = drill.Scenario("scheduled-drill-failed-over");
+        refused["output"]!["decision"]!["decision"]!.GetValue<string>().Should().Be("NO_ACTION");
+        refused["output"]!["decision"]!["reason"]!.GetValue<string>().Should().StartWith("traffic is failed over: the standby is serving, so not drilling");
+        refused["visited"]!.AsArray().Select(v => v!.GetValue<string>()).Should().NotContain("ScaleUp");
+        refused["notices"]!.AsArray().Should().BeEmpty();
+    }
+
     [Fact]
     public void A_drill_reports_its_timings()
     {
         var timings = drill.Scenario("drill")["timings"]!["workflow"]!.AsObject();
         timings.Select(t => t.Key).Should().Equal("started", "decided", "ready", "finished");
         timings["finished"]!["ms"]!.GetValue<long>().Should().BeGreaterThanOrEqualTo(timings["ready"]!["ms"]!.GetValue<long>());
+    }
+
+    /// release-lock measured each run at its final release into its region's decision log: the phases the run went through are
+    /// seconds, the others null (no alarm started these runs; a drill neither runs recovery tasks nor moves the gate; detection and
+    /// the DNS TTL are never seen by a run).
+    [Theory]
+    [InlineData("failover", "failover-secondary", new[] { RecoveryPhases.Decision, RecoveryPhases.ScaleUpAndReadiness, RecoveryPhases.RecoveryTasks, RecoveryPhases.GateFlip })]
+    [InlineData("failback", "failover-primary", new[] { RecoveryPhases.Decision, RecoveryPhases.ScaleUpAndReadiness, RecoveryPhases.RecoveryTasks, RecoveryPhases.GateFlip })]
+    [InlineData("drill", "failover-secondary", new[] { RecoveryPhases.Decision, RecoveryPhases.ScaleUpAndReadiness })]
+    public void Each_run_leaves_its_measured_record_in_the_decision_log(string scenario, string stack, string[] measuredPhases)
+    {
+        var run = drill.Scenario(scenario);
+        drill.Findings(scenario).Should().BeEmpty(drill.Explain(scenario));
+        var measured = run["measured"]!;
+        var execution = run["executionArn"]!.GetValue<string>();
+        (measured["execution"]!.GetValue<string>(), measured["action"]!.GetValue<string>(), measured["stack"]!.GetValue<string>(), measured["outcome"]!.GetValue<string>())
+            .Should().Be((execution, scenario, stack, "SUCCEEDED"));
+        var phases = measured["phases"]!.AsObject();
+        phases.Select(p => p.Key).Should().Equal(RecoveryPhases.All);
+        phases.Where(p => p.Value is not null).Select(p => p.Key).Should().Equal(measuredPhases);
+        phases.Where(p => p.Value is not null).Should().OnlyContain(p => p.Value!.GetValue<double>() >= 0);
+        run["output"]!["release"]!["recorded"]!.GetValue<bool>().Should().BeTrue();
+        run["runIndex"]!["recent"]![0]!.GetValue<string>().Should().Be(execution);
+    }
+
+    [Fact]
+    public void The_run_index_keeps_the_runs_newest_first_and_the_drill_as_the_last_succeeded_one()
+    {
+        var index = drill.Scenario("drill")["runIndex"]!;
+        index["recent"]!.AsArray().Select(r => r!.GetValue<string>()).Should()
+            .Equal(drill.Scenario("drill")["executionArn"]!.GetValue<string>(), drill.Scenario("failover")["executionArn"]!.GetValue<string>());
+        index["lastSucceededDrill"]!.GetValue<string>().Should().Be(drill.Scenario("drill")["executionArn"]!.GetValue<string>());
+        drill.Scenario("failover")["runIndex"]!["lastSucceededDrill"].Should().BeNull("a failover is no drill");
     }
 
     [Theory]

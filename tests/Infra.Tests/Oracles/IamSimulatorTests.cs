@@ -32,6 +32,8 @@ public sealed class IamSimulator
         {
             ["primary"] = primary,
             ["secondary"] = GoldenProgramTests.CompileOffline("secondary"),
+            // Its drill schedule's role: the triggers' entry point and its own dead letters, nothing else.
+            ["secondary-scheduled-drill"] = GoldenProgramTests.CompileVariant("secondary-scheduled-drill"),
             ["eventual-primary"] = TestStacks.Yaml("primary", ("controlTableConsistency", "eventual")),
             ["eventual-secondary"] = TestStacks.Yaml("secondary", ("controlTableConsistency", "eventual")),
             // Strong, prefix failover-secondary: it reads the shipped primary above.
@@ -60,6 +62,7 @@ public sealed class IamSimulatorTests(IamSimulator oracle) : IClassFixture<IamSi
     [Theory]
     [InlineData("primary")]
     [InlineData("secondary")]
+    [InlineData("secondary-scheduled-drill")]
     [InlineData("eventual-primary")]
     [InlineData("eventual-secondary")]
     [InlineData("secondary-recovery")]

@@ -205,6 +205,50 @@ public sealed class TriggerTests
         TestStacks.Program("primary", ("probeRate", "rate(2 minutes)")).Resources.Should().NotContain(r => r.Type.StartsWith("aws:scheduler/", StringComparison.Ordinal));
     }
 
+    /// Opt-in: with drillSchedule, a schedule of its own starts a drill through the triggers' entry point (never forced, always
+    /// unattended), which then runs drills too; without it, no drill schedule and a triggers' entry point that runs failovers only.
+    [Fact]
+    public void A_drill_schedule_starts_a_drill_through_the_triggers_entry_point_and_only_when_set()
+    {
+        var program = TestStacks.Program("secondary", TestStacks.DrillSchedule);
+
+        var drill = program.Resource("drill-schedule");
+        drill.Text("scheduleExpression").Should().Be("cron(0 3 ? * MON *)");
+        drill.Prop("scheduleExpressionTimezone").Should().BeNull("UTC, Scheduler's default: the time in the config is the time in the logs");
+        drill.Prop("target.arn").Should().Be(new Ref("workflow-trigger", "arn"));
+        drill.Prop("target.roleArn").Should().Be(new Ref("drill-schedule-role", "arn"));
+        drill.Prop("target.deadLetterConfig.arn").Should().Be(new Ref("drill-dlq", "arn"));
+        drill.Prop("groupName").Should().Be(new Ref("schedule-group", "name"));
+        var input = JsonNode.Parse(drill.Text("target.input")!)!;
+        input["action"]!.GetValue<string>().Should().Be("drill");
+        input["source"]!.GetValue<string>().Should().Be("schedule failover-secondary-drill");
+        input["unattended"]!.GetValue<bool>().Should().BeTrue();
+        Actions(program, "workflow-trigger").Should().Equal("failover", "drill");
+
+        var shipped = TestStacks.Program("secondary");
+        shipped.Resources.Should().NotContain(r => r.Name == "drill-schedule");
+        Actions(shipped, "workflow-trigger").Should().Equal("failover");
+    }
+
+    /// The probe off, the drill schedule still needs its group.
+    [Fact]
+    public void A_drill_schedule_without_the_probe_has_the_schedule_group_to_itself()
+    {
+        var program = TestStacks.Program("secondary", [("probeRate", "off"), .. TestStacks.DrillSchedule]);
+
+        program.Resources.Select(r => r.Name).Should().Contain(["schedule-group", "drill-schedule"]).And.NotContain("probe-schedule");
+    }
+
+    /// The actions a state machine's CheckAction lets through.
+    private static IEnumerable<string> Actions(PulumiProgram program, string machine)
+    {
+        var definition = (Map)((ToJson)program.Resource(machine).Prop("definition")!).Body;
+        var check = (Map)((Map)definition.Entries["States"]).Entries["CheckAction"];
+        var rules = (Map)((Seq)check.Entries["Choices"]).Items[1];
+        var or = (Map)((Seq)rules.Entries["And"]).Items[2];
+        return ((Seq)or.Entries["Or"]).Items.Select(c => ((Str)((Map)c).Entries["StringEquals"]).Text);
+    }
+
     /// The probe is the trigger that outlives a failed us-east-1: three intervals without any start is an alarm, once it has run.
     [Fact]
     public void A_probe_that_stops_starting_the_workflow_raises_its_silence_alarm_but_a_fresh_deploy_does_not()

@@ -30,7 +30,9 @@ public sealed class WatcherAlarmTests
             var noDataIsNoTrouble = alarm.Text("treatMissingData") == "notBreaching"
                 && alarm.Text("comparisonOperator") == "GreaterThanOrEqualToThreshold";
             var waitsForFirstStart = alarm.Number("warmUpConfiguration.warmUpPeriodDurationInMinutes") >= probeIntervalMinutes + 10;
-            (noDataIsNoTrouble || waitsForFirstStart).Should().BeTrue($"{alarm.Name} would read a fresh deploy's missing data as trouble");
+            // The readiness alarm leaves periods without data out: with none yet it stays INSUFFICIENT_DATA, which notifies nobody.
+            var noDataIsNoState = alarm.Text("treatMissingData") == "missing" && alarm.Prop("insufficientDataActions") is null;
+            (noDataIsNoTrouble || waitsForFirstStart || noDataIsNoState).Should().BeTrue($"{alarm.Name} would read a fresh deploy's missing data as trouble");
         }
     }
 
@@ -51,7 +53,7 @@ public sealed class WatcherAlarmTests
         var errors = RetriesOf("Lambda.Unknown") + 1;
         var throttles = RetriesOf("Lambda.TooManyRequestsException") + 1;
 
-        var functions = program.OfType("aws:lambda/function:Function").ToList();
+        var functions = WorkflowFunctions(program);
         functions.Should().HaveCountGreaterThan(4);
         foreach (var function in functions)
         {
@@ -83,7 +85,7 @@ public sealed class WatcherAlarmTests
         var program = TestStacks.Program(role);
         var tasks = LambdaTasks(program);
 
-        foreach (var function in program.OfType("aws:lambda/function:Function"))
+        foreach (var function in WorkflowFunctions(program))
         {
             var key = function.Name[..^"-function".Length];
             var invoking = tasks.Where(t => ((Interpolation)((Map)t.Entries["Parameters"]).Entries["FunctionName"]).Parts.OfType<Str>().Last().Text
@@ -94,6 +96,28 @@ public sealed class WatcherAlarmTests
                 alarm.Number("period").Should().BeGreaterThanOrEqualTo((Math.Ceiling(span / 60) + 1) * 60, $"{alarm.Name}: a task of {key} can fail for {span} s");
         }
         program.Resource("watch-shift-traffic-errors").Number("period").Should().BeGreaterThan(400, "four attempts of 100 s cannot fit five minutes");
+    }
+
+    /// The functions the workflow's tasks invoke: every one but the scheduled readiness checks, which Lambda retries itself.
+    private static List<Resource> WorkflowFunctions(PulumiProgram program) =>
+        [.. program.OfType("aws:lambda/function:Function").Where(f => f.Text("handler") != HandlerNames.Readiness)];
+
+    [Theory]
+    [InlineData("primary")]
+    [InlineData("secondary")]
+    public void The_readiness_alarm_pages_on_two_failing_runs_in_a_row_and_its_function_on_a_run_lambda_could_not_retry_away(string role)
+    {
+        var program = TestStacks.Program(role);
+
+        var readiness = program.Resource("watch-readiness");
+        readiness.Text("metricName").Should().Be("ChecksFailing");
+        readiness.Text("dimensions.Stack").Should().Be($"failover-{role}");
+        readiness.Number("period").Should().Be(900, "one run per period at the default readinessRate of 15 minutes");
+        readiness.Number("evaluationPeriods").Should().Be(2);
+        readiness.Number("datapointsToAlarm").Should().Be(2, "a check that fails twice in a row, not once");
+        readiness.Number("threshold").Should().Be(1);
+        readiness.Text("treatMissingData").Should().Be("missing", "a period without a run neither passes nor fails");
+        program.Resource("watch-readiness-errors").Number("threshold").Should().Be(3, "Lambda retries a scheduled invocation twice");
     }
 
     /// From first attempt to last: a function error's attempts each to the task's time limit, and every retrier's waits at

@@ -20,6 +20,7 @@ public sealed partial class PreviewRolePolicyTests
         ["aws:cloudwatch/metricAlarm:MetricAlarm"] = ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
         ["aws:dynamodb/table:Table"] = ["dynamodb:DescribeTable", "dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTimeToLive", "dynamodb:ListTagsOfResource"],
         ["aws:dynamodb/resourcePolicy:ResourcePolicy"] = ["dynamodb:GetResourcePolicy"],
+        ["aws:dynamodb/tableItem:TableItem"] = ["dynamodb:GetItem"],
         ["aws:ec2/internetGateway:InternetGateway"] = ["ec2:DescribeInternetGateways"],
         ["aws:ec2/routeTable:RouteTable"] = ["ec2:DescribeRouteTables"],
         ["aws:ec2/routeTableAssociation:RouteTableAssociation"] = ["ec2:DescribeRouteTables"],
@@ -58,6 +59,7 @@ public sealed partial class PreviewRolePolicyTests
         // The provider functions the programs call; getCallerIdentity and getPartition need no permission.
         ["aws:index/getAvailabilityZones:getAvailabilityZones"] = ["ec2:DescribeAvailabilityZones"],
         ["aws:route53/getZone:getZone"] = ["route53:GetHostedZone"],
+        ["aws:iam/getSessionContext:getSessionContext"] = ["iam:GetRole"],
         ["aws:index/getCallerIdentity:getCallerIdentity"] = [],
         ["aws:index/getPartition:getPartition"] = [],
         // Pulumi's own: a provider reads nothing, a StackReference reads the state backend.

@@ -303,7 +303,7 @@ def gate_position(gate, made, route53):
 def observe(spec, world):
     """A snapshot of everything the scenarios assert on, read with the admin's credentials."""
     route53 = client("route53", "us-east-1")
-    snapshot = {"gates": {}, "services": {}, "scalableTargets": {}, "state": {}, "flag": {}, "decisions": {}, "messages": {}}
+    snapshot = {"gates": {}, "services": {}, "scalableTargets": {}, "state": {}, "flag": {}, "decisions": {}, "runs": {}, "messages": {}}
     for name, stack in spec["stacks"].items():
         made = world["stacks"][name]
         region = stack["region"]
@@ -322,6 +322,8 @@ def observe(spec, world):
         items = client("dynamodb", region).scan(TableName=log)["Items"]
         snapshot["decisions"][region] = sorted(({k: plain(v) for k, v in i.items()} for i in items if i["pk"]["S"].startswith("decision#")),
                                                key=lambda i: i.get("decidedAt", ""))
+        # The run index release-lock keeps beside the decisions (recent, lastSucceededDrill: JSON text, as stored).
+        snapshot["runs"][region] = item(log, region, "runs")
     return snapshot
 
 

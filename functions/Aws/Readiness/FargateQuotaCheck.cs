@@ -1,0 +1,52 @@
+using System.Globalization;
+using Failover.Contract.Readiness;
+
+namespace Failover.Functions.Aws.Readiness;
+
+/// The recovery region can start what the move adds: its Fargate On-Demand vCPU quota, minus the vCPU already in use there,
+/// covers (active count − tasks the service already runs) × task vCPU. A move that meets the quota stops part-way, its tasks
+/// refused with a capacity error while traffic waits on them.
+public sealed class FargateQuotaCheck : IReadinessCheck
+{
+    /// "Fargate On-Demand vCPU resource count" (Service Quotas, service code `fargate`).
+    public const string ServiceCode = "fargate";
+    public const string QuotaCode = "L-3032A538";
+
+    /// The usage figure Service Quotas itself compares with this quota: AWS/Usage ResourceCount with these dimensions, published
+    /// by Fargate each minute (Amazon ECS Developer Guide, "AWS Fargate usage metrics"). ECS's own counts would miss other
+    /// services' and EKS's Fargate tasks in the same account and region.
+    public const string UsageNamespace = "AWS/Usage";
+    public const string UsageMetric = "ResourceCount";
+    public static readonly IReadOnlyList<(string Name, string Value)> UsageDimensions =
+        [("Service", "Fargate"), ("Type", "Resource"), ("Resource", "vCPU"), ("Class", "Standard/OnDemand")];
+
+    /// The highest minute of the last 15: the metric lags by a minute or two, and a peak just passed is still running.
+    private static readonly TimeSpan UsageWindow = TimeSpan.FromMinutes(15);
+
+    public string Name => CheckNames.FargateQuota;
+
+    public async Task<CheckResult> RunAsync(ReadinessContext context, CancellationToken ct)
+    {
+        var plan = context.Plan;
+        var region = plan.Region;
+        var running = (await new EcsClient(context.Aws, plan.Service.Region).DescribeServiceAsync(plan.Service.Cluster, plan.Service.Service, ct)).RunningCount;
+        var adds = Math.Max(0, plan.ActiveCount - running);
+        var needed = adds * plan.TaskVcpu;
+        var move = $"the move's {adds} more task(s) × {N(plan.TaskVcpu)} vCPU = {N(needed)} (active count {plan.ActiveCount}, {running} running)";
+
+        var quota = await new ServiceQuotasClient(context.Aws, region).GetServiceQuotaAsync(ServiceCode, QuotaCode, ct);
+        var now = context.Time.GetUtcNow();
+        var usage = await new CloudWatchClient(context.Aws, region).GetMetricStatisticsAsync(UsageNamespace, UsageMetric, UsageDimensions,
+            now - UsageWindow, now, TimeSpan.FromMinutes(1), "Maximum", ct);
+        // No data point: Fargate publishes the metric only while something runs, so nothing is in use.
+        var inUse = usage.Count == 0 ? 0 : usage.Max(p => p.Value);
+        var left = quota - inUse;
+        var sums = $"{region}'s Fargate On-Demand vCPU quota {N(quota)} minus {N(inUse)} in use " +
+            $"({UsageNamespace} {UsageMetric}, the figure Service Quotas compares{(usage.Count == 0 ? "; none published in 15 minutes" : "")}) leaves {N(left)}";
+        return left >= needed
+            ? new CheckResult { Check = Name, Status = CheckStatus.Pass, Why = $"{sums}, enough for {move}" }
+            : new CheckResult { Check = Name, Status = CheckStatus.Fail, Why = $"{sums}, short of {move}" };
+    }
+
+    private static string N(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,57 @@
+using Failover.Contract.Readiness;
+
+namespace Failover.Functions.Aws.Readiness;
+
+/// Each workflow role can still do exactly what its step does: IAM's policy simulator (SimulatePrincipalPolicy) on the role,
+/// with the step's actions, resources and the request context its statements' conditions read. A role edited by hand fails
+/// here instead of in the middle of a failover.
+///
+/// What the simulation cannot see, so what `allowed` does not promise: service control policies and resource control policies
+/// of AWS Organizations (either can deny what the role's policies allow); permissions boundaries, evaluated only when passed to
+/// the simulation (PermissionsBoundaryPolicyInputList), which this check does not do; session policies (Lambda and Step
+/// Functions assume the roles without one); and resource-based policies (a KMS key policy, a topic policy) unless passed as
+/// ResourcePolicy, which it does not either. So `allowed` means the role's own identity-based policies allow the call.
+public sealed class RolePermissionsCheck : IReadinessCheck
+{
+    public string Name => CheckNames.RolePermissions;
+
+    public async Task<CheckResult> RunAsync(ReadinessContext context, CancellationToken ct)
+    {
+        var roles = context.Plan.Roles;
+        var iam = new IamClient(context.Aws);
+        var denied = new List<string>();
+        var unanswered = new List<string>();
+        var count = 0;
+        // IAM simulates every action on every resource of one call: one call per role and distinct resource (with its request
+        // context) asks exactly the pairs the step uses. Sequential: IAM's simulator is throttled per account.
+        foreach (var role in roles)
+        {
+            foreach (var group in role.Permissions.GroupBy(p => (p.Resource, Context: ContextKey(p.Context))))
+            {
+                var permissions = group.ToList();
+                var actions = permissions.Select(p => p.Action).Distinct(StringComparer.Ordinal).ToList();
+                var results = await iam.SimulatePrincipalPolicyAsync(role.RoleArn, actions, [group.Key.Resource], permissions[0].Context ?? [], ct);
+                foreach (var permission in permissions)
+                {
+                    count++;
+                    var result = results.FirstOrDefault(r => string.Equals(r.Action, permission.Action, StringComparison.OrdinalIgnoreCase) && r.Resource == permission.Resource);
+                    var what = $"{role.Step}: {permission.Action} on {permission.Resource}";
+                    if (result is null) unanswered.Add(what);
+                    else if (result.Decision != "allowed")
+                        denied.Add($"{what} ({result.Decision}{(result.MissingContext.Count > 0 ? $"; context lacked {string.Join(", ", result.MissingContext)}" : "")})");
+                }
+            }
+        }
+
+        if (denied.Count > 0)
+            return this.Says(CheckStatus.Fail, $"{denied.Count} of {count} permissions the workflow's steps use are not allowed: {string.Join("; ", denied)}");
+        if (unanswered.Count > 0)
+            return this.Says(CheckStatus.Unknown, $"IAM's simulator gave no result for {string.Join("; ", unanswered)}");
+        return this.Says(CheckStatus.Pass, roles.Count == 0 ? "the plan names no role to simulate"
+            : $"all {count} permissions of {roles.Count} roles ({string.Join(", ", roles.Select(r => r.Step))}) are allowed by the roles' own policies " +
+              "(service and resource control policies, and resource-based policies, are not simulated)");
+    }
+
+    private static string ContextKey(IReadOnlyList<ContextEntry>? context) =>
+        string.Join("\n", (context ?? []).Select(e => $"{e.Key}\t{e.Type}\t{string.Join("\t", e.Values)}"));
+}
