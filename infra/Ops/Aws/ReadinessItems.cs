@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Failover.Contract.Readiness;
 using Failover.Functions.Aws;
+using Failover.Functions.Aws.Readiness;
 using Failover.Functions.Runtime;
 using Failover.Ops.Cli;
 using Failover.Ops.Pulumi;
@@ -24,33 +25,26 @@ public sealed class ReadinessItems(OpsAws aws)
         return (plans[0], plans[1]);
     }
 
-    /// The stack's plan from the first replica that answers (its own region's first: Pulumi writes it there).
+    /// The stack's plan from the first replica that answers (its own region's first: Pulumi writes it there), read as the
+    /// readiness function reads it (ReadinessPlans).
     public async Task<PlanRead> PlanAsync(string table, string stack, IReadOnlyList<string> regions, CancellationToken ct)
     {
         var unanswered = new List<string>();
         foreach (var region in regions)
         {
-            JsonObject? item;
             try
             {
-                item = await aws.DynamoDb(region).GetItemAsync(table, Key(ControlTableItems.Readiness(stack)), ct);
+                return await new ReadinessPlans(aws.Signed(OpsAws.CallBudget), region, table).ReadAsync(stack, ct) is { } plan
+                    ? new PlanRead(stack, plan, null)
+                    : new PlanRead(stack, null, $"the control table {table} ({region}) has no readiness plan for {stack}: deploy it again with this version (failoverctl deploy)");
+            }
+            catch (ConfigurationException e)
+            {
+                return new PlanRead(stack, null, $"{e.Message.TrimEnd('.')}: deploy it again (failoverctl deploy)");
             }
             catch (FunctionException e)
             {
                 unanswered.Add($"{region}: {(e.ErrorType == ErrorTypes.AwsUnreachable ? "no answer" : e.Message)}");
-                continue;
-            }
-            if (Attr.Text(item, "plan") is not { } json)
-                return new PlanRead(stack, null, $"the control table {table} ({region}) has no readiness plan for {stack}: deploy it again with this version (failoverctl deploy)");
-            try
-            {
-                return JsonSerializer.Deserialize(json, ReadinessJson.Default.ReadinessPlan) is { } plan
-                    ? new PlanRead(stack, plan, null)
-                    : new PlanRead(stack, null, $"the readiness plan of {stack} in {table} ({region}) is empty");
-            }
-            catch (JsonException e)
-            {
-                return new PlanRead(stack, null, $"the readiness plan of {stack} in {table} ({region}) is not a plan this version reads ({e.Message}): deploy it again");
             }
         }
         return new PlanRead(stack, null, $"the control table {table} did not answer ({string.Join("; ", unanswered)})");
@@ -69,7 +63,7 @@ public sealed class ReadinessItems(OpsAws aws)
             {
                 var item = await aws.DynamoDb(region).GetItemAsync(table, Key(ControlTableItems.Runs), ct);
                 answered++;
-                if (Attr.Text(item, "recent") is not { } json) continue;
+                if (Attr.Text(item, RunRecords.Recent) is not { } json) continue;
                 foreach (var run in JsonSerializer.Deserialize(json, ReadinessJson.Default.IReadOnlyListRunRecord) ?? [])
                     runs.TryAdd(run.Execution, run);
             }

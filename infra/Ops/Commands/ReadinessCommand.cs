@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Failover.Contract.Readiness;
 using Failover.Functions.Aws.Readiness;
@@ -29,7 +30,7 @@ public static class ReadinessCommand
         }, [
             "failoverctl readiness",
             "failoverctl readiness --stack secondary",
-            "failoverctl readiness --output json | jq -r '.checks[] | select(.status != \"pass\") | \"\\(.stack) \\(.check): \\(.why)\"'",
+            "failoverctl readiness --output json | jq -r '.stacks[] | .stack as $s | .results[] | select(.status != \"pass\") | \"\\($s) \\(.check): \\(.why)\"'",
         ],
             (ExitCodes.Ok, "every check passes"),
             (ExitCodes.Failed, "a check fails (the table says which and why), or the stacks' outputs could not be read"),
@@ -38,8 +39,11 @@ public static class ReadinessCommand
         return readiness;
     }
 
-    /// One stack's results.
-    private sealed record StackResults(DeployedStack Stack, IReadOnlyList<CheckResult> Results);
+    /// One stack's results, as the stack's readiness function reports them (`Report.Stack`: the stack's prefix).
+    private sealed record StackResults(DeployedStack Stack, ReadinessReport Report)
+    {
+        public IReadOnlyList<CheckResult> Results => Report.Results;
+    }
 
     private static async Task<int> RunAsync(Session session, string? only, CancellationToken ct)
     {
@@ -68,12 +72,16 @@ public static class ReadinessCommand
             : null;
         if (message is not null) session.Context.Err.WriteLine($"{(exit == ExitCodes.Failed ? "error" : "warning")}: {message}");
         else session.Output.Line($"{Count(all.Count)} pass.");
+        // Each stack's part is the readiness function's own result (ReadinessReport), with where it ran.
         session.Output.Result(new JsonObject
         {
             ["ok"] = exit == ExitCodes.Ok, ["exitCode"] = exit, ["message"] = message,
-            ["checks"] = new JsonArray([.. all.Select(x => (JsonNode)new JsonObject
+            ["stacks"] = new JsonArray([.. results.Select(r =>
             {
-                ["stack"] = x.Stack.Stack, ["region"] = x.Stack.Region, ["check"] = x.Check.Check, ["status"] = Word(x.Check.Status), ["why"] = x.Check.Why,
+                var report = JsonSerializer.SerializeToNode(r.Report, ReadinessJson.Default.ReadinessReport)!.AsObject();
+                report["pulumiStack"] = r.Stack.Stack;
+                report["region"] = r.Stack.Region;
+                return (JsonNode)report;
             })]),
         });
         return exit;
@@ -82,14 +90,15 @@ public static class ReadinessCommand
     private static async Task<StackResults> RunStackAsync(Session session, DeployedStack stack, PlanRead plan, PlanRead peer, CancellationToken ct)
     {
         if (plan.Plan is null)
-            return new StackResults(stack, [.. CheckNames.All.Select(name => new CheckResult { Check = name, Status = CheckStatus.Unknown, Why = plan.Missing! })]);
+            return new StackResults(stack, ReadinessReport.Of(plan.Stack,
+                [.. CheckNames.All.Select(name => new CheckResult { Check = name, Status = CheckStatus.Unknown, Why = plan.Missing! })]));
         var context = new ReadinessContext
         {
             Plan = plan.Plan, Peer = peer.Plan, PeerMissing = peer.Missing,
             // The runner bounds each check; the client's own deadline only has to outlast it.
             Aws = session.Aws.Signed(PerCheck + TimeSpan.FromSeconds(5)), Time = session.Context.Time,
         };
-        return new StackResults(stack, await ReadinessChecks.RunAsync(context, PerCheck, ct));
+        return new StackResults(stack, ReadinessReport.Of(plan.Stack, await ReadinessChecks.RunAsync(context, PerCheck, ct)));
     }
 
     private static string Word(CheckStatus status) => status switch

@@ -14,7 +14,15 @@ public sealed class ReadinessCommandTests(MotoServer moto) : OpsWorld(moto)
         await UseReadinessWorldAsync();
     }
 
-    private static IReadOnlyList<JsonObject> Checks(Run run) => [.. run.Json["checks"]!.AsArray().Select(c => c!.AsObject())];
+    /// Each stack's part of the JSON result, by its Pulumi name.
+    private static JsonObject Stack(Run run, string stack) =>
+        run.Json["stacks"]!.AsArray().Single(s => s!["pulumiStack"]!.GetValue<string>() == stack)!.AsObject();
+
+    /// Every check of every stack shown, with the stack's Pulumi name beside it.
+    private static IReadOnlyList<(string Stack, JsonObject Check)> Checks(Run run) =>
+        [.. run.Json["stacks"]!.AsArray().SelectMany(s => s!["results"]!.AsArray().Select(c => (s["pulumiStack"]!.GetValue<string>(), c!.AsObject())))];
+
+    private static string Name(JsonObject check) => check["check"]!.GetValue<string>();
 
     private static string Status(JsonObject check) => check["status"]!.GetValue<string>();
 
@@ -24,11 +32,11 @@ public sealed class ReadinessCommandTests(MotoServer moto) : OpsWorld(moto)
         var run = await RunAsync("readiness", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
-        var checks = Checks(run);
+        run.Json["stacks"]!.AsArray().Select(s => s!["pulumiStack"]!.GetValue<string>()).Should().Equal(["secondary", "primary"], "the failover's checks first");
         foreach (var stack in new[] { "secondary", "primary" })
-            checks.Where(c => c["stack"]!.GetValue<string>() == stack).Select(c => c["check"]!.GetValue<string>())
+            Checks(run).Where(c => c.Stack == stack).Select(c => Name(c.Check))
                 .Should().Equal(CheckNames.All, $"every check runs for {stack}, in the order CheckNames lists them");
-        checks.Should().OnlyContain(c => Status(c) == "pass", run.ToString());
+        Checks(run).Should().OnlyContain(c => Status(c.Check) == "pass", run.ToString());
     }
 
     [Fact]
@@ -63,16 +71,16 @@ public sealed class ReadinessCommandTests(MotoServer moto) : OpsWorld(moto)
         var run = await RunAsync("readiness", "--output", "json");
 
         run.Exit.Should().Be(1, run.ToString());
-        var checks = Checks(run);
-        checks.Where(c => Status(c) == "fail").Select(c => c["check"]!.GetValue<string>()).Distinct().Should().Equal([check], run.ToString());
-        checks.Where(c => c["check"]!.GetValue<string>() != check).Should().OnlyContain(c => Status(c) == "pass", run.ToString());
+        var checks = Checks(run).Select(c => c.Check).ToList();
+        checks.Where(c => Status(c) == "fail").Select(Name).Distinct().Should().Equal([check], run.ToString());
+        checks.Where(c => Name(c) != check).Should().OnlyContain(c => Status(c) == "pass", run.ToString());
         checks.Where(c => Status(c) == "fail").Should().OnlyContain(c => c["why"]!.GetValue<string>().Length > 0);
         run.Json["message"]!.GetValue<string>().Should().Contain(check);
         run.Stderr.Should().StartWith("error: ").And.Contain(check);
     }
 
     [Fact]
-    public async Task The_json_result_is_one_document_with_each_checks_stack_region_status_and_why()
+    public async Task The_json_result_is_each_stacks_readiness_report_with_where_it_ran()
     {
         await Moto.WorldAsync("drift-quota");
 
@@ -80,10 +88,14 @@ public sealed class ReadinessCommandTests(MotoServer moto) : OpsWorld(moto)
 
         run.Json["ok"]!.GetValue<bool>().Should().BeFalse();
         run.Json["exitCode"]!.GetValue<int>().Should().Be(1);
-        var check = Checks(run).Should().ContainSingle(c => c["check"]!.GetValue<string>() == CheckNames.FargateQuota).Which;
-        check.Select(p => p.Key).Should().Equal("stack", "region", "check", "status", "why");
-        check["stack"]!.GetValue<string>().Should().Be("secondary");
-        check["region"]!.GetValue<string>().Should().Be("us-west-2");
+        var stack = Stack(run, "secondary");
+        stack.Select(p => p.Key).Should().Equal("stack", "passing", "failing", "unknown", "results", "pulumiStack", "region");
+        stack["stack"]!.GetValue<string>().Should().Be("failover-secondary", "the readiness function's report names the stack by its prefix");
+        stack["region"]!.GetValue<string>().Should().Be("us-west-2");
+        stack["failing"]!.GetValue<int>().Should().Be(1);
+        stack["passing"]!.GetValue<int>().Should().Be(CheckNames.All.Count - 1);
+        var check = stack["results"]!.AsArray().Select(c => c!.AsObject()).Should().ContainSingle(c => Name(c) == CheckNames.FargateQuota).Which;
+        check.Select(p => p.Key).Should().Equal("check", "status", "why");
         Status(check).Should().Be("fail");
     }
 
@@ -93,7 +105,7 @@ public sealed class ReadinessCommandTests(MotoServer moto) : OpsWorld(moto)
         var run = await RunAsync("readiness", "--stack", "primary", "--output", "json");
 
         run.Exit.Should().Be(0, run.ToString());
-        Checks(run).Select(c => c["stack"]!.GetValue<string>()).Distinct().Should().Equal("primary");
+        run.Json["stacks"]!.AsArray().Should().ContainSingle().Which!["pulumiStack"]!.GetValue<string>().Should().Be("primary");
     }
 
     [Fact]
@@ -108,16 +120,16 @@ public sealed class ReadinessCommandTests(MotoServer moto) : OpsWorld(moto)
     [Fact]
     public async Task A_stack_deployed_without_a_plan_answers_unknown_for_every_check_and_exits_4()
     {
-        // The item as an older deploy would leave it: no plan written.
+        // As before a deploy of this version: no plan item.
         foreach (var region in new[] { "us-east-1", "us-west-2" })
-            await PutItemAsync(new JsonObject { ["pk"] = ControlTableItems.Readiness("failover-primary") }, region);
+            await Moto.WorldAsync("delete-item", ControlTableItems.Readiness("failover-primary"), region);
 
         var run = await RunAsync("readiness", "--stack", "primary", "--output", "json");
 
         run.Exit.Should().Be(4, run.ToString());
-        Checks(run).Select(c => c["check"]!.GetValue<string>()).Should().Equal(CheckNames.All);
-        Checks(run).Should().OnlyContain(c => Status(c) == "unknown"
-            && c["why"]!.GetValue<string>().Contains("has no readiness plan for failover-primary: deploy it again"));
+        Checks(run).Select(c => Name(c.Check)).Should().Equal(CheckNames.All);
+        Checks(run).Should().OnlyContain(c => Status(c.Check) == "unknown"
+            && c.Check["why"]!.GetValue<string>().Contains("has no readiness plan for failover-primary: deploy it again"));
         run.Stderr.Should().StartWith("warning: no check fails, but");
     }
 }

@@ -158,6 +158,11 @@ def put_item(document, region=PRIMARY, name=CONTROL):
     return {"ok": True}
 
 
+def delete_item(key, region=PRIMARY, name=CONTROL):
+    client("dynamodb", region).delete_item(TableName=name, Key={"pk": {"S": key}})
+    return {"ok": True}
+
+
 def executions(state_machine_arn):
     region = state_machine_arn.split(":")[3]
     sfn = client("stepfunctions", region)
@@ -450,7 +455,7 @@ def runs(document):
     return {"ok": True}
 
 
-COMMANDS = {"setup": setup, "route53-api-gate": route53_api_gate, "workflow": workflow, "item": item, "put-item": put_item, "executions": executions,
+COMMANDS = {"setup": setup, "route53-api-gate": route53_api_gate, "workflow": workflow, "item": item, "put-item": put_item, "delete-item": delete_item, "executions": executions,
             "invert-gate": invert_gate, "desired": desired, "alarm": alarm, "readiness": readiness, "runs": runs,
             "drift-image": drift_image, "drift-task-size": drift_task_size, "drift-quota": drift_quota, "drift-alarm": drift_alarm,
             "drift-lock": drift_lock, "drift-permission": drift_permission, "drift-old-drill": drift_old_drill, "drift-slow-drill": drift_slow_drill,
