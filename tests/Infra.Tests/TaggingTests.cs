@@ -6,7 +6,7 @@ public sealed class TaggingTests
 {
     // Types whose AWS API takes no tags (the schema oracle checks the rest against the provider's own types).
     private static readonly HashSet<string> Untaggable =
-        ["aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:iam/rolePolicy:RolePolicy", "aws:dynamodb/resourcePolicy:ResourcePolicy", "aws:appautoscaling/policy:Policy", "aws:route53/record:Record",
+        ["aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:iam/rolePolicy:RolePolicy", "aws:dynamodb/resourcePolicy:ResourcePolicy", "aws:dynamodb/tableItem:TableItem", "aws:appautoscaling/policy:Policy", "aws:route53/record:Record",
             "pulumi:pulumi:StackReference", "aws:kms/alias:Alias", "aws:sns/topicSubscription:TopicSubscription", "aws:sns/topicPolicy:TopicPolicy",
             "aws:sqs/queuePolicy:QueuePolicy", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketPolicy:BucketPolicy",
             "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",

@@ -7,7 +7,8 @@
 // endpoint check), and who assumes the role (Lambda, Step Functions with its state machine's ARN, ECS tasks). The policies
 // are then evaluated with their references replaced by concrete fake values that follow the compiler's naming:
 // `${partition}` is aws, `${account-id}` 123456789012, `${x.name}` the resource's `name` (a `namePrefix` plus a fake suffix), `${x.arn}` the
-// documented ARN format of x's type built from that name, health check ids fake UUIDs, and a secondary's
+// documented ARN format of x's type built from that name, health check ids fake UUIDs, `${deployer-arn}` (the role whose session
+// runs `pulumi up`, the issuer of getSessionContext) a fake role, and a secondary's
 // `${primary-stack.outputs["..."]}` what the primary program among the inputs exports (same naming prefix and table
 // consistency): pass the primary with its secondary.
 //
@@ -26,6 +27,8 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 const ACCOUNT = "123456789012";
 const OTHER_ACCOUNT = "210987654321";
 const SIZES = "--sizes";
+/// The role whose session deploys: what getSessionContext's issuerArn names.
+const DEPLOYER = `arn:aws:iam::${ACCOUNT}:role/deployer`;
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
@@ -50,6 +53,7 @@ class Program {
     this.project = doc.name;
     this.resources = doc.resources ?? {};
     this.outputs = doc.outputs ?? {};
+    this.variables = doc.variables ?? {};
     this.primary = undefined; // the primary program a secondary's StackReference reads
     this.secondary = undefined; // a secondary that reads this primary
   }
@@ -96,6 +100,7 @@ class Program {
   value(expr) {
     if (expr === "partition") return "aws";
     if (expr === "account-id") return ACCOUNT;
+    if (this.variables[expr]) return this.variable(expr);
     const output = expr.match(/^([A-Za-z0-9_-]+)\.outputs\["([^"]+)"\]$/);
     if (output) {
       if (this.resource(output[1]).type !== "pulumi:pulumi:StackReference") throw new Error(`${output[1]} is not a StackReference`);
@@ -116,6 +121,13 @@ class Program {
     // A load balancer's DNS name only ever reaches a probe URL, never a policy: any name of the documented shape will do.
     if (prop === "dnsName" && r.type === "aws:lb/loadBalancer:LoadBalancer") return `${this.prefix}-${name}-0123456789.${this.regionOf(name)}.elb.amazonaws.com`;
     throw new Error(`no fake value for \${${expr}} (${r.type})`);
+  }
+
+  /// A top-level variable read from the account at deploy: only those the policies name have a fake value.
+  variable(name) {
+    const invoke = this.variables[name]?.["fn::invoke"];
+    if (invoke?.function === "aws:iam/getSessionContext:getSessionContext" && invoke.return === "issuerArn") return DEPLOYER;
+    throw new Error(`no fake value for the variable \${${name}}`);
   }
 
   nameOf(name) {
@@ -458,9 +470,203 @@ function functionRows(program, m, fnName, fns) {
       m.deny("cloudwatch:DescribeAlarms", `arn:aws:cloudwatch:${primaryRegion}:${ACCOUNT}:alarm:unrelated-alarm`, "an alarm that is not the primary's");
       break;
     }
+    case "readiness":
+      readinessRows(program, m, need, region);
+      break;
     default:
       throw new Error(`${fnName}: handler ${p.handler} has no matrix in iam-simulate.mjs`);
   }
+}
+
+/// The readiness plan a program writes for a stack (its table item `readiness#STACK`, attribute `plan`), unresolved; undefined when
+/// it writes none.
+function planOf(program, stack) {
+  for (const [, r] of program.of("aws:dynamodb/tableItem:TableItem")) {
+    const item = r.properties?.item?.["fn::toJSON"];
+    if (item?.[r.properties.hashKey]?.S === `readiness#${stack}`) return item.plan?.S?.["fn::toJSON"];
+  }
+  return undefined;
+}
+
+/// The keys of the items a program writes into a table at deploy (its table items).
+function deployedItemKeys(program, tableName) {
+  return program.of("aws:dynamodb/tableItem:TableItem").filter(([, r]) => program.resolve(r.properties.tableName) === tableName)
+    .map(([, r]) => r.properties.item?.["fn::toJSON"]?.[r.properties.hashKey]?.S).filter(Boolean);
+}
+
+/// Fargate On-Demand vCPU resource count: the quota the recovery region's tasks count against (Service Quotas, service code fargate).
+const FARGATE_VCPU_QUOTA = "fargate/L-3032A538";
+
+/// The readiness function: reads what its checks compare and changes none of it. What it reads comes from what the program says
+/// around the function, not from its policy: the plan item the program writes for its stack (the services, alarms and gate its
+/// checks hold the account against), the stack's and the peer program's state machines (whose runs may hold the lock), the
+/// functions and state machine roles of the workflow (the roles it simulates), decide's alarms, the task definition's image, and
+/// the readiness alarm (the namespace it publishes in).
+function readinessRows(program, m, need, region) {
+  const own = need("STACK_PREFIX");
+  const peerStack = need("PEER_STACK_PREFIX");
+  const control = need("CONTROL_TABLE_NAME");
+  const raw = planOf(program, own);
+  if (!raw) throw new Error(`the program writes no readiness plan for ${own} (table item readiness#${own})`);
+  const plan = field => program.resolveDeep(raw[field]);
+  if (plan("controlTableName") !== control) throw new Error(`the plan names table ${plan("controlTableName")}, the function reads ${control}`);
+  if (plan("stack") !== own || plan("peerStack") !== peerStack) throw new Error(`the plan is of ${plan("stack")} and ${plan("peerStack")}, the function's ${own} and ${peerStack}`);
+  const peerRegion = region === program.region ? program.peerRegion : program.region;
+  const primaryPrefix = program.role === "primary" ? program.prefix : program.peerPrefix;
+  const peer = program.role === "primary" ? program.secondary : program.primary;
+
+  // Items by partition key: both plans, the state item (the lock, the recorded active region) and the runs index, in this
+  // region's replica; nothing written, and nothing an operator or a run keeps for itself.
+  const table = tableArn(region, control);
+  const keys = (...k) => ({ "dynamodb:LeadingKeys": k });
+  m.allow("dynamodb:GetItem", table, "its own readiness plan", keys(`readiness#${own}`))
+    .allow("dynamodb:GetItem", table, "the peer's readiness plan", keys(`readiness#${peerStack}`))
+    .allow("dynamodb:GetItem", table, "the lock and the recorded active region", keys("state"))
+    .deny("dynamodb:GetItem", table, "the operators' flag: no check reads it", keys("flag"))
+    .deny("dynamodb:GetItem", table, "decide's notice items", keys("notice#failover"))
+    .deny("dynamodb:GetItem", table, "another stack's plan", keys("readiness#another-stack"))
+    .deny("dynamodb:GetItem", table, "one forbidden key among allowed ones still denies", keys(`readiness#${own}`, "flag"))
+    .deny("dynamodb:GetItem", tableArn(peerRegion, control), "this region's replica only", keys("state"))
+    .deny("dynamodb:GetItem", tableArn(region, "another-table"), "another table", keys("state"))
+    .deny("dynamodb:Scan", table, "single items only")
+    .deny("dynamodb:Query", table, "single items only", keys(`readiness#${own}`));
+  for (const key of [`readiness#${own}`, "state", "flag", "runs"])
+    m.deny("dynamodb:PutItem", table, "read-only", keys(key))
+      .deny("dynamodb:UpdateItem", table, "read-only", keys(key))
+      .deny("dynamodb:DeleteItem", table, "read-only", keys(key));
+  const decisions = plan("decisionTableName");
+  if (decisions === control) {
+    if (program.consistency !== "eventual") throw new Error(`the plan keeps the run records in the control table with ${program.consistency} consistency`);
+    m.allow("dynamodb:GetItem", table, "the run records' index (eventual: in the control table)", keys("runs"))
+      .deny("dynamodb:GetItem", table, "one run's decision record: the index holds what the checks read", keys("decision#arn:aws:states:x:execution:y"));
+  } else {
+    const log = tableArn(region, decisions);
+    m.allow("dynamodb:GetItem", log, "the run records' index in the decision log", keys("runs"))
+      .deny("dynamodb:GetItem", log, "one run's decision record: the index holds what the checks read", keys("decision#arn:aws:states:x:execution:y"))
+      .deny("dynamodb:PutItem", log, "release-lock writes the index", keys("runs"))
+      .deny("dynamodb:UpdateItem", log, "release-lock writes the index", keys("runs"))
+      .deny("dynamodb:GetItem", table, "the run records live in the decision log", keys("runs"));
+  }
+
+  // Either stack's run may hold the lock: the lock check asks whether its holder still runs, and nothing else of a run.
+  const machines = new Set([...plan("stateMachineArns"), ...program.of("aws:sfn/stateMachine:StateMachine").map(([n]) => program.arnOf(n)),
+    ...(peer?.of("aws:sfn/stateMachine:StateMachine").map(([n]) => peer.arnOf(n)) ?? [])]);
+  const run = machine => `${machine.replace(":stateMachine:", ":execution:")}:run-1`;
+  for (const machine of machines)
+    m.allow("states:DescribeExecution", run(machine), "whether the lock's holder still runs")
+      .deny("states:StopExecution", run(machine), "asks, never stops a run")
+      .deny("states:GetExecutionHistory", run(machine), "a running run's history holds its lock token")
+      .deny("states:StartExecution", machine, "checks the move, never starts it");
+  m.deny("states:DescribeExecution", `arn:aws:states:${region}:${ACCOUNT}:execution:another-machine:run-1`, "another state machine's run");
+
+  // Both services, as the programs name them: their counts, tasks and task definitions, never a change.
+  const ownService = program.of("aws:ecs/service:Service").map(([n]) => program.arnOf(n));
+  const peerService = peer?.of("aws:ecs/service:Service").map(([n]) => peer.arnOf(n));
+  for (const [which, s, programs] of [["its own", plan("service"), ownService], ["the peer's", plan("peerService"), peerService]]) {
+    const arn = ecsServiceArn(s.region, s.cluster, s.service);
+    if (programs && !programs.includes(arn)) throw new Error(`the plan names ${which} service ${arn}, which its program does not create (${programs.join(", ")})`);
+    const cluster = `arn:aws:ecs:${s.region}:${ACCOUNT}:cluster/${s.cluster}`;
+    const task = c => `arn:aws:ecs:${s.region}:${ACCOUNT}:task/${c}/0123456789abcdef0123456789abcdef`;
+    m.allow("ecs:DescribeServices", arn, `${which} service: image, task definition, counts`)
+      .deny("ecs:UpdateService", arn, "reads, never scales")
+      .deny("ecs:DescribeServices", ecsServiceArn(s.region, s.cluster, "another-service"), "another service of the cluster")
+      .allow("ecs:ListTasks", `arn:aws:ecs:${s.region}:${ACCOUNT}:container-instance/${s.cluster}/0123456789abcdef0123456789abcdef`,
+        `${which} cluster's running tasks`, { "ecs:cluster": cluster })
+      .deny("ecs:ListTasks", `arn:aws:ecs:${s.region}:${ACCOUNT}:container-instance/another-cluster/0123456789abcdef0123456789abcdef`,
+        "another cluster's tasks", { "ecs:cluster": `arn:aws:ecs:${s.region}:${ACCOUNT}:cluster/another-cluster` })
+      .allow("ecs:DescribeTasks", task(s.cluster), `${which} running tasks: what they run and their size`)
+      .deny("ecs:StopTask", task(s.cluster), "reads, never stops a task")
+      .deny("ecs:DescribeTasks", task("another-cluster"), "another cluster's tasks");
+  }
+  m.allow("ecs:DescribeTaskDefinition", "*", "the task definitions both services run (no resource type)")
+    .deny("ecs:RegisterTaskDefinition", "*", "reads, never registers a task definition");
+  const images = program.of("aws:ecs/taskDefinition:TaskDefinition").flatMap(([, r]) => list(r.properties.containerDefinitions?.["fn::toJSON"]))
+    .map(c => String(c.image ?? "").match(/^(\d{12})\.dkr\.ecr(-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([^:@]+)/)).filter(Boolean);
+  for (const [, account, , imageRegion, , repository] of images) {
+    const repo = `arn:aws:ecr:${imageRegion}:${account}:repository/${repository}`;
+    m.allow("ecr:DescribeImages", repo, "the image's digest in its repository")
+      .deny("ecr:PutImage", repo, "reads, never pushes")
+      .deny("ecr:BatchDeleteImage", repo, "reads, never deletes")
+      .deny("ecr:DescribeImages", `arn:aws:ecr:${imageRegion}:${account}:repository/another-repository`, "another repository");
+  }
+  if (images.length === 0) m.deny("ecr:DescribeImages", `arn:aws:ecr:${region}:${ACCOUNT}:repository/any`, "an image outside ECR: no repository to read");
+
+  // The recovery region's Fargate vCPU quota and what runs there.
+  const quota = (r, code = FARGATE_VCPU_QUOTA) => `arn:aws:servicequotas:${r}:${ACCOUNT}:${code}`;
+  m.allow("servicequotas:GetServiceQuota", quota(plan("region")), "the recovery region's Fargate On-Demand vCPU quota")
+    .deny("servicequotas:RequestServiceQuotaIncrease", quota(plan("region")), "reads the quota, never asks to raise it")
+    .deny("servicequotas:GetServiceQuota", quota(plan("region"), "ec2/L-1216C47A"), "another quota")
+    .deny("servicequotas:GetServiceQuota", quota(peerRegion), "the other region, where this stack's move starts no task")
+    .allow("cloudwatch:GetMetricData", "*", "the Fargate vCPU in use (no resource type)");
+
+  // The alarms the move depends on: the plan's, which must include every alarm decide reads; never a write, never another's.
+  const alarms = new Set(plan("alarms").map(a => `arn:aws:cloudwatch:${a.region}:${ACCOUNT}:alarm:${a.name}`));
+  const decide = program.of("aws:lambda/function:Function").find(([, r]) => r.properties.handler === "decide")?.[1].properties.environment.variables;
+  if (!decide) throw new Error("no decide function: the alarms it reads are what the readiness checks must see");
+  for (const name of program.resolve(decide.PRIMARY_ALARM_NAMES).split(",")) {
+    const arn = `arn:aws:cloudwatch:${program.resolve(decide.PRIMARY_REGION)}:${ACCOUNT}:alarm:${name}`;
+    if (!alarms.has(arn)) throw new Error(`the plan does not list ${arn}, which decide reads`);
+  }
+  for (const arn of alarms) {
+    m.allow("cloudwatch:DescribeAlarms", arn, "an alarm the move depends on")
+      .deny("cloudwatch:SetAlarmState", arn, "reads alarms only")
+      .deny("cloudwatch:DeleteAlarms", arn, "reads alarms only");
+    if (primaryPrefix && arn.includes(`:alarm:${primaryPrefix}-`))
+      m.deny("cloudwatch:DescribeAlarms", arn.replace(`:alarm:${primaryPrefix}-`, `:alarm:${primaryPrefix}-eu-`), "the same alarm of a sibling stack whose name extends this one's (STACK-eu)");
+  }
+  m.deny("cloudwatch:DescribeAlarms", `arn:aws:cloudwatch:${region}:${ACCOUNT}:alarm:${program.prefix}-watch-readiness`, "its own watcher alarm: no check depends on it");
+
+  // The gate: read where the move flips it, never moved.
+  const gate = raw.primaryGate;
+  const gateValue = key => gate[key] === undefined || gate[key] === null ? undefined : program.resolve(gate[key]);
+  const gateCheck = gateValue("healthCheckId");
+  m.deny("route53:UpdateHealthCheck", healthCheckArn(gateCheck), "reads the gate, never moves it");
+  if (gate.kind === "arc") {
+    const control = gateValue("routingControlArn");
+    if (control !== program.primaryOutput("arcPrimaryRoutingControlArn")) throw new Error(`the plan's gate ${control} is not the primary's routing control`);
+    m.allow("route53-recovery-cluster:GetRoutingControlState", control, "the gate's position: the primary's routing control")
+      .deny("route53-recovery-cluster:UpdateRoutingControlState", control, "reads the gate, never moves it");
+  } else if (gate.kind === "metric") {
+    // A metric gate's position is its alarm's state (above); a data point in its namespace would move traffic.
+    m.deny("cloudwatch:PutMetricData", "*", "the traffic gate's metric: a forged data point would move traffic",
+      { "cloudwatch:namespace": `Failover/TrafficGate/${primaryPrefix}`, "aws:RequestedRegion": gateValue("switchRegion") });
+  } else {
+    m.allow("route53:GetHealthCheck", healthCheckArn(gateCheck), "the gate's position: the inverted health check")
+      .deny("route53:GetHealthCheck", healthCheckArn(fakeUuid(`${program.file}/random`)), "another health check");
+  }
+
+  // The roles it simulates: each workflow step's, the functions the state machines invoke and the state machines' own; no other.
+  const steps = new Set();
+  for (const [, machine] of program.of("aws:sfn/stateMachine:StateMachine")) {
+    steps.add(program.resolve(machine.properties.roleArn));
+    for (const invoked of definitionTargets(machine.properties.definition?.["fn::toJSON"], "FunctionName")) {
+      const fn = program.of("aws:lambda/function:Function").find(([n]) => program.arnOf(n) === program.resolve(invoked));
+      if (!fn) throw new Error(`a state machine invokes ${program.resolve(invoked)}, which the program does not create`);
+      steps.add(program.resolve(fn[1].properties.role));
+    }
+  }
+  for (const { roleArn } of plan("roles"))
+    if (!steps.has(roleArn)) throw new Error(`the plan simulates ${roleArn}, which no workflow step uses`);
+  for (const role of steps)
+    m.allow("iam:SimulatePrincipalPolicy", role, "a workflow step's role: can it still do what the step needs")
+      .deny("iam:PutRolePolicy", role, "simulates, never edits a role")
+      .deny("iam:AttachRolePolicy", role, "simulates, never edits a role");
+  for (const [name] of program.of("aws:iam/role:Role")) {
+    const arn = program.arnOf(name);
+    if (!steps.has(arn)) m.deny("iam:SimulatePrincipalPolicy", arn, `a role that is no workflow step's (${name})`);
+  }
+  m.deny("iam:SimulatePrincipalPolicy", `arn:aws:iam::${ACCOUNT}:role/another-role`, "a role of another stack or team");
+
+  // Its results, where the readiness alarm reads them: that namespace in this region, nowhere else.
+  const watch = program.of("aws:cloudwatch/metricAlarm:MetricAlarm").find(([n]) => n === "watch-readiness")?.[1].properties;
+  if (!watch?.namespace) throw new Error("no readiness alarm (watch-readiness) names the namespace the checks publish in");
+  const publish = (namespace, r) => ({ "cloudwatch:namespace": namespace, "aws:RequestedRegion": r });
+  m.allow("cloudwatch:PutMetricData", "*", "publishes each check's result where its alarm reads it", publish(watch.namespace, region))
+    .deny("cloudwatch:PutMetricData", "*", "the same namespace in the other region, where no alarm reads it", publish(watch.namespace, peerRegion))
+    .deny("cloudwatch:PutMetricData", "*", "the load balancer's metrics: a forged data point would trip a health alarm", publish("AWS/ApplicationELB", region))
+    .deny("cloudwatch:PutMetricData", "*", "Container Insights' metrics: a forged data point would trip a health alarm", publish("ECS/ContainerInsights", region));
+  for (const [fn] of program.of("aws:lambda/function:Function"))
+    m.deny("lambda:InvokeFunction", program.arnOf(fn), `runs nothing (${fn})`);
 }
 
 /// Every `FunctionName` and `TopicArn` a state machine definition names.
@@ -657,16 +863,34 @@ function operatorRows(program, m) {
     .trust("denied", "lambda.amazonaws.com", "no service", { "aws:SourceAccount": ACCOUNT });
 }
 
-/// The probe schedule's role: start the workflow, and send what it could not deliver to its own dead-letter queue.
+/// A schedule's role: the probe's starts the workflow and sends what it could not deliver to its own dead-letter queue; the
+/// readiness schedule's invokes its one function. Nothing else either way.
 function scheduleRows(program, m, scheduleName) {
   const target = program.resource(scheduleName).properties.target;
-  const machine = program.resolve(target.arn);
-  const queue = program.resolve(target.deadLetterConfig.arn);
-  m.allow("states:StartExecution", machine, "the probe's start")
-    .deny("states:StartExecution", machine.replace(/stateMachine:.*/, "stateMachine:another-machine"), "another state machine")
-    .allow("sqs:SendMessage", queue, "an undelivered start goes to its dead-letter queue")
-    .deny("sqs:SendMessage", queue.replace(/:[^:]+$/, ":another-queue"), "another queue")
-    .deny("sqs:ReceiveMessage", queue, "sends, never reads");
+  const arn = program.resolve(target.arn);
+  const region = program.regionOf(scheduleName);
+  if (arn.includes(":stateMachine:")) {
+    m.allow("states:StartExecution", arn, "the schedule's start")
+      .deny("states:StartExecution", arn.replace(/stateMachine:.*/, "stateMachine:another-machine"), "another state machine");
+  } else if (arn.includes(":function:")) {
+    m.allow("lambda:InvokeFunction", arn, "the schedule's function")
+      .deny("lambda:InvokeFunction", `${arn}2`, "a function whose name extends it")
+      .deny("lambda:InvokeFunction", arn.replace(`:${region}:`, `:${region === program.region ? program.peerRegion : program.region}:`), "the same name in the other region")
+      .deny("lambda:UpdateFunctionCode", arn, "invokes, never changes code");
+    for (const [fn] of program.of("aws:lambda/function:Function"))
+      if (program.arnOf(fn) !== arn) m.deny("lambda:InvokeFunction", program.arnOf(fn), `another function of the stack (${fn})`);
+    for (const [machine] of program.of("aws:sfn/stateMachine:StateMachine"))
+      m.deny("states:StartExecution", program.arnOf(machine), `starts no workflow (${machine})`);
+  } else throw new Error(`${scheduleName} targets ${arn}, which the matrix does not know`);
+  if (target.deadLetterConfig) {
+    const queue = program.resolve(target.deadLetterConfig.arn);
+    m.allow("sqs:SendMessage", queue, "an undelivered start goes to its dead-letter queue")
+      .deny("sqs:SendMessage", queue.replace(/:[^:]+$/, ":another-queue"), "another queue")
+      .deny("sqs:ReceiveMessage", queue, "sends, never reads");
+  } else {
+    for (const [queue] of program.of("aws:sqs/queue:Queue"))
+      m.deny("sqs:SendMessage", program.arnOf(queue), `keeps no dead letters (${queue})`);
+  }
 }
 
 function trustRows(program, m, use) {
@@ -756,6 +980,23 @@ function resourcePolicyRows(program) {
     write("denied", outsider, "dynamodb:UpdateItem", ["flag"], "anyone else cannot block through the flag");
     write("denied", outsider, "dynamodb:BatchWriteItem", undefined, "nor in a batch");
     write("allowed", outsider, "dynamodb:GetItem", ["state"], "reads stay with identity policies");
+    // Whoever runs `pulumi up` writes the items the program deploys into this table (its readiness plan), and nothing else.
+    const deployed = deployedItemKeys(program, table.split("/").at(-1));
+    if (deployed.length > 0 && JSON.stringify(document).includes(DEPLOYER)) {
+      for (const key of deployed) {
+        write("allowed", DEPLOYER, "dynamodb:PutItem", [key], `the deployer writes ${key}, an item of the program`);
+        write("allowed", DEPLOYER, "dynamodb:UpdateItem", [key], `the deployer updates ${key}`);
+        write("allowed", DEPLOYER, "dynamodb:DeleteItem", [key], `the deployer removes ${key} when the stack goes`);
+      }
+      write("denied", DEPLOYER, "dynamodb:PutItem", ["state"], "the deployer writes no lock");
+      write("denied", DEPLOYER, "dynamodb:UpdateItem", ["state"], "the deployer takes no lock");
+      write("denied", DEPLOYER, "dynamodb:PutItem", ["flag"], "the deployer sets no flag");
+      write("denied", DEPLOYER, "dynamodb:DeleteItem", ["flag"], "the deployer clears no flag");
+      write("denied", DEPLOYER, "dynamodb:PutItem", ["decision#x"], "the deployer forges no decision record");
+      write("denied", DEPLOYER, "dynamodb:PutItem", [deployed[0], "state"], "one forbidden key among allowed ones still denies");
+      write("denied", DEPLOYER, "dynamodb:BatchWriteItem", undefined, "nor in a batch");
+      write("denied", DEPLOYER, "dynamodb:PartiQLUpdate", undefined, "nor through PartiQL");
+    } else if (deployed.length > 0) throw new Error(`${name}: the program writes ${deployed.join(", ")} into the table, and its policy does not admit the deployer`);
   }
   for (const [name, r] of program.of("aws:sqs/queuePolicy:QueuePolicy")) {
     const queueName = refTo(r.properties.queueUrl, "url");

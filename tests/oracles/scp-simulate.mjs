@@ -55,6 +55,7 @@ for (const program of programs) {
     add("denied", outsider, "lambda:InvokeFunction", arn, "an outsider invokes a function");
     add("denied", operator, "lambda:InvokeFunction", arn, "the operator role never invokes a function");
     add("allowed", fnRole(prefix, "workflow"), "lambda:InvokeFunction", arn, "the workflow invokes its functions");
+    if (f.properties.handler === "readiness") add("allowed", fnRole(prefix, "readiness"), "lambda:InvokeFunction", arn, "the readiness schedule invokes the readiness function");
     add("denied", outsider, "lambda:UpdateFunctionConfiguration", arn, "an outsider changes a function");
     add("allowed", deploy, "lambda:UpdateFunctionCode", arn, "the deploy changes a function");
   }
@@ -78,6 +79,7 @@ for (const program of programs) {
     add("denied", outsider, "dynamodb:PutItem", arn, "an outsider puts an item");
     add("allowed", fnRole(prefix, "decide"), "dynamodb:UpdateItem", arn, "decide takes the lock");
     add("allowed", operator, "dynamodb:UpdateItem", arn, "the operator sets the flag");
+    if (table === values.CONTROL_TABLE) add("allowed", deploy, "dynamodb:PutItem", arn, "the deploy writes the stack's readiness plan");
     add("denied", outsider, "dynamodb:UpdateTable", arn, "an outsider changes the table");
   }
   const ns = `Failover/TrafficGate/${prefix}`;

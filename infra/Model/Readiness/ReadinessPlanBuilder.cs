@@ -87,8 +87,10 @@ public static class ReadinessPlanBuilder
     }
 
     // As the gate's readers take it (infra/Ops/Pulumi/DeployedGate.cs): the kind and the identifiers of that kind. An arc gate's
-    // endpoints are listed when this stack knows them as a list: a named cluster's from config, a created one's in the primary;
-    // the secondary knows a created cluster's only as the primary's JSON output, so there the gate check has none.
+    // endpoints are listed when this stack knows them as a list: a named cluster's from config, a created one's in the primary.
+    // The secondary knows a created cluster's only as the primary's JSON output, and Pulumi YAML has no built-in that parses JSON
+    // back into a list (pulumi-std's jsondecode would add a provider), so its plan leaves them out: the primary's plan lists them,
+    // and a check in the secondary must read them there (ReadinessContext.Peer).
     private static Map Gate(PrimaryView primary, StackConfig config)
     {
         var gate = primary.Gate;

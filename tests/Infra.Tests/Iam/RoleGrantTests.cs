@@ -363,6 +363,100 @@ public sealed partial class RoleGrantTests
         RoleGrants.RoleNames(Secondary).Should().NotContain("drill-schedule", "drills are opt-in: the shipped secondary schedules none");
     }
 
+    /// Read-only, on the exact resources the stack's plan names: both plans, the lock and the run records; both stacks' runs (which may
+    /// hold the lock), services, tasks and task definitions; the recovery region's Fargate quota and usage; the alarms the move
+    /// depends on; the workflow's roles to simulate; and its results in its own namespace and region.
+    [Fact]
+    public void Readiness_function()
+    {
+        RoleGrants.Expect(Primary, "readiness-function", """
+            logs:CreateLogStream          | ${readiness-log-group.arn}:log-stream:*
+            logs:PutLogEvents             | ${readiness-log-group.arn}:log-stream:*
+            xray:PutTraceSegments         | *
+            xray:PutTelemetryRecords      | *
+            dynamodb:GetItem              | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${control-table.name} | ForAllValues:StringEquals dynamodb:LeadingKeys=readiness#failover-primary,readiness#failover-secondary,state
+            dynamodb:GetItem              | arn:${partition}:dynamodb:us-east-1:${account-id}:table/${decision-log-table.name} | ForAllValues:StringEquals dynamodb:LeadingKeys=runs
+            states:DescribeExecution      | arn:${partition}:states:us-east-1:${account-id}:execution:failover-primary-failover:*
+            states:DescribeExecution      | arn:${partition}:states:us-west-2:${account-id}:execution:failover-secondary-failover:*
+            states:DescribeExecution      | arn:${partition}:states:us-west-2:${account-id}:execution:failover-secondary-failover-trigger:*
+            ecs:DescribeServices          | arn:${partition}:ecs:us-east-1:${account-id}:service/failover-primary/failover-primary
+            ecs:DescribeServices          | arn:${partition}:ecs:us-west-2:${account-id}:service/failover-secondary/failover-secondary
+            ecs:DescribeTaskDefinition    | *
+            ecs:ListTasks                 | arn:${partition}:ecs:us-east-1:${account-id}:container-instance/failover-primary/* | ArnEquals ecs:cluster=arn:${partition}:ecs:us-east-1:${account-id}:cluster/failover-primary,arn:${partition}:ecs:us-west-2:${account-id}:cluster/failover-secondary
+            ecs:ListTasks                 | arn:${partition}:ecs:us-west-2:${account-id}:container-instance/failover-secondary/* | ArnEquals ecs:cluster=arn:${partition}:ecs:us-east-1:${account-id}:cluster/failover-primary,arn:${partition}:ecs:us-west-2:${account-id}:cluster/failover-secondary
+            ecs:DescribeTasks             | arn:${partition}:ecs:us-east-1:${account-id}:task/failover-primary/*
+            ecs:DescribeTasks             | arn:${partition}:ecs:us-west-2:${account-id}:task/failover-secondary/*
+            servicequotas:GetServiceQuota | arn:${partition}:servicequotas:us-east-1:${account-id}:fargate/L-3032A538
+            cloudwatch:GetMetricData      | *
+            cloudwatch:GetMetricStatistics | *
+            cloudwatch:DescribeAlarms     | arn:${partition}:cloudwatch:us-east-1:${account-id}:alarm:failover-primary-healthy-hosts
+            cloudwatch:DescribeAlarms     | arn:${partition}:cloudwatch:us-east-1:${account-id}:alarm:failover-primary-target-5xx
+            cloudwatch:DescribeAlarms     | arn:${partition}:cloudwatch:us-east-1:${account-id}:alarm:failover-primary-running-tasks
+            cloudwatch:DescribeAlarms     | arn:${partition}:cloudwatch:us-west-2:${account-id}:alarm:failover-primary-traffic-gate
+            iam:SimulatePrincipalPolicy   | ${decide-function-role.arn}
+            iam:SimulatePrincipalPolicy   | ${scale-service-function-role.arn}
+            iam:SimulatePrincipalPolicy   | ${check-service-function-role.arn}
+            iam:SimulatePrincipalPolicy   | ${shift-traffic-function-role.arn}
+            iam:SimulatePrincipalPolicy   | ${release-lock-function-role.arn}
+            iam:SimulatePrincipalPolicy   | ${scale-standby-function-role.arn}
+            iam:SimulatePrincipalPolicy   | ${workflow-role.arn}
+            cloudwatch:PutMetricData      | * | StringEquals aws:RequestedRegion=us-east-1; StringEquals cloudwatch:namespace=Failover/Readiness
+            """);
+        RoleGrants.Expect(Secondary, "readiness-function", """
+            logs:CreateLogStream          | ${readiness-log-group.arn}:log-stream:*
+            logs:PutLogEvents             | ${readiness-log-group.arn}:log-stream:*
+            xray:PutTraceSegments         | *
+            xray:PutTelemetryRecords      | *
+            dynamodb:GetItem              | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringEquals dynamodb:LeadingKeys=readiness#failover-secondary,readiness#failover-primary,state
+            dynamodb:GetItem              | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["decisionTableName"]} | ForAllValues:StringEquals dynamodb:LeadingKeys=runs
+            states:DescribeExecution      | arn:${partition}:states:us-west-2:${account-id}:execution:failover-secondary-failover:*
+            states:DescribeExecution      | arn:${partition}:states:us-west-2:${account-id}:execution:failover-secondary-failover-trigger:*
+            states:DescribeExecution      | arn:${partition}:states:us-east-1:${account-id}:execution:failover-primary-failover:*
+            ecs:DescribeServices          | arn:${partition}:ecs:us-west-2:${account-id}:service/failover-secondary/failover-secondary
+            ecs:DescribeServices          | arn:${partition}:ecs:us-east-1:${account-id}:service/failover-primary/failover-primary
+            ecs:DescribeTaskDefinition    | *
+            ecs:ListTasks                 | arn:${partition}:ecs:us-west-2:${account-id}:container-instance/failover-secondary/* | ArnEquals ecs:cluster=arn:${partition}:ecs:us-west-2:${account-id}:cluster/failover-secondary,arn:${partition}:ecs:us-east-1:${account-id}:cluster/failover-primary
+            ecs:ListTasks                 | arn:${partition}:ecs:us-east-1:${account-id}:container-instance/failover-primary/* | ArnEquals ecs:cluster=arn:${partition}:ecs:us-west-2:${account-id}:cluster/failover-secondary,arn:${partition}:ecs:us-east-1:${account-id}:cluster/failover-primary
+            ecs:DescribeTasks             | arn:${partition}:ecs:us-west-2:${account-id}:task/failover-secondary/*
+            ecs:DescribeTasks             | arn:${partition}:ecs:us-east-1:${account-id}:task/failover-primary/*
+            servicequotas:GetServiceQuota | arn:${partition}:servicequotas:us-west-2:${account-id}:fargate/L-3032A538
+            cloudwatch:GetMetricData      | *
+            cloudwatch:GetMetricStatistics | *
+            cloudwatch:DescribeAlarms     | arn:${partition}:cloudwatch:us-east-1:${account-id}:alarm:failover-primary-healthy-hosts
+            cloudwatch:DescribeAlarms     | arn:${partition}:cloudwatch:us-east-1:${account-id}:alarm:failover-primary-target-5xx
+            cloudwatch:DescribeAlarms     | arn:${partition}:cloudwatch:us-east-1:${account-id}:alarm:failover-primary-running-tasks
+            cloudwatch:DescribeAlarms     | arn:${partition}:cloudwatch:us-west-2:${account-id}:alarm:failover-primary-traffic-gate
+            cloudwatch:DescribeAlarms     | arn:${partition}:cloudwatch:us-east-1:${account-id}:alarm:failover-primary-route53-endpoint
+            cloudwatch:DescribeAlarms     | arn:${partition}:cloudwatch:us-east-1:${account-id}:alarm:failover-primary-route53-region
+            iam:SimulatePrincipalPolicy   | ${decide-function-role.arn}
+            iam:SimulatePrincipalPolicy   | ${scale-service-function-role.arn}
+            iam:SimulatePrincipalPolicy   | ${check-service-function-role.arn}
+            iam:SimulatePrincipalPolicy   | ${shift-traffic-function-role.arn}
+            iam:SimulatePrincipalPolicy   | ${release-lock-function-role.arn}
+            iam:SimulatePrincipalPolicy   | ${workflow-role.arn}
+            cloudwatch:PutMetricData      | * | StringEquals aws:RequestedRegion=us-west-2; StringEquals cloudwatch:namespace=Failover/Readiness
+            """);
+        // Eventual consistency: the run records share the control table, so one read covers them.
+        RoleGrants.Grants(RoleGrants.EventualSecondary.Value, "readiness-function").Where(g => g.Action.StartsWith("dynamodb:", StringComparison.Ordinal))
+            .Select(g => g.ToString()).Should().Equal(
+                """dynamodb:GetItem | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringEquals dynamodb:LeadingKeys=readiness#failover-secondary,readiness#failover-primary,state,runs""");
+        // A private ECR image: its digest in that one repository; a public image (above) needs none.
+        RoleGrants.Grants(TestStacks.Program("primary"), "readiness-function").Where(g => g.Action.StartsWith("ecr:", StringComparison.Ordinal))
+            .Select(g => g.ToString()).Should().Equal("ecr:DescribeImages | arn:${partition}:ecr:us-east-1:123456789012:repository/app");
+    }
+
+    /// Its one function, nothing else.
+    [Fact]
+    public void Readiness_schedule()
+    {
+        RoleGrants.Expect(Primary, "readiness-schedule", """
+            lambda:InvokeFunction | arn:${partition}:lambda:us-east-1:${account-id}:function:failover-primary-readiness
+            """);
+        RoleGrants.Expect(Secondary, "readiness-schedule", """
+            lambda:InvokeFunction | arn:${partition}:lambda:us-west-2:${account-id}:function:failover-secondary-readiness
+            """);
+    }
+
     /// The operators: the flag item (whole, in either replica), the operators' entry point and its runs; no function, no lock,
     /// no run's history (a running run's history holds its lock token), and in the secondary not the triggers' entry point.
     [Fact]
@@ -398,9 +492,11 @@ public sealed partial class RoleGrantTests
     public void Every_role_of_either_stack_has_its_table_here()
     {
         RoleGrants.RoleNames(Primary).Should().BeEquivalentTo("task-execution", "decide-function", "scale-service-function", "check-service-function",
-            "shift-traffic-function", "release-lock-function", "scale-standby-function", "workflow", "forward-alarms-rule", "notices-to-peer-rule", "operator");
+            "shift-traffic-function", "release-lock-function", "scale-standby-function", "workflow", "forward-alarms-rule", "notices-to-peer-rule", "operator",
+            "readiness-function", "readiness-schedule");
         RoleGrants.RoleNames(Secondary).Should().BeEquivalentTo("task-execution", "decide-function", "scale-service-function", "check-service-function",
-            "shift-traffic-function", "release-lock-function", "workflow", "start-on-alarm-rule", "probe-schedule", "notices-to-peer-rule", "operator");
+            "shift-traffic-function", "release-lock-function", "workflow", "start-on-alarm-rule", "probe-schedule", "notices-to-peer-rule", "operator",
+            "readiness-function", "readiness-schedule");
     }
 
     [Fact]

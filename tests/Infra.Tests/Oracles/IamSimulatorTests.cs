@@ -78,12 +78,13 @@ public sealed class IamSimulatorTests(IamSimulator oracle) : IClassFixture<IamSi
 
     /// The matrix as built: a row lost (a builder that silently stops adding rows) fails here.
     [Theory]
-    [InlineData("primary", 344)]
-    [InlineData("secondary", 303)]
-    [InlineData("eventual-primary", 345)]
-    [InlineData("eventual-secondary", 304)]
-    [InlineData("secondary-recovery", 324)]
-    [InlineData("primary-recovery", 357)]
+    [InlineData("primary", 638)]
+    [InlineData("secondary", 608)]
+    [InlineData("eventual-primary", 639)]
+    [InlineData("eventual-secondary", 609)]
+    [InlineData("secondary-recovery", 632)]
+    [InlineData("primary-recovery", 645)]
+    [InlineData("secondary-scheduled-drill", 622)]
     public void The_matrix_covers_every_role(string program, int rows) =>
         oracle.Sizes[program].Should().BeGreaterThanOrEqualTo(rows);
 
@@ -102,6 +103,12 @@ public sealed class IamSimulatorTests(IamSimulator oracle) : IClassFixture<IamSi
     [InlineData("release-lock-function", "dynamodb:DeleteItem on arn:aws:dynamodb:us-east-1:123456789012:table/failover-primary-control (no item is ever deleted)")]
     [InlineData("workflow", "sts:AssumeRole by states.amazonaws.com with aws:SourceAccount=123456789012, aws:SourceArn=arn:aws:states:us-east-1:123456789012:stateMachine:another-machine (trust) (another state machine of the account)")]
     [InlineData("notifications-topic-policy", "aws:SourceArn=arn:aws:cloudwatch:us-east-1:123456789012:alarm:failover-primary-eu-watch-decide-errors (the same alarm of a sibling stack whose name extends this one's (STACK-eu))")]
+    [InlineData("readiness-function", "dynamodb:GetItem on arn:aws:dynamodb:us-east-1:123456789012:table/failover-primary-control with dynamodb:LeadingKeys=flag (the operators' flag: no check reads it)")]
+    [InlineData("readiness-function", "dynamodb:PutItem on arn:aws:dynamodb:us-east-1:123456789012:table/failover-primary-control with dynamodb:LeadingKeys=state (read-only)")]
+    [InlineData("readiness-function", "with cloudwatch:namespace=Failover/TrafficGate/failover-primary, aws:RequestedRegion=us-west-2 (the traffic gate's metric: a forged data point would move traffic)")]
+    [InlineData("readiness-function", "(a role that is no workflow step's (operator-role))")]
+    [InlineData("readiness-schedule", "lambda:InvokeFunction on arn:aws:lambda:us-east-1:123456789012:function:failover-primary-decide (another function of the stack (decide-function))")]
+    [InlineData("control-table-policy", "dynamodb:PutItem by arn:aws:iam::123456789012:role/deployer on arn:aws:dynamodb:us-east-1:123456789012:table/failover-primary-control with aws:PrincipalArn=arn:aws:iam::123456789012:role/deployer, dynamodb:LeadingKeys=state (the deployer writes no lock)")]
     public void An_over_broad_grant_is_caught(string role, string row) =>
         oracle.OverBroad["over-broad"].Should().Contain(f => f.StartsWith($"{role}: ", StringComparison.Ordinal)
             && f.Contains(row, StringComparison.Ordinal) && f.EndsWith("expected denied, simulated Allowed", StringComparison.Ordinal));
@@ -164,6 +171,17 @@ internal static class OverBroadPolicies
         allow.Children[Key("ArnLike")] = new YamlMappingNode(Key("aws:SourceArn"), stackAlarms);
         var deny = (YamlMappingNode)((YamlMappingNode)Statement(resources, "notifications-topic-policy", "OnlyTheseSourcesPublish")["Condition"])["ArnNotLike"];
         ((YamlSequenceNode)deny["aws:SourceArn"]).Children.Insert(0, stackAlarms);
+
+        // The readiness function reading any item, publishing anywhere and simulating any role; its schedule invoking any function.
+        Statement(resources, "readiness-function-policy", "ReadPlansLockAndRuns").Children.Remove(Key("Condition"));
+        Statement(resources, "readiness-function-policy", "ReadPlansLockAndRuns").Children[Key("Action")] =
+            new YamlSequenceNode(Quoted("dynamodb:GetItem"), Quoted("dynamodb:PutItem"));
+        Statement(resources, "readiness-function-policy", "PublishReadiness").Children.Remove(Key("Condition"));
+        Statement(resources, "readiness-function-policy", "SimulateTheWorkflowRoles").Children[Key("Resource")] = Quoted("*");
+        Statement(resources, "readiness-schedule-policy", "InvokeReadinessChecks").Children[Key("Resource")] = Quoted("arn:aws:lambda:*:*:function:*");
+        // The deployer admitted to write the plans without the statement that holds it to them.
+        var tableStatements = (YamlSequenceNode)Document(resources, "control-table-policy", "policy")["Statement"];
+        tableStatements.Children.Remove(Statement(resources, "control-table-policy", "TheDeployerWritesReadinessPlansOnly"));
 
         using var writer = new StringWriter();
         stream.Save(writer, assignAnchors: false);

@@ -202,7 +202,9 @@ public sealed class TriggerTests
         input["action"]!.GetValue<string>().Should().Be("failover");
         input["source"]!.GetValue<string>().Should().Be("probe failover-secondary-probe");
         probe.Prop("target.deadLetterConfig.arn").Should().Be(new Ref("probe-dlq", "arn"));
-        TestStacks.Program("primary", ("probeRate", "rate(2 minutes)")).Resources.Should().NotContain(r => r.Type.StartsWith("aws:scheduler/", StringComparison.Ordinal));
+        // The primary's one schedule runs its readiness checks; none starts a workflow.
+        TestStacks.Program("primary", ("probeRate", "rate(2 minutes)")).Resources.Where(r => r.Type == "aws:scheduler/schedule:Schedule")
+            .Select(r => r.Name).Should().Equal("readiness-schedule");
     }
 
     /// Opt-in: with drillSchedule, a schedule of its own starts a drill through the triggers' entry point (never forced, always

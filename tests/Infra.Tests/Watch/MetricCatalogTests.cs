@@ -1,3 +1,4 @@
+using Failover.Contract.Readiness;
 using Failover.Infra.Tests.Golden;
 using Failover.Infra.Tests.Oracles;
 
@@ -115,10 +116,11 @@ public sealed class MetricCatalogTests
     [MemberData(nameof(Stacks))]
     public void Every_alarm_watches_a_metric_AWS_publishes_with_exactly_those_dimensions(string stack)
     {
-        // The traffic gate's alarm reads the workflow's own metric, not one AWS publishes: the test below pairs it with its publisher.
+        // The traffic gate's alarm and the readiness alarm read the stacks' own metrics, not ones AWS publishes: tests below pair
+        // each with its publisher.
         var alarms = MetricUse.Alarms(Programs.Value[stack], a => a.Name != "traffic-gate-alarm");
         alarms.Should().Contain(a => a.Where.Contains(" alarm watch-", StringComparison.Ordinal));
-        alarms.Where(a => MetricCatalog.Find(a) is null).Select(a => a.ToString()).ShouldBeNone("no such metric is published (MetricCatalog cites where AWS lists each)");
+        alarms.Where(a => !Readiness(a) && MetricCatalog.Find(a) is null).Select(a => a.ToString()).ShouldBeNone("no such metric is published (MetricCatalog cites where AWS lists each)");
     }
 
     [Theory]
@@ -144,7 +146,7 @@ public sealed class MetricCatalogTests
     {
         var lines = MetricUse.DashboardLines(Programs.Value[stack]);
         lines.Should().HaveCountGreaterThan(20);
-        lines.Where(l => MetricCatalog.Find(l) is null).Select(l => l.ToString()).ShouldBeNone("no such metric is published (MetricCatalog cites where AWS lists each)");
+        lines.Where(l => !Readiness(l) && MetricCatalog.Find(l) is null).Select(l => l.ToString()).ShouldBeNone("no such metric is published (MetricCatalog cites where AWS lists each)");
     }
 
     [Theory]
@@ -153,7 +155,7 @@ public sealed class MetricCatalogTests
     {
         var program = Programs.Value[stack];
         var problems = new List<string>();
-        foreach (var use in MetricUse.Alarms(program).Concat(MetricUse.DashboardLines(program)))
+        foreach (var use in MetricUse.Alarms(program).Concat(MetricUse.DashboardLines(program)).Where(u => !Readiness(u)))
         {
             var owners = new HashSet<string>();
             foreach (var (name, raw) in use.Dimensions)
@@ -165,6 +167,42 @@ public sealed class MetricCatalogTests
             if (owners.Count > 1) problems.Add($"{use}: its dimensions name resources of both stacks");
         }
         problems.ShouldBeNone("each must read what a resource really publishes");
+    }
+
+    /// The readiness metrics (ReadinessMetrics) are the readiness functions' own: each alarm and dashboard line reads one a stack's
+    /// readiness function publishes (its metric with exactly its dimensions, a check it runs), under that stack's prefix, in the
+    /// region the function runs in (it publishes there).
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public void Every_readiness_metric_read_is_one_a_readiness_function_publishes_where_it_runs(string stack)
+    {
+        var program = Programs.Value[stack];
+        var uses = MetricUse.Alarms(program).Concat(MetricUse.DashboardLines(program)).Where(Readiness).ToList();
+        uses.Should().Contain(u => u.Metric == ReadinessMetrics.ChecksFailing).And.Contain(u => u.Metric == ReadinessMetrics.CheckFailed);
+        var publishers = new[] { program, program.Peer }.OfType<CompiledProgram>()
+            .SelectMany(p => p.OfType("aws:lambda/function:Function").Where(f => f.Properties.GetValueOrDefault("handler") as string == "readiness")
+                .Select(f => (Stack: ((Dictionary<string, object?>)f.Prop("environment.variables")!)["STACK_PREFIX"] as string, Region: p.RegionOf(f))))
+            .ToList();
+        var problems = new List<string>();
+        foreach (var use in uses)
+        {
+            string[] published = use.Metric switch
+            {
+                ReadinessMetrics.ChecksFailing => [ReadinessMetrics.StackDimension],
+                ReadinessMetrics.CheckFailed or ReadinessMetrics.CheckUnknown => [ReadinessMetrics.CheckDimension, ReadinessMetrics.StackDimension],
+                _ => [],
+            };
+            var dimensions = use.Dimensions.ToDictionary(d => d.Name, d => d.Raw);
+            if (published.Length == 0) problems.Add($"{use}: the readiness function publishes no {use.Metric}");
+            else if (!dimensions.Keys.Order(StringComparer.Ordinal).SequenceEqual(published))
+                problems.Add($"{use}: {use.Metric} is published by {string.Join(" and ", published)}");
+            if (dimensions.GetValueOrDefault(ReadinessMetrics.CheckDimension) is { } check && !CheckNames.All.Contains(check))
+                problems.Add($"{use}: no check is named {check}");
+            var stackName = dimensions.GetValueOrDefault(ReadinessMetrics.StackDimension);
+            if (!publishers.Any(p => p.Stack == stackName)) problems.Add($"{use}: no readiness function of either stack publishes under Stack={stackName}");
+            else if (!publishers.Contains((stackName, use.Region))) problems.Add($"{use}: the readiness function of {stackName} publishes in another region");
+        }
+        problems.ShouldBeNone("each must read what a readiness function publishes");
     }
 
     [Theory]
@@ -213,13 +251,17 @@ public sealed class MetricCatalogTests
 
     [Theory]
     [MemberData(nameof(Stacks))]
-    public void Every_function_has_an_errors_and_a_throttles_watcher(string stack)
+    public void Every_function_has_an_errors_watcher_and_every_workflow_function_a_throttles_watcher(string stack)
     {
         var program = Programs.Value[stack];
         var functions = program.OfType("aws:lambda/function:Function").ToList();
         functions.Should().HaveCountGreaterThanOrEqualTo(5);
-        foreach (var metric in new[] { "Errors", "Throttles" })
-            functions.Where(f => !Watched(program, "AWS/Lambda", metric, f)).Select(f => $"{f.Name} has no {metric} watcher").ShouldBeNone("every function is watched");
+        functions.Where(f => !Watched(program, "AWS/Lambda", "Errors", f)).Select(f => $"{f.Name} has no Errors watcher").ShouldBeNone("every function is watched");
+        // The readiness function runs on its own schedule, not as a workflow task: its reserved concurrency keeps the account's
+        // exhaustion away, and Lambda queues a throttled scheduled (asynchronous) start and retries it, so a throttle delays a run
+        // and loses none.
+        functions.Where(f => f.Properties.GetValueOrDefault("handler") as string != "readiness")
+            .Where(f => !Watched(program, "AWS/Lambda", "Throttles", f)).Select(f => $"{f.Name} has no Throttles watcher").ShouldBeNone("every workflow function is watched");
     }
 
     [Theory]
@@ -265,6 +307,8 @@ public sealed class MetricCatalogTests
         var known = program.OfType("aws:cloudwatch/metricAlarm:MetricAlarm").Select(a => program.Deployed(a, "arn")).ToHashSet();
         listed.Where(arn => !known.Contains(CompiledProgram.Literal(arn))).Select(arn => $"{arn} is no alarm of the stack").ShouldBeNone("the alarm widget shows only real alarms");
     }
+
+    private static bool Readiness(MetricUse use) => use.Namespace == ReadinessMetrics.Namespace;
 
     private static IEnumerable<CompiledResource> Watchers(CompiledProgram program) =>
         program.OfType("aws:cloudwatch/metricAlarm:MetricAlarm").Where(a => a.Name.StartsWith("watch-", StringComparison.Ordinal));
