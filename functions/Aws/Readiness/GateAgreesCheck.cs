@@ -14,7 +14,12 @@ public sealed class GateAgreesCheck : IReadinessCheck
         var plan = context.Plan;
         var now = context.Time.GetUtcNow();
         var primaryRegion = plan.Role == "primary" ? plan.Region : plan.PeerRegion;
-        var gateRead = new GateReader(context.Aws).ReadAsync(plan.PrimaryGate, ct);
+        // A secondary whose ARC cluster the primary created has the endpoints only in the primary's plan (Pulumi YAML cannot
+        // parse the primary's JSON output into this plan): read them there.
+        var gateRef = plan.PrimaryGate.ClusterEndpoints is null && context.Peer?.PrimaryGate.ClusterEndpoints is { } endpoints
+            ? plan.PrimaryGate with { ClusterEndpoints = endpoints }
+            : plan.PrimaryGate;
+        var gateRead = new GateReader(context.Aws).ReadAsync(gateRef, ct);
         var controlRead = new ControlTableClient(new DynamoDbClient(context.Aws, plan.Region), plan.ControlTableName).GetControlAsync(now, ct);
         var (gate, control) = (await gateRead, await controlRead);
 
@@ -23,7 +28,7 @@ public sealed class GateAgreesCheck : IReadinessCheck
         if (active is null)
             return this.Says(CheckStatus.Unknown, $"the control table's state item in {plan.Region} records transitions but no activeRegion, so the gate ({gate.Word}) has nothing to agree with");
         var failedOver = active != primaryRegion;
-        var position = $"the primary's gate is {gate.Word} ({Where(plan.PrimaryGate)})";
+        var position = $"the primary's gate is {gate.Word} ({Where(gateRef)})";
         var recorded = $"the control table records {active} ({(failedOver ? "failed over" : "the primary")}) as active";
         if (gate.Closed == failedOver) return this.Says(CheckStatus.Pass, $"{position} and {recorded}");
 
