@@ -3,9 +3,10 @@
 // temporary credentials of a role holding that function's compiled policy, against a moto that, after its setup, refuses
 // every request that is unsigned, signed wrongly, or not allowed by the caller's policies.
 //
-//   node drill.mjs [--json] --primary primary.yaml --secondary secondary.yaml [--bootstrap PATH]
-//                  [--scenarios failover,failback,drill,scheduled-drill,scheduled-drill-failed-over,denied-update-service,
-//                               denied-put-metric-data,outage-failover,outage-failback,crowded-failover,repeated-blocked]
+//   node drill.mjs [--json] --primary primary.yaml --secondary secondary.yaml [--bootstrap PATH] [--failoverctl failoverctl.dll]
+//                  [--scenarios failover,failback,drill,scheduled-drill,scheduled-drill-failed-over,readiness,report,
+//                               denied-update-service,denied-put-metric-data,outage-failover,outage-failback,crowded-failover,
+//                               repeated-blocked]
 //                  [--runs N] [--cycles K]
 //
 // Scenarios: `direct-shift` (shift-traffic invoked directly, without the run's token: refused, nothing moves), `forged-alarm`
@@ -14,6 +15,9 @@
 // with scale-standby scaling the secondary down in its region) and `drill` (secondary's workflow) in the same world;
 // `scheduled-drill-failed-over` (after the failover) and `scheduled-drill` (after the operator's drill) start what the compiled
 // drill schedule starts (its target machine and input; the secondary must set failover:drillSchedule) in that world too;
+// then `readiness` (each stack's real readiness function, once, under IAM enforcement; Service Quotas and IAM's simulator
+// answered by the Ops harness's stand-ins, which moto checks first) and `report` (the built `failoverctl report --output json`
+// against the same moto, a stand-in `pulumi` giving the stacks' outputs, as an IAM user allowed dynamodb:GetItem only);
 // `denied-*` each in a fresh world with one action taken out of one compiled policy: the failover must fail with the
 // function's AccessDenied (errorType AwsServiceError) in the workflow, notify FAILED, release the lock and move no traffic.
 // `outage-*` in a world of their own: the primary's region down and Route 53's API unreachable, the probe's failover, then the
@@ -24,7 +28,13 @@ import { performance } from "node:perf_hooks";
 import { runExecution } from "./drill/execution.mjs";
 import { ACCOUNT, Program } from "./drill/program.mjs";
 import { parseWorkflowArgs } from "./drill/args.mjs";
-import { createWorld, destroyWorld } from "./drill/world.mjs";
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createWorld, destroyWorld, readinessPlan, stackOutputs } from "./drill/world.mjs";
 import { setAlarm, snsPublish } from "./drill/aws.mjs";
 
 /** Each denied-* scenario: which stack's function loses which action of its compiled policy. */
@@ -33,7 +43,7 @@ const DENIALS = {
   // moto names CloudWatch's actions by its signing name (monitoring:) in an AccessDenied.
   "denied-put-metric-data": { stack: "secondary", fn: "shift-traffic", action: "cloudwatch:PutMetricData", reported: "monitoring:PutMetricData", failsIn: "ShiftTraffic" },
 };
-const MAIN = ["direct-shift", "forged-alarm", "failover", "scheduled-drill-failed-over", "failback", "drill", "scheduled-drill"];
+const MAIN = ["direct-shift", "forged-alarm", "failover", "scheduled-drill-failed-over", "failback", "drill", "scheduled-drill", "readiness", "report"];
 /** A regional outage and the recovery from it, in one world of their own, in this order. */
 const OUTAGE = ["outage-failover", "outage-still-down", "outage-failback"];
 /** The recovery region short of capacity while the primary is down, in a world of its own. */
@@ -49,14 +59,16 @@ function parseArgs(argv) {
     "--scenarios": (v, o) => { o.scenarios = v.split(",").map((s) => s.trim()).filter(Boolean); },
     "--runs": (v, o) => { o.runs = Number(v); },
     "--cycles": (v, o) => { o.cycles = Number(v); },
-  }, usage, { runs: 1, cycles: 1, scenarios: DEFAULT_SCENARIOS });
+    "--failoverctl": (v, o) => { o.failoverctl = v; },
+  }, usage, { runs: 1, cycles: 1, scenarios: DEFAULT_SCENARIOS,
+    failoverctl: fileURLToPath(new URL("../../infra/Ops/bin/Release/net10.0/failoverctl.dll", import.meta.url)) });
   for (const s of options.scenarios) if (!MAIN.includes(s) && !DENIALS[s] && !OUTAGE.includes(s) && !CROWDED.includes(s) && !REPEATED.includes(s)) usage(`unknown scenario ${s}`);
   if (!(options.runs >= 1) || !(options.cycles >= 1)) usage("--runs and --cycles take a whole number >= 1");
   return options;
 }
 
 function usage(problem) {
-  console.error(`${problem}\nusage: node drill.mjs [--json] --primary P.yaml --secondary S.yaml [--bootstrap PATH] [--scenarios ${DEFAULT_SCENARIOS.join(",")}] [--runs N] [--cycles K]`);
+  console.error(`${problem}\nusage: node drill.mjs [--json] --primary P.yaml --secondary S.yaml [--bootstrap PATH] [--failoverctl DLL] [--scenarios ${DEFAULT_SCENARIOS.join(",")}] [--runs N] [--cycles K]`);
   process.exit(2);
 }
 
@@ -102,7 +114,7 @@ async function execute(world, program, input, label, entry = "workflow") {
 
   const replicate = async () => {
     const t = performance.now();
-    await world.moto.ask("replicate", world.spec.tables.control, program.region, peerRegion);
+    await world.moto.ask("replicate", program.region, peerRegion);
     replicationMs += performance.now() - t;
   };
 
@@ -501,6 +513,8 @@ async function scheduledDrill(world, label) {
   expect.that(decided?.payload?.force === false && decided?.payload?.unattended === true && decided?.response?.entry === "trigger",
     `the scheduled drill reaches decide unforced, unattended, from the triggers' entry point: ${JSON.stringify({ force: decided?.payload?.force, unattended: decided?.payload?.unattended, entry: decided?.response?.entry })}`);
   checkDrill(expect, world, result, before, after);
+  // What the report must print.
+  world.scheduledDrill = result.executionArn;
   const operator = world.operatorDrill;
   if (expect.that(operator, "the operator's drill (scenario drill) runs first in this world, to compare the notices with")) {
     expect.equal(after.messages.secondary.map((m) => words(m.message, input.source)), operator.notices.map((m) => words(m.message, operator.source)),
@@ -531,6 +545,107 @@ async function scheduledDrillFailedOver(world, label) {
   expect.equal(after.gates, before.gates, "no traffic gate moved");
   checkNotices(expect, after.messages.secondary, [], secondary, result.executionArn, after.messages.primary);
   return report(result, expect, "SUCCEEDED", after.messages.secondary, after);
+}
+
+// -------------------------------------------------------------------------------------------------- readiness and report
+
+/**
+ * Each check's verdict in this world after its runs where it is not `pass`, and why: what moto cannot show. Every other check
+ * passes, on both stacks: the world is consistent (both plans written, the same task definition in both regions, alarms OK, the
+ * lock free, the gate where the table says, the drills just run and recorded in the replicated run index).
+ */
+const READINESS_NOT_PASSING = {
+  "same-image": { status: "unknown", why: "moto starts no task, so none reports the digest it pulled, and the image is in no private ECR registry to resolve its tag in" },
+};
+
+/**
+ * After the drills: each stack's real readiness function, once, with its compiled environment and its role's credentials under
+ * moto's IAM enforcement (the quota and the simulation through the stand-ins, which moto checks first). Its role must allow every
+ * read its checks make (no sentence says AccessDenied), the checks must say what the world is, and the metrics must be in moto.
+ */
+async function readiness(world) {
+  const expect = new Expect();
+  const stacks = {};
+  for (const [stackName, program] of Object.entries(world.programs)) {
+    const fn = world.functions.get(program.functions().find((f) => f.key === "readiness")?.name);
+    if (!expect.that(fn, `the ${stackName} program has a readiness function`)) continue;
+    const since = world.proxy.requests.length;
+    let report = null;
+    try {
+      report = (await fn.invoke({ source: "drill-test" })).response;
+    } catch (e) {
+      expect.that(false, `${stackName}'s readiness function failed: ${e.name}: ${e.message}`);
+    }
+    const results = report?.results ?? [];
+    expect.equal(results.length, 11, `${stackName}'s readiness results`);
+    for (const r of results) {
+      expect.that(!/AccessDenied|not authorized/i.test(r.why), `${stackName} ${r.check}: its role lacks a read the check makes: ${r.why}`);
+      expect.equal(r.status, READINESS_NOT_PASSING[r.check]?.status ?? "pass", `${stackName}'s ${r.check} (${r.why})`);
+    }
+    const metrics = await world.moto.ask("metrics", program.region, "Failover/Readiness", 10);
+    const value = (name, dimensions) => metrics.find((m) => m.name === name && canonical(m.dimensions) === canonical(dimensions))?.value ?? null;
+    expect.equal(value("ChecksFailing", { Stack: report?.stack }), results.filter((r) => r.status === "fail").length, `${stackName}'s ChecksFailing in ${program.region}'s CloudWatch`);
+    for (const r of results) {
+      const dimensions = { Stack: report?.stack, Check: r.check };
+      expect.equal([value("CheckFailed", dimensions), value("CheckUnknown", dimensions)],
+        [r.status === "unknown" ? null : r.status === "fail" ? 1 : 0, r.status === "unknown" ? 1 : 0], `${stackName}'s ${r.check} metrics in ${program.region}'s CloudWatch`);
+    }
+    stacks[stackName] = { report, metrics, requests: requestsBy(world, since) };
+  }
+  return { outcome: expect.findings.length ? "FINDINGS" : "ANSWERED", expected: "ANSWERED", findings: expect.findings, notPassing: READINESS_NOT_PASSING, stacks };
+}
+
+/**
+ * After the drills: the built `failoverctl report --output json`, as an operator runs it against this world. A stand-in `pulumi`
+ * (tests/Ops.Tests/Harness/pulumi.py) answers each stack's outputs as the deploy would have them, and the operator is an IAM user
+ * allowed dynamodb:GetItem and nothing else. It must print the scheduled drill just run, phase by phase as release-lock measured
+ * it, beside the secondary's model (its plan's typical figure and bound).
+ */
+async function failoverctlReport(world, options) {
+  const expect = new Expect();
+  if (!existsSync(options.failoverctl)) {
+    expect.that(false, `${options.failoverctl} is missing: build it with \`dotnet build infra/Ops -c Release\` (tests/run.sh builds it)`);
+    return { outcome: "ERROR", expected: "READ", findings: expect.findings };
+  }
+  const dir = await mkdtemp(join(tmpdir(), "drill-report-"));
+  try {
+    const bin = join(dir, "bin");
+    await mkdir(join(dir, "answers"), { recursive: true });
+    await mkdir(bin);
+    await copyFile(fileURLToPath(new URL("../Ops.Tests/Harness/pulumi.py", import.meta.url)), join(bin, "pulumi"));
+    await chmod(join(bin, "pulumi"), 0o755);
+    for (const [stack, program] of Object.entries(world.programs))
+      await writeFile(join(dir, "answers", `stack-output.${stack}.json`), JSON.stringify({ exit: 0, stdout: JSON.stringify(stackOutputs(program)) }));
+    await writeFile(join(dir, "Pulumi.yaml"), "name: failover\nruntime: yaml\n");
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
+    Object.assign(env, {
+      PATH: `${bin}:${process.env.PATH}`, FAKE_PULUMI_DIR: dir, FAILOVERCTL_CACHE_DIR: join(dir, "outputs-cache"),
+      AWS_ENDPOINT_URL: world.moto.url, AWS_REGION: world.programs.primary.region,
+      AWS_ACCESS_KEY_ID: world.made.reader.accessKeyId, AWS_SECRET_ACCESS_KEY: world.made.reader.secretAccessKey,
+    });
+    const run = await new Promise((resolve) => execFile("dotnet", [options.failoverctl, "report", "--output", "json"],
+      { cwd: dir, env, timeout: 120_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => resolve({ exit: error ? error.code ?? -1 : 0, stdout, stderr })));
+    let printed = null;
+    try { printed = JSON.parse(run.stdout); } catch { /* named below */ }
+    expect.that(run.exit === 0 && printed, `failoverctl report ended ${run.exit} with ${run.stdout.slice(0, 400)} ${run.stderr.slice(0, 1000)}`);
+    const after = await world.moto.ask("observe");
+    const { secondary } = world.programs;
+    const recorded = JSON.parse(after.runs[secondary.region]?.recent ?? "[]").find((r) => r.execution === world.scheduledDrill);
+    const shown = printed?.runs?.find((r) => r.execution === world.scheduledDrill);
+    const model = readinessPlan(secondary).model;
+    if (expect.that(world.scheduledDrill && shown, `the report shows the scheduled drill ${world.scheduledDrill}: it shows ${JSON.stringify(printed?.runs?.map((r) => r.execution))}`)) {
+      expect.equal([shown.action, shown.outcome], ["drill", "SUCCEEDED"], "the scheduled drill's action and outcome in the report");
+      expect.equal(shown.phases.map((p) => [p.phase, p.measuredSeconds ?? null]), Object.entries(recorded?.phases ?? {}).filter(([phase, v]) => v !== null || model.phases.some((m) => m.phase === phase)),
+        "each phase as release-lock measured it in the decision log");
+      expect.equal(shown.phases.map((p) => [p.phase, p.typicalSeconds, p.boundSeconds]), model.phases.map((p) => [p.phase, p.typicalSeconds, p.boundSeconds]),
+        "each phase beside the secondary's model (its readiness plan's typical figure and bound)");
+      expect.equal(shown.objectiveSeconds, model.objectiveSeconds, "the objective the run is held to");
+    }
+    return { outcome: run.exit === 0 ? "READ" : "FAILED", expected: "READ", findings: expect.findings, executionArn: world.scheduledDrill,
+      report: printed, model, recorded, stderr: run.stderr.slice(0, 2000) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function denied(world, label, denial) {
@@ -816,7 +931,7 @@ async function runOnce(options, suffix) {
     for (let cycle = 1; cycle <= options.cycles; cycle++) for (const name of main) names.push(`${name}${options.cycles > 1 ? `#${cycle}` : ""}${suffix}`);
     await inWorld(names, null, (world, key) =>
       ({ "direct-shift": directShift, "forged-alarm": forgedAlarm, failover, failback, drill, "scheduled-drill": scheduledDrill,
-        "scheduled-drill-failed-over": scheduledDrillFailedOver })[key.replace(/[#@].*$/, "")](world, key.replace(/[#@].*$/, "")));
+        "scheduled-drill-failed-over": scheduledDrillFailedOver, readiness, report: (w) => failoverctlReport(w, options) })[key.replace(/[#@].*$/, "")](world, key.replace(/[#@].*$/, "")));
   }
   for (const name of options.scenarios.filter((s) => DENIALS[s])) {
     await inWorld([`${name}${suffix}`], DENIALS[name], (world) => denied(world, name, DENIALS[name]));

@@ -116,15 +116,80 @@ public sealed class DrillTests(DrillRun drill) : IClassFixture<DrillRun>
         run["runIndex"]!["recent"]![0]!.GetValue<string>().Should().Be(execution);
     }
 
+    /// One index for the pair: the decision log is a global table, so each region's release-lock adds to what the other wrote.
     [Fact]
     public void The_run_index_keeps_the_runs_newest_first_and_the_drill_as_the_last_succeeded_one()
     {
         var index = drill.Scenario("drill")["runIndex"]!;
         index["recent"]!.AsArray().Select(r => r!.GetValue<string>()).Should()
-            .Equal(drill.Scenario("drill")["executionArn"]!.GetValue<string>(), drill.Scenario("failover")["executionArn"]!.GetValue<string>());
+            .Equal(Executions("drill", "failback", "failover"));
         index["lastSucceededDrill"]!.GetValue<string>().Should().Be(drill.Scenario("drill")["executionArn"]!.GetValue<string>());
         drill.Scenario("failover")["runIndex"]!["lastSucceededDrill"].Should().BeNull("a failover is no drill");
     }
+
+    /// Each stack's real readiness function, once after the drills, with its compiled environment and its compiled role's
+    /// credentials under moto's IAM enforcement: the role allows every read its eleven checks make, and every check moto can
+    /// answer passes on this consistent pair. Service Quotas and IAM's simulator are the Ops harness's stand-ins
+    /// (tests/Ops.Tests/Harness/stand_ins.py), which moto checks first, so the quota read and the simulation need the role's grant too.
+    [Theory]
+    [InlineData("primary")]
+    [InlineData("secondary")]
+    public void Each_stacks_readiness_function_runs_every_check_with_no_more_than_its_role_allows(string stack)
+    {
+        drill.Findings("readiness").Should().BeEmpty(drill.Explain("readiness"));
+        var results = drill.Scenario("readiness")["stacks"]![stack]!["report"]!["results"]!.AsArray()
+            .Select(r => (Check: r!["check"]!.GetValue<string>(), Status: r["status"]!.GetValue<string>(), Why: r["why"]!.GetValue<string>())).ToList();
+        results.Select(r => r.Check).Should().Equal(CheckNames.All);
+        results.Should().NotContain(r => r.Why.Contains("AccessDenied", StringComparison.Ordinal) || r.Why.Contains("not authorized", StringComparison.Ordinal));
+        // moto starts no task, so none reports the digest it pulled, and the world's image is in no private registry whose tag
+        // could be resolved: the one check moto cannot answer.
+        results.Where(r => r.Status != "pass").Select(r => (r.Check, r.Status)).Should().Equal((CheckNames.SameImage, "unknown"));
+    }
+
+    /// What the readiness function published, read back from moto's CloudWatch in the stack's region: the readiness alarm's
+    /// count and each check's pair of metrics.
+    [Theory]
+    [InlineData("primary", "failover-primary")]
+    [InlineData("secondary", "failover-secondary")]
+    public void The_readiness_function_publishes_each_checks_result_where_the_readiness_alarm_reads_it(string stack, string prefix)
+    {
+        var metrics = drill.Scenario("readiness")["stacks"]![stack]!["metrics"]!.AsArray()
+            .Select(m => (Name: m!["name"]!.GetValue<string>(), Check: m["dimensions"]!["Check"]?.GetValue<string>(), Stack: m["dimensions"]!["Stack"]!.GetValue<string>(),
+                Value: m["value"]?.GetValue<double>())).ToList();
+        metrics.Should().OnlyContain(m => m.Stack == prefix);
+        metrics.Should().ContainSingle(m => m.Name == ReadinessMetrics.ChecksFailing).Which.Value.Should().Be(0);
+        metrics.Where(m => m.Name == ReadinessMetrics.CheckUnknown && m.Value == 1).Select(m => m.Check).Should().Equal(CheckNames.SameImage);
+        metrics.Where(m => m.Name == ReadinessMetrics.CheckFailed).Select(m => m.Check).Should().BeEquivalentTo(CheckNames.All.Except([CheckNames.SameImage]));
+        metrics.Where(m => m.Name == ReadinessMetrics.CheckFailed).Should().OnlyContain(m => m.Value == 0);
+    }
+
+    /// `failoverctl report --output json`, built and run against the same moto after the drills (a stand-in `pulumi` answering the
+    /// stacks' outputs; as an IAM user allowed dynamodb:GetItem only): the scheduled drill just run, newest, each phase as
+    /// release-lock measured it beside the secondary's model as its readiness plan carries it.
+    [Fact]
+    public void The_report_prints_the_scheduled_drill_just_run_phase_by_phase_beside_the_model()
+    {
+        drill.Findings("report").Should().BeEmpty(drill.Explain("report"));
+        var scenario = drill.Scenario("report");
+        var runs = scenario["report"]!["runs"]!.AsArray();
+        runs.Select(r => r!["execution"]!.GetValue<string>()).Should().Equal(Executions("scheduled-drill", "drill", "failback", "failover"));
+        var shown = runs[0]!;
+        (shown["action"]!.GetValue<string>(), shown["outcome"]!.GetValue<string>(), shown["stack"]!.GetValue<string>())
+            .Should().Be(("drill", "SUCCEEDED", "failover-secondary"));
+
+        var phases = shown["phases"]!.AsArray().Select(p => (Phase: p!["phase"]!.GetValue<string>(), Measured: p["measuredSeconds"]?.GetValue<double>(),
+            Typical: p["typicalSeconds"]!.GetValue<int>(), Bound: p["boundSeconds"]!.GetValue<int>())).ToList();
+        var recorded = scenario["recorded"]!["phases"]!.AsObject();
+        phases.Select(p => (p.Phase, p.Measured)).Should().Equal(recorded.Select(p => (p.Key, p.Value?.GetValue<double>())));
+        phases.Where(p => p.Measured is not null).Select(p => p.Phase).Should().Equal(RecoveryPhases.Decision, RecoveryPhases.ScaleUpAndReadiness);
+        var model = scenario["model"]!["phases"]!.AsArray();
+        phases.Select(p => (p.Phase, p.Typical, p.Bound)).Should().Equal(model.Select(m =>
+            (m!["phase"]!.GetValue<string>(), m["typicalSeconds"]!.GetValue<int>(), m["boundSeconds"]!.GetValue<int>())));
+        shown["objectiveSeconds"]!.GetValue<int>().Should().Be(scenario["model"]!["objectiveSeconds"]!.GetValue<int>());
+        shown["phasesOverBound"]!.AsArray().Should().BeEmpty();
+    }
+
+    private string[] Executions(params string[] scenarios) => [.. scenarios.Select(s => drill.Scenario(s)["executionArn"]!.GetValue<string>())];
 
     [Theory]
     [InlineData("denied-update-service", "ecs:UpdateService", "ScaleUp")]

@@ -11,7 +11,10 @@ world.py starts them inside its own process for the tests; emulator.py runs them
     python3 stand_ins.py MOTO_URL    -> one JSON line of the endpoint variables to export, then serves until stopped
 
 Every other request is forwarded to moto unchanged, so the failoverctl under test can point AWS_ENDPOINT_URL_IAM and
-AWS_ENDPOINT_URL_SERVICE_QUOTAS here and still reach moto for the rest. Neither checks signatures: moto does not either.
+AWS_ENDPOINT_URL_SERVICE_QUOTAS here and still reach moto for the rest. Neither checks signatures: moto does not either, unless
+it enforces IAM (the drill's world, tests/oracles/drill/world.py): then `enforcing` sends every request to moto first, Host
+header and signature as signed, so moto checks the caller's signature and its right to the action; moto's refusal is the answer,
+and only what moto lets through is answered here.
 """
 import fnmatch
 import json
@@ -37,17 +40,21 @@ def region_of(headers):
 class StandIn:
     """One stand-in server: answers what `answer` returns (status, content type, body), forwards to moto when it returns None."""
 
-    def __init__(self, moto_url, answer):
+    def __init__(self, moto_url, answer, enforcing=False):
         self.moto_url = moto_url
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                answered = answer(self.headers, body)
+                moto = None
+                if enforcing:
+                    # As signed: moto recomputes the signature over the Host header the caller signed.
+                    moto = requests.post(stand_in.moto_url + self.path, data=body, headers=dict(self.headers.items()))
+                answered = None if moto is not None and moto.status_code in (401, 403) else answer(self.headers, body)
                 if answered is None:
-                    forwarded = requests.post(stand_in.moto_url + self.path, data=body,
-                                              headers={k: v for k, v in self.headers.items() if k.lower() != "host"})
+                    forwarded = moto if moto is not None else requests.post(stand_in.moto_url + self.path, data=body,
+                                                                                    headers={k: v for k, v in self.headers.items() if k.lower() != "host"})
                     answered = (forwarded.status_code, forwarded.headers.get("Content-Type", "application/json"), forwarded.content)
                 status, content_type, payload = answered
                 payload = payload if isinstance(payload, bytes) else payload.encode()
@@ -69,9 +76,9 @@ class StandIn:
 class ServiceQuotasStandIn:
     """Service Quotas (awsJson 1.1, target ServiceQuotasV20190624.*) for the Fargate On-Demand vCPU quota."""
 
-    def __init__(self, moto_url):
+    def __init__(self, moto_url, enforcing=False):
         self.quotas = {}
-        self.server = StandIn(moto_url, self.answer)
+        self.server = StandIn(moto_url, self.answer, enforcing)
         self.url = self.server.url
 
     def reset(self):
@@ -115,9 +122,9 @@ def _matches(patterns, value):
 class IamSimulatorStandIn:
     """IAM SimulatePrincipalPolicy (Query API, XML) over the role's policies as moto holds them."""
 
-    def __init__(self, moto_url, iam):
+    def __init__(self, moto_url, iam, enforcing=False):
         self.iam = iam
-        self.server = StandIn(moto_url, self.answer)
+        self.server = StandIn(moto_url, self.answer, enforcing)
         self.url = self.server.url
 
     def statements(self, role_arn):
@@ -162,10 +169,11 @@ class IamSimulatorStandIn:
                                  "</SimulatePrincipalPolicyResponse>")
 
 
-def endpoints(moto_url, iam):
-    """Both stand-ins started, as the endpoint variables that point failoverctl at them; and the quota one, for tests to move."""
-    quotas = ServiceQuotasStandIn(moto_url)
-    simulator = IamSimulatorStandIn(moto_url, iam)
+def endpoints(moto_url, iam, enforcing=False):
+    """Both stand-ins started, as the endpoint variables that point failoverctl at them; and the quota one, for tests to move.
+    `iam`: a client allowed to read the roles' policies (moto's admin where moto enforces IAM)."""
+    quotas = ServiceQuotasStandIn(moto_url, enforcing)
+    simulator = IamSimulatorStandIn(moto_url, iam, enforcing)
     return {"AWS_ENDPOINT_URL_SERVICE_QUOTAS": quotas.url, "AWS_ENDPOINT_URL_IAM": simulator.url}, quotas
 
 

@@ -1,11 +1,12 @@
 // The moto world both compiled stacks deploy into, shared by the oracles that run a compiled workflow against it (drill.mjs,
 // trigger-input.mjs), so that what "deployed" means is written once: each stack's regional pieces arranged by world.py
 // under the names the programs give them, a role per function and per workflow holding its compiled policy (widened for
-// moto, see program.mjs's `widen`), the values Pulumi would fill in after the deploy, and every function of both stacks
-// ready to start with its resolved environment and its role's temporary credentials.
+// moto, see program.mjs's `widen`), the values Pulumi would fill in after the deploy, each stack's readiness plan in the
+// control table, and every function of both stacks ready to start with its resolved environment and its role's temporary
+// credentials.
 import dgram from "node:dgram";
 import http from "node:http";
-import { ACCOUNT, widen } from "./program.mjs";
+import { ACCOUNT, UnresolvedReference, widen } from "./program.mjs";
 import { LambdaFunction } from "./runtime.mjs";
 import { Moto } from "./moto.mjs";
 import { RecordingProxy } from "./proxy.mjs";
@@ -64,7 +65,8 @@ export async function createWorld(programs, { bootstrap, roleSuffix, denial = nu
     await proxy.start();
     const made = await moto.ask("setup", spec);
     for (const [stackName, program] of Object.entries(programs)) program.made = deployedValues(program, stackName, spec, made);
-    const functions = prepareFunctions(functionSpecs, made.roles, { bootstrap, endpoint: proxy.url, findings, app });
+    for (const [stackName, program] of Object.entries(programs)) await writeReadinessPlan(moto, program, stackName, findings);
+    const functions = prepareFunctions(functionSpecs, made.roles, { bootstrap, endpoint: proxy.url, standIns: made.standIns, findings, app });
     return { moto, made, spec, programs, functions, findings, app, proxy };
   } catch (e) {
     await moto.stop();
@@ -72,6 +74,47 @@ export async function createWorld(programs, { bootstrap, roleSuffix, denial = nu
     await proxy?.stop();
     throw e;
   }
+}
+
+/**
+ * The stack's readiness plan as its deploy writes it (the program's `readiness-plan` TableItem, its values resolved like every
+ * other deployed value): the item `readiness#STACK` with the plan's JSON in `plan`, in every replica of the global control table.
+ * A stack compiled without one is a finding, as is a value the world cannot resolve.
+ */
+async function writeReadinessPlan(moto, program, stackName, findings) {
+  const resource = program.resources["readiness-plan"];
+  if (!resource) {
+    findings.push(`the ${stackName} program has no readiness-plan item`);
+    return;
+  }
+  try {
+    const item = { pk: program.resolve(resource.properties.item["fn::toJSON"].pk), plan: { S: JSON.stringify(readinessPlan(program)) } };
+    await moto.ask("put-everywhere", program.resolve(resource.properties.tableName), item);
+  } catch (e) {
+    if (!(e instanceof UnresolvedReference)) throw e;
+    findings.push(`${stackName} readiness-plan: ${e.message}`);
+  }
+}
+
+/** The stack's readiness plan, resolved: two fn::toJSON deep in its item, whose `plan` attribute is a string of the plan's JSON. */
+export function readinessPlan(program) {
+  return program.resolve(program.resource("readiness-plan").properties.item["fn::toJSON"].plan.S["fn::toJSON"]);
+}
+
+/**
+ * What `pulumi stack output --json` prints for the stack once deployed into the world: each output the world can resolve (an
+ * output naming something the world does not create, such as the dashboard, is left out, as failoverctl reads only its own).
+ */
+export function stackOutputs(program) {
+  const outputs = {};
+  for (const [name, raw] of Object.entries(program.outputs)) {
+    try {
+      outputs[name] = program.resolve(raw);
+    } catch (e) {
+      if (!(e instanceof UnresolvedReference)) throw e;
+    }
+  }
+  return outputs;
 }
 
 /**
@@ -173,7 +216,8 @@ function deployedValues(program, stackName, spec, made) {
     cluster: { name: s.cluster, arn: m.clusterArn },
     service: { name: s.service, arn: m.serviceArn },
     "target-group": { arn: m.targetGroupArn, name: s.targetGroup },
-    "scalable-target": { resourceId: m.scalableTargetResourceId, serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount" },
+    "scalable-target": { resourceId: m.scalableTargetResourceId, serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount",
+      arn: `arn:aws:application-autoscaling:${region}:${ACCOUNT}:scalable-target/${stackName}` },
     "traffic-gate": { id: m.gateId },
     // The load balancer's name is all decide's probe URL needs of it; the drill points that URL at its own application server.
     alb: { dnsName: `${stackName}-alb.example.com`, zoneId: "Z35SXDOTRQ7X7K", arn: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/app/${stackName}/0` },
@@ -207,9 +251,9 @@ function deployedValues(program, stackName, spec, made) {
 
 /**
  * Each function as Lambda would run it: compiled environment (interpolations resolved; one that cannot be is a finding),
- * handler, region, endpoint and its role's temporary credentials; nothing of this process's AWS_* environment leaks in.
+ * handler, region, endpoints and its role's temporary credentials; nothing of this process's AWS_* environment leaks in.
  */
-function prepareFunctions(functionSpecs, roles, { bootstrap, endpoint, findings, app }) {
+function prepareFunctions(functionSpecs, roles, { bootstrap, endpoint, standIns, findings, app }) {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
   const functions = new Map();
   for (const { stackName, program, fn, key } of functionSpecs) {
@@ -245,6 +289,9 @@ function prepareFunctions(functionSpecs, roles, { bootstrap, endpoint, findings,
         AWS_REGION: program.region,
         AWS_DEFAULT_REGION: program.region,
         AWS_ENDPOINT_URL: endpoint,
+        // Service Quotas and IAM (the readiness checks' quota and simulation, which moto lacks) through the stand-ins, which
+        // moto checks first.
+        ...standIns,
         AWS_ACCESS_KEY_ID: credentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
         AWS_SESSION_TOKEN: credentials.sessionToken,

@@ -4,7 +4,7 @@
                                    the one fix below to its signature check
     MOTO_URL=... python3 world.py serve
                                    answers one JSON line per JSON-array line on stdin: ["setup", spec], ["observe", ...],
-                                   ["replicate", ...]
+                                   ["replicate", ...], ["metrics", ...]
 
 The first three requests (create the admin user, give it "*", create its access key) are the unauthenticated ones moto
 allows (INITIAL_NO_AUTH_ACTION_COUNT=3); everything after that, this script's own calls included, is signed by credentials
@@ -17,6 +17,10 @@ import sys
 # The helpers both world scripts share live in tests/Shared.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Shared"))
 from gate_metric import aligned_points  # noqa: E402
+
+# The stand-ins for the two APIs moto lacks (Service Quotas' Fargate quota, IAM's policy simulator) are the Ops harness's.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Ops.Tests", "Harness"))
+import stand_ins  # noqa: E402
 
 ACCOUNT = "123456789012"
 NO_AUTH_REQUESTS = 3
@@ -170,12 +174,29 @@ def setup(spec):
             create_table(spec["tables"]["decisions"], region)
     stacks = {name: setup_region(stack) for name, stack in spec["stacks"].items()}
     roles = {role["key"]: assume(role["roleName"], role["policy"], role["key"].replace(":", "-")) for role in spec["roles"]}
-    return {"admin": {k: v for k, v in _ADMIN.items()}, "stacks": stacks, "roles": roles}
+    # moto checks every request to a stand-in first (signature, and the caller's right to the action); the simulator reads the
+    # roles' policies as moto holds them, with the admin's credentials.
+    stand_in_endpoints, _ = stand_ins.endpoints(os.environ["MOTO_URL"], client("iam", "us-east-1"), enforcing=True)
+    return {"admin": {k: v for k, v in _ADMIN.items()}, "stacks": stacks, "roles": roles, "standIns": stand_in_endpoints,
+            "reader": create_reader()}
+
+
+def create_reader():
+    """The operator who runs `failoverctl report`: an IAM user allowed dynamodb:GetItem and nothing else (the report reads the
+    readiness plans and the run index, one item each)."""
+    iam = client("iam", "us-east-1")
+    iam.create_user(UserName="drill-reader")
+    iam.put_user_policy(UserName="drill-reader", PolicyName="read-items", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"}]}))
+    key = iam.create_access_key(UserName="drill-reader")["AccessKey"]
+    return {"accessKeyId": key["AccessKeyId"], "secretAccessKey": key["SecretAccessKey"]}
 
 
 # ------------------------------------------------------------------------------------------------------- global table
 
 REPLICATED = ("state", "flag")
+# The decision log's run index: one item both stacks' release-lock keep, in a global table too.
+REPLICATED_LOG = ("runs",)
 
 
 def leave_healthy(spec, world, stack_name, count):
@@ -197,19 +218,44 @@ def set_flag(spec, mode, reason):
     return {"mode": mode}
 
 
-def replicate(table, source, target):
-    """What the global table's replication does, by hand: the items the workflow's region wrote, copied whole to the
+def replicate(spec, source, target):
+    """What the global tables' replication does, by hand: the items the workflow's region wrote, copied whole to the
     other region's replica (last writer wins); an item deleted in the source is deleted in the target."""
     src, dst = client("dynamodb", source), client("dynamodb", target)
+    tables = spec["tables"]
     copied = []
-    for key in REPLICATED:
-        found = src.get_item(TableName=table, Key={"pk": {"S": key}}, ConsistentRead=True).get("Item")
-        if found:
-            dst.put_item(TableName=table, Item=found)
-            copied.append(key)
-        else:
-            dst.delete_item(TableName=table, Key={"pk": {"S": key}})
+    for table, keys in ((tables["control"], REPLICATED), (tables.get("decisions") or tables["control"], REPLICATED_LOG)):
+        for key in keys:
+            found = src.get_item(TableName=table, Key={"pk": {"S": key}}, ConsistentRead=True).get("Item")
+            if found:
+                dst.put_item(TableName=table, Item=found)
+                copied.append(key)
+            else:
+                dst.delete_item(TableName=table, Key={"pk": {"S": key}})
     return {"copied": copied}
+
+
+def put_everywhere(spec, table, item):
+    """An item as a deploy writes it into a global table (a readiness plan): in every region's replica."""
+    for region in spec["regions"]:
+        client("dynamodb", region).put_item(TableName=table, Item=item)
+    return {"ok": True}
+
+
+def metrics(region, namespace, minutes):
+    """Every metric of `namespace` in `region` with its latest value over the last `minutes`: what a function published."""
+    import datetime
+    cloudwatch = client("cloudwatch", region)
+    end = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=1)
+    found = []
+    for metric in cloudwatch.list_metrics(Namespace=namespace)["Metrics"]:
+        points = cloudwatch.get_metric_statistics(
+            Namespace=namespace, MetricName=metric["MetricName"], Dimensions=metric["Dimensions"], StartTime=end - datetime.timedelta(minutes=minutes),
+            EndTime=end, Period=60, Statistics=["Maximum"])["Datapoints"]
+        latest = max(points, key=lambda p: p["Timestamp"]) if points else None
+        found.append({"name": metric["MetricName"], "dimensions": {d["Name"]: d["Value"] for d in metric["Dimensions"]},
+                      "value": latest["Maximum"] if latest else None})
+    return found
 
 
 def start_execution(region, machine, name):
@@ -342,7 +388,11 @@ def serve():
             elif command == "leave-healthy":
                 result = leave_healthy(state["spec"], state["world"], *args)
             elif command == "replicate":
-                result = replicate(*args)
+                result = replicate(state["spec"], *args)
+            elif command == "put-everywhere":
+                result = put_everywhere(state["spec"], *args)
+            elif command == "metrics":
+                result = metrics(*args)
             elif command == "set-flag":
                 result = set_flag(state["spec"], *args)
             elif command == "item":
