@@ -89,7 +89,7 @@ public static class StackExports
             if (triggers.Probe is not null) program.Export(StackOutputs.ProbeScheduleName, triggers.Probe.Out("name"));
         }
         program.Export(StackOutputs.DeadLetterQueues, Value.List(deadLetters.Select(d => (Value)Map.Of(("name", d.Name), ("region", d.Region), ("url", d.Queue.Out("url"))))));
-        program.Export(StackOutputs.WatcherAlarmNames, Value.List(watchers.Select(w => (Value)w.Alarm.Out("name"))));
+        program.Export(StackOutputs.WatcherAlarmNames, Value.List(watchers.Select(w => (Value)w.Name)));
         program.Export(StackOutputs.DashboardName, dashboard.Out("dashboardName"));
     }
 }

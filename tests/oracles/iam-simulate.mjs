@@ -658,8 +658,8 @@ function readinessRows(program, m, need, region) {
   m.deny("iam:SimulatePrincipalPolicy", `arn:aws:iam::${ACCOUNT}:role/another-role`, "a role of another stack or team");
 
   // Its results, where the readiness alarm reads them: that namespace in this region, nowhere else.
-  const watch = program.of("aws:cloudwatch/metricAlarm:MetricAlarm").find(([n]) => n === "watch-readiness")?.[1].properties;
-  if (!watch?.namespace) throw new Error("no readiness alarm (watch-readiness) names the namespace the checks publish in");
+  const watch = program.of("aws:cloudwatch/metricAlarm:MetricAlarm").find(([n]) => n === "readiness-silent")?.[1].properties;
+  if (!watch?.namespace) throw new Error("no readiness alarm child (readiness-silent) names the namespace the checks publish in");
   const publish = (namespace, r) => ({ "cloudwatch:namespace": namespace, "aws:RequestedRegion": r });
   m.allow("cloudwatch:PutMetricData", "*", "publishes each check's result where its alarm reads it", publish(watch.namespace, region))
     .deny("cloudwatch:PutMetricData", "*", "the same namespace in the other region, where no alarm reads it", publish(watch.namespace, peerRegion))

@@ -79,9 +79,10 @@ public static class Dashboard
             .SelectMany(m => s.StateMachineArns.Select(arn => Line("AWS/States", m, ("StateMachineArn", arn)))), "Sum");
         Pair("function errors", s => s.FunctionNames.Select(f => Line("AWS/Lambda", "Errors", ("FunctionName", f))), "Sum");
         if (props.Primary.ReadinessStack is not null || props.Secondary.ReadinessStack is not null)
-            Pair("readiness checks failing (1 failing, none unknown)", s => s.ReadinessStack is not { } stack ? null
-                : CheckNames.All.Select(c => Line(ReadinessMetrics.Namespace, ReadinessMetrics.CheckFailed,
-                    (ReadinessMetrics.StackDimension, stack), (ReadinessMetrics.CheckDimension, c))), "Maximum");
+            // A check that could not judge publishes no CheckFailed: its CheckUnknown beside it says so, or it would be invisible.
+            Pair("readiness checks (CheckFailed 1: failing; CheckUnknown 1: could not tell)", s => s.ReadinessStack is not { } stack ? null
+                : CheckNames.All.SelectMany(c => new[] { ReadinessMetrics.CheckFailed, ReadinessMetrics.CheckUnknown }.Select(m => Line(ReadinessMetrics.Namespace, m,
+                    (ReadinessMetrics.StackDimension, stack), (ReadinessMetrics.CheckDimension, c)))), "Maximum");
         Pair("function duration (ms)", s => s.FunctionNames.Select(f => Line("AWS/Lambda", "Duration", ("FunctionName", f))), "Maximum");
 
         var regions = props.DeadLetters.Select(d => d.Region).Concat(props.Watchers.Select(w => w.Region)).Distinct().ToList();

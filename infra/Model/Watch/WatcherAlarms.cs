@@ -6,14 +6,13 @@ using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Watch;
 
-/// One alarm on the failover machinery itself: the metric it watches and where it is.
+/// One alarm on the failover machinery itself, notifying the topic of its region: where it is.
 public sealed record WatcherAlarm
 {
     public required string Key { get; init; }
     public required Resource Alarm { get; init; }
-    public required string Namespace { get; init; }
-    public required string Metric { get; init; }
-    public required Map Dimensions { get; init; }
+    /// Its name as deployed: a metric alarm's `name`, a composite alarm's `alarmName`.
+    public required Value Name { get; init; }
     public required string Region { get; init; }
     /// The alarm's ARN, known before deploy (fixed name): dashboards list it.
     public required Value Arn { get; init; }
@@ -61,42 +60,49 @@ public static class WatcherAlarms
         var home = props.Topics.Single(t => t.Provider is null);
         Notifications TopicIn(string region) => props.Topics.Single(t => t.Region == region);
 
-        void Add(string key, string description, string ns, string metric, string statistic, Map dimensions, int period, Notifications topic,
-            int threshold = 1, bool silence = false, int? warmUpMinutes = null, int evaluations = 1, string? treatMissingData = null)
+        // A metric alarm; it notifies `topic` (and is a watcher) unless that is null: a composite alarm's child notifies nobody.
+        Resource MetricAlarm(string name, string description, string ns, string metric, string statistic, Map dimensions, int period,
+            Notifications? topic, int threshold = 1, bool silence = false, int? warmUpMinutes = null, int evaluations = 1,
+            int? datapoints = null, string? treatMissingData = null) => program.Add(new Resource
         {
-            var name = props.Naming.Named($"watch-{key}");
-            var arn = Value.Format($"arn:{props.Account.Partition}:cloudwatch:{topic.Region}:{props.Account.AccountId}:alarm:{name}");
-            var alarm = program.Add(new Resource
-            {
-                Name = $"watch-{key}",
-                Type = "aws:cloudwatch/metricAlarm:MetricAlarm",
-                Properties = Map.Of(
-                    ("name", name),
-                    ("alarmDescription", description),
-                    ("namespace", ns),
-                    ("metricName", metric),
-                    ("statistic", statistic),
-                    ("dimensions", dimensions),
-                    ("period", period),
-                    ("evaluationPeriods", evaluations),
-                    ("datapointsToAlarm", evaluations == 1 ? null : evaluations),
-                    ("threshold", threshold),
-                    // A silence alarm fires when nothing happened; every other one when something did.
-                    ("comparisonOperator", silence ? "LessThanThreshold" : "GreaterThanOrEqualToThreshold"),
-                    // Counts published only when something happens (or, for a queue, while it is active): no data is no trouble,
-                    // except for a silence alarm, where no data is the trouble.
-                    ("treatMissingData", treatMissingData ?? (silence ? "breaching" : "notBreaching")),
-                    ("warmUpConfiguration", warmUpMinutes is { } minutes ? Map.Of(("warmUpPeriodDurationInMinutes", minutes)) : null),
-                    ("alarmActions", Value.List(topic.Arn)),
-                    ("okActions", Value.List(topic.Arn)),
-                    ("tags", props.Naming.TagsNamed($"watch-{key}"))),
-                Options = new ResourceOptions { Provider = topic.Provider },
-            });
+            Name = name,
+            Type = "aws:cloudwatch/metricAlarm:MetricAlarm",
+            Properties = Map.Of(
+                ("name", props.Naming.Named(name)),
+                ("alarmDescription", description),
+                ("namespace", ns),
+                ("metricName", metric),
+                ("statistic", statistic),
+                ("dimensions", dimensions),
+                ("period", period),
+                ("evaluationPeriods", evaluations),
+                ("datapointsToAlarm", evaluations == 1 ? null : datapoints ?? evaluations),
+                ("threshold", threshold),
+                // A silence alarm fires when nothing happened; every other one when something did.
+                ("comparisonOperator", silence ? "LessThanThreshold" : "GreaterThanOrEqualToThreshold"),
+                // Counts published only when something happens (or, for a queue, while it is active): no data is no trouble,
+                // except for a silence alarm, where no data is the trouble.
+                ("treatMissingData", treatMissingData ?? (silence ? "breaching" : "notBreaching")),
+                ("warmUpConfiguration", warmUpMinutes is { } minutes ? Map.Of(("warmUpPeriodDurationInMinutes", minutes)) : null),
+                ("alarmActions", topic is null ? null : Value.List(topic.Arn)),
+                ("okActions", topic is null ? null : Value.List(topic.Arn)),
+                ("tags", props.Naming.TagsNamed(name))),
+            Options = new ResourceOptions { Provider = topic?.Provider },
+        });
+
+        void Watch(string key, Resource alarm, Value name, Notifications topic)
+        {
+            var arn = Value.Format($"arn:{props.Account.Partition}:cloudwatch:{topic.Region}:{props.Account.AccountId}:alarm:{props.Naming.Named($"watch-{key}")}");
             topic.AllowAlarm(arn);
-            alarms.Add(new WatcherAlarm
-            {
-                Key = key, Alarm = alarm, Namespace = ns, Metric = metric, Dimensions = dimensions, Region = topic.Region, Arn = arn,
-            });
+            alarms.Add(new WatcherAlarm { Key = key, Alarm = alarm, Name = name, Region = topic.Region, Arn = arn });
+        }
+
+        void Add(string key, string description, string ns, string metric, string statistic, Map dimensions, int period, Notifications topic,
+            int threshold = 1, bool silence = false, int? warmUpMinutes = null, int evaluations = 1, int? datapoints = null)
+        {
+            var alarm = MetricAlarm($"watch-{key}", description, ns, metric, statistic, dimensions, period, topic,
+                threshold, silence, warmUpMinutes, evaluations, datapoints);
+            Watch(key, alarm, alarm.Out("name"), topic);
         }
 
         // An error or throttle that its task retried away is no news: each alarm needs one more than a task's retries within the
@@ -154,21 +160,63 @@ public static class WatcherAlarms
         }
         if (props.Readiness is { } readiness && props.ReadinessIntervalSeconds is { } every)
         {
-            // Lambda retries a failed scheduled (asynchronous) invocation twice, a minute and then two apart: all three failing,
-            // each within its timeout, fit in 10 minutes. One failure a retry absorbed is no news.
-            Add($"{ReadinessKey}-errors", $"The readiness function failed a run and both of Lambda's retries of it: its checks were not published; see its log group.",
-                "AWS/Lambda", "Errors", "Sum", Map.Of(("FunctionName", readiness.Function.Out("name"))), 600, home, threshold: 3);
-            // A check that fails twice in a row: two consecutive runs (one per period) each with at least one failing check. A period
-            // without a run (a late or retried start) is left out rather than read as passing or failing, so the next run still
-            // counts as "in a row"; a function that stops publishing is its errors alarm's news, not this one's.
-            Add(ReadinessKey, $"A readiness check failed on two runs in a row (every {every / 60} minutes): this stack's move may not work now; " +
-                    "`failoverctl readiness` says which check and why.",
-                ReadinessMetrics.Namespace, ReadinessMetrics.ChecksFailing, "Maximum", Map.Of((ReadinessMetrics.StackDimension, props.Naming.Prefix)), every, home,
-                evaluations: 2, treatMissingData: "missing");
+            // Lambda retries a failed scheduled (asynchronous) invocation twice, a minute and then two after the failure: one error
+            // in each of three minutes, all within the retry span. Lambda counts per minute and CloudWatch evaluates the last N
+            // minutes every minute, so 3 of N one-minute datapoints see all three wherever they fall on the clock (one window
+            // summed over a clock-aligned period can split them 2 and 1 on every run). One failure a retry absorbed is no news.
+            // A run whose retries straggle past the window is the silence child's news below.
+            var window = ReadinessErrorWindowMinutes;
+            Add($"{ReadinessKey}-errors", $"The readiness function failed in 3 of {window} minutes: a run and both of Lambda's retries of it; its checks were not published; see its log group.",
+                "AWS/Lambda", "Errors", "Sum", Map.Of(("FunctionName", readiness.Function.Out("name"))), 60, home,
+                evaluations: window, datapoints: ReadinessAttempts);
+
+            // The readiness alarm: one child per check, in ALARM when that check failed on two runs in a row (one run per period),
+            // so check A failing and then check B does not page. A run that could not judge the check (unknown publishes no
+            // CheckFailed) or a period without a run is left out rather than read as passing or failing: the runs either side
+            // still count as in a row. The children notify nobody; the composite does, once, whichever of them is in ALARM.
+            var stack = props.Naming.Prefix;
+            var children = CheckNames.All.Select(check => MetricAlarm($"{ReadinessKey}-{check}-failed",
+                $"The readiness check {check} failed on two runs in a row (every {every / 60} minutes); part of {props.Naming.Named($"watch-{ReadinessKey}")}.",
+                ReadinessMetrics.Namespace, ReadinessMetrics.CheckFailed, "Maximum",
+                Map.Of((ReadinessMetrics.StackDimension, stack), (ReadinessMetrics.CheckDimension, check)), every, topic: null,
+                evaluations: 2, treatMissingData: "missing")).ToList();
+            // And silence: every run publishes ChecksFailing, so two periods without one mean the checks stopped (a function that
+            // fails every time, a schedule that no longer starts it). Breaching on no data, so it needs the probe's warm-up: the
+            // first run comes one interval after the schedule exists (see probe-silent above).
+            children.Add(MetricAlarm($"{ReadinessKey}-silent",
+                $"The readiness checks published nothing for {2 * every / 60} minutes (every {every / 60} minutes); part of {props.Naming.Named($"watch-{ReadinessKey}")}.",
+                ReadinessMetrics.Namespace, ReadinessMetrics.ChecksFailing, "SampleCount", Map.Of((ReadinessMetrics.StackDimension, stack)), 2 * every,
+                topic: null, silence: true, warmUpMinutes: (every + 59) / 60 + ProbeFirstStartMarginMinutes));
+
+            var name = props.Naming.Named($"watch-{ReadinessKey}");
+            var rule = new Interpolation([.. children.SelectMany((c, i) => new IInterpolationPart[] { new Str(i == 0 ? "ALARM(\"" : " OR ALARM(\""), c.Out("name"), new Str("\")") })]);
+            var composite = program.Add(new Resource
+            {
+                Name = $"watch-{ReadinessKey}",
+                Type = "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+                Properties = Map.Of(
+                    ("alarmName", name),
+                    ("alarmDescription", $"A readiness check failed on two runs in a row, or the checks stopped publishing (every {every / 60} minutes): " +
+                        "this stack's move may not work now; `failoverctl readiness` says which check and why."),
+                    ("alarmRule", rule),
+                    ("alarmActions", Value.List(home.Arn)),
+                    ("okActions", Value.List(home.Arn)),
+                    ("tags", props.Naming.TagsNamed($"watch-{ReadinessKey}"))),
+            });
+            Watch(ReadinessKey, composite, composite.Out("alarmName"), home);
         }
         return alarms;
     }
 
-    /// The readiness alarm's key: `PREFIX-watch-readiness`.
+    /// The readiness alarm's key: `PREFIX-watch-readiness`, a composite alarm over `PREFIX-readiness-CHECK-failed` (one per check)
+    /// and `PREFIX-readiness-silent`.
     public const string ReadinessKey = "readiness";
+
+    /// A failed scheduled run's attempts: Lambda's first and its two retries of an asynchronous invocation.
+    public const int ReadinessAttempts = 3;
+
+    /// The minutes the readiness errors alarm looks back: every attempt of one run (each to the function's time limit, and Lambda's
+    /// waits of one and two minutes between them) in whole minutes, and the minute the first error falls in.
+    public static int ReadinessErrorWindowMinutes =>
+        (ReadinessAttempts * FunctionContract.Readiness.Size.TimeoutSeconds + 60 + 120 + 59) / 60 + 1;
 }

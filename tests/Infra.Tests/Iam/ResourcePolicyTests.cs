@@ -17,9 +17,10 @@ public sealed class ResourcePolicyTests
         }).ToList();
 
     /// The ARNs of the alarms whose actions name the stack's own topic, in the program's order.
-    private static string AlarmsNotifying(PulumiProgram program, string region) => string.Join(",", program.OfType("aws:cloudwatch/metricAlarm:MetricAlarm")
+    private static string AlarmsNotifying(PulumiProgram program, string region) => string.Join(",", program.Resources
+        .Where(a => a.Type is "aws:cloudwatch/metricAlarm:MetricAlarm" or "aws:cloudwatch/compositeAlarm:CompositeAlarm")
         .Where(a => a.Prop("alarmActions") is Seq actions && actions.Items.Contains(new Ref("notifications-topic", "arn")))
-        .Select(a => $"arn:${{partition}}:cloudwatch:{region}:${{account-id}}:alarm:{a.Text("name")}"));
+        .Select(a => $"arn:${{partition}}:cloudwatch:{region}:${{account-id}}:alarm:{a.Text(a.Prop("name") is null ? "alarmName" : "name")}"));
 
     [Theory]
     [InlineData("primary", "us-east-1")]
@@ -30,7 +31,8 @@ public sealed class ResourcePolicyTests
         var prefix = $"failover-{role}";
         var alarms = AlarmsNotifying(program, region);
 
-        alarms.Should().Contain($"alarm:{prefix}-watch-decide-errors,").And.Contain($"alarm:{prefix}-watch-notifications-failed");
+        alarms.Should().Contain($"alarm:{prefix}-watch-decide-errors,").And.Contain($"alarm:{prefix}-watch-notifications-failed")
+            .And.EndWith($"alarm:{prefix}-watch-readiness", "the readiness alarm is a composite alarm that notifies").And.NotContain("readiness-silent");
         Rows(program.Resource("notifications-topic-policy").Prop("policy")).Should().Equal(
             // Each alarm by its exact ARN: `PREFIX-*` would admit a sibling stack's too (see the next test).
             $"StackAlarmsPublish: Service=cloudwatch.amazonaws.com sns:Publish | ${{notifications-topic.arn}} | " +

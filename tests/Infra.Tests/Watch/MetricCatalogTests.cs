@@ -178,7 +178,8 @@ public sealed class MetricCatalogTests
     {
         var program = Programs.Value[stack];
         var uses = MetricUse.Alarms(program).Concat(MetricUse.DashboardLines(program)).Where(Readiness).ToList();
-        uses.Should().Contain(u => u.Metric == ReadinessMetrics.ChecksFailing).And.Contain(u => u.Metric == ReadinessMetrics.CheckFailed);
+        uses.Should().Contain(u => u.Metric == ReadinessMetrics.ChecksFailing).And.Contain(u => u.Metric == ReadinessMetrics.CheckFailed)
+            .And.Contain(u => u.Metric == ReadinessMetrics.CheckUnknown);
         var publishers = new[] { program, program.Peer }.OfType<CompiledProgram>()
             .SelectMany(p => p.OfType("aws:lambda/function:Function").Where(f => f.Properties.GetValueOrDefault("handler") as string == "readiness")
                 .Select(f => (Stack: ((Dictionary<string, object?>)f.Prop("environment.variables")!)["STACK_PREFIX"] as string, Region: p.RegionOf(f))))
@@ -304,14 +305,19 @@ public sealed class MetricCatalogTests
         var listed = MetricUse.Widgets(program).Where(w => w.GetValueOrDefault("type") as string == "alarm")
             .SelectMany(w => (List<object?>)((Dictionary<string, object?>)w["properties"]!)["alarms"]!).OfType<string>().ToList();
         listed.Should().HaveCount(Watchers(program).Count(), "every watcher alarm is on the dashboard");
-        var known = program.OfType("aws:cloudwatch/metricAlarm:MetricAlarm").Select(a => program.Deployed(a, "arn")).ToHashSet();
+        var known = program.OfType("aws:cloudwatch/metricAlarm:MetricAlarm").Select(a => program.Deployed(a, "arn"))
+            .Concat(program.OfType(CompositeAlarm).Select(a => $"arn:aws:cloudwatch:{program.RegionOf(a)}:{CompiledProgram.Account}:alarm:{CompiledProgram.Literal((string)a.Properties["alarmName"]!)}"))
+            .ToHashSet();
         listed.Where(arn => !known.Contains(CompiledProgram.Literal(arn))).Select(arn => $"{arn} is no alarm of the stack").ShouldBeNone("the alarm widget shows only real alarms");
     }
 
     private static bool Readiness(MetricUse use) => use.Namespace == ReadinessMetrics.Namespace;
 
+    private const string CompositeAlarm = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
+
+    /// The alarms on the machinery that notify: metric alarms, and the readiness alarm (a composite over its checks).
     private static IEnumerable<CompiledResource> Watchers(CompiledProgram program) =>
-        program.OfType("aws:cloudwatch/metricAlarm:MetricAlarm").Where(a => a.Name.StartsWith("watch-", StringComparison.Ordinal));
+        program.OfType("aws:cloudwatch/metricAlarm:MetricAlarm").Concat(program.OfType(CompositeAlarm)).Where(a => a.Name.StartsWith("watch-", StringComparison.Ordinal));
 
     /// A watcher alarm on `metric` whose one dimension designates `resource`.
     private static bool Watched(CompiledProgram program, string ns, string metric, CompiledResource resource) =>

@@ -1,3 +1,4 @@
+using Failover.Contract.Readiness;
 using Failover.Infra.Yaml;
 
 namespace Failover.Infra.Tests.Watch;
@@ -30,9 +31,7 @@ public sealed class WatcherAlarmTests
             var noDataIsNoTrouble = alarm.Text("treatMissingData") == "notBreaching"
                 && alarm.Text("comparisonOperator") == "GreaterThanOrEqualToThreshold";
             var waitsForFirstStart = alarm.Number("warmUpConfiguration.warmUpPeriodDurationInMinutes") >= probeIntervalMinutes + 10;
-            // The readiness alarm leaves periods without data out: with none yet it stays INSUFFICIENT_DATA, which notifies nobody.
-            var noDataIsNoState = alarm.Text("treatMissingData") == "missing" && alarm.Prop("insufficientDataActions") is null;
-            (noDataIsNoTrouble || waitsForFirstStart || noDataIsNoState).Should().BeTrue($"{alarm.Name} would read a fresh deploy's missing data as trouble");
+            (noDataIsNoTrouble || waitsForFirstStart).Should().BeTrue($"{alarm.Name} would read a fresh deploy's missing data as trouble");
         }
     }
 
@@ -102,22 +101,106 @@ public sealed class WatcherAlarmTests
     private static List<Resource> WorkflowFunctions(PulumiProgram program) =>
         [.. program.OfType("aws:lambda/function:Function").Where(f => f.Text("handler") != HandlerNames.Readiness)];
 
+    /// The readiness alarm is one composite alarm: it alone notifies, when any of its children is in ALARM.
+    private static (Resource Composite, IReadOnlyList<Resource> Children) ReadinessAlarm(PulumiProgram program)
+    {
+        var composite = program.Resource("watch-readiness");
+        composite.Type.Should().Be("aws:cloudwatch/compositeAlarm:CompositeAlarm");
+        var rule = (Interpolation)composite.Prop("alarmRule")!;
+        var children = rule.Parts.OfType<Ref>().Select(r => { r.Path.Should().Be("name"); return program.Resource(r.Target); }).ToList();
+        string.Concat(rule.Parts.Select(p => p is Ref r ? "X" : ((Str)p).Text)).Should()
+            .Be(string.Join(" OR ", children.Select(_ => "ALARM(\"X\")")), "any one child in ALARM is the readiness alarm");
+        return (composite, children);
+    }
+
+    /// "A check fails twice in a row" means the same check: one child per check, each on its own CheckFailed, two runs of two
+    /// (one per period); check A failing and then check B is no page. The children notify nobody, the composite its topic.
     [Theory]
     [InlineData("primary")]
     [InlineData("secondary")]
-    public void The_readiness_alarm_pages_on_two_failing_runs_in_a_row_and_its_function_on_a_run_lambda_could_not_retry_away(string role)
+    public void The_readiness_alarm_pages_when_one_check_fails_on_two_runs_in_a_row(string role)
     {
         var program = TestStacks.Program(role);
+        var (composite, children) = ReadinessAlarm(program);
 
-        var readiness = program.Resource("watch-readiness");
-        readiness.Text("metricName").Should().Be("ChecksFailing");
-        readiness.Text("dimensions.Stack").Should().Be($"failover-{role}");
-        readiness.Number("period").Should().Be(900, "one run per period at the default readinessRate of 15 minutes");
-        readiness.Number("evaluationPeriods").Should().Be(2);
-        readiness.Number("datapointsToAlarm").Should().Be(2, "a check that fails twice in a row, not once");
-        readiness.Number("threshold").Should().Be(1);
-        readiness.Text("treatMissingData").Should().Be("missing", "a period without a run neither passes nor fails");
-        program.Resource("watch-readiness-errors").Number("threshold").Should().Be(3, "Lambda retries a scheduled invocation twice");
+        var checks = children.Where(c => c.Text("metricName") == "CheckFailed").ToList();
+        checks.Select(c => c.Text("dimensions.Check")).Should().Equal(CheckNames.All, "one child per check");
+        foreach (var check in checks)
+        {
+            check.Text("dimensions.Stack").Should().Be($"failover-{role}", check.Name);
+            check.Text("statistic").Should().Be("Maximum", check.Name);
+            check.Number("period").Should().Be(900, "one run per period at the default readinessRate of 15 minutes");
+            check.Number("evaluationPeriods").Should().Be(2, check.Name);
+            check.Number("datapointsToAlarm").Should().Be(2, "a check that fails twice in a row, not once");
+            check.Number("threshold").Should().Be(1, check.Name);
+            check.Text("comparisonOperator").Should().Be("GreaterThanOrEqualToThreshold", check.Name);
+            check.Text("treatMissingData").Should().Be("missing", "a period without a run, or a run that could not judge, neither passes nor fails");
+            check.Prop("alarmActions").Should().BeNull("the composite notifies, once");
+            check.Prop("okActions").Should().BeNull("the composite notifies, once");
+        }
+        foreach (var actions in new[] { "alarmActions", "okActions" })
+            ((Seq)composite.Prop(actions)!).Items.Should().Equal([new Ref("notifications-topic", "arn")], actions);
+    }
+
+    /// A function that never publishes leaves every check child without data, so OK: the readiness alarm must see silence too.
+    /// Every run publishes ChecksFailing; two periods without one is the checks stopped, whatever stopped them.
+    [Theory]
+    [InlineData("primary", "rate(15 minutes)", 15)]
+    [InlineData("secondary", "rate(2 hours)", 120)]
+    public void The_readiness_alarm_pages_when_the_checks_stop_publishing(string role, string rate, int minutes)
+    {
+        var program = TestStacks.Program(role, ("readinessRate", rate));
+        var (_, children) = ReadinessAlarm(program);
+
+        var silent = children.Should().ContainSingle(c => c.Text("metricName") == "ChecksFailing").Subject;
+        silent.Text("statistic").Should().Be("SampleCount", "how many runs published, whatever they found");
+        silent.Text("dimensions.Stack").Should().Be($"failover-{role}");
+        silent.Number("period").Should().Be(2 * minutes * 60, "two runs' worth");
+        silent.Number("evaluationPeriods").Should().Be(1);
+        silent.Text("comparisonOperator").Should().Be("LessThanThreshold");
+        silent.Number("threshold").Should().Be(1);
+        silent.Text("treatMissingData").Should().Be("breaching", "no data is the trouble");
+        silent.Prop("alarmActions").Should().BeNull("the composite notifies");
+    }
+
+    /// A new stack has no readiness data: neither the composite's children nor it may page before the first run.
+    [Theory]
+    [InlineData("primary", "rate(15 minutes)", 15)]
+    [InlineData("secondary", "rate(12 hours)", 720)]
+    public void The_readiness_alarm_does_not_page_on_a_fresh_deploy(string role, string rate, int minutes)
+    {
+        var (_, children) = ReadinessAlarm(TestStacks.Program(role, ("readinessRate", rate)));
+
+        children.Should().HaveCount(CheckNames.All.Count + 1);
+        foreach (var child in children)
+        {
+            // No data yet: a check child stays INSUFFICIENT_DATA, which the composite's ALARM() reads as not in alarm.
+            var noDataIsNoState = child.Text("treatMissingData") == "missing";
+            var waitsForFirstRun = child.Number("warmUpConfiguration.warmUpPeriodDurationInMinutes") >= minutes + 10;
+            (noDataIsNoState || waitsForFirstRun).Should().BeTrue($"{child.Name} would read a fresh deploy's missing data as trouble");
+        }
+    }
+
+    /// Lambda retries a failed scheduled run twice, a minute and two minutes after a failure: a run that failed all three times
+    /// has one error in each of three minutes. The alarm counts minutes with an error over a window that holds all three
+    /// wherever they fall on the clock; one error a retry absorbed does not page.
+    [Theory]
+    [InlineData("primary")]
+    [InlineData("secondary")]
+    public void The_readiness_function_pages_on_a_run_lambda_could_not_retry_away(string role)
+    {
+        var program = TestStacks.Program(role);
+        var function = program.OfType("aws:lambda/function:Function").Single(f => f.Text("handler") == HandlerNames.Readiness);
+        var span = 3 * function.Number("timeout")!.Value + 60 + 120;
+
+        var errors = program.Resource("watch-readiness-errors");
+        errors.Prop("dimensions.FunctionName").Should().Be(new Ref(function.Name, "name"));
+        errors.Text("statistic").Should().Be("Sum");
+        errors.Number("period").Should().Be(60, "Lambda's per-minute counts, evaluated each minute over the last N");
+        errors.Number("threshold").Should().Be(1, "each attempt's error lands in a minute of its own");
+        errors.Number("datapointsToAlarm").Should().Be(3, "the first attempt and both retries; one a retry absorbed is no news");
+        errors.Number("evaluationPeriods").Should().BeGreaterThanOrEqualTo(Math.Ceiling(span / 60) + 1, $"a run's three attempts can span {span} s");
+        errors.Text("treatMissingData").Should().Be("notBreaching");
     }
 
     /// From first attempt to last: a function error's attempts each to the task's time limit, and every retrier's waits at

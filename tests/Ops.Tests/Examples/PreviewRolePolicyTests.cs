@@ -18,6 +18,7 @@ public sealed partial class PreviewRolePolicyTests
         ["aws:cloudwatch/eventTarget:EventTarget"] = ["events:ListTargetsByRule"],
         ["aws:cloudwatch/logGroup:LogGroup"] = ["logs:DescribeLogGroups", "logs:ListTagsForResource"],
         ["aws:cloudwatch/metricAlarm:MetricAlarm"] = ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
+        ["aws:cloudwatch/compositeAlarm:CompositeAlarm"] = ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
         ["aws:dynamodb/table:Table"] = ["dynamodb:DescribeTable", "dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTimeToLive", "dynamodb:ListTagsOfResource"],
         ["aws:dynamodb/resourcePolicy:ResourcePolicy"] = ["dynamodb:GetResourcePolicy"],
         ["aws:dynamodb/tableItem:TableItem"] = ["dynamodb:GetItem"],
