@@ -582,12 +582,18 @@ function readinessRows(program, m, need, region) {
     .deny("ecs:RegisterTaskDefinition", "*", "reads, never registers a task definition");
   const images = program.of("aws:ecs/taskDefinition:TaskDefinition").flatMap(([, r]) => list(r.properties.containerDefinitions?.["fn::toJSON"]))
     .map(c => String(c.image ?? "").match(/^(\d{12})\.dkr\.ecr(-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([^:@]+)/)).filter(Boolean);
+  // The peer's image is the same repository replicated into the peer's region (ECR registry replication keeps account and name):
+  // same-image resolves the peer's tag there.
+  const peerServiceRegion = plan("peerService").region;
   for (const [, account, , imageRegion, , repository] of images) {
-    const repo = `arn:aws:ecr:${imageRegion}:${account}:repository/${repository}`;
-    m.allow("ecr:DescribeImages", repo, "the image's digest in its repository")
-      .deny("ecr:PutImage", repo, "reads, never pushes")
-      .deny("ecr:BatchDeleteImage", repo, "reads, never deletes")
-      .deny("ecr:DescribeImages", `arn:aws:ecr:${imageRegion}:${account}:repository/another-repository`, "another repository");
+    const repo = r => `arn:aws:ecr:${r}:${account}:repository/${repository}`;
+    m.allow("ecr:DescribeImages", repo(imageRegion), "the image's digest in its repository")
+      .allow("ecr:DescribeImages", repo(peerServiceRegion), "the peer's image: the repository's replica in the peer's region")
+      .deny("ecr:PutImage", repo(imageRegion), "reads, never pushes")
+      .deny("ecr:BatchDeleteImage", repo(imageRegion), "reads, never deletes")
+      .deny("ecr:PutImage", repo(peerServiceRegion), "reads the peer's replica, never pushes")
+      .deny("ecr:DescribeImages", `arn:aws:ecr:${imageRegion}:${account}:repository/another-repository`, "another repository")
+      .deny("ecr:DescribeImages", `arn:aws:ecr:${peerServiceRegion}:${account}:repository/another-repository`, "another repository in the peer's region");
   }
   if (images.length === 0) m.deny("ecr:DescribeImages", `arn:aws:ecr:${region}:${ACCOUNT}:repository/any`, "an image outside ECR: no repository to read");
 
@@ -994,6 +1000,12 @@ function resourcePolicyRows(program) {
       write("denied", DEPLOYER, "dynamodb:DeleteItem", ["flag"], "the deployer clears no flag");
       write("denied", DEPLOYER, "dynamodb:PutItem", ["decision#x"], "the deployer forges no decision record");
       write("denied", DEPLOYER, "dynamodb:PutItem", [deployed[0], "state"], "one forbidden key among allowed ones still denies");
+      // Another stack's plan is that stack's deploy to write, in its own replica: here it would stand in for the peer's.
+      write("denied", DEPLOYER, "dynamodb:PutItem", ["readiness#another-stack"], "the deployer writes no other stack's plan");
+      if (peerPrefix) {
+        write("denied", DEPLOYER, "dynamodb:PutItem", [`readiness#${peerPrefix}`], "the deployer writes not the peer's plan: the peer's deploy does, in the peer's replica");
+        write("denied", DEPLOYER, "dynamodb:DeleteItem", [`readiness#${peerPrefix}`], "nor removes the peer's plan");
+      }
       write("denied", DEPLOYER, "dynamodb:BatchWriteItem", undefined, "nor in a batch");
       write("denied", DEPLOYER, "dynamodb:PartiQLUpdate", undefined, "nor through PartiQL");
     } else if (deployed.length > 0) throw new Error(`${name}: the program writes ${deployed.join(", ")} into the table, and its policy does not admit the deployer`);

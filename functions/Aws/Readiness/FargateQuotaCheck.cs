@@ -8,10 +8,6 @@ namespace Failover.Functions.Aws.Readiness;
 /// refused with a capacity error while traffic waits on them.
 public sealed class FargateQuotaCheck : IReadinessCheck
 {
-    /// "Fargate On-Demand vCPU resource count" (Service Quotas, service code `fargate`).
-    public const string ServiceCode = "fargate";
-    public const string QuotaCode = "L-3032A538";
-
     /// The usage figure Service Quotas itself compares with this quota: AWS/Usage ResourceCount with these dimensions, published
     /// by Fargate each minute (Amazon ECS Developer Guide, "AWS Fargate usage metrics"). ECS's own counts would miss other
     /// services' and EKS's Fargate tasks in the same account and region.
@@ -34,7 +30,7 @@ public sealed class FargateQuotaCheck : IReadinessCheck
         var needed = adds * plan.TaskVcpu;
         var move = $"the move's {adds} more task(s) × {N(plan.TaskVcpu)} vCPU = {N(needed)} (active count {plan.ActiveCount}, {running} running)";
 
-        var quota = await new ServiceQuotasClient(context.Aws, region).GetServiceQuotaAsync(ServiceCode, QuotaCode, ct);
+        var quota = await new ServiceQuotasClient(context.Aws, region).GetServiceQuotaAsync(FargateQuota.ServiceCode, FargateQuota.QuotaCode, ct);
         var now = context.Time.GetUtcNow();
         var usage = await new CloudWatchClient(context.Aws, region).GetMetricStatisticsAsync(UsageNamespace, UsageMetric, UsageDimensions,
             now - UsageWindow, now, TimeSpan.FromMinutes(1), "Maximum", ct);

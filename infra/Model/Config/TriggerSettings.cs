@@ -43,7 +43,16 @@ public static partial class TriggerSection
     {
         var drill = ParseDrillSchedule(r, role);
         var rate = r.Text(ProbeRate).Trim();
-        if (rate == "off") return new TriggerSettings { ProbeRate = null, DrillSchedule = drill };
+        if (rate == "off")
+        {
+            // A drill holds the lock while it runs: decide refuses a failover an alarm starts meanwhile, and only the probe would
+            // start it again once the drill lets go.
+            if (drill is not null)
+                r.Fail(DrillSchedule, $"needs the probe, but {r.Key(ProbeRate)} is off: a scheduled drill holds the lock while it runs, so a " +
+                    "failover an alarm starts meanwhile is refused and nothing starts it again. Set probeRate to a rate (the default is " +
+                    $"{ProbeRate.Default}) or remove drillSchedule");
+            return new TriggerSettings { ProbeRate = null, DrillSchedule = drill };
+        }
         var match = RatePattern().Match(rate);
         var n = match.Success ? int.Parse(match.Groups["n"].Value, CultureInfo.InvariantCulture) : 0;
         if (!match.Success)

@@ -61,7 +61,7 @@ public sealed record OperatorAccess
         role.Declare(program, naming);
 
         var operators = new[] { role.Resource.Out("arn"), RoleArn(account, props.PeerPrefix) };
-        // The deployer may write the readiness plan items and nothing else: it could rewrite this policy anyway, so naming it here
+        // The deployer may write its readiness plan item and nothing else: it could rewrite this policy anyway, so naming it here
         // gives it nothing new, while any other identity's PutItem on "*" still cannot touch the lock, the state or the flag.
         var writers = props.TableWriters.Select(f => f.Role.Resource.Out("arn")).Concat(operators).Append(ReplicationRoleArn(account)).Append(props.Deployer).ToArray();
         var own = table.ArnIn(account.Region);
@@ -71,12 +71,13 @@ public sealed record OperatorAccess
             .DenyPrincipal("OperatorsWriteTheFlagOnly", everyone, Actions.DynamoDb.SetItem, own,
                 Condition.ArnLike("aws:PrincipalArn", operators),
                 new Condition("ForAnyValue:StringNotEquals", "dynamodb:LeadingKeys", [ControlTableItems.Flag]))
-            // The forms that name no key in a condition IAM can read: operators use neither.
-            .DenyPrincipal("TheDeployerWritesReadinessPlansOnly", everyone, PlanWrites, own,
+            // This stack's own plan only: the peer's plan is the peer's deploy to write, in the peer's replica.
+            .DenyPrincipal("TheDeployerWritesItsReadinessPlanOnly", everyone, PlanWrites, own,
                 Condition.ArnLike("aws:PrincipalArn", props.Deployer),
-                new Condition("ForAnyValue:StringNotLike", "dynamodb:LeadingKeys", [ControlTableItems.ReadinessPrefix + "*"]))
+                new Condition("ForAnyValue:StringNotEquals", "dynamodb:LeadingKeys", [ControlTableItems.Readiness(naming.Prefix)]))
             .DenyPrincipal("TheDeployerUsesNoOtherWrite", everyone, [.. Actions.DynamoDb.WriteItems.Except(PlanWrites)], own,
                 Condition.ArnLike("aws:PrincipalArn", props.Deployer))
+            // The forms that name no key in a condition IAM can read: operators use neither.
             .DenyPrincipal("OperatorsUseNoOtherWrite", everyone, [.. Actions.DynamoDb.WriteItems.Except(Actions.DynamoDb.SetItem)], own,
                 Condition.ArnLike("aws:PrincipalArn", operators));
         var tablePolicy = program.Add(new Resource

@@ -21,9 +21,8 @@ public sealed record ReadinessFunctionProps
 /// read-only role held to the exact resources its checks read, started by an EventBridge Scheduler schedule of its own group.
 public sealed record ReadinessFunction
 {
-    /// The key of its function and of its Fargate vCPU quota: Fargate On-Demand vCPU resource count (Service Quotas code
-    /// L-3032A538, service code fargate).
-    public const string Key = "readiness", FargateVcpuQuota = "fargate/L-3032A538";
+    /// The key of its function.
+    public const string Key = "readiness";
 
     public required LambdaFunction Function { get; init; }
     public required Resource Schedule { get; init; }
@@ -106,11 +105,16 @@ public sealed record ReadinessFunction
         p.Allow("ListBothServicesTasks", Actions.Ecs.ListTasks, [.. services.Select(s => account.Arn("ecs", new Str($"container-instance/{s.Cluster}/*"), s.Region))],
             Condition.ArnEquals("ecs:cluster", [.. services.Select(s => account.Arn("ecs", new Str($"cluster/{s.Cluster}"), s.Region))]));
         p.Allow("ReadBothServicesTasks", Actions.Ecs.DescribeTasks, [.. services.Select(s => account.Arn("ecs", new Str($"task/{s.Cluster}/*"), s.Region))]);
-        if (EcsService.EcrRepositoryArn(account, config.Container.Image) is { } repository)
-            p.Allow("ReadTheImage", Actions.Ecr.DescribeImages, repository);
+        // Its image's repository, and that repository's replica in the peer's region, where the peer's image is (containerImage
+        // is an ECR image in its stack's region, replicated): same-image resolves the peer's tag in the peer's registry.
+        if (EcsService.EcrImageRegion(config.Container.Image) is { } imageRegion)
+            p.Allow("ReadBothImages", Actions.Ecr.DescribeImages,
+                [.. new[] { imageRegion, peer.Region }.Distinct().Select(r => EcsService.EcrRepositoryArn(account, config.Container.Image, r)!)]);
+        // No secret reads: the task definition this stack deploys takes no secrets (ContainerSettings has none), so the
+        // image-and-secrets check reads none.
 
         p.Allow("ReadTheFargateQuota", Actions.ServiceQuotas.GetServiceQuota,
-            Value.Format($"arn:{account.Partition}:servicequotas:{account.Region}:{account.AccountId}:{FargateVcpuQuota}"));
+            Value.Format($"arn:{account.Partition}:servicequotas:{account.Region}:{account.AccountId}:{FargateQuota.ArnResource}"));
         p.AllowUnscoped("ReadFargateUsage", Actions.CloudWatch.GetMetrics);
 
         p.Allow("DescribeTheAlarmsTheMoveNeeds", Actions.CloudWatch.DescribeAlarms,

@@ -109,8 +109,9 @@ public static class ReadinessPlanBuilder
     }
 
     // Each workflow step's role and every (action, resource) its policy allows, with the request context its conditions read,
-    // taken from the compiled statements themselves: the simulation asks exactly what the deploy granted. "*" resources are left
-    // out (they name no resource to simulate on).
+    // taken from the compiled statements themselves: the simulation asks exactly what the deploy granted. An unscoped grant is
+    // asked on "*" with its conditions' values, which are what the step sends (shift-traffic's PutMetricData: the gate's
+    // namespace and switch region, the permission that moves a metric gate).
     private static IEnumerable<Value> Roles(Orchestration orchestration)
     {
         var steps = orchestration.Functions.All.Select(f => (f.Key, f.Function.Role)).Append((WorkflowStep, orchestration.Workflow.Role));
@@ -123,7 +124,7 @@ public static class ReadinessPlanBuilder
 
     private static IEnumerable<Value> Permissions(PolicyDocument policy) =>
         from statement in policy.Statements
-        where statement.Effect == Effect.Allow && !statement.IsUnscoped
+        where statement.Effect == Effect.Allow
         from action in statement.Actions
         from resource in statement.Resources
         select (Value)Plan(

@@ -212,13 +212,14 @@ public sealed partial record EcsService
             .AllowUnscoped("GetRegistryToken", Actions.Ecr.GetAuthorizationToken));
     }
 
-    /// The repository of a private ECR image, or null for any other registry.
-    public static Value? EcrRepositoryArn(AwsAccount account, string image)
+    /// The repository of a private ECR image (or its replica in `region`: registry replication keeps the account and the name),
+    /// or null for any other registry.
+    public static Value? EcrRepositoryArn(AwsAccount account, string image, string? region = null)
     {
         var ecr = EcrImage().Match(image);
         if (!ecr.Success) return null;
         var repository = $"{ecr.Groups["account"].Value}:repository/{ecr.Groups["repository"].Value}";
-        return Value.Format($"arn:{account.Partition}:ecr:{ecr.Groups["region"].Value}:{repository}");
+        return Value.Format($"arn:{account.Partition}:ecr:{region ?? ecr.Groups["region"].Value}:{repository}");
     }
 
     /// The region of a private ECR image, or null for any other registry.

@@ -44,4 +44,11 @@ public sealed class DrillScheduleConfigTests
         TestStacks.Errors("primary", ("drillSchedule", "cron(0 3 ? * MON *)")).Should().ContainSingle()
             .Which.Should().Be("failover:drillSchedule is the secondary's: drills run in the secondary's workflow (the primary's runs failback only); " +
                                "set it in the secondary's stack and remove it here in Pulumi.primary.yaml");
+
+    /// A drill holds the lock: without the probe, a failover an alarm starts during a drill is refused and never started again.
+    [Fact]
+    public void A_drill_schedule_with_the_probe_off_is_refused_naming_both_keys() =>
+        TestStacks.Errors("secondary", ("probeRate", "off"), ("drillSchedule", "cron(0 3 ? * MON *)")).Should().ContainSingle()
+            .Which.Should().StartWith("failover:drillSchedule needs the probe, but failover:probeRate is off: ")
+            .And.Contain("Set probeRate to a rate (the default is rate(1 minute)) or remove drillSchedule in Pulumi.secondary.yaml");
 }

@@ -440,9 +440,31 @@ public sealed partial class RoleGrantTests
         RoleGrants.Grants(RoleGrants.EventualSecondary.Value, "readiness-function").Where(g => g.Action.StartsWith("dynamodb:", StringComparison.Ordinal))
             .Select(g => g.ToString()).Should().Equal(
                 """dynamodb:GetItem | arn:${partition}:dynamodb:us-west-2:${account-id}:table/${primary-stack.outputs["controlTableName"]} | ForAllValues:StringEquals dynamodb:LeadingKeys=readiness#failover-secondary,readiness#failover-primary,state,runs""");
-        // A private ECR image: its digest in that one repository; a public image (above) needs none.
+        // A private ECR image: its digest in that repository and in its replica in the peer's region, where same-image resolves the
+        // peer's tag; a public image (above) needs none.
         RoleGrants.Grants(TestStacks.Program("primary"), "readiness-function").Where(g => g.Action.StartsWith("ecr:", StringComparison.Ordinal))
-            .Select(g => g.ToString()).Should().Equal("ecr:DescribeImages | arn:${partition}:ecr:us-east-1:123456789012:repository/app");
+            .Select(g => g.ToString()).Should().Equal(
+                "ecr:DescribeImages | arn:${partition}:ecr:us-east-1:123456789012:repository/app",
+                "ecr:DescribeImages | arn:${partition}:ecr:us-west-2:123456789012:repository/app");
+        // No secret reads: the task definition takes no secrets.
+        RoleGrants.Grants(Primary, "readiness-function").Should().NotContain(g => g.Action.StartsWith("secretsmanager:", StringComparison.Ordinal) || g.Action.StartsWith("ssm:", StringComparison.Ordinal));
+    }
+
+    /// role-permissions simulates every grant a workflow step holds, "*" ones too, with the values the step sends: shift-traffic's
+    /// PutMetricData on "*" in the gate's namespace and switch region is what moves a metric gate.
+    [Fact]
+    public void The_readiness_plan_simulates_the_unscoped_grant_that_moves_the_metric_gate()
+    {
+        var item = (Map)((ToJson)Primary.Resource("readiness-plan").Prop("item")!).Body;
+        var plan = (Map)((ToJson)((Map)item.Entries["plan"]).Entries["S"]).Body;
+        var shift = ((Seq)plan.Entries["roles"]).Items.Cast<Map>().Single(r => ((Str)r.Entries["step"]).Text == "shift-traffic");
+        var publish = ((Seq)shift.Entries["permissions"]).Items.Cast<Map>()
+            .Where(p => ((Str)p.Entries["action"]).Text == "cloudwatch:PutMetricData").ToList();
+
+        publish.Should().NotBeEmpty().And.OnlyContain(p => ((Str)p.Entries["resource"]).Text == "*");
+        publish.Select(p => string.Join("; ", ((Seq)p.Entries["context"]).Items.Cast<Map>()
+                .Select(c => $"{((Str)c.Entries["key"]).Text}={string.Join(",", ((Seq)c.Entries["values"]).Items.Cast<Str>().Select(v => v.Text))}")))
+            .Should().Contain("cloudwatch:namespace=Failover/TrafficGate/failover-primary; aws:RequestedRegion=us-west-2");
     }
 
     /// Its one function, nothing else.

@@ -179,9 +179,9 @@ internal static class OverBroadPolicies
         Statement(resources, "readiness-function-policy", "PublishReadiness").Children.Remove(Key("Condition"));
         Statement(resources, "readiness-function-policy", "SimulateTheWorkflowRoles").Children[Key("Resource")] = Quoted("*");
         Statement(resources, "readiness-schedule-policy", "InvokeReadinessChecks").Children[Key("Resource")] = Quoted("arn:aws:lambda:*:*:function:*");
-        // The deployer admitted to write the plans without the statement that holds it to them.
+        // The deployer admitted to write its plan without the statement that holds it to it.
         var tableStatements = (YamlSequenceNode)Document(resources, "control-table-policy", "policy")["Statement"];
-        tableStatements.Children.Remove(Statement(resources, "control-table-policy", "TheDeployerWritesReadinessPlansOnly"));
+        tableStatements.Children.Remove(Statement(resources, "control-table-policy", "TheDeployerWritesItsReadinessPlanOnly"));
 
         using var writer = new StringWriter();
         stream.Save(writer, assignAnchors: false);

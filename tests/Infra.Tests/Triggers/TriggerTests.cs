@@ -232,15 +232,6 @@ public sealed class TriggerTests
         Actions(shipped, "workflow-trigger").Should().Equal("failover");
     }
 
-    /// The probe off, the drill schedule still needs its group.
-    [Fact]
-    public void A_drill_schedule_without_the_probe_has_the_schedule_group_to_itself()
-    {
-        var program = TestStacks.Program("secondary", [("probeRate", "off"), .. TestStacks.DrillSchedule]);
-
-        program.Resources.Select(r => r.Name).Should().Contain(["schedule-group", "drill-schedule"]).And.NotContain("probe-schedule");
-    }
-
     /// The actions a state machine's CheckAction lets through.
     private static IEnumerable<string> Actions(PulumiProgram program, string machine)
     {
