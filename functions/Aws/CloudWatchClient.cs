@@ -22,17 +22,8 @@ public sealed class CloudWatchClient(AwsHttpClient client, string region)
     }
 
     /// One data point of one metric, now, in this client's region: the gate metric's data plane call (no resource, no read back).
-    public async Task PutMetricDataAsync(string metricNamespace, string metricName, double value, CancellationToken cancellationToken)
-    {
-        var parameters = new List<(string, string)>
-        {
-            ("Action", "PutMetricData"), ("Version", "2010-08-01"), ("Namespace", metricNamespace),
-            ("MetricData.member.1.MetricName", metricName),
-            ("MetricData.member.1.Value", value.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("MetricData.member.1.Unit", "None"),
-        };
-        await QueryApi.CallAsync(client, _service, parameters, cancellationToken);
-    }
+    public Task PutMetricDataAsync(string metricNamespace, string metricName, double value, CancellationToken cancellationToken) =>
+        PutMetricDataAsync(metricNamespace, [new Datum(metricName, value, [])], cancellationToken);
 
     /// One data point with its dimensions, for a publish of several at once.
     public sealed record Datum(string Name, double Value, IReadOnlyList<(string Name, string Value)> Dimensions);

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Failover.Contract.Readiness;
 using Failover.Functions.Runtime;
 
 namespace Failover.Functions.Aws;
@@ -113,26 +111,6 @@ public sealed class ControlTableClient(DynamoDbClient dynamo, string tableName)
             hasState ? new ControlState(Attr.Text(item, "activeRegion"), epoch, Attr.Time(item, "lastTransitionAt")) : null,
             ReadLock(item, now, maxLeaseAhead ?? MaxLeaseAhead),
             EpochUnreadable: epoch is null && Attr.Has(item, "epoch"));
-    }
-
-    /// The newest drill that succeeded, from the decision log's `runs` item (RunRecords says how it is stored); null when none is
-    /// recorded. One that is there but is no RunRecord is unreadable, never "no drill".
-    public async Task<RunRecord?> GetLastSucceededDrillAsync(CancellationToken cancellationToken)
-    {
-        var item = await GetAsync(ControlTableItems.Runs, cancellationToken);
-        if (!Attr.Has(item, RunRecords.LastSucceededDrill)) return null;
-        if (Attr.Text(item, RunRecords.LastSucceededDrill) is { } json)
-        {
-            try
-            {
-                if (JsonSerializer.Deserialize(json, ReadinessJson.Default.RunRecord) is { } drill) return drill;
-            }
-            catch (JsonException)
-            {
-                // Fall through: not the RunRecord JSON release-lock writes.
-            }
-        }
-        throw new AwsMalformedResponseException("DynamoDB", "GetItem", $"a RunRecord's JSON in {ControlTableItems.Runs}.{RunRecords.LastSucceededDrill}");
     }
 
     /// One conditional write: free, expired, unreadable (a lease beyond `maxLeaseAhead` included), already ours (the same

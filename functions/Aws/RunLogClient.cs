@@ -5,12 +5,11 @@ using Failover.Contract.Readiness;
 namespace Failover.Functions.Aws;
 
 /// The run index as stored: the last runs newest first, the newest succeeded drill, and the version its next write must find.
-/// Version null: no index yet (or one without a readable version). An attribute that is not a run record's JSON (a hand edit)
-/// reads as none, and the next write replaces it.
+/// Version null: no index yet (or one without a readable version).
 public sealed record RunIndex(IReadOnlyList<RunRecord> Recent, RunRecord? LastSucceededDrill, long? Version);
 
 /// The decision log's run records (RunRecords says where each lives): release-lock writes them at a run's end; GetIndexAsync is
-/// the index's one reading, for whoever reports on the runs.
+/// the index's one reading, for whoever reports on the runs (the drill checks, failoverctl).
 public sealed class RunLogClient(DynamoDbClient dynamo, string tableName)
 {
     private const string Key = ControlTableItems.PartitionKey;
@@ -35,35 +34,51 @@ public sealed class RunLogClient(DynamoDbClient dynamo, string tableName)
         return written;
     }
 
-    /// The index, or an empty one when there is none yet.
+    /// The index, or an empty one when there is none yet. A record attribute that is there but is no run record's JSON (a hand
+    /// edit) is an error (AwsMalformedResponseException), never "no runs": the reader reports it as unknown. The next write
+    /// replaces it.
     public async Task<RunIndex> GetIndexAsync(CancellationToken cancellationToken)
     {
+        var (index, unreadable) = await ReadAsync(cancellationToken);
+        return unreadable is null ? index
+            : throw new AwsMalformedResponseException("DynamoDB", "GetItem", $"a run record's JSON in {ControlTableItems.Runs}.{unreadable}");
+    }
+
+    /// The index with each unreadable record attribute read as none, and the first such attribute's name.
+    private async Task<(RunIndex Index, string? Unreadable)> ReadAsync(CancellationToken cancellationToken)
+    {
         var item = await dynamo.GetItemAsync(tableName, new JsonObject { [Key] = Attr.S(ControlTableItems.Runs) }, cancellationToken);
-        var recent = Read(Attr.Text(item, RunRecords.Recent), ReadinessJson.Default.IReadOnlyListRunRecord);
-        var drill = Read(Attr.Text(item, RunRecords.LastSucceededDrill), ReadinessJson.Default.RunRecord);
-        return new RunIndex(recent ?? [], drill, Attr.Number(item, RunRecords.Version));
+        var (recent, recentRead) = Read(item, RunRecords.Recent, ReadinessJson.Default.IReadOnlyListRunRecord);
+        var (drill, drillRead) = Read(item, RunRecords.LastSucceededDrill, ReadinessJson.Default.RunRecord);
+        var unreadable = !recentRead ? RunRecords.Recent : !drillRead ? RunRecords.LastSucceededDrill : null;
+        return (new RunIndex(recent ?? [], drill, Attr.Number(item, RunRecords.Version)), unreadable);
     }
 
     /// Adds the record to the index: first in `recent` (replacing an earlier record of the same execution, a retried release), at
-    /// most RunRecords.Kept kept, and as `lastSucceededDrill` when it is a drill that succeeded. Each write is conditional on the
-    /// version read; a conflict reads again, at most IndexAttempts times. Returns the index as written, or null when it changed
-    /// under every attempt.
+    /// most RunRecords.Kept kept, and as `lastSucceededDrill` when it is a drill that succeeded. Both attributes are always
+    /// rewritten, so an unreadable one (a hand edit) is replaced: `recent` starts again, `lastSucceededDrill` goes. Each write is
+    /// conditional on the version read; a conflict reads again, at most IndexAttempts times. Returns the index as written, or
+    /// null when it changed under every attempt.
     public async Task<RunIndex?> AddAsync(RunRecord record, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var seen = await GetIndexAsync(cancellationToken);
+            var (seen, _) = await ReadAsync(cancellationToken);
             var next = With(seen, record);
             var values = new JsonObject
             {
                 [":recent"] = Attr.S(JsonSerializer.Serialize(next.Recent, ReadinessJson.Default.IReadOnlyListRunRecord)),
                 [":next"] = Attr.N(next.Version!.Value),
             };
-            var set = $"SET {RunRecords.Recent} = :recent, {RunRecords.Version} = :next";
+            var update = $"SET {RunRecords.Recent} = :recent, {RunRecords.Version} = :next";
             if (next.LastSucceededDrill is { } drill)
             {
-                set += $", {RunRecords.LastSucceededDrill} = :drill";
+                update += $", {RunRecords.LastSucceededDrill} = :drill";
                 values[":drill"] = Attr.S(JsonSerializer.Serialize(drill, ReadinessJson.Default.RunRecord));
+            }
+            else
+            {
+                update += $" REMOVE {RunRecords.LastSucceededDrill}";
             }
             string condition;
             if (seen.Version is { } version)
@@ -81,7 +96,7 @@ public sealed class RunLogClient(DynamoDbClient dynamo, string tableName)
             {
                 ["TableName"] = tableName,
                 ["Key"] = new JsonObject { [Key] = Attr.S(ControlTableItems.Runs) },
-                ["UpdateExpression"] = set,
+                ["UpdateExpression"] = update,
                 ["ConditionExpression"] = condition,
                 ["ExpressionAttributeValues"] = values,
             }, cancellationToken);
@@ -98,16 +113,17 @@ public sealed class RunLogClient(DynamoDbClient dynamo, string tableName)
         return new RunIndex(recent, drill, (index.Version ?? 0) + 1);
     }
 
-    private static T? Read<T>(string? json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
+    /// The attribute's record(s); Read false when it is there but is not their JSON.
+    private static (T? Value, bool Read) Read<T>(JsonObject? item, string attribute, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
     {
-        if (json is null) return null;
+        if (!Attr.Has(item, attribute)) return (null, true);
         try
         {
-            return JsonSerializer.Deserialize(json, type);
+            return Attr.Text(item, attribute) is { } json && JsonSerializer.Deserialize(json, type) is { } value ? (value, true) : (null, false);
         }
         catch (JsonException)
         {
-            return null;
+            return (null, false);
         }
     }
 }

@@ -7,9 +7,10 @@ namespace Failover.Functions.Aws.Readiness;
 public sealed class AlarmsCheck : IReadinessCheck
 {
     /// Each of these alarms reads no data as good or bad news (treatMissingData notBreaching or breaching), so CloudWatch moves it
-    /// out of INSUFFICIENT_DATA at its first evaluation, minutes after a deploy creates or updates it. 30 min is two readiness
-    /// runs at the default rate: a deploy's new alarm never fails the check, and one still without data after that is one
-    /// CloudWatch cannot evaluate (its metric or a dimension names nothing that exists), which will not fire when it must.
+    /// out of INSUFFICIENT_DATA at its first evaluation, minutes after a deploy creates or updates it. 30 min is a wide margin
+    /// over those minutes (it does not depend on how often the check runs, which only decides when a stuck alarm is seen): a
+    /// deploy's new alarm never fails the check, and one still without data after that is one CloudWatch cannot evaluate (its
+    /// metric or a dimension names nothing that exists), which will not fire when it must.
     public static readonly TimeSpan Grace = TimeSpan.FromMinutes(30);
 
     /// DescribeAlarms answers at most MaxRecords alarms per page, 50 by default (CloudWatch API reference): a batch no larger
@@ -21,7 +22,8 @@ public sealed class AlarmsCheck : IReadinessCheck
     public async Task<CheckResult> RunAsync(ReadinessContext context, CancellationToken ct)
     {
         var wanted = context.Plan.Alarms;
-        if (wanted.Count == 0) return this.Says(CheckStatus.Pass, "the plan names no alarm to check");
+        // Every plan names the decision's and the gate's alarms: an empty list is a plan emptied by hand, which must not pass.
+        if (wanted.Count == 0) return this.Says(CheckStatus.Fail, "the plan names no alarm, but every stack's decision and gate have alarms: the plan was emptied; deploy it again (failoverctl deploy)");
         var now = context.Time.GetUtcNow();
         var reads = wanted.GroupBy(a => a.Region).SelectMany(region => region.Chunk(NamesPerCall).Select(async batch =>
             (Region: region.Key, Found: await new CloudWatchClient(context.Aws, region.Key).DescribeAlarmsAsync([.. batch.Select(a => a.Name)], ct))));

@@ -12,7 +12,11 @@ public sealed class DrillRecoveryTimeCheck : IReadinessCheck
 
     public async Task<CheckResult> RunAsync(ReadinessContext context, CancellationToken ct)
     {
-        var model = context.Plan.Model;
+        // A drill runs the secondary's failover path, so its model (the primary's own plan models failback, whose detection and
+        // trigger are an operator's: nothing).
+        var model = context.Plan.Role == "secondary" ? context.Plan.Model : context.Peer?.Model;
+        if (model is null)
+            return this.Says(CheckStatus.Unknown, $"the secondary's plan, whose failover model a drill is measured against, could not be read ({context.PeerMissing ?? "no reason given"})");
         var drill = await LastDrill.ReadAsync(context, ct);
         if (drill is null) return this.Says(CheckStatus.Unknown, "no successful drill recorded, so no recovery time has been measured");
 

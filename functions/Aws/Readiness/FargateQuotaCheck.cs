@@ -16,7 +16,8 @@ public sealed class FargateQuotaCheck : IReadinessCheck
     public static readonly IReadOnlyList<(string Name, string Value)> UsageDimensions =
         [("Service", "Fargate"), ("Type", "Resource"), ("Resource", "vCPU"), ("Class", "Standard/OnDemand")];
 
-    /// The highest minute of the last 15: the metric lags by a minute or two, and a peak just passed is still running.
+    /// The last 15 minutes, of which the newest minute is used: the metric lags by a minute or two, and Fargate publishes it only
+    /// while something runs.
     private static readonly TimeSpan UsageWindow = TimeSpan.FromMinutes(15);
 
     public string Name => CheckNames.FargateQuota;
@@ -35,7 +36,9 @@ public sealed class FargateQuotaCheck : IReadinessCheck
         var usage = await new CloudWatchClient(context.Aws, region).GetMetricStatisticsAsync(UsageNamespace, UsageMetric, UsageDimensions,
             now - UsageWindow, now, TimeSpan.FromMinutes(1), "Maximum", ct);
         // No data point: Fargate publishes the metric only while something runs, so nothing is in use.
-        var inUse = usage.Count == 0 ? 0 : usage.Max(p => p.Value);
+        // The newest minute, not the window's peak: the move's tasks are counted from the service's current running count, so a
+        // peak from before a scale-down would count the tasks it stopped twice (as in use and as still to start).
+        var inUse = usage.Count == 0 ? 0 : usage[^1].Value;
         var left = quota - inUse;
         var sums = $"{region}'s Fargate On-Demand vCPU quota {N(quota)} minus {N(inUse)} in use " +
             $"({UsageNamespace} {UsageMetric}, the figure Service Quotas compares{(usage.Count == 0 ? "; none published in 15 minutes" : "")}) leaves {N(left)}";

@@ -13,33 +13,46 @@ namespace Failover.Functions.Aws.Readiness;
 /// ResourcePolicy, which it does not either. So `allowed` means the role's own identity-based policies allow the call.
 public sealed class RolePermissionsCheck : IReadinessCheck
 {
+    /// How many simulations run at once.
+    private const int ConcurrentCalls = 4;
+
     public string Name => CheckNames.RolePermissions;
 
     public async Task<CheckResult> RunAsync(ReadinessContext context, CancellationToken ct)
     {
         var roles = context.Plan.Roles;
+        // Every plan names the workflow's roles: an empty list is a plan emptied by hand, which must not pass.
+        if (roles.Count == 0)
+            return this.Says(CheckStatus.Fail, "the plan names no role, but every stack's workflow has roles: the plan was emptied; deploy it again (failoverctl deploy)");
         var iam = new IamClient(context.Aws);
+        // IAM simulates every action on every resource of one call: one call per role and distinct resource (with its request
+        // context) asks exactly the pairs the step uses.
+        var calls = roles.SelectMany(role => role.Permissions.GroupBy(p => (p.Resource, Context: ContextKey(p.Context)))
+            .Select(group => (Role: role, Permissions: group.ToList()))).ToList();
+        var answers = new IReadOnlyList<IamClient.Evaluation>[calls.Count];
+        // About 40 calls must fit the check's time limit, too many one after another; IAM throttles the simulator per account,
+        // so a few at a time, not all at once.
+        await Parallel.ForEachAsync(Enumerable.Range(0, calls.Count), new ParallelOptions { MaxDegreeOfParallelism = ConcurrentCalls, CancellationToken = ct },
+            async (i, token) =>
+            {
+                var (role, permissions) = calls[i];
+                var actions = permissions.Select(p => p.Action).Distinct(StringComparer.Ordinal).ToList();
+                answers[i] = await iam.SimulatePrincipalPolicyAsync(role.RoleArn, actions, [permissions[0].Resource], permissions[0].Context ?? [], token);
+            });
+
         var denied = new List<string>();
         var unanswered = new List<string>();
         var count = 0;
-        // IAM simulates every action on every resource of one call: one call per role and distinct resource (with its request
-        // context) asks exactly the pairs the step uses. Sequential: IAM's simulator is throttled per account.
-        foreach (var role in roles)
+        foreach (var ((role, permissions), results) in calls.Zip(answers))
         {
-            foreach (var group in role.Permissions.GroupBy(p => (p.Resource, Context: ContextKey(p.Context))))
+            foreach (var permission in permissions)
             {
-                var permissions = group.ToList();
-                var actions = permissions.Select(p => p.Action).Distinct(StringComparer.Ordinal).ToList();
-                var results = await iam.SimulatePrincipalPolicyAsync(role.RoleArn, actions, [group.Key.Resource], permissions[0].Context ?? [], ct);
-                foreach (var permission in permissions)
-                {
-                    count++;
-                    var result = results.FirstOrDefault(r => string.Equals(r.Action, permission.Action, StringComparison.OrdinalIgnoreCase) && r.Resource == permission.Resource);
-                    var what = $"{role.Step}: {permission.Action} on {permission.Resource}";
-                    if (result is null) unanswered.Add(what);
-                    else if (result.Decision != "allowed")
-                        denied.Add($"{what} ({result.Decision}{(result.MissingContext.Count > 0 ? $"; context lacked {string.Join(", ", result.MissingContext)}" : "")})");
-                }
+                count++;
+                var result = results.FirstOrDefault(r => string.Equals(r.Action, permission.Action, StringComparison.OrdinalIgnoreCase) && r.Resource == permission.Resource);
+                var what = $"{role.Step}: {permission.Action} on {permission.Resource}";
+                if (result is null) unanswered.Add(what);
+                else if (result.Decision != "allowed")
+                    denied.Add($"{what} ({result.Decision}{(result.MissingContext.Count > 0 ? $"; context lacked {string.Join(", ", result.MissingContext)}" : "")})");
             }
         }
 
@@ -47,8 +60,7 @@ public sealed class RolePermissionsCheck : IReadinessCheck
             return this.Says(CheckStatus.Fail, $"{denied.Count} of {count} permissions the workflow's steps use are not allowed: {string.Join("; ", denied)}");
         if (unanswered.Count > 0)
             return this.Says(CheckStatus.Unknown, $"IAM's simulator gave no result for {string.Join("; ", unanswered)}");
-        return this.Says(CheckStatus.Pass, roles.Count == 0 ? "the plan names no role to simulate"
-            : $"all {count} permissions of {roles.Count} roles ({string.Join(", ", roles.Select(r => r.Step))}) are allowed by the roles' own policies " +
+        return this.Says(CheckStatus.Pass, $"all {count} permissions of {roles.Count} roles ({string.Join(", ", roles.Select(r => r.Step))}) are allowed by the roles' own policies " +
               "(service and resource control policies, and resource-based policies, are not simulated)");
     }
 

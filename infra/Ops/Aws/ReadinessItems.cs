@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Failover.Contract.Readiness;
 using Failover.Functions.Aws;
 using Failover.Functions.Aws.Readiness;
@@ -61,26 +59,22 @@ public sealed class ReadinessItems(OpsAws aws)
         {
             try
             {
-                var item = await aws.DynamoDb(region).GetItemAsync(table, Key(ControlTableItems.Runs), ct);
+                var index = await new RunLogClient(aws.DynamoDb(region), table).GetIndexAsync(ct);
                 answered++;
-                if (Attr.Text(item, RunRecords.Recent) is not { } json) continue;
-                foreach (var run in JsonSerializer.Deserialize(json, ReadinessJson.Default.IReadOnlyListRunRecord) ?? [])
-                    runs.TryAdd(run.Execution, run);
+                foreach (var run in index.Recent) runs.TryAdd(run.Execution, run);
+            }
+            catch (AwsMalformedResponseException e)
+            {
+                answered++;
+                output.Warn($"the run index in {table} ({region}) is not one this version reads ({e.Message}); skipped");
             }
             catch (FunctionException e)
             {
                 lastError = e.ErrorType == ErrorTypes.AwsUnreachable ? "no answer" : e.Message;
                 output.Warn($"the decision log {table} in {region} could not be read ({lastError}); showing what the other replica holds");
             }
-            catch (JsonException e)
-            {
-                answered++;
-                output.Warn($"the run index in {table} ({region}) is not one this version reads ({e.Message}); skipped");
-            }
         }
         if (answered == 0) throw new OpsException($"the decision log could not be read in any region ({lastError}); check your AWS credentials and network");
         return [.. runs.Values.OrderByDescending(r => r.StartedAt, StringComparer.Ordinal)];
     }
-
-    private static JsonObject Key(string pk) => new() { [ControlTableItems.PartitionKey] = Attr.S(pk) };
 }

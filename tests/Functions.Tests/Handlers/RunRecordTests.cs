@@ -148,6 +148,20 @@ public sealed class RunRecordTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task A_last_succeeded_drill_edited_into_no_run_record_is_replaced_by_the_next_record()
+    {
+        var world = await World.ArrangeAsync(moto);
+        await world.Ask("put-item", $$"""{"pk":"{{ControlTableItems.Runs}}","{{RunRecords.Recent}}":"[]","{{RunRecords.LastSucceededDrill}}":"half a record","{{RunRecords.Version}}":1}""");
+        var (execution, token) = await DecidedAsync(world, "failover", "exec-1");
+
+        await world.InvokeAsync("release-lock", FinalRelease(execution, token, "failover", "SUCCEEDED", FailoverTimings));
+
+        var (recent, lastSucceededDrill, _) = await IndexAsync(world);
+        recent.Select(r => r.Execution).Should().Equal(execution);
+        lastSucceededDrill.Should().BeNull();
+    }
+
+    [Fact]
     public async Task A_record_that_cannot_be_written_still_releases_the_lock_and_says_why()
     {
         var world = await World.ArrangeAsync(moto);

@@ -16,6 +16,17 @@ public sealed class AlarmsCheckTests(MotoServer moto)
     private static ManualTime Later(TimeSpan after) => new(DateTimeOffset.UtcNow + after);
 
     [Fact]
+    public async Task A_plan_that_names_no_alarm_was_emptied_and_fails()
+    {
+        await _plans.ArrangeAsync();
+
+        var result = await new AlarmsCheck().RunAsync(_plans.Context(WithAlarms()), CancellationToken.None);
+
+        result.Status.Should().Be(CheckStatus.Fail);
+        result.Why.Should().StartWith("the plan names no alarm");
+    }
+
+    [Fact]
     public async Task Alarms_that_exist_in_their_regions_with_data_pass()
     {
         await _plans.ArrangeAsync();

@@ -52,6 +52,17 @@ public sealed class DrillAgeCheckTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task A_last_succeeded_drill_that_is_no_run_record_is_unreadable_even_beside_a_readable_recent()
+    {
+        await _plans.ArrangeAsync();
+        await _plans.Ask("put-runs", ControlPlans.Table, ControlPlans.Region, """{"execution":"half a record"}""", "[]");
+
+        var act = CheckAsync;
+
+        (await act.Should().ThrowAsync<AwsMalformedResponseException>()).WithMessage("*a run record's JSON in runs.lastSucceededDrill*");
+    }
+
+    [Fact]
     public async Task A_record_that_is_no_run_record_is_unreadable_not_no_drill()
     {
         await _plans.ArrangeAsync();
@@ -59,6 +70,6 @@ public sealed class DrillAgeCheckTests(MotoServer moto)
 
         var act = CheckAsync;
 
-        (await act.Should().ThrowAsync<AwsMalformedResponseException>()).WithMessage("*a RunRecord's JSON in runs.lastSucceededDrill*");
+        (await act.Should().ThrowAsync<AwsMalformedResponseException>()).WithMessage("*a run record's JSON in runs.*");
     }
 }

@@ -46,6 +46,43 @@ public sealed class DrillRecoveryTimeCheckTests(MotoServer moto)
                                "and the model's bound for the rest is 390 s (detection 180 s, trigger 60 s, gateFlip 90 s, dnsTtl 60 s): 1020 s, over the objective of 900 s");
     }
 
+    /// The primary's plan models its failback, which no alarm detects nor triggers: 240 s less than the secondary's failover.
+    private static ReadinessPlan PrimaryPlan() => ControlPlans.Secondary() with
+    {
+        Stack = "failover-primary", Role = "primary", Region = ControlPlans.PrimaryRegion, PeerStack = "failover-secondary", PeerRegion = ControlPlans.Region,
+        Model = ControlPlans.Secondary().Model with
+        {
+            Phases = [.. ControlPlans.Secondary().Model.Phases.Select(p => p.Phase is RecoveryPhases.Detection or RecoveryPhases.Trigger ? p with { TypicalSeconds = 0, BoundSeconds = 0 } : p)],
+        },
+    };
+
+    [Fact]
+    public async Task In_the_primary_a_drill_is_held_against_the_secondarys_failover_model_not_the_failback_one()
+    {
+        await _plans.ArrangeAsync();
+        await _plans.RecordDrillAsync(Drill(scaleUp: 600));
+        // The primary's plan, but read where the drill's record is (this moto's region), and the secondary's as its peer.
+        var primary = PrimaryPlan() with { Region = ControlPlans.Region };
+
+        var result = await new DrillRecoveryTimeCheck().RunAsync(_plans.Context(primary, peer: ControlPlans.Secondary()), CancellationToken.None);
+
+        result.Status.Should().Be(CheckStatus.Fail, result.Why);
+        result.Why.Should().EndWith("1020 s, over the objective of 900 s");
+    }
+
+    [Fact]
+    public async Task In_the_primary_without_the_secondarys_plan_it_is_unknown()
+    {
+        await _plans.ArrangeAsync();
+        await _plans.RecordDrillAsync(Drill(scaleUp: 150));
+
+        var result = await new DrillRecoveryTimeCheck().RunAsync(
+            _plans.Context(PrimaryPlan() with { Region = ControlPlans.Region }, peerMissing: "no readiness plan for failover-secondary"), CancellationToken.None);
+
+        result.Status.Should().Be(CheckStatus.Unknown);
+        result.Why.Should().Be("the secondary's plan, whose failover model a drill is measured against, could not be read (no readiness plan for failover-secondary)");
+    }
+
     [Fact]
     public async Task Without_a_drill_nothing_was_measured_and_it_is_unknown()
     {

@@ -37,6 +37,34 @@ public sealed class FargateQuotaCheckTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task Usage_is_the_newest_minute_not_a_peak_before_a_scale_down()
+    {
+        using var quotas = ServiceQuotasStandIn.FargateVcpu(WorkloadWorld.Standby, 6);
+        var world = WorkloadWorld.Healthy() with
+        {
+            Usage = new Dictionary<string, double> { [WorkloadWorld.Standby] = 4 }, EarlierUsage = new Dictionary<string, double> { [WorkloadWorld.Standby] = 6 },
+        };
+        var context = await world.ArrangeAsync(moto, quotas.Environment);
+
+        var result = await new FargateQuotaCheck().RunAsync(context, CancellationToken.None);
+
+        result.Status.Should().Be(CheckStatus.Pass, result.Why);
+        result.Why.Should().StartWith("us-west-2's Fargate On-Demand vCPU quota 6 minus 4 in use");
+    }
+
+    [Fact]
+    public async Task A_quota_never_raised_is_its_AWS_default()
+    {
+        using var quotas = ServiceQuotasStandIn.FargateVcpu(WorkloadWorld.Standby, 6, applied: false);
+        var context = await WorkloadWorld.Healthy().ArrangeAsync(moto, quotas.Environment);
+
+        var result = await new FargateQuotaCheck().RunAsync(context, CancellationToken.None);
+
+        result.Status.Should().Be(CheckStatus.Pass, result.Why);
+        result.Why.Should().StartWith("us-west-2's Fargate On-Demand vCPU quota 6 minus 0 in use");
+    }
+
+    [Fact]
     public async Task No_usage_published_is_nothing_in_use()
     {
         using var quotas = ServiceQuotasStandIn.FargateVcpu(WorkloadWorld.Standby, 2);

@@ -54,6 +54,39 @@ public sealed class RolePermissionsCheckTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task A_plan_that_names_no_role_was_emptied_and_fails()
+    {
+        await _plans.ArrangeAsync();
+
+        var result = await new RolePermissionsCheck().RunAsync(_plans.Context(ControlPlans.Secondary() with { Roles = [] }), CancellationToken.None);
+
+        result.Status.Should().Be(CheckStatus.Fail);
+        result.Why.Should().StartWith("the plan names no role");
+    }
+
+    [Fact]
+    public async Task Simulations_run_a_few_at_a_time()
+    {
+        using var simulator = new SlowSimulatorStandIn(TimeSpan.FromMilliseconds(300));
+        var plan = ControlPlans.Secondary() with
+        {
+            Roles =
+            [
+                new RoleSimulation
+                {
+                    Step = "shift-traffic", RoleArn = "arn:aws:iam::123456789012:role/failover-secondary-shift-traffic",
+                    Permissions = [.. Enumerable.Range(1, 8).Select(i => new Permission { Action = "route53:GetHealthCheck", Resource = $"{Gate}{i}" })],
+                },
+            ],
+        };
+
+        var result = await new RolePermissionsCheck().RunAsync(_plans.Context(plan, iamUrl: simulator.Url), CancellationToken.None);
+
+        result.Status.Should().Be(CheckStatus.Pass, result.Why);
+        simulator.MostAtOnce.Should().Be(4);
+    }
+
+    [Fact]
     public async Task A_role_whose_policies_allow_every_step_call_passes()
     {
         var (plan, simulator) = await ArrangeAsync(Policy());

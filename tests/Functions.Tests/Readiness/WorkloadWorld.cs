@@ -33,6 +33,8 @@ public sealed record WorkloadWorld
     public IReadOnlyList<ImageSpec> Images { get; init; } = [];
     /// AWS/Usage Fargate On-Demand vCPU in use, by region (none published when absent).
     public IReadOnlyDictionary<string, double> Usage { get; init; } = new Dictionary<string, double>();
+    /// AWS/Usage published ten minutes before Usage, by region: a peak that has passed (a scale-down since).
+    public IReadOnlyDictionary<string, double> EarlierUsage { get; init; } = new Dictionary<string, double>();
     public int ActiveCount { get; init; } = 3;
     public double TaskVcpu { get; init; } = 1;
 
@@ -68,7 +70,9 @@ public sealed record WorkloadWorld
             ["images"] = new JsonArray([.. Images.Select(i => (JsonNode)new JsonObject
                 { ["region"] = i.Region, ["repository"] = i.Repository, ["tag"] = i.Tag, ["variant"] = i.Variant })]),
             ["sides"] = new JsonArray(Json(StandbySide), Json(PeerSide)),
-            ["usage"] = new JsonArray([.. Usage.Select(u => (JsonNode)new JsonObject { ["region"] = u.Key, ["value"] = u.Value })]),
+            ["usage"] = new JsonArray([
+                .. Usage.Select(u => (JsonNode)new JsonObject { ["region"] = u.Key, ["value"] = u.Value }),
+                .. EarlierUsage.Select(u => (JsonNode)new JsonObject { ["region"] = u.Key, ["value"] = u.Value, ["minutesAgo"] = 12 })]),
         };
         await RunAsync(moto, spec.ToJsonString());
 

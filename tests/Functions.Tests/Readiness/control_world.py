@@ -28,10 +28,10 @@ def commands(client):
             "Type": "CALCULATED", "HealthThreshold": 0, "ChildHealthChecks": []})["HealthCheck"]["Id"]
         return {"id": check}
 
-    def put_runs(table, region, last_succeeded_drill):
+    def put_runs(table, region, last_succeeded_drill, recent=None):
         """The decision log's index item as release-lock writes it: `lastSucceededDrill` a string holding the RunRecord's JSON."""
         client("dynamodb", region).put_item(TableName=table, Item={
-            "pk": {"S": "runs"}, "lastSucceededDrill": {"S": last_succeeded_drill}, "recent": {"S": f"[{last_succeeded_drill}]"}})
+            "pk": {"S": "runs"}, "lastSucceededDrill": {"S": last_succeeded_drill}, "recent": {"S": recent if recent is not None else f"[{last_succeeded_drill}]"}})
         return {"ok": True}
 
     def role(name, policy):

@@ -85,7 +85,7 @@ def arrange(spec):
     for usage in spec.get("usage", []):
         client("cloudwatch", usage["region"]).put_metric_data(Namespace="AWS/Usage", MetricData=[{
             "MetricName": "ResourceCount", "Dimensions": USAGE_DIMENSIONS, "Value": usage["value"], "Unit": "None",
-            "Timestamp": datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=2)}])
+            "Timestamp": datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=usage.get("minutesAgo", 2))}])
     return {"valueFrom": value_froms}
 
 

@@ -13,19 +13,3 @@ public sealed record ReadinessContext
     public required AwsHttpClient Aws { get; init; }
     public required TimeProvider Time { get; init; }
 }
-
-/// One readiness check: reads what it compares and says pass, fail or unknown in one sentence with the values.
-public interface IReadinessCheck
-{
-    /// Its CheckNames name.
-    string Name { get; }
-
-    /// Throws only for defects: an AWS error is caught by the runner and reported as unknown with its message.
-    Task<CheckResult> RunAsync(ReadinessContext context, CancellationToken ct);
-}
-
-/// A check's verdict in one sentence.
-public static class CheckVerdicts
-{
-    public static CheckResult Says(this IReadinessCheck check, CheckStatus status, string why) => new() { Check = check.Name, Status = status, Why = why };
-}
