@@ -7,10 +7,11 @@ namespace Failover.Functions.Aws.Readiness;
 /// here instead of in the middle of a failover.
 ///
 /// What the simulation cannot see, so what `allowed` does not promise: service control policies and resource control policies
-/// of AWS Organizations (either can deny what the role's policies allow); permissions boundaries, evaluated only when passed to
-/// the simulation (PermissionsBoundaryPolicyInputList), which this check does not do; session policies (Lambda and Step
-/// Functions assume the roles without one); and resource-based policies (a KMS key policy, a topic policy) unless passed as
-/// ResourcePolicy, which it does not either. So `allowed` means the role's own identity-based policies allow the call.
+/// of AWS Organizations (either can deny what the role's policies allow); session policies (Lambda and Step Functions assume the
+/// roles without one); and resource-based policies (a KMS key policy, a topic policy) unless passed as ResourcePolicy, which
+/// this check does not do. A permissions boundary attached to the role is simulated with it (PermissionsBoundaryPolicyInputList
+/// would only replace it, and is not passed). So `allowed` means the role's own identity-based policies, within its boundary if
+/// it has one, allow the call.
 public sealed class RolePermissionsCheck : IReadinessCheck
 {
     /// How many simulations run at once.

@@ -34,7 +34,8 @@ public sealed record RunRecord
     /// ISO 8601 UTC.
     public required string StartedAt { get; init; }
     public required string FinishedAt { get; init; }
-    /// Seconds per phase (RecoveryPhases.All); null when not measured (detection without an alarm's timestamp, a drill's gate).
+    /// Seconds per phase (RecoveryPhases.All); null when not measured (detection and the DNS TTL always, the trigger
+    /// unless an alarm started the run, a drill's recovery tasks and gate flip: RunMeasurement).
     public required IReadOnlyDictionary<string, double?> Phases { get; init; }
 }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Failover.Contract.Readiness;
+using Failover.Functions.Aws.Readiness;
 using Failover.Ops.Aws;
 using Failover.Ops.Cli;
 using Failover.Ops.Pulumi;
@@ -8,7 +9,8 @@ using Failover.Ops.Pulumi;
 namespace Failover.Ops.Commands;
 
 /// `failoverctl report`: the last runs as each measured itself, phase by phase beside the recovery-time model its stack was
-/// deployed with, so that a model that is wrong shows in numbers.
+/// deployed with, so that a model that is wrong shows in numbers. A run's total is RecoveryTimeEstimate's, as the
+/// drill-recovery-time check judges it.
 public static class ReportCommand
 {
     public static Command Build(OpsContext context)
@@ -24,7 +26,7 @@ public static class ReportCommand
                 r.AddError($"--last takes a number of runs from 1 to {RunRecords.Kept} (got {r.GetValueOrDefault<int>()})");
         });
         var report = CommandHelp.Attach(new Command("report",
-            "Show the last failovers, failbacks and drills as measured, each phase beside the recovery-time model's typical figure and bound, flagging a phase over its bound and a run over failover:rtoObjectiveMinutes")
+            "Show the last failovers, failbacks and drills as measured, each phase beside the recovery-time model's typical figure and bound, flagging a phase over its bound and a run whose measured phases, with the model's bound for the rest, exceed failover:rtoObjectiveMinutes")
         {
             last,
         }, [
@@ -76,16 +78,21 @@ public static class ReportCommand
         var rows = RecoveryPhases.All.Select(phase => (Phase: phase, Model: model?.Phases.FirstOrDefault(p => p.Phase == phase)))
             .Where(x => x.Model is not null || run.Phases.GetValueOrDefault(x.Phase) is not null)
             .Select(x => new PhaseRow(x.Phase, run.Phases.GetValueOrDefault(x.Phase), x.Model?.TypicalSeconds, x.Model?.BoundSeconds)).ToList();
-        var total = rows.Sum(r => r.Measured ?? 0);
+        var measuredTotal = rows.Sum(r => r.Measured ?? 0);
         var unmeasured = rows.Where(r => r.Measured is null).Select(r => r.Phase).ToList();
-        var overObjective = model is not null && total > model.ObjectiveSeconds;
+        // With a model, the total is the drill-recovery-time check's: the model's bound stands in for each phase not measured.
+        var estimate = model is null ? null : RecoveryTimeEstimate.Of(run, model);
 
         output.Line($"{run.Action} {run.Outcome}, started {run.StartedAt} by {run.Source} ({run.Stack}; {run.Execution})");
         output.Table(["  phase", "measured", "typical", "bound", ""],
             rows.Select(r => (IReadOnlyList<string>)[$"  {r.Phase}", Seconds(r.Measured), Seconds(r.Typical), Seconds(r.Bound), r.OverBound ? "OVER BOUND" : ""])
-                .Append([$"  total", Seconds(total), Seconds(model?.Phases.Sum(p => p.TypicalSeconds)),
-                    model is null ? "-" : $"{Seconds(model.ObjectiveSeconds)} objective", overObjective ? "OVER OBJECTIVE" : ""]));
-        if (unmeasured.Count > 0) output.Line($"  not measured in this run: {string.Join(", ", unmeasured)} (the total leaves them out)");
+                .Append([$"  total", Seconds(estimate?.TotalSeconds ?? measuredTotal), Seconds(model?.Phases.Sum(p => p.TypicalSeconds)),
+                    model is null ? "-" : $"{Seconds(model.ObjectiveSeconds)} objective", estimate?.OverObjective == true ? "OVER OBJECTIVE" : ""]));
+        if (estimate is { Modelled.Count: > 0 })
+            output.Line($"  total = {Seconds(estimate.MeasuredSeconds)} measured + {Seconds(estimate.ModelledSeconds)} modelled: the bound of " +
+                        $"{string.Join(", ", RecoveryPhases.All.Where(estimate.Modelled.ContainsKey))}, not measured in this run");
+        else if (estimate is null && unmeasured.Count > 0)
+            output.Line($"  not measured in this run: {string.Join(", ", unmeasured)} (no model: the total leaves them out)");
         output.Line();
         return new JsonObject
         {
@@ -96,7 +103,10 @@ public static class ReportCommand
                 ["phase"] = r.Phase, ["measuredSeconds"] = r.Measured, ["typicalSeconds"] = r.Typical, ["boundSeconds"] = r.Bound, ["overBound"] = r.OverBound,
             })]),
             ["phasesOverBound"] = new JsonArray([.. rows.Where(r => r.OverBound).Select(r => (JsonNode)r.Phase)]),
-            ["measuredSeconds"] = total, ["objectiveSeconds"] = model?.ObjectiveSeconds, ["overObjective"] = overObjective,
+            ["measuredSeconds"] = measuredTotal,
+            ["modelledPhases"] = new JsonArray([.. RecoveryPhases.All.Where(p => estimate?.Modelled.ContainsKey(p) == true).Select(p => (JsonNode)p)]),
+            ["modelledSeconds"] = estimate?.ModelledSeconds, ["totalSeconds"] = estimate?.TotalSeconds ?? measuredTotal,
+            ["objectiveSeconds"] = model?.ObjectiveSeconds, ["overObjective"] = estimate?.OverObjective == true,
         };
     }
 

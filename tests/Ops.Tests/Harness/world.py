@@ -205,8 +205,10 @@ MODELS = {
         {"phase": "decision", "typicalSeconds": 5, "boundSeconds": 60}, {"phase": "scaleUpAndReadiness", "typicalSeconds": 80, "boundSeconds": 600},
         {"phase": "recoveryTasks", "typicalSeconds": 0, "boundSeconds": 0}, {"phase": "gateFlip", "typicalSeconds": 60, "boundSeconds": 120},
         {"phase": "dnsTtl", "typicalSeconds": 60, "boundSeconds": 60}]},
+    # A failback is started by hand: RecoveryTimeBudget models its detection and trigger as 0.
     "primary": {"objectiveSeconds": 1800, "phases": [
-        {"phase": "trigger", "typicalSeconds": 5, "boundSeconds": 60}, {"phase": "scaleUpAndReadiness", "typicalSeconds": 80, "boundSeconds": 600},
+        {"phase": "detection", "typicalSeconds": 0, "boundSeconds": 0}, {"phase": "trigger", "typicalSeconds": 0, "boundSeconds": 0},
+        {"phase": "decision", "typicalSeconds": 5, "boundSeconds": 60}, {"phase": "scaleUpAndReadiness", "typicalSeconds": 80, "boundSeconds": 600},
         {"phase": "recoveryTasks", "typicalSeconds": 0, "boundSeconds": 0}, {"phase": "gateFlip", "typicalSeconds": 60, "boundSeconds": 120},
         {"phase": "dnsTtl", "typicalSeconds": 60, "boundSeconds": 60}]},
 }
@@ -320,8 +322,10 @@ def write_plan(role, document):
 
 
 def drill_record(started, phases=None, outcome="SUCCEEDED", name="drill-1"):
-    """A drill of the secondary's workflow as release-lock records it (RunRecord)."""
-    measured = {"detection": None, "trigger": 1.2, "decision": 2.5, "scaleUpAndReadiness": 95.0, "recoveryTasks": None, "gateFlip": None, "dnsTtl": None}
+    """A drill of the secondary's workflow, started by an operator, as release-lock records it (RunRecord, RunMeasurement): a drill
+    is routed off before the recovery tasks and the shift, and no alarm started it, so it measures the decision and the scale-up
+    only (detection and the DNS TTL are never measured)."""
+    measured = {"detection": None, "trigger": None, "decision": 3.2, "scaleUpAndReadiness": 95.0, "recoveryTasks": None, "gateFlip": None, "dnsTtl": None}
     measured.update(phases or {})
     return {"execution": f"arn:aws:states:{SECONDARY}:{ACCOUNT}:execution:{prefix('secondary')}-failover:{name}", "action": "drill",
             "stack": prefix("secondary"), "outcome": outcome, "source": "operator", "startedAt": iso(started),
