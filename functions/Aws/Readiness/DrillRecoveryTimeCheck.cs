@@ -4,8 +4,9 @@ using Failover.Contract.Readiness;
 namespace Failover.Functions.Aws.Readiness;
 
 /// The last successful drill, measured, would keep a real failover within `rtoObjectiveMinutes`: its measured phases, with the
-/// model's bound standing in for each phase a drill does not measure (detection, the trigger, the gate flip and the DNS TTL:
-/// a drill moves no traffic and starts from an operator).
+/// model's bound standing in for each phase a drill does not measure (detection, the trigger, the recovery tasks, the gate
+/// flip and the DNS TTL: a drill moves no traffic and starts from an operator); the sum is RecoveryTimeEstimate's, as the
+/// report's.
 public sealed class DrillRecoveryTimeCheck : IReadinessCheck
 {
     public string Name => CheckNames.DrillRecoveryTime;
@@ -20,14 +21,10 @@ public sealed class DrillRecoveryTimeCheck : IReadinessCheck
         var drill = await LastDrill.ReadAsync(context, ct);
         if (drill is null) return this.Says(CheckStatus.Unknown, "no successful drill recorded, so no recovery time has been measured");
 
-        var measured = drill.Phases.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!.Value);
-        // The bound, not the typical figure: the check asks whether the objective holds at worst for what was not measured.
-        var modelled = model.Phases.Where(p => !measured.ContainsKey(p.Phase)).ToDictionary(p => p.Phase, p => (double)p.BoundSeconds);
-        var (measuredTotal, modelledTotal) = (measured.Values.Sum(), modelled.Values.Sum());
-        var total = measuredTotal + modelledTotal;
-        var why = $"the last successful drill ({drill.Execution}) measured {Seconds(measuredTotal)} ({Phases(measured)}), and the model's bound " +
-                  $"for the rest is {Seconds(modelledTotal)} ({Phases(modelled)}): {Seconds(total)}";
-        return total > model.ObjectiveSeconds
+        var estimate = RecoveryTimeEstimate.Of(drill, model);
+        var why = $"the last successful drill ({drill.Execution}) measured {Seconds(estimate.MeasuredSeconds)} ({Phases(estimate.Measured)}), and the " +
+                  $"model's bound for the rest is {Seconds(estimate.ModelledSeconds)} ({Phases(estimate.Modelled)}): {Seconds(estimate.TotalSeconds)}";
+        return estimate.OverObjective
             ? this.Says(CheckStatus.Fail, $"{why}, over the objective of {Seconds(model.ObjectiveSeconds)}")
             : this.Says(CheckStatus.Pass, $"{why}, within the objective of {Seconds(model.ObjectiveSeconds)}");
     }
