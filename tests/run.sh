@@ -31,5 +31,7 @@ fi
 
 # The native binary and its zip are artifacts under test (glibc, zip layout, end-to-end runs).
 dotnet publish functions -c Release --nologo -v quiet
+# The drill harness (Infra.Tests, which does not reference failoverctl) runs the built failoverctl report.
+dotnet build infra/Ops -c Release --nologo -v quiet
 
 dotnet test failover.slnx -c Release

@@ -12,9 +12,11 @@ public sealed class HealthSignalTests
     {
         var program = TestStacks.Program("primary", ("extraAlarms", """[{"name":"queue-age","namespace":"AWS/SQS","metricName":"ApproximateAgeOfOldestMessage","statistic":"Maximum","threshold":300,"comparisonOperator":"GreaterThanThreshold","period":120}]"""));
 
-        // The health alarms: not the watcher alarms on the machinery, nor the alarms on Route 53's own status that trigger failover.
+        // The health alarms: not the watcher alarms on the machinery (the readiness checks' among them), nor the alarms on Route 53's
+        // own status that trigger failover.
         var alarms = program.OfType("aws:cloudwatch/metricAlarm:MetricAlarm")
-            .Where(a => !a.Name.StartsWith("watch-", StringComparison.Ordinal) && !a.Name.StartsWith("alarm-route53-", StringComparison.Ordinal)
+            .Where(a => !a.Name.StartsWith("watch-", StringComparison.Ordinal) && !a.Name.StartsWith("readiness-", StringComparison.Ordinal)
+                && !a.Name.StartsWith("alarm-route53-", StringComparison.Ordinal)
                 && a.Name != "traffic-gate-alarm").ToList();
         alarms.Select(a => a.Name).Should().Equal("alarm-healthy-hosts", "alarm-target-5xx", "alarm-running-tasks", "alarm-queue-age");
         foreach (var alarm in alarms)
