@@ -80,7 +80,7 @@ function usage(problem) {
  * drains these messages.
  */
 async function createDrillWorld(programs, options, denial) {
-  const world = await createWorld(programs, { bootstrap: options.bootstrap, roleSuffix: "drill", denial });
+  const world = await createWorld(programs, { bootstrap: options.bootstrap, roleSuffix: "drill", denial, standIns: denial === null });
   try {
     for (const [stackName, program] of Object.entries(programs)) {
       await snsPublish({ endpoint: world.moto.url, region: program.region, credentials: world.made.roles[`${stackName}:workflow`],

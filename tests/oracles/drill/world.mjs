@@ -22,10 +22,11 @@ const HEAP_OF_128_MB_FUNCTION = "6000000"; // DOTNET_GCHeapHardLimit, bare hex (
  * @param {object} o
  * @param {string} o.bootstrap  the functions' native binary
  * @param {string} o.roleSuffix  ends every role name, so a role in a failure message says which oracle made it
+ * @param {boolean} [o.standIns]  start the Service Quotas and IAM simulator stand-ins (the readiness function's calls moto lacks)
  * @param {{stack: string, fn: string, action: string}|null} [o.denial]  one action taken out of one compiled policy
  *   (drill.mjs's denied-* scenarios); a policy that does not grant it is a finding, as the scenario would prove nothing
  */
-export async function createWorld(programs, { bootstrap, roleSuffix, denial = null }) {
+export async function createWorld(programs, { bootstrap, roleSuffix, denial = null, standIns = false }) {
   const { primary, secondary } = programs;
   const stacks = { primary: stackSpec(primary), secondary: stackSpec(secondary) };
   const findings = [];
@@ -55,6 +56,7 @@ export async function createWorld(programs, { bootstrap, roleSuffix, denial = nu
     tables: { control: controlTable, decisions: decisionTable },
     stacks,
     roles,
+    standIns,
   };
   const moto = new Moto({ runningTasks: Math.max(stacks.primary.desiredCount, stacks.secondary.healthyTargets) });
   const app = await startApplication();
