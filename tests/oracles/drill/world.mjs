@@ -67,8 +67,11 @@ export async function createWorld(programs, { bootstrap, roleSuffix, denial = nu
     await proxy.start();
     const made = await moto.ask("setup", spec);
     for (const [stackName, program] of Object.entries(programs)) program.made = deployedValues(program, stackName, spec, made);
-    for (const [stackName, program] of Object.entries(programs)) await writeReadinessPlan(moto, program, stackName, findings);
+    // Resolved with no await between here and `program.made` being set: worlds built side by side share the Program objects
+    // (trigger-input.mjs), so another world's setup could otherwise replace `made` under this one (its target group, say).
+    const plans = Object.entries(programs).map(([stackName, program]) => readinessPlanItem(program, stackName, findings));
     const functions = prepareFunctions(functionSpecs, made.roles, { bootstrap, endpoint: proxy.url, standIns: made.standIns, findings, app });
+    for (const plan of plans) if (plan) await moto.ask("put-everywhere", plan.table, plan.item);
     return { moto, made, spec, programs, functions, findings, app, proxy };
   } catch (e) {
     await moto.stop();
@@ -80,21 +83,22 @@ export async function createWorld(programs, { bootstrap, roleSuffix, denial = nu
 
 /**
  * The stack's readiness plan as its deploy writes it (the program's `readiness-plan` TableItem, its values resolved like every
- * other deployed value): the item `readiness#STACK` with the plan's JSON in `plan`, in every replica of the global control table.
- * A stack compiled without one is a finding, as is a value the world cannot resolve.
+ * other deployed value): the item `readiness#STACK` with the plan's JSON in `plan`, and its table, which the world writes into
+ * every replica. A stack compiled without one is a finding, as is a value the world cannot resolve (then null).
  */
-async function writeReadinessPlan(moto, program, stackName, findings) {
+function readinessPlanItem(program, stackName, findings) {
   const resource = program.resources["readiness-plan"];
   if (!resource) {
     findings.push(`the ${stackName} program has no readiness-plan item`);
-    return;
+    return null;
   }
   try {
     const item = { pk: program.resolve(resource.properties.item["fn::toJSON"].pk), plan: { S: JSON.stringify(readinessPlan(program)) } };
-    await moto.ask("put-everywhere", program.resolve(resource.properties.tableName), item);
+    return { table: program.resolve(resource.properties.tableName), item };
   } catch (e) {
     if (!(e instanceof UnresolvedReference)) throw e;
     findings.push(`${stackName} readiness-plan: ${e.message}`);
+    return null;
   }
 }
 

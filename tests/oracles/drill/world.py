@@ -176,8 +176,7 @@ def setup(spec):
     roles = {role["key"]: assume(role["roleName"], role["policy"], role["key"].replace(":", "-")) for role in spec["roles"]}
     # moto checks every request to a stand-in first (signature, and the caller's right to the action); the simulator reads the
     # roles' policies as moto holds them, with the admin's credentials.
-    # Only a world that runs the readiness function starts them: each takes a port of its own, which a world that picked a free
-    # port for its moto but has not bound it yet could be handed, and then talk to this world's moto through the stand-in.
+    # Only a world that runs the readiness function needs them (two servers and their threads each).
     stand_in_endpoints = (stand_ins.endpoints(os.environ["MOTO_URL"], client("iam", "us-east-1"), enforcing=True)[0]
                           if spec.get("standIns") else {})
     return {"admin": {k: v for k, v in _ADMIN.items()}, "stacks": stacks, "roles": roles, "standIns": stand_in_endpoints,
